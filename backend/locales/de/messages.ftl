@@ -1,0 +1,77 @@
+# Benachrichtigungen und E-Mails, Deutsch.
+
+status-AWAITING_RESERVATION = wartet auf die Anzahlung
+status-ORDERED = beim Werk bestellt
+status-IN_PRODUCTION = in Produktion
+status-PAINTING = in der Lackiererei
+status-ASSEMBLY = in der Montage
+status-QUALITY_CHECK = in der Qualitätskontrolle
+status-SHIPPED = unterwegs zum Autohaus
+status-READY = abholbereit im Autohaus
+status-PAID = vollständig bezahlt
+status-REGISTERED = zugelassen
+status-DELIVERED = übergeben
+status-CANCELLED = storniert
+
+account-welcome-subject = Willkommen bei CaaS, { $name }
+account-welcome-body = Hallo { $name },
+
+    willkommen bei CaaS. Ihr Auto, seine Geschichte und seine Funktionen warten in der App auf Sie.
+
+account-set_password-subject = Legen Sie Ihr CaaS-Passwort fest
+account-set_password-body = Hallo { $name },
+
+    { $dealership } hat Ihren Kauf eines { $model } registriert (Auftrag { $order }).
+    Legen Sie Ihr Passwort fest, um die Fertigung Ihres Autos zu verfolgen und es später zu verwalten:
+
+    { $link }
+
+    Der Link funktioniert einmal und läuft am { $expires } ab.
+
+order-stage_reached-subject = Ihr { $model }: { $stage }
+order-stage_reached-body = Hallo { $name },
+
+    Ihr { $model } (Auftrag { $order }) ist jetzt { $stage }.
+
+order-ready-subject = Ihr { $model } ist da
+order-ready-body = Hallo { $name },
+
+    Ihr { $model } (Auftrag { $order }) ist bei { $dealership } eingetroffen. Jetzt ist die Schlusszahlung fällig; Ihr Händler meldet sich bei Ihnen.
+
+order-ready_for_delivery-subject = Ihr { $model } ist zugelassen und bereit zur Übergabe
+order-ready_for_delivery-body = Hallo { $name },
+
+    Ihr { $model } ist mit dem Kennzeichen { $plate } zugelassen und steht bei { $dealership } zur Übergabe bereit.
+
+order-final_payment_failed-subject = Die Schlusszahlung für Auftrag { $order } ist fehlgeschlagen
+order-final_payment_failed-body = Hallo { $name },
+
+    die Schlusszahlung für Ihren { $model } (Auftrag { $order }) ist nicht durchgegangen ({ $reason }). Das Fahrzeug ist zurück im Bestand des Autohauses. Bitte wenden Sie sich an { $dealership }.
+
+order-registration_refused-subject = Zulassung für Auftrag { $order } abgelehnt
+order-registration_refused-body = Die Behörde hat die Zulassung des { $model } aus Auftrag { $order } abgelehnt: { $reason }.
+
+order-cancelled-subject = Auftrag { $order } wurde storniert
+order-cancelled-body = Hallo { $name },
+
+    Ihr Auftrag { $order } für einen { $model } wurde storniert: { $reason }.
+
+order-delivered-subject = Viel Freude mit Ihrem { $model }
+order-delivered-body = Hallo { $name },
+
+    Ihr { $model } wurde übergeben. Willkommen an Bord!
+
+payment-failed-subject = Eine Zahlung für Auftrag { $order } ist fehlgeschlagen
+payment-failed-body = Die Zahlung ({ $kind }) für Auftrag { $order } ist fehlgeschlagen: { $reason }.
+
+activation-active-subject = { $feature } ist eingeschaltet
+activation-active-body = { $feature } ist jetzt in Ihrem Auto { $vin } eingeschaltet. Viel Freude damit!
+
+activation-failed-subject = { $feature } konnte nicht eingeschaltet werden
+activation-failed-body = Wir konnten { $feature } in Ihrem Auto { $vin } nicht einschalten ({ $reason }). Ihnen wurde nichts berechnet; unser Support kümmert sich darum.
+
+activation-ended-subject = { $feature } ist ausgeschaltet
+activation-ended-body = { $feature } wurde in Ihrem Auto { $vin } ausgeschaltet.
+
+activation-payment_failed-subject = Die Zahlung für { $feature } ist nicht durchgegangen
+activation-payment_failed-body = Die Zahlung für { $feature } ist fehlgeschlagen ({ $reason }). Wir versuchen es erneut; ist sie am { $graceEnds } noch offen, wird die Funktion ausgeschaltet.

@@ -1,0 +1,77 @@
+# Notifications and e-mails, English. `{ $name }` and friends come from the notification's payload.
+
+status-AWAITING_RESERVATION = awaiting the reservation payment
+status-ORDERED = ordered from the factory
+status-IN_PRODUCTION = in production
+status-PAINTING = in the paint shop
+status-ASSEMBLY = being assembled
+status-QUALITY_CHECK = in quality control
+status-SHIPPED = on its way to the dealership
+status-READY = ready at the dealership
+status-PAID = paid in full
+status-REGISTERED = registered
+status-DELIVERED = delivered
+status-CANCELLED = cancelled
+
+account-welcome-subject = Welcome to CaaS, { $name }
+account-welcome-body = Hello { $name },
+
+    welcome to CaaS. Your car, its history and its features are waiting for you in the app.
+
+account-set_password-subject = Set your CaaS password
+account-set_password-body = Hello { $name },
+
+    { $dealership } has registered your purchase of a { $model } (order { $order }).
+    Set your password to follow your car being built and to manage it afterwards:
+
+    { $link }
+
+    The link works once and expires on { $expires }.
+
+order-stage_reached-subject = Your { $model }: { $stage }
+order-stage_reached-body = Hello { $name },
+
+    your { $model } (order { $order }) is now { $stage }.
+
+order-ready-subject = Your { $model } is ready
+order-ready-body = Hello { $name },
+
+    your { $model } (order { $order }) has arrived at { $dealership }. The final payment is now due; your dealer will contact you.
+
+order-ready_for_delivery-subject = Your { $model } is registered and ready for delivery
+order-ready_for_delivery-body = Hello { $name },
+
+    your { $model } is registered with the plate { $plate } and ready for delivery at { $dealership }.
+
+order-final_payment_failed-subject = The final payment for order { $order } failed
+order-final_payment_failed-body = Hello { $name },
+
+    the final payment for your { $model } (order { $order }) did not go through ({ $reason }). The vehicle has gone back to the dealership's stock. Please contact { $dealership }.
+
+order-registration_refused-subject = Registration of order { $order } refused
+order-registration_refused-body = The authority refused to register the { $model } of order { $order }: { $reason }.
+
+order-cancelled-subject = Order { $order } was cancelled
+order-cancelled-body = Hello { $name },
+
+    your order { $order } for a { $model } was cancelled: { $reason }.
+
+order-delivered-subject = Enjoy your { $model }
+order-delivered-body = Hello { $name },
+
+    your { $model } has been handed over. Welcome on board!
+
+payment-failed-subject = A payment for order { $order } failed
+payment-failed-body = The { $kind } payment for order { $order } failed: { $reason }.
+
+activation-active-subject = { $feature } is on
+activation-active-body = { $feature } is now switched on in your car { $vin }. Enjoy it!
+
+activation-failed-subject = { $feature } could not be switched on
+activation-failed-body = We could not switch { $feature } on in your car { $vin } ({ $reason }). You have not been charged; our support team is looking into it.
+
+activation-ended-subject = { $feature } is off
+activation-ended-body = { $feature } has been switched off in your car { $vin }.
+
+activation-payment_failed-subject = The payment for { $feature } did not go through
+activation-payment_failed-body = The payment for { $feature } failed ({ $reason }). We will try again; if it is still unpaid on { $graceEnds }, the feature will be switched off.

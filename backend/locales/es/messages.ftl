@@ -1,0 +1,77 @@
+# Notificaciones y correos, español.
+
+status-AWAITING_RESERVATION = pendiente de la señal de reserva
+status-ORDERED = pedido a fábrica
+status-IN_PRODUCTION = en producción
+status-PAINTING = en el taller de pintura
+status-ASSEMBLY = en montaje
+status-QUALITY_CHECK = en control de calidad
+status-SHIPPED = en camino al concesionario
+status-READY = listo en el concesionario
+status-PAID = pagado por completo
+status-REGISTERED = matriculado
+status-DELIVERED = entregado
+status-CANCELLED = cancelado
+
+account-welcome-subject = Bienvenido a CaaS, { $name }
+account-welcome-body = Hola, { $name }:
+
+    bienvenido a CaaS. Su coche, su historial y sus funciones le esperan en la aplicación.
+
+account-set_password-subject = Establezca su contraseña de CaaS
+account-set_password-body = Hola, { $name }:
+
+    { $dealership } ha registrado su compra de un { $model } (pedido { $order }).
+    Establezca su contraseña para seguir la fabricación de su coche y gestionarlo después:
+
+    { $link }
+
+    El enlace funciona una sola vez y caduca el { $expires }.
+
+order-stage_reached-subject = Su { $model }: { $stage }
+order-stage_reached-body = Hola, { $name }:
+
+    su { $model } (pedido { $order }) está ahora { $stage }.
+
+order-ready-subject = Su { $model } ya está aquí
+order-ready-body = Hola, { $name }:
+
+    su { $model } (pedido { $order }) ha llegado a { $dealership }. Ahora corresponde el pago final; su concesionario se pondrá en contacto con usted.
+
+order-ready_for_delivery-subject = Su { $model } está matriculado y listo para la entrega
+order-ready_for_delivery-body = Hola, { $name }:
+
+    su { $model } está matriculado con la placa { $plate } y listo para la entrega en { $dealership }.
+
+order-final_payment_failed-subject = El pago final del pedido { $order } ha fallado
+order-final_payment_failed-body = Hola, { $name }:
+
+    el pago final de su { $model } (pedido { $order }) no se ha podido completar ({ $reason }). El vehículo ha vuelto al stock del concesionario. Póngase en contacto con { $dealership }.
+
+order-registration_refused-subject = Matriculación del pedido { $order } denegada
+order-registration_refused-body = La autoridad ha denegado la matriculación del { $model } del pedido { $order }: { $reason }.
+
+order-cancelled-subject = El pedido { $order } ha sido cancelado
+order-cancelled-body = Hola, { $name }:
+
+    su pedido { $order } de un { $model } ha sido cancelado: { $reason }.
+
+order-delivered-subject = Disfrute de su { $model }
+order-delivered-body = Hola, { $name }:
+
+    su { $model } ya le ha sido entregado. ¡Bienvenido a bordo!
+
+payment-failed-subject = Un pago del pedido { $order } ha fallado
+payment-failed-body = El pago ({ $kind }) del pedido { $order } ha fallado: { $reason }.
+
+activation-active-subject = { $feature } está activado
+activation-active-body = { $feature } ya está activado en su coche { $vin }. ¡Que lo disfrute!
+
+activation-failed-subject = No se pudo activar { $feature }
+activation-failed-body = No hemos podido activar { $feature } en su coche { $vin } ({ $reason }). No se le ha cobrado nada; nuestro equipo de soporte lo está revisando.
+
+activation-ended-subject = { $feature } está desactivado
+activation-ended-body = { $feature } se ha desactivado en su coche { $vin }.
+
+activation-payment_failed-subject = El pago de { $feature } no se ha completado
+activation-payment_failed-body = El pago de { $feature } ha fallado ({ $reason }). Lo intentaremos de nuevo; si sigue pendiente el { $graceEnds }, la función se desactivará.

@@ -1,0 +1,183 @@
+//! GraphQL types of accounts and organisations, and the `me` query.
+
+use async_graphql::{Context, ID, Object};
+use entity::{Role, dealerships, regions, users, workshops};
+
+use crate::auth::Allow;
+use crate::domain::Locale;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::context::{load_by_id, load_existing, viewer};
+
+/// A person with an account.
+pub struct User(pub users::Model);
+
+#[Object]
+impl User {
+    /// Stable id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// E-mail address, also the sign-in name.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    /// Full name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What the user may do.
+    async fn role(&self) -> Role {
+        self.0.role
+    }
+
+    /// The user's language.
+    async fn locale(&self) -> Locale {
+        Locale::from_tag(&self.0.locale).unwrap_or_default()
+    }
+
+    /// The region the user lives in (currency, VAT).
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
+        load_existing::<regions::Entity>(ctx, self.0.region_id, "region").await.map(Region)
+    }
+
+    /// The dealership a DEALER works for.
+    async fn dealership(&self, ctx: &Context<'_>) -> ApiResult<Option<Dealership>> {
+        let Some(id) = self.0.dealership_id else {
+            return Ok(None);
+        };
+        Ok(load_by_id::<dealerships::Entity>(ctx, id).await?.map(Dealership))
+    }
+
+    /// The workshop a WORKSHOP user works for.
+    async fn workshop(&self, ctx: &Context<'_>) -> ApiResult<Option<Workshop>> {
+        let Some(id) = self.0.workshop_id else {
+            return Ok(None);
+        };
+        Ok(load_by_id::<workshops::Entity>(ctx, id).await?.map(Workshop))
+    }
+}
+
+/// A country the platform sells in.
+pub struct Region(pub regions::Model);
+
+#[Object]
+impl Region {
+    /// ISO 3166 country code, e.g. `DE`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Country name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// ISO 4217 currency of prices, e.g. `EUR`.
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+
+    /// VAT rate in basis points: 1900 is 19 %.
+    async fn vat_rate_basis_points(&self) -> i32 {
+        self.0.vat_rate_bp
+    }
+
+    /// The language used when a user has not chosen one.
+    async fn default_locale(&self) -> Locale {
+        Locale::from_tag(&self.0.default_locale).unwrap_or_default()
+    }
+}
+
+/// A dealership.
+pub struct Dealership(pub dealerships::Model);
+
+#[Object]
+impl Dealership {
+    /// Stable id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Trading name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// City.
+    async fn city(&self) -> &str {
+        &self.0.city
+    }
+
+    /// The region it sells in.
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
+        load_existing::<regions::Entity>(ctx, self.0.region_id, "region").await.map(Region)
+    }
+}
+
+/// A workshop.
+pub struct Workshop(pub workshops::Model);
+
+#[Object]
+impl Workshop {
+    /// Stable id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Trading name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// City.
+    async fn city(&self) -> &str {
+        &self.0.city
+    }
+}
+
+/// Changes to the signed-in user.
+#[derive(Default)]
+pub struct AccountsMutation;
+
+#[Object]
+impl AccountsMutation {
+    /// Changes your language and (customers) your region. Sign in again (or refresh the token) for
+    /// the new language to apply to every answer.
+    #[graphql(guard = "Allow::any_user()")]
+    async fn update_profile(
+        &self,
+        ctx: &Context<'_>,
+        locale: Option<Locale>,
+        region_code: Option<String>,
+    ) -> ApiResult<User> {
+        let app = crate::graphql::context::app(ctx);
+        super::service::update_profile(app, viewer(ctx), locale, region_code).await.map(User)
+    }
+}
+
+/// Queries about the signed-in user.
+#[derive(Default)]
+pub struct AccountsQuery;
+
+#[Object]
+impl AccountsQuery {
+    /// The regions the platform sells in.
+    async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
+        let app = crate::graphql::context::app(ctx);
+        Ok(super::service::regions(app).await?.into_iter().map(Region).collect())
+    }
+
+    /// The signed-in user.
+    #[graphql(guard = "Allow::any_user()")]
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<User> {
+        let me = viewer(ctx).user()?;
+        load_by_id::<users::Entity>(ctx, me.id)
+            .await?
+            .filter(|user| user.erased_at.is_none())
+            .map(User)
+            .ok_or_else(|| ApiError::Unauthenticated("this account no longer exists".into()))
+    }
+}

@@ -1,0 +1,156 @@
+//! Customer accounts created at a sale, and the one-time links that let them set a password.
+
+use chrono::Duration;
+use entity::{Role, password_tokens, users};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::auth::secret::{fingerprint, random_token};
+use crate::auth::service::{Session, start_session};
+use crate::auth::{AuthError, password};
+use crate::domain::{Email, Locale};
+use crate::error::{ApiError, ApiResult, OnConstraint};
+
+/// A customer as a dealer enters them at a sale.
+#[derive(Clone, Debug)]
+pub struct NewCustomer {
+    /// E-mail address (their sign-in name).
+    pub email: Email,
+    /// Full name.
+    pub name: String,
+    /// Language for messages; the region's when not given.
+    pub locale: Option<Locale>,
+    /// Phone number.
+    pub phone: Option<String>,
+}
+
+/// Validates a person's name.
+pub fn check_name(name: &str) -> ApiResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(ApiError::bad_input("name", "a name has 1 to 120 characters"));
+    }
+    Ok(name.to_owned())
+}
+
+/// The customer with this e-mail, or a new account without a password in `region_id`. The bool
+/// tells whether it was created.
+pub async fn find_or_create_customer(
+    app: &App,
+    db: &impl ConnectionTrait,
+    customer: &NewCustomer,
+    region_id: Uuid,
+    default_locale: &str,
+) -> ApiResult<(users::Model, bool)> {
+    let existing = users::Entity::find().filter(users::Column::Email.eq(customer.email.as_str())).one(db).await?;
+    if let Some(user) = existing {
+        if user.role != Role::Customer || user.erased_at.is_some() {
+            return Err(ApiError::Conflict("this e-mail belongs to an account that cannot buy a vehicle".into()));
+        }
+        return Ok((user, false));
+    }
+    let user = users::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(customer.email.as_str().to_owned()),
+        password_hash: Set(None),
+        name: Set(check_name(&customer.name)?),
+        role: Set(Role::Customer),
+        locale: Set(customer.locale.map_or_else(|| default_locale.to_owned(), |l| l.tag().to_owned())),
+        region_id: Set(region_id),
+        dealership_id: Set(None),
+        workshop_id: Set(None),
+        phone: Set(customer.phone.clone().filter(|p| !p.trim().is_empty())),
+        created_at: Set(app.clock.now()),
+        erased_at: Set(None),
+    }
+    .insert(db)
+    .await
+    .on_unique_violation("an account with this e-mail was just created; try again")?;
+    Ok((user, true))
+}
+
+/// A one-time, expiring set-password link for `user`; returns the link and its expiry.
+pub async fn password_link(
+    app: &App,
+    db: &impl ConnectionTrait,
+    user: &users::Model,
+) -> ApiResult<(String, chrono::DateTime<chrono::Utc>)> {
+    let token = random_token(32);
+    let now = app.clock.now();
+    let expires_at = now + Duration::hours(i64::from(app.config.password_link_ttl_hours));
+    password_tokens::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user.id),
+        token_hash: Set(fingerprint(&token)),
+        expires_at: Set(expires_at),
+        created_at: Set(now),
+        used_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((format!("{}/set-password?token={token}", app.config.public_base()), expires_at))
+}
+
+/// Sets the password of the link's owner (the link then stops working) and signs them in.
+pub async fn set_password(app: &App, token: &str, new_password: &str) -> Result<Session, AuthError> {
+    password::check_strength(new_password)?;
+    let now = app.clock.now();
+    let stored = password_tokens::Entity::find()
+        .filter(password_tokens::Column::TokenHash.eq(fingerprint(token.trim())))
+        .one(&app.db)
+        .await?
+        .filter(|link| link.used_at.is_none() && link.expires_at > now)
+        .ok_or(AuthError::LinkInvalid)?;
+    // Only one use can flip `used_at`.
+    let claimed = password_tokens::Entity::update_many()
+        .col_expr(password_tokens::Column::UsedAt, Expr::value(now))
+        .filter(password_tokens::Column::Id.eq(stored.id))
+        .filter(password_tokens::Column::UsedAt.is_null())
+        .exec(&app.db)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(AuthError::LinkInvalid);
+    }
+    let user = users::Entity::find_by_id(stored.user_id)
+        .filter(users::Column::ErasedAt.is_null())
+        .one(&app.db)
+        .await?
+        .ok_or(AuthError::LinkInvalid)?;
+    let hash = password::hash(new_password.to_owned()).await?;
+    let mut active: users::ActiveModel = user.into();
+    active.password_hash = Set(Some(hash));
+    let user = active.update(&app.db).await?;
+    start_session(app, user, Uuid::now_v7()).await
+}
+
+/// Changes the signed-in user's language and, for customers, region (prices follow the region).
+pub async fn update_profile(
+    app: &App,
+    viewer: &crate::auth::Viewer,
+    locale: Option<Locale>,
+    region_code: Option<String>,
+) -> ApiResult<users::Model> {
+    let me = viewer.user()?;
+    let user = users::Entity::find_by_id(me.id).one(&app.db).await?.ok_or(ApiError::NotFound("user"))?;
+    let mut changed: users::ActiveModel = user.into();
+    if let Some(locale) = locale {
+        changed.locale = Set(locale.tag().to_owned());
+    }
+    if let Some(code) = region_code {
+        let region = entity::regions::Entity::find()
+            .filter(entity::regions::Column::Code.eq(code.trim().to_uppercase()))
+            .one(&app.db)
+            .await?
+            .ok_or(ApiError::NotFound("region"))?;
+        changed.region_id = Set(region.id);
+    }
+    Ok(changed.update(&app.db).await?)
+}
+
+/// Every region, for choosing one.
+pub async fn regions(app: &App) -> ApiResult<Vec<entity::regions::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(entity::regions::Entity::find().order_by_asc(entity::regions::Column::Code).all(&app.db).await?)
+}

@@ -1,0 +1,363 @@
+//! Money after the purchase: renewals and month-end bills of subscriptions, settlement results,
+//! and the ways an activation ends (its time is up, the customer cancelled, it went unpaid, the car
+//! changed hands) — each ending through an OTA switch-off.
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use entity::{
+    ActivationStatus, DurationKind, NotificationChannel, OtaCommand, PaymentKind, PaymentStatus, activations, features,
+    payments, prices, regions, users, vehicles,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::jobs;
+use super::outcome::{duration_label, feature_names};
+use crate::app::App;
+use crate::audit::{self, Subject};
+use crate::auth::Viewer;
+use crate::billing::invoices::{self, InvoiceFor, Line};
+use crate::domain::money::vat_of;
+use crate::error::{ApiError, ApiResult};
+use crate::integrations::payments::{CaptureMode, ChargeRequest, GatewayError, GatewayStatus};
+use crate::notifications::service::notify;
+use crate::platform::db::begin_write;
+use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
+
+/// Starts switching an activation off, for `reason` (`EXPIRED`, `CANCELLED`, `PAYMENT_FAILED`,
+/// `OWNER_CHANGED`).
+pub async fn start_deactivation(
+    app: &App,
+    db: &impl ConnectionTrait,
+    outbox: &mut Outbox,
+    activation: activations::Model,
+    reason: &str,
+) -> ApiResult<activations::Model> {
+    let mut ending: activations::ActiveModel = activation.into();
+    ending.status = Set(ActivationStatus::Deactivating);
+    ending.end_reason = Set(Some(reason.to_owned()));
+    ending.updated_at = Set(app.clock.now());
+    let ending = ending.update(db).await?;
+    jobs::enqueue(app, db, outbox, ending.id, OtaCommand::Deactivate).await?;
+    outbox.push(DomainEvent::ActivationProgressed {
+        activation_id: ending.id,
+        phase: ActivationPhase::Deactivating,
+        attempt: 0,
+    });
+    Ok(ending)
+}
+
+/// The customer cancels: subscriptions and fixed durations end at the end of the period already
+/// paid for; a trial ends now; a permanent feature stays with the car.
+pub async fn cancel(app: &App, viewer: &Viewer, activation_id: Uuid) -> ApiResult<activations::Model> {
+    let customer = viewer.user_with_role(&[entity::Role::Customer])?;
+    let activation =
+        activations::Entity::find_by_id(activation_id).one(&app.db).await?.ok_or(ApiError::NotFound("activation"))?;
+    let vehicle =
+        vehicles::Entity::find_by_id(activation.vehicle_id).one(&app.db).await?.ok_or(ApiError::NotFound("vehicle"))?;
+    if vehicle.owner_id != Some(customer.id) {
+        return Err(ApiError::Forbidden("this activation is on someone else's vehicle".into()));
+    }
+    if activation.status != ActivationStatus::Active {
+        return Err(ApiError::Conflict(format!("a {:?} activation cannot be cancelled", activation.status)));
+    }
+    let txn = begin_write(&app.db).await?;
+    let mut outbox = Outbox::new();
+    let cancelled = match activation.duration_kind {
+        DurationKind::Permanent => {
+            return Err(ApiError::Refused {
+                reason: "PERMANENT",
+                message: "a permanent feature stays with the car".into(),
+            });
+        }
+        DurationKind::Trial => start_deactivation(app, &txn, &mut outbox, activation, "CANCELLED").await?,
+        _ => {
+            let mut at_period_end: activations::ActiveModel = activation.into();
+            at_period_end.cancel_at_period_end = Set(true);
+            at_period_end.updated_at = Set(app.clock.now());
+            at_period_end.update(&txn).await?
+        }
+    };
+    audit::record(
+        app,
+        &txn,
+        viewer,
+        "activation.cancel",
+        Subject { kind: "activation", id: &cancelled.id.to_string() },
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    outbox.publish(app.events.as_ref()).await;
+    Ok(cancelled)
+}
+
+/// A car changed hands: its subscriptions, trials and fixed durations end; permanent features stay.
+pub async fn owner_changed(
+    app: &App,
+    db: &impl ConnectionTrait,
+    outbox: &mut Outbox,
+    vehicle_id: Uuid,
+) -> ApiResult<usize> {
+    let live = activations::Entity::find()
+        .filter(activations::Column::VehicleId.eq(vehicle_id))
+        .filter(activations::Column::Status.eq(ActivationStatus::Active))
+        .filter(activations::Column::DurationKind.ne(DurationKind::Permanent))
+        .all(db)
+        .await?;
+    let count = live.len();
+    for activation in live {
+        start_deactivation(app, db, outbox, activation, "OWNER_CHANGED").await?;
+    }
+    Ok(count)
+}
+
+/// Days of `[from, to)`, a started day counting whole.
+fn days_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    let seconds = (to - from).num_seconds().max(0);
+    (seconds + 86_399) / 86_400
+}
+
+/// Days in the month of `at`.
+fn days_in_month(at: DateTime<Utc>) -> i64 {
+    let next = super::outcome::next_month_start(at);
+    let first = next - Duration::days(1);
+    i64::from(first.day())
+}
+
+/// The net amount for `days` of a month of `days_in_month` days at `monthly_net`, rounded half up.
+pub fn prorated(monthly_net: i64, days: i64, days_in_month: i64) -> i64 {
+    let days = days.clamp(0, days_in_month.max(1));
+    (monthly_net * days * 2 + days_in_month) / (2 * days_in_month.max(1))
+}
+
+/// Bills a monthly subscription for `[from, to)` (within one month), in arrears.
+pub async fn bill_month(
+    app: &App,
+    activation: &activations::Model,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> ApiResult<Option<payments::Model>> {
+    let Some(price_id) = activation.price_id else { return Ok(None) };
+    let price = prices::Entity::find_by_id(price_id).one(&app.db).await?.ok_or(ApiError::NotFound("price"))?;
+    let days = days_between(from, to);
+    let month_days = days_in_month(from);
+    let net = prorated(price.net_minor, days, month_days);
+    let description = format!("{} days of {month_days} — {}", days, from.format("%B %Y"));
+    let key = format!("period:{}:{}", activation.id, from.format("%Y-%m-%d"));
+    charge_period(app, activation, net, 1, &description, &key, true).await
+}
+
+/// Renews an annual subscription for the coming year, paid up front.
+pub async fn renew_year(
+    app: &App,
+    activation: &activations::Model,
+    period_start: DateTime<Utc>,
+) -> ApiResult<Option<payments::Model>> {
+    let Some(price_id) = activation.price_id else { return Ok(None) };
+    let price = prices::Entity::find_by_id(price_id).one(&app.db).await?.ok_or(ApiError::NotFound("price"))?;
+    let description = format!("{} from {}", duration_label(DurationKind::Annual, 0), period_start.format("%Y-%m-%d"));
+    let key = format!("period:{}:{}", activation.id, period_start.format("%Y-%m-%d"));
+    charge_period(app, activation, price.net_minor, 1, &description, &key, true).await
+}
+
+/// Charges a subscription period (once per `key`) and invoices it; a declined charge marks the
+/// subscription unpaid and tells the customer.
+async fn charge_period(
+    app: &App,
+    activation: &activations::Model,
+    unit_net: i64,
+    quantity: i32,
+    description: &str,
+    key: &str,
+    invoice: bool,
+) -> ApiResult<Option<payments::Model>> {
+    let method = charged_method(app, activation.id).await?;
+    if payments::Entity::find().filter(payments::Column::IdempotencyKey.eq(key)).count(&app.db).await? > 0 {
+        return Ok(None);
+    }
+    let payer =
+        users::Entity::find_by_id(activation.purchased_by).one(&app.db).await?.ok_or(ApiError::NotFound("customer"))?;
+    let region =
+        regions::Entity::find_by_id(payer.region_id).one(&app.db).await?.ok_or(ApiError::NotFound("region"))?;
+    let net = unit_net * i64::from(quantity);
+    if net <= 0 {
+        return Ok(None);
+    }
+    let gross = net + vat_of(net, region.vat_rate_bp);
+    let now = app.clock.now();
+    let payment = payments::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(PaymentKind::SubscriptionPeriod),
+        status: Set(PaymentStatus::Pending),
+        amount_minor: Set(gross),
+        currency: Set(region.currency.clone()),
+        payer_id: Set(payer.id),
+        order_id: Set(None),
+        activation_id: Set(Some(activation.id)),
+        provider_ref: Set(None),
+        idempotency_key: Set(key.to_owned()),
+        failure_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        captured_at: Set(None),
+        settled_at: Set(None),
+        payment_method: Set(Some(method)),
+    }
+    .insert(&app.db)
+    .await?;
+    let charged = collect(app, &payment).await?;
+    let txn = begin_write(&app.db).await?;
+    let mut outbox = Outbox::new();
+    let mut recorded: payments::ActiveModel = payment.clone().into();
+    recorded.updated_at = Set(now);
+    match &charged {
+        Ok(reference) => {
+            recorded.provider_ref = Set(Some(reference.clone()));
+            recorded.status = Set(PaymentStatus::Captured);
+            recorded.captured_at = Set(Some(now));
+            let recorded = recorded.update(&txn).await?;
+            if !invoice {
+                txn.commit().await?;
+                return Ok(Some(recorded));
+            }
+            let feature = features::Entity::find_by_id(activation.feature_id)
+                .one(&txn)
+                .await?
+                .ok_or(ApiError::NotFound("feature"))?;
+            let vehicle = vehicles::Entity::find_by_id(activation.vehicle_id)
+                .one(&txn)
+                .await?
+                .ok_or(ApiError::NotFound("vehicle"))?;
+            let line = Line {
+                description: format!("{} — {description} — {}", feature.code, vehicle.vin),
+                quantity,
+                unit_net_minor: unit_net,
+                activation_id: Some(activation.id),
+            };
+            let target = InvoiceFor {
+                customer_id: payer.id,
+                vehicle_id: Some(vehicle.id),
+                payment_id: Some(recorded.id),
+                region,
+            };
+            invoices::issue(app, &txn, &target, &[line], None).await?;
+        }
+        Err(reason) => {
+            recorded.status = Set(PaymentStatus::Failed);
+            recorded.failure_reason = Set(Some(reason.chars().take(300).collect()));
+            recorded.update(&txn).await?;
+            mark_unpaid(app, &txn, &mut outbox, activation, reason).await?;
+        }
+    }
+    txn.commit().await?;
+    outbox.publish(app.events.as_ref()).await;
+    Ok(payments::Entity::find_by_id(payment.id).one(&app.db).await?)
+}
+
+/// The payment method the customer last used for this activation (their saved card by default).
+async fn charged_method(app: &App, activation_id: Uuid) -> ApiResult<String> {
+    let last = payments::Entity::find()
+        .filter(payments::Column::ActivationId.eq(activation_id))
+        .filter(payments::Column::PaymentMethod.is_not_null())
+        .order_by_desc(payments::Column::Id)
+        .one(&app.db)
+        .await?;
+    Ok(last.and_then(|payment| payment.payment_method).unwrap_or_else(|| "pm_card_visa".into()))
+}
+
+/// Charges a period payment at once; the provider reference, or why not.
+async fn collect(app: &App, payment: &payments::Model) -> ApiResult<Result<String, String>> {
+    let request = ChargeRequest {
+        amount_minor: payment.amount_minor,
+        currency: payment.currency.clone(),
+        payment_method: payment.payment_method.clone().unwrap_or_else(|| "pm_card_visa".into()),
+        idempotency_key: payment.id.to_string(),
+        description: "CaaS subscription".into(),
+        metadata: vec![("paymentId".into(), payment.id.to_string())],
+    };
+    Ok(match app.integrations.payments.create(&request, CaptureMode::Immediate).await {
+        Ok(result) if matches!(result.status, GatewayStatus::Processing | GatewayStatus::Succeeded) => {
+            Ok(result.provider_ref)
+        }
+        Ok(result) => Err(format!("{:?}", result.status)),
+        Err(GatewayError::Unavailable(message)) => return Err(ApiError::Unavailable(message)),
+        Err(err) => Err(err.to_string()),
+    })
+}
+
+/// Marks a subscription unpaid (from now, unless it already was) and tells the customer.
+async fn mark_unpaid(
+    app: &App,
+    db: &impl ConnectionTrait,
+    outbox: &mut Outbox,
+    activation: &activations::Model,
+    reason: &str,
+) -> ApiResult<()> {
+    let current =
+        activations::Entity::find_by_id(activation.id).one(db).await?.ok_or(ApiError::NotFound("activation"))?;
+    if current.unpaid_since.is_none() {
+        let mut unpaid: activations::ActiveModel = current.into();
+        unpaid.unpaid_since = Set(Some(app.clock.now()));
+        unpaid.update(db).await?;
+    }
+    let grace_ends = app.clock.now() + Duration::days(app.config.settlement_grace_days);
+    let payload = json!({ "feature": feature_names(db, activation.feature_id).await?, "reason": reason, "graceEnds": grace_ends.format("%Y-%m-%d").to_string() });
+    let channels = [NotificationChannel::InApp, NotificationChannel::Email];
+    notify(app, db, outbox, activation.purchased_by, "activation.payment_failed", payload, &channels).await
+}
+
+/// A settlement result for a payment of an activation (the payment row is already updated).
+pub async fn settled(
+    app: &App,
+    db: &impl ConnectionTrait,
+    outbox: &mut Outbox,
+    payment: &payments::Model,
+    succeeded: bool,
+    reason: &str,
+) -> ApiResult<()> {
+    let Some(activation_id) = payment.activation_id else { return Ok(()) };
+    let Some(activation) = activations::Entity::find_by_id(activation_id).one(db).await? else { return Ok(()) };
+    if !succeeded {
+        return mark_unpaid(app, db, outbox, &activation, reason).await;
+    }
+    let still_failed = payments::Entity::find()
+        .filter(payments::Column::ActivationId.eq(activation.id))
+        .filter(payments::Column::Status.eq(PaymentStatus::Failed))
+        .filter(payments::Column::Id.gt(payment.id))
+        .count(db)
+        .await?;
+    if activation.unpaid_since.is_some() && still_failed == 0 {
+        let mut paid: activations::ActiveModel = activation.into();
+        paid.unpaid_since = Set(None);
+        paid.update(db).await?;
+    }
+    Ok(())
+}
+
+/// Charges again a failed payment of a subscription still in its grace period.
+pub async fn retry_failed(app: &App, failed: &payments::Model, attempt: u64) -> ApiResult<()> {
+    let Some(activation_id) = failed.activation_id else { return Ok(()) };
+    let Some(activation) = activations::Entity::find_by_id(activation_id).one(&app.db).await? else { return Ok(()) };
+    let region_vat = {
+        let payer =
+            users::Entity::find_by_id(failed.payer_id).one(&app.db).await?.ok_or(ApiError::NotFound("customer"))?;
+        regions::Entity::find_by_id(payer.region_id)
+            .one(&app.db)
+            .await?
+            .ok_or(ApiError::NotFound("region"))?
+            .vat_rate_bp
+    };
+    let net = crate::billing::invoices::net_of_gross(failed.amount_minor, region_vat);
+    let key = format!("{}#retry{attempt}", failed.idempotency_key);
+    // A period already invoiced is not invoiced again; a charge declined outright never was.
+    let invoiced = entity::invoices::Entity::find()
+        .filter(entity::invoices::Column::PaymentId.eq(failed.id))
+        .count(&app.db)
+        .await?
+        > 0;
+    charge_period(app, &activation, net, 1, &format!("payment retry {attempt}"), &key, !invoiced).await?;
+    Ok(())
+}

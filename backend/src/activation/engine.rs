@@ -1,0 +1,251 @@
+//! The OTA engine: a pool of workers that take durable jobs and drive each activation to its end —
+//! authorise the charge, send the command to the car with retries and backoff, then capture (on
+//! success) or release (on failure). Every step is idempotent (the gateway sees the same keys, the
+//! car the same command id), so a job picked up again after a crash carries on safely.
+
+use entity::{
+    ActivationStatus, OtaCommand, OtaJobStatus, PaymentStatus, activations, features, ota_jobs, payments, vehicles,
+};
+use futures::StreamExt;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use super::jobs;
+use super::outcome::{self, Failure};
+use crate::app::{App, AppState};
+use crate::error::{ApiError, ApiResult};
+use crate::integrations::fleet::{FeatureAction, FeatureCommand, IotError};
+use crate::integrations::payments::{CaptureMode, ChargeRequest, GatewayError, GatewayStatus};
+use crate::platform::events::{ActivationPhase, DomainEvent};
+
+/// How often an idle worker looks for due jobs without being woken.
+const POLL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Runs `config.ota_workers` workers until `stop`; each finishes the job in hand first. No workers
+/// (0) makes an instance that serves the API only.
+pub async fn run(app: AppState, stop: CancellationToken) {
+    let instance = Uuid::new_v4().simple().to_string();
+    let workers: Vec<_> = (0..app.config.ota_workers)
+        .map(|n| tokio::spawn(work(app.clone(), format!("{}-{n}", &instance[..8]), stop.clone())))
+        .collect();
+    futures::future::join_all(workers).await;
+}
+
+async fn work(app: AppState, name: String, stop: CancellationToken) {
+    let mut queued = app.events.subscribe().filter(|event| std::future::ready(*event == DomainEvent::JobQueued));
+    loop {
+        if stop.is_cancelled() {
+            return;
+        }
+        match jobs::claim(&app, &name).await {
+            Ok(Some(job)) => {
+                if let Err(err) = process(&app, &name, job).await {
+                    tracing::warn!(error = ?err, worker = %name, "an OTA job step failed; it will be picked up again");
+                }
+                continue;
+            }
+            Ok(None) => {}
+            Err(err) => tracing::warn!(error = %err, worker = %name, "claiming OTA jobs failed"),
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = queued.next() => {}
+            () = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// Runs every job due now, one after the other, and returns how many ran (for tests that drive
+/// the engine step by step).
+pub async fn run_due(app: &App) -> ApiResult<usize> {
+    let mut ran = 0;
+    while let Some(job) = jobs::claim(app, "inline").await? {
+        process(app, "inline", job).await?;
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+/// Everything a job step needs about its activation.
+pub struct Context {
+    /// The job, as claimed.
+    pub job: ota_jobs::Model,
+    /// The worker holding the job.
+    pub worker: String,
+    /// The activation.
+    pub activation: activations::Model,
+    /// Its vehicle.
+    pub vehicle: vehicles::Model,
+    /// Its feature.
+    pub feature: features::Model,
+    /// The charge paid up front, if any.
+    pub payment: Option<payments::Model>,
+}
+
+async fn load(app: &App, job: ota_jobs::Model, worker: &str) -> ApiResult<Option<Context>> {
+    let Some(activation) = activations::Entity::find_by_id(job.activation_id).one(&app.db).await? else {
+        jobs::finish(&app.db, &job, worker, OtaJobStatus::Failed, Some("the activation is gone"), app.clock.now())
+            .await?;
+        return Ok(None);
+    };
+    let vehicle =
+        vehicles::Entity::find_by_id(activation.vehicle_id).one(&app.db).await?.ok_or(ApiError::NotFound("vehicle"))?;
+    let feature =
+        features::Entity::find_by_id(activation.feature_id).one(&app.db).await?.ok_or(ApiError::NotFound("feature"))?;
+    // The latest charge (ids are time-ordered): a retry by support adds one after the released one.
+    let payment = payments::Entity::find()
+        .filter(payments::Column::ActivationId.eq(activation.id))
+        .filter(payments::Column::Kind.eq(entity::PaymentKind::Feature))
+        .order_by_desc(payments::Column::Id)
+        .one(&app.db)
+        .await?;
+    Ok(Some(Context { job, worker: worker.to_owned(), activation, vehicle, feature, payment }))
+}
+
+async fn process(app: &App, worker: &str, job: ota_jobs::Model) -> ApiResult<()> {
+    let command = job.command;
+    let Some(ctx) = load(app, job, worker).await? else { return Ok(()) };
+    match command {
+        OtaCommand::Activate => activate(app, ctx).await,
+        OtaCommand::Deactivate => deactivate(app, ctx).await,
+    }
+}
+
+async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
+    match ctx.activation.status {
+        ActivationStatus::Failed => return outcome::release_charge(app, &ctx).await,
+        ActivationStatus::Pending | ActivationStatus::Activating => {}
+        _ => {
+            jobs::finish(&app.db, &ctx.job, &ctx.worker, OtaJobStatus::Succeeded, None, app.clock.now()).await?;
+            return Ok(());
+        }
+    }
+    if let Some(payment) = ctx.payment.clone().filter(|p| p.status == PaymentStatus::Pending) {
+        match authorize(app, &payment).await? {
+            Ok(authorized) => ctx.payment = Some(authorized),
+            Err(GatewayError::Unavailable(message)) => {
+                return outcome::retry_later(app, &ctx, ctx.job.attempts, &message).await;
+            }
+            Err(declined) => return outcome::failed(app, &ctx, Failure::PaymentDeclined(declined.to_string())).await,
+        }
+    }
+    if !jobs::renew(app, &ctx.job, &ctx.worker).await? {
+        return Ok(()); // another worker took the job over
+    }
+    let attempt = jobs::count_attempt(app, &ctx.job, &ctx.worker).await?;
+    if ctx.activation.status == ActivationStatus::Pending {
+        let mut sending: activations::ActiveModel = ctx.activation.clone().into();
+        sending.status = Set(ActivationStatus::Activating);
+        sending.updated_at = Set(app.clock.now());
+        ctx.activation = sending.update(&app.db).await?;
+    }
+    progress(app, ctx.activation.id, ActivationPhase::Sending, attempt).await;
+    // A previous attempt may have reached the car and lost its answer (or its worker crashed):
+    // what the car reports decides, not what we remember.
+    if reports_on(app, &ctx).await == Some(true) {
+        return outcome::activated(app, &ctx, attempt).await;
+    }
+    match send(app, &ctx, FeatureAction::Activate).await {
+        Ok(()) => outcome::activated(app, &ctx, attempt).await,
+        Err(IotError::Transient(error)) if attempt < ctx.job.max_attempts => {
+            outcome::retry_later(app, &ctx, attempt, &error).await?;
+            progress(app, ctx.activation.id, ActivationPhase::RetryScheduled, attempt).await;
+            Ok(())
+        }
+        Err(IotError::Transient(error)) => {
+            let reason = format!("the vehicle did not confirm after {attempt} attempts ({error})");
+            outcome::failed(app, &ctx, Failure::Vehicle(reason)).await
+        }
+        Err(IotError::Permanent(error)) => {
+            outcome::failed(app, &ctx, Failure::Vehicle(format!("the vehicle refused: {error}"))).await
+        }
+    }
+}
+
+async fn deactivate(app: &App, ctx: Context) -> ApiResult<()> {
+    if ctx.activation.status != ActivationStatus::Deactivating {
+        jobs::finish(&app.db, &ctx.job, &ctx.worker, OtaJobStatus::Succeeded, None, app.clock.now()).await?;
+        return Ok(());
+    }
+    if !jobs::renew(app, &ctx.job, &ctx.worker).await? {
+        return Ok(());
+    }
+    let attempt = jobs::count_attempt(app, &ctx.job, &ctx.worker).await?;
+    progress(app, ctx.activation.id, ActivationPhase::Deactivating, attempt).await;
+    match send(app, &ctx, FeatureAction::Deactivate).await {
+        Ok(()) => outcome::deactivated(app, &ctx).await,
+        // Switching off must happen in the end: keep trying, well past the activation budget.
+        Err(IotError::Transient(error)) if attempt < ctx.job.max_attempts * 3 => {
+            outcome::retry_later(app, &ctx, attempt, &error).await
+        }
+        Err(error) => outcome::deactivation_stuck(app, &ctx, &error.to_string()).await,
+    }
+}
+
+/// Whether the car reports the feature on; `None` when it cannot be asked.
+pub async fn reports_on(app: &App, ctx: &Context) -> Option<bool> {
+    let state = app.integrations.fleet.state(&ctx.vehicle.vin).await.ok()?;
+    Some(state.features.get(&ctx.feature.code).copied().unwrap_or(false))
+}
+
+/// Sends the command and checks that the car reports the feature in the wanted state.
+pub async fn send(app: &App, ctx: &Context, action: FeatureAction) -> Result<(), IotError> {
+    let command = FeatureCommand {
+        command_id: ctx.job.id.to_string(),
+        action,
+        feature: ctx.feature.code.clone(),
+        parameters: ctx.feature.ota_parameters.clone(),
+    };
+    let state = app.integrations.fleet.send(&ctx.vehicle.vin, &command).await?;
+    let wanted = action == FeatureAction::Activate;
+    if state.features.get(&ctx.feature.code).copied().unwrap_or(false) == wanted {
+        Ok(())
+    } else {
+        Err(IotError::Transient("the vehicle does not report the change".into()))
+    }
+}
+
+/// Authorises a feature's charge (the gateway key is the payment's id, so a retry finds the same
+/// authorisation).
+async fn authorize(app: &App, payment: &payments::Model) -> ApiResult<Result<payments::Model, GatewayError>> {
+    let request = ChargeRequest {
+        amount_minor: payment.amount_minor,
+        currency: payment.currency.clone(),
+        payment_method: payment.payment_method.clone().unwrap_or_else(|| "pm_card_visa".into()),
+        idempotency_key: payment.id.to_string(),
+        description: "CaaS feature".into(),
+        metadata: vec![("paymentId".into(), payment.id.to_string())],
+    };
+    let result = app.integrations.payments.create(&request, CaptureMode::Manual).await;
+    let mut updated: payments::ActiveModel = payment.clone().into();
+    updated.updated_at = Set(app.clock.now());
+    let outcome = match result {
+        Ok(authorized) if authorized.status == GatewayStatus::Authorized => {
+            updated.provider_ref = Set(Some(authorized.provider_ref));
+            updated.status = Set(PaymentStatus::Authorized);
+            Ok(())
+        }
+        Ok(other) => {
+            let reason = match other.status {
+                GatewayStatus::Failed(reason) => reason,
+                status => format!("unexpected status {status:?}"),
+            };
+            updated.provider_ref = Set(Some(other.provider_ref));
+            Err(GatewayError::Declined(reason))
+        }
+        Err(GatewayError::Unavailable(message)) => return Ok(Err(GatewayError::Unavailable(message))),
+        Err(err) => Err(err),
+    };
+    if let Err(err) = &outcome {
+        updated.status = Set(PaymentStatus::Failed);
+        updated.failure_reason = Set(Some(err.to_string().chars().take(300).collect()));
+    }
+    let updated = updated.update(&app.db).await?;
+    Ok(outcome.map(|()| updated))
+}
+
+/// Tells live subscribers about a step.
+pub async fn progress(app: &App, activation_id: Uuid, phase: ActivationPhase, attempt: i32) {
+    app.events.publish(DomainEvent::ActivationProgressed { activation_id, phase, attempt }).await;
+}

@@ -1,0 +1,355 @@
+//! GraphQL of activations: buying, trying and cancelling features, their live progress, and
+//! support's tickets, retries and refunds.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, InputObject, Object, Subscription};
+use chrono::{DateTime, Utc};
+use entity::{
+    ActivationStatus, DurationKind, PaymentStatus, Role, TicketStatus, activations, features, support_tickets, vehicles,
+};
+use futures::stream::{Stream, StreamExt};
+use uuid::Uuid;
+
+use super::{billing, purchase, queries, support};
+use crate::app::AppState;
+use crate::auth::viewer::PLATFORM_STAFF;
+use crate::auth::{Allow, Scope, Viewer};
+use crate::catalog::graphql::Feature;
+use crate::error::{ApiError, ApiResult};
+use crate::fleet::graphql::Vehicle;
+use crate::graphql::connection::connection;
+use crate::graphql::context::{app, load_children, load_existing, viewer};
+use crate::graphql::loaders::PaymentsOfActivation;
+use crate::orders::graphql::Payment;
+use crate::pagination::PageArgs;
+use crate::platform::events::{ActivationPhase, DomainEvent};
+
+/// A feature bought for a vehicle, for a duration.
+pub struct Activation(pub activations::Model);
+
+#[Object]
+impl Activation {
+    /// Stable id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// The feature.
+    async fn feature(&self, ctx: &Context<'_>) -> ApiResult<Feature> {
+        load_existing::<features::Entity>(ctx, self.0.feature_id, "feature").await.map(Feature)
+    }
+
+    /// The vehicle.
+    async fn vehicle(&self, ctx: &Context<'_>) -> ApiResult<Vehicle> {
+        load_existing::<vehicles::Entity>(ctx, self.0.vehicle_id, "vehicle").await.map(Vehicle)
+    }
+
+    /// How long it was bought for.
+    async fn duration_kind(&self) -> DurationKind {
+        self.0.duration_kind
+    }
+
+    /// Days of a FIXED_DAYS or TRIAL duration; 0 otherwise.
+    async fn duration_days(&self) -> i32 {
+        self.0.duration_days
+    }
+
+    /// Current state.
+    async fn status(&self) -> ActivationStatus {
+        self.0.status
+    }
+
+    /// When it became active.
+    async fn starts_at(&self) -> Option<DateTime<Utc>> {
+        self.0.starts_at
+    }
+
+    /// When it ends (or the current period ends, for subscriptions).
+    async fn ends_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ends_at
+    }
+
+    /// Whether it ends within the next seven days.
+    async fn expiring_soon(&self, ctx: &Context<'_>) -> bool {
+        let now = app(ctx).clock.now();
+        self.0.status == ActivationStatus::Active
+            && self.0.ends_at.is_some_and(|ends| ends > now && ends <= now + chrono::Duration::days(7))
+            && (self.0.cancel_at_period_end
+                || matches!(self.0.duration_kind, DurationKind::Trial | DurationKind::FixedDays))
+    }
+
+    /// Whether a cancelled subscription ends at the end of the current period.
+    async fn cancel_at_period_end(&self) -> bool {
+        self.0.cancel_at_period_end
+    }
+
+    /// Why it failed, when it did.
+    async fn failure_reason(&self) -> Option<&str> {
+        self.0.failure_reason.as_deref()
+    }
+
+    /// Why it ended: `EXPIRED`, `CANCELLED`, `PAYMENT_FAILED` or `OWNER_CHANGED`.
+    async fn end_reason(&self) -> Option<&str> {
+        self.0.end_reason.as_deref()
+    }
+
+    /// Whether a payment of it is overdue (it will be switched off after the grace period).
+    async fn unpaid(&self) -> bool {
+        self.0.unpaid_since.is_some()
+    }
+
+    /// Its charges: the up-front one, renewals and monthly bills.
+    async fn payments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Payment>> {
+        Ok(load_children(ctx, PaymentsOfActivation(self.0.id)).await?.into_iter().map(Payment).collect())
+    }
+
+    /// When it was bought.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// How long a feature is bought for.
+#[derive(InputObject)]
+pub struct DurationInput {
+    /// The duration model.
+    pub kind: DurationKind,
+    /// Days, for FIXED_DAYS; the offered number when left out.
+    pub days: Option<i32>,
+}
+
+/// A feature purchase.
+#[derive(InputObject)]
+pub struct PurchaseFeatureInput {
+    /// The vehicle.
+    pub vin: String,
+    /// The feature's code, e.g. `HEATED_SEATS`.
+    pub feature_code: String,
+    /// How long.
+    pub duration: DurationInput,
+    /// Your key for this purchase: sending it again returns the same activation, never a second one.
+    pub idempotency_key: String,
+    /// The payment method token; your saved card by default.
+    #[graphql(default = "pm_card_visa")]
+    pub payment_method: String,
+}
+
+fn parse_id(id: &ID, field: &'static str) -> ApiResult<Uuid> {
+    id.parse().map_err(|_| ApiError::bad_input(field, "not a valid id"))
+}
+
+/// A support ticket.
+pub struct SupportTicket(pub support_tickets::Model);
+
+#[Object]
+impl SupportTicket {
+    /// Stable id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Open or resolved.
+    async fn status(&self) -> TicketStatus {
+        self.0.status
+    }
+
+    /// What it is about.
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+
+    /// The details (e.g. the vehicle's last error).
+    async fn details(&self) -> &str {
+        &self.0.details
+    }
+
+    /// The activation concerned.
+    async fn activation(&self, ctx: &Context<'_>) -> ApiResult<Option<Activation>> {
+        let Some(id) = self.0.activation_id else { return Ok(None) };
+        Ok(Some(Activation(load_existing::<activations::Entity>(ctx, id, "activation").await?)))
+    }
+
+    /// When it was opened.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When it was resolved.
+    async fn resolved_at(&self) -> Option<DateTime<Utc>> {
+        self.0.resolved_at
+    }
+}
+
+/// Activation queries.
+#[derive(Default)]
+pub struct ActivationQuery;
+
+#[Object]
+impl ActivationQuery {
+    /// The features bought for the vehicle with `vin`, newest first.
+    #[graphql(guard = "Allow::any_user().or_partner(Scope::ExpedienteRead)")]
+    async fn activations(
+        &self,
+        ctx: &Context<'_>,
+        vin: String,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<Connection<String, Activation>> {
+        let args = PageArgs::parse(after, first)?;
+        Ok(connection(queries::of_vehicle(app(ctx), viewer(ctx), &vin, &args).await?, Activation))
+    }
+
+    /// One activation.
+    #[graphql(guard = "Allow::any_user()")]
+    async fn activation(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Activation> {
+        queries::activation(app(ctx), viewer(ctx), parse_id(&id, "id")?).await.map(Activation)
+    }
+
+    /// Support tickets, newest first (SUPPORT, ADMIN).
+    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    async fn support_tickets(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<TicketStatus>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<Connection<String, SupportTicket>> {
+        let args = PageArgs::parse(after, first)?;
+        Ok(connection(support::tickets(app(ctx), viewer(ctx), status, &args).await?, SupportTicket))
+    }
+}
+
+/// Activation mutations.
+#[derive(Default)]
+pub struct ActivationMutation;
+
+#[Object]
+impl ActivationMutation {
+    /// Buys a feature for your vehicle. The charge is authorised now and captured only once the car
+    /// confirms; follow it with `activationProgress`.
+    #[graphql(guard = "Allow::users(&[Role::Customer])")]
+    async fn purchase_feature(&self, ctx: &Context<'_>, input: PurchaseFeatureInput) -> ApiResult<Activation> {
+        let request = purchase::PurchaseInput {
+            vin: input.vin,
+            feature_code: input.feature_code,
+            kind: input.duration.kind,
+            days: input.duration.days,
+            idempotency_key: input.idempotency_key,
+            payment_method: input.payment_method,
+        };
+        purchase::purchase(app(ctx), viewer(ctx), request).await.map(Activation)
+    }
+
+    /// Starts the free trial of a feature (once per vehicle and feature).
+    #[graphql(guard = "Allow::users(&[Role::Customer])")]
+    async fn start_trial(
+        &self,
+        ctx: &Context<'_>,
+        vin: String,
+        feature_code: String,
+        idempotency_key: Option<String>,
+    ) -> ApiResult<Activation> {
+        let key = idempotency_key.unwrap_or_else(|| format!("trial-{}-{}", vin.trim(), feature_code.trim()));
+        let request = purchase::PurchaseInput {
+            vin,
+            feature_code,
+            kind: DurationKind::Trial,
+            days: None,
+            idempotency_key: key,
+            payment_method: String::new(),
+        };
+        purchase::purchase(app(ctx), viewer(ctx), request).await.map(Activation)
+    }
+
+    /// Cancels one of your features: subscriptions and fixed durations end at the end of the period,
+    /// a trial at once; permanent features cannot be cancelled.
+    #[graphql(guard = "Allow::users(&[Role::Customer])")]
+    async fn cancel_activation(&self, ctx: &Context<'_>, activation_id: ID) -> ApiResult<Activation> {
+        billing::cancel(app(ctx), viewer(ctx), parse_id(&activation_id, "activationId")?).await.map(Activation)
+    }
+
+    /// Tries a failed activation again with a new authorisation (SUPPORT, ADMIN).
+    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    async fn retry_activation(&self, ctx: &Context<'_>, activation_id: ID) -> ApiResult<Activation> {
+        support::retry_activation(app(ctx), viewer(ctx), parse_id(&activation_id, "activationId")?)
+            .await
+            .map(Activation)
+    }
+
+    /// Refunds a payment, fully or `amountMinor` of it, with a credit note (SUPPORT, ADMIN).
+    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    async fn refund_payment(&self, ctx: &Context<'_>, payment_id: ID, amount_minor: Option<i64>) -> ApiResult<Payment> {
+        support::refund_payment(app(ctx), viewer(ctx), parse_id(&payment_id, "paymentId")?, amount_minor)
+            .await
+            .map(Payment)
+    }
+
+    /// Closes a ticket that needs nothing more (SUPPORT, ADMIN).
+    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    async fn resolve_ticket(&self, ctx: &Context<'_>, ticket_id: ID) -> ApiResult<SupportTicket> {
+        support::resolve_ticket(app(ctx), viewer(ctx), parse_id(&ticket_id, "ticketId")?).await.map(SupportTicket)
+    }
+}
+
+/// A step of an activation, as it happens.
+pub struct ActivationProgress {
+    phase: ActivationPhase,
+    attempt: i32,
+    activation: activations::Model,
+    charge: Option<PaymentStatus>,
+}
+
+#[Object]
+impl ActivationProgress {
+    /// The step: QUEUED, SENDING, RETRY_SCHEDULED, ACTIVE, FAILED, DEACTIVATING or ENDED.
+    async fn phase(&self) -> ActivationPhase {
+        self.phase
+    }
+
+    /// The delivery attempt (1 for the first).
+    async fn attempt(&self) -> i32 {
+        self.attempt
+    }
+
+    /// What happens to the charge: AUTHORIZED while it is pending, CAPTURED once the car confirmed,
+    /// VOIDED or REFUNDED when it failed; none for trials and monthly subscriptions.
+    async fn charge(&self) -> Option<PaymentStatus> {
+        self.charge
+    }
+
+    /// The activation now.
+    async fn activation(&self) -> Activation {
+        Activation(self.activation.clone())
+    }
+}
+
+/// Live activation progress.
+#[derive(Default)]
+pub struct ActivationSubscription;
+
+#[Subscription]
+impl ActivationSubscription {
+    /// The steps of an activation as they happen (its vehicle's owner and platform staff).
+    #[graphql(guard = "Allow::any_user()")]
+    async fn activation_progress(
+        &self,
+        ctx: &Context<'_>,
+        activation_id: ID,
+    ) -> Result<impl Stream<Item = ActivationProgress> + use<>, ApiError> {
+        let id = parse_id(&activation_id, "activationId")?;
+        let app: AppState = ctx.data_unchecked::<AppState>().clone();
+        queries::activation(&app, Viewer::of(ctx), id).await?;
+        Ok(app.events.subscribe().filter_map(move |event| {
+            let app = app.clone();
+            async move {
+                let DomainEvent::ActivationProgressed { activation_id, phase, attempt } = event else { return None };
+                if activation_id != id {
+                    return None;
+                }
+                let activation = queries::activation_by_id(&app, id).await.ok()?;
+                let charge = queries::latest_charge(&app, id).await.ok().flatten().map(|payment| payment.status);
+                Some(ActivationProgress { phase, attempt, activation, charge })
+            }
+        }))
+    }
+}

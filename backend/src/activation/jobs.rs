@@ -1,0 +1,153 @@
+//! Durable OTA jobs: queued in the database, claimed by one worker at a time with a lease that the
+//! worker renews while it works, and reclaimed by another when the lease runs out (the worker
+//! crashed). On PostgreSQL the claim skips rows another worker has locked (`FOR UPDATE SKIP LOCKED`).
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{OtaCommand, OtaJobStatus, ota_jobs};
+use rand::Rng;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, Set,
+    Statement,
+};
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::config::Config;
+use crate::platform::events::{DomainEvent, Outbox};
+
+/// Queues a command for an activation.
+pub async fn enqueue(
+    app: &App,
+    db: &impl ConnectionTrait,
+    outbox: &mut Outbox,
+    activation_id: Uuid,
+    command: OtaCommand,
+) -> Result<ota_jobs::Model, DbErr> {
+    let now = app.clock.now();
+    let job = ota_jobs::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        activation_id: Set(activation_id),
+        command: Set(command),
+        status: Set(OtaJobStatus::Queued),
+        attempts: Set(0),
+        max_attempts: Set(app.config.ota_max_attempts.max(1)),
+        next_attempt_at: Set(now),
+        lease_owner: Set(None),
+        lease_expires_at: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    outbox.push(DomainEvent::JobQueued);
+    Ok(job)
+}
+
+/// Claims the next due job (or one whose lease has run out) for `worker`.
+pub async fn claim(app: &App, worker: &str) -> Result<Option<ota_jobs::Model>, DbErr> {
+    let now = app.clock.now();
+    let lease_until = now + Duration::seconds(i64::try_from(app.config.ota_lease_seconds).unwrap_or(30));
+    let backend = app.db.get_database_backend();
+    let lock = if backend == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+    let (a, b, c, d) = match backend {
+        DbBackend::Postgres => ("$1", "$2", "$3", "$4"),
+        _ => ("?", "?", "?", "?"),
+    };
+    let sql = format!(
+        "UPDATE ota_jobs SET status = 'RUNNING', lease_owner = {a}, lease_expires_at = {b}, updated_at = {c} \
+         WHERE id = (SELECT id FROM ota_jobs \
+                     WHERE (status = 'QUEUED' AND next_attempt_at <= {d}) \
+                        OR (status = 'RUNNING' AND lease_expires_at < {d}) \
+                     ORDER BY next_attempt_at LIMIT 1 {lock}) \
+         RETURNING *"
+    );
+    let values: Vec<sea_orm::Value> = if backend == DbBackend::Postgres {
+        vec![worker.into(), lease_until.into(), now.into(), now.into()]
+    } else {
+        vec![worker.into(), lease_until.into(), now.into(), now.into(), now.into()]
+    };
+    ota_jobs::Model::find_by_statement(Statement::from_sql_and_values(backend, sql, values)).one(&app.db).await
+}
+
+/// Extends `worker`'s lease on `job`; `false` when it lost the lease to another worker.
+pub async fn renew(app: &App, job: &ota_jobs::Model, worker: &str) -> Result<bool, DbErr> {
+    let until = app.clock.now() + Duration::seconds(i64::try_from(app.config.ota_lease_seconds).unwrap_or(30));
+    let renewed = ota_jobs::Entity::update_many()
+        .col_expr(ota_jobs::Column::LeaseExpiresAt, Expr::value(until))
+        .filter(ota_jobs::Column::Id.eq(job.id))
+        .filter(ota_jobs::Column::LeaseOwner.eq(worker))
+        .filter(ota_jobs::Column::Status.eq(OtaJobStatus::Running))
+        .exec(&app.db)
+        .await?;
+    Ok(renewed.rows_affected == 1)
+}
+
+/// The wait before attempt `attempt + 1`: the base doubling per attempt up to the maximum, with
+/// jitter (between half and all of it) so that retries of many cars do not arrive together.
+pub fn backoff(config: &Config, attempt: i32) -> Duration {
+    let exponent = u32::try_from(attempt.clamp(1, 30) - 1).unwrap_or(0);
+    let full = config.ota_backoff_ms.saturating_mul(2_u64.saturating_pow(exponent)).min(config.ota_backoff_max_ms);
+    let jittered = if full == 0 { 0 } else { rand::rng().random_range(full / 2..=full) };
+    Duration::milliseconds(i64::try_from(jittered).unwrap_or(i64::MAX))
+}
+
+/// Ends a job held by `worker` in `status`.
+pub async fn finish(
+    db: &impl ConnectionTrait,
+    job: &ota_jobs::Model,
+    worker: &str,
+    status: OtaJobStatus,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mut update = ota_jobs::Entity::update_many()
+        .col_expr(ota_jobs::Column::Status, Expr::value(status))
+        .col_expr(ota_jobs::Column::LeaseOwner, Expr::value(Option::<String>::None))
+        .col_expr(ota_jobs::Column::LeaseExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(ota_jobs::Column::UpdatedAt, Expr::value(now));
+    if let Some(error) = error {
+        update = update.col_expr(ota_jobs::Column::LastError, Expr::value(error.chars().take(300).collect::<String>()));
+    }
+    let done =
+        update.filter(ota_jobs::Column::Id.eq(job.id)).filter(ota_jobs::Column::LeaseOwner.eq(worker)).exec(db).await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Puts a job held by `worker` back in the queue until `at`, counting the attempt made.
+pub async fn retry_at(
+    db: &impl ConnectionTrait,
+    job: &ota_jobs::Model,
+    worker: &str,
+    attempts: i32,
+    at: DateTime<Utc>,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let done = ota_jobs::Entity::update_many()
+        .col_expr(ota_jobs::Column::Status, Expr::value(OtaJobStatus::Queued))
+        .col_expr(ota_jobs::Column::Attempts, Expr::value(attempts))
+        .col_expr(ota_jobs::Column::NextAttemptAt, Expr::value(at))
+        .col_expr(ota_jobs::Column::LeaseOwner, Expr::value(Option::<String>::None))
+        .col_expr(ota_jobs::Column::LeaseExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(ota_jobs::Column::LastError, Expr::value(error.chars().take(300).collect::<String>()))
+        .col_expr(ota_jobs::Column::UpdatedAt, Expr::value(now))
+        .filter(ota_jobs::Column::Id.eq(job.id))
+        .filter(ota_jobs::Column::LeaseOwner.eq(worker))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Records the attempt a worker is about to make.
+pub async fn count_attempt(app: &App, job: &ota_jobs::Model, worker: &str) -> Result<i32, DbErr> {
+    let attempts = job.attempts + 1;
+    ota_jobs::Entity::update_many()
+        .col_expr(ota_jobs::Column::Attempts, Expr::value(attempts))
+        .filter(ota_jobs::Column::Id.eq(job.id))
+        .filter(ota_jobs::Column::LeaseOwner.eq(worker))
+        .exec(&app.db)
+        .await?;
+    Ok(attempts)
+}

@@ -1,0 +1,380 @@
+//! How an OTA job ends: on success the charge is captured, the activation is ACTIVE and invoiced and
+//! the customer told (app, e-mail, car display); on failure the charge is released (voided, or
+//! refunded if it was captured), the activation is FAILED, support gets a ticket, the customer is
+//! told. A job that loses its lease to another worker changes nothing.
+
+use chrono::{DateTime, Datelike, Duration, Months, TimeZone, Utc};
+use entity::{
+    ActivationStatus, DurationKind, NotificationChannel, OtaJobStatus, PaymentStatus, activations, feature_texts,
+    ota_jobs, payments, regions, users,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+
+use super::engine::{Context, progress};
+use super::jobs;
+use super::support::open_ticket;
+use crate::app::App;
+use crate::billing::invoices::{self as billing_invoices, InvoiceFor, Line, net_of_gross};
+use crate::error::{ApiError, ApiResult};
+use crate::integrations::payments::{GatewayError, GatewayStatus};
+use crate::notifications::service::notify;
+use crate::platform::db::begin_write;
+use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
+
+/// Why an activation failed.
+#[derive(Clone, Debug)]
+pub enum Failure {
+    /// The card was declined: nothing to switch on, nothing charged.
+    PaymentDeclined(String),
+    /// The car could not be switched on: support looks into it.
+    Vehicle(String),
+}
+
+/// The customer is told in the app, by e-mail and on the car's display.
+const EVERYWHERE: &[NotificationChannel] =
+    &[NotificationChannel::InApp, NotificationChannel::Email, NotificationChannel::InCar];
+
+/// The feature's name in every language, for messages rendered in the reader's.
+pub async fn feature_names(db: &impl ConnectionTrait, feature_id: uuid::Uuid) -> ApiResult<Value> {
+    let texts = feature_texts::Entity::find().filter(feature_texts::Column::FeatureId.eq(feature_id)).all(db).await?;
+    Ok(Value::Object(texts.into_iter().map(|text| (text.locale, Value::String(text.name))).collect()))
+}
+
+/// The first instant of the month after `at`.
+pub fn next_month_start(at: DateTime<Utc>) -> DateTime<Utc> {
+    let (year, month) = if at.month() == 12 { (at.year() + 1, 1) } else { (at.year(), at.month() + 1) };
+    Utc.with_ymd_and_hms(year, month, 1, 0, 0, 0).single().unwrap_or(at)
+}
+
+/// When an activation starting at `start` ends (or its first period ends).
+fn first_end(kind: DurationKind, days: i32, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match kind {
+        DurationKind::Permanent => None,
+        DurationKind::FixedDays | DurationKind::Trial => Some(start + Duration::days(i64::from(days))),
+        DurationKind::Annual => start.checked_add_months(Months::new(12)),
+        DurationKind::Monthly => Some(next_month_start(start)),
+    }
+}
+
+/// Puts the job back in the queue after the backoff for `attempt`.
+pub async fn retry_later(app: &App, ctx: &Context, attempt: i32, error: &str) -> ApiResult<()> {
+    let now = app.clock.now();
+    let at = now + jobs::backoff(&app.config, attempt.max(1));
+    jobs::retry_at(&app.db, &ctx.job, &ctx.worker, attempt, at, error, now).await?;
+    Ok(())
+}
+
+/// Marks the job as still ours (or tells that another worker took it over).
+async fn fence(db: &impl ConnectionTrait, job: &ota_jobs::Model, worker: &str, now: DateTime<Utc>) -> ApiResult<bool> {
+    let touched = ota_jobs::Entity::update_many()
+        .col_expr(ota_jobs::Column::UpdatedAt, Expr::value(now))
+        .filter(ota_jobs::Column::Id.eq(job.id))
+        .filter(ota_jobs::Column::LeaseOwner.eq(worker))
+        .exec(db)
+        .await?;
+    Ok(touched.rows_affected == 1)
+}
+
+/// The car confirmed: capture, activate, invoice, tell.
+pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> {
+    let mut capture_failure = None;
+    let mut captured = false;
+    if let Some(payment) = ctx.payment.as_ref().filter(|p| p.status == PaymentStatus::Authorized) {
+        let provider_ref = payment.provider_ref.clone().unwrap_or_default();
+        match app.integrations.payments.capture(&provider_ref, &format!("capture-{}", payment.id)).await {
+            Ok(result) if matches!(result.status, GatewayStatus::Processing | GatewayStatus::Succeeded) => {
+                captured = true
+            }
+            Ok(result) => capture_failure = Some(format!("capture answered {:?}", result.status)),
+            // The car has it on: only the capture is retried, not the command budget.
+            Err(GatewayError::Unavailable(message)) => return retry_later(app, ctx, attempt - 1, &message).await,
+            Err(err) => capture_failure = Some(err.to_string()),
+        }
+    }
+    let now = app.clock.now();
+    let txn = begin_write(&app.db).await?;
+    if !jobs::finish(&txn, &ctx.job, &ctx.worker, OtaJobStatus::Succeeded, None, now).await? {
+        return Ok(());
+    }
+    let mut outbox = Outbox::new();
+    let start = ctx.activation.starts_at.unwrap_or(now);
+    let mut active: activations::ActiveModel = ctx.activation.clone().into();
+    active.status = Set(ActivationStatus::Active);
+    active.starts_at = Set(Some(start));
+    active.ends_at = Set(first_end(ctx.activation.duration_kind, ctx.activation.duration_days, start));
+    active.billed_until = Set((ctx.activation.duration_kind == DurationKind::Monthly).then_some(start));
+    active.failure_reason = Set(None);
+    active.updated_at = Set(now);
+    if capture_failure.is_some() {
+        active.unpaid_since = Set(Some(now));
+    }
+    let active = active.update(&txn).await?;
+    if let Some(payment) = &ctx.payment {
+        let mut charged: payments::ActiveModel = payment.clone().into();
+        charged.updated_at = Set(now);
+        if captured {
+            charged.status = Set(PaymentStatus::Captured);
+            charged.captured_at = Set(Some(now));
+            let charged = charged.update(&txn).await?;
+            invoice_payment(app, &txn, ctx, &charged).await?;
+        } else if let Some(reason) = &capture_failure {
+            charged.status = Set(PaymentStatus::Failed);
+            charged.failure_reason = Set(Some(reason.chars().take(300).collect()));
+            charged.update(&txn).await?;
+        }
+    }
+    let payload = json!({ "feature": feature_names(&txn, ctx.feature.id).await?, "vin": ctx.vehicle.vin, "endsAt": active.ends_at.map(|at| at.format("%Y-%m-%d").to_string()) });
+    notify(app, &txn, &mut outbox, ctx.activation.purchased_by, "activation.active", payload, EVERYWHERE).await?;
+    outbox.push(DomainEvent::ActivationProgressed {
+        activation_id: active.id,
+        phase: ActivationPhase::Active,
+        attempt,
+    });
+    txn.commit().await?;
+    outbox.publish(app.events.as_ref()).await;
+    Ok(())
+}
+
+/// The invoice of a captured feature charge.
+async fn invoice_payment(
+    app: &App,
+    db: &impl ConnectionTrait,
+    ctx: &Context,
+    payment: &payments::Model,
+) -> ApiResult<invoices_model::Model> {
+    let buyer =
+        users::Entity::find_by_id(ctx.activation.purchased_by).one(db).await?.ok_or(ApiError::NotFound("customer"))?;
+    let region = regions::Entity::find_by_id(buyer.region_id).one(db).await?.ok_or(ApiError::NotFound("region"))?;
+    let name = feature_texts::Entity::find_by_id((ctx.feature.id, buyer.locale.clone()))
+        .one(db)
+        .await?
+        .map_or_else(|| ctx.feature.code.clone(), |text| text.name);
+    let net = net_of_gross(payment.amount_minor, region.vat_rate_bp);
+    let line = Line {
+        description: format!(
+            "{name} ({}) — {}",
+            duration_label(ctx.activation.duration_kind, ctx.activation.duration_days),
+            ctx.vehicle.vin
+        ),
+        quantity: 1,
+        unit_net_minor: net,
+        activation_id: Some(ctx.activation.id),
+    };
+    let target =
+        InvoiceFor { customer_id: buyer.id, vehicle_id: Some(ctx.vehicle.id), payment_id: Some(payment.id), region };
+    billing_invoices::issue(app, db, &target, &[line], None).await
+}
+
+use entity::invoices as invoices_model;
+
+/// A duration for invoice lines, e.g. `30 days`.
+pub fn duration_label(kind: DurationKind, days: i32) -> String {
+    match kind {
+        DurationKind::Permanent => "permanent".into(),
+        DurationKind::Monthly => "monthly".into(),
+        DurationKind::Annual => "1 year".into(),
+        DurationKind::FixedDays => format!("{days} days"),
+        DurationKind::Trial => format!("{days}-day trial"),
+    }
+}
+
+/// The activation failed: record it, open a ticket when the car is at fault, tell the customer,
+/// then release the charge.
+pub async fn failed(app: &App, ctx: &Context, failure: Failure) -> ApiResult<()> {
+    let now = app.clock.now();
+    let (reason, ticket) = match &failure {
+        Failure::PaymentDeclined(reason) => (reason.clone(), false),
+        Failure::Vehicle(reason) => (reason.clone(), true),
+    };
+    let txn = begin_write(&app.db).await?;
+    if !fence(&txn, &ctx.job, &ctx.worker, now).await? {
+        return Ok(());
+    }
+    let mut outbox = Outbox::new();
+    let mut failed: activations::ActiveModel = ctx.activation.clone().into();
+    failed.status = Set(ActivationStatus::Failed);
+    failed.failure_reason = Set(Some(reason.chars().take(300).collect()));
+    failed.updated_at = Set(now);
+    let failed = failed.update(&txn).await?;
+    if ticket {
+        let subject = format!("Activation of {} on {} failed", ctx.feature.code, ctx.vehicle.vin);
+        open_ticket(app, &txn, Some(failed.id), Some(ctx.vehicle.id), &subject, &reason).await?;
+    }
+    let payload =
+        json!({ "feature": feature_names(&txn, ctx.feature.id).await?, "vin": ctx.vehicle.vin, "reason": reason });
+    let channels = [NotificationChannel::InApp, NotificationChannel::Email];
+    notify(app, &txn, &mut outbox, ctx.activation.purchased_by, "activation.failed", payload, &channels).await?;
+    outbox.push(DomainEvent::ActivationProgressed {
+        activation_id: failed.id,
+        phase: ActivationPhase::Failed,
+        attempt: ctx.job.attempts,
+    });
+    txn.commit().await?;
+    outbox.publish(app.events.as_ref()).await;
+    let ctx = Context { activation: failed, ..ctx_clone(ctx) };
+    if ticket {
+        make_sure_off(app, &ctx).await?;
+    }
+    release_charge(app, &ctx).await
+}
+
+/// A failed activation must leave the feature off: if the car says it is on after all (an
+/// attempt's answer was lost), switch it off, and tell support if that fails too.
+async fn make_sure_off(app: &App, ctx: &Context) -> ApiResult<()> {
+    if super::engine::reports_on(app, ctx).await != Some(true) {
+        return Ok(());
+    }
+    if let Err(error) = super::engine::send(app, ctx, crate::integrations::fleet::FeatureAction::Deactivate).await {
+        let subject = format!("{} may still be on in {} after a failed activation", ctx.feature.code, ctx.vehicle.vin);
+        open_ticket(app, &app.db, Some(ctx.activation.id), Some(ctx.vehicle.id), &subject, &error.to_string()).await?;
+    }
+    Ok(())
+}
+
+fn ctx_clone(ctx: &Context) -> Context {
+    Context {
+        job: ctx.job.clone(),
+        worker: ctx.worker.clone(),
+        activation: ctx.activation.clone(),
+        vehicle: ctx.vehicle.clone(),
+        feature: ctx.feature.clone(),
+        payment: ctx.payment.clone(),
+    }
+}
+
+/// Releases the charge of a failed activation — void an authorisation, refund a capture — then ends
+/// the job. The gateway being down only delays it.
+pub async fn release_charge(app: &App, ctx: &Context) -> ApiResult<()> {
+    let payment = match &ctx.payment {
+        Some(payment) => payments::Entity::find_by_id(payment.id).one(&app.db).await?,
+        None => None,
+    };
+    if let Some(payment) = payment
+        && let Err(GatewayError::Unavailable(message)) = release(app, &payment).await?
+    {
+        return retry_later(app, ctx, ctx.job.attempts, &message).await;
+    }
+    jobs::finish(
+        &app.db,
+        &ctx.job,
+        &ctx.worker,
+        OtaJobStatus::Failed,
+        ctx.activation.failure_reason.as_deref(),
+        app.clock.now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Voids or refunds `payment` at the gateway and records it; an unavailable gateway is returned.
+pub async fn release(app: &App, payment: &payments::Model) -> ApiResult<Result<(), GatewayError>> {
+    let provider_ref = payment.provider_ref.clone();
+    let released = match (payment.status, &provider_ref) {
+        (PaymentStatus::Pending, None) => PaymentStatus::Voided,
+        (PaymentStatus::Pending | PaymentStatus::Authorized, Some(reference)) => {
+            match app.integrations.payments.void(reference, &format!("void-{}", payment.id)).await {
+                Ok(_) | Err(GatewayError::Invalid(_)) | Err(GatewayError::Declined(_)) => PaymentStatus::Voided,
+                Err(unavailable) => return Ok(Err(unavailable)),
+            }
+        }
+        (PaymentStatus::Captured | PaymentStatus::Settled, Some(reference)) => {
+            match app.integrations.payments.refund(reference, None, &format!("refund-{}", payment.id)).await {
+                Ok(_) => PaymentStatus::Refunded,
+                Err(err) => return Ok(Err(err)),
+            }
+        }
+        _ => return Ok(Ok(())),
+    };
+    let txn = begin_write(&app.db).await?;
+    let mut updated: payments::ActiveModel = payment.clone().into();
+    updated.status = Set(released);
+    updated.updated_at = Set(app.clock.now());
+    let updated = updated.update(&txn).await?;
+    if released == PaymentStatus::Refunded {
+        credit_note(app, &txn, &updated, updated.amount_minor).await?;
+    }
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+/// A credit note over `gross_minor` of the invoice documenting `payment`, if there is one.
+pub async fn credit_note(
+    app: &App,
+    db: &impl ConnectionTrait,
+    payment: &payments::Model,
+    gross_minor: i64,
+) -> ApiResult<Option<invoices_model::Model>> {
+    let Some(original) = invoices_model::Entity::find()
+        .filter(invoices_model::Column::PaymentId.eq(payment.id))
+        .filter(invoices_model::Column::Kind.eq(entity::InvoiceKind::Invoice))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let region = regions::Entity::find_by_id(original.region_id).one(db).await?.ok_or(ApiError::NotFound("region"))?;
+    let net = net_of_gross(gross_minor, region.vat_rate_bp);
+    let line = Line {
+        description: format!("Refund — invoice {}", original.number),
+        quantity: 1,
+        unit_net_minor: -net,
+        activation_id: payment.activation_id,
+    };
+    let target = InvoiceFor {
+        customer_id: original.customer_id,
+        vehicle_id: original.vehicle_id,
+        payment_id: Some(payment.id),
+        region,
+    };
+    Ok(Some(billing_invoices::issue(app, db, &target, &[line], Some(original.id)).await?))
+}
+
+/// The car confirmed the switch-off: the activation ends.
+pub async fn deactivated(app: &App, ctx: &Context) -> ApiResult<()> {
+    let now = app.clock.now();
+    let txn = begin_write(&app.db).await?;
+    if !jobs::finish(&txn, &ctx.job, &ctx.worker, OtaJobStatus::Succeeded, None, now).await? {
+        return Ok(());
+    }
+    let mut outbox = Outbox::new();
+    let expired = ctx.activation.end_reason.as_deref() == Some("EXPIRED");
+    let mut ended: activations::ActiveModel = ctx.activation.clone().into();
+    ended.status = Set(if expired { ActivationStatus::Expired } else { ActivationStatus::Cancelled });
+    ended.ends_at = Set(Some(ctx.activation.ends_at.map_or(now, |planned| planned.min(now))));
+    ended.updated_at = Set(now);
+    let ended = ended.update(&txn).await?;
+    let payload = json!({ "feature": feature_names(&txn, ctx.feature.id).await?, "vin": ctx.vehicle.vin, "reason": ctx.activation.end_reason });
+    notify(
+        app,
+        &txn,
+        &mut outbox,
+        ctx.activation.purchased_by,
+        "activation.ended",
+        payload,
+        &[NotificationChannel::InApp, NotificationChannel::InCar],
+    )
+    .await?;
+    outbox.push(DomainEvent::ActivationProgressed {
+        activation_id: ended.id,
+        phase: ActivationPhase::Ended,
+        attempt: ctx.job.attempts,
+    });
+    txn.commit().await?;
+    outbox.publish(app.events.as_ref()).await;
+    Ok(())
+}
+
+/// The car would not switch the feature off: support takes over.
+pub async fn deactivation_stuck(app: &App, ctx: &Context, error: &str) -> ApiResult<()> {
+    let txn = begin_write(&app.db).await?;
+    if !jobs::finish(&txn, &ctx.job, &ctx.worker, OtaJobStatus::Failed, Some(error), app.clock.now()).await? {
+        return Ok(());
+    }
+    let subject = format!("Could not switch {} off on {}", ctx.feature.code, ctx.vehicle.vin);
+    open_ticket(app, &txn, Some(ctx.activation.id), Some(ctx.vehicle.id), &subject, error).await?;
+    txn.commit().await?;
+    progress(app, ctx.activation.id, ActivationPhase::Deactivating, ctx.job.attempts).await;
+    Ok(())
+}

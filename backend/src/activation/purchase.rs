@@ -1,0 +1,278 @@
+//! Buying a feature, or starting its free trial: every check (ownership, compatibility, an offer at
+//! that duration, no second live activation, the trial not used, the maintenance gate), then the
+//! activation, its payment and its OTA job in one transaction. A repeated idempotency key returns
+//! the first result; the same key with another request is a conflict.
+
+use entity::{
+    ActivationStatus, DurationKind, OtaCommand, PaymentKind, PaymentStatus, Role, activations, feature_models,
+    features, idempotency_keys, payments, prices, vehicles,
+};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::jobs;
+use crate::app::App;
+use crate::audit::{self, Subject};
+use crate::auth::Viewer;
+use crate::catalog::firmware;
+use crate::catalog::service::{LIVE_STATUSES, Offer, pricing_region};
+use crate::error::{ApiError, ApiResult};
+use crate::fleet::service::{Access, vehicle_for};
+use crate::integrations::vss::MaintenanceState;
+use crate::platform::db::begin_write;
+use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
+
+/// A purchase as the customer asks for it.
+#[derive(Clone, Debug)]
+pub struct PurchaseInput {
+    /// The vehicle.
+    pub vin: String,
+    /// The feature's code.
+    pub feature_code: String,
+    /// The duration model.
+    pub kind: DurationKind,
+    /// Days, for FIXED_DAYS (and TRIAL); the offered number when not given.
+    pub days: Option<i32>,
+    /// The client's key: the same key is the same purchase.
+    pub idempotency_key: String,
+    /// The payment method token; the customer's saved card by default.
+    pub payment_method: String,
+}
+
+/// What was decided, before anything is stored.
+struct Approved {
+    vehicle: vehicles::Model,
+    feature: features::Model,
+    price: prices::Model,
+    offer: Offer,
+}
+
+fn check_key(key: &str) -> ApiResult<String> {
+    let key = key.trim();
+    if key.is_empty() || key.len() > 80 {
+        return Err(ApiError::bad_input("idempotencyKey", "an idempotency key has 1 to 80 characters"));
+    }
+    Ok(key.to_owned())
+}
+
+fn request_hash(input: &PurchaseInput) -> String {
+    let text = format!(
+        "purchase|{}|{}|{:?}|{:?}",
+        input.vin.trim().to_uppercase(),
+        input.feature_code.trim().to_uppercase(),
+        input.kind,
+        input.days
+    );
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// The activation an earlier request with this key produced, if any.
+async fn replay(app: &App, owner: Uuid, key: &str, hash: &str) -> ApiResult<Option<activations::Model>> {
+    let Some(earlier) = idempotency_keys::Entity::find()
+        .filter(idempotency_keys::Column::OwnerId.eq(owner))
+        .filter(idempotency_keys::Column::Key.eq(key))
+        .one(&app.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if earlier.request_hash != hash {
+        return Err(ApiError::Conflict("this idempotency key was used for a different request".into()));
+    }
+    let id: Option<Uuid> =
+        earlier.response.as_ref().and_then(|r| r["activationId"].as_str()).and_then(|id| id.parse().ok());
+    let Some(id) = id else { return Ok(None) };
+    Ok(activations::Entity::find_by_id(id).one(&app.db).await?)
+}
+
+/// Buys a feature for a vehicle (or starts its trial, for `DurationKind::Trial`).
+#[tracing::instrument(skip(app, viewer, input), fields(vin = %input.vin, feature = %input.feature_code, kind = ?input.kind))]
+pub async fn purchase(app: &App, viewer: &Viewer, input: PurchaseInput) -> ApiResult<activations::Model> {
+    let customer = viewer.user_with_role(&[Role::Customer])?;
+    let key = check_key(&input.idempotency_key)?;
+    let hash = request_hash(&input);
+    if let Some(earlier) = replay(app, customer.id, &key, &hash).await? {
+        return Ok(earlier);
+    }
+    let approved = approve(app, viewer, &input).await?;
+    let txn = begin_write(&app.db).await?;
+    let mut outbox = Outbox::new();
+    let created = record(app, &txn, &mut outbox, viewer, customer.id, &approved, &input).await?;
+    let remembered = idempotency_keys::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        owner_id: Set(customer.id),
+        key: Set(key.clone()),
+        operation: Set("purchaseFeature".into()),
+        request_hash: Set(hash.clone()),
+        response: Set(Some(json!({ "activationId": created.id }))),
+        created_at: Set(app.clock.now()),
+        completed_at: Set(Some(app.clock.now())),
+    }
+    .insert(&txn)
+    .await;
+    match remembered {
+        Ok(_) => {}
+        // The same key raced us: the first request wins, this one returns its result.
+        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            drop(txn);
+            return replay(app, customer.id, &key, &hash).await?.ok_or(ApiError::Conflict("try again".into()));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    txn.commit().await?;
+    outbox.publish(app.events.as_ref()).await;
+    Ok(created)
+}
+
+/// Every check a purchase must pass.
+async fn approve(app: &App, viewer: &Viewer, input: &PurchaseInput) -> ApiResult<Approved> {
+    let vehicle = vehicle_for(app, viewer, &input.vin, Access::Basic).await?;
+    let feature = features::Entity::find()
+        .filter(features::Column::Code.eq(input.feature_code.trim().to_uppercase()))
+        .filter(features::Column::Available.eq(true))
+        .one(&app.db)
+        .await?
+        .ok_or(ApiError::NotFound("feature"))?;
+    let fits_model = feature_models::Entity::find_by_id((feature.id, vehicle.model_id)).one(&app.db).await?.is_some();
+    if !fits_model || !firmware::satisfies(&vehicle.firmware_version, &feature.min_firmware) {
+        return Err(ApiError::Refused {
+            reason: "INCOMPATIBLE",
+            message: format!(
+                "{} needs a compatible model and firmware {} or newer; this vehicle has {}",
+                feature.code, feature.min_firmware, vehicle.firmware_version
+            ),
+        });
+    }
+    let region = pricing_region(app, &vehicle).await?;
+    let offered = prices::Entity::find()
+        .filter(prices::Column::FeatureId.eq(feature.id))
+        .filter(prices::Column::RegionId.eq(region.id))
+        .filter(prices::Column::DurationKind.eq(input.kind))
+        .all(&app.db)
+        .await?;
+    let price = match input.days {
+        Some(days) => offered.into_iter().find(|price| price.duration_days == days),
+        None => offered.into_iter().next(),
+    }
+    .ok_or_else(|| ApiError::bad_input("duration", "this feature is not offered for that duration here"))?;
+    let history = activations::Entity::find()
+        .filter(activations::Column::VehicleId.eq(vehicle.id))
+        .filter(activations::Column::FeatureId.eq(feature.id))
+        .all(&app.db)
+        .await?;
+    if history.iter().any(|activation| LIVE_STATUSES.contains(&activation.status)) {
+        return Err(ApiError::Refused {
+            reason: "ALREADY_ACTIVE",
+            message: format!("{} is already on this vehicle", feature.code),
+        });
+    }
+    if input.kind == DurationKind::Trial
+        && history.iter().any(|activation| activation.duration_kind == DurationKind::Trial)
+    {
+        return Err(ApiError::Refused {
+            reason: "TRIAL_USED",
+            message: "the trial of this feature was used on this vehicle".into(),
+        });
+    }
+    if feature.requires_maintenance {
+        check_maintenance(app, &vehicle).await?;
+    }
+    let offer = Offer::new(&price, &region);
+    Ok(Approved { vehicle, feature, price, offer })
+}
+
+/// The maintenance gate: an overdue vehicle cannot buy maintenance-linked features.
+pub async fn check_maintenance(app: &App, vehicle: &vehicles::Model) -> ApiResult<()> {
+    let status = app
+        .integrations
+        .vss
+        .status(&vehicle.vin)
+        .await
+        .map_err(|err| ApiError::Unavailable(format!("{err}; try again in a moment")))?;
+    if status.status == MaintenanceState::Overdue {
+        let due = status.next_due_at.map(|at| format!(" (due {})", at.format("%Y-%m-%d"))).unwrap_or_default();
+        return Err(ApiError::Refused {
+            reason: "MAINTENANCE_OVERDUE",
+            message: format!("the vehicle's maintenance is overdue{due}; book a service first"),
+        });
+    }
+    Ok(())
+}
+
+/// Stores the activation, its payment (paid durations, charged only once the car confirms) and
+/// its OTA job.
+async fn record(
+    app: &App,
+    txn: &DatabaseTransaction,
+    outbox: &mut Outbox,
+    viewer: &Viewer,
+    customer_id: Uuid,
+    approved: &Approved,
+    input: &PurchaseInput,
+) -> ApiResult<activations::Model> {
+    let now = app.clock.now();
+    let activation = activations::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        vehicle_id: Set(approved.vehicle.id),
+        feature_id: Set(approved.feature.id),
+        price_id: Set(Some(approved.price.id)),
+        duration_kind: Set(approved.price.duration_kind),
+        duration_days: Set(approved.price.duration_days),
+        status: Set(ActivationStatus::Pending),
+        purchased_by: Set(customer_id),
+        starts_at: Set(None),
+        ends_at: Set(None),
+        cancel_at_period_end: Set(false),
+        failure_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        billed_until: Set(None),
+        unpaid_since: Set(None),
+        end_reason: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    // Monthly subscriptions are billed at month end for the days used; trials are free.
+    let paid_up_front = approved.offer.gross.minor > 0 && approved.price.duration_kind != DurationKind::Monthly;
+    if paid_up_front {
+        payments::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            kind: Set(PaymentKind::Feature),
+            status: Set(PaymentStatus::Pending),
+            amount_minor: Set(approved.offer.gross.minor),
+            currency: Set(approved.offer.gross.currency.clone()),
+            payer_id: Set(customer_id),
+            order_id: Set(None),
+            activation_id: Set(Some(activation.id)),
+            provider_ref: Set(None),
+            idempotency_key: Set(format!("activation:{}", activation.id)),
+            failure_reason: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            captured_at: Set(None),
+            settled_at: Set(None),
+            payment_method: Set(Some(input.payment_method.trim().to_owned())),
+        }
+        .insert(txn)
+        .await?;
+    }
+    jobs::enqueue(app, txn, outbox, activation.id, OtaCommand::Activate).await?;
+    let details = json!({ "vin": approved.vehicle.vin, "feature": approved.feature.code, "kind": approved.price.duration_kind, "grossMinor": approved.offer.gross.minor });
+    audit::record(
+        app,
+        txn,
+        viewer,
+        "activation.purchase",
+        Subject { kind: "activation", id: &activation.id.to_string() },
+        details,
+    )
+    .await?;
+    outbox.push(DomainEvent::ActivationProgressed {
+        activation_id: activation.id,
+        phase: ActivationPhase::Queued,
+        attempt: 0,
+    });
+    Ok(activation)
+}

@@ -1,0 +1,42 @@
+//! Reading activations within the caller's scope.
+
+use entity::{activations, payments, vehicles};
+use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::auth::Viewer;
+use crate::error::{ApiError, ApiResult};
+use crate::fleet::service::{Access, ensure_access, vehicle_for};
+use crate::pagination::{Page, PageArgs, keyset};
+
+/// One activation, if `viewer` may see its vehicle's history.
+pub async fn activation(app: &App, viewer: &Viewer, id: Uuid) -> ApiResult<activations::Model> {
+    let activation = activations::Entity::find_by_id(id).one(&app.db).await?.ok_or(ApiError::NotFound("activation"))?;
+    let vehicle =
+        vehicles::Entity::find_by_id(activation.vehicle_id).one(&app.db).await?.ok_or(ApiError::NotFound("vehicle"))?;
+    ensure_access(app, viewer, &vehicle, Access::History).await?;
+    Ok(activation)
+}
+
+/// A page of the activations of the vehicle with `vin`, newest first.
+pub async fn of_vehicle(app: &App, viewer: &Viewer, vin: &str, args: &PageArgs) -> ApiResult<Page<activations::Model>> {
+    let vehicle = vehicle_for(app, viewer, vin, Access::History).await?;
+    let select = activations::Entity::find().filter(activations::Column::VehicleId.eq(vehicle.id));
+    let rows = keyset(select, activations::Column::Id, Order::Desc, args.after_uuid()?, args).all(&app.db).await?;
+    Ok(Page::from_fetched(rows, args, |activation| activation.id.to_string()))
+}
+
+/// An activation by id, for streams already authorised.
+pub async fn activation_by_id(app: &App, id: Uuid) -> ApiResult<activations::Model> {
+    activations::Entity::find_by_id(id).one(&app.db).await?.ok_or(ApiError::NotFound("activation"))
+}
+
+/// The latest charge of an activation.
+pub async fn latest_charge(app: &App, activation_id: Uuid) -> ApiResult<Option<payments::Model>> {
+    Ok(payments::Entity::find()
+        .filter(payments::Column::ActivationId.eq(activation_id))
+        .order_by_desc(payments::Column::Id)
+        .one(&app.db)
+        .await?)
+}

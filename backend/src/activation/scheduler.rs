@@ -1,0 +1,212 @@
+//! The scheduler: time-driven rules, run every `CAAS_SCHEDULER_INTERVAL` seconds from the `Clock`
+//! (tests move the clock and call `tick`). Trials and fixed durations end by themselves; annual
+//! subscriptions renew up front; monthly ones are billed at month end for the days used; a
+//! cancellation takes effect at the end of the period; unpaid subscriptions are charged again and,
+//! after the grace period, switched off.
+
+use chrono::Duration;
+use entity::{ActivationStatus, DurationKind, PaymentKind, PaymentStatus, activations, payments};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use tokio_util::sync::CancellationToken;
+
+use super::billing::{bill_month, renew_year, retry_failed, start_deactivation};
+use super::outcome::next_month_start;
+use crate::app::{App, AppState};
+use crate::error::ApiResult;
+use crate::platform::db::begin_write;
+use crate::platform::events::Outbox;
+
+/// How often a failed subscription payment is tried again (at most 3 times, once a day).
+const RETRIES: u64 = 3;
+
+/// What one run of the scheduler did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tick {
+    /// Activations whose switch-off was started.
+    pub ended: usize,
+    /// Periods charged (renewals and month-end bills).
+    pub charged: usize,
+    /// Failed payments charged again.
+    pub retried: usize,
+}
+
+/// Runs the scheduler until `stop`.
+pub async fn run(app: AppState, stop: CancellationToken) {
+    let interval = std::time::Duration::from_secs(app.config.scheduler_interval_secs.max(1));
+    loop {
+        if let Err(err) = tick(&app).await {
+            tracing::warn!(error = ?err, "the scheduler run failed; trying again next time");
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(interval) => {}
+        }
+    }
+}
+
+/// One run of every rule.
+pub async fn tick(app: &App) -> ApiResult<Tick> {
+    let mut done = Tick::default();
+    let now = app.clock.now();
+    let due = activations::Entity::find()
+        .filter(activations::Column::Status.eq(ActivationStatus::Active))
+        .filter(activations::Column::EndsAt.lte(now))
+        .all(&app.db)
+        .await?;
+    for activation in due {
+        match activation.duration_kind {
+            DurationKind::Trial | DurationKind::FixedDays => {
+                let reason = if activation.cancel_at_period_end { "CANCELLED" } else { "EXPIRED" };
+                end(app, activation, reason).await?;
+                done.ended += 1;
+            }
+            DurationKind::Annual => {
+                done = period_over(app, activation, done, |app, activation, start| {
+                    Box::pin(renew_year(app, activation, start))
+                })
+                .await?
+            }
+            DurationKind::Monthly => done = month_over(app, activation, done).await?,
+            DurationKind::Permanent => {}
+        }
+    }
+    done.charged += bill_ended_months(app).await?;
+    done.retried += retry_unpaid(app).await?;
+    done.ended += cut_off_unpaid(app).await?;
+    Ok(done)
+}
+
+async fn end(app: &App, activation: activations::Model, reason: &str) -> ApiResult<()> {
+    let txn = begin_write(&app.db).await?;
+    let mut outbox = Outbox::new();
+    start_deactivation(app, &txn, &mut outbox, activation, reason).await?;
+    txn.commit().await?;
+    outbox.publish(app.events.as_ref()).await;
+    Ok(())
+}
+
+type Charge = for<'a> fn(
+    &'a App,
+    &'a activations::Model,
+    chrono::DateTime<chrono::Utc>,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = ApiResult<Option<payments::Model>>> + Send + 'a>,
+>;
+
+/// An annual period is over: end it if cancelled, otherwise charge the next year and extend.
+async fn period_over(app: &App, activation: activations::Model, mut done: Tick, charge: Charge) -> ApiResult<Tick> {
+    let Some(period_end) = activation.ends_at else { return Ok(done) };
+    if activation.cancel_at_period_end {
+        end(app, activation, "CANCELLED").await?;
+        done.ended += 1;
+        return Ok(done);
+    }
+    if charge(app, &activation, period_end).await?.is_some() {
+        done.charged += 1;
+    }
+    let mut renewed: activations::ActiveModel = activation.into();
+    renewed.ends_at = Set(period_end.checked_add_months(chrono::Months::new(12)));
+    renewed.updated_at = Set(app.clock.now());
+    renewed.update(&app.db).await?;
+    Ok(done)
+}
+
+/// A month of a monthly subscription is over: bill the days used, then end it if cancelled or roll
+/// on to the next month.
+async fn month_over(app: &App, activation: activations::Model, mut done: Tick) -> ApiResult<Tick> {
+    let Some(period_end) = activation.ends_at else { return Ok(done) };
+    let from = activation.billed_until.or(activation.starts_at).unwrap_or(period_end);
+    if from < period_end && bill_month(app, &activation, from, period_end).await?.is_some() {
+        done.charged += 1;
+    }
+    let mut billed: activations::ActiveModel = activation.clone().into();
+    billed.billed_until = Set(Some(period_end));
+    if !activation.cancel_at_period_end {
+        billed.ends_at = Set(Some(next_month_start(period_end)));
+    }
+    billed.updated_at = Set(app.clock.now());
+    let billed = billed.update(&app.db).await?;
+    if activation.cancel_at_period_end {
+        end(app, billed, "CANCELLED").await?;
+        done.ended += 1;
+    }
+    Ok(done)
+}
+
+/// Monthly subscriptions that ended before the month did (cancelled by a change of owner, or cut
+/// off) get their last bill for the days used, once their month is over.
+async fn bill_ended_months(app: &App) -> ApiResult<usize> {
+    let now = app.clock.now();
+    let ended = activations::Entity::find()
+        .filter(activations::Column::DurationKind.eq(DurationKind::Monthly))
+        .filter(activations::Column::Status.is_in([ActivationStatus::Expired, ActivationStatus::Cancelled]))
+        .filter(activations::Column::EndReason.ne("PAYMENT_FAILED"))
+        .all(&app.db)
+        .await?;
+    let mut billed = 0;
+    for activation in ended {
+        let (Some(ended_at), Some(from)) = (activation.ends_at, activation.billed_until) else { continue };
+        if from >= ended_at || next_month_start(from) > now {
+            continue;
+        }
+        let to = ended_at.min(next_month_start(from));
+        if bill_month(app, &activation, from, to).await?.is_some() {
+            billed += 1;
+        }
+        let mut closed: activations::ActiveModel = activation.into();
+        closed.billed_until = Set(Some(to));
+        closed.update(&app.db).await?;
+    }
+    Ok(billed)
+}
+
+/// Charges again, once a day and at most three times, the failed payments of subscriptions still
+/// running.
+async fn retry_unpaid(app: &App) -> ApiResult<usize> {
+    let now = app.clock.now();
+    let unpaid = activations::Entity::find()
+        .filter(activations::Column::Status.eq(ActivationStatus::Active))
+        .filter(activations::Column::UnpaidSince.is_not_null())
+        .all(&app.db)
+        .await?;
+    let mut retried = 0;
+    for activation in unpaid {
+        let failed = payments::Entity::find()
+            .filter(payments::Column::ActivationId.eq(activation.id))
+            .filter(payments::Column::Status.eq(PaymentStatus::Failed))
+            .filter(payments::Column::Kind.is_in([PaymentKind::Feature, PaymentKind::SubscriptionPeriod]))
+            .all(&app.db)
+            .await?;
+        let Some(latest) = failed.iter().max_by_key(|payment| payment.updated_at) else { continue };
+        if latest.updated_at > now - Duration::days(1) {
+            continue;
+        }
+        let original_key = latest.idempotency_key.split("#retry").next().unwrap_or_default().to_owned();
+        let attempts = payments::Entity::find()
+            .filter(payments::Column::IdempotencyKey.starts_with(format!("{original_key}#retry")))
+            .count(&app.db)
+            .await?;
+        if attempts >= RETRIES {
+            continue;
+        }
+        let original = failed.iter().find(|payment| payment.idempotency_key == original_key).unwrap_or(latest);
+        retry_failed(app, original, attempts + 1).await?;
+        retried += 1;
+    }
+    Ok(retried)
+}
+
+/// Switches off subscriptions unpaid for longer than the grace period.
+async fn cut_off_unpaid(app: &App) -> ApiResult<usize> {
+    let limit = app.clock.now() - Duration::days(app.config.settlement_grace_days);
+    let overdue = activations::Entity::find()
+        .filter(activations::Column::Status.eq(ActivationStatus::Active))
+        .filter(activations::Column::UnpaidSince.lte(limit))
+        .all(&app.db)
+        .await?;
+    let count = overdue.len();
+    for activation in overdue {
+        end(app, activation, "PAYMENT_FAILED").await?;
+    }
+    Ok(count)
+}

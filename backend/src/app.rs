@@ -1,0 +1,53 @@
+//! The application's dependencies, built once and shared by every request.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::jwt::AccessTokens;
+use crate::auth::partner_limit::PartnerRateLimiter;
+use crate::config::Config;
+use crate::integrations::Integrations;
+use crate::platform::clock::Clock;
+use crate::platform::events::EventBus;
+use crate::platform::metrics::Metrics;
+
+/// Everything a service needs: configuration, the database, time, events and metrics. External
+/// systems join here as `Arc<dyn Trait>` so tests and the demo can swap in simulators.
+pub struct App {
+    /// The configuration it was started with.
+    pub config: Config,
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The source of "now".
+    pub clock: Arc<dyn Clock>,
+    /// Where domain events are published.
+    pub events: Arc<dyn EventBus>,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+    /// Issues and checks access tokens.
+    pub access_tokens: AccessTokens,
+    /// Limits requests per partner API key (`None`: unlimited).
+    pub partner_limiter: Option<PartnerRateLimiter>,
+    /// The clients of the external systems.
+    pub integrations: Integrations,
+}
+
+/// The shared handle to the application.
+pub type AppState = Arc<App>;
+
+impl App {
+    /// Assembles the application from its parts.
+    pub fn new(
+        config: Config,
+        db: DatabaseConnection,
+        clock: Arc<dyn Clock>,
+        events: Arc<dyn EventBus>,
+        metrics: Metrics,
+        integrations: Integrations,
+    ) -> Self {
+        let access_tokens = AccessTokens::new(&config.jwt_secret, config.access_token_ttl_secs);
+        let partner_limiter = PartnerRateLimiter::new(config.partner_requests_per_minute);
+        Self { config, db, clock, events, metrics, access_tokens, partner_limiter, integrations }
+    }
+}

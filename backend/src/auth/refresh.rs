@@ -1,0 +1,84 @@
+//! Refresh tokens: opaque, stored as fingerprints, rotated on every use.
+//!
+//! Each sign-in starts a family; refreshing marks the presented token used and issues the next one
+//! of the family. Presenting a used token again means it was copied: the whole family is revoked.
+
+use chrono::Duration;
+use entity::refresh_tokens;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::AuthError;
+use super::secret::{fingerprint, random_token};
+use crate::app::App;
+
+/// Issues a new refresh token of `family_id` for `user_id`.
+pub async fn issue(app: &App, user_id: Uuid, family_id: Uuid) -> Result<String, AuthError> {
+    let token = random_token(32);
+    let now = app.clock.now();
+    refresh_tokens::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        family_id: Set(family_id),
+        token_hash: Set(fingerprint(&token)),
+        expires_at: Set(now + Duration::days(i64::from(app.config.refresh_token_ttl_days))),
+        created_at: Set(now),
+        used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(&app.db)
+    .await?;
+    Ok(token)
+}
+
+/// Exchanges `token` for the next one of its family; returns the user and the new token.
+pub async fn rotate(app: &App, token: &str) -> Result<(Uuid, String), AuthError> {
+    let now = app.clock.now();
+    let stored = find(app, token).await?.ok_or(AuthError::RefreshInvalid)?;
+    if stored.revoked_at.is_some() || stored.expires_at <= now {
+        return Err(AuthError::RefreshInvalid);
+    }
+    // Only one caller can flip `used_at` from NULL: a concurrent second use counts as reuse.
+    let claimed = refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::UsedAt, Expr::value(now))
+        .filter(refresh_tokens::Column::Id.eq(stored.id))
+        .filter(refresh_tokens::Column::UsedAt.is_null())
+        .exec(&app.db)
+        .await?;
+    if claimed.rows_affected != 1 {
+        revoke_family(app, stored.family_id).await?;
+        tracing::warn!(user_id = %stored.user_id, family_id = %stored.family_id, "refresh token reused; session revoked");
+        return Err(AuthError::RefreshReused);
+    }
+    let next = issue(app, stored.user_id, stored.family_id).await?;
+    Ok((stored.user_id, next))
+}
+
+/// Revokes the family of `token` (sign-out); unknown tokens are ignored.
+pub async fn revoke(app: &App, token: &str) -> Result<bool, AuthError> {
+    match find(app, token).await? {
+        Some(stored) => {
+            revoke_family(app, stored.family_id).await?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+async fn find(app: &App, token: &str) -> Result<Option<refresh_tokens::Model>, AuthError> {
+    Ok(refresh_tokens::Entity::find()
+        .filter(refresh_tokens::Column::TokenHash.eq(fingerprint(token)))
+        .one(&app.db)
+        .await?)
+}
+
+async fn revoke_family(app: &App, family_id: Uuid) -> Result<(), AuthError> {
+    refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(app.clock.now()))
+        .filter(refresh_tokens::Column::FamilyId.eq(family_id))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .exec(&app.db)
+        .await?;
+    Ok(())
+}

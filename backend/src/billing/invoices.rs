@@ -1,0 +1,151 @@
+//! Issuing invoices and credit notes with gapless numbers per region.
+//!
+//! The number is taken from the region's counter inside the caller's transaction: the counter row is
+//! updated first (which locks it on PostgreSQL; SQLite transactions here hold the write lock), so two
+//! invoices never share a number, and a rolled-back invoice gives its number back.
+
+use chrono::Datelike;
+use entity::{InvoiceKind, Role, invoice_counters, invoice_lines, invoices, regions};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, Set};
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::auth::Viewer;
+use crate::domain::money::vat_of;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{Page, PageArgs, keyset};
+
+/// A line to invoice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// What was sold, for people.
+    pub description: String,
+    /// How many units.
+    pub quantity: i32,
+    /// Net price of one, in minor units (negative on credit notes).
+    pub unit_net_minor: i64,
+    /// The activation it bills, if any.
+    pub activation_id: Option<Uuid>,
+}
+
+/// Who and what an invoice is for.
+#[derive(Clone, Debug)]
+pub struct InvoiceFor {
+    /// The customer billed.
+    pub customer_id: Uuid,
+    /// The vehicle concerned.
+    pub vehicle_id: Option<Uuid>,
+    /// The payment it documents.
+    pub payment_id: Option<Uuid>,
+    /// The region whose VAT, currency and numbering apply.
+    pub region: regions::Model,
+}
+
+/// The next sequence of `region_id`, taken inside the caller's transaction.
+async fn take_sequence(db: &impl ConnectionTrait, region_id: Uuid) -> ApiResult<i64> {
+    let bumped = invoice_counters::Entity::update_many()
+        .col_expr(invoice_counters::Column::NextSequence, Expr::col(invoice_counters::Column::NextSequence).add(1))
+        .filter(invoice_counters::Column::RegionId.eq(region_id))
+        .exec(db)
+        .await?;
+    if bumped.rows_affected == 0 {
+        invoice_counters::ActiveModel { region_id: Set(region_id), next_sequence: Set(2) }.insert(db).await?;
+        return Ok(1);
+    }
+    let counter =
+        invoice_counters::Entity::find_by_id(region_id).one(db).await?.ok_or(ApiError::NotFound("counter"))?;
+    Ok(counter.next_sequence - 1)
+}
+
+/// Issues an invoice (or, with `credits`, a credit note cancelling part of that invoice).
+pub async fn issue(
+    app: &App,
+    db: &impl ConnectionTrait,
+    target: &InvoiceFor,
+    lines: &[Line],
+    credits: Option<Uuid>,
+) -> ApiResult<invoices::Model> {
+    let region = &target.region;
+    let sequence = take_sequence(db, region.id).await?;
+    let now = app.clock.now();
+    let priced: Vec<(i64, i64)> = lines
+        .iter()
+        .map(|line| {
+            let net = line.unit_net_minor * i64::from(line.quantity);
+            (net, vat_of(net, region.vat_rate_bp))
+        })
+        .collect();
+    let net: i64 = priced.iter().map(|(net, _)| net).sum();
+    let vat: i64 = priced.iter().map(|(_, vat)| vat).sum();
+    let invoice = invoices::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        region_id: Set(region.id),
+        sequence: Set(sequence),
+        number: Set(format!("{}-{}-{sequence:06}", region.code, now.year())),
+        kind: Set(if credits.is_some() { InvoiceKind::CreditNote } else { InvoiceKind::Invoice }),
+        credits_invoice_id: Set(credits),
+        customer_id: Set(target.customer_id),
+        vehicle_id: Set(target.vehicle_id),
+        payment_id: Set(target.payment_id),
+        currency: Set(region.currency.clone()),
+        net_minor: Set(net),
+        vat_minor: Set(vat),
+        gross_minor: Set(net + vat),
+        issued_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    for (position, (line, (net, vat))) in lines.iter().zip(priced).enumerate() {
+        invoice_lines::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            invoice_id: Set(invoice.id),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX) + 1),
+            description: Set(line.description.chars().take(300).collect()),
+            quantity: Set(line.quantity),
+            unit_net_minor: Set(line.unit_net_minor),
+            net_minor: Set(net),
+            vat_rate_bp: Set(region.vat_rate_bp),
+            vat_minor: Set(vat),
+            gross_minor: Set(net + vat),
+            activation_id: Set(line.activation_id),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(invoice)
+}
+
+/// The net amount that makes `gross` with `vat_bp` (rounded so that net + VAT = gross).
+pub fn net_of_gross(gross: i64, vat_bp: i32) -> i64 {
+    let net = (i128::from(gross) * 10_000 + i128::from(10_000 + vat_bp) / 2) / i128::from(10_000 + vat_bp);
+    let net = i64::try_from(net).unwrap_or(i64::MAX);
+    // Rounding can leave net + VAT a cent away from the gross charged: take that cent into the net.
+    net + (gross - net - vat_of(net, vat_bp))
+}
+
+/// A page of the invoices `viewer` may see, newest first: a customer's own, everything for staff.
+pub async fn page(app: &App, viewer: &Viewer, args: &PageArgs) -> ApiResult<Page<invoices::Model>> {
+    let user = viewer.user()?;
+    let mut select = invoices::Entity::find();
+    select = match user.role {
+        Role::Customer => select.filter(invoices::Column::CustomerId.eq(user.id)),
+        Role::Support | Role::Admin => select,
+        _ => return Err(ApiError::Forbidden("invoices are for their customers and platform staff".into())),
+    };
+    let rows = keyset(select, invoices::Column::Id, Order::Desc, args.after_uuid()?, args).all(&app.db).await?;
+    Ok(Page::from_fetched(rows, args, |invoice| invoice.id.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn net_of_gross_adds_back_up() {
+        for (gross, bp) in [(47_599, 1900), (1_999, 2100), (1, 2000), (100_000, 1900), (0, 1900), (12_345, 700)] {
+            let net = net_of_gross(gross, bp);
+            assert_eq!(net + vat_of(net, bp), gross, "{gross} at {bp}");
+        }
+    }
+}

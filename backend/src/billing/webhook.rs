@@ -1,0 +1,97 @@
+//! Payment webhooks: a verified settlement result is applied once to its payment, then to what the
+//! payment was for — a sale or an activation.
+
+use entity::{PaymentStatus, payments};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use crate::activation;
+use crate::app::App;
+use crate::error::ApiError;
+use crate::integrations::payments::{GatewayEvent, WebhookRejected};
+use crate::orders;
+use crate::orders::factory::{first_delivery, wall_clock_now};
+use crate::platform::db::begin_write;
+use crate::platform::events::Outbox;
+
+/// Why a payment webhook was not applied.
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentWebhookError {
+    /// Forged, stale or missing signature, or an unreadable event: 4xx, nothing changes.
+    #[error(transparent)]
+    Rejected(#[from] WebhookRejected),
+    /// The capture this settlement follows is not recorded yet (the webhook overtook it): 409, the
+    /// gateway retries.
+    #[error("the payment's capture is not recorded yet; retry")]
+    NotReady,
+    /// A failure on our side: 500, the gateway retries.
+    #[error("internal error: {}", .0.message())]
+    Internal(ApiError),
+}
+
+impl From<ApiError> for PaymentWebhookError {
+    fn from(err: ApiError) -> Self {
+        Self::Internal(err)
+    }
+}
+
+impl From<sea_orm::DbErr> for PaymentWebhookError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::Internal(err.into())
+    }
+}
+
+/// Verifies and applies a payment webhook: settlement or its failure, each event once.
+#[tracing::instrument(skip(app, payload, signature))]
+pub async fn apply_webhook(app: &App, payload: &str, signature: &str) -> Result<(), PaymentWebhookError> {
+    let verified = app.integrations.payments.verify_webhook(payload, signature, wall_clock_now())?;
+    let (provider_ref, settled, reason) = match &verified.event {
+        GatewayEvent::Settled { provider_ref } => (provider_ref, true, String::new()),
+        GatewayEvent::SettlementFailed { provider_ref, reason } => (provider_ref, false, reason.clone()),
+        GatewayEvent::Ignored(kind) => {
+            tracing::debug!(%kind, "payment event ignored");
+            return Ok(());
+        }
+    };
+    let txn = begin_write(&app.db).await?;
+    let Some(payment) =
+        payments::Entity::find().filter(payments::Column::ProviderRef.eq(provider_ref)).one(&txn).await?
+    else {
+        tracing::warn!(%provider_ref, "a payment event for an unknown payment");
+        return Ok(());
+    };
+    // The settlement of a charge whose capture we have not recorded yet must wait for it.
+    if matches!(payment.status, PaymentStatus::Pending | PaymentStatus::Authorized) {
+        return Err(PaymentWebhookError::NotReady);
+    }
+    if !first_delivery(app, &txn, "payments", &verified.event_id).await? {
+        return Ok(());
+    }
+    // Only a charge still waiting for its settlement moves; a voided or refunded one stays put.
+    if payment.status != PaymentStatus::Captured {
+        txn.commit().await?;
+        return Ok(());
+    }
+    let now = app.clock.now();
+    let mut updated: payments::ActiveModel = payment.into();
+    updated.updated_at = Set(now);
+    if settled {
+        updated.status = Set(PaymentStatus::Settled);
+        updated.settled_at = Set(Some(now));
+    } else {
+        updated.status = Set(PaymentStatus::Failed);
+        updated.failure_reason = Set(Some(reason.chars().take(300).collect()));
+    }
+    let updated = updated.update(&txn).await?;
+    let mut outbox = Outbox::new();
+    let register = orders::payments::order_settled(app, &txn, &mut outbox, &updated, settled, &reason).await?;
+    activation::billing::settled(app, &txn, &mut outbox, &updated, settled, &reason).await?;
+    txn.commit().await?;
+    outbox.publish(app.events.as_ref()).await;
+    if let Some(order) = register
+        && let Err(err) = orders::lifecycle::register_vehicle(app, order).await
+    {
+        // Recorded on the order and told to the dealership; they can retry the registration.
+        tracing::warn!(error = ?err, "registration after the final payment failed");
+    }
+    Ok(())
+}

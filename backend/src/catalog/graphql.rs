@@ -1,0 +1,259 @@
+//! GraphQL types and queries of the catalog.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, InputObject, Object};
+use entity::{DurationKind, Role, feature_texts, features, vehicle_models};
+
+use super::service::{self, CatalogEntry, Offer};
+use crate::activation::graphql::Activation;
+use crate::auth::{Allow, Scope};
+use crate::domain::{Locale, Money};
+use crate::error::ApiResult;
+use crate::fleet::graphql::VehicleModel;
+use crate::graphql::connection::connection;
+use crate::graphql::context::{app, load_children, load_many_by_id, locale, viewer};
+use crate::graphql::loaders::{ModelsOfFeature, TextsOfFeature};
+use crate::pagination::PageArgs;
+
+/// An amount of money.
+pub struct MoneyValue(pub Money);
+
+#[Object(name = "Money")]
+impl MoneyValue {
+    /// The amount in minor units (cents, pence): exact, for arithmetic.
+    async fn amount_minor(&self) -> i64 {
+        self.0.minor
+    }
+
+    /// The amount as a decimal string, e.g. `"49.99"`.
+    async fn amount(&self) -> String {
+        self.0.decimal()
+    }
+
+    /// ISO 4217 currency code, e.g. `EUR`.
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+}
+
+/// A feature (opción disponible): already in the firmware, switched on over the air.
+pub struct Feature(pub features::Model);
+
+/// The text of a feature in `locale`, falling back to English, then to any language.
+fn text_in(texts: Vec<feature_texts::Model>, locale: Locale) -> Option<feature_texts::Model> {
+    let pick = |wanted: &str| texts.iter().position(|text| text.locale == wanted);
+    let index = pick(locale.tag()).or_else(|| pick(Locale::En.tag())).or(if texts.is_empty() { None } else { Some(0) });
+    index.map(|i| texts[i].clone())
+}
+
+impl Feature {
+    async fn text(&self, ctx: &Context<'_>) -> ApiResult<Option<feature_texts::Model>> {
+        let texts = load_children(ctx, TextsOfFeature(self.0.id)).await?;
+        Ok(text_in(texts, locale(ctx)))
+    }
+}
+
+#[Object]
+impl Feature {
+    /// Stable code, e.g. `HEATED_SEATS`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Category, e.g. `COMFORT`.
+    async fn category(&self) -> &str {
+        &self.0.category
+    }
+
+    /// Name in the caller's language.
+    async fn name(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.text(ctx).await?.map_or_else(|| self.0.code.clone(), |text| text.name))
+    }
+
+    /// Description in the caller's language.
+    async fn description(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.text(ctx).await?.map(|text| text.description).unwrap_or_default())
+    }
+
+    /// Discovery-mode text: what trying it feels like.
+    async fn demo_text(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.text(ctx).await?.map(|text| text.demo_text).unwrap_or_default())
+    }
+
+    /// A short demo clip or picture.
+    async fn demo_media_url(&self) -> Option<&str> {
+        self.0.demo_media_url.as_deref()
+    }
+
+    /// Whether it can only be bought while the vehicle's maintenance is up to date.
+    async fn requires_maintenance(&self) -> bool {
+        self.0.requires_maintenance
+    }
+
+    /// The oldest firmware that contains it.
+    async fn min_firmware(&self) -> &str {
+        &self.0.min_firmware
+    }
+
+    /// The models it is available for.
+    async fn compatible_models(&self, ctx: &Context<'_>) -> ApiResult<Vec<VehicleModel>> {
+        let links = load_children(ctx, ModelsOfFeature(self.0.id)).await?;
+        let models = load_many_by_id::<vehicle_models::Entity>(ctx, links.iter().map(|link| link.model_id)).await?;
+        Ok(models.into_iter().map(VehicleModel).collect())
+    }
+
+    /// Its prices in the region with `regionCode`, as customers there see them.
+    async fn prices(&self, ctx: &Context<'_>, region_code: String) -> ApiResult<Vec<OfferValue>> {
+        let offers = service::offers_in_region(app(ctx), self.0.id, &region_code).await?;
+        Ok(offers.into_iter().map(OfferValue).collect())
+    }
+}
+
+/// One way to buy a feature.
+pub struct OfferValue(pub Offer);
+
+#[Object(name = "Offer")]
+impl OfferValue {
+    /// The duration model.
+    async fn duration_kind(&self) -> DurationKind {
+        self.0.kind
+    }
+
+    /// Days of FIXED_DAYS and TRIAL; 0 otherwise.
+    async fn duration_days(&self) -> i32 {
+        self.0.days
+    }
+
+    /// Net price.
+    async fn net(&self) -> MoneyValue {
+        MoneyValue(self.0.net.clone())
+    }
+
+    /// VAT.
+    async fn vat(&self) -> MoneyValue {
+        MoneyValue(self.0.vat.clone())
+    }
+
+    /// Price with VAT: what the customer pays (per month for MONTHLY, per year for ANNUAL).
+    async fn gross(&self) -> MoneyValue {
+        MoneyValue(self.0.gross.clone())
+    }
+
+    /// VAT rate in basis points: 1900 is 19 %.
+    async fn vat_rate_basis_points(&self) -> i32 {
+        self.0.vat_rate_bp
+    }
+}
+
+/// A feature in the catalog of one vehicle.
+pub struct CatalogEntryValue(pub CatalogEntry);
+
+#[Object(name = "CatalogEntry")]
+impl CatalogEntryValue {
+    /// The feature.
+    async fn feature(&self) -> Feature {
+        Feature(self.0.feature.clone())
+    }
+
+    /// Its offers in the vehicle's currency; the free trial, if any, last.
+    async fn offers(&self) -> Vec<OfferValue> {
+        self.0.offers.iter().cloned().map(OfferValue).collect()
+    }
+
+    /// Whether a free trial can still be started on this vehicle.
+    async fn trial_available(&self) -> bool {
+        self.0.trial_available
+    }
+
+    /// Whether it can be bought now.
+    async fn purchasable(&self) -> bool {
+        self.0.unavailable.is_none() && self.0.current.is_none()
+    }
+
+    /// Why it cannot be bought now (e.g. the vehicle's maintenance is overdue).
+    async fn unavailable_reason(&self) -> Option<&str> {
+        self.0.unavailable.as_ref().map(|unavailable| unavailable.message.as_str())
+    }
+
+    /// Why it cannot be bought now, as a code to explain in the user's language:
+    /// `MAINTENANCE_OVERDUE` or `MAINTENANCE_UNKNOWN` (the maintenance system cannot be reached).
+    async fn unavailable_code(&self) -> Option<&str> {
+        self.0.unavailable.as_ref().map(|unavailable| unavailable.code)
+    }
+
+    /// The activation currently on, being switched on, or being switched off.
+    async fn current_activation(&self) -> Option<Activation> {
+        self.0.current.clone().map(Activation)
+    }
+}
+
+/// A new price for one duration model of a feature in a region.
+#[derive(InputObject)]
+pub struct PriceInput {
+    /// The feature's code, e.g. `HEATED_SEATS`.
+    pub feature_code: String,
+    /// The region's code, e.g. `DE`.
+    pub region_code: String,
+    /// The duration model priced.
+    pub duration_kind: DurationKind,
+    /// Days, for FIXED_DAYS and TRIAL; 0 otherwise.
+    #[graphql(default = 0)]
+    pub duration_days: i32,
+    /// Net price in minor units of the region's currency (cents); 0 for a trial.
+    pub net_minor: i64,
+}
+
+/// Catalog administration.
+#[derive(Default)]
+pub struct CatalogMutation;
+
+#[Object]
+impl CatalogMutation {
+    /// Sets the net price of a duration model of a feature in a region (ADMIN). Returns the offer
+    /// as customers will see it.
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn set_price(&self, ctx: &Context<'_>, input: PriceInput) -> ApiResult<OfferValue> {
+        let change = service::PriceChange {
+            feature_code: input.feature_code,
+            region_code: input.region_code,
+            kind: input.duration_kind,
+            days: input.duration_days,
+            net_minor: input.net_minor,
+        };
+        let (price, region) = service::set_price(app(ctx), viewer(ctx), change).await?;
+        Ok(OfferValue(Offer::new(&price, &region)))
+    }
+}
+
+/// Queries of the catalog.
+#[derive(Default)]
+pub struct CatalogQuery;
+
+#[Object]
+impl CatalogQuery {
+    /// The available features, by code.
+    #[graphql(guard = "Allow::any_user().or_partner(Scope::CatalogRead)")]
+    async fn features(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<Connection<String, Feature>> {
+        let args = PageArgs::parse(after, first)?;
+        Ok(connection(service::features_page(app(ctx), &args).await?, Feature))
+    }
+
+    /// The features that fit the vehicle with `vin`, with gross prices in its owner's currency.
+    #[graphql(guard = "Allow::any_user().or_partner(Scope::CatalogRead)")]
+    async fn catalog(
+        &self,
+        ctx: &Context<'_>,
+        vin: String,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<Connection<String, CatalogEntryValue>> {
+        let args = PageArgs::parse(after, first)?;
+        let page = service::catalog(app(ctx), viewer(ctx), &vin, &args).await?;
+        Ok(connection(page, CatalogEntryValue))
+    }
+}

@@ -1,0 +1,5 @@
+//! The catalog of features (opciones disponibles): what fits a vehicle, and at what price.
+
+pub mod firmware;
+pub mod graphql;
+pub mod service;

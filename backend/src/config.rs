@@ -1,0 +1,363 @@
+//! Configuration: environment variables (or the same names as flags), read once at start-up.
+//!
+//! Every setting has a safe default for a laptop; the production profile refuses the demo ones.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use secrecy::{ExposeSecret, SecretString};
+
+/// The JWT signing secret of the demo; the production profile refuses to start with it.
+pub const DEMO_JWT_SECRET: &str = "caas-demo-jwt-secret-do-not-use-in-production";
+/// The factory webhook secret of the demo.
+pub const DEMO_FACTORY_SECRET: &str = "caas-demo-factory-webhook-secret";
+/// The Stripe API key of the demo (the payment simulator accepts it).
+pub const DEMO_STRIPE_KEY: &str = "sk_test_caas_demo";
+/// The Stripe webhook secret of the demo.
+pub const DEMO_STRIPE_WEBHOOK_SECRET: &str = "whsec_caas_demo";
+
+/// Deployment profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Profile {
+    /// A laptop or a test: demo data and demo secrets allowed, GraphiQL on.
+    Development,
+    /// A real deployment: refuses demo secrets and demo accounts, GraphiQL off unless asked for.
+    Production,
+}
+
+/// Log output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(value.to_owned()))
+}
+
+/// Every setting of the server. Each field documents its environment variable.
+#[derive(Clone, Debug, Args)]
+pub struct Config {
+    /// Deployment profile (`CAAS_ENV`): `development` or `production`.
+    #[arg(long = "env", env = "CAAS_ENV", value_enum, default_value = "development")]
+    pub profile: Profile,
+
+    /// Database URL (`DATABASE_URL`): `sqlite://FILE?mode=rwc` or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://caas.db?mode=rwc")]
+    pub database_url: String,
+
+    /// Largest number of pooled database connections (`CAAS_DB_MAX_CONNECTIONS`).
+    #[arg(long, env = "CAAS_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+
+    /// Address to listen on (`CAAS_LISTEN`).
+    #[arg(long, env = "CAAS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Secret that signs access tokens (`CAAS_JWT_SECRET`), at least 32 bytes in production.
+    #[arg(long, env = "CAAS_JWT_SECRET", default_value = DEMO_JWT_SECRET, value_parser = secret, hide_env_values = true, hide_default_value = true)]
+    pub jwt_secret: SecretString,
+
+    /// Lifetime of an access token in seconds (`CAAS_ACCESS_TOKEN_TTL`).
+    #[arg(long, env = "CAAS_ACCESS_TOKEN_TTL", default_value_t = 900)]
+    pub access_token_ttl_secs: u32,
+
+    /// Lifetime of a refresh token in days (`CAAS_REFRESH_TOKEN_TTL_DAYS`).
+    #[arg(long, env = "CAAS_REFRESH_TOKEN_TTL_DAYS", default_value_t = 30)]
+    pub refresh_token_ttl_days: u32,
+
+    /// Failed logins per e-mail/VIN within the window before it is locked (`CAAS_LOGIN_MAX_FAILURES`).
+    #[arg(long, env = "CAAS_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: u32,
+
+    /// Failed logins per client address within the window before it is locked (`CAAS_LOGIN_MAX_FAILURES_PER_IP`).
+    #[arg(long, env = "CAAS_LOGIN_MAX_FAILURES_PER_IP", default_value_t = 50)]
+    pub login_max_failures_per_ip: u32,
+
+    /// The window and lock time for failed logins, in seconds (`CAAS_LOGIN_WINDOW`).
+    #[arg(long, env = "CAAS_LOGIN_WINDOW", default_value_t = 900)]
+    pub login_window_secs: u32,
+
+    /// Requests per minute each partner API key may make (`CAAS_PARTNER_REQUESTS_PER_MINUTE`);
+    /// 0 turns the limit off.
+    #[arg(long, env = "CAAS_PARTNER_REQUESTS_PER_MINUTE", default_value_t = 600)]
+    pub partner_requests_per_minute: u32,
+
+    /// Origins allowed to call the API from a browser, comma-separated (`CAAS_CORS_ORIGINS`);
+    /// empty allows only the same origin.
+    #[arg(long, env = "CAAS_CORS_ORIGINS", value_delimiter = ',', default_value = "")]
+    pub cors_origins: Vec<String>,
+
+    /// Serve GraphiQL on `GET /graphql` (`CAAS_GRAPHIQL`); on by default in development only.
+    #[arg(long, env = "CAAS_GRAPHIQL")]
+    pub graphiql: Option<bool>,
+
+    /// Largest request body in bytes (`CAAS_MAX_BODY_BYTES`).
+    #[arg(long, env = "CAAS_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Deepest GraphQL query accepted (`CAAS_QUERY_DEPTH`); GraphiQL's introspection needs 13.
+    #[arg(long, env = "CAAS_QUERY_DEPTH", default_value_t = 16)]
+    pub query_depth: usize,
+
+    /// Most complex GraphQL query accepted (`CAAS_QUERY_COMPLEXITY`).
+    #[arg(long, env = "CAAS_QUERY_COMPLEXITY", default_value_t = 1000)]
+    pub query_complexity: usize,
+
+    /// How long a DataLoader gathers keys before it queries, in milliseconds
+    /// (`CAAS_DATALOADER_DELAY_MS`): longer batches more, but adds latency per nesting level.
+    #[arg(long, env = "CAAS_DATALOADER_DELAY_MS", default_value_t = 1)]
+    pub dataloader_delay_ms: u64,
+
+    /// Time limit of an HTTP request in seconds (`CAAS_REQUEST_TIMEOUT`).
+    #[arg(long, env = "CAAS_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
+    /// Seed the demo data into an empty database at start-up (`CAAS_SEED_DEMO`); development only.
+    #[arg(long, env = "CAAS_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub seed_demo: bool,
+
+    /// Folder of the built web app served at `/` (`CAAS_STATIC_DIR`), if it exists.
+    #[arg(long, env = "CAAS_STATIC_DIR", default_value = "dist")]
+    pub static_dir: PathBuf,
+
+    /// The server's public base URL (`CAAS_PUBLIC_URL`), used in e-mail links and as the target of
+    /// the simulators' webhooks; by default `http://` and the listening address.
+    #[arg(long, env = "CAAS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Start the simulators of the external systems in-process for every one whose URL is not set
+    /// (`CAAS_SIMULATORS`): factory, payments, registration authority and a mail catcher.
+    #[arg(long, env = "CAAS_SIMULATORS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub simulators: bool,
+
+    /// The factory's order API (`CAAS_FACTORY_URL`); unset: the factory simulator.
+    #[arg(long, env = "CAAS_FACTORY_URL")]
+    pub factory_url: Option<String>,
+
+    /// Shared secret of the factory's webhook signatures (`CAAS_FACTORY_WEBHOOK_SECRET`).
+    #[arg(long, env = "CAAS_FACTORY_WEBHOOK_SECRET", default_value = DEMO_FACTORY_SECRET, value_parser = secret, hide_env_values = true, hide_default_value = true)]
+    pub factory_secret: SecretString,
+
+    /// Seconds the factory simulator spends on each manufacturing stage (`CAAS_FACTORY_STAGE_SECONDS`).
+    #[arg(long, env = "CAAS_FACTORY_STAGE_SECONDS", default_value_t = 5.0)]
+    pub factory_stage_seconds: f64,
+
+    /// The Stripe API base (`CAAS_STRIPE_API_BASE`), e.g. `https://api.stripe.com/`; unset: the
+    /// payment simulator.
+    #[arg(long, env = "CAAS_STRIPE_API_BASE")]
+    pub stripe_api_base: Option<String>,
+
+    /// Stripe secret API key (`CAAS_STRIPE_SECRET_KEY`).
+    #[arg(long, env = "CAAS_STRIPE_SECRET_KEY", default_value = DEMO_STRIPE_KEY, value_parser = secret, hide_env_values = true, hide_default_value = true)]
+    pub stripe_secret_key: SecretString,
+
+    /// Stripe webhook signing secret (`CAAS_STRIPE_WEBHOOK_SECRET`).
+    #[arg(long, env = "CAAS_STRIPE_WEBHOOK_SECRET", default_value = DEMO_STRIPE_WEBHOOK_SECRET, value_parser = secret, hide_env_values = true, hide_default_value = true)]
+    pub stripe_webhook_secret: SecretString,
+
+    /// Seconds the payment simulator takes to settle a captured payment (`CAAS_PAYMENT_SETTLE_SECONDS`).
+    #[arg(long, env = "CAAS_PAYMENT_SETTLE_SECONDS", default_value_t = 3.0)]
+    pub payment_settle_seconds: f64,
+
+    /// The vehicles' IoT API (`CAAS_FLEET_URL`); unset: the fleet simulator.
+    #[arg(long, env = "CAAS_FLEET_URL")]
+    pub fleet_url: Option<String>,
+
+    /// The VSS, the workshops' maintenance system (`CAAS_VSS_URL`); unset: its simulator.
+    #[arg(long, env = "CAAS_VSS_URL")]
+    pub vss_url: Option<String>,
+
+    /// OTA workers running jobs at once (`CAAS_OTA_WORKERS`).
+    #[arg(long, env = "CAAS_OTA_WORKERS", default_value_t = 4)]
+    pub ota_workers: usize,
+
+    /// Attempts to deliver an OTA command before giving up (`CAAS_OTA_MAX_ATTEMPTS`).
+    #[arg(long, env = "CAAS_OTA_MAX_ATTEMPTS", default_value_t = 6)]
+    pub ota_max_attempts: i32,
+
+    /// Wait before the second attempt, in milliseconds; doubles each time, with jitter (`CAAS_OTA_BACKOFF_MS`).
+    #[arg(long, env = "CAAS_OTA_BACKOFF_MS", default_value_t = 2_000)]
+    pub ota_backoff_ms: u64,
+
+    /// Longest wait between attempts, in milliseconds (`CAAS_OTA_BACKOFF_MAX_MS`).
+    #[arg(long, env = "CAAS_OTA_BACKOFF_MAX_MS", default_value_t = 300_000)]
+    pub ota_backoff_max_ms: u64,
+
+    /// Time a vehicle has to confirm a command, in milliseconds (`CAAS_OTA_TIMEOUT_MS`).
+    #[arg(long, env = "CAAS_OTA_TIMEOUT_MS", default_value_t = 10_000)]
+    pub ota_timeout_ms: u64,
+
+    /// How long a worker's claim on a job lasts without renewal, in seconds (`CAAS_OTA_LEASE_SECONDS`).
+    #[arg(long, env = "CAAS_OTA_LEASE_SECONDS", default_value_t = 30)]
+    pub ota_lease_seconds: u64,
+
+    /// Seconds between runs of the scheduler that ends trials, renews and bills (`CAAS_SCHEDULER_INTERVAL`).
+    #[arg(long, env = "CAAS_SCHEDULER_INTERVAL", default_value_t = 60)]
+    pub scheduler_interval_secs: u64,
+
+    /// Days a subscription may stay unpaid after a failed settlement before it is switched off
+    /// (`CAAS_SETTLEMENT_GRACE_DAYS`).
+    #[arg(long, env = "CAAS_SETTLEMENT_GRACE_DAYS", default_value_t = 7)]
+    pub settlement_grace_days: i64,
+
+    /// The vehicle registration authority (`CAAS_REGISTRATION_URL`); unset: its simulator.
+    #[arg(long, env = "CAAS_REGISTRATION_URL")]
+    pub registration_url: Option<String>,
+
+    /// Outgoing mail server (`CAAS_SMTP_URL`), e.g. `smtps://user:pass@mail.example:465` or
+    /// `smtp://127.0.0.1:2525`; unset: the mail catcher simulator.
+    #[arg(long, env = "CAAS_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of e-mails (`CAAS_MAIL_FROM`).
+    #[arg(long, env = "CAAS_MAIL_FROM", default_value = "CaaS <no-reply@caas.example>")]
+    pub mail_from: String,
+
+    /// Attempts to deliver an e-mail before it is marked failed (`CAAS_MAIL_MAX_ATTEMPTS`).
+    #[arg(long, env = "CAAS_MAIL_MAX_ATTEMPTS", default_value_t = 6)]
+    pub mail_max_attempts: u32,
+
+    /// Hours a set-password link stays valid (`CAAS_PASSWORD_LINK_TTL_HOURS`).
+    #[arg(long, env = "CAAS_PASSWORD_LINK_TTL_HOURS", default_value_t = 72)]
+    pub password_link_ttl_hours: u32,
+
+    /// Log filter (`CAAS_LOG`), e.g. `info` or `caas=debug,info`.
+    #[arg(long, env = "CAAS_LOG", default_value = "info")]
+    pub log_filter: String,
+
+    /// Log format (`CAAS_LOG_FORMAT`): `pretty` or `json`.
+    #[arg(long, env = "CAAS_LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+
+    /// Seconds to finish open requests after SIGTERM before stopping (`CAAS_SHUTDOWN_GRACE`).
+    #[arg(long, env = "CAAS_SHUTDOWN_GRACE", default_value_t = 20)]
+    pub shutdown_grace_secs: u64,
+}
+
+/// A setting the production profile refuses.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The JWT secret is the demo one or too short.
+    #[error("CAAS_JWT_SECRET must be set to a secret of at least 32 bytes in production (not the demo secret)")]
+    WeakJwtSecret,
+    /// Demo data would be seeded.
+    #[error("CAAS_SEED_DEMO must be false in production")]
+    DemoSeeding,
+    /// An integration secret is the demo one.
+    #[error("{0} must be set to a real secret in production (not the demo one)")]
+    DemoIntegrationSecret(&'static str),
+}
+
+impl Config {
+    /// The configuration from the environment, with defaults for what is unset.
+    pub fn from_env() -> Self {
+        #[derive(clap::Parser)]
+        struct Env {
+            #[command(flatten)]
+            config: Config,
+        }
+        <Env as clap::Parser>::parse_from(["caas"]).config
+    }
+
+    /// Whether this is a production deployment.
+    pub fn is_production(&self) -> bool {
+        self.profile == Profile::Production
+    }
+
+    /// Whether GraphiQL is served.
+    pub fn graphiql_enabled(&self) -> bool {
+        self.graphiql.unwrap_or(!self.is_production())
+    }
+
+    /// The base URL people and partners reach this server at.
+    pub fn public_base(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen)).trim_end_matches('/').to_owned()
+    }
+
+    /// Whether the demo may be seeded into an empty database.
+    pub fn seeds_demo(&self) -> bool {
+        self.seed_demo && !self.is_production()
+    }
+
+    /// Refuses demo secrets and demo seeding in production.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !self.is_production() {
+            return Ok(());
+        }
+        let secret = self.jwt_secret.expose_secret();
+        if secret == DEMO_JWT_SECRET || secret.len() < 32 {
+            return Err(ConfigError::WeakJwtSecret);
+        }
+        if self.seed_demo {
+            return Err(ConfigError::DemoSeeding);
+        }
+        let integration_secrets = [
+            ("CAAS_FACTORY_WEBHOOK_SECRET", &self.factory_secret, DEMO_FACTORY_SECRET),
+            ("CAAS_STRIPE_SECRET_KEY", &self.stripe_secret_key, DEMO_STRIPE_KEY),
+            ("CAAS_STRIPE_WEBHOOK_SECRET", &self.stripe_webhook_secret, DEMO_STRIPE_WEBHOOK_SECRET),
+        ];
+        for (name, value, demo) in integration_secrets {
+            if value.expose_secret() == demo {
+                return Err(ConfigError::DemoIntegrationSecret(name));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn production() -> Config {
+        let mut config = Config::from_env();
+        config.profile = Profile::Production;
+        config.seed_demo = false;
+        config.jwt_secret = SecretString::from("x".repeat(48));
+        config.factory_secret = SecretString::from("factory-secret".to_owned());
+        config.stripe_secret_key = SecretString::from("sk_live_real".to_owned());
+        config.stripe_webhook_secret = SecretString::from("whsec_real".to_owned());
+        config
+    }
+
+    #[test]
+    fn production_accepts_real_secrets() {
+        assert_eq!(production().validate(), Ok(()));
+        assert!(!production().graphiql_enabled());
+    }
+
+    #[test]
+    fn production_refuses_the_demo_jwt_secret() {
+        let mut config = production();
+        config.jwt_secret = SecretString::from(DEMO_JWT_SECRET.to_owned());
+        assert_eq!(config.validate(), Err(ConfigError::WeakJwtSecret));
+        config.jwt_secret = SecretString::from("short".to_owned());
+        assert_eq!(config.validate(), Err(ConfigError::WeakJwtSecret));
+    }
+
+    #[test]
+    fn production_refuses_demo_integration_secrets() {
+        let mut config = production();
+        config.stripe_webhook_secret = SecretString::from(DEMO_STRIPE_WEBHOOK_SECRET.to_owned());
+        assert_eq!(config.validate(), Err(ConfigError::DemoIntegrationSecret("CAAS_STRIPE_WEBHOOK_SECRET")));
+    }
+
+    #[test]
+    fn production_refuses_demo_seeding() {
+        let mut config = production();
+        config.seed_demo = true;
+        assert_eq!(config.validate(), Err(ConfigError::DemoSeeding));
+    }
+
+    #[test]
+    fn development_allows_the_demo() {
+        let config = Config::from_env();
+        assert!(config.validate().is_ok());
+        assert!(config.seeds_demo());
+    }
+}

@@ -1,0 +1,181 @@
+//! GraphQL types and queries of vehicles.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+use entity::{VehicleStatus, dealerships, model_manuals, regions, users, vehicle_models, vehicles};
+
+use super::service::{self, Access};
+use crate::accounts::graphql::{Dealership, Region, User};
+use crate::activation::graphql::Activation;
+use crate::auth::{Allow, Scope};
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::connection::connection;
+use crate::graphql::context::{app, load_by_id, load_children, load_existing, viewer};
+use crate::graphql::loaders::{ActivationsOfVehicle, ManualsOfModel};
+use crate::pagination::PageArgs;
+
+/// The owner of `vehicle`, if the viewer may see this personal data.
+pub async fn owner_of(ctx: &Context<'_>, vehicle: &vehicles::Model) -> ApiResult<Option<User>> {
+    if !service::may_see_owner(viewer(ctx), vehicle) {
+        return Err(ApiError::Forbidden("the owner of this vehicle is not visible to you".into()));
+    }
+    let Some(owner_id) = vehicle.owner_id else {
+        return Ok(None);
+    };
+    Ok(load_by_id::<users::Entity>(ctx, owner_id).await?.map(User))
+}
+
+/// A vehicle, identified by its VIN.
+pub struct Vehicle(pub vehicles::Model);
+
+#[Object]
+impl Vehicle {
+    /// Vehicle identification number (17 characters).
+    async fn vin(&self) -> &str {
+        &self.0.vin
+    }
+
+    /// The model.
+    async fn model(&self, ctx: &Context<'_>) -> ApiResult<VehicleModel> {
+        load_existing::<vehicle_models::Entity>(ctx, self.0.model_id, "vehicle model").await.map(VehicleModel)
+    }
+
+    /// Installed firmware version; features need a minimum version.
+    async fn firmware_version(&self) -> &str {
+        &self.0.firmware_version
+    }
+
+    /// Where the vehicle stands between stock and its owner.
+    async fn status(&self) -> VehicleStatus {
+        self.0.status
+    }
+
+    /// Registration plate, once registered.
+    async fn plate(&self) -> Option<&str> {
+        self.0.plate.as_deref()
+    }
+
+    /// Paint colour.
+    async fn color(&self) -> &str {
+        &self.0.color
+    }
+
+    /// Odometer reading in kilometres.
+    async fn mileage_km(&self) -> i32 {
+        self.0.mileage_km
+    }
+
+    /// The region the vehicle is sold or registered in.
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
+        load_existing::<regions::Entity>(ctx, self.0.region_id, "region").await.map(Region)
+    }
+
+    /// The dealership that holds or sold it.
+    async fn dealership(&self, ctx: &Context<'_>) -> ApiResult<Option<Dealership>> {
+        let Some(id) = self.0.dealership_id else {
+            return Ok(None);
+        };
+        Ok(load_by_id::<dealerships::Entity>(ctx, id).await?.map(Dealership))
+    }
+
+    /// The owner; personal data, so only for the owner, the selling dealership and platform staff.
+    async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
+        owner_of(ctx, &self.0).await
+    }
+
+    /// The features bought for this vehicle, newest first.
+    async fn activations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Activation>> {
+        let rows = load_children(ctx, ActivationsOfVehicle(self.0.id)).await?;
+        Ok(rows.into_iter().map(Activation).collect())
+    }
+}
+
+/// A vehicle model.
+pub struct VehicleModel(pub vehicle_models::Model);
+
+#[Object]
+impl VehicleModel {
+    /// Stable id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Short code, e.g. `AURORA`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Marketing name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Body type, e.g. `SEDAN`.
+    async fn body_type(&self) -> &str {
+        &self.0.body_type
+    }
+
+    /// Model year.
+    async fn model_year(&self) -> i32 {
+        self.0.model_year
+    }
+
+    /// Owner's manuals, one per language.
+    async fn manuals(&self, ctx: &Context<'_>) -> ApiResult<Vec<Manual>> {
+        let rows = load_children(ctx, ManualsOfModel(self.0.id)).await?;
+        Ok(rows.into_iter().map(Manual).collect())
+    }
+}
+
+/// An owner's manual.
+pub struct Manual(pub model_manuals::Model);
+
+#[Object]
+impl Manual {
+    /// Language of the manual.
+    async fn locale(&self) -> &str {
+        &self.0.locale
+    }
+
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Where to read it.
+    async fn url(&self) -> &str {
+        &self.0.url
+    }
+}
+
+/// Queries about vehicles.
+#[derive(Default)]
+pub struct FleetQuery;
+
+#[Object]
+impl FleetQuery {
+    /// The signed-in customer's vehicles, by VIN.
+    #[graphql(guard = "Allow::any_user()")]
+    async fn my_vehicles(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<Connection<String, Vehicle>> {
+        let args = PageArgs::parse(after, first)?;
+        let page = service::my_vehicles(app(ctx), viewer(ctx), &args).await?;
+        Ok(connection(page, Vehicle))
+    }
+
+    /// A vehicle by VIN, if it is within your scope.
+    #[graphql(guard = "Allow::any_user().or_partner(Scope::VehiclesRead)")]
+    async fn vehicle(&self, ctx: &Context<'_>, vin: String) -> ApiResult<Vehicle> {
+        service::vehicle_for(app(ctx), viewer(ctx), &vin, Access::Basic).await.map(Vehicle)
+    }
+
+    /// The models on sale, by name.
+    #[graphql(guard = "Allow::any_user().or_partner(Scope::CatalogRead)")]
+    async fn models(&self, ctx: &Context<'_>) -> ApiResult<Vec<VehicleModel>> {
+        Ok(service::models(app(ctx)).await?.into_iter().map(VehicleModel).collect())
+    }
+}

@@ -1,0 +1,4 @@
+//! Vehicles and vehicle models: who may see which vehicle, and how the API shows them.
+
+pub mod graphql;
+pub mod service;

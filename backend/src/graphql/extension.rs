@@ -1,0 +1,166 @@
+//! The schema extension every operation passes through: it gives each error a stable
+//! `extensions.code`, turns a panicking resolver into an `INTERNAL` error, and counts operations
+//! and errors for `/metrics`.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextSubscribe, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
+use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
+use futures::FutureExt;
+use futures::stream::{BoxStream, StreamExt};
+
+use crate::error::code;
+use crate::platform::metrics::{Metrics, OperationLabels};
+
+/// Creates one [`ErrorCodes`] per operation.
+pub struct ErrorCodesFactory {
+    metrics: Metrics,
+}
+
+impl ErrorCodesFactory {
+    /// Reports to `metrics`.
+    pub fn new(metrics: Metrics) -> Self {
+        Self { metrics }
+    }
+}
+
+impl ExtensionFactory for ErrorCodesFactory {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodes { metrics: self.metrics.clone(), root_fields: Mutex::new(Vec::new()) })
+    }
+}
+
+/// The per-operation extension state.
+struct ErrorCodes {
+    metrics: Metrics,
+    /// `(operation type, root field)` pairs seen at parse time, counted once validation passed.
+    root_fields: Mutex<Vec<(&'static str, String)>>,
+}
+
+fn kind_name(kind: OperationType) -> &'static str {
+    match kind {
+        OperationType::Query => "query",
+        OperationType::Mutation => "mutation",
+        OperationType::Subscription => "subscription",
+    }
+}
+
+fn root_fields(document: &ExecutableDocument) -> Vec<(&'static str, String)> {
+    document
+        .operations
+        .iter()
+        .flat_map(|(_, operation)| {
+            let kind = kind_name(operation.node.ty);
+            operation.node.selection_set.node.items.iter().filter_map(move |selection| match &selection.node {
+                Selection::Field(field) => Some((kind, field.node.name.node.to_string())),
+                _ => None,
+            })
+        })
+        .collect()
+}
+
+/// Gives a code to errors raised by the GraphQL engine itself (syntax, validation, limits, argument
+/// coercion): they are all the client's to fix.
+fn classify(error: &mut ServerError) {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_some() {
+        return;
+    }
+    extensions.set("code", code::BAD_USER_INPUT);
+    let reason = if error.message.contains("nested too deep") {
+        Some("QUERY_TOO_DEEP")
+    } else if error.message.contains("too complex") {
+        Some("QUERY_TOO_COMPLEX")
+    } else {
+        None
+    };
+    if let Some(reason) = reason {
+        extensions.set("reason", reason);
+    }
+}
+
+fn internal_error() -> ServerError {
+    let mut error = ServerError::new("internal error", None);
+    error.extensions.get_or_insert_with(Default::default).set("code", code::INTERNAL);
+    error
+}
+
+impl ErrorCodes {
+    fn finish(&self, mut response: Response) -> Response {
+        for error in &mut response.errors {
+            classify(error);
+            if let Some(async_graphql::Value::String(code)) = error.extensions.as_ref().and_then(|e| e.get("code")) {
+                self.metrics.count_error(code);
+            }
+        }
+        response
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for ErrorCodes {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let response = match AssertUnwindSafe(next.run(ctx)).catch_unwind().await {
+            Ok(response) => response,
+            Err(panic) => {
+                let detail = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!(panic = %detail, "a resolver panicked");
+                Response::from_errors(vec![internal_error()])
+            }
+        };
+        self.finish(response)
+    }
+
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        let metrics = self.metrics.clone();
+        next.run(ctx, stream)
+            .map(move |response| {
+                ErrorCodes { metrics: metrics.clone(), root_fields: Mutex::new(Vec::new()) }.finish(response)
+            })
+            .boxed()
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        if let Ok(mut fields) = self.root_fields.lock() {
+            *fields = root_fields(&document);
+        }
+        Ok(document)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await;
+        if result.is_ok()
+            && let Ok(fields) = self.root_fields.lock()
+        {
+            for (kind, field) in fields.iter() {
+                let labels = OperationLabels { kind: (*kind).to_owned(), field: field.clone() };
+                self.metrics.graphql_operations.get_or_create(&labels).inc();
+            }
+        }
+        result
+    }
+}

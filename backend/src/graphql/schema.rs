@@ -1,0 +1,72 @@
+//! The schema: every domain's queries, mutations and subscriptions merged, with limits.
+
+use std::time::Duration;
+
+use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
+
+use super::extension::ErrorCodesFactory;
+use super::loaders::loaders;
+use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
+use crate::activation::graphql::{ActivationMutation, ActivationQuery, ActivationSubscription};
+use crate::app::AppState;
+use crate::auth::graphql::AuthMutation;
+use crate::billing::graphql::BillingQuery;
+use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
+use crate::expediente::graphql::ExpedienteQuery;
+use crate::fleet::graphql::FleetQuery;
+use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, NotificationsSubscription};
+use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
+
+/// Every query.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    AccountsQuery,
+    FleetQuery,
+    CatalogQuery,
+    ExpedienteQuery,
+    OrdersQuery,
+    ActivationQuery,
+    BillingQuery,
+    NotificationsQuery,
+);
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    AuthMutation,
+    AccountsMutation,
+    CatalogMutation,
+    OrdersMutation,
+    ActivationMutation,
+    NotificationsMutation,
+);
+
+/// Every subscription.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(OrdersSubscription, ActivationSubscription, NotificationsSubscription);
+
+/// The CaaS GraphQL schema.
+pub type CaasSchema = Schema<Query, Mutation, Subscription>;
+
+fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription::default())
+}
+
+/// The schema serving `app`, with its query limits and error-code extension.
+pub fn build_schema(app: AppState) -> CaasSchema {
+    let config = &app.config;
+    builder()
+        .limit_depth(config.query_depth)
+        .limit_complexity(config.query_complexity)
+        .limit_recursive_depth(64)
+        .limit_directives(16)
+        .extension(ErrorCodesFactory::new(app.metrics.clone()))
+        .data(loaders(app.db.clone(), Duration::from_millis(config.dataloader_delay_ms)))
+        .data(app)
+        .finish()
+}
+
+/// The schema in SDL, sorted so that it only changes when the API does.
+pub fn sdl() -> String {
+    builder().finish().sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_arguments().sorted_enum_items())
+}

@@ -1,0 +1,51 @@
+//! The HTTP side: routes, middleware and the GraphQL transports (POST, GET, WebSocket).
+
+mod errors;
+mod graphql;
+mod layers;
+mod ops;
+mod spa;
+mod webhooks;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+pub use errors::json_error;
+
+use crate::app::AppState;
+use crate::graphql::CaasSchema;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct HttpState {
+    /// The application.
+    pub app: AppState,
+    /// The GraphQL schema.
+    pub schema: CaasSchema,
+}
+
+/// Every route of the server, with its middleware.
+pub fn router(app: AppState, schema: CaasSchema) -> Router {
+    let config = &app.config;
+    let state = HttpState { app: app.clone(), schema };
+    let routes = Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/webhooks/factory", post(webhooks::factory))
+        .route("/webhooks/payments", post(webhooks::payments))
+        .with_state(state);
+    let routes = match spa::router(&config.static_dir) {
+        Some(app_pages) => routes.merge(app_pages),
+        None => routes.fallback(errors::not_found),
+    };
+    layers::apply(
+        routes.layer(DefaultBodyLimit::max(config.max_body_bytes)),
+        &app,
+        Duration::from_secs(config.request_timeout_secs),
+    )
+}

@@ -1,0 +1,243 @@
+//! The fleet simulator: every vehicle with its firmware, its features' true state and the messages on
+//! its display. Commands can be made to fail — transiently (the car is offline or the network drops
+//! the command: nothing changes) or permanently (the car refuses) — at set rates or by a per-VIN
+//! script, with latency and vehicles that drop offline for a while. `GET /control/vehicles` tells the
+//! truth about every car. Usable alone: `caas simulate fleet`.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use super::{FeatureAction, FeatureCommand, VehicleState};
+use crate::integrations::delivery;
+
+/// The outcome a scripted command gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Outcome {
+    /// Applied.
+    Ok,
+    /// Not applied; worth retrying.
+    Transient,
+    /// Refused.
+    Permanent,
+}
+
+/// Behaviour switches, settable at `PUT /control`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FleetKnobs {
+    /// Share of commands that fail transiently.
+    pub transient_failure_rate: f64,
+    /// Share of commands the car refuses.
+    pub permanent_failure_rate: f64,
+    /// Time a car takes to confirm, in milliseconds.
+    pub latency_ms: u64,
+    /// Share of commands that find the car going offline for `offline_seconds`.
+    pub offline_rate: f64,
+    /// How long a car stays offline.
+    pub offline_seconds: f64,
+    /// Per VIN, the outcomes of its next commands, in order.
+    pub script: HashMap<String, VecDeque<Outcome>>,
+}
+
+#[derive(Clone, Debug)]
+struct SimVehicle {
+    firmware_version: String,
+    features: BTreeMap<String, bool>,
+    messages: Vec<String>,
+    offline_until: Option<Instant>,
+    commands: u64,
+}
+
+impl SimVehicle {
+    fn new(firmware: &str) -> Self {
+        Self {
+            firmware_version: firmware.to_owned(),
+            features: BTreeMap::new(),
+            messages: Vec::new(),
+            offline_until: None,
+            commands: 0,
+        }
+    }
+
+    fn report(&self, vin: &str) -> VehicleState {
+        VehicleState {
+            vin: vin.to_owned(),
+            firmware_version: self.firmware_version.clone(),
+            online: self.offline_until.is_none_or(|until| until <= Instant::now()),
+            features: self.features.clone(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct SimState {
+    knobs: Mutex<FleetKnobs>,
+    vehicles: Mutex<HashMap<String, SimVehicle>>,
+}
+
+/// A simulated fleet.
+#[derive(Clone, Default)]
+pub struct FleetSimulator {
+    state: Arc<SimState>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A car everybody sees for the first time runs the current firmware.
+const DEFAULT_FIRMWARE: &str = "3.2.1";
+
+impl FleetSimulator {
+    /// An empty fleet: cars appear when first addressed.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Serves the IoT API on `address` until `stop`; returns the bound address.
+    pub async fn start(&self, address: SocketAddr, stop: CancellationToken) -> std::io::Result<SocketAddr> {
+        delivery::serve(self.router(), address, stop).await
+    }
+
+    /// The HTTP API.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/vehicles/{vin}", get(vehicle_state).put(provision))
+            .route("/vehicles/{vin}/commands", post(command))
+            .route("/vehicles/{vin}/messages", post(message))
+            .route("/control", get(get_knobs).put(set_knobs))
+            .route("/control/vehicles", get(all_vehicles))
+            .with_state(self.state.clone())
+    }
+
+    /// Changes the behaviour switches.
+    pub fn set_knobs(&self, knobs: FleetKnobs) {
+        *lock(&self.state.knobs) = knobs;
+    }
+
+    /// The true state of every car.
+    pub fn vehicles(&self) -> Vec<VehicleState> {
+        lock(&self.state.vehicles).iter().map(|(vin, car)| car.report(vin)).collect()
+    }
+
+    /// The messages shown on a car's display.
+    pub fn messages(&self, vin: &str) -> Vec<String> {
+        lock(&self.state.vehicles).get(vin).map(|car| car.messages.clone()).unwrap_or_default()
+    }
+}
+
+fn outcome_for(state: &SimState, vin: &str) -> Outcome {
+    let mut knobs = lock(&state.knobs);
+    if let Some(scripted) = knobs.script.get_mut(vin).and_then(VecDeque::pop_front) {
+        return scripted;
+    }
+    let mut rng = rand::rng();
+    let roll: f64 = rng.random();
+    if roll < knobs.permanent_failure_rate {
+        Outcome::Permanent
+    } else if roll < knobs.permanent_failure_rate + knobs.transient_failure_rate {
+        Outcome::Transient
+    } else {
+        Outcome::Ok
+    }
+}
+
+async fn command(
+    State(state): State<Arc<SimState>>,
+    Path(vin): Path<String>,
+    Json(command): Json<FeatureCommand>,
+) -> Response {
+    let (latency, offline_rate, offline_seconds) = {
+        let knobs = lock(&state.knobs);
+        (knobs.latency_ms, knobs.offline_rate, knobs.offline_seconds)
+    };
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    let outcome = outcome_for(&state, &vin);
+    let mut vehicles = lock(&state.vehicles);
+    let car = vehicles.entry(vin.clone()).or_insert_with(|| SimVehicle::new(DEFAULT_FIRMWARE));
+    car.commands += 1;
+    let now = Instant::now();
+    if car.offline_until.is_some_and(|until| until > now) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "the vehicle is offline").into_response();
+    }
+    if offline_rate > 0.0 && rand::rng().random_bool(offline_rate.clamp(0.0, 1.0)) {
+        car.offline_until = Some(now + Duration::from_secs_f64(offline_seconds.max(0.0)));
+        return (StatusCode::SERVICE_UNAVAILABLE, "the vehicle went offline").into_response();
+    }
+    match outcome {
+        Outcome::Transient => (StatusCode::SERVICE_UNAVAILABLE, "the command was lost on the way").into_response(),
+        Outcome::Permanent => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "the vehicle refused the configuration").into_response()
+        }
+        Outcome::Ok => {
+            car.features.insert(command.feature.clone(), command.action == FeatureAction::Activate);
+            Json(car.report(&vin)).into_response()
+        }
+    }
+}
+
+async fn message(
+    State(state): State<Arc<SimState>>,
+    Path(vin): Path<String>,
+    Json(body): Json<serde_json::Value>,
+) -> Response {
+    let text = body["text"].as_str().unwrap_or_default().to_owned();
+    let mut vehicles = lock(&state.vehicles);
+    let car = vehicles.entry(vin).or_insert_with(|| SimVehicle::new(DEFAULT_FIRMWARE));
+    if car.offline_until.is_some_and(|until| until > Instant::now()) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "the vehicle is offline").into_response();
+    }
+    car.messages.push(text);
+    Json(json!({ "shown": true })).into_response()
+}
+
+async fn vehicle_state(State(state): State<Arc<SimState>>, Path(vin): Path<String>) -> Response {
+    let mut vehicles = lock(&state.vehicles);
+    let car = vehicles.entry(vin.clone()).or_insert_with(|| SimVehicle::new(DEFAULT_FIRMWARE));
+    Json(car.report(&vin)).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Provision {
+    firmware_version: String,
+}
+
+async fn provision(
+    State(state): State<Arc<SimState>>,
+    Path(vin): Path<String>,
+    Json(body): Json<Provision>,
+) -> StatusCode {
+    let mut vehicles = lock(&state.vehicles);
+    let car = vehicles.entry(vin).or_insert_with(|| SimVehicle::new(DEFAULT_FIRMWARE));
+    car.firmware_version = body.firmware_version;
+    StatusCode::NO_CONTENT
+}
+
+async fn get_knobs(State(state): State<Arc<SimState>>) -> Json<FleetKnobs> {
+    Json(lock(&state.knobs).clone())
+}
+
+async fn set_knobs(State(state): State<Arc<SimState>>, Json(knobs): Json<FleetKnobs>) -> StatusCode {
+    *lock(&state.knobs) = knobs;
+    StatusCode::NO_CONTENT
+}
+
+async fn all_vehicles(State(state): State<Arc<SimState>>) -> Json<Vec<VehicleState>> {
+    Json(lock(&state.vehicles).iter().map(|(vin, car)| car.report(vin)).collect())
+}

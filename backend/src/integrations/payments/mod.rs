@@ -1,0 +1,134 @@
+//! The payment gateway: authorise, capture, void and refund with idempotency keys; settlement is
+//! asynchronous and reported by signed webhooks. Stripe is the real gateway (through
+//! `async-stripe`); the simulator implements the subset of Stripe's API we use.
+
+pub mod simulator;
+pub mod stripe;
+
+use async_trait::async_trait;
+
+/// Header of Stripe's webhook signature, `t=<unix>,v1=<hex>`.
+pub const SIGNATURE_HEADER: &str = "stripe-signature";
+
+/// When the money is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaptureMode {
+    /// Authorise now; capture (or void) later — features, charged only once they are on.
+    Manual,
+    /// Authorise and capture at once — car payments.
+    Immediate,
+}
+
+/// A charge to create.
+#[derive(Clone, Debug)]
+pub struct ChargeRequest {
+    /// Amount in minor units.
+    pub amount_minor: i64,
+    /// ISO 4217 code, e.g. `EUR`.
+    pub currency: String,
+    /// The payment method token (a card terminal's or a saved method's).
+    pub payment_method: String,
+    /// Makes retries safe: the gateway answers a repeated key with the first result.
+    pub idempotency_key: String,
+    /// Shown on statements and in the gateway's dashboard.
+    pub description: String,
+    /// Our references (payment id, order number…).
+    pub metadata: Vec<(String, String)>,
+}
+
+/// Where a payment stands at the gateway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GatewayStatus {
+    /// Authorised, waiting for capture.
+    Authorized,
+    /// Captured; settlement pending.
+    Processing,
+    /// Settled.
+    Succeeded,
+    /// Voided; never charged.
+    Canceled,
+    /// Declined or failed.
+    Failed(String),
+}
+
+/// A payment as the gateway reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GatewayPayment {
+    /// The gateway's id (a PaymentIntent id for Stripe).
+    pub provider_ref: String,
+    /// Its status.
+    pub status: GatewayStatus,
+}
+
+/// Why a gateway call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatewayError {
+    /// The card or account declined; retrying the same request will not help.
+    #[error("the payment was declined: {0}")]
+    Declined(String),
+    /// The gateway could not be reached or failed; the same request may be retried.
+    #[error("the payment gateway is unavailable: {0}")]
+    Unavailable(String),
+    /// The gateway refused the request as malformed or not allowed in this state.
+    #[error("the payment gateway refused the request: {0}")]
+    Invalid(String),
+}
+
+/// What a verified webhook tells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GatewayEvent {
+    /// The payment settled.
+    Settled {
+        /// The gateway's payment id.
+        provider_ref: String,
+    },
+    /// Settlement failed after capture.
+    SettlementFailed {
+        /// The gateway's payment id.
+        provider_ref: String,
+        /// Why.
+        reason: String,
+    },
+    /// An event we do not act on.
+    Ignored(String),
+}
+
+/// A webhook whose signature checked out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedEvent {
+    /// The gateway's event id; each applies once.
+    pub event_id: String,
+    /// What happened.
+    pub event: GatewayEvent,
+}
+
+/// Why a webhook was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookRejected {
+    /// Missing, forged or stale signature.
+    #[error("the webhook signature is not valid")]
+    Signature,
+    /// Signed, but not an event we can read.
+    #[error("the webhook payload is not a readable event: {0}")]
+    Payload(String),
+}
+
+/// A payment gateway.
+#[async_trait]
+pub trait PaymentGateway: Send + Sync + 'static {
+    /// Creates and confirms a payment.
+    async fn create(&self, request: &ChargeRequest, mode: CaptureMode) -> Result<GatewayPayment, GatewayError>;
+    /// Captures an authorised payment.
+    async fn capture(&self, provider_ref: &str, idempotency_key: &str) -> Result<GatewayPayment, GatewayError>;
+    /// Releases an authorisation: the customer is never charged.
+    async fn void(&self, provider_ref: &str, idempotency_key: &str) -> Result<GatewayPayment, GatewayError>;
+    /// Refunds a captured payment, fully or `amount_minor` of it; returns the refund's id.
+    async fn refund(
+        &self,
+        provider_ref: &str,
+        amount_minor: Option<i64>,
+        idempotency_key: &str,
+    ) -> Result<String, GatewayError>;
+    /// Checks a webhook's signature (at Unix time `now`) and reads it.
+    fn verify_webhook(&self, payload: &str, signature: &str, now: i64) -> Result<VerifiedEvent, WebhookRejected>;
+}

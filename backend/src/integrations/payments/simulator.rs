@@ -1,0 +1,484 @@
+//! The payment simulator: the subset of Stripe's API we use (PaymentIntents with manual or automatic
+//! capture, cancel, refunds, idempotency keys, Stripe-signed webhooks). Captured payments settle
+//! asynchronously after a delay, like a bank debit, and can be told to fail. Usable alone:
+//! `caas simulate payments`.
+//!
+//! Test payment methods: `pm_card_visa` succeeds; `pm_card_chargeDeclined` is declined at once;
+//! `pm_card_settlementFails` is accepted but its settlement fails.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use chrono::Utc;
+use rand::Rng;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use super::SIGNATURE_HEADER;
+use crate::integrations::delivery;
+
+/// A declined card.
+pub const DECLINED_CARD: &str = "pm_card_chargeDeclined";
+/// A payment method whose settlement fails after capture.
+pub const SETTLEMENT_FAILS: &str = "pm_card_settlementFails";
+
+/// Behaviour switches, settable at `PUT /control`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PaymentKnobs {
+    /// Share of settlements that fail (0.0 to 1.0).
+    pub settlement_failure_rate: f64,
+    /// Answer every API call with 503.
+    pub unavailable: bool,
+    /// Added latency per API call, in milliseconds.
+    pub latency_ms: u64,
+    /// Hold settlements until switched off again.
+    pub hold_settlements: bool,
+}
+
+/// Where and how the simulator works.
+#[derive(Clone, Debug)]
+pub struct PaymentSimulatorConfig {
+    /// The API key clients must present.
+    pub api_key: SecretString,
+    /// Where webhooks go, e.g. `http://127.0.0.1:8080/webhooks/payments`.
+    pub webhook_url: String,
+    /// The webhook signing secret.
+    pub webhook_secret: SecretString,
+    /// Time from capture to settlement.
+    pub settle_delay: Duration,
+}
+
+/// A payment as the simulator keeps it.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SimulatedPayment {
+    /// The PaymentIntent id.
+    pub id: String,
+    /// Amount in minor units.
+    pub amount: i64,
+    /// Lower-case currency.
+    pub currency: String,
+    /// `manual` or `automatic`.
+    pub capture_method: String,
+    /// Stripe's status name.
+    pub status: String,
+    /// The payment method token.
+    pub payment_method: String,
+    /// How often it was captured (more than once would be a double charge).
+    pub captures: u32,
+    /// Amount refunded.
+    pub refunded: i64,
+    /// Why it failed, if it did.
+    pub failure: Option<String>,
+    /// Our references.
+    pub metadata: BTreeMap<String, String>,
+    created: i64,
+    description: Option<String>,
+}
+
+struct SimState {
+    config: PaymentSimulatorConfig,
+    knobs: Mutex<PaymentKnobs>,
+    payments: Mutex<HashMap<String, SimulatedPayment>>,
+    /// Idempotency key → the response first given.
+    replies: Mutex<HashMap<String, (u16, Value)>>,
+    http: reqwest::Client,
+}
+
+/// A running payment gateway.
+#[derive(Clone)]
+pub struct PaymentSimulator {
+    state: Arc<SimState>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl PaymentSimulator {
+    /// A gateway sending webhooks to `config.webhook_url`.
+    pub fn new(config: PaymentSimulatorConfig) -> Self {
+        let state = SimState {
+            config,
+            knobs: Mutex::new(PaymentKnobs::default()),
+            payments: Mutex::new(HashMap::new()),
+            replies: Mutex::new(HashMap::new()),
+            http: reqwest::Client::new(),
+        };
+        Self { state: Arc::new(state) }
+    }
+
+    /// Serves Stripe's API subset on `address` until `stop`; returns the bound address.
+    pub async fn start(&self, address: SocketAddr, stop: CancellationToken) -> std::io::Result<SocketAddr> {
+        delivery::serve(self.router(), address, stop).await
+    }
+
+    /// The HTTP API.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/v1/payment_intents", post(create_intent))
+            .route("/v1/payment_intents/{id}", get(get_intent))
+            .route("/v1/payment_intents/{id}/capture", post(capture_intent))
+            .route("/v1/payment_intents/{id}/cancel", post(cancel_intent))
+            .route("/v1/refunds", post(create_refund))
+            .route("/control", get(get_knobs).put(set_knobs))
+            .route("/control/payments", get(list_payments))
+            .with_state(self.state.clone())
+    }
+
+    /// Changes the behaviour switches.
+    pub fn set_knobs(&self, knobs: PaymentKnobs) {
+        let release = !knobs.hold_settlements && lock(&self.state.knobs).hold_settlements;
+        *lock(&self.state.knobs) = knobs;
+        if release {
+            tokio::spawn(release_held(self.state.clone()));
+        }
+    }
+
+    /// Every payment the gateway has seen.
+    pub fn payments(&self) -> Vec<SimulatedPayment> {
+        lock(&self.state.payments).values().cloned().collect()
+    }
+}
+
+type Reply = (StatusCode, Json<Value>);
+
+fn stripe_error(status: StatusCode, kind: &str, message: &str, code: Option<&str>) -> Reply {
+    let mut error = json!({ "type": kind, "message": message });
+    if let Some(code) = code {
+        error["code"] = json!(code);
+    }
+    (status, Json(json!({ "error": error })))
+}
+
+fn render(payment: &SimulatedPayment) -> Value {
+    let captured = matches!(payment.status.as_str(), "processing" | "succeeded");
+    let last_error = payment
+        .failure
+        .as_ref()
+        .map(|message| json!({ "type": "card_error", "code": "card_declined", "message": message }));
+    json!({
+        "id": payment.id,
+        "object": "payment_intent",
+        "amount": payment.amount,
+        "amount_capturable": if payment.status == "requires_capture" { payment.amount } else { 0 },
+        "amount_received": if payment.status == "succeeded" { payment.amount } else { 0 },
+        "capture_method": payment.capture_method,
+        "confirmation_method": "automatic",
+        "created": payment.created,
+        "currency": payment.currency,
+        "description": payment.description,
+        "livemode": false,
+        "metadata": payment.metadata,
+        "payment_method": payment.payment_method,
+        "payment_method_types": ["card"],
+        "status": payment.status,
+        "last_payment_error": last_error,
+        "latest_charge": if captured { Some(format!("ch_{}", &payment.id[3..])) } else { None },
+    })
+}
+
+/// Checks the API key and the availability knobs; then waits the configured latency.
+async fn admit(state: &SimState, headers: &HeaderMap) -> Result<(), Reply> {
+    let key = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    if key != Some(state.config.api_key.expose_secret()) {
+        return Err(stripe_error(StatusCode::UNAUTHORIZED, "invalid_request_error", "Invalid API Key provided", None));
+    }
+    let knobs = lock(&state.knobs).clone();
+    if knobs.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(knobs.latency_ms)).await;
+    }
+    if knobs.unavailable {
+        return Err(stripe_error(StatusCode::SERVICE_UNAVAILABLE, "api_error", "The gateway is unavailable", None));
+    }
+    Ok(())
+}
+
+/// Runs `operation` once per idempotency key: a repeated key gets the first reply.
+fn once(state: &SimState, headers: &HeaderMap, scope: &str, operation: impl FnOnce() -> Reply) -> Reply {
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(|key| format!("{scope}:{key}"));
+    if let Some(key) = &key
+        && let Some((status, body)) = lock(&state.replies).get(key)
+    {
+        return (StatusCode::from_u16(*status).unwrap_or(StatusCode::OK), Json(body.clone()));
+    }
+    let (status, body) = operation();
+    if let Some(key) = key {
+        lock(&state.replies).insert(key, (status.as_u16(), body.0.clone()));
+    }
+    (status, body)
+}
+
+fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+}
+
+async fn create_intent(
+    State(state): State<Arc<SimState>>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(reply) = admit(&state, &headers).await {
+        return reply.into_response();
+    }
+    let reply = once(&state, &headers, "create", || new_intent(&state, &form));
+    let status_after = reply.1.0["status"].as_str().unwrap_or_default().to_owned();
+    if reply.0 == StatusCode::OK && status_after == "processing" {
+        let id = reply.1.0["id"].as_str().unwrap_or_default().to_owned();
+        tokio::spawn(settle_later(state.clone(), id));
+    }
+    reply.into_response()
+}
+
+fn new_intent(state: &SimState, form: &[(String, String)]) -> Reply {
+    let Some(amount) = field(form, "amount").and_then(|a| a.parse::<i64>().ok()).filter(|a| *a > 0) else {
+        return stripe_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "amount must be a positive integer",
+            None,
+        );
+    };
+    let Some(currency) = field(form, "currency").map(str::to_ascii_lowercase) else {
+        return stripe_error(StatusCode::BAD_REQUEST, "invalid_request_error", "currency is required", None);
+    };
+    let capture_method = field(form, "capture_method").unwrap_or("automatic").to_owned();
+    let payment_method = field(form, "payment_method").unwrap_or("pm_card_visa").to_owned();
+    let metadata = form
+        .iter()
+        .filter_map(|(key, value)| {
+            let name = key.strip_prefix("metadata[")?.strip_suffix(']')?;
+            Some((name.to_owned(), value.clone()))
+        })
+        .collect();
+    let mut payment = SimulatedPayment {
+        id: format!("pi_{}", Uuid::new_v4().simple()),
+        amount,
+        currency,
+        capture_method: capture_method.clone(),
+        status: String::new(),
+        payment_method: payment_method.clone(),
+        captures: 0,
+        refunded: 0,
+        failure: None,
+        metadata,
+        created: Utc::now().timestamp(),
+        description: field(form, "description").map(str::to_owned),
+    };
+    if payment_method == DECLINED_CARD {
+        payment.status = "requires_payment_method".into();
+        payment.failure = Some("Your card was declined.".into());
+        let intent = render(&payment);
+        lock(&state.payments).insert(payment.id.clone(), payment);
+        let mut reply =
+            stripe_error(StatusCode::PAYMENT_REQUIRED, "card_error", "Your card was declined.", Some("card_declined"));
+        reply.1.0["error"]["payment_intent"] = intent;
+        return reply;
+    }
+    if capture_method == "manual" {
+        payment.status = "requires_capture".into();
+    } else {
+        payment.status = "processing".into();
+        payment.captures = 1;
+    }
+    let body = render(&payment);
+    lock(&state.payments).insert(payment.id.clone(), payment);
+    (StatusCode::OK, Json(body))
+}
+
+async fn get_intent(State(state): State<Arc<SimState>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Err(reply) = admit(&state, &headers).await {
+        return reply.into_response();
+    }
+    match lock(&state.payments).get(&id) {
+        Some(payment) => Json(render(payment)).into_response(),
+        None => missing(&id).into_response(),
+    }
+}
+
+fn missing(id: &str) -> Reply {
+    stripe_error(
+        StatusCode::NOT_FOUND,
+        "invalid_request_error",
+        &format!("No such payment_intent: '{id}'"),
+        Some("resource_missing"),
+    )
+}
+
+async fn capture_intent(State(state): State<Arc<SimState>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Err(reply) = admit(&state, &headers).await {
+        return reply.into_response();
+    }
+    let reply = once(&state, &headers, &format!("capture:{id}"), || {
+        let mut payments = lock(&state.payments);
+        let Some(payment) = payments.get_mut(&id) else { return missing(&id) };
+        if payment.status != "requires_capture" {
+            let message =
+                format!("This PaymentIntent could not be captured because it has a status of {}.", payment.status);
+            return stripe_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                &message,
+                Some("payment_intent_unexpected_state"),
+            );
+        }
+        payment.status = "processing".into();
+        payment.captures += 1;
+        (StatusCode::OK, Json(render(payment)))
+    });
+    if reply.0 == StatusCode::OK && reply.1.0["status"] == "processing" {
+        tokio::spawn(settle_later(state.clone(), id));
+    }
+    reply.into_response()
+}
+
+async fn cancel_intent(State(state): State<Arc<SimState>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Err(reply) = admit(&state, &headers).await {
+        return reply.into_response();
+    }
+    once(&state, &headers, &format!("cancel:{id}"), || {
+        let mut payments = lock(&state.payments);
+        let Some(payment) = payments.get_mut(&id) else { return missing(&id) };
+        if !matches!(payment.status.as_str(), "requires_capture" | "requires_payment_method" | "canceled") {
+            let message =
+                format!("You cannot cancel this PaymentIntent because it has a status of {}.", payment.status);
+            return stripe_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                &message,
+                Some("payment_intent_unexpected_state"),
+            );
+        }
+        payment.status = "canceled".into();
+        (StatusCode::OK, Json(render(payment)))
+    })
+    .into_response()
+}
+
+async fn create_refund(
+    State(state): State<Arc<SimState>>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(reply) = admit(&state, &headers).await {
+        return reply.into_response();
+    }
+    once(&state, &headers, "refund", || {
+        let Some(id) = field(&form, "payment_intent") else {
+            return stripe_error(StatusCode::BAD_REQUEST, "invalid_request_error", "payment_intent is required", None);
+        };
+        let mut payments = lock(&state.payments);
+        let Some(payment) = payments.get_mut(id) else { return missing(id) };
+        if !matches!(payment.status.as_str(), "processing" | "succeeded") {
+            let message = format!("This PaymentIntent has a status of {} and cannot be refunded.", payment.status);
+            return stripe_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                &message,
+                Some("charge_not_refundable"),
+            );
+        }
+        let amount =
+            field(&form, "amount").and_then(|a| a.parse::<i64>().ok()).unwrap_or(payment.amount - payment.refunded);
+        if amount <= 0 || payment.refunded + amount > payment.amount {
+            return stripe_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                "the refund exceeds the charge",
+                Some("amount_too_large"),
+            );
+        }
+        payment.refunded += amount;
+        let refund = json!({
+            "id": format!("re_{}", Uuid::new_v4().simple()),
+            "object": "refund",
+            "amount": amount,
+            "created": Utc::now().timestamp(),
+            "currency": payment.currency,
+            "payment_intent": payment.id,
+            "status": "succeeded",
+        });
+        (StatusCode::OK, Json(refund))
+    })
+    .into_response()
+}
+
+async fn get_knobs(State(state): State<Arc<SimState>>) -> Json<PaymentKnobs> {
+    Json(lock(&state.knobs).clone())
+}
+
+async fn set_knobs(State(state): State<Arc<SimState>>, Json(knobs): Json<PaymentKnobs>) -> StatusCode {
+    PaymentSimulator { state }.set_knobs(knobs);
+    StatusCode::NO_CONTENT
+}
+
+async fn list_payments(State(state): State<Arc<SimState>>) -> Json<Vec<SimulatedPayment>> {
+    Json(lock(&state.payments).values().cloned().collect())
+}
+
+/// Settles a captured payment after the delay (unless settlements are held) and tells us.
+async fn settle_later(state: Arc<SimState>, id: String) {
+    tokio::time::sleep(state.config.settle_delay).await;
+    if lock(&state.knobs).hold_settlements {
+        return; // picked up by `release_held`
+    }
+    settle(&state, &id).await;
+}
+
+async fn release_held(state: Arc<SimState>) {
+    let held: Vec<String> =
+        lock(&state.payments).values().filter(|p| p.status == "processing").map(|p| p.id.clone()).collect();
+    for id in held {
+        settle(&state, &id).await;
+    }
+}
+
+async fn settle(state: &SimState, id: &str) {
+    let failure_rate = lock(&state.knobs).settlement_failure_rate;
+    let event = {
+        let mut payments = lock(&state.payments);
+        let Some(payment) = payments.get_mut(id).filter(|p| p.status == "processing") else { return };
+        let fails = payment.payment_method == SETTLEMENT_FAILS || rand::rng().random_bool(failure_rate.clamp(0.0, 1.0));
+        if fails {
+            payment.status = "requires_payment_method".into();
+            payment.failure = Some("The bank refused the debit.".into());
+            ("payment_intent.payment_failed", render(payment))
+        } else {
+            payment.status = "succeeded".into();
+            ("payment_intent.succeeded", render(payment))
+        }
+    };
+    send_event(state, event.0, event.1).await;
+}
+
+async fn send_event(state: &SimState, kind: &str, object: Value) {
+    let event = json!({
+        "id": format!("evt_{}", Uuid::new_v4().simple()),
+        "object": "event",
+        "api_version": "2025-03-31.basil",
+        "created": Utc::now().timestamp(),
+        "data": { "object": object },
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": { "id": null, "idempotency_key": null },
+        "type": kind,
+    });
+    let body = event.to_string();
+    let secret = state.config.webhook_secret.expose_secret().to_owned();
+    let sign = || {
+        let header = stripe_webhook::Webhook::generate_test_header(&body, &secret, Some(Utc::now().timestamp()));
+        vec![(SIGNATURE_HEADER, header)]
+    };
+    delivery::deliver(&state.http, &state.config.webhook_url, &body, sign).await;
+}

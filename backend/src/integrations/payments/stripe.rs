@@ -1,0 +1,166 @@
+//! The Stripe gateway: PaymentIntents with manual or automatic capture, refunds, and webhook
+//! signatures in Stripe's scheme, all through `async-stripe`.
+
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
+use stripe_core::payment_intent::{CancelPaymentIntent, CapturePaymentIntent, CreatePaymentIntent};
+use stripe_core::refund::CreateRefund;
+use stripe_core::{PaymentIntent, PaymentIntentCaptureMethod, PaymentIntentStatus};
+use stripe_types::Currency;
+use stripe_webhook::{EventObject, Webhook};
+
+use super::{
+    CaptureMode, ChargeRequest, GatewayError, GatewayEvent, GatewayPayment, GatewayStatus, PaymentGateway,
+    VerifiedEvent, WebhookRejected,
+};
+
+/// Stripe, or anything that speaks its API (the payment simulator).
+pub struct StripeGateway {
+    client: Client,
+    webhook_secret: SecretString,
+}
+
+impl StripeGateway {
+    /// A gateway at `api_base` (e.g. `https://api.stripe.com/`) with a secret key and the webhook
+    /// signing secret.
+    pub fn new(api_base: &str, secret_key: &SecretString, webhook_secret: SecretString) -> Result<Self, GatewayError> {
+        let base = if api_base.ends_with('/') { api_base.to_owned() } else { format!("{api_base}/") };
+        let client = ClientBuilder::new(secret_key.expose_secret())
+            .url(base)
+            .build()
+            .map_err(|err| GatewayError::Invalid(format!("Stripe client: {err}")))?;
+        Ok(Self { client, webhook_secret })
+    }
+}
+
+fn idempotent(key: &str) -> Result<RequestStrategy, GatewayError> {
+    let key = IdempotencyKey::new(key).map_err(|err| GatewayError::Invalid(format!("idempotency key: {err}")))?;
+    Ok(RequestStrategy::Idempotent(key))
+}
+
+fn currency(code: &str) -> Result<Currency, GatewayError> {
+    code.to_ascii_lowercase().parse().map_err(|_| GatewayError::Invalid(format!("unsupported currency {code}")))
+}
+
+fn map_error(err: StripeError) -> GatewayError {
+    match err {
+        StripeError::Stripe(api, status) => {
+            let message = api.message.clone().unwrap_or_else(|| api.type_.as_str().to_owned());
+            match (api.type_.as_str(), status) {
+                ("card_error", _) => GatewayError::Declined(message),
+                (_, 500..) | (_, 429) => GatewayError::Unavailable(message),
+                _ => GatewayError::Invalid(message),
+            }
+        }
+        StripeError::ClientError(message) => GatewayError::Unavailable(message),
+        StripeError::Timeout => GatewayError::Unavailable("timeout".into()),
+        other => GatewayError::Unavailable(other.to_string()),
+    }
+}
+
+fn payment_of(intent: &PaymentIntent) -> GatewayPayment {
+    let status = match &intent.status {
+        PaymentIntentStatus::RequiresCapture => GatewayStatus::Authorized,
+        PaymentIntentStatus::Processing => GatewayStatus::Processing,
+        PaymentIntentStatus::Succeeded => GatewayStatus::Succeeded,
+        PaymentIntentStatus::Canceled => GatewayStatus::Canceled,
+        other => {
+            let reason = intent
+                .last_payment_error
+                .as_ref()
+                .and_then(|error| error.message.clone())
+                .unwrap_or_else(|| format!("status {}", other.as_str()));
+            GatewayStatus::Failed(reason)
+        }
+    };
+    GatewayPayment { provider_ref: intent.id.as_str().to_owned(), status }
+}
+
+#[async_trait]
+impl PaymentGateway for StripeGateway {
+    #[tracing::instrument(skip(self, request), fields(amount = request.amount_minor, key = %request.idempotency_key))]
+    async fn create(&self, request: &ChargeRequest, mode: CaptureMode) -> Result<GatewayPayment, GatewayError> {
+        let capture = match mode {
+            CaptureMode::Manual => PaymentIntentCaptureMethod::Manual,
+            CaptureMode::Immediate => PaymentIntentCaptureMethod::Automatic,
+        };
+        let metadata: std::collections::HashMap<String, String> = request.metadata.iter().cloned().collect();
+        let intent = CreatePaymentIntent::new(request.amount_minor, currency(&request.currency)?)
+            .capture_method(capture)
+            .confirm(true)
+            .payment_method(request.payment_method.clone())
+            .description(request.description.clone())
+            .metadata(metadata)
+            .customize()
+            .request_strategy(idempotent(&request.idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(map_error)?;
+        Ok(payment_of(&intent))
+    }
+
+    async fn capture(&self, provider_ref: &str, idempotency_key: &str) -> Result<GatewayPayment, GatewayError> {
+        let intent = CapturePaymentIntent::new(provider_ref)
+            .customize()
+            .request_strategy(idempotent(idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(map_error)?;
+        Ok(payment_of(&intent))
+    }
+
+    async fn void(&self, provider_ref: &str, idempotency_key: &str) -> Result<GatewayPayment, GatewayError> {
+        let intent = CancelPaymentIntent::new(provider_ref)
+            .customize()
+            .request_strategy(idempotent(idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(map_error)?;
+        Ok(payment_of(&intent))
+    }
+
+    async fn refund(
+        &self,
+        provider_ref: &str,
+        amount_minor: Option<i64>,
+        idempotency_key: &str,
+    ) -> Result<String, GatewayError> {
+        let mut request = CreateRefund::new().payment_intent(provider_ref);
+        if let Some(amount) = amount_minor {
+            request = request.amount(amount);
+        }
+        let refund = request
+            .customize()
+            .request_strategy(idempotent(idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(map_error)?;
+        Ok(refund.id.as_str().to_owned())
+    }
+
+    fn verify_webhook(&self, payload: &str, signature: &str, now: i64) -> Result<VerifiedEvent, WebhookRejected> {
+        let event =
+            Webhook::construct_event_with_timestamp(payload, signature, self.webhook_secret.expose_secret(), now)
+                .map_err(|err| match err {
+                    stripe_webhook::WebhookError::BadParse(message) => WebhookRejected::Payload(message.to_string()),
+                    _ => WebhookRejected::Signature,
+                })?;
+        let event_id = event.id.as_str().to_owned();
+        let event = match event.data.object {
+            EventObject::PaymentIntentSucceeded(intent) => {
+                GatewayEvent::Settled { provider_ref: intent.id.as_str().to_owned() }
+            }
+            EventObject::PaymentIntentPaymentFailed(intent) => {
+                let reason = intent
+                    .last_payment_error
+                    .as_ref()
+                    .and_then(|error| error.message.clone())
+                    .unwrap_or_else(|| "the payment failed".to_owned());
+                GatewayEvent::SettlementFailed { provider_ref: intent.id.as_str().to_owned(), reason }
+            }
+            _ => GatewayEvent::Ignored(event.type_.as_str().to_owned()),
+        };
+        Ok(VerifiedEvent { event_id, event })
+    }
+}

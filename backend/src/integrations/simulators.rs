@@ -1,0 +1,156 @@
+//! Wiring the integrations: a real client for every system, pointed at its configured URL or — when
+//! none is set and simulators are on — at a simulator started here on a local port.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio_util::sync::CancellationToken;
+
+use super::Integrations;
+use sea_orm::DatabaseConnection;
+
+use super::factory::client::HttpFactory;
+use super::factory::simulator::{FactorySimulator, FactorySimulatorConfig};
+use super::fleet::client::HttpFleet;
+use super::fleet::simulator::FleetSimulator;
+use super::mail::catcher::MailCatcher;
+use super::mail::smtp::SmtpMailer;
+use super::payments::simulator::{PaymentSimulator, PaymentSimulatorConfig};
+use super::payments::stripe::StripeGateway;
+use super::registration::client::HttpRegistration;
+use super::registration::simulator::RegistrationSimulator;
+use super::vss::client::HttpVss;
+use super::vss::simulator::VssSimulator;
+use crate::config::Config;
+
+/// The simulators running in this process, for tests and the demo to steer and inspect.
+#[derive(Clone, Default)]
+pub struct Simulators {
+    /// The factory, when simulated.
+    pub factory: Option<FactorySimulator>,
+    /// The payment gateway, when simulated.
+    pub payments: Option<PaymentSimulator>,
+    /// The registration authority, when simulated.
+    pub registration: Option<RegistrationSimulator>,
+    /// The mail catcher, when simulated.
+    pub mail: Option<MailCatcher>,
+    /// Where the mail catcher shows what it caught.
+    pub mail_view: Option<SocketAddr>,
+    /// The fleet, when simulated.
+    pub fleet: Option<FleetSimulator>,
+    /// The VSS, when simulated.
+    pub vss: Option<VssSimulator>,
+}
+
+fn local() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+fn seconds(value: f64) -> Duration {
+    Duration::from_secs_f64(value.clamp(0.0, 86_400.0))
+}
+
+/// Builds the clients of every external system; `webhook_base` is where simulators call us back.
+pub async fn connect(
+    config: &Config,
+    db: &DatabaseConnection,
+    webhook_base: &str,
+    stop: CancellationToken,
+) -> anyhow::Result<(Integrations, Simulators)> {
+    let mut simulators = Simulators::default();
+    let simulate = |url: &Option<String>| url.is_none() && config.simulators;
+
+    let factory_url = match &config.factory_url {
+        _ if simulate(&config.factory_url) => {
+            let factory = FactorySimulator::new(FactorySimulatorConfig {
+                webhook_url: format!("{webhook_base}/webhooks/factory"),
+                secret: config.factory_secret.clone(),
+                stage_interval: seconds(config.factory_stage_seconds),
+            });
+            let address = factory.start(local(), stop.clone()).await.context("starting the factory simulator")?;
+            simulators.factory = Some(factory);
+            format!("http://{address}")
+        }
+        Some(url) => url.clone(),
+        None => anyhow::bail!("CAAS_FACTORY_URL is not set and the simulators are off"),
+    };
+
+    let stripe_base = match &config.stripe_api_base {
+        _ if simulate(&config.stripe_api_base) => {
+            let gateway = PaymentSimulator::new(PaymentSimulatorConfig {
+                api_key: config.stripe_secret_key.clone(),
+                webhook_url: format!("{webhook_base}/webhooks/payments"),
+                webhook_secret: config.stripe_webhook_secret.clone(),
+                settle_delay: seconds(config.payment_settle_seconds),
+            });
+            let address = gateway.start(local(), stop.clone()).await.context("starting the payment simulator")?;
+            simulators.payments = Some(gateway);
+            format!("http://{address}/")
+        }
+        Some(url) => url.clone(),
+        None => anyhow::bail!("CAAS_STRIPE_API_BASE is not set and the simulators are off"),
+    };
+
+    let registration_url = match &config.registration_url {
+        _ if simulate(&config.registration_url) => {
+            let authority = RegistrationSimulator::new();
+            let address =
+                authority.start(local(), stop.clone()).await.context("starting the registration simulator")?;
+            simulators.registration = Some(authority);
+            format!("http://{address}")
+        }
+        Some(url) => url.clone(),
+        None => anyhow::bail!("CAAS_REGISTRATION_URL is not set and the simulators are off"),
+    };
+
+    let smtp_url = match &config.smtp_url {
+        _ if simulate(&config.smtp_url) => {
+            let catcher = MailCatcher::new();
+            let (smtp, view) =
+                catcher.start(local(), local(), stop.clone()).await.context("starting the mail catcher")?;
+            tracing::info!(%view, "e-mails are caught, not sent: see http://{view}/messages");
+            simulators.mail = Some(catcher);
+            simulators.mail_view = Some(view);
+            format!("smtp://{smtp}")
+        }
+        Some(url) => url.clone(),
+        None => anyhow::bail!("CAAS_SMTP_URL is not set and the simulators are off"),
+    };
+
+    let fleet_url = match &config.fleet_url {
+        _ if simulate(&config.fleet_url) => {
+            let fleet = FleetSimulator::new();
+            let address = fleet.start(local(), stop.clone()).await.context("starting the fleet simulator")?;
+            simulators.fleet = Some(fleet);
+            format!("http://{address}")
+        }
+        Some(url) => url.clone(),
+        None => anyhow::bail!("CAAS_FLEET_URL is not set and the simulators are off"),
+    };
+
+    let vss_url = match &config.vss_url {
+        _ if simulate(&config.vss_url) => {
+            let vss = VssSimulator::new(db.clone());
+            let address = vss.start(local(), stop.clone()).await.context("starting the VSS simulator")?;
+            simulators.vss = Some(vss);
+            format!("http://{address}")
+        }
+        Some(url) => url.clone(),
+        None => anyhow::bail!("CAAS_VSS_URL is not set and the simulators are off"),
+    };
+
+    let integrations = Integrations {
+        factory: Arc::new(HttpFactory::new(&factory_url)),
+        payments: Arc::new(
+            StripeGateway::new(&stripe_base, &config.stripe_secret_key, config.stripe_webhook_secret.clone())
+                .context("the Stripe client")?,
+        ),
+        registration: Arc::new(HttpRegistration::new(&registration_url)),
+        mailer: Arc::new(SmtpMailer::new(&smtp_url, &config.mail_from).context("the SMTP client")?),
+        fleet: Arc::new(HttpFleet::new(&fleet_url, Duration::from_millis(config.ota_timeout_ms))),
+        vss: Arc::new(HttpVss::new(&vss_url)),
+    };
+    Ok((integrations, simulators))
+}

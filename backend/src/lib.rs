@@ -1,0 +1,30 @@
+//! CaaS, Car as a Service: the GraphQL API server.
+//!
+//! Organised by domain (`accounts`, `auth`, `fleet`, `catalog`, `expediente`, `orders`,
+//! `activation`, `billing`, `workshops`, `notifications`), each with its service and GraphQL part;
+//! `graphql` merges them into one schema, `http` serves it, `server` wires everything together.
+
+pub mod accounts;
+pub mod activation;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod billing;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod expediente;
+pub mod fleet;
+pub mod graphql;
+pub mod http;
+pub mod integrations;
+pub mod notifications;
+pub mod orders;
+pub mod pagination;
+pub mod platform;
+pub mod seed;
+pub mod server;
+pub mod telemetry;
+pub mod workshops;

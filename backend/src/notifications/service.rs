@@ -1,0 +1,123 @@
+//! Creating and reading notifications.
+
+use entity::{NotificationChannel, NotificationStatus, notifications};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, Set};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::auth::Viewer;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{Page, PageArgs, keyset};
+use crate::platform::events::{DomainEvent, Outbox};
+
+/// Notifies `user_id` on each of `channels`: in-app notifications are stored as sent and pushed to
+/// live subscribers; e-mails are queued for the dispatcher, which renders and sends them with
+/// retries — the caller never waits for a mail server.
+pub async fn notify(
+    app: &App,
+    db: &impl ConnectionTrait,
+    outbox: &mut Outbox,
+    user_id: Uuid,
+    template: &str,
+    payload: Value,
+    channels: &[NotificationChannel],
+) -> ApiResult<()> {
+    let now = app.clock.now();
+    for channel in channels {
+        let in_app = *channel == NotificationChannel::InApp;
+        let stored = notifications::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(user_id),
+            channel: Set(*channel),
+            template: Set(template.to_owned()),
+            payload: Set(payload.clone()),
+            status: Set(if in_app { NotificationStatus::Sent } else { NotificationStatus::Pending }),
+            attempts: Set(0),
+            last_error: Set(None),
+            created_at: Set(now),
+            sent_at: Set(in_app.then_some(now)),
+            read_at: Set(None),
+            next_attempt_at: Set((!in_app).then_some(now)),
+        }
+        .insert(db)
+        .await?;
+        outbox.push(if in_app {
+            DomainEvent::NotificationCreated { user_id, notification_id: stored.id }
+        } else {
+            DomainEvent::MailQueued
+        });
+    }
+    Ok(())
+}
+
+/// In the app and by e-mail: how customers hear about their orders.
+pub const APP_AND_EMAIL: &[NotificationChannel] = &[NotificationChannel::InApp, NotificationChannel::Email];
+
+/// A page of the signed-in user's in-app notifications, newest first.
+pub async fn my_notifications(
+    app: &App,
+    viewer: &Viewer,
+    args: &PageArgs,
+    unread_only: bool,
+) -> ApiResult<Page<notifications::Model>> {
+    let me = viewer.user()?;
+    let mut select = notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(me.id))
+        .filter(notifications::Column::Channel.eq(NotificationChannel::InApp));
+    if unread_only {
+        select = select.filter(notifications::Column::ReadAt.is_null());
+    }
+    let rows = keyset(select, notifications::Column::Id, Order::Desc, args.after_uuid()?, args).all(&app.db).await?;
+    Ok(Page::from_fetched(rows, args, |notification| notification.id.to_string()))
+}
+
+/// Marks one of the signed-in user's notifications read.
+pub async fn mark_read(app: &App, viewer: &Viewer, id: Uuid) -> ApiResult<notifications::Model> {
+    let me = viewer.user()?;
+    let notification = notifications::Entity::find_by_id(id)
+        .filter(notifications::Column::UserId.eq(me.id))
+        .one(&app.db)
+        .await?
+        .ok_or(ApiError::NotFound("notification"))?;
+    if notification.read_at.is_some() {
+        return Ok(notification);
+    }
+    let mut active: notifications::ActiveModel = notification.into();
+    active.read_at = Set(Some(app.clock.now()));
+    Ok(active.update(&app.db).await?)
+}
+
+/// Marks all of the signed-in user's notifications read; returns how many changed.
+pub async fn mark_all_read(app: &App, viewer: &Viewer) -> ApiResult<u64> {
+    let me = viewer.user()?;
+    let result = notifications::Entity::update_many()
+        .col_expr(notifications::Column::ReadAt, Expr::value(app.clock.now()))
+        .filter(notifications::Column::UserId.eq(me.id))
+        .filter(notifications::Column::ReadAt.is_null())
+        .exec(&app.db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// A page of notifications in `status` on pushed channels (e-mail…), newest first: what support
+/// looks at when a message did not reach someone.
+pub async fn deliveries(
+    app: &App,
+    viewer: &Viewer,
+    status: NotificationStatus,
+    args: &PageArgs,
+) -> ApiResult<Page<notifications::Model>> {
+    viewer.user_with_role(crate::auth::viewer::PLATFORM_STAFF)?;
+    let select = notifications::Entity::find()
+        .filter(notifications::Column::Channel.ne(NotificationChannel::InApp))
+        .filter(notifications::Column::Status.eq(status));
+    let rows = keyset(select, notifications::Column::Id, Order::Desc, args.after_uuid()?, args).all(&app.db).await?;
+    Ok(Page::from_fetched(rows, args, |notification| notification.id.to_string()))
+}
+
+/// One of the user's notifications by id, for the live stream.
+pub async fn find_for_user(app: &App, user_id: Uuid, id: Uuid) -> ApiResult<Option<notifications::Model>> {
+    Ok(notifications::Entity::find_by_id(id).filter(notifications::Column::UserId.eq(user_id)).one(&app.db).await?)
+}

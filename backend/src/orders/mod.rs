@@ -1,0 +1,12 @@
+//! Vehicle sales: the dealership registers a sale and takes the payments, the factory builds the car
+//! and reports each stage by signed webhooks, the authority registers it, the dealership hands it
+//! over. Customers follow it live.
+
+pub mod access;
+pub mod factory;
+pub mod graphql;
+pub mod lifecycle;
+pub mod notices;
+pub mod payments;
+pub mod queries;
+pub mod sale;

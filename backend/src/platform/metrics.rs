@@ -1,0 +1,123 @@
+//! Prometheus metrics: HTTP requests and latencies, GraphQL operations and errors, SQL statements.
+
+use std::sync::Arc;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+/// Labels of an HTTP request: the route pattern (never the raw path, to bound cardinality).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HttpLabels {
+    /// Request method.
+    pub method: String,
+    /// Matched route, e.g. `/graphql`.
+    pub route: String,
+    /// Response status code.
+    pub status: u16,
+}
+
+/// Labels of a latency sample.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteLabels {
+    /// Request method.
+    pub method: String,
+    /// Matched route.
+    pub route: String,
+}
+
+/// Labels of a GraphQL operation: its type and root field (names from the schema only).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OperationLabels {
+    /// `query`, `mutation` or `subscription`.
+    pub kind: String,
+    /// The root field, e.g. `catalog`.
+    pub field: String,
+}
+
+/// Labels of a GraphQL error.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ErrorLabels {
+    /// The `extensions.code` sent to the client.
+    pub code: String,
+}
+
+type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
+
+fn latency_histogram() -> Histogram {
+    // 1 ms to ~16 s.
+    Histogram::new(exponential_buckets(0.001, 2.0, 15))
+}
+
+/// Every metric the server exports, registered once at start-up.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
+    /// HTTP requests served.
+    pub http_requests: Family<HttpLabels, Counter>,
+    /// HTTP request latency.
+    pub http_latency: HistogramFamily<RouteLabels>,
+    /// GraphQL operations that passed validation.
+    pub graphql_operations: Family<OperationLabels, Counter>,
+    /// GraphQL errors sent, by code.
+    pub graphql_errors: Family<ErrorLabels, Counter>,
+    /// SQL statements sent to the database.
+    pub db_statements: Counter,
+    /// SQL statements that failed.
+    pub db_failures: Counter,
+    /// Open GraphQL WebSocket connections.
+    pub websocket_connections: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// Creates and registers every metric under the `caas_` prefix.
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("caas");
+        let http_requests = Family::<HttpLabels, Counter>::default();
+        let http_latency: HistogramFamily<RouteLabels> = Family::new_with_constructor(latency_histogram);
+        let graphql_operations = Family::<OperationLabels, Counter>::default();
+        let graphql_errors = Family::<ErrorLabels, Counter>::default();
+        let db_statements = Counter::default();
+        let db_failures = Counter::default();
+        let websocket_connections = Gauge::default();
+        registry.register("http_requests", "HTTP requests served", http_requests.clone());
+        registry.register("http_request_duration_seconds", "HTTP request latency", http_latency.clone());
+        registry.register("graphql_operations", "GraphQL operations executed", graphql_operations.clone());
+        registry.register("graphql_errors", "GraphQL errors returned, by code", graphql_errors.clone());
+        registry.register("db_statements", "SQL statements executed", db_statements.clone());
+        registry.register("db_statement_failures", "SQL statements that failed", db_failures.clone());
+        registry.register("websocket_connections", "Open GraphQL WebSocket connections", websocket_connections.clone());
+        Self {
+            registry: Arc::new(registry),
+            http_requests,
+            http_latency,
+            graphql_operations,
+            graphql_errors,
+            db_statements,
+            db_failures,
+            websocket_connections,
+        }
+    }
+
+    /// The metrics in Prometheus text format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+
+    /// Counts one GraphQL error with its code.
+    pub fn count_error(&self, code: &str) {
+        self.graphql_errors.get_or_create(&ErrorLabels { code: code.to_owned() }).inc();
+    }
+}

@@ -1,0 +1,6 @@
+//! Cross-cutting building blocks: time, events, the database and metrics.
+
+pub mod clock;
+pub mod db;
+pub mod events;
+pub mod metrics;

@@ -1,0 +1,74 @@
+//! The demo data: a small but complete world to try the product with.
+//!
+//! Three regions, two dealerships, a workshop, three models, 24 vehicles, 13 features priced for
+//! every duration model in every region, the demo users of the README, owned vehicles with their
+//! order history, activations, maintenance and invoices, and a partner with an API key.
+
+mod features;
+mod world;
+
+use std::fmt;
+
+use entity::{regions, users};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::app::App;
+use crate::platform::db::begin_write;
+
+/// The password of every demo user.
+pub const DEMO_PASSWORD: &str = "caas-demo";
+
+/// The demo partner's API key (send it as `X-Api-Key`); production refuses to start while it exists.
+pub const DEMO_PARTNER_API_KEY: &str = "caas_demopartner_k3y-for-the-demo-only-never-in-production";
+
+/// The demo accounts, as listed in the README.
+pub const DEMO_USERS: [&str; 7] = [
+    "admin@demo.caas",
+    "support@demo.caas",
+    "dealer@demo.caas",
+    "dealer2@demo.caas",
+    "workshop@demo.caas",
+    "customer@demo.caas",
+    "customer2@demo.caas",
+];
+
+/// What was seeded.
+#[derive(Debug)]
+pub struct SeedSummary {
+    /// The demo partner key.
+    pub partner_api_key: String,
+    /// Vehicles created.
+    pub vehicles: usize,
+    /// Features created.
+    pub features: usize,
+}
+
+impl fmt::Display for SeedSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Demo data loaded: 3 regions, 2 dealerships, 1 workshop, 3 models, {} vehicles, {} features.",
+            self.vehicles, self.features
+        )?;
+        writeln!(f, "Demo users (password `{DEMO_PASSWORD}`): {}", DEMO_USERS.join(", "))?;
+        write!(f, "Demo partner API key (send as X-Api-Key): {}", self.partner_api_key)
+    }
+}
+
+/// Whether the database holds no data yet (no region).
+pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(regions::Entity::find().count(db).await? == 0)
+}
+
+/// Whether the demo accounts are in the database.
+pub async fn demo_present(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(users::Entity::find().filter(users::Column::Email.is_in(DEMO_USERS)).count(db).await? > 0)
+}
+
+/// Loads the demo data in one transaction.
+pub async fn seed_demo(app: &App) -> anyhow::Result<SeedSummary> {
+    let txn = begin_write(&app.db).await?;
+    let summary = world::build(app, &txn).await?;
+    txn.commit().await?;
+    Ok(summary)
+}

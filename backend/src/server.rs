@@ -1,0 +1,166 @@
+//! Building and running the server: database, migrations, demo seed, schema, router, listener.
+//!
+//! The binary and the tests start it the same way; tests bind port 0 and inject a manual clock.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::{App, AppState};
+use crate::config::Config;
+use crate::graphql::build_schema;
+use crate::integrations::simulators::Simulators;
+use crate::notifications::dispatcher;
+use crate::platform::clock::{Clock, SystemClock};
+use crate::platform::db;
+use crate::platform::events::{BroadcastEventBus, EventBus};
+use crate::platform::metrics::Metrics;
+use crate::{activation, http, integrations, seed};
+
+/// Options for building a server beyond its configuration.
+pub struct ServerBuilder {
+    config: Config,
+    clock: Arc<dyn Clock>,
+    events: Arc<dyn EventBus>,
+}
+
+impl ServerBuilder {
+    /// Uses `clock` instead of the system clock.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Connects, migrates, seeds the demo into an empty development database, binds, and starts
+    /// the simulators of the external systems that have no URL configured.
+    pub async fn build(self) -> anyhow::Result<Server> {
+        let config = self.config;
+        config.validate()?;
+        let metrics = Metrics::new();
+        let db = db::connect(&config.database_url, config.db_max_connections, &metrics)
+            .await
+            .with_context(|| "connecting to the database (DATABASE_URL)")?;
+        db::migrate(&db).await.context("migrating the database")?;
+        if config.is_production() && seed::demo_present(&db).await? {
+            anyhow::bail!("the database holds the demo accounts; production refuses to start with demo secrets");
+        }
+        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+        let bound = listener.local_addr()?;
+        let shutdown = CancellationToken::new();
+        let webhook_base = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}"));
+        let (integrations, simulators) =
+            integrations::simulators::connect(&config, &db, webhook_base.trim_end_matches('/'), shutdown.clone())
+                .await?;
+        let seeds_demo = config.seeds_demo();
+        let app: AppState = Arc::new(App::new(config, db, self.clock, self.events, metrics, integrations));
+        if seeds_demo && seed::is_empty(&app.db).await? {
+            let summary = seed::seed_demo(&app).await.context("seeding the demo data")?;
+            tracing::info!(partner_key = %summary.partner_api_key, "seeded the demo data");
+        }
+        let router = http::router(app.clone(), build_schema(app.clone()));
+        Ok(Server { listener, router, app, shutdown, simulators })
+    }
+}
+
+/// A server bound to its address, ready to run.
+pub struct Server {
+    listener: TcpListener,
+    router: Router,
+    app: AppState,
+    shutdown: CancellationToken,
+    simulators: Simulators,
+}
+
+impl Server {
+    /// A builder for a server with `config`.
+    pub fn builder(config: Config) -> ServerBuilder {
+        ServerBuilder { config, clock: Arc::new(SystemClock), events: Arc::new(BroadcastEventBus::new(1024)) }
+    }
+
+    /// The address it listens on (the real port when the configuration asked for port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The application, for tests that look inside.
+    pub fn app(&self) -> AppState {
+        self.app.clone()
+    }
+
+    /// The simulators running in this process (empty for systems with a configured URL).
+    pub fn simulators(&self) -> Simulators {
+        self.simulators.clone()
+    }
+
+    /// Cancelling this token stops the server gracefully.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Serves until the shutdown token is cancelled, then gives open requests the configured grace.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let Server { listener, router, app, shutdown, .. } = self;
+        let workers = [
+            tokio::spawn(dispatcher::run(app.clone(), shutdown.clone())),
+            tokio::spawn(activation::engine::run(app.clone(), shutdown.clone())),
+            tokio::spawn(activation::scheduler::run(app.clone(), shutdown.clone())),
+        ];
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let serving = axum::serve(listener, service).with_graceful_shutdown(shutdown.clone().cancelled_owned());
+        let serving = tokio::spawn(async move { serving.await });
+        shutdown.cancelled().await;
+        tracing::info!("shutting down: finishing open requests");
+        let grace = Duration::from_secs(app.config.shutdown_grace_secs);
+        match tokio::time::timeout(grace, serving).await {
+            Ok(finished) => finished.context("the server task failed")?.context("serving")?,
+            Err(_) => tracing::warn!("grace period over; dropping the connections still open"),
+        }
+        for worker in workers {
+            if tokio::time::timeout(grace, worker).await.is_err() {
+                tracing::warn!("a background worker did not stop within the grace period");
+            }
+        }
+        app.db.clone().close().await.ok();
+        tracing::info!("stopped");
+        Ok(())
+    }
+
+    /// Serves until SIGTERM or Ctrl-C.
+    pub async fn run_until_signalled(self) -> anyhow::Result<()> {
+        let token = self.shutdown_token();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            token.cancel();
+        });
+        self.run().await
+    }
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,3 @@
+//! The workshop side: maintenance records, bookings, diagnostics.
+
+pub mod graphql;

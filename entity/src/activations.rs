@@ -1,0 +1,37 @@
+//! `activations`: A feature on a vehicle for a duration.
+
+use sea_orm::entity::prelude::*;
+
+use crate::enums::{ActivationStatus, DurationKind};
+
+/// A feature on a vehicle for a duration.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "activations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub vehicle_id: Uuid,
+    pub feature_id: Uuid,
+    pub price_id: Option<Uuid>,
+    pub duration_kind: DurationKind,
+    pub duration_days: i32,
+    pub status: ActivationStatus,
+    pub purchased_by: Uuid,
+    pub starts_at: Option<DateTimeUtc>,
+    pub ends_at: Option<DateTimeUtc>,
+    pub cancel_at_period_end: bool,
+    pub failure_reason: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    /// How far a subscription has been billed.
+    pub billed_until: Option<DateTimeUtc>,
+    /// Since when a subscription's settlement has been failing.
+    pub unpaid_since: Option<DateTimeUtc>,
+    /// Why it ended: `EXPIRED`, `CANCELLED`, `PAYMENT_FAILED`, `OWNER_CHANGED`.
+    pub end_reason: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,294 @@
+//! The enumerations stored by name in string columns (portable between SQLite and PostgreSQL).
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What a signed-in user is allowed to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    /// Owns vehicles and buys features for them.
+    Customer,
+    /// Staff of one dealership.
+    Dealer,
+    /// Staff of one workshop.
+    Workshop,
+    /// Platform support: failed activations, refunds.
+    Support,
+    /// Platform administration: catalog, prices, users.
+    Admin,
+}
+
+/// Where a vehicle stands between stock and its owner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VehicleStatus {
+    /// At a dealership, not sold.
+    InStock,
+    /// Sold, waiting for final payment and registration.
+    Reserved,
+    /// Registered to its owner.
+    Assigned,
+    /// Handed over to its owner.
+    Delivered,
+}
+
+/// The lifecycle of a sale, including the factory's manufacturing stages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OrderStatus {
+    /// Registered; the reservation payment is due.
+    AwaitingReservation,
+    /// Ordered from the factory.
+    Ordered,
+    /// Production has started.
+    InProduction,
+    /// In the paint shop.
+    Painting,
+    /// Being assembled.
+    Assembly,
+    /// In quality control.
+    QualityCheck,
+    /// On its way to the dealership.
+    Shipped,
+    /// At the dealership; the final payment is due.
+    Ready,
+    /// Paid in full.
+    Paid,
+    /// Registered with the authorities.
+    Registered,
+    /// Handed over to the customer.
+    Delivered,
+    /// Cancelled.
+    Cancelled,
+}
+
+/// How long a feature is bought for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DurationKind {
+    /// For the life of the vehicle.
+    Permanent,
+    /// Renews monthly, billed at month end for the days used.
+    Monthly,
+    /// Renews yearly, paid up front.
+    Annual,
+    /// A fixed number of days.
+    FixedDays,
+    /// A free trial of a number of days, once per vehicle and feature.
+    Trial,
+}
+
+/// The state of a feature on a vehicle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ActivationStatus {
+    /// Bought; waiting for the OTA engine.
+    Pending,
+    /// The OTA command is being delivered.
+    Activating,
+    /// On in the vehicle.
+    Active,
+    /// The OTA command to switch it off is being delivered.
+    Deactivating,
+    /// Ended at the end of its duration.
+    Expired,
+    /// Cancelled by the customer.
+    Cancelled,
+    /// Could not be switched on; nothing was charged.
+    Failed,
+}
+
+/// A command sent to a vehicle over the air.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OtaCommand {
+    /// Switch the feature on.
+    Activate,
+    /// Switch the feature off.
+    Deactivate,
+}
+
+/// The state of a durable OTA job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OtaJobStatus {
+    /// Waiting for a worker or its next attempt.
+    Queued,
+    /// Claimed by a worker.
+    Running,
+    /// Delivered and confirmed by the vehicle.
+    Succeeded,
+    /// Given up after the last attempt.
+    Failed,
+}
+
+/// What a payment is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PaymentKind {
+    /// The reservation deposit of a sale.
+    Reservation,
+    /// The final payment of a sale.
+    Final,
+    /// A feature purchase.
+    Feature,
+    /// A period of a subscription, billed in arrears.
+    SubscriptionPeriod,
+}
+
+/// The state of a payment at the gateway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PaymentStatus {
+    /// Created, not yet authorised.
+    Pending,
+    /// Authorised, not captured.
+    Authorized,
+    /// Captured; settlement pending.
+    Captured,
+    /// Settled.
+    Settled,
+    /// Declined or failed to settle.
+    Failed,
+    /// Authorisation released; never charged.
+    Voided,
+    /// Refunded after capture.
+    Refunded,
+}
+
+/// An invoice or a credit note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum InvoiceKind {
+    /// A normal invoice.
+    Invoice,
+    /// A credit note cancelling (part of) an invoice.
+    CreditNote,
+}
+
+/// The state of a support ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TicketStatus {
+    /// Waiting for support.
+    Open,
+    /// Dealt with.
+    Resolved,
+}
+
+/// The kind of maintenance work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MaintenanceKind {
+    /// Periodic inspection.
+    Inspection,
+    /// Oil and filter service.
+    OilService,
+    /// Brake service.
+    Brakes,
+    /// Tyre change or repair.
+    Tyres,
+    /// Battery check or replacement.
+    Battery,
+    /// Any other repair.
+    Repair,
+}
+
+/// The state of a workshop booking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BookingStatus {
+    /// Asked for by the customer.
+    Requested,
+    /// Confirmed by the workshop.
+    Confirmed,
+    /// Done.
+    Completed,
+    /// Cancelled.
+    Cancelled,
+}
+
+/// How a diagnostic session was run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DiagnosticType {
+    /// Read from the OBD-II port.
+    Obd2,
+    /// Visual inspection.
+    Visual,
+    /// Test drive.
+    TestDrive,
+}
+
+/// The state of a diagnostic session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DiagnosticStatus {
+    /// In progress.
+    Open,
+    /// Finished.
+    Closed,
+}
+
+/// Where a notification is delivered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationChannel {
+    /// E-mail.
+    Email,
+    /// Push notification to the phone.
+    Push,
+    /// Text message.
+    Sms,
+    /// Message on the vehicle's display.
+    InCar,
+    /// In the web app.
+    InApp,
+}
+
+/// Delivery state of a notification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationStatus {
+    /// Waiting to be sent.
+    Pending,
+    /// Delivered to the channel.
+    Sent,
+    /// Could not be delivered after retries.
+    Failed,
+}

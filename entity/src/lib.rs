@@ -1,0 +1,42 @@
+//! The SeaORM entities of CaaS: one module per table, plain data.
+//!
+//! Behaviour lives in the backend's domain services; GraphQL types are the backend's own structs, so
+//! a column rename never changes the public API.
+
+pub mod activations;
+pub mod api_keys;
+pub mod audit_events;
+pub mod bookings;
+pub mod dealerships;
+pub mod diagnostic_sessions;
+pub mod enums;
+pub mod feature_models;
+pub mod feature_texts;
+pub mod features;
+pub mod idempotency_keys;
+pub mod invoice_counters;
+pub mod invoice_lines;
+pub mod invoices;
+pub mod login_failures;
+pub mod maintenance_records;
+pub mod manufacturing_events;
+pub mod model_manuals;
+pub mod notifications;
+pub mod orders;
+pub mod ota_jobs;
+pub mod partner_vehicle_grants;
+pub mod partners;
+pub mod password_tokens;
+pub mod payments;
+pub mod prices;
+pub mod refresh_tokens;
+pub mod regions;
+pub mod support_tickets;
+pub mod telemetry_readings;
+pub mod users;
+pub mod vehicle_models;
+pub mod vehicles;
+pub mod webhook_events;
+pub mod workshops;
+
+pub use enums::*;

@@ -1,0 +1,35 @@
+//! `payments`: A payment through the gateway, with its idempotency key.
+
+use sea_orm::entity::prelude::*;
+
+use crate::enums::{PaymentKind, PaymentStatus};
+
+/// A payment through the gateway, with its idempotency key.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "payments")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub kind: PaymentKind,
+    pub status: PaymentStatus,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub payer_id: Uuid,
+    pub order_id: Option<Uuid>,
+    pub activation_id: Option<Uuid>,
+    pub provider_ref: Option<String>,
+    #[sea_orm(unique)]
+    pub idempotency_key: String,
+    pub failure_reason: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub captured_at: Option<DateTimeUtc>,
+    pub settled_at: Option<DateTimeUtc>,
+    /// The payment method token charged.
+    pub payment_method: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

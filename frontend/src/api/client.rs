@@ -1,0 +1,284 @@
+//! The one API client: POST /graphql with the access token; a refresh and one retry when it has
+//! expired; every error typed (never shown raw); answers of queries cached in local storage.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_net::http::Request;
+use gloo_storage::{LocalStorage, Storage};
+use graphql_client::GraphQLQuery;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use yew::Callback;
+
+use super::ops::{RefreshSession, refresh_session};
+
+const SESSION_KEY: &str = "caas.session";
+const CACHE_PREFIX: &str = "caas.cache.";
+
+/// Why a request failed, as the app can explain it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// No connection to the server.
+    Offline,
+    /// Signed out (or the session could not be renewed).
+    Unauthenticated,
+    /// The server refused, with its `extensions.code`, `extensions.reason` and message.
+    Server {
+        /// e.g. `FORBIDDEN`.
+        code: String,
+        /// e.g. `MAINTENANCE_OVERDUE`.
+        reason: Option<String>,
+        /// The server's explanation (already in the user's language where it matters).
+        message: String,
+    },
+}
+
+/// The tokens of a signed-in session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tokens {
+    /// Short-lived JWT.
+    pub access: String,
+    /// Single-use refresh token.
+    pub refresh: String,
+}
+
+/// The claims of an access token the app uses.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Claims {
+    /// CUSTOMER, DEALER, WORKSHOP, SUPPORT or ADMIN.
+    pub role: String,
+    /// The user's language tag.
+    pub loc: String,
+}
+
+/// The client, shared through the app's context.
+#[derive(Clone)]
+pub struct Api {
+    tokens: Rc<RefCell<Option<Tokens>>>,
+    on_session_change: Callback<bool>,
+    on_connectivity: Callback<bool>,
+}
+
+impl PartialEq for Api {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.tokens, &other.tokens)
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    message: String,
+    #[serde(default)]
+    extensions: ErrorExtensions,
+}
+
+#[derive(Default, Deserialize)]
+struct ErrorExtensions {
+    code: Option<String>,
+    reason: Option<String>,
+}
+
+/// A GraphQL answer with its `data` kept as text: each operation's type parses it once, and the
+/// same text is what the offline cache keeps.
+#[derive(Deserialize)]
+struct RawResponse<'a> {
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+    #[serde(default)]
+    errors: Vec<ErrorBody>,
+}
+
+fn internal() -> ApiError {
+    ApiError::Server { code: "INTERNAL".into(), reason: None, message: String::new() }
+}
+
+/// Parses the `data` text of an operation into its type.
+pub fn parse<T: DeserializeOwned>(data: &str) -> Result<T, ApiError> {
+    // The browser's own JSON parser, then serde over JS values: far less code per answer type than
+    // a JSON parser compiled into each one.
+    let value = js_sys::JSON::parse(data).map_err(|_| internal())?;
+    serde_wasm_bindgen::from_value(value).map_err(|_| internal())
+}
+
+/// The request body of `Q` with `variables`.
+pub fn body<Q: GraphQLQuery>(variables: Q::Variables) -> String {
+    serde_json::to_string(&Q::build_query(variables)).unwrap_or_default()
+}
+
+impl Api {
+    /// A client restoring the saved session; `on_session_change` hears sign-in/out, and
+    /// `on_connectivity` whether the server could be reached.
+    pub fn new(on_session_change: Callback<bool>, on_connectivity: Callback<bool>) -> Self {
+        let tokens = LocalStorage::get::<Tokens>(SESSION_KEY).ok();
+        Self { tokens: Rc::new(RefCell::new(tokens)), on_session_change, on_connectivity }
+    }
+
+    /// Whether a session was saved by an earlier visit (read before the client exists, so the first
+    /// render already knows).
+    pub fn session_saved() -> bool {
+        LocalStorage::get::<Tokens>(SESSION_KEY).is_ok()
+    }
+
+    /// Whether someone is signed in.
+    pub fn signed_in(&self) -> bool {
+        self.tokens.borrow().is_some()
+    }
+
+    /// The current access token.
+    pub fn access_token(&self) -> Option<String> {
+        self.tokens.borrow().as_ref().map(|tokens| tokens.access.clone())
+    }
+
+    /// Stores a new session.
+    pub fn sign_in(&self, access: String, refresh: String) {
+        let tokens = Tokens { access, refresh };
+        let _ = LocalStorage::set(SESSION_KEY, &tokens);
+        *self.tokens.borrow_mut() = Some(tokens);
+        self.on_session_change.emit(true);
+    }
+
+    /// Forgets the session and everything cached for it.
+    pub fn sign_out(&self) {
+        LocalStorage::delete(SESSION_KEY);
+        clear_cache();
+        *self.tokens.borrow_mut() = None;
+        self.on_session_change.emit(false);
+    }
+
+    /// What the access token says about its holder, read without asking the server: the first
+    /// page can be chosen while the profile is still on its way.
+    pub fn claims(&self) -> Option<Claims> {
+        let token = self.access_token()?;
+        let payload = token.split('.').nth(1)?;
+        let mut base64: String = payload
+            .chars()
+            .map(|c| match c {
+                '-' => '+',
+                '_' => '/',
+                c => c,
+            })
+            .collect();
+        while !base64.len().is_multiple_of(4) {
+            base64.push('=');
+        }
+        let json = web_sys::window()?.atob(&base64).ok()?;
+        serde_json::from_str(&json).ok()
+    }
+
+    /// The refresh token, for signing out on the server too.
+    pub fn refresh_token(&self) -> Option<String> {
+        self.tokens.borrow().as_ref().map(|tokens| tokens.refresh.clone())
+    }
+
+    /// Posts a request body; returns the text of the answer's `data`. Not generic, so the HTTP
+    /// and error handling exist once in the app, not once per operation.
+    async fn post(&self, body: &str) -> Result<String, ApiError> {
+        let mut request = Request::post("/graphql").header("content-type", "application/json");
+        if let Some(token) = self.access_token() {
+            request = request.header("authorization", &format!("Bearer {token}"));
+        }
+        let request = request.body(body.to_owned()).map_err(|_| internal())?;
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(_) => {
+                self.on_connectivity.emit(false);
+                return Err(ApiError::Offline);
+            }
+        };
+        // A proxy or a server that is starting may answer without GraphQL: that is no connection.
+        let Ok(text) = response.text().await else {
+            self.on_connectivity.emit(false);
+            return Err(ApiError::Offline);
+        };
+        let Ok(parsed) = serde_json::from_str::<RawResponse>(&text) else {
+            let offline = response.status() >= 500;
+            self.on_connectivity.emit(!offline);
+            return Err(if offline { ApiError::Offline } else { internal() });
+        };
+        self.on_connectivity.emit(true);
+        if let Some(error) = parsed.errors.into_iter().next() {
+            let code = error.extensions.code.unwrap_or_else(|| "INTERNAL".into());
+            if code == "UNAUTHENTICATED" {
+                return Err(ApiError::Unauthenticated);
+            }
+            return Err(ApiError::Server { code, reason: error.extensions.reason, message: error.message });
+        }
+        parsed.data.map(|data| data.get().to_owned()).ok_or_else(internal)
+    }
+
+    /// Runs a request body; an expired session is renewed once with the refresh token. Returns the
+    /// text of `data`.
+    pub async fn execute(&self, body: &str) -> Result<String, ApiError> {
+        match self.post(body).await {
+            Err(ApiError::Unauthenticated) if self.signed_in() => {
+                if self.renew().await {
+                    self.post(body).await
+                } else {
+                    self.sign_out();
+                    Err(ApiError::Unauthenticated)
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Runs an operation.
+    pub async fn call<Q: GraphQLQuery>(&self, variables: Q::Variables) -> Result<Q::ResponseData, ApiError>
+    where
+        Q::ResponseData: DeserializeOwned,
+    {
+        let data = self.execute(&body::<Q>(variables)).await?;
+        parse(&data)
+    }
+
+    /// Runs an operation whose answer the app does not read (it reloads what it shows instead).
+    pub async fn send<Q: GraphQLQuery>(&self, variables: Q::Variables) -> Result<(), ApiError> {
+        self.execute(&body::<Q>(variables)).await.map(drop)
+    }
+
+    async fn renew(&self) -> bool {
+        let Some(refresh) = self.refresh_token() else { return false };
+        let saved = self.tokens.borrow_mut().take();
+        let body = body::<RefreshSession>(refresh_session::Variables { refresh_token: refresh });
+        let result = self.post(&body).await.and_then(|data| parse::<refresh_session::ResponseData>(&data));
+        match result {
+            Ok(data) => {
+                let renewed = data.refresh_token;
+                self.sign_in(renewed.access_token, renewed.refresh_token);
+                true
+            }
+            Err(ApiError::Offline) => {
+                *self.tokens.borrow_mut() = saved;
+                false
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// The last cached `data` text of a query.
+    pub fn cached(key: &str) -> Option<String> {
+        web_sys::window()?.local_storage().ok()??.get_item(&format!("{CACHE_PREFIX}{key}")).ok()?
+    }
+
+    /// Remembers the `data` text of a query for offline use.
+    pub fn remember(key: &str, data: &str) {
+        let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
+        if let Some(storage) = storage {
+            let _ = storage.set_item(&format!("{CACHE_PREFIX}{key}"), data);
+        }
+    }
+}
+
+fn clear_cache() {
+    let Ok(storage) = web_sys::window().expect("window").local_storage() else { return };
+    let Some(storage) = storage else { return };
+    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(CACHE_PREFIX))
+        .collect();
+    for key in keys {
+        let _ = storage.remove_item(&key);
+    }
+}

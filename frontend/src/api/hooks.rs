@@ -1,0 +1,123 @@
+//! `use_query`: what a page shows — the last cached answer at once (marked stale), the fresh one
+//! when it arrives, and a typed error when there is neither. The fetching and caching work on the
+//! answer's text and exist once; only the final parse is per operation.
+
+use std::rc::Rc;
+
+use graphql_client::GraphQLQuery;
+use serde::de::DeserializeOwned;
+use yew::prelude::*;
+
+use super::client::{Api, ApiError, body, parse};
+
+/// Data and whether it came from the offline cache.
+pub struct Loaded<T> {
+    /// The data.
+    pub data: Rc<T>,
+    /// Shown from the cache because the server could not be reached.
+    pub stale: bool,
+}
+
+impl<T> Clone for Loaded<T> {
+    fn clone(&self) -> Self {
+        Self { data: self.data.clone(), stale: self.stale }
+    }
+}
+
+/// The state of a query.
+pub enum QueryState<T> {
+    /// Nothing to show yet.
+    Loading,
+    /// Something to show.
+    Ready(Loaded<T>),
+    /// Nothing to show, and why.
+    Failed(ApiError),
+}
+
+impl<T> Clone for QueryState<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Loading => Self::Loading,
+            Self::Ready(loaded) => Self::Ready(loaded.clone()),
+            Self::Failed(error) => Self::Failed(error.clone()),
+        }
+    }
+}
+
+impl<T> PartialEq for QueryState<T> {
+    /// The same state when it holds the very same answer (answers are shared, not copied).
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Loading, Self::Loading) => true,
+            (Self::Ready(a), Self::Ready(b)) => Rc::ptr_eq(&a.data, &b.data) && a.stale == b.stale,
+            (Self::Failed(a), Self::Failed(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// The answer of a request body, as text.
+#[hook]
+fn use_raw_query(body: String, refresh: u32) -> QueryState<Rc<str>> {
+    let api = use_context::<Api>().expect("the API client is provided");
+    let state = use_state(|| QueryState::Loading);
+    {
+        let state = state.clone();
+        use_effect_with((body, refresh), move |(body, _)| {
+            let key = body.clone();
+            // The last answer is shown at once while the fresh one is on its way.
+            let cached: Option<Rc<str>> = Api::cached(&key).map(Rc::from);
+            if let Some(cached) = &cached {
+                state.set(QueryState::Ready(Loaded { data: Rc::new(cached.clone()), stale: false }));
+            }
+            let body = body.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match api.execute(&body).await {
+                    Ok(data) => {
+                        Api::remember(&key, &data);
+                        state.set(QueryState::Ready(Loaded { data: Rc::new(Rc::from(data)), stale: false }));
+                    }
+                    // Offline with something cached: keep showing it, marked as saved earlier.
+                    Err(ApiError::Offline) if cached.is_some() => {
+                        state.set(QueryState::Ready(Loaded { data: Rc::new(cached.unwrap_or_default()), stale: true }));
+                    }
+                    Err(error) => state.set(QueryState::Failed(error)),
+                }
+            });
+        });
+    }
+    (*state).clone()
+}
+
+/// The answer of `Q` with `variables`, refetched when `variables` or `refresh` change.
+#[hook]
+pub fn use_query<Q>(variables: Q::Variables, refresh: u32) -> QueryState<Q::ResponseData>
+where
+    Q: GraphQLQuery + 'static,
+    Q::ResponseData: DeserializeOwned + 'static,
+{
+    let raw = use_raw_query(body::<Q>(variables), refresh);
+    let parsed = use_memo(raw, |raw| match raw {
+        QueryState::Loading => QueryState::Loading,
+        QueryState::Failed(error) => QueryState::Failed(error.clone()),
+        QueryState::Ready(loaded) => match parse::<Q::ResponseData>(&loaded.data) {
+            Ok(data) => QueryState::Ready(Loaded { data: Rc::new(data), stale: loaded.stale }),
+            Err(error) => QueryState::Failed(error),
+        },
+    });
+    (*parsed).clone()
+}
+
+/// A reload signal for [`use_query`]: the counter to pass as `refresh`, and a callback that bumps
+/// it from anywhere (a button, a live event) — every call reloads, however many come at once.
+#[hook]
+pub fn use_reload() -> (u32, Callback<()>) {
+    let state = use_state(|| 0_u32);
+    let counter = use_mut_ref(|| 0_u32);
+    let setter = state.setter();
+    let reload = use_callback((), move |_: (), _| {
+        *counter.borrow_mut() += 1;
+        setter.set(*counter.borrow());
+    });
+    (*state, reload)
+}

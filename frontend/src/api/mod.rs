@@ -1,0 +1,15 @@
+//! Talking to the server: typed GraphQL over HTTP with the session's tokens (refreshed when they
+//! expire), the last answer of every query cached for offline use, live subscriptions over
+//! WebSocket, and the queue of purchases made offline.
+
+pub mod client;
+pub mod hooks;
+pub mod ops;
+pub mod queue;
+pub mod ws;
+
+pub use client::{Api, ApiError};
+pub use hooks::{QueryState, use_query, use_reload};
+
+/// The payment method used when none is chosen: the customer's saved card (the API's default).
+pub const SAVED_CARD: &str = "pm_card_visa";

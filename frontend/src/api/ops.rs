@@ -1,0 +1,124 @@
+//! The typed GraphQL operations, generated from the `graphql/*.graphql` files and checked against
+//! the server's `schema.graphql` at build time.
+
+#![allow(missing_docs, non_camel_case_types, dead_code, clippy::all)]
+
+use graphql_client::GraphQLQuery;
+use serde::de::{Deserialize, Deserializer};
+use serde::ser::{Serialize, Serializer};
+
+/// An enum of the API: its value as the API spells it.
+pub trait ApiEnum {
+    /// e.g. `IN_PRODUCTION`.
+    fn as_str(&self) -> &'static str;
+}
+
+// The API's enums, defined once and shared by every operation (generated per operation they would
+// be repeated dozens of times in the app's download). A value this app does not know yet reads as
+// `OTHER`.
+macro_rules! api_enums {
+    ($($name:ident { $($value:ident),* $(,)? }),* $(,)?) => {
+        $(
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub enum $name { $($value,)* OTHER }
+
+            impl $name {
+                /// The value named `text` (`OTHER` when there is none).
+                pub fn from_name(text: &str) -> Self {
+                    match text { $(stringify!($value) => Self::$value,)* _ => Self::OTHER }
+                }
+            }
+
+            impl ApiEnum for $name {
+                fn as_str(&self) -> &'static str {
+                    match self { $(Self::$value => stringify!($value),)* Self::OTHER => "OTHER" }
+                }
+            }
+
+            impl Serialize for $name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> Deserialize<'de> for $name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    Ok(Self::from_name(&String::deserialize(deserializer)?))
+                }
+            }
+        )*
+    };
+}
+
+api_enums! {
+    ActivationPhase { ACTIVE, DEACTIVATING, ENDED, FAILED, QUEUED, RETRY_SCHEDULED, SENDING },
+    ActivationStatus { ACTIVATING, ACTIVE, CANCELLED, DEACTIVATING, EXPIRED, FAILED, PENDING },
+    DurationKind { ANNUAL, FIXED_DAYS, MONTHLY, PERMANENT, TRIAL },
+    InvoiceKind { CREDIT_NOTE, INVOICE },
+    Locale { DE, EN, ES },
+    MaintenanceKind { BATTERY, BRAKES, INSPECTION, OIL_SERVICE, REPAIR, TYRES },
+    OrderStatus { ASSEMBLY, AWAITING_RESERVATION, CANCELLED, DELIVERED, IN_PRODUCTION, ORDERED, PAID, PAINTING, QUALITY_CHECK, READY, REGISTERED, SHIPPED },
+    PaymentKind { FEATURE, FINAL, RESERVATION, SUBSCRIPTION_PERIOD },
+    PaymentStatus { AUTHORIZED, CAPTURED, FAILED, PENDING, REFUNDED, SETTLED, VOIDED },
+    Role { ADMIN, CUSTOMER, DEALER, SUPPORT, WORKSHOP },
+    VehicleStatus { ASSIGNED, DELIVERED, IN_STOCK, RESERVED },
+}
+
+/// GraphQL `DateTime`: RFC 3339 text.
+pub type DateTime = String;
+/// GraphQL `JSON`.
+pub type JSON = serde_json::Value;
+
+// One file per operation: each request sends only its own operation's text.
+macro_rules! operations {
+    ($($name:ident => $path:tt),* $(,)?) => {
+        $(
+            #[derive(GraphQLQuery)]
+            #[graphql(
+                schema_path = "../schema.graphql",
+                query_path = $path,
+                response_derives = "Clone, PartialEq",
+                extern_enums("ActivationPhase", "ActivationStatus", "DurationKind", "InvoiceKind", "Locale", "MaintenanceKind", "OrderStatus", "PaymentKind", "PaymentStatus", "Role", "VehicleStatus")
+            )]
+            pub struct $name;
+        )*
+    };
+}
+
+// Answers are shared, not copied: `Clone` and `PartialEq` are there for the few parts handed to
+// child components (impls never called cost nothing in the download).
+operations!(
+    Catalog => "graphql/catalog.graphql",
+    AdminFeatures => "graphql/admin_features.graphql",
+    Login => "graphql/login.graphql",
+    RefreshSession => "graphql/refresh_session.graphql",
+    SetPassword => "graphql/set_password.graphql",
+    Logout => "graphql/logout.graphql",
+    Me => "graphql/me.graphql",
+    Dashboard => "graphql/dashboard.graphql",
+    PurchaseFeature => "graphql/purchase_feature.graphql",
+    StartTrial => "graphql/start_trial.graphql",
+    CancelActivation => "graphql/cancel_activation.graphql",
+    ActivationDetail => "graphql/activation_detail.graphql",
+    Orders => "graphql/orders.graphql",
+    OrderDetail => "graphql/order_detail.graphql",
+    Expediente => "graphql/expediente.graphql",
+    Notifications => "graphql/notifications.graphql",
+    MarkAllRead => "graphql/mark_all_read.graphql",
+    Regions => "graphql/regions.graphql",
+    UpdateProfile => "graphql/update_profile.graphql",
+    RegisterSale => "graphql/register_sale.graphql",
+    RecordPayment => "graphql/record_payment.graphql",
+    MarkDelivered => "graphql/mark_delivered.graphql",
+    CancelOrder => "graphql/cancel_order.graphql",
+    Models => "graphql/models.graphql",
+    Stock => "graphql/stock.graphql",
+    SupportTickets => "graphql/support_tickets.graphql",
+    RetryActivation => "graphql/retry_activation.graphql",
+    RefundPayment => "graphql/refund_payment.graphql",
+    SetPrice => "graphql/set_price.graphql",
+    ActivationProgress => "graphql/activation_progress.graphql",
+    OrderProgress => "graphql/order_progress.graphql",
+    NewNotifications => "graphql/new_notifications.graphql",
+    ResolveTicket => "graphql/resolve_ticket.graphql",
+);

@@ -1,0 +1,87 @@
+//! The frame of every page: the header with the navigation of the user's role, the offline banner
+//! and the queue, and the page itself.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::Api;
+use crate::api::ops::{Logout, logout};
+use crate::i18n::{plural, t};
+use crate::route::Route;
+use crate::state::use_app;
+
+/// Properties of [`Layout`].
+#[derive(Properties, PartialEq)]
+pub struct LayoutProps {
+    /// The page.
+    pub children: Html,
+    /// The page's title key.
+    pub title: AttrValue,
+}
+
+fn links(role: &str) -> Vec<(Route, &'static str)> {
+    match role {
+        "DEALER" => vec![(Route::Home, "nav.orders"), (Route::NewSale, "nav.new_sale"), (Route::Stock, "nav.stock")],
+        "SUPPORT" => vec![(Route::Home, "nav.support")],
+        "ADMIN" => vec![(Route::Home, "nav.admin"), (Route::Support, "nav.support")],
+        "WORKSHOP" => vec![(Route::Home, "nav.home")],
+        _ => vec![
+            (Route::Home, "nav.home"),
+            (Route::Orders, "nav.my_orders"),
+            (Route::Notifications, "nav.notifications"),
+        ],
+    }
+}
+
+/// The page frame.
+#[function_component(Layout)]
+pub fn layout(props: &LayoutProps) -> Html {
+    let app = use_app();
+    let api = use_context::<Api>().expect("api");
+    let locale = app.locale;
+    let role = app.role.clone();
+    let sign_out = {
+        let api = api.clone();
+        Callback::from(move |_: MouseEvent| {
+            let api = api.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(refresh_token) = api.refresh_token() {
+                    let _ = api.send::<Logout>(logout::Variables { refresh_token }).await;
+                }
+                api.sign_out();
+            });
+        })
+    };
+    use_effect_with(locale, |locale| {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", locale.tag());
+        }
+    });
+    html! {
+        <>
+            <a class="skip" href="#main">{ t(locale, "nav.skip") }</a>
+            <header>
+                <Link<Route> to={Route::Home} classes="brand">{ "CaaS" }</Link<Route>>
+                if app.signed_in {
+                    <nav aria-label={t(locale, "nav.label")}>
+                        { for links(&role).into_iter().map(|(route, key)| html! { <Link<Route> to={route}>{ t(locale, key) }</Link<Route>> }) }
+                        <Link<Route> to={Route::Profile}>{ t(locale, "nav.profile") }</Link<Route>>
+                        <button type="button" class="link" onclick={sign_out}>{ t(locale, "nav.sign_out") }</button>
+                    </nav>
+                }
+            </header>
+            if !app.online {
+                <div class="offline" role="status" aria-live="polite">{ t(locale, "status.offline") }</div>
+            }
+            if app.queued > 0 {
+                <div class="queued" role="status">
+                    <Link<Route> to={Route::Queue}>{ plural(locale, "queue.banner", app.queued) }</Link<Route>>
+                </div>
+            }
+            <main id="main" tabindex="-1">
+                <h1>{ t(locale, &props.title) }</h1>
+                { props.children.clone() }
+            </main>
+        </>
+    }
+}

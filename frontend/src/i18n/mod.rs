@@ -1,0 +1,318 @@
+//! Every text of the app in English, German and Spanish, and money and dates formatted for the
+//! user's language. Pages ask `t(locale, key)`; errors are explained with `error_text`, never raw.
+
+mod texts;
+
+use crate::api::ApiError;
+
+/// A language of the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[repr(usize)]
+pub enum Locale {
+    /// English (the texts' first column).
+    #[default]
+    En = 0,
+    /// German.
+    De = 1,
+    /// Spanish.
+    Es = 2,
+}
+
+impl Locale {
+    /// Every language.
+    pub const ALL: [Locale; 3] = [Locale::En, Locale::De, Locale::Es];
+
+    /// From the server's enum name (`DE`) or a language tag (`de-AT`).
+    pub fn parse(text: &str) -> Self {
+        match text.get(..2).map(str::to_ascii_lowercase).as_deref() {
+            Some("de") => Self::De,
+            Some("es") => Self::Es,
+            _ => Self::En,
+        }
+    }
+
+    /// The browser's preferred language.
+    pub fn of_browser() -> Self {
+        web_sys::window().and_then(|window| window.navigator().language()).map_or(Self::En, |tag| Self::parse(&tag))
+    }
+
+    /// The tag for the `lang` attribute.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::De => "de",
+            Self::Es => "es",
+        }
+    }
+
+    /// The name of the language in itself.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::De => "Deutsch",
+            Self::Es => "Español",
+        }
+    }
+}
+
+/// The text of `key` in `locale`, if there is one.
+fn lookup(locale: Locale, key: &str) -> Option<&'static str> {
+    let at = texts::TEXTS.binary_search_by(|(entry, _)| entry.cmp(&key)).ok()?;
+    Some(texts::TEXTS[at].1[locale as usize])
+}
+
+/// The text for `key` in `locale` (the key itself when unknown).
+pub fn t(locale: Locale, key: &str) -> String {
+    lookup(locale, key).unwrap_or(key).to_owned()
+}
+
+/// `t` with `{name}` placeholders filled in.
+pub fn tf(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
+    let mut text = t(locale, key);
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+/// The text of `key` for `count` things: `KEY.one` for one (when there is such a text), else
+/// `KEY` with `{count}` filled in. English, German and Spanish need no more plural forms.
+pub fn plural(locale: Locale, key: &str, count: usize) -> String {
+    let one = format!("{key}.one");
+    match lookup(locale, &one) {
+        Some(text) if count == 1 => text.to_owned(),
+        _ => tf(locale, key, &[("count", &count.to_string())]),
+    }
+}
+
+/// A short code for an error, kept with queued purchases.
+pub fn error_code(error: &ApiError) -> String {
+    match error {
+        ApiError::Offline => "OFFLINE".into(),
+        ApiError::Unauthenticated => "UNAUTHENTICATED".into(),
+        ApiError::Server { code, reason, .. } => reason.clone().unwrap_or_else(|| code.clone()),
+    }
+}
+
+/// An error explained to people: by its reason or code, in their language.
+pub fn error_text(locale: Locale, error: &ApiError) -> String {
+    reason_text(locale, &error_code(error))
+}
+
+/// The explanation of an error code or reason (a generic one for codes the app does not know).
+pub fn reason_text(locale: Locale, code: &str) -> String {
+    let key = format!("error.{code}");
+    let text = t(locale, &key);
+    if text == key { t(locale, "error.INTERNAL") } else { text }
+}
+
+fn group(digits: &str, separator: char) -> String {
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(separator);
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// An amount in minor units, e.g. `1.234,56 €` (de, es) or `€1,234.56` (en).
+pub fn money(locale: Locale, minor: i64, currency: &str) -> String {
+    let symbol = match currency {
+        "EUR" => "€",
+        "GBP" => "£",
+        other => other,
+    };
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    let units = (abs / 100).to_string();
+    let cents = abs % 100;
+    match locale {
+        Locale::En => format!("{sign}{symbol}{}.{cents:02}", group(&units, ',')),
+        Locale::De | Locale::Es => format!("{sign}{},{cents:02} {symbol}", group(&units, '.')),
+    }
+}
+
+/// The local calendar date and time of an RFC 3339 instant: (year, month, day, hour, minute).
+#[cfg(target_arch = "wasm32")]
+fn local_parts(rfc3339: &str) -> Option<(u32, u32, u32, u32, u32)> {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return None;
+    }
+    Some((date.get_full_year(), date.get_month() + 1, date.get_date(), date.get_hours(), date.get_minutes()))
+}
+
+/// The calendar date and time of an RFC 3339 instant, as written (outside a browser: tests).
+#[cfg(not(target_arch = "wasm32"))]
+fn local_parts(rfc3339: &str) -> Option<(u32, u32, u32, u32, u32)> {
+    let part = |range: std::ops::Range<usize>| rfc3339.get(range)?.parse::<u32>().ok();
+    Some((part(0..4)?, part(5..7)?, part(8..10)?, part(11..13).unwrap_or(0), part(14..16).unwrap_or(0)))
+}
+
+fn format_date(locale: Locale, year: u32, month: u32, day: u32) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    match locale {
+        Locale::De => format!("{day:02}.{month:02}.{year}"),
+        Locale::Es => format!("{day:02}/{month:02}/{year}"),
+        Locale::En => format!("{day} {} {year}", MONTHS.get(month.wrapping_sub(1) as usize).unwrap_or(&"")),
+    }
+}
+
+/// A date in the user's time zone, e.g. `22.11.2026` (de), `22/11/2026` (es), `22 Nov 2026` (en).
+pub fn date(locale: Locale, rfc3339: &str) -> String {
+    match local_parts(rfc3339) {
+        Some((year, month, day, _, _)) => format_date(locale, year, month, day),
+        None => rfc3339.to_owned(),
+    }
+}
+
+/// A date and time in the user's time zone, e.g. `22.11.2026, 14:05`.
+pub fn date_time(locale: Locale, rfc3339: &str) -> String {
+    match local_parts(rfc3339) {
+        Some((year, month, day, hour, minute)) => {
+            format!("{}, {hour:02}:{minute:02}", format_date(locale, year, month, day))
+        }
+        None => rfc3339.to_owned(),
+    }
+}
+
+/// The name of an enum value (`IN_PRODUCTION`) in `locale`.
+pub fn value(locale: Locale, value: &str) -> String {
+    t(locale, &format!("value.{value}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `"area.key"` literal in the app's sources.
+    fn keys_in_sources() -> Vec<String> {
+        let mut keys = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).expect("sources").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    if !path.ends_with("i18n") {
+                        dirs.push(path);
+                    }
+                    continue;
+                }
+                let source = std::fs::read_to_string(&path).expect("source");
+                for literal in source.split('"').skip(1).step_by(2) {
+                    let mut parts = literal.split('.');
+                    let (Some(area), Some(name), None) = (parts.next(), parts.next(), parts.next()) else { continue };
+                    let word = |s: &str, upper: bool| {
+                        !s.is_empty()
+                            && s.chars().all(|c| c == '_' || c.is_ascii_lowercase() || upper && c.is_ascii_uppercase())
+                    };
+                    if word(area, false) && word(name, true) && !["caas", "sw"].contains(&area) {
+                        keys.push(literal.to_owned());
+                    }
+                }
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// The values of every enum of the API.
+    fn enum_values() -> Vec<String> {
+        let schema = include_str!("../../../schema.graphql");
+        let mut values = Vec::new();
+        for block in schema.split("\nenum ").skip(1) {
+            let body = block.split('{').nth(1).and_then(|rest| rest.split('}').next()).unwrap_or_default();
+            let body: String = body.split("\"\"\"").step_by(2).collect();
+            values.extend(body.split_whitespace().map(str::to_owned));
+        }
+        values
+    }
+
+    #[test]
+    fn every_text_the_app_shows_exists_in_every_language() {
+        let keys = keys_in_sources();
+        assert!(keys.len() > 100, "found only {} keys", keys.len());
+        for key in keys {
+            for locale in Locale::ALL {
+                assert!(
+                    lookup(locale, &key).is_some_and(|text| !text.is_empty()),
+                    "{key} has no {} text",
+                    locale.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_status_and_phase_is_translated() {
+        let shown =
+            ["OrderStatus", "ActivationStatus", "DurationKind", "VehicleStatus", "PaymentKind", "PaymentStatus"];
+        let schema = include_str!("../../../schema.graphql");
+        for name in shown {
+            assert!(schema.contains(&format!("enum {name} {{")), "{name} is in the schema");
+        }
+        let all = enum_values();
+        for phase in ["QUEUED", "SENDING", "RETRY_SCHEDULED", "ACTIVE", "FAILED", "DEACTIVATING", "ENDED"] {
+            assert!(all.contains(&phase.to_owned()));
+            for locale in Locale::ALL {
+                assert_ne!(t(locale, &format!("progress.{phase}")), format!("progress.{phase}"));
+            }
+        }
+        for value in
+            ["AWAITING_RESERVATION", "QUALITY_CHECK", "ACTIVATING", "FIXED_DAYS", "IN_STOCK", "VOIDED", "CREDIT_NOTE"]
+        {
+            assert!(all.contains(&value.to_owned()), "{value} is an API value");
+            for locale in Locale::ALL {
+                assert!(lookup(locale, &format!("value.{value}")).is_some(), "{value} in {}", locale.name());
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_is_sorted_and_translated() {
+        let keys: Vec<&str> = texts::TEXTS.iter().map(|(key, _)| *key).collect();
+        assert!(keys.windows(2).all(|pair| pair[0] < pair[1]), "sorted without duplicates");
+        for (key, [en, de, es]) in texts::TEXTS {
+            assert!(!en.is_empty() && !de.is_empty() && !es.is_empty(), "{key} is translated");
+        }
+    }
+
+    #[test]
+    fn german_and_english_texts_differ() {
+        assert_eq!(t(Locale::De, "nav.sign_out"), "Abmelden");
+        assert_eq!(t(Locale::Es, "nav.sign_out"), "Cerrar sesión");
+        assert_eq!(tf(Locale::De, "offer.days", &[("days", "30")]), "30 Tage");
+    }
+
+    #[test]
+    fn counts_take_the_singular_for_one() {
+        assert_eq!(plural(Locale::De, "queue.banner", 1), "1 Kauf wartet auf eine Verbindung");
+        assert_eq!(plural(Locale::De, "queue.banner", 3), "3 Käufe warten auf eine Verbindung");
+        assert_eq!(plural(Locale::Es, "dashboard.unread", 1), "1 aviso nuevo");
+    }
+
+    #[test]
+    fn unknown_errors_are_explained_generically() {
+        let error = ApiError::Server { code: "SOMETHING_NEW".into(), reason: None, message: "raw".into() };
+        assert_eq!(error_text(Locale::De, &error), t(Locale::De, "error.INTERNAL"));
+        let refused =
+            ApiError::Server { code: "CONFLICT".into(), reason: Some("TRIAL_USED".into()), message: "raw".into() };
+        assert!(error_text(Locale::Es, &refused).contains("prueba"));
+    }
+
+    #[test]
+    fn money_and_dates_follow_the_language() {
+        assert_eq!(money(Locale::De, 123_456, "EUR"), "1.234,56 €");
+        assert_eq!(money(Locale::Es, 4_999, "EUR"), "49,99 €");
+        assert_eq!(money(Locale::En, 123_456_789, "GBP"), "£1,234,567.89");
+        assert_eq!(money(Locale::En, -500, "EUR"), "-€5.00");
+        assert_eq!(date(Locale::De, "2026-11-02T10:00:00Z"), "02.11.2026");
+        assert_eq!(date(Locale::Es, "2026-11-02T10:00:00Z"), "02/11/2026");
+        assert_eq!(date(Locale::En, "2026-11-02T10:00:00Z"), "2 Nov 2026");
+        assert_eq!(date_time(Locale::De, "2026-11-02T09:05:00Z"), "02.11.2026, 09:05");
+        assert_eq!(date(Locale::De, "yesterday"), "yesterday");
+    }
+}

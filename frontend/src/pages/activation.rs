@@ -1,0 +1,131 @@
+//! An activation, live: the OTA engine's steps as they happen (queued, sending, retry, active or
+//! failed) and what happens to the charge.
+
+use yew::prelude::*;
+
+use crate::api::ops::{
+    ActivationDetail, ActivationProgress, CancelActivation, activation_detail, activation_progress, cancel_activation,
+};
+use crate::api::{Api, ApiError, QueryState, use_query, use_reload, ws};
+use crate::components::{Layout, error_view, loading, name, stale_note};
+use crate::i18n::{Locale, date, money, t, tf, value};
+use crate::state::use_app;
+
+/// Properties of [`ActivationPage`].
+#[derive(Properties, PartialEq)]
+pub struct ActivationProps {
+    /// The activation.
+    pub id: AttrValue,
+}
+
+/// One step seen live.
+#[derive(Clone, PartialEq)]
+struct Step {
+    phase: String,
+    attempt: i64,
+    charge: Option<String>,
+}
+
+fn step_text(locale: Locale, step: &Step) -> String {
+    match step.phase.as_str() {
+        "SENDING" => tf(locale, "progress.SENDING", &[("attempt", &step.attempt.to_string())]),
+        phase => t(locale, &format!("progress.{phase}")),
+    }
+}
+
+fn charge_text(locale: Locale, charge: &str) -> String {
+    t(locale, &format!("charge.{charge}"))
+}
+
+/// The activation page.
+#[function_component(ActivationPage)]
+pub fn activation_page(props: &ActivationProps) -> Html {
+    let app = use_app();
+    let api = use_context::<Api>().expect("api");
+    let locale = app.locale;
+    let steps = use_state(Vec::<Step>::new);
+    let (refresh, reload) = use_reload();
+    let error = use_state(|| None::<ApiError>);
+    {
+        let (api, steps, reload, id) = (api.clone(), steps.clone(), reload.clone(), props.id.to_string());
+        use_effect_with(props.id.clone(), move |_| {
+            let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+            let on_data = Callback::from(move |event: Option<activation_progress::ResponseData>| {
+                // Back after a break: what happened meanwhile is in the reloaded activation.
+                let Some(data) = event else { return reload.emit(()) };
+                let progress = data.activation_progress;
+                let step = Step {
+                    phase: name(&progress.phase),
+                    attempt: progress.attempt,
+                    charge: progress.charge.as_ref().map(name),
+                };
+                let done = matches!(step.phase.as_str(), "ACTIVE" | "FAILED" | "ENDED");
+                seen.borrow_mut().push(step);
+                steps.set(seen.borrow().clone());
+                if done {
+                    reload.emit(());
+                }
+            });
+            let subscription =
+                ws::subscribe::<ActivationProgress>(&api, activation_progress::Variables { id }, on_data);
+            move || drop(subscription)
+        });
+    }
+    let state = use_query::<ActivationDetail>(activation_detail::Variables { id: props.id.to_string() }, refresh);
+    let content = match state {
+        QueryState::Loading => html! { { loading(locale) } },
+        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
+        QueryState::Ready(loaded) => {
+            let activation = &loaded.data.activation;
+            let status = name(&activation.status);
+            let kind = name(&activation.duration_kind);
+            let cancellable = status == "ACTIVE" && kind != "PERMANENT" && !activation.cancel_at_period_end;
+            let cancel = {
+                let (api, error, reload, id) = (api.clone(), error.clone(), reload.clone(), activation.id.clone());
+                Callback::from(move |_: MouseEvent| {
+                    let (api, error, reload, id) = (api.clone(), error.clone(), reload.clone(), id.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match api.send::<CancelActivation>(cancel_activation::Variables { id }).await {
+                            Ok(()) => reload.emit(()),
+                            Err(err) => error.set(Some(err)),
+                        }
+                    });
+                })
+            };
+            html! {
+                <>
+                    { stale_note(locale, loaded.stale) }
+                    <section class="card">
+                        <h2>{ activation.feature.name.clone() }</h2>
+                        <p class="muted">{ activation.vehicle.vin.clone() }{ " · " }{ value(locale, &kind) }</p>
+                        <p id="activation-status" class={classes!("status-badge", status.to_ascii_lowercase())} aria-live="polite">{ value(locale, &status) }</p>
+                        if status == "FAILED" { <p class="warning" role="note">{ t(locale, "activation.failed") }</p> }
+                        if let Some(ends) = &activation.ends_at { <p>{ t(locale, "dashboard.until") }{ " " }{ date(locale, ends) }</p> }
+                        if activation.cancel_at_period_end { <p>{ t(locale, "activation.ends_at_period_end") }</p> }
+                        { for activation.payments.iter().map(|payment| html! {
+                            <p class="charge">{ money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ charge_text(locale, &name(&payment.status)) }</p>
+                        }) }
+                        if cancellable {
+                            <button type="button" class="secondary" id="cancel-activation" onclick={cancel}>
+                                { t(locale, if kind == "TRIAL" { "activation.end_trial" } else { "activation.cancel" }) }
+                            </button>
+                        }
+                        if let Some(err) = &*error { { error_view(locale, err) } }
+                    </section>
+                    <section class="card">
+                        <h2>{ t(locale, "activation.progress") }</h2>
+                        <ol id="progress" aria-live="polite">
+                            { for steps.iter().map(|step| html! {
+                                <li data-phase={step.phase.clone()}>
+                                    { step_text(locale, step) }
+                                    if let Some(charge) = &step.charge { { " · " }{ charge_text(locale, charge) } }
+                                </li>
+                            }) }
+                        </ol>
+                    </section>
+                </>
+            }
+        }
+    };
+    html! { <Layout title="page.activation">{ content }</Layout> }
+}

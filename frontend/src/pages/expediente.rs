@@ -1,0 +1,105 @@
+//! A car's expediente: the car, its sale, the features it has had, its maintenance, its invoices
+//! and its manuals in the customer's language.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::ops::{Expediente as ExpedienteOp, expediente};
+use crate::api::{QueryState, use_query};
+use crate::components::{Layout, error_view, loading, name, stale_note};
+use crate::i18n::{Locale, date, money, t, value};
+use crate::route::Route;
+use crate::state::use_app;
+
+/// Properties of [`ExpedientePage`].
+#[derive(Properties, PartialEq)]
+pub struct ExpedienteProps {
+    /// The vehicle.
+    pub vin: AttrValue,
+}
+
+/// The expediente page.
+#[function_component(ExpedientePage)]
+pub fn expediente_page(props: &ExpedienteProps) -> Html {
+    let app = use_app();
+    let locale = app.locale;
+    let content = match use_query::<ExpedienteOp>(expediente::Variables { vin: props.vin.to_string() }, 0) {
+        QueryState::Loading => html! { { loading(locale) } },
+        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
+        QueryState::Ready(loaded) => {
+            let file = &loaded.data.expediente;
+            html! {
+                <>
+                    { stale_note(locale, loaded.stale) }
+                    { vehicle_section(locale, &file.vehicle) }
+                    { section(locale, "expediente.features", file.activations.nodes.iter().map(|a| {
+                        html! {
+                            <li>
+                                <Link<Route> to={Route::Activation { id: a.id.clone() }}>{ a.feature.name.clone() }</Link<Route>>
+                                { " · " }{ value(locale, &name(&a.duration_kind)) }{ " · " }{ value(locale, &name(&a.status)) }
+                                if let Some(starts) = &a.starts_at { { " · " }{ date(locale, starts) } }
+                                if let Some(ends) = &a.ends_at { { " – " }{ date(locale, ends) } }
+                            </li>
+                        }
+                    }).collect()) }
+                    { section(locale, "expediente.maintenance", file.maintenance.nodes.iter().map(|m| {
+                        html! {
+                            <li>
+                                { value(locale, &name(&m.kind)) }{ " · " }{ date(locale, &m.performed_at) }{ " · " }{ format!("{} km", m.mileage_km) }
+                                { " · " }{ m.workshop.name.clone() }
+                                if !m.notes.is_empty() { <br /><span class="muted">{ m.notes.clone() }</span> }
+                                if let Some(due) = &m.next_due_at { <br />{ t(locale, "expediente.next_due") }{ " " }{ date(locale, due) } }
+                            </li>
+                        }
+                    }).collect()) }
+                    { section(locale, "expediente.invoices", file.invoices.nodes.iter().map(|i| {
+                        html! {
+                            <li>{ i.number.clone() }{ " · " }{ value(locale, &name(&i.kind)) }{ " · " }{ date(locale, &i.issued_at) }{ " · " }
+                                <strong>{ money(locale, i.gross.amount_minor, &i.gross.currency) }</strong></li>
+                        }
+                    }).collect()) }
+                    { section(locale, "expediente.orders", file.orders.nodes.iter().map(|o| {
+                        html! { <li>{ o.number.clone() }{ " · " }{ value(locale, &name(&o.status)) }{ " · " }{ date(locale, &o.created_at) }</li> }
+                    }).collect()) }
+                    { section(locale, "expediente.manuals", manuals(locale, &file.manuals)) }
+                </>
+            }
+        }
+    };
+    html! { <Layout title="page.expediente">{ content }</Layout> }
+}
+
+fn vehicle_section(locale: Locale, car: &expediente::ExpedienteExpedienteVehicle) -> Html {
+    html! {
+        <section class="card">
+            <h2>{ car.model.name.clone() }{ car.plate.clone().map(|plate| format!(" · {plate}")).unwrap_or_default() }</h2>
+            <dl>
+                <dt>{ "VIN" }</dt><dd>{ car.vin.clone() }</dd>
+                <dt>{ t(locale, "expediente.status") }</dt><dd>{ value(locale, &name(&car.status)) }</dd>
+                <dt>{ t(locale, "expediente.color") }</dt><dd>{ car.color.clone() }</dd>
+                <dt>{ t(locale, "expediente.mileage") }</dt><dd>{ format!("{} km", car.mileage_km) }</dd>
+                <dt>{ t(locale, "expediente.firmware") }</dt><dd>{ car.firmware_version.clone() }</dd>
+            </dl>
+            <p class="actions"><Link<Route> to={Route::Catalog { vin: car.vin.clone() }} classes="button">{ t(locale, "dashboard.discover") }</Link<Route>></p>
+        </section>
+    }
+}
+
+/// The manuals in the user's language first.
+fn manuals(locale: Locale, manuals: &[expediente::ExpedienteExpedienteManuals]) -> Vec<Html> {
+    let mut sorted: Vec<_> = manuals.iter().collect();
+    sorted.sort_by_key(|manual| !manual.locale.eq_ignore_ascii_case(locale.tag()));
+    sorted
+        .into_iter()
+        .map(|manual| html! { <li><a href={manual.url.clone()} rel="noopener" target="_blank">{ manual.title.clone() }</a>{ format!(" ({})", manual.locale) }</li> })
+        .collect()
+}
+
+fn section(locale: Locale, title: &str, items: Vec<Html>) -> Html {
+    html! {
+        <section class="card">
+            <h2>{ t(locale, title) }</h2>
+            if items.is_empty() { <p class="muted">{ t(locale, "expediente.none") }</p> } else { <ul>{ for items }</ul> }
+        </section>
+    }
+}

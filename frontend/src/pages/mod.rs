@@ -1,0 +1,110 @@
+//! The pages, and which one an address shows to whom.
+
+mod activation;
+#[cfg(feature = "staff")]
+mod admin;
+mod catalog;
+mod dashboard;
+#[cfg(feature = "staff")]
+mod dealer;
+mod expediente;
+mod login;
+mod notifications;
+mod orders;
+mod profile;
+mod queue;
+#[cfg(feature = "staff")]
+mod support;
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::Layout;
+use crate::route::Route;
+use crate::state::use_app;
+
+/// The page of an address.
+pub fn render(route: Route) -> Html {
+    html! { <Page {route} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    route: Route,
+}
+
+#[function_component(Page)]
+fn page(props: &PageProps) -> Html {
+    let app = use_app();
+    let public = matches!(props.route, Route::Login | Route::SetPassword);
+    if !app.signed_in && !public {
+        return html! { <Redirect<Route> to={Route::Login} /> };
+    }
+    if app.signed_in && props.route == Route::Login {
+        return html! { <Redirect<Route> to={Route::Home} /> };
+    }
+    let role = app.role.as_str();
+    match props.route.clone() {
+        Route::Login => html! { <login::Login /> },
+        Route::SetPassword => html! { <login::SetPassword /> },
+        Route::Home => match role {
+            "CUSTOMER" => html! { <dashboard::Dashboard /> },
+            "" => html! { <Layout title="page.loading">{ crate::components::loading(app.locale) }</Layout> },
+            staff => staff_home(staff, app.locale),
+        },
+        Route::Vehicle { vin } => html! { <expediente::ExpedientePage {vin} /> },
+        Route::Catalog { vin } => html! { <catalog::CatalogPage {vin} /> },
+        Route::Activation { id } => html! { <activation::ActivationPage {id} /> },
+        Route::Orders => html! { <orders::OrderList dealer={role == "DEALER"} /> },
+        Route::Order { id } => html! { <orders::OrderPage {id} dealer={role == "DEALER"} /> },
+        Route::Notifications => html! { <notifications::NotificationsPage /> },
+        Route::Profile => html! { <profile::ProfilePage /> },
+        Route::Queue => html! { <queue::QueuePage /> },
+        staff @ (Route::NewSale | Route::Stock | Route::Support | Route::Admin) => staff_page(staff, app.locale),
+        Route::NotFound => {
+            html! { <Layout title="page.not_found"><Link<Route> to={Route::Home}>{ crate::i18n::t(app.locale, "nav.home") }</Link<Route>></Layout> }
+        }
+    }
+}
+
+/// The home page of a staff role.
+#[cfg(feature = "staff")]
+fn staff_home(role: &str, locale: crate::i18n::Locale) -> Html {
+    match role {
+        "DEALER" => html! { <orders::OrderList dealer=true /> },
+        "SUPPORT" => html! { <support::SupportDesk /> },
+        "ADMIN" => html! { <admin::AdminPage /> },
+        _ => html! { <Layout title="page.workshop"><p>{ crate::i18n::t(locale, "workshop.soon") }</p></Layout> },
+    }
+}
+
+/// A page of the staff app.
+#[cfg(feature = "staff")]
+fn staff_page(route: Route, _: crate::i18n::Locale) -> Html {
+    match route {
+        Route::NewSale => html! { <dealer::NewSale /> },
+        Route::Stock => html! { <dealer::StockPage /> },
+        Route::Support => html! { <support::SupportDesk /> },
+        _ => html! { <admin::AdminPage /> },
+    }
+}
+
+/// Staff work in the staff app (the customer app stays small for phones on weak connections):
+/// open it at the same place.
+#[cfg(not(feature = "staff"))]
+fn staff_home(_: &str, locale: crate::i18n::Locale) -> Html {
+    to_staff_app(&Route::Home, locale)
+}
+
+#[cfg(not(feature = "staff"))]
+fn staff_page(route: Route, locale: crate::i18n::Locale) -> Html {
+    to_staff_app(&route, locale)
+}
+
+#[cfg(not(feature = "staff"))]
+fn to_staff_app(route: &Route, locale: crate::i18n::Locale) -> Html {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(&format!("{}{}", crate::route::STAFF_APP, route.to_path()));
+    }
+    html! { <Layout title="page.loading">{ crate::components::loading(locale) }</Layout> }
+}

@@ -1,0 +1,196 @@
+//! Orders: the list (a customer's own; a dealer's, with filters and search) and one order with its
+//! manufacturing timeline, live, and the dealer's actions.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::ops::{
+    OrderDetail, OrderProgress, OrderStatus, Orders as OrdersOp, order_detail, order_progress, orders,
+};
+use crate::api::{Api, QueryState, use_query, use_reload, ws};
+use crate::components::{Layout, empty, error_view, loading, name, stale_note};
+use crate::i18n::{date, date_time, money, t, value};
+use crate::route::Route;
+use crate::state::use_app;
+
+const STATUSES: [&str; 12] = [
+    "AWAITING_RESERVATION",
+    "ORDERED",
+    "IN_PRODUCTION",
+    "PAINTING",
+    "ASSEMBLY",
+    "QUALITY_CHECK",
+    "SHIPPED",
+    "READY",
+    "PAID",
+    "REGISTERED",
+    "DELIVERED",
+    "CANCELLED",
+];
+
+/// Properties of [`OrderList`].
+#[derive(Properties, PartialEq)]
+pub struct ListProps {
+    /// Shown to dealership staff (filters, customer column).
+    pub dealer: bool,
+}
+
+fn status_enum(status: &str) -> Option<OrderStatus> {
+    Some(OrderStatus::from_name(status)).filter(|status| *status != OrderStatus::OTHER)
+}
+
+/// The order list.
+#[function_component(OrderList)]
+pub fn order_list(props: &ListProps) -> Html {
+    let app = use_app();
+    let locale = app.locale;
+    let search = use_state(String::new);
+    let status = use_state(String::new);
+    let variables = orders::Variables {
+        status: status_enum(&status).into_iter().collect(),
+        search: (!search.is_empty()).then(|| (*search).clone()),
+    };
+    let state = use_query::<OrdersOp>(variables, 0);
+    let on_search = {
+        let search = search.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            search.set(input.value());
+        })
+    };
+    let on_status = {
+        let status = status.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            status.set(select.value());
+        })
+    };
+    let content = match state {
+        QueryState::Loading => html! { { loading(locale) } },
+        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
+        QueryState::Ready(loaded) => {
+            let rows = &loaded.data.orders.nodes;
+            html! {
+                <>
+                    { stale_note(locale, loaded.stale) }
+                    if rows.is_empty() { { empty(locale, "orders.empty") } }
+                    <ul class="rows" id="orders">
+                        { for rows.iter().map(|order| {
+                            html! {
+                                <li>
+                                    <Link<Route> to={Route::Order { id: order.id.clone() }}>{ order.number.clone() }</Link<Route>>
+                                    { " · " }{ order.model.name.clone() }
+                                    if props.dealer { { " · " }{ order.customer.name.clone() } }
+                                    { " · " }<span class="status-badge">{ value(locale, &name(&order.status)) }</span>
+                                    { " · " }{ date(locale, &order.created_at) }
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                </>
+            }
+        }
+    };
+    html! {
+        <Layout title="page.orders">
+            if props.dealer {
+                <div class="filters">
+                    <label for="search">{ t(locale, "orders.search") }</label>
+                    <input id="search" type="search" value={(*search).clone()} oninput={on_search} />
+                    <label for="status">{ t(locale, "orders.status") }</label>
+                    <select id="status" onchange={on_status}>
+                        <option value="" selected={status.is_empty()}>{ t(locale, "orders.any_status") }</option>
+                        { for STATUSES.iter().map(|s| html! { <option value={*s} selected={*status == *s}>{ value(locale, s) }</option> }) }
+                    </select>
+                    <Link<Route> to={Route::NewSale} classes="button">{ t(locale, "nav.new_sale") }</Link<Route>>
+                </div>
+            }
+            { content }
+        </Layout>
+    }
+}
+
+/// Properties of [`OrderPage`].
+#[derive(Properties, PartialEq)]
+pub struct OrderProps {
+    /// The order.
+    pub id: AttrValue,
+    /// Shown to dealership staff (payments, delivery, cancellation).
+    pub dealer: bool,
+}
+
+/// One order, live.
+#[function_component(OrderPage)]
+pub fn order_page(props: &OrderProps) -> Html {
+    let app = use_app();
+    let api = use_context::<Api>().expect("api");
+    let locale = app.locale;
+    let (refresh, reload) = use_reload();
+    {
+        let (api, reload, id) = (api.clone(), reload.clone(), props.id.to_string());
+        use_effect_with(props.id.clone(), move |_| {
+            let on_data = Callback::from(move |_: Option<order_progress::ResponseData>| reload.emit(()));
+            let subscription = ws::subscribe::<OrderProgress>(&api, order_progress::Variables { id }, on_data);
+            move || drop(subscription)
+        });
+    }
+    let content = match use_query::<OrderDetail>(order_detail::Variables { id: props.id.to_string() }, refresh) {
+        QueryState::Loading => html! { { loading(locale) } },
+        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
+        QueryState::Ready(loaded) => {
+            let order = &loaded.data.order;
+            let status = name(&order.status);
+            html! {
+                <>
+                    { stale_note(locale, loaded.stale) }
+                    <section class="card">
+                        <h2>{ format!("{} · {}", order.number, order.model.name) }</h2>
+                        <p id="order-status" class="status-badge" aria-live="polite">{ value(locale, &status) }</p>
+                        <p>{ order.customer.name.clone() }{ " · " }{ order.dealership.name.clone() }{ " · " }{ money(locale, order.price.amount_minor, &order.price.currency) }</p>
+                        if let Some(car) = &order.vehicle { <p class="muted">{ car.vin.clone() }{ car.plate.clone().map(|p| format!(" · {p}")).unwrap_or_default() }</p> }
+                        if let Some(error) = &order.last_error { <p class="warning">{ t(locale, "order.last_error") }{ " " }<span class="muted">{ error.clone() }</span></p> }
+                        if let Some(reason) = &order.cancel_reason { <p class="warning">{ t(locale, "order.cancelled_because") }{ " " }{ reason.clone() }</p> }
+                    </section>
+                    <section class="card">
+                        <h2>{ t(locale, "order.timeline") }</h2>
+                        if order.timeline.is_empty() { <p class="muted">{ t(locale, "order.no_timeline") }</p> }
+                        <ol id="timeline">
+                            { for order.timeline.iter().map(|event| html! {
+                                <li data-stage={name(&event.stage)}>{ value(locale, &name(&event.stage)) }{ " · " }{ date_time(locale, &event.occurred_at) }</li>
+                            }) }
+                        </ol>
+                    </section>
+                    <section class="card">
+                        <h2>{ t(locale, "order.payments") }</h2>
+                        if order.payments.is_empty() { <p class="muted">{ t(locale, "order.no_payments") }</p> }
+                        <ul>
+                            { for order.payments.iter().map(|payment| html! {
+                                <li>
+                                    { value(locale, &name(&payment.kind)) }{ " · " }{ money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ value(locale, &name(&payment.status)) }
+                                    if let Some(reason) = &payment.failure_reason { { " · " }<span class="muted">{ reason.clone() }</span> }
+                                </li>
+                            }) }
+                        </ul>
+                    </section>
+                    if props.dealer { { dealer_actions(&order.id, &status, &order.price.currency, &reload) } }
+                </>
+            }
+        }
+    };
+    html! { <Layout title="page.order">{ content }</Layout> }
+}
+
+/// The dealership's actions on an order (only in the staff app).
+#[cfg(feature = "staff")]
+fn dealer_actions(id: &str, status: &str, currency: &str, reload: &Callback<()>) -> Html {
+    html! {
+        <super::dealer::OrderActions id={id.to_owned()} status={status.to_owned()} currency={currency.to_owned()} reload={reload.clone()} />
+    }
+}
+
+/// The customer app has no dealership actions.
+#[cfg(not(feature = "staff"))]
+fn dealer_actions(_: &str, _: &str, _: &str, _: &Callback<()>) -> Html {
+    html! {}
+}

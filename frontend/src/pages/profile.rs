@@ -1,0 +1,79 @@
+//! The user's language and region (the region sets the currency and VAT of their prices).
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::api::ops::{Locale as ApiLocale, Regions, UpdateProfile, regions, update_profile};
+use crate::api::{Api, ApiError, QueryState, use_query};
+use crate::components::{Layout, error_view, loading, stale_note};
+use crate::i18n::{Locale, t};
+use crate::state::{Action, use_app};
+
+/// The profile page.
+#[function_component(ProfilePage)]
+pub fn profile_page() -> Html {
+    let app = use_app();
+    let api = use_context::<Api>().expect("api");
+    let locale = app.locale;
+    let chosen_locale = use_node_ref();
+    let chosen_region = use_node_ref();
+    let error = use_state(|| None::<ApiError>);
+    let saved = use_state(|| false);
+    let onsubmit = {
+        let (api, app, error, saved) = (api.clone(), app.clone(), error.clone(), saved.clone());
+        let (chosen_locale, chosen_region) = (chosen_locale.clone(), chosen_region.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let select = |node: &NodeRef| node.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let new_locale = Locale::parse(&select(&chosen_locale));
+            let region = select(&chosen_region);
+            let variables = update_profile::Variables {
+                locale: Some(ApiLocale::from_name(&new_locale.tag().to_ascii_uppercase())),
+                region_code: (!region.is_empty()).then_some(region),
+            };
+            let (api, app, error, saved) = (api.clone(), app.clone(), error.clone(), saved.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api.send::<UpdateProfile>(variables).await {
+                    Ok(_) => {
+                        error.set(None);
+                        saved.set(true);
+                        app.dispatch(Action::Locale(new_locale));
+                        crate::app::load_me(&api, &app).await;
+                    }
+                    Err(err) => error.set(Some(err)),
+                }
+            });
+        })
+    };
+    let region_now = app.me.as_ref().map(|me| me.region.clone()).unwrap_or_default();
+    let regions = match use_query::<Regions>(regions::Variables, 0) {
+        QueryState::Loading => html! { { loading(locale) } },
+        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
+        QueryState::Ready(loaded) => html! {
+            <>
+                { stale_note(locale, loaded.stale) }
+                <label for="region">{ t(locale, "profile.region") }</label>
+                <select id="region" ref={chosen_region}>
+                    { for loaded.data.regions.iter().map(|region| html! {
+                        <option value={region.code.clone()} selected={region.code == region_now}>{ format!("{} ({})", region.name, region.currency) }</option>
+                    }) }
+                </select>
+            </>
+        },
+    };
+    html! {
+        <Layout title="page.profile">
+            <form class="card narrow" {onsubmit}>
+                if let Some(me) = &app.me { <p>{ me.name.clone() }</p> }
+                <label for="language">{ t(locale, "profile.language") }</label>
+                <select id="language" ref={chosen_locale}>
+                    { for Locale::ALL.iter().map(|l| html! { <option value={l.tag()} selected={*l == locale}>{ l.name() }</option> }) }
+                </select>
+                { regions }
+                if let Some(err) = &*error { { error_view(locale, err) } }
+                if *saved { <p class="status" role="status">{ t(locale, "profile.saved") }</p> }
+                <button type="submit">{ t(locale, "profile.save") }</button>
+            </form>
+        </Layout>
+    }
+}

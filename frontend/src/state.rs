@@ -1,0 +1,100 @@
+//! The app's shared state: who is signed in, their language, whether the server is reachable, how
+//! many purchases wait in the offline queue.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::api::client::Claims;
+use crate::api::ops::me;
+use crate::i18n::Locale;
+
+/// The signed-in user as the app needs them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Me {
+    /// Name.
+    pub name: String,
+    /// Region code.
+    pub region: String,
+    /// Currency of the region.
+    pub currency: String,
+}
+
+/// Shared state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    /// Whether a session exists.
+    pub signed_in: bool,
+    /// Role: CUSTOMER, DEALER, WORKSHOP, SUPPORT, ADMIN (empty while unknown).
+    pub role: String,
+    /// The user, once loaded.
+    pub me: Option<Me>,
+    /// The language shown.
+    pub locale: Locale,
+    /// Whether the last request reached the server.
+    pub online: bool,
+    /// Purchases waiting in the offline queue.
+    pub queued: usize,
+}
+
+/// Changes to the state.
+pub enum Action {
+    /// Signed in or out.
+    Session(bool),
+    /// The access token's role and language, known before the profile is loaded.
+    Claims(Claims),
+    /// The user was loaded.
+    Me(Box<me::MeMe>),
+    /// The language was chosen.
+    Locale(Locale),
+    /// The server was (not) reached.
+    Online(bool),
+    /// The queue changed.
+    Queued(usize),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Session(signed_in) => {
+                next.signed_in = signed_in;
+                if !signed_in {
+                    next.me = None;
+                    next.role.clear();
+                }
+            }
+            Action::Claims(claims) => {
+                next.role = claims.role;
+                if next.me.is_none() {
+                    next.locale = Locale::parse(&claims.loc);
+                }
+            }
+            Action::Me(me) => {
+                next.locale = Locale::parse(&crate::components::name(&me.locale));
+                next.role = crate::components::name(&me.role);
+                next.me = Some(Me { name: me.name, region: me.region.code, currency: me.region.currency });
+            }
+            Action::Locale(locale) => next.locale = locale,
+            Action::Online(online) => {
+                if next.online == online {
+                    return self;
+                }
+                next.online = online;
+            }
+            Action::Queued(queued) => next.queued = queued,
+        }
+        Rc::new(next)
+    }
+}
+
+/// The shared state handle.
+pub type AppContext = UseReducerHandle<AppState>;
+
+/// The shared state, from any component.
+#[hook]
+pub fn use_app() -> AppContext {
+    use_context::<AppContext>().expect("the app state is provided")
+}

@@ -1,0 +1,38 @@
+//! Database migrations of CaaS, for SQLite and PostgreSQL alike.
+//!
+//! Migrations describe tables with the schema builder only and never import the entities, so an entity
+//! can change without rewriting history. Each file creates one domain's tables; `down` drops them in the
+//! reverse order of their foreign keys.
+
+pub use sea_orm_migration::prelude::*;
+
+mod helpers;
+mod m20261122_000001_accounts;
+mod m20261122_000002_fleet;
+mod m20261122_000003_catalog;
+mod m20261122_000004_orders;
+mod m20261122_000005_activation_billing;
+mod m20261122_000006_workshops;
+mod m20261122_000007_operations;
+mod m20261122_000008_delivery_and_order_errors;
+mod m20261122_000009_activation_periods;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_accounts::Migration),
+            Box::new(m20261122_000002_fleet::Migration),
+            Box::new(m20261122_000003_catalog::Migration),
+            Box::new(m20261122_000004_orders::Migration),
+            Box::new(m20261122_000005_activation_billing::Migration),
+            Box::new(m20261122_000006_workshops::Migration),
+            Box::new(m20261122_000007_operations::Migration),
+            Box::new(m20261122_000008_delivery_and_order_errors::Migration),
+            Box::new(m20261122_000009_activation_periods::Migration),
+        ]
+    }
+}

@@ -1,0 +1,295 @@
+//! The end-to-end test harness: each test starts the real server on a random port, with its own
+//! database (a fresh SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set),
+//! and talks to it over HTTP and WebSocket like any client.
+
+pub mod browser;
+pub mod database;
+pub mod graphql;
+pub mod link;
+pub mod ws;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use caas::app::AppState;
+use caas::config::Config;
+use caas::integrations::simulators::Simulators;
+use caas::platform::clock::ManualClock;
+use caas::server::Server;
+use chrono::Utc;
+use serde_json::{Value, json};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use database::TestDatabase;
+pub use graphql::GqlResponse;
+
+/// The password of every demo user.
+pub const PASSWORD: &str = caas::seed::DEMO_PASSWORD;
+
+/// A running server and what a test needs to drive it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// The HTTP client.
+    pub client: reqwest::Client,
+    /// The application inside the server, to arrange data and look at it.
+    pub app: AppState,
+    /// The server's clock; tests move it instead of sleeping.
+    pub clock: ManualClock,
+    shutdown: CancellationToken,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+    /// Keeps the database alive for the test's duration.
+    pub database: TestDatabase,
+    /// The simulated factory, payment gateway, registration authority and mail catcher.
+    pub simulators: Simulators,
+}
+
+/// How to start a test server.
+pub struct TestOptions {
+    /// Load the demo data.
+    pub seed_demo: bool,
+    /// Change the configuration before the server starts.
+    pub configure: Box<dyn FnOnce(&mut Config) + Send>,
+}
+
+impl Default for TestOptions {
+    fn default() -> Self {
+        Self { seed_demo: true, configure: Box::new(|_| {}) }
+    }
+}
+
+/// A configuration for tests: port 0, the given database, quiet logs.
+pub fn test_config(database_url: &str) -> Config {
+    let mut config = Config::from_env();
+    config.database_url = database_url.to_owned();
+    config.listen = "127.0.0.1:0".parse().expect("address");
+    config.db_max_connections = 8;
+    config.shutdown_grace_secs = 2;
+    config.log_filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into());
+    // The external systems answer quickly in tests.
+    config.factory_stage_seconds = 0.03;
+    config.payment_settle_seconds = 0.03;
+    // Retries come at once (the test clock stands still); the scheduler runs when a test says so.
+    config.ota_backoff_ms = 0;
+    config.ota_max_attempts = 4;
+    config.scheduler_interval_secs = 3600;
+    config
+}
+
+/// Starts a server with the demo data whose access tokens outlive any clock moves of the test.
+pub async fn spawn_app_for_time_travel() -> TestApp {
+    spawn_app_with(TestOptions {
+        configure: Box::new(|config| config.access_token_ttl_secs = 400 * 24 * 3600),
+        ..TestOptions::default()
+    })
+    .await
+}
+
+/// Starts a server with the demo data.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(TestOptions::default()).await
+}
+
+/// Starts a server with `options`.
+pub async fn spawn_app_with(options: TestOptions) -> TestApp {
+    let database = TestDatabase::create().await;
+    let mut config = test_config(&database.url);
+    config.seed_demo = options.seed_demo;
+    (options.configure)(&mut config);
+    caas::telemetry::init(&config.log_filter, config.log_format);
+    let clock = ManualClock::new(Utc::now());
+    let server = Server::builder(config).clock(Arc::new(clock.clone())).build().await.expect("server starts");
+    let address = format!("http://{}", server.local_addr());
+    let app = server.app();
+    let shutdown = server.shutdown_token();
+    let simulators = server.simulators();
+    let task = tokio::spawn(server.run());
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
+    TestApp { address, client, app, clock, shutdown, task: Some(task), database, simulators }
+}
+
+impl TestApp {
+    /// Sends a GraphQL request with optional headers.
+    pub async fn request(&self, query: &str, variables: Value, headers: &[(&str, &str)]) -> GqlResponse {
+        let mut request = self.client.post(format!("{}/graphql", self.address));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.json(&json!({ "query": query, "variables": variables })).send().await.expect("request");
+        GqlResponse::read(response).await
+    }
+
+    /// An anonymous GraphQL request.
+    pub async fn graphql(&self, query: &str, variables: Value) -> GqlResponse {
+        self.request(query, variables, &[]).await
+    }
+
+    /// A GraphQL request with an access token.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> GqlResponse {
+        self.request(query, variables, &[("authorization", &format!("Bearer {token}"))]).await
+    }
+
+    /// A GraphQL request with a partner API key.
+    pub async fn graphql_with_key(&self, key: &str, query: &str, variables: Value) -> GqlResponse {
+        self.request(query, variables, &[("x-api-key", key)]).await
+    }
+
+    /// Signs in and returns the whole `login` payload.
+    pub async fn login(&self, identifier: &str, password: &str) -> GqlResponse {
+        self.graphql(
+            "mutation($i: String!, $p: String!) { login(identifier: $i, password: $p) { accessToken refreshToken expiresIn user { email role } } }",
+            json!({ "i": identifier, "p": password }),
+        )
+        .await
+    }
+
+    /// The access token of a demo user.
+    pub async fn token(&self, email: &str) -> String {
+        let response = self.login(email, PASSWORD).await;
+        response.data()["login"]["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login of {email}: {response:?}"))
+            .to_owned()
+    }
+
+    /// The VINs of a demo customer's vehicles.
+    pub async fn vins_of(&self, email: &str) -> Vec<String> {
+        let token = self.token(email).await;
+        let response = self.graphql_as(&token, "{ myVehicles { edges { node { vin } } } }", json!({})).await;
+        response.data()["myVehicles"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|edge| edge["node"]["vin"].as_str().expect("vin").to_owned())
+            .collect()
+    }
+
+    /// A new API key of the demo partner with `scopes` (e.g. `[CATALOG_READ]`), made by the admin.
+    pub async fn create_partner_key(&self, scopes: &str) -> String {
+        use sea_orm::EntityTrait;
+        let admin = self.token("admin@demo.caas").await;
+        let partner = entity::partners::Entity::find().one(&self.app.db).await.expect("db").expect("demo partner");
+        let mutation = format!(
+            "mutation($p: ID!) {{ createApiKey(partnerId: $p, name: \"Test key\", scopes: {scopes}) {{ secret }} }}"
+        );
+        let created = self.graphql_as(&admin, &mutation, json!({ "p": partner.id })).await;
+        created.data()["createApiKey"]["secret"].as_str().expect("secret").to_owned()
+    }
+
+    /// Signs in with a password and returns the access token.
+    pub async fn token_for(&self, email: &str, password: &str) -> String {
+        let response = self.login(email, password).await;
+        response.data()["login"]["accessToken"].as_str().expect("token").to_owned()
+    }
+
+    /// The server clock as Unix seconds.
+    pub fn clock_now(&self) -> i64 {
+        use caas::platform::clock::Clock;
+        self.clock.now().timestamp()
+    }
+
+    /// The VIN of a car in stock at the dealership called `dealership`.
+    pub async fn stock_vin_at(&self, dealership: &str) -> String {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let dealership = entity::dealerships::Entity::find()
+            .filter(entity::dealerships::Column::Name.eq(dealership))
+            .one(&self.app.db)
+            .await
+            .expect("query")
+            .expect("dealership");
+        entity::vehicles::Entity::find()
+            .filter(entity::vehicles::Column::DealershipId.eq(dealership.id))
+            .filter(entity::vehicles::Column::Status.eq(entity::VehicleStatus::InStock))
+            .order_by_asc(entity::vehicles::Column::Vin)
+            .one(&self.app.db)
+            .await
+            .expect("query")
+            .expect("a car in stock")
+            .vin
+    }
+
+    /// The VIN of a vehicle nobody owns yet.
+    pub async fn stock_vin(&self) -> String {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::vehicles::Entity::find()
+            .filter(entity::vehicles::Column::OwnerId.is_null())
+            .one(&self.app.db)
+            .await
+            .expect("query")
+            .expect("a stock vehicle")
+            .vin
+    }
+
+    /// The e-mail to `recipient` whose subject contains `subject`, waiting up to 10 s for it.
+    pub async fn email(&self, recipient: &str, subject: &str) -> caas::integrations::mail::catcher::CaughtMail {
+        let catcher = self.simulators.mail.as_ref().expect("the mail catcher runs in tests");
+        catcher
+            .wait_for(recipient, Duration::from_secs(10), |mail| mail.subject.contains(subject))
+            .await
+            .unwrap_or_else(|| panic!("no e-mail to {recipient} about {subject:?}: {:#?}", catcher.messages()))
+    }
+
+    /// Polls `check` every 20 ms until it returns `Some`, for at most 15 s.
+    pub async fn eventually<T, F, Fut>(&self, what: &str, check: F) -> T
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(value) = check().await {
+                return value;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// How many live streams listen to the event bus (subscriptions and background workers).
+    pub fn subscribers(&self) -> usize {
+        self.app.events.subscriber_count()
+    }
+
+    /// Waits (up to 10 s) until `count` live subscriptions listen to the event bus.
+    pub async fn wait_for_subscribers(&self, count: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while self.app.events.subscriber_count() < count {
+            assert!(tokio::time::Instant::now() < deadline, "no subscriber after 10 s");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// The value of a counter or gauge in `/metrics` (summed over its labels).
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self
+            .client
+            .get(format!("{}/metrics", self.address))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        text.lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter(|line| line.split(['{', ' ']).next() == Some(name))
+            .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        match self.task.take() {
+            Some(task) => task.await?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}

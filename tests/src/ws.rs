@@ -1,0 +1,90 @@
+//! A small `graphql-transport-ws` client.
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// An open GraphQL WebSocket.
+pub struct GqlSocket {
+    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+/// What the server sent.
+#[derive(Debug)]
+pub enum Frame {
+    /// A protocol message.
+    Message(Value),
+    /// The server closed the connection with this code and reason.
+    Closed(Option<(u16, String)>),
+}
+
+impl GqlSocket {
+    /// Connects to `http_address` and sends `connection_init` with `payload`; does not wait for the
+    /// acknowledgement.
+    pub async fn connect(http_address: &str, payload: Value) -> Self {
+        let url = format!("{}/graphql", http_address.replacen("http", "ws", 1));
+        let mut request = url.into_client_request().expect("request");
+        request.headers_mut().insert("sec-websocket-protocol", HeaderValue::from_static("graphql-transport-ws"));
+        let (socket, _) = tokio_tungstenite::connect_async(request).await.expect("websocket connects");
+        let mut socket = Self { socket };
+        socket.send(json!({ "type": "connection_init", "payload": payload })).await;
+        socket
+    }
+
+    /// Connects and waits for `connection_ack`.
+    pub async fn connect_acked(http_address: &str, payload: Value) -> Self {
+        let mut socket = Self::connect(http_address, payload).await;
+        match socket.next().await {
+            Frame::Message(message) if message["type"] == "connection_ack" => socket,
+            other => panic!("expected connection_ack, got {other:?}"),
+        }
+    }
+
+    /// Sends a protocol message.
+    pub async fn send(&mut self, message: Value) {
+        self.socket.send(Message::text(message.to_string())).await.expect("send");
+    }
+
+    /// Starts a subscription with `id`.
+    pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } }))
+            .await;
+    }
+
+    /// The next message or close, skipping pings; panics after 10 s of silence.
+    pub async fn next(&mut self) -> Frame {
+        loop {
+            let received =
+                tokio::time::timeout(Duration::from_secs(10), self.socket.next()).await.expect("a frame within 10 s");
+            match received {
+                Some(Ok(Message::Text(text))) => {
+                    let value: Value = serde_json::from_str(&text).expect("JSON frame");
+                    if value["type"] == "ping" {
+                        self.send(json!({ "type": "pong" })).await;
+                        continue;
+                    }
+                    return Frame::Message(value);
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    return Frame::Closed(frame.map(|f| (u16::from(f.code), f.reason.to_string())));
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return Frame::Closed(None),
+            }
+        }
+    }
+
+    /// The next protocol message; panics on close.
+    pub async fn next_message(&mut self) -> Value {
+        match self.next().await {
+            Frame::Message(message) => message,
+            Frame::Closed(code) => panic!("socket closed ({code:?})"),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! DataLoaders keep nested queries free of N+1: the number of SQL statements of a query does not
+//! grow with the length of its lists.
+
+use caas_tests::{TestApp, TestOptions, spawn_app_with};
+use chrono::Utc;
+use entity::{ActivationStatus, DurationKind, VehicleStatus, activations, features, users, vehicles};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+const NESTED: &str = r#"{
+  myVehicles(first: 100) {
+    edges { node {
+      vin status
+      model { name manuals { url } }
+      region { code currency }
+      dealership { name region { code } }
+      owner { email region { code } }
+      activations { status feature { code name compatibleModels { code } } }
+    } }
+  }
+}"#;
+
+/// Gives the demo customer `count` more vehicles, each with two activations.
+async fn add_vehicles(app: &TestApp, count: u32) {
+    let db = &app.app.db;
+    let customer = users::Entity::find()
+        .filter(users::Column::Email.eq("customer@demo.caas"))
+        .one(db)
+        .await
+        .expect("db")
+        .expect("customer");
+    let template = vehicles::Entity::find()
+        .filter(vehicles::Column::OwnerId.eq(customer.id))
+        .one(db)
+        .await
+        .expect("db")
+        .expect("vehicle");
+    let feature_ids: Vec<Uuid> =
+        features::Entity::find().all(db).await.expect("db").into_iter().map(|f| f.id).take(2).collect();
+    let now = Utc::now();
+    for n in 0..count {
+        let vehicle = vehicles::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            vin: Set(format!("WCAAUR1S0TZ{:06}", 500_000 + n)),
+            status: Set(VehicleStatus::Assigned),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..vehicles::ActiveModel::from(template.clone())
+        }
+        .insert(db)
+        .await
+        .expect("insert vehicle");
+        for feature_id in &feature_ids {
+            activations::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                vehicle_id: Set(vehicle.id),
+                feature_id: Set(*feature_id),
+                price_id: Set(None),
+                duration_kind: Set(DurationKind::Permanent),
+                duration_days: Set(0),
+                status: Set(ActivationStatus::Active),
+                purchased_by: Set(customer.id),
+                starts_at: Set(Some(now)),
+                ends_at: Set(None),
+                cancel_at_period_end: Set(false),
+                failure_reason: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                billed_until: Set(None),
+                unpaid_since: Set(None),
+                end_reason: Set(None),
+            }
+            .insert(db)
+            .await
+            .expect("insert activation");
+        }
+    }
+}
+
+/// SQL statements the nested query costs, and how many vehicles it returned.
+/// The counter is global, and background workers (the e-mail dispatcher's poll) may add to it while
+/// the query runs: the fewest statements of three runs is the query's own count.
+async fn statements_of_nested_query(app: &TestApp, token: &str) -> (f64, usize) {
+    let mut fewest = f64::MAX;
+    let mut vehicles = 0;
+    for _ in 0..3 {
+        let before = app.metric("caas_db_statements_total").await;
+        let response = app.graphql_as(token, NESTED, json!({})).await;
+        let after = app.metric("caas_db_statements_total").await;
+        vehicles = response.data()["myVehicles"]["edges"].as_array().expect("edges").len();
+        fewest = fewest.min(after - before);
+    }
+    (fewest, vehicles)
+}
+
+#[tokio::test]
+async fn nested_lists_cost_at_most_one_statement_per_relation() {
+    // A generous batching window takes scheduling out of the count (a slow debug build can otherwise
+    // split one level's keys over two batches): what remains is what the resolvers do.
+    let app = spawn_app_with(TestOptions {
+        configure: Box::new(|config| {
+            config.dataloader_delay_ms = 25;
+            config.ota_workers = 0; // no polling OTA workers adding statements to the count
+        }),
+        ..TestOptions::default()
+    })
+    .await;
+    let token = app.token("customer@demo.caas").await;
+    let (few, few_vehicles) = statements_of_nested_query(&app, &token).await;
+    add_vehicles(&app, 40).await;
+    let (many, many_vehicles) = statements_of_nested_query(&app, &token).await;
+    assert_eq!(few_vehicles, 2);
+    assert_eq!(many_vehicles, 42);
+    // At most one statement per relation of the query, however long the list: vehicles, models,
+    // manuals, regions ×3 (of vehicles, dealerships, owners), dealerships, owners, activations,
+    // features, texts, feature models, their models. (Loads of one table at two levels may merge
+    // into one batch, so the count can be lower; N+1 would make it grow by 40 here.)
+    const RELATIONS: f64 = 13.0;
+    assert!(few <= RELATIONS, "{few} statements for 2 vehicles");
+    assert!(many <= RELATIONS, "{many} statements for 42 vehicles (vs {few} for 2): the count grows with the list");
+}

@@ -1,0 +1,590 @@
+//! The vehicle purchase flow end to end, over HTTP and WebSocket, against the factory, payment and
+//! registration simulators and a real SMTP server (the mail catcher) on loopback.
+
+use caas::integrations::factory::simulator::FactoryKnobs;
+use caas::integrations::payments::simulator::{DECLINED_CARD, SETTLEMENT_FAILS};
+use caas::integrations::registration::simulator::RegistrationKnobs;
+use caas_tests::ws::GqlSocket;
+use caas_tests::{GqlResponse, TestApp, spawn_app};
+use serde_json::{Value, json};
+
+const REGISTER_SALE: &str = "mutation($input: RegisterSaleInput!) { registerSale(input: $input) { id number status stockSale customer { email } } }";
+const RECORD_PAYMENT: &str = "mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { order { id status vehicle { vin } } payment { id status kind failureReason } } }";
+const ORDER: &str = "query($id: ID!) { order(id: $id) { id number status lastError cancelReason vehicle { vin status plate owner { email } } timeline { stage } payments { kind status } } }";
+const PROGRESS: &str = "subscription($id: ID!) { orderProgress(orderId: $id) { stage occurredAt order { status } } }";
+
+fn sale_for(email: &str, name: &str, model_or_vin: (&str, &str)) -> Value {
+    let mut input = json!({
+        "customer": { "email": email, "name": name },
+        "configuration": { "color": "Fjord Blue", "trim": "sport" },
+        "priceNetMinor": 4_890_000,
+    });
+    input[model_or_vin.0] = json!(model_or_vin.1);
+    json!({ "input": input })
+}
+
+fn payment(order_id: &str, kind: &str, amount: i64, method: &str, key: &str) -> Value {
+    json!({ "input": { "orderId": order_id, "kind": kind, "amountMinor": amount, "paymentMethod": method, "idempotencyKey": key } })
+}
+
+async fn order(app: &TestApp, token: &str, id: &str) -> Value {
+    app.graphql_as(token, ORDER, json!({ "id": id })).await.data()["order"].clone()
+}
+
+async fn wait_for_status(app: &TestApp, token: &str, id: &str, status: &str) -> Value {
+    app.eventually(&format!("order {id} to be {status}"), || async {
+        let current = order(app, token, id).await;
+        (current["status"] == status).then_some(current)
+    })
+    .await
+}
+
+fn link_token(body: &str) -> String {
+    let start = body.find("token=").expect("a set-password link") + "token=".len();
+    body[start..].split_whitespace().next().expect("token").to_owned()
+}
+
+#[tokio::test]
+async fn a_sale_goes_from_registration_to_delivery_live() {
+    let app = spawn_app().await;
+    let dealer = app.token("dealer@demo.caas").await;
+
+    // The dealer registers the sale for a new customer…
+    let sale = app
+        .graphql_as(&dealer, REGISTER_SALE, sale_for("nina.neu@example.com", "Nina Neu", ("modelCode", "AURORA")))
+        .await;
+    let order_id = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(sale.data()["registerSale"]["status"], "AWAITING_RESERVATION");
+
+    // … who gets an e-mail in German (the Berlin dealership's language) with a one-time link.
+    let mail = app.email("nina.neu@example.com", "Passwort").await;
+    assert!(mail.body.contains("Autohaus Berlin Mitte"), "{}", mail.body);
+    let token = link_token(&mail.body);
+    let set = "mutation($t: String!, $p: String!) { setPassword(token: $t, password: $p) { accessToken user { email locale } } }";
+    let signed_in = app.graphql(set, json!({ "t": token, "p": "nina-strong-password" })).await;
+    assert_eq!(signed_in.data()["setPassword"]["user"]["locale"], "DE");
+    app.graphql(set, json!({ "t": token, "p": "another-password" })).await.expect_error("UNAUTHENTICATED");
+    let nina = app.token_for("nina.neu@example.com", "nina-strong-password").await;
+
+    // She follows the order live.
+    let mut socket = GqlSocket::connect_acked(&app.address, json!({ "authorization": format!("Bearer {nina}") })).await;
+    let listening = app.subscribers();
+    socket.subscribe("progress", PROGRESS, json!({ "id": order_id })).await;
+    app.wait_for_subscribers(listening + 1).await;
+
+    // Reservation → the factory builds the car, stage by stage.
+    let reserved = app
+        .graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 500_000, "pm_card_visa", "res-1"))
+        .await;
+    assert_eq!(reserved.data()["recordPayment"]["order"]["status"], "ORDERED");
+    let vin = reserved.data()["recordPayment"]["order"]["vehicle"]["vin"].as_str().expect("vin").to_owned();
+    let by_vin = app
+        .graphql_as(
+            &dealer,
+            "query($s: String) { orders(search: $s) { edges { node { id } } } }",
+            json!({ "s": &vin[9..] }),
+        )
+        .await;
+    assert_eq!(by_vin.data()["orders"]["edges"][0]["node"]["id"], order_id.as_str());
+
+    let mut stages = Vec::new();
+    while stages.last().map(String::as_str) != Some("READY") {
+        let message = socket.next_message().await;
+        assert_eq!(message["type"], "next", "{message}");
+        stages.push(message["payload"]["data"]["orderProgress"]["stage"].as_str().expect("stage").to_owned());
+    }
+    assert_eq!(stages, ["ORDERED", "IN_PRODUCTION", "PAINTING", "ASSEMBLY", "QUALITY_CHECK", "SHIPPED", "READY"]);
+    app.email("nina.neu@example.com", "Lackiererei").await;
+
+    // Final payment → settlement → registration → assigned.
+    let final_amount = 4_890_000 + 929_100 - 500_000;
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "FINAL", final_amount, "pm_card_visa", "final-1"))
+        .await
+        .data();
+    let mut later = Vec::new();
+    while later.last().map(String::as_str) != Some("REGISTERED") {
+        let message = socket.next_message().await;
+        later.push(message["payload"]["data"]["orderProgress"]["stage"].as_str().expect("stage").to_owned());
+    }
+    assert_eq!(later, ["PAID", "REGISTERED"]);
+    let registered = order(&app, &dealer, &order_id).await;
+    assert_eq!(registered["vehicle"]["status"], "ASSIGNED");
+    assert!(registered["vehicle"]["plate"].as_str().expect("plate").starts_with("B-"));
+    assert_eq!(registered["vehicle"]["owner"]["email"], "nina.neu@example.com");
+    app.email("nina.neu@example.com", "Übergabe").await;
+
+    // Delivery.
+    let delivered = app
+        .graphql_as(&dealer, "mutation($id: ID!) { markDelivered(orderId: $id) { status } }", json!({ "id": order_id }))
+        .await;
+    assert_eq!(delivered.data()["markDelivered"]["status"], "DELIVERED");
+    let message = socket.next_message().await;
+    assert_eq!(message["payload"]["data"]["orderProgress"]["stage"], "DELIVERED");
+
+    // Her car and its expediente tell the whole story.
+    let mine = app.graphql_as(&nina, "{ myVehicles { edges { node { vin status plate } } } }", json!({})).await;
+    assert_eq!(mine.data()["myVehicles"]["edges"][0]["node"]["vin"], vin);
+    assert_eq!(mine.data()["myVehicles"]["edges"][0]["node"]["status"], "DELIVERED");
+    let expediente = app
+        .graphql_as(&nina, "query($v: String!) { expediente(vin: $v) { owner { email } orders { edges { node { status timeline { stage } payments { kind status } } } } } }", json!({ "v": vin }))
+        .await;
+    let history = &expediente.data()["expediente"]["orders"]["edges"][0]["node"];
+    assert_eq!(history["status"], "DELIVERED");
+    assert_eq!(history["timeline"].as_array().expect("timeline").len(), 7);
+    assert_eq!(
+        history["payments"],
+        json!([{ "kind": "RESERVATION", "status": "SETTLED" }, { "kind": "FINAL", "status": "SETTLED" }])
+    );
+}
+
+#[tokio::test]
+async fn duplicated_reordered_and_delayed_webhooks_apply_once_and_never_go_back() {
+    let app = spawn_app().await;
+    app.simulators.factory.as_ref().expect("factory").set_knobs(FactoryKnobs {
+        duplicate: true,
+        reorder: true,
+        extra_delay_ms: 20,
+        unavailable: false,
+    });
+    let dealer = app.token("dealer@demo.caas").await;
+    let sale =
+        app.graphql_as(&dealer, REGISTER_SALE, sale_for("customer@demo.caas", "", ("modelCode", "BOREALIS"))).await;
+    let order_id = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    let anna = app.token("customer@demo.caas").await;
+    let mut socket = GqlSocket::connect_acked(&app.address, json!({ "authorization": format!("Bearer {anna}") })).await;
+    let listening = app.subscribers();
+    socket.subscribe("p", PROGRESS, json!({ "id": order_id })).await;
+    app.wait_for_subscribers(listening + 1).await;
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "r"))
+        .await
+        .data();
+
+    // Six stages, each sent twice, in swapped pairs: READY arrives before SHIPPED.
+    let ready = app
+        .eventually("all seven stages in the timeline", || async {
+            let current = order(&app, &dealer, &order_id).await;
+            (current["timeline"].as_array().map_or(0, Vec::len) == 7).then_some(current)
+        })
+        .await;
+    assert_eq!(ready["status"], "READY");
+    let mut statuses = Vec::new();
+    let mut stages = Vec::new();
+    while stages.len() < 7 {
+        let message = socket.next_message().await;
+        stages.push(message["payload"]["data"]["orderProgress"]["stage"].as_str().expect("stage").to_owned());
+        statuses
+            .push(message["payload"]["data"]["orderProgress"]["order"]["status"].as_str().expect("status").to_owned());
+    }
+    // Every stage once in the timeline; the order never moved backwards.
+    let timeline: Vec<&str> =
+        ready["timeline"].as_array().expect("timeline").iter().map(|e| e["stage"].as_str().expect("stage")).collect();
+    assert_eq!(timeline.len(), 7, "{timeline:?}");
+    for stage in ["ORDERED", "IN_PRODUCTION", "PAINTING", "ASSEMBLY", "QUALITY_CHECK", "SHIPPED", "READY"] {
+        assert_eq!(timeline.iter().filter(|s| **s == stage).count(), 1, "{stage} in {timeline:?}");
+    }
+    assert!(stages.contains(&"SHIPPED".to_owned()));
+    let rank = |status: &str| {
+        [
+            "AWAITING_RESERVATION",
+            "ORDERED",
+            "IN_PRODUCTION",
+            "PAINTING",
+            "ASSEMBLY",
+            "QUALITY_CHECK",
+            "SHIPPED",
+            "READY",
+        ]
+        .iter()
+        .position(|s| *s == status)
+        .expect("known status")
+    };
+    assert!(statuses.windows(2).all(|pair| rank(&pair[0]) <= rank(&pair[1])), "went backwards: {statuses:?}");
+    // Late SHIPPED did not move the READY order back, and no second notification went out for it.
+    assert_eq!(order(&app, &dealer, &order_id).await["status"], "READY");
+    let ready_notes =
+        app.graphql_as(&anna, "{ notifications(first: 100) { edges { node { template } } } }", json!({})).await;
+    let count = ready_notes.data()["notifications"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .filter(|e| e["node"]["template"] == "order.ready")
+        .count();
+    assert_eq!(count, 1);
+}
+
+async fn post_factory_webhook(app: &TestApp, body: &str, timestamp: i64, signature: &str) -> GqlResponse {
+    let response = app
+        .client
+        .post(format!("{}/webhooks/factory", app.address))
+        .header("x-factory-timestamp", timestamp.to_string())
+        .header("x-factory-signature", signature)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("post");
+    GqlResponse::read(response).await
+}
+
+#[tokio::test]
+async fn forged_stale_and_unknown_webhooks_change_nothing() {
+    let app = spawn_app().await;
+    let dealer = app.token("dealer@demo.caas").await;
+    let sale =
+        app.graphql_as(&dealer, REGISTER_SALE, sale_for("customer@demo.caas", "", ("modelCode", "AURORA"))).await;
+    let order_id = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    app.simulators
+        .factory
+        .as_ref()
+        .expect("factory")
+        .set_knobs(FactoryKnobs { extra_delay_ms: 60_000, ..FactoryKnobs::default() });
+    let placed =
+        app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "r")).await;
+    assert_eq!(placed.data()["recordPayment"]["order"]["status"], "ORDERED");
+    let factory_ref = {
+        use sea_orm::EntityTrait;
+        let id: uuid::Uuid = order_id.parse().expect("uuid");
+        entity::orders::Entity::find_by_id(id)
+            .one(&app.app.db)
+            .await
+            .expect("db")
+            .expect("order")
+            .factory_order_ref
+            .expect("ref")
+    };
+    let event = json!({ "eventId": "fev_forged", "factoryOrderId": factory_ref, "orderRef": order_id, "stage": "READY", "occurredAt": "2026-11-22T10:00:00Z" }).to_string();
+    let now = app.clock_now();
+    let secret = caas::config::DEMO_FACTORY_SECRET.as_bytes();
+
+    let forged = post_factory_webhook(
+        &app,
+        &event,
+        now,
+        &caas::integrations::signing::sign(b"wrong-secret", now, event.as_bytes()),
+    )
+    .await;
+    assert_eq!(forged.status, 401);
+    let tampered_body = event.replace("READY", "SHIPPED");
+    let tampered = post_factory_webhook(
+        &app,
+        &tampered_body,
+        now,
+        &caas::integrations::signing::sign(secret, now, event.as_bytes()),
+    )
+    .await;
+    assert_eq!(tampered.status, 401);
+    let stale_at = now - 400;
+    let stale = post_factory_webhook(
+        &app,
+        &event,
+        stale_at,
+        &caas::integrations::signing::sign(secret, stale_at, event.as_bytes()),
+    )
+    .await;
+    assert_eq!(stale.status, 401);
+    let unsigned = post_factory_webhook(&app, &event, now, "").await;
+    assert_eq!(unsigned.status, 401);
+    let current = order(&app, &dealer, &order_id).await;
+    assert_eq!(current["status"], "ORDERED");
+    assert_eq!(current["timeline"].as_array().expect("timeline").len(), 1);
+
+    // An event for an order we do not know gets a retryable 409.
+    let unknown = json!({ "eventId": "fev_x", "factoryOrderId": "FAC-0", "orderRef": uuid::Uuid::now_v7(), "stage": "READY", "occurredAt": "2026-11-22T10:00:00Z" }).to_string();
+    let answer =
+        post_factory_webhook(&app, &unknown, now, &caas::integrations::signing::sign(secret, now, unknown.as_bytes()))
+            .await;
+    assert_eq!(answer.status, 409);
+
+    // The genuine event applies once; its redelivery changes nothing.
+    let genuine = caas::integrations::signing::sign(secret, now, event.as_bytes());
+    assert_eq!(post_factory_webhook(&app, &event, now, &genuine).await.body["outcome"], "applied");
+    assert_eq!(post_factory_webhook(&app, &event, now, &genuine).await.body["outcome"], "duplicate");
+    let current = order(&app, &dealer, &order_id).await;
+    assert_eq!(current["status"], "READY");
+    assert_eq!(current["timeline"].as_array().expect("timeline").len(), 2);
+
+    // A forged payment webhook is refused too.
+    let payment_hook = app
+        .client
+        .post(format!("{}/webhooks/payments", app.address))
+        .header("stripe-signature", format!("t={now},v1=00ff"))
+        .body(r#"{"id":"evt_1","object":"event"}"#)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(payment_hook.status(), 401);
+}
+
+#[tokio::test]
+async fn a_failed_final_payment_returns_the_car_to_stock_and_it_sells_again() {
+    let app = spawn_app().await;
+    let dealer = app.token("dealer@demo.caas").await;
+    let vin = app.stock_vin_at("Autohaus Berlin Mitte").await;
+
+    // First buyer: the final payment is accepted but its settlement fails.
+    let sale = app.graphql_as(&dealer, REGISTER_SALE, sale_for("customer@demo.caas", "", ("stockVin", &vin))).await;
+    assert_eq!(sale.data()["registerSale"]["stockSale"], true);
+    let first = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    let reserved =
+        app.graphql_as(&dealer, RECORD_PAYMENT, payment(&first, "RESERVATION", 100_000, "pm_card_visa", "r1")).await;
+    assert_eq!(reserved.data()["recordPayment"]["order"]["status"], "READY", "a stock car is ready at once");
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&first, "FINAL", 5_000_000, SETTLEMENT_FAILS, "f1")).await.data();
+    let failed = wait_for_status(&app, &dealer, &first, "CANCELLED").await;
+    assert!(failed["cancelReason"].as_str().expect("reason").contains("final payment failed"));
+    assert_eq!(failed["vehicle"]["status"], "IN_STOCK");
+    let anna = app.token("customer@demo.caas").await;
+    let told = app.graphql_as(&anna, "{ notifications(first: 50) { edges { node { template } } } }", json!({})).await;
+    assert!(told.body.to_string().contains("order.final_payment_failed"));
+    app.email("customer@demo.caas", "Schlusszahlung").await;
+    app.email("dealer@demo.caas", "Schlusszahlung").await;
+
+    // Second buyer of the same car: a declined card first (nothing changes), then a good one.
+    let sale = app
+        .graphql_as(&dealer, REGISTER_SALE, sale_for("otto.zweit@example.com", "Otto Zweit", ("stockVin", &vin)))
+        .await;
+    let second = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&second, "RESERVATION", 100_000, "pm_card_visa", "r2"))
+        .await
+        .data();
+    let declined =
+        app.graphql_as(&dealer, RECORD_PAYMENT, payment(&second, "FINAL", 5_000_000, DECLINED_CARD, "f2")).await;
+    assert_eq!(declined.data()["recordPayment"]["payment"]["status"], "FAILED");
+    assert_eq!(declined.data()["recordPayment"]["order"]["status"], "CANCELLED");
+
+    let sale = app
+        .graphql_as(&dealer, REGISTER_SALE, sale_for("otto.zweit@example.com", "Otto Zweit", ("stockVin", &vin)))
+        .await;
+    let third = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&third, "RESERVATION", 100_000, "pm_card_visa", "r3")).await.data();
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&third, "FINAL", 5_000_000, "pm_card_visa", "f3")).await.data();
+    let registered = wait_for_status(&app, &dealer, &third, "REGISTERED").await;
+    assert_eq!(registered["vehicle"]["vin"], vin);
+    assert_eq!(registered["vehicle"]["status"], "ASSIGNED");
+    assert_eq!(registered["vehicle"]["owner"]["email"], "otto.zweit@example.com");
+}
+
+#[tokio::test]
+async fn recording_a_payment_twice_charges_once() {
+    let app = spawn_app().await;
+    let dealer = app.token("dealer@demo.caas").await;
+    let sale =
+        app.graphql_as(&dealer, REGISTER_SALE, sale_for("customer2@demo.caas", "", ("modelCode", "CIRRUS"))).await;
+    let order_id = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    let first = app
+        .graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "same-key"))
+        .await;
+    let again = app
+        .graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "same-key"))
+        .await;
+    assert_eq!(first.data()["recordPayment"]["payment"]["id"], again.data()["recordPayment"]["payment"]["id"]);
+    let charged = app.simulators.payments.as_ref().expect("gateway").payments();
+    assert_eq!(charged.len(), 1, "{charged:?}");
+    assert_eq!(charged[0].captures, 1);
+    let other = app
+        .graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 99_999, "pm_card_visa", "same-key"))
+        .await;
+    other.expect_error("CONFLICT");
+    // A reservation on an order that already has one is refused.
+    let twice = app
+        .graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "new-key"))
+        .await;
+    twice.expect_error("CONFLICT");
+}
+
+#[tokio::test]
+async fn a_refused_registration_is_visible_and_can_be_retried() {
+    let app = spawn_app().await;
+    let dealer = app.token("dealer@demo.caas").await;
+    let vin = app.stock_vin_at("Autohaus Berlin Mitte").await;
+    let sale = app.graphql_as(&dealer, REGISTER_SALE, sale_for("customer@demo.caas", "", ("stockVin", &vin))).await;
+    let order_id = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    app.simulators
+        .registration
+        .as_ref()
+        .expect("authority")
+        .set_knobs(RegistrationKnobs { refuse_next: Some("insurance certificate missing".into()), unavailable: false });
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "r"))
+        .await
+        .data();
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "FINAL", 5_000_000, "pm_card_visa", "f")).await.data();
+    let paid = app
+        .eventually("the refusal to be recorded", || async {
+            let current = order(&app, &dealer, &order_id).await;
+            (current["status"] == "PAID" && !current["lastError"].is_null()).then_some(current)
+        })
+        .await;
+    assert!(paid["lastError"].as_str().expect("error").contains("insurance certificate missing"));
+    app.email("dealer@demo.caas", "Zulassung").await;
+    let retried = app
+        .graphql_as(
+            &dealer,
+            "mutation($id: ID!) { retryRegistration(orderId: $id) { status lastError vehicle { plate } } }",
+            json!({ "id": order_id }),
+        )
+        .await;
+    assert_eq!(retried.data()["retryRegistration"]["status"], "REGISTERED");
+    assert!(retried.data()["retryRegistration"]["lastError"].is_null());
+}
+
+#[tokio::test]
+async fn cancelling_refunds_the_reservation_and_frees_the_car() {
+    let app = spawn_app().await;
+    let dealer = app.token("dealer@demo.caas").await;
+    let vin = app.stock_vin_at("Autohaus Berlin Mitte").await;
+    let sale = app.graphql_as(&dealer, REGISTER_SALE, sale_for("customer@demo.caas", "", ("stockVin", &vin))).await;
+    let order_id = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "r"))
+        .await
+        .data();
+    let cancel = "mutation($id: ID!, $r: String!) { cancelOrder(orderId: $id, reason: $r) { status cancelReason vehicle { status } payments { status } } }";
+    app.graphql_as(&dealer, cancel, json!({ "id": order_id, "r": "" })).await.expect_error("BAD_USER_INPUT");
+    let cancelled =
+        app.graphql_as(&dealer, cancel, json!({ "id": order_id, "r": "customer changed their mind" })).await;
+    let cancelled = &cancelled.data()["cancelOrder"];
+    assert_eq!(cancelled["status"], "CANCELLED");
+    assert_eq!(cancelled["vehicle"]["status"], "IN_STOCK");
+    assert_eq!(cancelled["payments"][0]["status"], "REFUNDED");
+    let refunded = app.simulators.payments.as_ref().expect("gateway").payments();
+    assert_eq!(refunded[0].refunded, 100_000);
+    app.graphql_as(&dealer, cancel, json!({ "id": order_id, "r": "again" })).await.expect_error("CONFLICT");
+}
+
+#[tokio::test]
+async fn orders_stay_within_their_dealership_and_customer() {
+    let app = spawn_app().await;
+    let dealer = app.token("dealer@demo.caas").await;
+    let sale =
+        app.graphql_as(&dealer, REGISTER_SALE, sale_for("customer@demo.caas", "", ("modelCode", "AURORA"))).await;
+    let order_id = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+
+    let madrid = app.token("dealer2@demo.caas").await;
+    app.graphql_as(&madrid, ORDER, json!({ "id": order_id })).await.expect_error("FORBIDDEN");
+    app.graphql_as(&madrid, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "x"))
+        .await
+        .expect_error("FORBIDDEN");
+    let cancel = "mutation($id: ID!) { cancelOrder(orderId: $id, reason: \"no\") { status } }";
+    app.graphql_as(&madrid, cancel, json!({ "id": order_id })).await.expect_error("FORBIDDEN");
+    let listed = app.graphql_as(&madrid, "{ orders { edges { node { id } } } }", json!({})).await;
+    assert!(!listed.body.to_string().contains(&order_id));
+
+    let anna = app.token("customer@demo.caas").await;
+    assert_eq!(order(&app, &anna, &order_id).await["status"], "AWAITING_RESERVATION");
+    app.graphql_as(&anna, REGISTER_SALE, sale_for("x@example.com", "X", ("modelCode", "AURORA")))
+        .await
+        .expect_error("FORBIDDEN");
+    app.graphql_as(&anna, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 1, "pm_card_visa", "x"))
+        .await
+        .expect_error("FORBIDDEN");
+    let lucia = app.token("customer2@demo.caas").await;
+    app.graphql_as(&lucia, ORDER, json!({ "id": order_id })).await.expect_error("FORBIDDEN");
+    let mut socket =
+        GqlSocket::connect_acked(&app.address, json!({ "authorization": format!("Bearer {lucia}") })).await;
+    socket.subscribe("p", PROGRESS, json!({ "id": order_id })).await;
+    let message = socket.next_message().await;
+    assert!(message.to_string().contains("FORBIDDEN"), "{message}");
+
+    // The dealer finds the order by customer, number or status.
+    for search in ["anna", "ORD-", "customer@demo"] {
+        let found = app
+            .graphql_as(
+                &dealer,
+                "query($s: String) { orders(search: $s, status: [AWAITING_RESERVATION]) { edges { node { id } } } }",
+                json!({ "s": search }),
+            )
+            .await;
+        assert!(found.body.to_string().contains(&order_id), "{search}: {}", found.body);
+    }
+    let stock = app.graphql_as(&dealer, "{ stock(first: 100) { edges { node { vin status } } } }", json!({})).await;
+    assert_eq!(stock.data()["stock"]["edges"].as_array().expect("edges").len(), 13);
+    app.graphql_as(&anna, "{ stock { edges { cursor } } }", json!({})).await.expect_error("FORBIDDEN");
+}
+
+#[tokio::test]
+async fn bad_sales_and_payments_are_typed_errors() {
+    let app = spawn_app().await;
+    let dealer = app.token("dealer@demo.caas").await;
+    let mut bad_email = sale_for("not-an-email", "X", ("modelCode", "AURORA"));
+    app.graphql_as(&dealer, REGISTER_SALE, bad_email.take()).await.expect_error("BAD_USER_INPUT");
+    let mut negative = sale_for("a@example.com", "A", ("modelCode", "AURORA"));
+    negative["input"]["priceNetMinor"] = json!(-5);
+    app.graphql_as(&dealer, REGISTER_SALE, negative).await.expect_error("BAD_USER_INPUT");
+    app.graphql_as(&dealer, REGISTER_SALE, sale_for("a@example.com", "A", ("modelCode", "NOPE")))
+        .await
+        .expect_error("NOT_FOUND");
+    app.graphql_as(&dealer, REGISTER_SALE, sale_for("a@example.com", "A", ("stockVin", "BAD")))
+        .await
+        .expect_error("BAD_USER_INPUT");
+    // A car of the other dealership, and a car already sold.
+    let madrid_vin = app.stock_vin_at("Concesionario Madrid Centro").await;
+    app.graphql_as(&dealer, REGISTER_SALE, sale_for("a@example.com", "A", ("stockVin", &madrid_vin)))
+        .await
+        .expect_error("FORBIDDEN");
+    let sold = app.vins_of("customer@demo.caas").await.remove(0);
+    let sold_sale = app.graphql_as(&dealer, REGISTER_SALE, sale_for("a@example.com", "A", ("stockVin", &sold))).await;
+    sold_sale.expect_error("CONFLICT");
+    // Staff accounts cannot be buyers.
+    app.graphql_as(&dealer, REGISTER_SALE, sale_for("support@demo.caas", "S", ("modelCode", "AURORA")))
+        .await
+        .expect_error("CONFLICT");
+
+    let sale = app.graphql_as(&dealer, REGISTER_SALE, sale_for("a@example.com", "A", ("modelCode", "AURORA"))).await;
+    let order_id = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", -100, "pm_card_visa", "k"))
+        .await
+        .expect_error("BAD_USER_INPUT");
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "FEATURE", 100, "pm_card_visa", "k"))
+        .await
+        .expect_error("BAD_USER_INPUT");
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "FINAL", 100, "pm_card_visa", "k"))
+        .await
+        .expect_error("CONFLICT");
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment("not-an-id", "RESERVATION", 100, "pm_card_visa", "k"))
+        .await
+        .expect_error("BAD_USER_INPUT");
+    app.graphql_as(
+        &dealer,
+        RECORD_PAYMENT,
+        payment(&uuid::Uuid::now_v7().to_string(), "RESERVATION", 100, "pm_card_visa", "k"),
+    )
+    .await
+    .expect_error("NOT_FOUND");
+    let delivered = "mutation($id: ID!) { markDelivered(orderId: $id) { status } }";
+    app.graphql_as(&dealer, delivered, json!({ "id": order_id })).await.expect_error("CONFLICT");
+}
+
+#[tokio::test]
+async fn e_mails_that_cannot_be_sent_are_retried_and_then_shown_to_support() {
+    let app = caas_tests::spawn_app_with(caas_tests::TestOptions {
+        configure: Box::new(|config| {
+            config.smtp_url = Some("smtp://127.0.0.1:9".into());
+            config.mail_max_attempts = 2;
+        }),
+        ..caas_tests::TestOptions::default()
+    })
+    .await;
+    let dealer = app.token("dealer@demo.caas").await;
+    let started = std::time::Instant::now();
+    let sale = app
+        .graphql_as(&dealer, REGISTER_SALE, sale_for("lost.mail@example.com", "Lost Mail", ("modelCode", "AURORA")))
+        .await;
+    sale.data();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "the sale waited for the mail server");
+
+    let query = "{ notificationDeliveries(status: PENDING) { edges { node { template attempts lastError recipient { email } } } } }";
+    let support = app.token("support@demo.caas").await;
+    app.eventually("a first failed attempt", || async {
+        let pending = app.graphql_as(&support, query, json!({})).await;
+        let attempts = pending.data()["notificationDeliveries"]["edges"][0]["node"]["attempts"].as_i64();
+        (attempts == Some(1)).then_some(())
+    })
+    .await;
+    app.clock.advance(chrono::Duration::seconds(31));
+    caas::notifications::dispatcher::deliver_due(&app.app).await.expect("dispatch");
+    let failed = app.graphql_as(&support, &query.replace("PENDING", "FAILED"), json!({})).await;
+    let node = &failed.data()["notificationDeliveries"]["edges"][0]["node"];
+    assert_eq!(node["template"], "account.set_password");
+    assert_eq!(node["attempts"], 2);
+    assert_eq!(node["recipient"]["email"], "lost.mail@example.com");
+    assert!(!node["lastError"].as_str().expect("error").is_empty());
+    app.graphql_as(&dealer, query, json!({})).await.expect_error("FORBIDDEN");
+}

@@ -1,0 +1,78 @@
+use caas::integrations::fleet::simulator::{FleetKnobs, Outcome};
+use caas_tests::PASSWORD;
+use caas_tests::browser::Browser;
+use serde_json::json;
+
+use super::spawn_web_app;
+
+/// The car answers slowly and misses the first command: the live view has steps to show.
+fn slow_first_miss(vin: &str) -> FleetKnobs {
+    let mut knobs = FleetKnobs { latency_ms: 1_200, ..FleetKnobs::default() };
+    knobs.script.insert(vin.to_owned(), [Outcome::Transient, Outcome::Ok, Outcome::Ok, Outcome::Ok].into());
+    knobs
+}
+
+#[tokio::test]
+async fn a_customer_starts_a_trial_and_buys_a_feature_and_watches_it_switch_on_in_german() {
+    let app = spawn_web_app().await;
+    let aurora = app.vins_of("customer@demo.caas").await[0].clone();
+    let fleet = app.simulators.fleet.as_ref().expect("fleet");
+    fleet.set_knobs(FleetKnobs { latency_ms: 600, ..FleetKnobs::default() });
+    let browser = Browser::open(&app.address).await;
+
+    browser.goto("/").await;
+    browser.find("#identifier").await;
+    browser.screenshot("login").await;
+    browser.sign_in("customer@demo.caas", PASSWORD).await;
+
+    // Anna's account is German: German text, her cars, and the features on them.
+    let dashboard = browser.wait_text("main", "Meine Fahrzeuge").await;
+    assert!(dashboard.contains(&aurora), "{dashboard}");
+    browser.wait_text("header nav", "Abmelden").await;
+    browser.screenshot("customer-dashboard").await;
+
+    // Discovery: the catalog in euros, formatted the German way.
+    browser.click(&format!("li.vehicle[data-vin='{aurora}'] a.button")).await;
+    let catalog = browser.wait_text("#catalog", "Kostenlos testen").await;
+    assert!(catalog.contains(" €"), "prices in euros: {catalog}");
+    let price =
+        browser.find("li.feature[data-code='PARKING_ASSISTANT'] button.offer[data-kind='PERMANENT'] strong").await;
+    let price = price.text().await.expect("price");
+    assert!(price.ends_with(" €") && price.contains(','), "German euro format: {price}");
+    browser.screenshot("customer-catalog").await;
+
+    // A free trial, switched on live.
+    browser.click("li.feature[data-code='LANE_KEEPING'] button.trial").await;
+    browser.wait_text("#activation-status", "Aktiv").await;
+    browser.wait_text("#progress", "In Ihrem Fahrzeug aktiv").await;
+    browser.screenshot("customer-trial-active").await;
+
+    // A purchase: the car misses the first command; the customer sees the retry, then ACTIVE and
+    // the charge taken only then.
+    fleet.set_knobs(slow_first_miss(&aurora));
+    browser.goto(&format!("/vehicles/{aurora}/features")).await;
+    browser.click("li.feature[data-code='PARKING_ASSISTANT'] button.offer[data-kind='PERMANENT']").await;
+    let progress = browser.wait_text("#progress", "In Ihrem Fahrzeug aktiv").await;
+    assert!(progress.contains("neuer Versuch"), "the retry is shown: {progress}");
+    assert!(progress.contains("belastet"), "the charge is shown: {progress}");
+    browser.wait_text("#activation-status", "Aktiv").await;
+    browser.screenshot("customer-purchase-active").await;
+
+    // The server agrees: one trial and one purchase, both on.
+    let token = app.token("customer@demo.caas").await;
+    let activations = app
+        .graphql_as(
+            &token,
+            "query($v: String!) { activations(vin: $v, first: 50) { nodes { status durationKind feature { code } } } }",
+            json!({ "v": aurora }),
+        )
+        .await;
+    let nodes = activations.data()["activations"]["nodes"].as_array().expect("activations").clone();
+    let of = |code: &str| nodes.iter().filter(|n| n["feature"]["code"] == code).cloned().collect::<Vec<_>>();
+    assert_eq!(of("LANE_KEEPING").len(), 1);
+    assert_eq!(of("LANE_KEEPING")[0]["durationKind"], "TRIAL");
+    assert_eq!(of("PARKING_ASSISTANT").len(), 1);
+    assert_eq!(of("PARKING_ASSISTANT")[0]["status"], "ACTIVE");
+    assert!(browser.severe_logs().await.is_empty(), "{:?}", browser.severe_logs().await);
+    browser.close().await;
+}
