@@ -1,6 +1,6 @@
 # The CaaS server with its web app, in two build stages and a slim runtime image.
 FROM rust:1.95-bookworm AS web
-RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm brotli && rm -rf /var/lib/apt/lists/*
 RUN rustup target add wasm32-unknown-unknown \
  && cargo install --locked trunk@0.21.14 \
  && cargo install wasm-bindgen-cli --version 0.2.130
@@ -8,7 +8,7 @@ WORKDIR /src
 RUN npm install --prefix /tools --no-save binaryen@132.0.0
 ENV PATH=/tools/node_modules/.bin:$PATH
 COPY . .
-RUN trunk --config trunk.toml build --release
+RUN scripts/build-web
 
 FROM rust:1.95-bookworm AS server
 WORKDIR /src
