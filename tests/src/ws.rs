@@ -28,7 +28,12 @@ impl GqlSocket {
     /// Connects to `http_address` and sends `connection_init` with `payload`; does not wait for the
     /// acknowledgement.
     pub async fn connect(http_address: &str, payload: Value) -> Self {
-        let url = format!("{}/graphql", http_address.replacen("http", "ws", 1));
+        Self::connect_to(http_address, "/graphql", payload).await
+    }
+
+    /// [`GqlSocket::connect`] at another `path` of the server.
+    pub async fn connect_to(http_address: &str, path: &str, payload: Value) -> Self {
+        let url = format!("{}{path}", http_address.replacen("http", "ws", 1));
         let mut request = url.into_client_request().expect("request");
         request.headers_mut().insert("sec-websocket-protocol", HeaderValue::from_static("graphql-transport-ws"));
         let (socket, _) = tokio_tungstenite::connect_async(request).await.expect("websocket connects");
@@ -39,7 +44,12 @@ impl GqlSocket {
 
     /// Connects and waits for `connection_ack`.
     pub async fn connect_acked(http_address: &str, payload: Value) -> Self {
-        let mut socket = Self::connect(http_address, payload).await;
+        Self::connect_acked_to(http_address, "/graphql", payload).await
+    }
+
+    /// [`GqlSocket::connect_acked`] at another `path` of the server.
+    pub async fn connect_acked_to(http_address: &str, path: &str, payload: Value) -> Self {
+        let mut socket = Self::connect_to(http_address, path, payload).await;
         match socket.next().await {
             Frame::Message(message) if message["type"] == "connection_ack" => socket,
             other => panic!("expected connection_ack, got {other:?}"),

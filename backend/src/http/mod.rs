@@ -33,6 +33,9 @@ pub fn router(app: AppState, schema: CaasSchema) -> Router {
     let state = HttpState { app: app.clone(), schema };
     let routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        // Subscriptions also have a path of their own, so that a development proxy (`trunk serve`)
+        // can forward WebSockets apart from plain requests.
+        .route("/graphql/ws", get(graphql::get))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -10,12 +10,15 @@ use graphql_client::GraphQLQuery;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use wasm_bindgen::JsCast;
 use yew::Callback;
 
 use super::ops::{RefreshSession, refresh_session};
 
 const SESSION_KEY: &str = "caas.session";
 const CACHE_PREFIX: &str = "caas.cache.";
+/// Where `index.html` leaves the requests it started early, keyed by request body.
+const PREFETCH_KEY: &str = "caasPrefetch";
 
 /// Why a request failed, as the app can explain it.
 #[derive(Clone, Debug, PartialEq)]
@@ -175,25 +178,33 @@ impl Api {
     /// Posts a request body; returns the text of the answer's `data`. Not generic, so the HTTP
     /// and error handling exist once in the app, not once per operation.
     async fn post(&self, body: &str) -> Result<String, ApiError> {
+        let answer = match take_prefetched(body) {
+            Some(prefetched) => prefetched.await,
+            None => self.fetch(body).await,
+        };
+        let Some((status, text)) = answer else {
+            self.on_connectivity.emit(false);
+            return Err(ApiError::Offline);
+        };
+        self.interpret(status, &text)
+    }
+
+    /// The status and text of the server's answer to `body`; `None` without a connection.
+    async fn fetch(&self, body: &str) -> Option<(u16, String)> {
         let mut request = Request::post("/graphql").header("content-type", "application/json");
         if let Some(token) = self.access_token() {
             request = request.header("authorization", &format!("Bearer {token}"));
         }
-        let request = request.body(body.to_owned()).map_err(|_| internal())?;
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(_) => {
-                self.on_connectivity.emit(false);
-                return Err(ApiError::Offline);
-            }
-        };
-        // A proxy or a server that is starting may answer without GraphQL: that is no connection.
-        let Ok(text) = response.text().await else {
-            self.on_connectivity.emit(false);
-            return Err(ApiError::Offline);
-        };
-        let Ok(parsed) = serde_json::from_str::<RawResponse>(&text) else {
-            let offline = response.status() >= 500;
+        let response = request.body(body.to_owned()).ok()?.send().await.ok()?;
+        // A proxy or a server that is starting may answer without a body: that is no connection.
+        let text = response.text().await.ok()?;
+        Some((response.status(), text))
+    }
+
+    /// The `data` text of an answer, or its first error, typed.
+    fn interpret(&self, status: u16, text: &str) -> Result<String, ApiError> {
+        let Ok(parsed) = serde_json::from_str::<RawResponse>(text) else {
+            let offline = status == 0 || status >= 500;
             self.on_connectivity.emit(!offline);
             return Err(if offline { ApiError::Offline } else { internal() });
         };
@@ -271,6 +282,22 @@ impl Api {
     }
 }
 
+/// The answer the page's inline script requested for `body` before the app had loaded (see
+/// `index.html`): taken once, so a later identical request goes to the server again.
+fn take_prefetched(body: &str) -> Option<impl std::future::Future<Output = Option<(u16, String)>>> {
+    let window = web_sys::window()?;
+    let prefetched = js_sys::Reflect::get(&window, &PREFETCH_KEY.into()).ok()?;
+    let prefetched: &js_sys::Object = prefetched.dyn_ref()?;
+    let promise: js_sys::Promise = js_sys::Reflect::get(prefetched, &body.into()).ok()?.dyn_into().ok()?;
+    js_sys::Reflect::delete_property(prefetched, &body.into()).ok()?;
+    Some(async move {
+        // The script answers `[status, text]`, with status 0 when the server could not be reached.
+        let answer: js_sys::Array = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+        let status = answer.get(0).as_f64()? as u16;
+        (status != 0).then(|| answer.get(1).as_string()).flatten().map(|text| (status, text))
+    })
+}
+
 fn clear_cache() {
     let Ok(storage) = web_sys::window().expect("window").local_storage() else { return };
     let Some(storage) = storage else { return };
@@ -280,5 +307,20 @@ fn clear_cache() {
         .collect();
     for key in keys {
         let _ = storage.remove_item(&key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::body;
+    use crate::api::ops::{Dashboard, Me, dashboard, me};
+
+    #[test]
+    fn index_html_prefetches_exactly_the_dashboards_requests() {
+        let html = include_str!("../../index.html");
+        for body in [body::<Dashboard>(dashboard::Variables), body::<Me>(me::Variables)] {
+            let literal = serde_json::to_string(&body).expect("a string");
+            assert!(html.contains(&literal), "index.html must prefetch this body, as written here:\n{literal}");
+        }
     }
 }

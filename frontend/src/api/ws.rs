@@ -30,7 +30,7 @@ impl Drop for Subscription {
 fn endpoint() -> String {
     let location = web_sys::window().expect("window").location();
     let scheme = if location.protocol().unwrap_or_default() == "https:" { "wss" } else { "ws" };
-    format!("{scheme}://{}/graphql", location.host().unwrap_or_default())
+    format!("{scheme}://{}/graphql/ws", location.host().unwrap_or_default())
 }
 
 /// Subscribes to the subscription `Q`. `on_event` gets each event, and `None` when the connection

@@ -34,10 +34,20 @@ fn error_code(message: &Value) -> Option<&str> {
 
 #[tokio::test]
 async fn a_signed_in_user_receives_their_notifications_live() {
+    receives_notifications_live_at("/graphql").await;
+}
+
+#[tokio::test]
+async fn the_web_apps_subscription_path_works_the_same() {
+    // `/graphql/ws` lets a development proxy tell WebSockets from plain requests.
+    receives_notifications_live_at("/graphql/ws").await;
+}
+
+async fn receives_notifications_live_at(path: &str) {
     let app = spawn_app().await;
     let token = app.token("customer@demo.caas").await;
-    let mut socket =
-        GqlSocket::connect_acked(&app.address, json!({ "authorization": format!("Bearer {token}") })).await;
+    let authorization = json!({ "authorization": format!("Bearer {token}") });
+    let mut socket = GqlSocket::connect_acked_to(&app.address, path, authorization).await;
     let listening = app.subscribers();
     socket.subscribe("1", SUBSCRIBE, json!({})).await;
     app.wait_for_subscribers(listening + 1).await;
