@@ -22,17 +22,28 @@ use crate::platform::events::{BroadcastEventBus, EventBus};
 use crate::platform::metrics::Metrics;
 use crate::{activation, http, integrations, seed};
 
+/// Routes added to a server's own, built once the application exists.
+type ExtraRoutes = Box<dyn FnOnce(AppState) -> Router + Send>;
+
 /// Options for building a server beyond its configuration.
 pub struct ServerBuilder {
     config: Config,
     clock: Arc<dyn Clock>,
     events: Arc<dyn EventBus>,
+    extra_routes: Option<ExtraRoutes>,
 }
 
 impl ServerBuilder {
     /// Uses `clock` instead of the system clock.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Adds the routes `build` makes to the server's own, behind the same middleware (the
+    /// benchmarks' baseline handlers).
+    pub fn routes(mut self, build: impl FnOnce(AppState) -> Router + Send + 'static) -> Self {
+        self.extra_routes = Some(Box::new(build));
         self
     }
 
@@ -62,7 +73,8 @@ impl ServerBuilder {
             let summary = seed::seed_demo(&app).await.context("seeding the demo data")?;
             tracing::info!(partner_key = %summary.partner_api_key, "seeded the demo data");
         }
-        let router = http::router(app.clone(), build_schema(app.clone()));
+        let extra = self.extra_routes.map_or_else(Router::new, |build| build(app.clone()));
+        let router = http::router(app.clone(), build_schema(app.clone()), extra);
         Ok(Server { listener, router, app, shutdown, simulators })
     }
 }
@@ -79,7 +91,12 @@ pub struct Server {
 impl Server {
     /// A builder for a server with `config`.
     pub fn builder(config: Config) -> ServerBuilder {
-        ServerBuilder { config, clock: Arc::new(SystemClock), events: Arc::new(BroadcastEventBus::new(1024)) }
+        ServerBuilder {
+            config,
+            clock: Arc::new(SystemClock),
+            events: Arc::new(BroadcastEventBus::new(1024)),
+            extra_routes: None,
+        }
     }
 
     /// The address it listens on (the real port when the configuration asked for port 0).

@@ -1,6 +1,8 @@
 //! The app's addresses.
 
-use yew_router::prelude::*;
+use std::collections::HashMap;
+
+use yew_router::Routable;
 
 /// Where the staff app (dealers, support, admins, workshops) is served.
 pub const STAFF_APP: &str = "/staff";
@@ -9,67 +11,172 @@ pub const STAFF_APP: &str = "/staff";
 pub const BASENAME: Option<&str> = if cfg!(feature = "staff") { Some(STAFF_APP) } else { None };
 
 /// Every page.
-#[derive(Clone, Routable, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug)]
 pub enum Route {
     /// The home page of the signed-in role.
-    #[at("/")]
     Home,
     /// Sign in.
-    #[at("/login")]
     Login,
     /// Set a password from the welcome e-mail's link.
-    #[at("/set-password")]
     SetPassword,
     /// A vehicle's expediente.
-    #[at("/vehicles/:vin")]
     Vehicle {
         /// The VIN.
         vin: String,
     },
     /// The features a vehicle can have.
-    #[at("/vehicles/:vin/features")]
     Catalog {
         /// The VIN.
         vin: String,
     },
     /// An activation's live progress.
-    #[at("/activations/:id")]
     Activation {
         /// The activation.
         id: String,
     },
     /// Orders.
-    #[at("/orders")]
     Orders,
     /// One order with its live progress.
-    #[at("/orders/:id")]
     Order {
         /// The order.
         id: String,
     },
     /// Notifications.
-    #[at("/notifications")]
     Notifications,
     /// Language and region.
-    #[at("/profile")]
     Profile,
     /// Purchases waiting for a connection.
-    #[at("/queue")]
     Queue,
     /// Register a sale.
-    #[at("/dealer/sale")]
     NewSale,
     /// The dealership's stock.
-    #[at("/dealer/stock")]
     Stock,
     /// Support's desk.
-    #[at("/support")]
     Support,
     /// Catalog administration.
-    #[at("/admin")]
     Admin,
     /// Unknown address.
-    #[not_found]
-    #[at("/404")]
     NotFound,
+}
+
+/// Written by hand rather than derived: a match on the path's segments is a fraction of the code
+/// of the derived route recognizer, and every byte counts on a slow connection.
+impl Routable for Route {
+    fn from_path(path: &str, _: &HashMap<&str, &str>) -> Option<Self> {
+        Some(Self::parse(path))
+    }
+
+    fn to_path(&self) -> String {
+        match self {
+            Self::Home => "/".into(),
+            Self::Login => "/login".into(),
+            Self::SetPassword => "/set-password".into(),
+            Self::Vehicle { vin } => format!("/vehicles/{vin}"),
+            Self::Catalog { vin } => format!("/vehicles/{vin}/features"),
+            Self::Activation { id } => format!("/activations/{id}"),
+            Self::Orders => "/orders".into(),
+            Self::Order { id } => format!("/orders/{id}"),
+            Self::Notifications => "/notifications".into(),
+            Self::Profile => "/profile".into(),
+            Self::Queue => "/queue".into(),
+            Self::NewSale => "/dealer/sale".into(),
+            Self::Stock => "/dealer/stock".into(),
+            Self::Support => "/support".into(),
+            Self::Admin => "/admin".into(),
+            Self::NotFound => "/404".into(),
+        }
+    }
+
+    fn routes() -> Vec<&'static str> {
+        vec![
+            "/",
+            "/login",
+            "/set-password",
+            "/vehicles/:vin",
+            "/vehicles/:vin/features",
+            "/activations/:id",
+            "/orders",
+            "/orders/:id",
+            "/notifications",
+            "/profile",
+            "/queue",
+            "/dealer/sale",
+            "/dealer/stock",
+            "/support",
+            "/admin",
+            "/404",
+        ]
+    }
+
+    fn not_found_route() -> Option<Self> {
+        Some(Self::NotFound)
+    }
+
+    fn recognize(pathname: &str) -> Option<Self> {
+        Some(Self::parse(pathname))
+    }
+}
+
+impl Route {
+    /// The page of a path (without the app's base path); unknown paths are [`Route::NotFound`].
+    fn parse(path: &str) -> Self {
+        let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
+        let owned = |segment: &str| segment.to_owned();
+        match segments.as_slice() {
+            [] => Self::Home,
+            ["login"] => Self::Login,
+            ["set-password"] => Self::SetPassword,
+            ["vehicles", vin] => Self::Vehicle { vin: owned(vin) },
+            ["vehicles", vin, "features"] => Self::Catalog { vin: owned(vin) },
+            ["activations", id] => Self::Activation { id: owned(id) },
+            ["orders"] => Self::Orders,
+            ["orders", id] => Self::Order { id: owned(id) },
+            ["notifications"] => Self::Notifications,
+            ["profile"] => Self::Profile,
+            ["queue"] => Self::Queue,
+            ["dealer", "sale"] => Self::NewSale,
+            ["dealer", "stock"] => Self::Stock,
+            ["support"] => Self::Support,
+            ["admin"] => Self::Admin,
+            _ => Self::NotFound,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_has_a_path_that_leads_back_to_it() {
+        let pages = [
+            Route::Home,
+            Route::Login,
+            Route::SetPassword,
+            Route::Vehicle { vin: "WCAAUR1S3TB000001".into() },
+            Route::Catalog { vin: "WCAAUR1S3TB000001".into() },
+            Route::Activation { id: "0193".into() },
+            Route::Orders,
+            Route::Order { id: "0194".into() },
+            Route::Notifications,
+            Route::Profile,
+            Route::Queue,
+            Route::NewSale,
+            Route::Stock,
+            Route::Support,
+            Route::Admin,
+        ];
+        assert_eq!(pages.len(), Route::routes().len() - 1, "every route but 404 is listed here");
+        for page in pages {
+            assert_eq!(Route::recognize(&page.to_path()), Some(page.clone()), "{}", page.to_path());
+        }
+    }
+
+    #[test]
+    fn unknown_paths_are_not_found_and_trailing_slashes_do_not_matter() {
+        assert_eq!(Route::recognize("/orders/"), Some(Route::Orders));
+        for unknown in ["/nope", "/vehicles", "/vehicles/X/other", "/dealer", "/orders/1/2"] {
+            assert_eq!(Route::recognize(unknown), Some(Route::NotFound), "{unknown}");
+        }
+    }
 }

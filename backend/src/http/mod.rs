@@ -27,8 +27,8 @@ pub struct HttpState {
     pub schema: CaasSchema,
 }
 
-/// Every route of the server, with its middleware.
-pub fn router(app: AppState, schema: CaasSchema) -> Router {
+/// Every route of the server and the `extra` ones, with its middleware.
+pub fn router(app: AppState, schema: CaasSchema, extra: Router) -> Router {
     let config = &app.config;
     let state = HttpState { app: app.clone(), schema };
     let routes = Router::new()
@@ -41,7 +41,8 @@ pub fn router(app: AppState, schema: CaasSchema) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/webhooks/factory", post(webhooks::factory))
         .route("/webhooks/payments", post(webhooks::payments))
-        .with_state(state);
+        .with_state(state)
+        .merge(extra);
     let routes = match spa::router(&config.static_dir) {
         Some(app_pages) => routes.merge(app_pages),
         None => routes.fallback(errors::not_found),

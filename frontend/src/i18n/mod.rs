@@ -55,10 +55,24 @@ impl Locale {
     }
 }
 
+type Table = &'static [(&'static str, [&'static str; 3])];
+
+/// The tables of texts this app has.
+#[cfg(any(feature = "staff", test))]
+const TABLES: &[Table] = &[texts::TEXTS, texts::STAFF_TEXTS];
+#[cfg(not(any(feature = "staff", test)))]
+const TABLES: &[Table] = &[texts::TEXTS];
+
+fn tables() -> &'static [Table] {
+    TABLES
+}
+
 /// The text of `key` in `locale`, if there is one.
 fn lookup(locale: Locale, key: &str) -> Option<&'static str> {
-    let at = texts::TEXTS.binary_search_by(|(entry, _)| entry.cmp(&key)).ok()?;
-    Some(texts::TEXTS[at].1[locale as usize])
+    tables().iter().find_map(|table| {
+        let at = table.binary_search_by(|(entry, _)| entry.cmp(&key)).ok()?;
+        Some(table[at].1[locale as usize])
+    })
 }
 
 /// The text for `key` in `locale` (the key itself when unknown).
@@ -272,11 +286,43 @@ mod tests {
     }
 
     #[test]
-    fn the_table_is_sorted_and_translated() {
-        let keys: Vec<&str> = texts::TEXTS.iter().map(|(key, _)| *key).collect();
-        assert!(keys.windows(2).all(|pair| pair[0] < pair[1]), "sorted without duplicates");
-        for (key, [en, de, es]) in texts::TEXTS {
-            assert!(!en.is_empty() && !de.is_empty() && !es.is_empty(), "{key} is translated");
+    fn the_tables_are_sorted_translated_and_apart() {
+        for table in tables() {
+            let keys: Vec<&str> = table.iter().map(|(key, _)| *key).collect();
+            assert!(keys.windows(2).all(|pair| pair[0] < pair[1]), "sorted without duplicates");
+            for (key, [en, de, es]) in *table {
+                assert!(!en.is_empty() && !de.is_empty() && !es.is_empty(), "{key} is translated");
+            }
+        }
+        for (key, _) in texts::STAFF_TEXTS {
+            assert!(texts::TEXTS.binary_search_by(|(entry, _)| entry.cmp(key)).is_err(), "{key} is in one table");
+        }
+    }
+
+    /// Whether a key is used in the customer app's sources (everything but the staff pages).
+    fn used_by_customer_app(key: &str) -> bool {
+        let staff = ["dealer.rs", "support.rs", "admin.rs"];
+        let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).expect("sources").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if !staff.iter().any(|name| path.ends_with(name)) && !path.ends_with("texts.rs") {
+                    let source = std::fs::read_to_string(&path).expect("source");
+                    if source.contains(&format!("\"{key}\"")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn the_customer_app_needs_none_of_the_staff_texts() {
+        for (key, _) in texts::STAFF_TEXTS {
+            assert!(!used_by_customer_app(key), "{key} is shown by the customer app: move it to TEXTS");
         }
     }
 

@@ -1,5 +1,6 @@
 //! Every text of the app, by key, in English, German and Spanish side by side; sorted by key
-//! (looked up by binary search).
+//! (looked up by binary search). The staff app's own texts are a table of their own, left out of
+//! the customer app.
 
 /// `(key, [en, de, es])`.
 pub static TEXTS: &[(&str, [&str; 3])] = &[
@@ -25,13 +26,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         ],
     ),
     ("activation.progress", ["Switching on, live", "Aktivierung live", "Activación en directo"]),
-    ("admin.add", ["Add", "Hinzufügen", "Añadir"]),
-    ("admin.add_price", ["Add a price", "Preis hinzufügen", "Añadir un precio"]),
-    ("admin.days", ["Days (fixed duration, trial)", "Tage (feste Laufzeit, Test)", "Días (duración fija, prueba)"]),
-    ("admin.duration", ["Duration", "Laufzeit", "Duración"]),
-    ("admin.gross", ["Customers pay", "Kunden zahlen", "El cliente paga"]),
-    ("admin.net", ["Net", "Netto", "Neto"]),
-    ("admin.no_features", ["No features.", "Keine Funktionen.", "No hay funciones."]),
     (
         "admin.no_prices",
         [
@@ -44,7 +38,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         "admin.requires_maintenance",
         ["needs maintenance up to date", "erfordert aktuelle Wartung", "requiere mantenimiento al día"],
     ),
-    ("admin.save", ["Save", "Speichern", "Guardar"]),
     (
         "catalog.MAINTENANCE_OVERDUE",
         [
@@ -273,12 +266,7 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ("notifications.empty", ["No notifications.", "Keine Mitteilungen.", "No hay avisos."]),
     ("notifications.mark_read", ["Mark all as read", "Alle als gelesen markieren", "Marcar todo como leído"]),
     ("offer.days", ["{days} days", "{days} Tage", "{days} días"]),
-    ("order.actions", ["Dealership", "Händleraktionen", "Concesionario"]),
-    ("order.amount", ["Amount", "Betrag", "Importe"]),
-    ("order.cancel", ["Cancel the sale", "Verkauf stornieren", "Anular la venta"]),
-    ("order.cancel_reason", ["Cancelled by the dealership", "Vom Händler storniert", "Anulada por el concesionario"]),
     ("order.cancelled_because", ["Cancelled:", "Storniert:", "Anulada:"]),
-    ("order.deliver", ["Mark as delivered", "Als übergeben markieren", "Marcar como entregado"]),
     ("order.last_error", ["Needs attention:", "Bitte prüfen:", "Requiere atención:"]),
     ("order.no_payments", ["No payments yet.", "Noch keine Zahlungen.", "Aún no hay pagos."]),
     (
@@ -286,8 +274,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         ["The factory has not reported yet.", "Das Werk hat noch nichts gemeldet.", "La fábrica aún no ha informado."],
     ),
     ("order.payments", ["Payments", "Zahlungen", "Pagos"]),
-    ("order.record_final", ["Record final payment", "Restzahlung erfassen", "Registrar pago final"]),
-    ("order.record_reservation", ["Record reservation payment", "Anzahlung erfassen", "Registrar pago de reserva"]),
     ("order.timeline", ["Manufacturing, live", "Fertigung live", "Fabricación en directo"]),
     ("orders.any_status", ["Any status", "Alle", "Todos"]),
     ("orders.empty", ["No orders.", "Keine Bestellungen.", "No hay pedidos."]),
@@ -297,13 +283,11 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ),
     ("orders.status", ["Status", "Status", "Estado"]),
     ("page.activation", ["Feature", "Funktion", "Función"]),
-    ("page.admin", ["Catalog and prices", "Katalog und Preise", "Catálogo y precios"]),
     ("page.catalog", ["Features", "Funktionen", "Funciones"]),
     ("page.dashboard", ["My cars", "Meine Fahrzeuge", "Mis coches"]),
     ("page.expediente", ["Vehicle file", "Fahrzeugakte", "Expediente"]),
     ("page.loading", ["CaaS", "CaaS", "CaaS"]),
     ("page.login", ["Sign in", "Anmelden", "Iniciar sesión"]),
-    ("page.new_sale", ["Register a sale", "Verkauf erfassen", "Registrar una venta"]),
     ("page.not_found", ["Page not found", "Seite nicht gefunden", "Página no encontrada"]),
     ("page.notifications", ["Notifications", "Mitteilungen", "Avisos"]),
     ("page.order", ["Order", "Bestellung", "Pedido"]),
@@ -311,8 +295,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ("page.profile", ["Profile", "Profil", "Perfil"]),
     ("page.queue", ["Waiting to be sent", "Warteschlange", "Pendiente de envío"]),
     ("page.set_password", ["Choose your password", "Passwort festlegen", "Elige tu contraseña"]),
-    ("page.stock", ["Stock", "Fahrzeugbestand", "Stock"]),
-    ("page.support", ["Support desk", "Support", "Soporte"]),
     ("page.workshop", ["Workshop", "Werkstatt", "Taller"]),
     ("profile.language", ["Language", "Sprache", "Idioma"]),
     ("profile.region", ["Region", "Region", "Región"]),
@@ -366,9 +348,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ("queue.refused", ["Not accepted:", "Nicht angenommen:", "No aceptada:"]),
     ("queue.remove", ["Remove", "Entfernen", "Quitar"]),
     ("queue.send_now", ["Send now", "Jetzt senden", "Enviar ahora"]),
-    ("sale.car", ["Car", "Fahrzeug", "Coche"]),
-    ("sale.color", ["Colour (optional)", "Farbe (optional)", "Color (opcional)"]),
-    ("sale.customer", ["Customer", "Kunde", "Cliente"]),
     (
         "sale.customer_hint",
         [
@@ -377,15 +356,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
             "Un cliente existente se encuentra por su correo; uno nuevo recibe un correo para crear su contraseña.",
         ],
     ),
-    ("sale.email", ["E-mail", "E-Mail", "Correo electrónico"]),
-    ("sale.from_factory", ["Order from the factory", "Im Werk bestellen", "Pedir a fábrica"]),
-    ("sale.from_stock", ["From stock", "Aus dem Bestand", "Del stock"]),
-    ("sale.model", ["Model", "Modell", "Modelo"]),
-    ("sale.name", ["Full name", "Vollständiger Name", "Nombre completo"]),
-    ("sale.phone", ["Phone (optional)", "Telefon (optional)", "Teléfono (opcional)"]),
-    ("sale.price", ["Net price", "Nettopreis", "Precio neto"]),
-    ("sale.stock_vin", ["Car in stock", "Fahrzeug im Bestand", "Coche en stock"]),
-    ("sale.submit", ["Register the sale", "Verkauf erfassen", "Registrar la venta"]),
     ("status.loading", ["Loading…", "Wird geladen…", "Cargando…"]),
     (
         "status.offline",
@@ -403,12 +373,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
             "Guardado antes: se muestra sin conexión.",
         ],
     ),
-    ("stock.empty", ["No cars in stock.", "Keine Fahrzeuge im Bestand.", "No hay coches en stock."]),
-    ("stock.sell", ["Sell", "Verkaufen", "Vender"]),
-    ("support.empty", ["No open tickets.", "Keine offenen Tickets.", "No hay incidencias abiertas."]),
-    ("support.refund", ["Refund", "Erstatten", "Reembolsar"]),
-    ("support.resolve", ["Close ticket", "Ticket schließen", "Cerrar incidencia"]),
-    ("support.retry", ["Retry activation", "Aktivierung wiederholen", "Reintentar activación"]),
     ("value.ACTIVATING", ["Switching on", "Wird aktiviert", "Activándose"]),
     ("value.ACTIVE", ["Active", "Aktiv", "Activa"]),
     ("value.ANNUAL", ["Yearly", "Jährlich", "Anual"]),
@@ -460,4 +424,46 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
             "Los talleres registran mantenimiento y diagnósticos a través de la API.",
         ],
     ),
+];
+
+/// The texts only the staff app shows (dealer intranet, support desk, administration).
+#[cfg(any(feature = "staff", test))]
+pub static STAFF_TEXTS: &[(&str, [&str; 3])] = &[
+    ("admin.add", ["Add", "Hinzufügen", "Añadir"]),
+    ("admin.add_price", ["Add a price", "Preis hinzufügen", "Añadir un precio"]),
+    ("admin.days", ["Days (fixed duration, trial)", "Tage (feste Laufzeit, Test)", "Días (duración fija, prueba)"]),
+    ("admin.duration", ["Duration", "Laufzeit", "Duración"]),
+    ("admin.gross", ["Customers pay", "Kunden zahlen", "El cliente paga"]),
+    ("admin.net", ["Net", "Netto", "Neto"]),
+    ("admin.no_features", ["No features.", "Keine Funktionen.", "No hay funciones."]),
+    ("admin.save", ["Save", "Speichern", "Guardar"]),
+    ("order.actions", ["Dealership", "Händleraktionen", "Concesionario"]),
+    ("order.amount", ["Amount", "Betrag", "Importe"]),
+    ("order.cancel", ["Cancel the sale", "Verkauf stornieren", "Anular la venta"]),
+    ("order.cancel_reason", ["Cancelled by the dealership", "Vom Händler storniert", "Anulada por el concesionario"]),
+    ("order.deliver", ["Mark as delivered", "Als übergeben markieren", "Marcar como entregado"]),
+    ("order.record_final", ["Record final payment", "Restzahlung erfassen", "Registrar pago final"]),
+    ("order.record_reservation", ["Record reservation payment", "Anzahlung erfassen", "Registrar pago de reserva"]),
+    ("page.admin", ["Catalog and prices", "Katalog und Preise", "Catálogo y precios"]),
+    ("page.new_sale", ["Register a sale", "Verkauf erfassen", "Registrar una venta"]),
+    ("page.stock", ["Stock", "Fahrzeugbestand", "Stock"]),
+    ("page.support", ["Support desk", "Support", "Soporte"]),
+    ("sale.car", ["Car", "Fahrzeug", "Coche"]),
+    ("sale.color", ["Colour (optional)", "Farbe (optional)", "Color (opcional)"]),
+    ("sale.customer", ["Customer", "Kunde", "Cliente"]),
+    ("sale.email", ["E-mail", "E-Mail", "Correo electrónico"]),
+    ("sale.from_factory", ["Order from the factory", "Im Werk bestellen", "Pedir a fábrica"]),
+    ("sale.from_stock", ["From stock", "Aus dem Bestand", "Del stock"]),
+    ("sale.model", ["Model", "Modell", "Modelo"]),
+    ("sale.name", ["Full name", "Vollständiger Name", "Nombre completo"]),
+    ("sale.phone", ["Phone (optional)", "Telefon (optional)", "Teléfono (opcional)"]),
+    ("sale.price", ["Net price", "Nettopreis", "Precio neto"]),
+    ("sale.stock_vin", ["Car in stock", "Fahrzeug im Bestand", "Coche en stock"]),
+    ("sale.submit", ["Register the sale", "Verkauf erfassen", "Registrar la venta"]),
+    ("stock.empty", ["No cars in stock.", "Keine Fahrzeuge im Bestand.", "No hay coches en stock."]),
+    ("stock.sell", ["Sell", "Verkaufen", "Vender"]),
+    ("support.empty", ["No open tickets.", "Keine offenen Tickets.", "No hay incidencias abiertas."]),
+    ("support.refund", ["Refund", "Erstatten", "Reembolsar"]),
+    ("support.resolve", ["Close ticket", "Ticket schließen", "Cerrar incidencia"]),
+    ("support.retry", ["Retry activation", "Aktivierung wiederholen", "Reintentar activación"]),
 ];

@@ -21,14 +21,12 @@ const BYTES_PER_SECOND: u64 = 400_000 / 8;
 fn first_route_files(dist: &Path) -> Vec<String> {
     let html = std::fs::read_to_string(dist.join("index.html")).expect("index.html");
     let mut files = vec!["index.html".to_owned()];
-    for attribute in ["href=\"/", "src=\"/", "import init, * as bindings from '/", "module_or_path: '/"] {
-        for (at, _) in html.match_indices(attribute) {
-            let rest = &html[at + attribute.len()..];
-            let name: String = rest.chars().take_while(|c| !matches!(c, '"' | '\'' | '?')).collect();
-            let wanted = [".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext));
-            if wanted && !files.contains(&name) {
-                files.push(name);
-            }
+    // Attribute values may be quoted or not (the HTML is minified): any `/name.ext` token counts.
+    let tokens = html.split(|c: char| c.is_whitespace() || "\"'=<>(),;".contains(c));
+    for token in tokens.filter_map(|token| token.strip_prefix('/')) {
+        let wanted = [".js", ".wasm", ".css"].iter().any(|ext| token.ends_with(ext)) && !token.contains('/');
+        if wanted && !files.iter().any(|file| file == token) {
+            files.push(token.to_owned());
         }
     }
     files
@@ -97,6 +95,17 @@ async fn time_to_dashboard(browser: &Browser) -> f64 {
     }
 }
 
+/// When each request of the page started and ended (`WEB_PERF_TRACE=1`): where the time goes.
+async fn print_timeline(browser: &Browser) {
+    let entries = browser
+        .js("return performance.getEntries().map(e => [e.name.split('/').pop().slice(0, 40), e.entryType, \
+             Math.round(e.startTime), Math.round(e.responseStart || 0), Math.round(e.responseEnd || e.duration)]);")
+        .await;
+    for entry in entries.as_array().into_iter().flatten() {
+        eprintln!("{entry}");
+    }
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
@@ -136,6 +145,9 @@ async fn main() {
         browser.cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": start })).await;
         throttle(&browser).await;
         cold.push(time_to_dashboard(&browser).await);
+        if std::env::var_os("WEB_PERF_TRACE").is_some() {
+            print_timeline(&browser).await;
+        }
         browser.wait_for_service_worker().await;
         // Let the service worker finish keeping the shell before the next visit.
         tokio::time::sleep(Duration::from_secs(2)).await;
