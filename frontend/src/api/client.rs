@@ -5,15 +5,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_net::http::Request;
-use gloo_storage::{LocalStorage, Storage};
 use graphql_client::GraphQLQuery;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use wasm_bindgen::JsCast;
 use yew::Callback;
 
 use super::ops::{RefreshSession, refresh_session};
+use super::storage;
 
 const SESSION_KEY: &str = "caas.session";
 const CACHE_PREFIX: &str = "caas.cache.";
@@ -83,16 +82,6 @@ struct ErrorExtensions {
     reason: Option<String>,
 }
 
-/// A GraphQL answer with its `data` kept as text: each operation's type parses it once, and the
-/// same text is what the offline cache keeps.
-#[derive(Deserialize)]
-struct RawResponse<'a> {
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-    #[serde(default)]
-    errors: Vec<ErrorBody>,
-}
-
 fn internal() -> ApiError {
     ApiError::Server { code: "INTERNAL".into(), reason: None, message: String::new() }
 }
@@ -114,14 +103,14 @@ impl Api {
     /// A client restoring the saved session; `on_session_change` hears sign-in/out, and
     /// `on_connectivity` whether the server could be reached.
     pub fn new(on_session_change: Callback<bool>, on_connectivity: Callback<bool>) -> Self {
-        let tokens = LocalStorage::get::<Tokens>(SESSION_KEY).ok();
+        let tokens = storage::get::<Tokens>(SESSION_KEY);
         Self { tokens: Rc::new(RefCell::new(tokens)), on_session_change, on_connectivity }
     }
 
     /// Whether a session was saved by an earlier visit (read before the client exists, so the first
     /// render already knows).
     pub fn session_saved() -> bool {
-        LocalStorage::get::<Tokens>(SESSION_KEY).is_ok()
+        storage::get::<Tokens>(SESSION_KEY).is_some()
     }
 
     /// Whether someone is signed in.
@@ -137,15 +126,15 @@ impl Api {
     /// Stores a new session.
     pub fn sign_in(&self, access: String, refresh: String) {
         let tokens = Tokens { access, refresh };
-        let _ = LocalStorage::set(SESSION_KEY, &tokens);
+        storage::set(SESSION_KEY, &tokens);
         *self.tokens.borrow_mut() = Some(tokens);
         self.on_session_change.emit(true);
     }
 
     /// Forgets the session and everything cached for it.
     pub fn sign_out(&self) {
-        LocalStorage::delete(SESSION_KEY);
-        clear_cache();
+        storage::delete(SESSION_KEY);
+        storage::delete_prefixed(CACHE_PREFIX);
         *self.tokens.borrow_mut() = None;
         self.on_session_change.emit(false);
     }
@@ -167,7 +156,7 @@ impl Api {
             base64.push('=');
         }
         let json = web_sys::window()?.atob(&base64).ok()?;
-        serde_json::from_str(&json).ok()
+        parse(&json).ok()
     }
 
     /// The refresh token, for signing out on the server too.
@@ -201,22 +190,31 @@ impl Api {
         Some((response.status(), text))
     }
 
-    /// The `data` text of an answer, or its first error, typed.
+    /// The `data` text of an answer, or its first error, typed. The browser parses the answer;
+    /// `data` goes on as text, which each operation's type reads and the offline cache keeps.
     fn interpret(&self, status: u16, text: &str) -> Result<String, ApiError> {
-        let Ok(parsed) = serde_json::from_str::<RawResponse>(text) else {
+        let answer = js_sys::JSON::parse(text).ok().filter(|answer| answer.is_object());
+        let Some(answer) = answer else {
             let offline = status == 0 || status >= 500;
             self.on_connectivity.emit(!offline);
             return Err(if offline { ApiError::Offline } else { internal() });
         };
         self.on_connectivity.emit(true);
-        if let Some(error) = parsed.errors.into_iter().next() {
+        let errors = field(&answer, "errors");
+        let errors: Vec<ErrorBody> =
+            if errors.is_object() { serde_wasm_bindgen::from_value(errors).unwrap_or_default() } else { Vec::new() };
+        if let Some(error) = errors.into_iter().next() {
             let code = error.extensions.code.unwrap_or_else(|| "INTERNAL".into());
             if code == "UNAUTHENTICATED" {
                 return Err(ApiError::Unauthenticated);
             }
             return Err(ApiError::Server { code, reason: error.extensions.reason, message: error.message });
         }
-        parsed.data.map(|data| data.get().to_owned()).ok_or_else(internal)
+        let data = field(&answer, "data");
+        if !data.is_object() {
+            return Err(internal());
+        }
+        js_sys::JSON::stringify(&data).ok().and_then(|data| data.as_string()).ok_or_else(internal)
     }
 
     /// Runs a request body; an expired session is renewed once with the refresh token. Returns the
@@ -270,15 +268,12 @@ impl Api {
 
     /// The last cached `data` text of a query.
     pub fn cached(key: &str) -> Option<String> {
-        web_sys::window()?.local_storage().ok()??.get_item(&format!("{CACHE_PREFIX}{key}")).ok()?
+        storage::text(&format!("{CACHE_PREFIX}{key}"))
     }
 
     /// Remembers the `data` text of a query for offline use.
     pub fn remember(key: &str, data: &str) {
-        let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
-        if let Some(storage) = storage {
-            let _ = storage.set_item(&format!("{CACHE_PREFIX}{key}"), data);
-        }
+        storage::set_text(&format!("{CACHE_PREFIX}{key}"), data);
     }
 }
 
@@ -298,16 +293,9 @@ fn take_prefetched(body: &str) -> Option<impl std::future::Future<Output = Optio
     })
 }
 
-fn clear_cache() {
-    let Ok(storage) = web_sys::window().expect("window").local_storage() else { return };
-    let Some(storage) = storage else { return };
-    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
-        .filter_map(|i| storage.key(i).ok().flatten())
-        .filter(|key| key.starts_with(CACHE_PREFIX))
-        .collect();
-    for key in keys {
-        let _ = storage.remove_item(&key);
-    }
+/// The member `name` of a JS object (`undefined` when there is none).
+pub fn field(object: &wasm_bindgen::JsValue, name: &str) -> wasm_bindgen::JsValue {
+    js_sys::Reflect::get(object, &name.into()).unwrap_or_default()
 }
 
 #[cfg(test)]

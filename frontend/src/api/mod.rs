@@ -6,6 +6,7 @@ pub mod client;
 pub mod hooks;
 pub mod ops;
 pub mod queue;
+pub mod storage;
 pub mod ws;
 
 pub use client::{Api, ApiError};

@@ -2,11 +2,10 @@
 //! the customer pressed "buy", and sent when the connection is back. The server applies each key
 //! once, so a purchase that did reach it before the connection dropped is never bought twice.
 
-use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 
 use super::ops::{DurationKind, PurchaseFeature, purchase_feature};
-use super::{Api, ApiError};
+use super::{Api, ApiError, storage};
 
 const QUEUE_KEY: &str = "caas.queue";
 
@@ -40,11 +39,11 @@ pub fn new_key() -> String {
 
 /// The queued purchases.
 pub fn load() -> Vec<QueuedPurchase> {
-    LocalStorage::get(QUEUE_KEY).unwrap_or_default()
+    storage::get(QUEUE_KEY).unwrap_or_default()
 }
 
 fn save(queue: &[QueuedPurchase]) {
-    let _ = LocalStorage::set(QUEUE_KEY, queue);
+    storage::set(QUEUE_KEY, queue);
 }
 
 /// Adds a purchase to the queue.

@@ -8,13 +8,11 @@ use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::Message;
 use gloo_net::websocket::futures::WebSocket;
 use graphql_client::GraphQLQuery;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::json;
-use serde_json::value::RawValue;
 use yew::Callback;
 
 use super::Api;
+use super::client::field;
 
 /// A live subscription; dropping it ends it.
 pub struct Subscription {
@@ -77,21 +75,6 @@ fn subscribe_text(api: &Api, payload: String, on_text: Callback<Option<String>>)
     Subscription { alive }
 }
 
-/// A message of the protocol, with the event's `data` kept as text.
-#[derive(Deserialize)]
-struct ServerMessage<'a> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    #[serde(borrow, default)]
-    payload: Option<Payload<'a>>,
-}
-
-#[derive(Deserialize)]
-struct Payload<'a> {
-    #[serde(borrow, default)]
-    data: Option<&'a RawValue>,
-}
-
 /// One connection: returns whether it got as far as the server's acknowledgement.
 async fn run(
     alive: &Rc<Cell<bool>>,
@@ -102,11 +85,12 @@ async fn run(
 ) -> bool {
     let Ok(socket) = WebSocket::open_with_protocol(&endpoint(), "graphql-transport-ws") else { return false };
     let (mut sink, mut stream) = socket.split();
+    // A token is base64url and dots: nothing in it needs escaping.
     let init = match token {
-        Some(token) => json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } }),
-        None => json!({ "type": "connection_init", "payload": {} }),
+        Some(token) => format!(r#"{{"type":"connection_init","payload":{{"authorization":"Bearer {token}"}}}}"#),
+        None => r#"{"type":"connection_init","payload":{}}"#.to_owned(),
     };
-    if sink.send(Message::Text(init.to_string())).await.is_err() {
+    if sink.send(Message::Text(init)).await.is_err() {
         return false;
     }
     let mut acknowledged = false;
@@ -115,8 +99,9 @@ async fn run(
             let _ = sink.send(Message::Text(r#"{"id":"1","type":"complete"}"#.to_owned())).await;
             return acknowledged;
         }
-        let Ok(message) = serde_json::from_str::<ServerMessage>(&text) else { continue };
-        match message.kind {
+        // The browser parses the message; an event's `data` goes on as text.
+        let Ok(message) = js_sys::JSON::parse(&text) else { continue };
+        match field(&message, "type").as_string().as_deref().unwrap_or_default() {
             "connection_ack" => {
                 acknowledged = true;
                 let start = format!(r#"{{"id":"1","type":"subscribe","payload":{payload}}}"#);
@@ -131,8 +116,9 @@ async fn run(
                 let _ = sink.send(Message::Text(r#"{"type":"pong"}"#.to_owned())).await;
             }
             "next" => {
-                if let Some(data) = message.payload.and_then(|payload| payload.data) {
-                    on_data.emit(Some(data.get().to_owned()));
+                let data = field(&field(&message, "payload"), "data");
+                if let Some(data) = js_sys::JSON::stringify(&data).ok().and_then(|data| data.as_string()) {
+                    on_data.emit(Some(data));
                 }
             }
             "complete" | "error" => return acknowledged,

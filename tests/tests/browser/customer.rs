@@ -31,6 +31,16 @@ async fn a_customer_starts_a_trial_and_buys_a_feature_and_watches_it_switch_on_i
     browser.wait_text("header nav", "Abmelden").await;
     browser.screenshot("customer-dashboard").await;
 
+    // Opened again with the session saved, the page itself asks for the dashboard's data while the
+    // app is loading, and the app takes those answers instead of asking a second time.
+    browser.goto("/").await;
+    browser.find(&format!("li.vehicle[data-vin='{aurora}']")).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let posts = "return performance.getEntriesByType('resource').filter(e => e.name.endsWith('/graphql')).length;";
+    assert_eq!(browser.js(posts).await, json!(2), "the dashboard and the profile, each asked for once");
+    let prefetched = "return window.caasPrefetch && Object.keys(window.caasPrefetch).length;";
+    assert_eq!(browser.js(prefetched).await, json!(0), "the app took both prefetched answers");
+
     // Discovery: the catalog in euros, formatted the German way.
     browser.click(&format!("li.vehicle[data-vin='{aurora}'] a.button")).await;
     let catalog = browser.wait_text("#catalog", "Kostenlos testen").await;
