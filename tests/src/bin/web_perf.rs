@@ -3,8 +3,9 @@
 //! Chromium throttled to 400 kbps / 400 ms RTT — cold (new browser profile: nothing cached, no
 //! service worker) and warm (the same profile, opened again).
 //!
-//! `cargo run -p caas-tests --bin web-perf -- [RUNS]` after `trunk --config trunk.toml build --release`;
-//! prints a Markdown report (`scripts/measure-web` writes it into docs/PERFORMANCE.md).
+//! `cargo run -p caas-tests --bin web-perf -- [RUNS] [--write FILE]` after `scripts/build-web`;
+//! prints a Markdown report, and with `--write` puts it between the `web-perf` markers of FILE
+//! (`scripts/measure-web` does both for docs/PERFORMANCE.md).
 
 use std::path::Path;
 use std::time::Duration;
@@ -23,10 +24,12 @@ fn first_route_files(dist: &Path) -> Vec<String> {
     let mut files = vec!["index.html".to_owned()];
     // Attribute values may be quoted or not (the HTML is minified): any `/name.ext` token counts.
     let tokens = html.split(|c: char| c.is_whitespace() || "\"'=<>(),;".contains(c));
-    for token in tokens.filter_map(|token| token.strip_prefix('/')) {
-        let wanted = [".js", ".wasm", ".css"].iter().any(|ext| token.ends_with(ext)) && !token.contains('/');
-        if wanted && !files.iter().any(|file| file == token) {
-            files.push(token.to_owned());
+    for token in tokens.filter(|token| token.starts_with('/')) {
+        // The staff app's assets are under /staff/: the file is the last part of the path.
+        let name = token.rsplit('/').next().unwrap_or_default();
+        let wanted = [".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext)) && dist.join(name).exists();
+        if wanted && !files.iter().any(|file| file == name) {
+            files.push(name.to_owned());
         }
     }
     files
@@ -118,7 +121,9 @@ fn list(values: &[f64]) -> String {
 
 #[tokio::main]
 async fn main() {
-    let runs: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(5);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runs: usize = args.first().and_then(|n| n.parse().ok()).unwrap_or(5);
+    let write_to = args.iter().position(|arg| arg == "--write").and_then(|at| args.get(at + 1)).cloned();
     let dist = web_app_dir();
     let (sizes, brotli) = sizes_report(&dist);
     let served = dist.clone();
@@ -157,10 +162,32 @@ async fn main() {
     }
 
     let budget_ms = (brotli as f64 / BYTES_PER_SECOND as f64) * 1000.0;
-    println!("### First route\n\n{sizes}");
-    println!("At 400 kbit/s the brotli bytes alone take {budget_ms:.0} ms to arrive.\n");
-    println!("### Time to a usable dashboard (400 kbit/s, 400 ms RTT, headless Chromium)\n");
-    println!("| visit | median ms | runs (ms) |\n|---|---:|---|");
-    println!("| cold (new profile) | {:.0} | {} |", median(cold.clone()), list(&cold));
-    println!("| warm (same profile) | {:.0} | {} |", median(warm.clone()), list(&warm));
+    let mut report = format!("### First route (customer app)\n\n{sizes}\n");
+    report += &format!("At 400 kbit/s the brotli bytes alone take {budget_ms:.0} ms to arrive.\n\n");
+    let staff = dist.join("staff");
+    if staff.join("index.html").exists() {
+        let (_, staff_brotli) = sizes_report(&staff);
+        report +=
+            &format!("The staff app (`/staff/`, never loaded by customers) is {} KiB brotli.\n\n", kb(staff_brotli));
+    }
+    report += &format!("### Time to a usable dashboard (400 kbit/s, 400 ms RTT, headless Chromium, {runs} runs)\n\n");
+    report += "| visit | median ms | runs (ms) |\n|---|---:|---|\n";
+    report += &format!("| cold (new profile) | {:.0} | {} |\n", median(cold.clone()), list(&cold));
+    report += &format!("| warm (same profile) | {:.0} | {} |\n", median(warm.clone()), list(&warm));
+    print!("{report}");
+    if let Some(path) = write_to {
+        write_between_markers(&path, &report);
+    }
+}
+
+/// Replaces what stands between `<!-- web-perf:start -->` and `<!-- web-perf:end -->` in `path`.
+fn write_between_markers(path: &str, report: &str) {
+    const START: &str = "<!-- web-perf:start -->";
+    const END: &str = "<!-- web-perf:end -->";
+    let text = std::fs::read_to_string(path).expect("the document to write into");
+    let (Some(start), Some(end)) = (text.find(START), text.find(END)) else {
+        panic!("{path} has no {START} … {END} markers");
+    };
+    let updated = format!("{}{START}\n{report}{}", &text[..start], &text[end..]);
+    std::fs::write(path, updated).expect("write the document");
 }
