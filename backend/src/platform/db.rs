@@ -31,8 +31,10 @@ pub async fn connect(url: &str, max_connections: u32, metrics: &Metrics) -> Resu
     let mut db = Database::connect(options).await?;
     let statements = metrics.db_statements.clone();
     let failures = metrics.db_failures.clone();
+    let log = metrics.statement_log.clone();
     db.set_metric_callback(move |info| {
         statements.inc();
+        log.record(info.statement);
         tracing::trace!(target: "caas::sql", elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement);
         if info.failed {
             failures.inc();

@@ -1,6 +1,7 @@
 //! Prometheus metrics: HTTP requests and latencies, GraphQL operations and errors, SQL statements.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -8,6 +9,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+use sea_orm::Statement;
 
 /// Labels of an HTTP request: the route pattern (never the raw path, to bound cardinality).
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -70,6 +72,43 @@ pub struct Metrics {
     pub db_failures: Counter,
     /// Open GraphQL WebSocket connections.
     pub websocket_connections: Gauge,
+    /// The statements sent while recording is on (for the benchmarks).
+    pub statement_log: StatementLog,
+}
+
+/// Records the SQL statements sent while switched on: the benchmarks replay a request's exact
+/// statements without GraphQL, to measure what GraphQL itself costs. Off, it costs an atomic load
+/// per statement.
+#[derive(Clone, Default)]
+pub struct StatementLog {
+    on: Arc<AtomicBool>,
+    statements: Arc<Mutex<Vec<Statement>>>,
+}
+
+impl StatementLog {
+    /// Starts recording (forgetting what an earlier recording kept).
+    pub fn start(&self) {
+        self.lock().clear();
+        self.on.store(true, Ordering::SeqCst);
+    }
+
+    /// Stops recording and returns the statements sent since [`StatementLog::start`].
+    pub fn stop(&self) -> Vec<Statement> {
+        self.on.store(false, Ordering::SeqCst);
+        std::mem::take(&mut *self.lock())
+    }
+
+    /// Keeps `statement` when recording.
+    pub fn record(&self, statement: &Statement) {
+        if self.on.load(Ordering::Relaxed) {
+            self.lock().push(statement.clone());
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Statement>> {
+        // A panic while holding the lock leaves a plain list behind: still usable.
+        self.statements.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl Default for Metrics {
@@ -105,6 +144,7 @@ impl Metrics {
             db_statements,
             db_failures,
             websocket_connections,
+            statement_log: StatementLog::default(),
         }
     }
 

@@ -1,0 +1,124 @@
+//! The CaaS benchmark suite.
+//!
+//! `cargo run --release -p caas-bench -- [--runs N] [--seconds S] [--db sqlite|postgres|both]
+//! [--write docs/PERFORMANCE.md]` starts the real server as a second process (this binary's
+//! `server` command, with baseline handlers beside the GraphQL API), loads it over loopback with a
+//! client that checks every answer (a GraphQL error inside a 200 is a failure), prints Markdown
+//! tables and writes every figure to `target/bench/results.json`.
+
+mod child;
+mod footprint;
+mod load;
+mod read_path;
+mod report;
+mod server;
+mod sql_count;
+mod subscriptions;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "caas-bench", about = "Benchmarks of the CaaS server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serves the API with the baseline handlers (started by the suite itself).
+    #[command(hide = true)]
+    Server(server::ServerArgs),
+}
+
+/// Which databases to benchmark.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Databases {
+    /// SQLite only.
+    Sqlite,
+    /// PostgreSQL only (`BENCH_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`).
+    Postgres,
+    /// Both.
+    Both,
+}
+
+/// How the suite runs.
+#[derive(clap::Args, Clone)]
+pub struct RunArgs {
+    /// Measurements per figure (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    /// Seconds per throughput measurement.
+    #[arg(long, default_value_t = 3.0)]
+    pub seconds: f64,
+    /// Concurrent connections of the load generator.
+    #[arg(long, default_value_t = 32)]
+    pub connections: usize,
+    /// Concurrent subscriptions of the subscriptions suite (0 skips it).
+    #[arg(long, default_value_t = 10_000)]
+    pub subscriptions: usize,
+    /// Seconds of events in the subscriptions suite.
+    #[arg(long, default_value_t = 10)]
+    pub event_seconds: u32,
+    /// The databases to run against.
+    #[arg(long, value_enum, default_value_t = Databases::Both)]
+    pub db: Databases,
+    /// Run only these suites (comma-separated: read, sql, footprint, subscriptions).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Also put the report between the `bench` markers of this Markdown file.
+    #[arg(long)]
+    pub write: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Server(args)) => server::run(args).await,
+        None => run(cli.run).await,
+    }
+}
+
+impl RunArgs {
+    fn runs_suite(&self, suite: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|only| only == suite)
+    }
+}
+
+async fn run(args: RunArgs) -> anyhow::Result<()> {
+    let mut results = report::Results::default();
+    for database in child::databases(args.db).await? {
+        eprintln!("== {} ==", database.label);
+        let starts = if args.runs_suite("footprint") { Some(footprint::start_times(&database).await?) } else { None };
+        let server = child::Child::start(&database.url, &[]).await?;
+        if args.runs_suite("read") {
+            results.read_path.extend(read_path::run(&server, &database.label, &args).await?);
+        }
+        if let Some(starts) = starts {
+            results.footprint.push(footprint::measure(&server, &database.label, starts, &args).await?);
+        }
+        server.stop().await;
+        if args.runs_suite("sql") {
+            let server = child::Child::start(&database.url, &[]).await?;
+            results.sql_count.extend(sql_count::run(&server, &database.label).await?);
+            server.stop().await;
+        }
+        if args.subscriptions > 0 && args.runs_suite("subscriptions") {
+            eprintln!("subscriptions: {} on {}", args.subscriptions, database.label);
+            let server = child::Child::start(&database.url, &[]).await?;
+            let result = subscriptions::run(&server, &database.label, args.subscriptions, args.event_seconds).await?;
+            results.subscriptions.push(result);
+            server.stop().await;
+        }
+    }
+    results.binary_bytes = footprint::binary_size();
+    let markdown = report::markdown(&results);
+    print!("{markdown}");
+    report::save(&results, &markdown, args.write.as_deref())?;
+    Ok(())
+}

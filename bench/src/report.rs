@@ -1,0 +1,154 @@
+//! The report: Markdown tables, and every figure as JSON in `target/bench/results.json`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::footprint::Footprint;
+use crate::read_path::ReadResult;
+use crate::sql_count::SqlCount;
+use crate::subscriptions::SubscriptionResult;
+
+/// Everything the suite measured.
+#[derive(Default, Serialize)]
+pub struct Results {
+    /// The read path.
+    pub read_path: Vec<ReadResult>,
+    /// Statements per query as lists grow.
+    pub sql_count: Vec<SqlCount>,
+    /// Memory and start.
+    pub footprint: Vec<Footprint>,
+    /// Live subscriptions.
+    pub subscriptions: Vec<SubscriptionResult>,
+    /// Size of the release `caas` binary.
+    pub binary_bytes: Option<u64>,
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "**not met**" }
+}
+
+/// The report in Markdown.
+pub fn markdown(results: &Results) -> String {
+    let mut out = String::new();
+    if !results.read_path.is_empty() {
+        read_path_table(&mut out, results);
+    }
+    if !results.sql_count.is_empty() {
+        sql_table(&mut out, results);
+    }
+    if !results.subscriptions.is_empty() {
+        subscriptions_table(&mut out, results);
+    }
+    if !results.footprint.is_empty() {
+        footprint_table(&mut out, results);
+    }
+    if let Some(bytes) = results.binary_bytes {
+        let _ = writeln!(out, "\nRelease binary `caas`: {:.1} MiB.", bytes as f64 / (1024.0 * 1024.0));
+    }
+    out
+}
+
+fn read_path_table(out: &mut String, results: &Results) {
+    let _ = writeln!(
+        out,
+        "### Read path (requests/s, median of the runs; latency at 50 % and 80 % of the GraphQL maximum)\n"
+    );
+    let _ = writeln!(
+        out,
+        "| database | query | statements | GraphQL | baseline | ratio | target | p50 / p99 at 50 % | p50 / p99 at 80 % | failures |"
+    );
+    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---|---:|---:|---:|");
+    for r in &results.read_path {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {:.0} | {:.0} ({}) | {:.2}× | ≥ {}× {} | {:.1} / {:.1} ms | {:.1} / {:.1} ms | {} |",
+            r.database,
+            r.query,
+            r.statements,
+            crate::load::median(&r.graphql_rps),
+            crate::load::median(&r.baseline_rps),
+            r.baseline,
+            r.ratio,
+            r.target,
+            verdict(r.ratio >= r.target),
+            r.at_50.0,
+            r.at_50.1,
+            r.at_80.0,
+            r.at_80.1,
+            r.failures,
+        );
+    }
+}
+
+fn sql_table(out: &mut String, results: &Results) {
+    let _ = writeln!(out, "\n### SQL statements per query as the lists grow\n");
+    let _ = writeln!(out, "| database | cars | items (cars + activations) | statements |");
+    let _ = writeln!(out, "|---|---:|---:|---:|");
+    for c in &results.sql_count {
+        let _ = writeln!(out, "| {} | {} | {} | {} |", c.database, c.vehicles, c.items, c.statements);
+    }
+}
+
+fn subscriptions_table(out: &mut String, results: &Results) {
+    {
+        let _ = writeln!(out, "\n### Subscriptions (`activationProgress`, one event per subscription per second)\n");
+        let _ = writeln!(
+            out,
+            "| database | subscriptions | events received / due | p50 | p99 (target ≤ 250 ms) | server memory each (target ≤ 100 KB) | server CPU | time to open all |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
+        for s in &results.subscriptions {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} / {} | {:.1} ms | {:.1} ms {} | {:.1} KiB {} | {:.2} cores | {:.1} s |",
+                s.database,
+                s.subscriptions,
+                s.received,
+                s.expected,
+                s.p50_ms,
+                s.p99_ms,
+                verdict(s.p99_ms <= 250.0 && s.received == s.expected),
+                s.kib_per_subscription,
+                verdict(s.kib_per_subscription * 1024.0 <= 100_000.0),
+                s.cpu_cores,
+                s.connect_seconds,
+            );
+        }
+    }
+}
+
+fn footprint_table(out: &mut String, results: &Results) {
+    let _ = writeln!(out, "\n### Memory and start\n");
+    let _ = writeln!(
+        out,
+        "| database | first start (migrate + seed) | restart (median) | RSS idle | RSS peak under load | server CPU under load |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+    for f in &results.footprint {
+        let _ = writeln!(
+            out,
+            "| {} | {:.0} ms | {:.0} ms | {:.1} MiB | {:.1} MiB | {:.2} cores |",
+            f.database, f.first_start_ms, f.restart_ms, f.idle_rss_mib, f.loaded_rss_mib, f.loaded_cpu_cores
+        );
+    }
+}
+
+/// Writes `target/bench/results.json`, and the Markdown between the `bench` markers of `document`.
+pub fn save(results: &Results, markdown: &str, document: Option<&Path>) -> anyhow::Result<()> {
+    std::fs::create_dir_all("target/bench")?;
+    std::fs::write("target/bench/results.json", serde_json::to_string_pretty(results)?)?;
+    eprintln!("wrote target/bench/results.json");
+    if let Some(path) = document {
+        const START: &str = "<!-- bench:start -->";
+        const END: &str = "<!-- bench:end -->";
+        let text = std::fs::read_to_string(path)?;
+        let (Some(start), Some(end)) = (text.find(START), text.find(END)) else {
+            anyhow::bail!("{} has no {START} … {END} markers", path.display());
+        };
+        std::fs::write(path, format!("{}{START}\n{markdown}{}", &text[..start], &text[end..]))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! The server under test: the real CaaS server, plus baseline handlers behind the same middleware —
+//! the ceilings GraphQL is measured against.
+//!
+//! - `POST /bench/plain`: the trivial query's exact answer, as a constant (P1).
+//! - `POST /bench/record/start`, then one GraphQL request, then `POST /bench/record/{name}`: the SQL
+//!   statements that request sent, kept under `name` (the shortest of several recordings).
+//! - `POST /bench/sql/{name}`: the recorded statements run again, with the same values, and their
+//!   rows sent as JSON (P2: the same SQL without GraphQL).
+//! - `POST /bench/vehicles/{count}`: `count` more cars for the demo customer, each with nine
+//!   activations (the statements-per-query suite).
+//! - `POST /bench/emit`: for `seconds` seconds, at each whole second, an `ActivationProgressed` event
+//!   for each of `activation_ids`, its `attempt` the second's number (the subscriptions suite).
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use axum::{Json, Router};
+use caas::app::AppState;
+use caas::config::Config;
+use caas::platform::events::DomainEvent;
+use caas::server::Server;
+use chrono::Utc;
+use entity::{ActivationStatus, DurationKind, VehicleStatus, activations, features, users, vehicles};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, JsonValue, QueryFilter, Set, Statement};
+use tokio::io::AsyncReadExt;
+use uuid::Uuid;
+
+/// How the server under test runs.
+#[derive(clap::Args)]
+pub struct ServerArgs {
+    /// The database.
+    #[arg(long)]
+    database_url: String,
+}
+
+/// The trivial query's answer, byte for byte what GraphQL sends for `{ __typename }`.
+pub const TRIVIAL_ANSWER: &str = r#"{"data":{"__typename":"Query"}}"#;
+
+#[derive(Clone)]
+struct Baselines {
+    app: AppState,
+    recorded: Arc<Mutex<HashMap<String, Vec<Statement>>>>,
+}
+
+/// Runs the server until its standard input closes.
+pub async fn run(args: ServerArgs) -> anyhow::Result<()> {
+    let mut config = Config::from_env();
+    config.database_url = args.database_url;
+    config.listen = "127.0.0.1:0".parse()?;
+    config.log_filter = std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "error".into());
+    // The load comes from one address and one account: no limits of a public deployment.
+    config.partner_requests_per_minute = 0;
+    config.login_max_failures = u32::MAX;
+    config.login_max_failures_per_ip = u32::MAX;
+    caas::telemetry::init(&config.log_filter, config.log_format);
+    let server = Server::builder(config).routes(routes).build().await?;
+    println!("LISTENING http://{}", server.local_addr());
+    std::io::stdout().flush()?;
+    let shutdown = server.shutdown_token();
+    tokio::spawn(async move {
+        let mut sink = Vec::new();
+        let _ = tokio::io::stdin().read_to_end(&mut sink).await;
+        shutdown.cancel();
+    });
+    server.run().await
+}
+
+fn routes(app: AppState) -> Router {
+    let state = Baselines { app, recorded: Arc::default() };
+    Router::new()
+        .route("/bench/plain", post(plain))
+        .route("/bench/record/start", post(start_recording))
+        .route("/bench/record/{name}", post(keep_recording))
+        .route("/bench/sql/{name}", post(replay))
+        .route("/bench/vehicles/{count}", post(add_vehicles))
+        .route("/bench/emit", post(emit))
+        .with_state(state)
+}
+
+async fn plain() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], TRIVIAL_ANSWER)
+}
+
+async fn start_recording(State(state): State<Baselines>) -> StatusCode {
+    state.app.metrics.statement_log.start();
+    StatusCode::NO_CONTENT
+}
+
+/// Keeps the recording under `name` when it is the shortest so far: background workers may have
+/// sent statements of their own while the request ran, and a shorter recording has fewer of them.
+async fn keep_recording(State(state): State<Baselines>, Path(name): Path<String>) -> Json<serde_json::Value> {
+    let statements = state.app.metrics.statement_log.stop();
+    let mut recorded = state.recorded.lock().expect("recorded statements");
+    let kept = recorded.entry(name).or_insert_with(|| statements.clone());
+    if statements.len() < kept.len() {
+        *kept = statements;
+    }
+    let shown: Vec<String> = kept.iter().map(ToString::to_string).collect();
+    Json(serde_json::json!({ "statements": shown }))
+}
+
+async fn replay(
+    State(state): State<Baselines>,
+    Path(name): Path<String>,
+) -> Result<Json<serde_json::Value>, StatusCode> {
+    let statements = state.recorded.lock().expect("recorded statements").get(&name).cloned();
+    let statements = statements.ok_or(StatusCode::NOT_FOUND)?;
+    let mut results = Vec::with_capacity(statements.len());
+    for statement in statements {
+        let rows = JsonValue::find_by_statement(statement)
+            .all(&state.app.db)
+            .await
+            .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+        results.push(JsonValue::Array(rows));
+    }
+    Ok(Json(serde_json::json!({ "data": results })))
+}
+
+/// What `/bench/emit` publishes.
+#[derive(serde::Deserialize)]
+struct Emit {
+    activation_ids: Vec<Uuid>,
+    seconds: u32,
+}
+
+/// Starts publishing; answers the Unix time (ms) of tick 1, so the client can tell each event's
+/// delay from its `attempt`.
+async fn emit(State(state): State<Baselines>, Json(emit): Json<Emit>) -> Json<serde_json::Value> {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let first_tick_ms = (now_ms / 1000 + 2) * 1000;
+    let app = state.app.clone();
+    tokio::spawn(async move {
+        for tick in 1..=emit.seconds {
+            let due_ms = first_tick_ms + i64::from(tick - 1) * 1000;
+            let wait = due_ms - chrono::Utc::now().timestamp_millis();
+            if wait > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(wait as u64)).await;
+            }
+            for &activation_id in &emit.activation_ids {
+                let phase = caas::platform::events::ActivationPhase::Active;
+                let event = DomainEvent::ActivationProgressed { activation_id, phase, attempt: tick as i32 };
+                app.events.publish(event).await;
+            }
+        }
+    });
+    Json(serde_json::json!({ "first_tick_ms": first_tick_ms }))
+}
+
+async fn add_vehicles(State(state): State<Baselines>, Path(count): Path<u32>) -> Result<StatusCode, StatusCode> {
+    add_cars(&state.app, count).await.map_err(|error| {
+        eprintln!("adding vehicles: {error}");
+        StatusCode::INTERNAL_SERVER_ERROR
+    })?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Gives the demo customer `count` more cars (copies of one of theirs), each with nine activations.
+async fn add_cars(app: &AppState, count: u32) -> anyhow::Result<()> {
+    let db = &app.db;
+    let customer = users::Entity::find().filter(users::Column::Email.eq("customer@demo.caas")).one(db).await?;
+    let customer = customer.ok_or_else(|| anyhow::anyhow!("the demo customer"))?;
+    let template = vehicles::Entity::find().filter(vehicles::Column::OwnerId.eq(customer.id)).one(db).await?;
+    let template = template.ok_or_else(|| anyhow::anyhow!("a car of the demo customer"))?;
+    let feature_ids: Vec<Uuid> = features::Entity::find().all(db).await?.into_iter().map(|f| f.id).take(9).collect();
+    let now = Utc::now();
+    let existing = vehicles::Entity::find().all(db).await?.len();
+    for n in 0..count {
+        let vehicle = vehicles::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            vin: Set(format!("WCAAUR1S0TZ{:06}", 600_000 + existing + n as usize)),
+            status: Set(VehicleStatus::Assigned),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..vehicles::ActiveModel::from(template.clone())
+        }
+        .insert(db)
+        .await?;
+        for feature_id in &feature_ids {
+            activations::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                vehicle_id: Set(vehicle.id),
+                feature_id: Set(*feature_id),
+                price_id: Set(None),
+                duration_kind: Set(DurationKind::Permanent),
+                duration_days: Set(0),
+                status: Set(ActivationStatus::Active),
+                purchased_by: Set(customer.id),
+                starts_at: Set(Some(now)),
+                ends_at: Set(None),
+                cancel_at_period_end: Set(false),
+                failure_reason: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                billed_until: Set(None),
+                unpaid_since: Set(None),
+                end_reason: Set(None),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! Live subscriptions at scale: many WebSocket clients each subscribed to `activationProgress`
+//! (the web app's own subscription), one event per subscription per second; delivery latency from
+//! the second the event was due, the server's memory per subscription and its CPU.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use futures::{SinkExt, StreamExt};
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::sync::Semaphore;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+
+use crate::child::Child;
+use crate::load::median;
+
+const PROGRESS: &str = include_str!("../../frontend/graphql/activation_progress.graphql");
+
+/// The figures of one run.
+#[derive(Clone, Debug, Serialize)]
+pub struct SubscriptionResult {
+    /// `SQLite` or `PostgreSQL`.
+    pub database: String,
+    /// Open subscriptions.
+    pub subscriptions: usize,
+    /// Seconds of events.
+    pub seconds: u32,
+    /// Events that should have arrived, and those that did.
+    pub expected: usize,
+    /// Events received.
+    pub received: usize,
+    /// Delivery latency from when the event was due, ms.
+    pub p50_ms: f64,
+    /// 99th percentile, ms.
+    pub p99_ms: f64,
+    /// Server memory for the subscriptions (RSS with them open minus before), KiB each.
+    pub kib_per_subscription: f64,
+    /// Server CPU while events flow, cores busy.
+    pub cpu_cores: f64,
+    /// Time to open and subscribe them all, s.
+    pub connect_seconds: f64,
+}
+
+/// Opens `count` subscriptions and sends events for `seconds`.
+pub async fn run(server: &Child, database: &str, count: usize, seconds: u32) -> anyhow::Result<SubscriptionResult> {
+    let token = server.token("customer@demo.caas").await?;
+    let data = server.graphql(Some(&token), "{ myVehicles { nodes { activations { id } } } }", json!({})).await?;
+    let ids: Vec<String> = data["myVehicles"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|vehicle| vehicle["activations"].as_array().cloned().unwrap_or_default())
+        .filter_map(|activation| activation["id"].as_str().map(str::to_owned))
+        .collect();
+    anyhow::ensure!(!ids.is_empty(), "the demo customer has activations");
+    let url = format!("{}/graphql/ws", server.address.replacen("http", "ws", 1));
+
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let rss_before = server.rss_kib();
+    let started = std::time::Instant::now();
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(count);
+    let (start_tx, _) = tokio::sync::broadcast::channel::<i64>(1);
+    let opening = Arc::new(Semaphore::new(256));
+    let deadline = Duration::from_secs(u64::from(seconds) + 60);
+    let mut clients = Vec::with_capacity(count);
+    for n in 0..count {
+        let (url, token, id) = (url.clone(), token.clone(), ids[n % ids.len()].clone());
+        let (ready_tx, mut start_rx, opening) = (ready_tx.clone(), start_tx.subscribe(), opening.clone());
+        clients.push(tokio::spawn(async move {
+            let permit = opening.acquire_owned().await.ok()?;
+            let mut socket = open(&url, &token, &id).await.ok()?;
+            drop(permit);
+            ready_tx.send(()).await.ok()?;
+            let first_tick_ms = start_rx.recv().await.ok()?;
+            let mut latencies = Vec::new();
+            let until = tokio::time::Instant::now() + deadline;
+            while latencies.len() < seconds as usize {
+                let Ok(Some(Ok(Message::Text(text)))) = tokio::time::timeout_at(until, socket.next()).await else {
+                    break;
+                };
+                let message: Value = serde_json::from_str(&text).unwrap_or_default();
+                if message["type"] != "next" {
+                    continue;
+                }
+                let tick = message["payload"]["data"]["activationProgress"]["attempt"].as_i64().unwrap_or_default();
+                let due_us = (first_tick_ms + (tick - 1) * 1000) * 1000;
+                latencies.push((chrono::Utc::now().timestamp_micros() - due_us) as f64 / 1000.0);
+            }
+            let _ = socket.close(None).await;
+            Some(latencies)
+        }));
+    }
+    drop(ready_tx);
+    let mut open_count = 0;
+    while ready_rx.recv().await.is_some() {
+        open_count += 1;
+        if open_count == count {
+            break;
+        }
+    }
+    let connect_seconds = started.elapsed().as_secs_f64();
+    anyhow::ensure!(open_count == count, "only {open_count} of {count} subscriptions opened");
+    // Every subscription is registered on the server before the first event is due.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_open = server.rss_kib();
+    let cpu_before = server.cpu_seconds();
+    let emitted: Value = server
+        .client
+        .post(format!("{}/bench/emit", server.address))
+        .json(&json!({ "activation_ids": ids, "seconds": seconds }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let first_tick_ms = emitted["first_tick_ms"].as_i64().context("first tick")?;
+    let _ = start_tx.send(first_tick_ms);
+    let mut latencies = Vec::new();
+    for client in clients {
+        if let Ok(Some(received)) = client.await {
+            latencies.extend(received);
+        }
+    }
+    let busy_seconds = (server.cpu_seconds() - cpu_before).max(0.0);
+    let elapsed = (chrono::Utc::now().timestamp_millis() - first_tick_ms) as f64 / 1000.0 + 2.0;
+    latencies.sort_by(f64::total_cmp);
+    let percentile = |p: f64| {
+        if latencies.is_empty() {
+            return f64::NAN;
+        }
+        latencies[((p / 100.0) * (latencies.len() - 1) as f64).round() as usize]
+    };
+    Ok(SubscriptionResult {
+        database: database.to_owned(),
+        subscriptions: count,
+        seconds,
+        expected: count * seconds as usize,
+        received: latencies.len(),
+        p50_ms: median(&latencies),
+        p99_ms: percentile(99.0),
+        kib_per_subscription: rss_open.saturating_sub(rss_before) as f64 / count as f64,
+        cpu_cores: busy_seconds / elapsed,
+        connect_seconds,
+    })
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a socket, signs in and subscribes to the progress of `activation_id`.
+async fn open(url: &str, token: &str, activation_id: &str) -> anyhow::Result<Socket> {
+    let mut request = url.into_client_request()?;
+    request.headers_mut().insert("sec-websocket-protocol", HeaderValue::from_static("graphql-transport-ws"));
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
+    socket.send(Message::text(init.to_string())).await?;
+    loop {
+        let message = socket.next().await.context("the server closed")??;
+        if let Message::Text(text) = message {
+            let message: Value = serde_json::from_str(&text)?;
+            if message["type"] == "connection_ack" {
+                break;
+            }
+            anyhow::bail!("expected connection_ack, got {message}");
+        }
+    }
+    let subscribe = json!({
+        "id": "1",
+        "type": "subscribe",
+        "payload": { "query": PROGRESS, "variables": { "id": activation_id } },
+    });
+    socket.send(Message::text(subscribe.to_string())).await?;
+    Ok(socket)
+}
