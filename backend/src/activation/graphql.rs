@@ -341,14 +341,15 @@ impl ActivationSubscription {
         queries::activation(&app, Viewer::of(ctx), id).await?;
         Ok(app.events.subscribe().filter_map(move |event| {
             let app = app.clone();
+            let seen = std::time::Instant::now();
             async move {
                 let DomainEvent::ActivationProgressed { activation_id, phase, attempt } = event else { return None };
                 if activation_id != id {
                     return None;
                 }
-                let activation = queries::activation_by_id(&app, id).await.ok()?;
-                let charge = queries::latest_charge(&app, id).await.ok().flatten().map(|payment| payment.status);
-                Some(ActivationProgress { phase, attempt, activation, charge })
+                // Read once for every subscription watching this activation.
+                let state = app.progress_reads.read(&app, id, seen).await?;
+                Some(ActivationProgress { phase, attempt, activation: state.activation.clone(), charge: state.charge })
             }
         }))
     }

@@ -6,6 +6,7 @@ pub mod billing;
 pub mod engine;
 pub mod graphql;
 pub mod jobs;
+pub mod live;
 pub mod outcome;
 pub mod purchase;
 pub mod queries;

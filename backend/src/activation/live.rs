@@ -1,0 +1,64 @@
+//! Live progress for many watchers: when an activation moves on, its state is read once and shared
+//! by every subscription watching it, instead of once per subscription.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use entity::{PaymentStatus, activations};
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
+use uuid::Uuid;
+
+use super::queries;
+use crate::app::App;
+
+/// An activation's state as its live progress shows it.
+#[derive(Clone, Debug)]
+pub struct ProgressState {
+    /// The activation.
+    pub activation: activations::Model,
+    /// Its latest charge's status.
+    pub charge: Option<PaymentStatus>,
+}
+
+type SharedRead = Shared<BoxFuture<'static, Option<Arc<ProgressState>>>>;
+
+/// Reads of activations' state, shared while they are fresh.
+#[derive(Default)]
+pub struct ProgressReads {
+    reads: Mutex<HashMap<Uuid, (Instant, SharedRead)>>,
+}
+
+/// Reads older than this are dropped when the map grows.
+const KEEP: Duration = Duration::from_secs(5);
+
+impl ProgressReads {
+    /// The state of `activation_id` as read no earlier than `seen` (when the caller received the
+    /// event it shows): a read that started since then is shared, else a new one starts. Events are
+    /// published after their transaction commits, so such a read always sees the change.
+    pub async fn read(&self, app: &Arc<App>, activation_id: Uuid, seen: Instant) -> Option<Arc<ProgressState>> {
+        let read = {
+            let mut reads = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
+            match reads.get(&activation_id) {
+                Some((started, read)) if *started >= seen => read.clone(),
+                _ => {
+                    let app = app.clone();
+                    let read = async move { load(&app, activation_id).await.map(Arc::new) }.boxed().shared();
+                    if reads.len() >= 1024 {
+                        reads.retain(|_, (started, _)| started.elapsed() < KEEP);
+                    }
+                    reads.insert(activation_id, (Instant::now(), read.clone()));
+                    read
+                }
+            }
+        };
+        read.await
+    }
+}
+
+async fn load(app: &App, activation_id: Uuid) -> Option<ProgressState> {
+    let activation = queries::activation_by_id(app, activation_id).await.ok()?;
+    let charge = queries::latest_charge(app, activation_id).await.ok().flatten().map(|payment| payment.status);
+    Some(ProgressState { activation, charge })
+}
