@@ -339,16 +339,15 @@ impl ActivationSubscription {
         let id = parse_id(&activation_id, "activationId")?;
         let app: AppState = ctx.data_unchecked::<AppState>().clone();
         queries::activation(&app, Viewer::of(ctx), id).await?;
-        Ok(app.events.subscribe().filter_map(move |event| {
+        Ok(app.events.subscribe_stamped().filter_map(move |(published, event)| {
             let app = app.clone();
-            let seen = std::time::Instant::now();
             async move {
                 let DomainEvent::ActivationProgressed { activation_id, phase, attempt } = event else { return None };
                 if activation_id != id {
                     return None;
                 }
                 // Read once for every subscription watching this activation.
-                let state = app.progress_reads.read(&app, id, seen).await?;
+                let state = app.progress_reads.read(&app, id, published).await?;
                 Some(ActivationProgress { phase, attempt, activation: state.activation.clone(), charge: state.charge })
             }
         }))

@@ -34,14 +34,14 @@ pub struct ProgressReads {
 const KEEP: Duration = Duration::from_secs(5);
 
 impl ProgressReads {
-    /// The state of `activation_id` as read no earlier than `seen` (when the caller received the
-    /// event it shows): a read that started since then is shared, else a new one starts. Events are
+    /// The state of `activation_id` as read no earlier than `published` (when the event it shows
+    /// was published): a read that started since then is shared, else a new one starts. Events are
     /// published after their transaction commits, so such a read always sees the change.
-    pub async fn read(&self, app: &Arc<App>, activation_id: Uuid, seen: Instant) -> Option<Arc<ProgressState>> {
+    pub async fn read(&self, app: &Arc<App>, activation_id: Uuid, published: Instant) -> Option<Arc<ProgressState>> {
         let read = {
             let mut reads = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
             match reads.get(&activation_id) {
-                Some((started, read)) if *started >= seen => read.clone(),
+                Some((started, read)) if *started >= published => read.clone(),
                 _ => {
                     let app = app.clone();
                     let read = async move { load(&app, activation_id).await.map(Arc::new) }.boxed().shared();

@@ -3,6 +3,8 @@
 //! The in-process bus is a `tokio::sync::broadcast` channel; a broker (NATS) can implement the same
 //! trait when several server instances must share events.
 
+use std::time::Instant;
+
 use async_trait::async_trait;
 use futures::stream::{BoxStream, StreamExt};
 use tokio::sync::broadcast;
@@ -95,7 +97,13 @@ pub trait EventBus: Send + Sync + 'static {
 
     /// A stream of the events published from now on. A subscriber too slow to keep up skips the
     /// events it missed rather than holding the publisher back.
-    fn subscribe(&self) -> BoxStream<'static, DomainEvent>;
+    fn subscribe(&self) -> BoxStream<'static, DomainEvent> {
+        self.subscribe_stamped().map(|(_, event)| event).boxed()
+    }
+
+    /// [`EventBus::subscribe`], each event with when it was published: a reader can tell whether
+    /// data it read (or shares) is as recent as the event.
+    fn subscribe_stamped(&self) -> BoxStream<'static, (Instant, DomainEvent)>;
 
     /// How many streams currently listen.
     fn subscriber_count(&self) -> usize;
@@ -104,7 +112,7 @@ pub trait EventBus: Send + Sync + 'static {
 /// The in-process event bus.
 #[derive(Debug, Clone)]
 pub struct BroadcastEventBus {
-    sender: broadcast::Sender<DomainEvent>,
+    sender: broadcast::Sender<(Instant, DomainEvent)>,
 }
 
 impl BroadcastEventBus {
@@ -119,10 +127,10 @@ impl BroadcastEventBus {
 impl EventBus for BroadcastEventBus {
     async fn publish(&self, event: DomainEvent) {
         // An error only means nobody is listening right now.
-        let _ = self.sender.send(event);
+        let _ = self.sender.send((Instant::now(), event));
     }
 
-    fn subscribe(&self) -> BoxStream<'static, DomainEvent> {
+    fn subscribe_stamped(&self) -> BoxStream<'static, (Instant, DomainEvent)> {
         BroadcastStream::new(self.sender.subscribe())
             .filter_map(|event| async move {
                 match event {
