@@ -93,7 +93,10 @@ fn sql_table(out: &mut String, results: &Results) {
 
 fn subscriptions_table(out: &mut String, results: &Results) {
     {
-        let _ = writeln!(out, "\n### Subscriptions (`activationProgress`, one event per subscription per second)\n");
+        let _ = writeln!(
+            out,
+            "\n### Subscriptions (`activationProgress`, each of its own activation; one event per subscription per second, spread over the second)\n"
+        );
         let _ = writeln!(
             out,
             "| database | subscriptions | events received / due | p50 | p99 (target ≤ 250 ms) | server memory each (target ≤ 100 KB) | server CPU | time to open all |"

@@ -8,8 +8,11 @@
 //!   rows sent as JSON (P2: the same SQL without GraphQL).
 //! - `POST /bench/vehicles/{count}`: `count` more cars for the demo customer, each with nine
 //!   activations (the statements-per-query suite).
-//! - `POST /bench/emit`: for `seconds` seconds, at each whole second, an `ActivationProgressed` event
-//!   for each of `activation_ids`, its `attempt` the second's number (the subscriptions suite).
+//! - `POST /bench/activations/{count}`: at least `count` activations for the demo customer (cars with
+//!   nine each are added as needed); answers their ids.
+//! - `POST /bench/emit`: for `seconds` seconds an `ActivationProgressed` event a second for each of
+//!   `activation_ids`, spread over the second in 100 slots of 10 ms (the id at index `i` in slot
+//!   `i % 100`), its `attempt` the second's number (the subscriptions suite).
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -78,6 +81,7 @@ fn routes(app: AppState) -> Router {
         .route("/bench/record/{name}", post(keep_recording))
         .route("/bench/sql/{name}", post(replay))
         .route("/bench/vehicles/{count}", post(add_vehicles))
+        .route("/bench/activations/{count}", post(activations_for_subscribers))
         .route("/bench/emit", post(emit))
         .with_state(state)
 }
@@ -128,27 +132,72 @@ struct Emit {
     seconds: u32,
 }
 
-/// Starts publishing; answers the Unix time (ms) of tick 1, so the client can tell each event's
-/// delay from its `attempt`.
+/// Slots per second the events are spread over.
+pub const SLOTS: usize = 100;
+
+/// Starts publishing; answers the Unix time (ms) of second 1, so the client can tell each event's
+/// delay from its `attempt` and its slot.
 async fn emit(State(state): State<Baselines>, Json(emit): Json<Emit>) -> Json<serde_json::Value> {
     let now_ms = chrono::Utc::now().timestamp_millis();
     let first_tick_ms = (now_ms / 1000 + 2) * 1000;
     let app = state.app.clone();
     tokio::spawn(async move {
         for tick in 1..=emit.seconds {
-            let due_ms = first_tick_ms + i64::from(tick - 1) * 1000;
-            let wait = due_ms - chrono::Utc::now().timestamp_millis();
-            if wait > 0 {
-                tokio::time::sleep(std::time::Duration::from_millis(wait as u64)).await;
-            }
-            for &activation_id in &emit.activation_ids {
-                let phase = caas::platform::events::ActivationPhase::Active;
-                let event = DomainEvent::ActivationProgressed { activation_id, phase, attempt: tick as i32 };
-                app.events.publish(event).await;
+            for slot in 0..SLOTS {
+                let due_ms = first_tick_ms + i64::from(tick - 1) * 1000 + (slot * 1000 / SLOTS) as i64;
+                let wait = due_ms - chrono::Utc::now().timestamp_millis();
+                if wait > 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(wait as u64)).await;
+                }
+                for &activation_id in emit.activation_ids.iter().skip(slot).step_by(SLOTS) {
+                    let phase = caas::platform::events::ActivationPhase::Active;
+                    let event = DomainEvent::ActivationProgressed { activation_id, phase, attempt: tick as i32 };
+                    app.events.publish(event).await;
+                }
             }
         }
     });
     Json(serde_json::json!({ "first_tick_ms": first_tick_ms }))
+}
+
+async fn activations_for_subscribers(
+    State(state): State<Baselines>,
+    Path(count): Path<usize>,
+) -> Result<Json<Vec<Uuid>>, StatusCode> {
+    let ids = async {
+        let mut ids = customer_activations(&state.app).await?;
+        if ids.len() < count {
+            add_cars(&state.app, (count - ids.len()).div_ceil(9) as u32).await?;
+            ids = customer_activations(&state.app).await?;
+        }
+        anyhow::Ok(ids)
+    };
+    ids.await.map(Json).map_err(|error| {
+        eprintln!("adding activations: {error}");
+        StatusCode::INTERNAL_SERVER_ERROR
+    })
+}
+
+/// The ids of the demo customer's activations.
+async fn customer_activations(app: &AppState) -> anyhow::Result<Vec<Uuid>> {
+    let customer = users::Entity::find().filter(users::Column::Email.eq("customer@demo.caas")).one(&app.db).await?;
+    let customer = customer.ok_or_else(|| anyhow::anyhow!("the demo customer"))?;
+    let cars: Vec<Uuid> = vehicles::Entity::find()
+        .filter(vehicles::Column::OwnerId.eq(customer.id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|car| car.id)
+        .collect();
+    let mut ids = Vec::new();
+    for chunk in cars.chunks(500) {
+        let found = activations::Entity::find()
+            .filter(activations::Column::VehicleId.is_in(chunk.to_vec()))
+            .all(&app.db)
+            .await?;
+        ids.extend(found.into_iter().map(|activation| activation.id));
+    }
+    Ok(ids)
 }
 
 async fn add_vehicles(State(state): State<Baselines>, Path(count): Path<u32>) -> Result<StatusCode, StatusCode> {

@@ -1,6 +1,7 @@
-//! Live subscriptions at scale: many WebSocket clients each subscribed to `activationProgress`
-//! (the web app's own subscription), one event per subscription per second; delivery latency from
-//! the second the event was due, the server's memory per subscription and its CPU.
+//! Live subscriptions at scale: many WebSocket clients, each subscribed to `activationProgress` (the
+//! web app's own subscription) of an activation of its own; one event per subscription per second,
+//! spread over the second; delivery latency from when the event was due, the server's memory per
+//! subscription and its CPU.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 
 use crate::child::Child;
 use crate::load::median;
+use crate::server::SLOTS;
 
 const PROGRESS: &str = include_str!("../../frontend/graphql/activation_progress.graphql");
 
@@ -47,15 +49,10 @@ pub struct SubscriptionResult {
 /// Opens `count` subscriptions and sends events for `seconds`.
 pub async fn run(server: &Child, database: &str, count: usize, seconds: u32) -> anyhow::Result<SubscriptionResult> {
     let token = server.token("customer@demo.caas").await?;
-    let data = server.graphql(Some(&token), "{ myVehicles { nodes { activations { id } } } }", json!({})).await?;
-    let ids: Vec<String> = data["myVehicles"]["nodes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|vehicle| vehicle["activations"].as_array().cloned().unwrap_or_default())
-        .filter_map(|activation| activation["id"].as_str().map(str::to_owned))
-        .collect();
-    anyhow::ensure!(!ids.is_empty(), "the demo customer has activations");
+    let url = format!("{}/bench/activations/{count}", server.address);
+    let mut ids: Vec<String> = server.client.post(url).send().await?.error_for_status()?.json().await?;
+    ids.truncate(count);
+    anyhow::ensure!(ids.len() == count, "{count} activations for as many subscriptions");
     let url = format!("{}/graphql/ws", server.address.replacen("http", "ws", 1));
 
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -67,7 +64,8 @@ pub async fn run(server: &Child, database: &str, count: usize, seconds: u32) -> 
     let deadline = Duration::from_secs(u64::from(seconds) + 60);
     let mut clients = Vec::with_capacity(count);
     for n in 0..count {
-        let (url, token, id) = (url.clone(), token.clone(), ids[n % ids.len()].clone());
+        let (url, token, id) = (url.clone(), token.clone(), ids[n].clone());
+        let offset_ms = ((n % SLOTS) * 1000 / SLOTS) as i64;
         let (ready_tx, mut start_rx, opening) = (ready_tx.clone(), start_tx.subscribe(), opening.clone());
         clients.push(tokio::spawn(async move {
             let permit = opening.acquire_owned().await.ok()?;
@@ -86,7 +84,7 @@ pub async fn run(server: &Child, database: &str, count: usize, seconds: u32) -> 
                     continue;
                 }
                 let tick = message["payload"]["data"]["activationProgress"]["attempt"].as_i64().unwrap_or_default();
-                let due_us = (first_tick_ms + (tick - 1) * 1000) * 1000;
+                let due_us = (first_tick_ms + (tick - 1) * 1000 + offset_ms) * 1000;
                 latencies.push((chrono::Utc::now().timestamp_micros() - due_us) as f64 / 1000.0);
             }
             let _ = socket.close(None).await;

@@ -22,7 +22,7 @@ use crate::graphql::context::{app, load_children, load_existing, viewer};
 use crate::graphql::loaders::PaymentsOfActivation;
 use crate::orders::graphql::Payment;
 use crate::pagination::PageArgs;
-use crate::platform::events::{ActivationPhase, DomainEvent};
+use crate::platform::events::{ActivationPhase, DomainEvent, Topic};
 
 /// A feature bought for a vehicle, for a duration.
 pub struct Activation(pub activations::Model);
@@ -339,13 +339,10 @@ impl ActivationSubscription {
         let id = parse_id(&activation_id, "activationId")?;
         let app: AppState = ctx.data_unchecked::<AppState>().clone();
         queries::activation(&app, Viewer::of(ctx), id).await?;
-        Ok(app.events.subscribe_stamped().filter_map(move |(published, event)| {
+        Ok(app.events.subscribe_topic(Topic::Activation(id)).filter_map(move |(published, event)| {
             let app = app.clone();
             async move {
-                let DomainEvent::ActivationProgressed { activation_id, phase, attempt } = event else { return None };
-                if activation_id != id {
-                    return None;
-                }
+                let DomainEvent::ActivationProgressed { phase, attempt, .. } = event else { return None };
                 // Read once for every subscription watching this activation.
                 let state = app.progress_reads.read(&app, id, published).await?;
                 Some(ActivationProgress { phase, attempt, activation: state.activation.clone(), charge: state.charge })

@@ -2,7 +2,7 @@
 //! payment was for — a sale or an activation.
 
 use entity::{PaymentStatus, payments};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::activation;
 use crate::app::App;
@@ -53,9 +53,14 @@ pub async fn apply_webhook(app: &App, payload: &str, signature: &str) -> Result<
         }
     };
     let txn = begin_write(&app.db).await?;
-    let Some(payment) =
-        payments::Entity::find().filter(payments::Column::ProviderRef.eq(provider_ref)).one(&txn).await?
-    else {
+    // Locked until this transaction ends (PostgreSQL; SQLite's write transaction already excludes
+    // other writers): a refund or capture racing this event cannot be overwritten by its outcome.
+    let payment = payments::Entity::find()
+        .filter(payments::Column::ProviderRef.eq(provider_ref))
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
+    let Some(payment) = payment else {
         tracing::warn!(%provider_ref, "a payment event for an unknown payment");
         return Ok(());
     };

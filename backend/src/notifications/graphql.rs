@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::connection::connection;
 use crate::graphql::context::{app, load_existing, locale, viewer};
 use crate::pagination::PageArgs;
-use crate::platform::events::DomainEvent;
+use crate::platform::events::{DomainEvent, Topic};
 
 /// A message to the user.
 pub struct Notification(pub notifications::Model);
@@ -158,8 +158,8 @@ impl NotificationsSubscription {
     async fn notifications(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = Notification> + use<>, ApiError> {
         let user_id = viewer(ctx).user()?.id;
         let app: AppState = ctx.data_unchecked::<AppState>().clone();
-        let events = app.events.subscribe();
-        Ok(events.filter_map(move |event| {
+        let events = app.events.subscribe_topic(Topic::User(user_id));
+        Ok(events.filter_map(move |(_, event)| {
             let app = app.clone();
             async move {
                 let DomainEvent::NotificationCreated { user_id: recipient, notification_id } = event else {

@@ -25,7 +25,7 @@ use crate::graphql::connection::connection;
 use crate::graphql::context::{app, load_by_id, load_children, load_existing, viewer};
 use crate::graphql::loaders::{EventsOfOrder, PaymentsOfOrder};
 use crate::pagination::PageArgs;
-use crate::platform::events::DomainEvent;
+use crate::platform::events::{DomainEvent, Topic};
 
 /// A vehicle sale.
 pub struct Order(pub orders::Model);
@@ -394,8 +394,8 @@ impl OrdersSubscription {
         let id = parse_id(&order_id, "orderId")?;
         let app: AppState = ctx.data_unchecked::<AppState>().clone();
         queries::order(&app, Viewer::of(ctx), id).await?;
-        let events = app.events.subscribe();
-        Ok(events.filter_map(move |event| {
+        let events = app.events.subscribe_topic(Topic::Order(id));
+        Ok(events.filter_map(move |(_, event)| {
             let app = app.clone();
             async move {
                 match event {

@@ -3,6 +3,8 @@
 //! The in-process bus is a `tokio::sync::broadcast` channel; a broker (NATS) can implement the same
 //! trait when several server instances must share events.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use async_trait::async_trait;
@@ -89,63 +91,120 @@ impl Outbox {
     }
 }
 
+/// What a subscription can listen to on its own: the events about one thing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// One activation's progress.
+    Activation(Uuid),
+    /// One order's progress.
+    Order(Uuid),
+    /// One user's notifications.
+    User(Uuid),
+}
+
+impl DomainEvent {
+    /// The topic the event belongs to (none for the workers' wake-up calls).
+    pub fn topic(&self) -> Option<Topic> {
+        match self {
+            Self::NotificationCreated { user_id, .. } => Some(Topic::User(*user_id)),
+            Self::ActivationProgressed { activation_id, .. } => Some(Topic::Activation(*activation_id)),
+            Self::OrderProgressed { order_id, .. } => Some(Topic::Order(*order_id)),
+            Self::MailQueued | Self::JobQueued => None,
+        }
+    }
+}
+
+/// An event with when it was published: a reader can tell whether data it read (or shares) is as
+/// recent as the event.
+pub type Stamped = (Instant, DomainEvent);
+
 /// Publishes domain events and hands out streams of them.
 #[async_trait]
 pub trait EventBus: Send + Sync + 'static {
     /// Publishes `event` to every current subscriber; having none is not an error.
     async fn publish(&self, event: DomainEvent);
 
-    /// A stream of the events published from now on. A subscriber too slow to keep up skips the
+    /// A stream of every event published from now on. A subscriber too slow to keep up skips the
     /// events it missed rather than holding the publisher back.
-    fn subscribe(&self) -> BoxStream<'static, DomainEvent> {
-        self.subscribe_stamped().map(|(_, event)| event).boxed()
-    }
+    fn subscribe(&self) -> BoxStream<'static, DomainEvent>;
 
-    /// [`EventBus::subscribe`], each event with when it was published: a reader can tell whether
-    /// data it read (or shares) is as recent as the event.
-    fn subscribe_stamped(&self) -> BoxStream<'static, (Instant, DomainEvent)>;
+    /// A stream of the events of one `topic` published from now on, stamped: a live view wakes
+    /// only for what it shows, however many others are live.
+    fn subscribe_topic(&self, topic: Topic) -> BoxStream<'static, Stamped>;
 
-    /// How many streams currently listen.
+    /// How many streams currently listen (to everything or to a topic).
     fn subscriber_count(&self) -> usize;
 }
 
-/// The in-process event bus.
+/// Events a topic's subscriber may fall behind by before it skips some.
+const TOPIC_CAPACITY: usize = 16;
+
+/// The in-process event bus: one broadcast channel for everything, and one per topic that has
+/// subscribers (made when the first subscribes, dropped when the last has gone).
 #[derive(Debug, Clone)]
 pub struct BroadcastEventBus {
-    sender: broadcast::Sender<(Instant, DomainEvent)>,
+    sender: broadcast::Sender<Stamped>,
+    topics: Arc<Mutex<HashMap<Topic, broadcast::Sender<Stamped>>>>,
 }
 
 impl BroadcastEventBus {
-    /// A bus buffering up to `capacity` events per slow subscriber.
+    /// A bus buffering up to `capacity` events per slow subscriber to everything.
     pub fn new(capacity: usize) -> Self {
         let (sender, _) = broadcast::channel(capacity);
-        Self { sender }
+        Self { sender, topics: Arc::default() }
     }
+
+    fn topics(&self) -> MutexGuard<'_, HashMap<Topic, broadcast::Sender<Stamped>>> {
+        self.topics.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The events of a receiver; a subscriber that fell behind skips what it missed (and says so).
+fn stream_of(receiver: broadcast::Receiver<Stamped>) -> BoxStream<'static, Stamped> {
+    BroadcastStream::new(receiver)
+        .filter_map(|event| async move {
+            match event {
+                Ok(event) => Some(event),
+                Err(lagged) => {
+                    tracing::warn!(%lagged, "event subscriber lagged behind");
+                    None
+                }
+            }
+        })
+        .boxed()
 }
 
 #[async_trait]
 impl EventBus for BroadcastEventBus {
     async fn publish(&self, event: DomainEvent) {
+        let stamped = (Instant::now(), event);
+        if let Some(topic) = stamped.1.topic() {
+            let mut topics = self.topics();
+            // Sending fails only when the topic's last subscriber has gone: forget the topic then.
+            if topics.get(&topic).is_some_and(|sender| sender.send(stamped.clone()).is_err()) {
+                topics.remove(&topic);
+            }
+        }
         // An error only means nobody is listening right now.
-        let _ = self.sender.send((Instant::now(), event));
+        let _ = self.sender.send(stamped);
     }
 
-    fn subscribe_stamped(&self) -> BoxStream<'static, (Instant, DomainEvent)> {
-        BroadcastStream::new(self.sender.subscribe())
-            .filter_map(|event| async move {
-                match event {
-                    Ok(event) => Some(event),
-                    Err(lagged) => {
-                        tracing::warn!(%lagged, "event subscriber lagged behind");
-                        None
-                    }
-                }
-            })
-            .boxed()
+    fn subscribe(&self) -> BoxStream<'static, DomainEvent> {
+        stream_of(self.sender.subscribe()).map(|(_, event)| event).boxed()
+    }
+
+    fn subscribe_topic(&self, topic: Topic) -> BoxStream<'static, Stamped> {
+        let mut topics = self.topics();
+        if !topics.contains_key(&topic) && topics.len().is_power_of_two() {
+            // Topics whose subscribers left without an event since: dropped now and then.
+            topics.retain(|_, sender| sender.receiver_count() > 0);
+        }
+        let receiver = topics.entry(topic).or_insert_with(|| broadcast::channel(TOPIC_CAPACITY).0).subscribe();
+        stream_of(receiver)
     }
 
     fn subscriber_count(&self) -> usize {
-        self.sender.receiver_count()
+        self.sender.receiver_count() + self.topics().values().map(broadcast::Sender::receiver_count).sum::<usize>()
     }
 }
 
@@ -161,5 +220,31 @@ mod tests {
         let event = DomainEvent::NotificationCreated { user_id: Uuid::now_v7(), notification_id: Uuid::now_v7() };
         bus.publish(event.clone()).await;
         assert_eq!(stream.next().await, Some(event));
+    }
+
+    #[tokio::test]
+    async fn a_topic_subscriber_gets_only_its_topics_events_and_leaves_no_channel_behind() {
+        let bus = BroadcastEventBus::new(16);
+        let (mine, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let progress = |activation_id| DomainEvent::ActivationProgressed {
+            activation_id,
+            phase: ActivationPhase::Sending,
+            attempt: 1,
+        };
+        let mut stream = bus.subscribe_topic(Topic::Activation(mine));
+        let mut everything = bus.subscribe();
+        assert_eq!(bus.subscriber_count(), 2);
+        let before = Instant::now();
+        bus.publish(progress(other)).await;
+        bus.publish(DomainEvent::JobQueued).await;
+        bus.publish(progress(mine)).await;
+        let (published, event) = stream.next().await.expect("an event");
+        assert_eq!(event, progress(mine), "the other activation's event and the wake-up call are not mine");
+        assert!(published >= before);
+        assert_eq!(everything.next().await, Some(progress(other)), "subscribers to everything get all");
+        drop(stream);
+        bus.publish(progress(mine)).await;
+        assert!(bus.topics().is_empty(), "the topic went with its last subscriber");
+        assert_eq!(bus.subscriber_count(), 1);
     }
 }
