@@ -11,7 +11,7 @@
 //! - `POST /bench/activations/{count}`: at least `count` activations for the demo customer (cars with
 //!   nine each are added as needed); answers their ids.
 //! - `POST /bench/emit`: for `seconds` seconds an `ActivationProgressed` event a second for each of
-//!   `activation_ids`, spread over the second in 100 slots of 10 ms (the id at index `i` in slot
+//!   the first `count` activations `/bench/activations` answered, spread over the second in 100 slots of 10 ms (the id at index `i` in slot
 //!   `i % 100`), its `attempt` the second's number (the subscriptions suite).
 
 use std::collections::HashMap;
@@ -48,6 +48,8 @@ pub const TRIVIAL_ANSWER: &str = r#"{"data":{"__typename":"Query"}}"#;
 struct Baselines {
     app: AppState,
     recorded: Arc<Mutex<HashMap<String, Vec<Statement>>>>,
+    /// The activation ids `/bench/activations` answered last, in its order.
+    watched: Arc<Mutex<Vec<Uuid>>>,
 }
 
 /// Runs the server until its standard input closes.
@@ -74,7 +76,7 @@ pub async fn run(args: ServerArgs) -> anyhow::Result<()> {
 }
 
 fn routes(app: AppState) -> Router {
-    let state = Baselines { app, recorded: Arc::default() };
+    let state = Baselines { app, recorded: Arc::default(), watched: Arc::default() };
     Router::new()
         .route("/bench/plain", post(plain))
         .route("/bench/record/start", post(start_recording))
@@ -128,7 +130,8 @@ async fn replay(
 /// What `/bench/emit` publishes.
 #[derive(serde::Deserialize)]
 struct Emit {
-    activation_ids: Vec<Uuid>,
+    /// How many of the activations `/bench/activations` answered, from the first.
+    count: usize,
     seconds: u32,
 }
 
@@ -141,6 +144,8 @@ async fn emit(State(state): State<Baselines>, Json(emit): Json<Emit>) -> Json<se
     let now_ms = chrono::Utc::now().timestamp_millis();
     let first_tick_ms = (now_ms / 1000 + 2) * 1000;
     let app = state.app.clone();
+    let mut activation_ids = state.watched.lock().expect("watched activations").clone();
+    activation_ids.truncate(emit.count);
     tokio::spawn(async move {
         for tick in 1..=emit.seconds {
             for slot in 0..SLOTS {
@@ -149,7 +154,7 @@ async fn emit(State(state): State<Baselines>, Json(emit): Json<Emit>) -> Json<se
                 if wait > 0 {
                     tokio::time::sleep(std::time::Duration::from_millis(wait as u64)).await;
                 }
-                for &activation_id in emit.activation_ids.iter().skip(slot).step_by(SLOTS) {
+                for &activation_id in activation_ids.iter().skip(slot).step_by(SLOTS) {
                     let phase = caas::platform::events::ActivationPhase::Active;
                     let event = DomainEvent::ActivationProgressed { activation_id, phase, attempt: tick as i32 };
                     app.events.publish(event).await;
@@ -172,7 +177,11 @@ async fn activations_for_subscribers(
         }
         anyhow::Ok(ids)
     };
-    ids.await.map(Json).map_err(|error| {
+    let ids = ids.await;
+    if let Ok(ids) = &ids {
+        *state.watched.lock().expect("watched activations") = ids.clone();
+    }
+    ids.map(Json).map_err(|error| {
         eprintln!("adding activations: {error}");
         StatusCode::INTERNAL_SERVER_ERROR
     })

@@ -108,7 +108,7 @@ pub async fn run(server: &Child, database: &str, count: usize, seconds: u32) -> 
     let emitted: Value = server
         .client
         .post(format!("{}/bench/emit", server.address))
-        .json(&json!({ "activation_ids": ids, "seconds": seconds }))
+        .json(&json!({ "count": count, "seconds": seconds }))
         .send()
         .await?
         .error_for_status()?

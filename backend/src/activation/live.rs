@@ -32,6 +32,8 @@ pub struct ProgressReads {
 
 /// Reads older than this are dropped when the map grows.
 const KEEP: Duration = Duration::from_secs(5);
+/// The size from which old reads are dropped (whenever the map reaches a power of two).
+const PURGE_AT: usize = 1024;
 
 impl ProgressReads {
     /// The state of `activation_id` as read no earlier than `published` (when the event it shows
@@ -45,8 +47,10 @@ impl ProgressReads {
                 _ => {
                     let app = app.clone();
                     let read = async move { load(&app, activation_id).await.map(Arc::new) }.boxed().shared();
-                    if reads.len() >= 1024 {
-                        reads.retain(|_, (started, _)| started.elapsed() < KEEP);
+                    if reads.len() >= PURGE_AT && reads.len().is_power_of_two() {
+                        // Now and then, not at every read: the map is walked whole.
+                        let now = Instant::now();
+                        reads.retain(|_, (started, _)| now.duration_since(*started) < KEEP);
                     }
                     reads.insert(activation_id, (Instant::now(), read.clone()));
                     read
