@@ -63,8 +63,8 @@ pub async fn run(server: &Child, database: &str, count: usize, seconds: u32) -> 
     let opening = Arc::new(Semaphore::new(256));
     let deadline = Duration::from_secs(u64::from(seconds) + 60);
     let mut clients = Vec::with_capacity(count);
-    for n in 0..count {
-        let (url, token, id) = (url.clone(), token.clone(), ids[n].clone());
+    for (n, id) in ids.iter().enumerate() {
+        let (url, token, id) = (url.clone(), token.clone(), id.clone());
         let offset_ms = ((n % SLOTS) * 1000 / SLOTS) as i64;
         let (ready_tx, mut start_rx, opening) = (ready_tx.clone(), start_tx.subscribe(), opening.clone());
         clients.push(tokio::spawn(async move {
