@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::RunArgs;
 use crate::child::{BenchDatabase, Child};
-use crate::load::{self, Target};
+use crate::load;
 
 /// Start times measured before the other suites run (the database is still empty).
 pub struct StartTimes {
@@ -51,16 +51,7 @@ pub async fn start_times(database: &BenchDatabase) -> anyhow::Result<StartTimes>
 pub async fn measure(server: &Child, database: &str, starts: StartTimes, args: &RunArgs) -> anyhow::Result<Footprint> {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle = server.rss_kib();
-    let token = server.token("customer@demo.caas").await?;
-    let vins = server.graphql(Some(&token), "{ myVehicles { nodes { vin } } }", serde_json::json!({})).await?;
-    let vin = vins["myVehicles"]["nodes"][0]["vin"].as_str().unwrap_or_default();
-    let query = include_str!("../../frontend/graphql/catalog.graphql");
-    let target = Target {
-        url: format!("{}/graphql", server.address),
-        body: serde_json::json!({ "query": query, "variables": { "vin": vin } }).to_string(),
-        token: Some(token),
-        expect: "\"catalog\"".into(),
-    };
+    let target = crate::read_path::catalog_target(server).await?;
     let client = load::client(args.connections);
     let cpu_before = server.cpu_seconds();
     let load = tokio::spawn({

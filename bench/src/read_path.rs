@@ -54,11 +54,33 @@ struct Case {
     target: f64,
 }
 
-/// Runs the read-path benchmark against `server`.
-pub async fn run(server: &Child, database: &str, args: &RunArgs) -> anyhow::Result<Vec<ReadResult>> {
+/// The demo customer's token and the VIN of their first car.
+async fn customer_and_car(server: &Child) -> anyhow::Result<(String, String)> {
     let token = server.token("customer@demo.caas").await?;
     let vins = server.graphql(Some(&token), "{ myVehicles { nodes { vin } } }", json!({})).await?;
     let vin = vins["myVehicles"]["nodes"][0]["vin"].as_str().unwrap_or_default().to_owned();
+    Ok((token, vin))
+}
+
+/// A per-car query of the web app (`catalog` or `expediente`) as the car's owner.
+fn car_query(server: &Child, token: &str, vin: &str, query: &str, field: &str) -> Target {
+    Target {
+        url: format!("{}/graphql", server.address),
+        body: json!({ "query": query, "variables": { "vin": vin } }).to_string(),
+        token: Some(token.to_owned()),
+        expect: format!("{{\"data\":{{\"{field}\""),
+    }
+}
+
+/// The catalog query of the demo customer's first car.
+pub async fn catalog_target(server: &Child) -> anyhow::Result<Target> {
+    let (token, vin) = customer_and_car(server).await?;
+    Ok(car_query(server, &token, &vin, CATALOG, "catalog"))
+}
+
+/// Runs the read-path benchmark against `server`.
+pub async fn run(server: &Child, database: &str, args: &RunArgs) -> anyhow::Result<Vec<ReadResult>> {
+    let (token, vin) = customer_and_car(server).await?;
     let graphql_url = format!("{}/graphql", server.address);
     let mut cases = vec![Case {
         query: "trivial",
@@ -79,17 +101,11 @@ pub async fn run(server: &Child, database: &str, args: &RunArgs) -> anyhow::Resu
         target: 0.5,
     }];
     for (name, query, field) in [("catalog", CATALOG, "catalog"), ("expediente", EXPEDIENTE, "expediente")] {
-        let body = json!({ "query": query, "variables": { "vin": vin } }).to_string();
         let statements = record(server, &token, name, query, &vin).await?;
         cases.push(Case {
             query: name,
             baseline: "same SQL",
-            graphql: Target {
-                url: graphql_url.clone(),
-                body,
-                token: Some(token.clone()),
-                expect: format!("{{\"data\":{{\"{field}\""),
-            },
+            graphql: car_query(server, &token, &vin, query, field),
             reference: Target {
                 url: format!("{}/bench/sql/{name}", server.address),
                 body: "{}".into(),

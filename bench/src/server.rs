@@ -27,9 +27,8 @@ use caas::app::AppState;
 use caas::config::Config;
 use caas::platform::events::DomainEvent;
 use caas::server::Server;
-use chrono::Utc;
-use entity::{ActivationStatus, DurationKind, VehicleStatus, activations, features, users, vehicles};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, JsonValue, QueryFilter, Set, Statement};
+use entity::{activations, users, vehicles};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, JsonValue, QueryFilter, Statement};
 use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 
@@ -191,21 +190,14 @@ async fn activations_for_subscribers(
 async fn customer_activations(app: &AppState) -> anyhow::Result<Vec<Uuid>> {
     let customer = users::Entity::find().filter(users::Column::Email.eq("customer@demo.caas")).one(&app.db).await?;
     let customer = customer.ok_or_else(|| anyhow::anyhow!("the demo customer"))?;
-    let cars: Vec<Uuid> = vehicles::Entity::find()
-        .filter(vehicles::Column::OwnerId.eq(customer.id))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|car| car.id)
-        .collect();
-    let mut ids = Vec::new();
-    for chunk in cars.chunks(500) {
-        let found = activations::Entity::find()
-            .filter(activations::Column::VehicleId.is_in(chunk.to_vec()))
-            .all(&app.db)
-            .await?;
-        ids.extend(found.into_iter().map(|activation| activation.id));
-    }
+    let cars = sea_orm::sea_query::Query::select()
+        .column(vehicles::Column::Id)
+        .from(vehicles::Entity)
+        .and_where(vehicles::Column::OwnerId.eq(customer.id))
+        .to_owned();
+    let activations =
+        activations::Entity::find().filter(activations::Column::VehicleId.in_subquery(cars)).all(&app.db).await?;
+    let ids = activations.into_iter().map(|activation| activation.id).collect();
     Ok(ids)
 }
 
@@ -217,50 +209,7 @@ async fn add_vehicles(State(state): State<Baselines>, Path(count): Path<u32>) ->
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Gives the demo customer `count` more cars (copies of one of theirs), each with nine activations.
+/// Gives the demo customer `count` more cars, each with nine active features.
 async fn add_cars(app: &AppState, count: u32) -> anyhow::Result<()> {
-    let db = &app.db;
-    let customer = users::Entity::find().filter(users::Column::Email.eq("customer@demo.caas")).one(db).await?;
-    let customer = customer.ok_or_else(|| anyhow::anyhow!("the demo customer"))?;
-    let template = vehicles::Entity::find().filter(vehicles::Column::OwnerId.eq(customer.id)).one(db).await?;
-    let template = template.ok_or_else(|| anyhow::anyhow!("a car of the demo customer"))?;
-    let feature_ids: Vec<Uuid> = features::Entity::find().all(db).await?.into_iter().map(|f| f.id).take(9).collect();
-    let now = Utc::now();
-    let existing = vehicles::Entity::find().all(db).await?.len();
-    for n in 0..count {
-        let vehicle = vehicles::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            vin: Set(format!("WCAAUR1S0TZ{:06}", 600_000 + existing + n as usize)),
-            status: Set(VehicleStatus::Assigned),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..vehicles::ActiveModel::from(template.clone())
-        }
-        .insert(db)
-        .await?;
-        for feature_id in &feature_ids {
-            activations::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                vehicle_id: Set(vehicle.id),
-                feature_id: Set(*feature_id),
-                price_id: Set(None),
-                duration_kind: Set(DurationKind::Permanent),
-                duration_days: Set(0),
-                status: Set(ActivationStatus::Active),
-                purchased_by: Set(customer.id),
-                starts_at: Set(Some(now)),
-                ends_at: Set(None),
-                cancel_at_period_end: Set(false),
-                failure_reason: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                billed_until: Set(None),
-                unpaid_since: Set(None),
-                end_reason: Set(None),
-            }
-            .insert(db)
-            .await?;
-        }
-    }
-    Ok(())
+    caas::seed::fleet::add_cars(&app.db, "customer@demo.caas", count, 9).await
 }

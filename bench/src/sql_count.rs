@@ -7,19 +7,9 @@ use serde_json::json;
 use crate::child::Child;
 
 /// The web of relations a partner dashboard might ask for: cars, their model, region, dealership,
-/// owner, and every activation with its feature and that feature's models.
-const NESTED: &str = r#"{
-  myVehicles(first: 100) {
-    edges { node {
-      vin status
-      model { name manuals { url } }
-      region { code currency }
-      dealership { name region { code } }
-      owner { email region { code } }
-      activations { status feature { code name compatibleModels { code } } }
-    } }
-  }
-}"#;
+/// owner, and every activation with its feature and that feature's models (the query
+/// `tests/api/n_plus_one.rs` guards).
+const NESTED: &str = include_str!("../../tests/queries/nested_vehicles.graphql");
 
 /// Statements for one size of the lists.
 #[derive(Clone, Debug, Serialize)]

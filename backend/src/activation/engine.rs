@@ -17,7 +17,7 @@ use crate::app::{App, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::integrations::fleet::{FeatureAction, FeatureCommand, IotError};
 use crate::integrations::payments::{CaptureMode, ChargeRequest, GatewayError, GatewayStatus};
-use crate::platform::events::{ActivationPhase, DomainEvent};
+use crate::platform::events::{ActivationPhase, DomainEvent, Topic};
 
 /// How often an idle worker looks for due jobs without being woken.
 const POLL: std::time::Duration = std::time::Duration::from_millis(250);
@@ -33,7 +33,7 @@ pub async fn run(app: AppState, stop: CancellationToken) {
 }
 
 async fn work(app: AppState, name: String, stop: CancellationToken) {
-    let mut queued = app.events.subscribe().filter(|event| std::future::ready(*event == DomainEvent::JobQueued));
+    let mut queued = app.events.subscribe_topic(Topic::Jobs);
     loop {
         if stop.is_cancelled() {
             return;

@@ -15,7 +15,7 @@ use super::templates;
 use crate::app::{App, AppState};
 use crate::domain::Locale;
 use crate::integrations::mail::OutgoingMail;
-use crate::platform::events::DomainEvent;
+use crate::platform::events::Topic;
 
 /// How long a claimed attempt may take before another worker may try again.
 const CLAIM: Duration = Duration::minutes(2);
@@ -30,7 +30,7 @@ pub fn backoff(attempt: i32) -> Duration {
 
 /// Runs until `stop`: delivers due e-mails whenever one is queued, and every few seconds.
 pub async fn run(app: AppState, stop: CancellationToken) {
-    let mut queued = app.events.subscribe().filter(|event| std::future::ready(*event == DomainEvent::MailQueued));
+    let mut queued = app.events.subscribe_topic(Topic::Mail);
     loop {
         if let Err(err) = deliver_due(&app).await {
             tracing::warn!(error = %err, "e-mail dispatch failed; retrying");

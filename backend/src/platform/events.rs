@@ -91,9 +91,14 @@ impl Outbox {
     }
 }
 
-/// What a subscription can listen to on its own: the events about one thing.
+/// What a subscriber can listen to on its own: the events about one thing, or one worker's
+/// wake-up calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Topic {
+    /// OTA jobs waiting (the engine's wake-up call).
+    Jobs,
+    /// E-mails waiting (the dispatcher's wake-up call).
+    Mail,
     /// One activation's progress.
     Activation(Uuid),
     /// One order's progress.
@@ -103,13 +108,14 @@ pub enum Topic {
 }
 
 impl DomainEvent {
-    /// The topic the event belongs to (none for the workers' wake-up calls).
-    pub fn topic(&self) -> Option<Topic> {
+    /// The topic the event belongs to.
+    pub fn topic(&self) -> Topic {
         match self {
-            Self::NotificationCreated { user_id, .. } => Some(Topic::User(*user_id)),
-            Self::ActivationProgressed { activation_id, .. } => Some(Topic::Activation(*activation_id)),
-            Self::OrderProgressed { order_id, .. } => Some(Topic::Order(*order_id)),
-            Self::MailQueued | Self::JobQueued => None,
+            Self::NotificationCreated { user_id, .. } => Topic::User(*user_id),
+            Self::ActivationProgressed { activation_id, .. } => Topic::Activation(*activation_id),
+            Self::OrderProgressed { order_id, .. } => Topic::Order(*order_id),
+            Self::MailQueued => Topic::Mail,
+            Self::JobQueued => Topic::Jobs,
         }
     }
 }
@@ -136,7 +142,8 @@ pub trait EventBus: Send + Sync + 'static {
     fn subscriber_count(&self) -> usize;
 }
 
-/// Events a topic's subscriber may fall behind by before it skips some.
+/// Events the subscriber of one thing's topic may fall behind by before it skips some (the
+/// workers' topics buffer as much as the channel of everything).
 const TOPIC_CAPACITY: usize = 16;
 
 /// The in-process event bus: one broadcast channel for everything, and one per topic that has
@@ -144,6 +151,7 @@ const TOPIC_CAPACITY: usize = 16;
 #[derive(Debug, Clone)]
 pub struct BroadcastEventBus {
     sender: broadcast::Sender<Stamped>,
+    capacity: usize,
     topics: Arc<Mutex<HashMap<Topic, broadcast::Sender<Stamped>>>>,
 }
 
@@ -151,7 +159,7 @@ impl BroadcastEventBus {
     /// A bus buffering up to `capacity` events per slow subscriber to everything.
     pub fn new(capacity: usize) -> Self {
         let (sender, _) = broadcast::channel(capacity);
-        Self { sender, topics: Arc::default() }
+        Self { sender, capacity, topics: Arc::default() }
     }
 
     fn topics(&self) -> MutexGuard<'_, HashMap<Topic, broadcast::Sender<Stamped>>> {
@@ -178,13 +186,13 @@ fn stream_of(receiver: broadcast::Receiver<Stamped>) -> BoxStream<'static, Stamp
 impl EventBus for BroadcastEventBus {
     async fn publish(&self, event: DomainEvent) {
         let stamped = (Instant::now(), event);
-        if let Some(topic) = stamped.1.topic() {
-            let mut topics = self.topics();
-            // Sending fails only when the topic's last subscriber has gone: forget the topic then.
-            if topics.get(&topic).is_some_and(|sender| sender.send(stamped.clone()).is_err()) {
-                topics.remove(&topic);
-            }
+        let topic = stamped.1.topic();
+        let mut topics = self.topics();
+        // Sending fails only when the topic's last subscriber has gone: forget the topic then.
+        if topics.get(&topic).is_some_and(|sender| sender.send(stamped.clone()).is_err()) {
+            topics.remove(&topic);
         }
+        drop(topics);
         // An error only means nobody is listening right now.
         let _ = self.sender.send(stamped);
     }
@@ -199,7 +207,8 @@ impl EventBus for BroadcastEventBus {
             // Topics whose subscribers left without an event since: dropped now and then.
             topics.retain(|_, sender| sender.receiver_count() > 0);
         }
-        let receiver = topics.entry(topic).or_insert_with(|| broadcast::channel(TOPIC_CAPACITY).0).subscribe();
+        let capacity = if matches!(topic, Topic::Jobs | Topic::Mail) { self.capacity } else { TOPIC_CAPACITY };
+        let receiver = topics.entry(topic).or_insert_with(|| broadcast::channel(capacity).0).subscribe();
         stream_of(receiver)
     }
 
@@ -235,6 +244,7 @@ mod tests {
         let mut everything = bus.subscribe();
         assert_eq!(bus.subscriber_count(), 2);
         let before = Instant::now();
+        let mut jobs = bus.subscribe_topic(Topic::Jobs);
         bus.publish(progress(other)).await;
         bus.publish(DomainEvent::JobQueued).await;
         bus.publish(progress(mine)).await;
@@ -242,8 +252,15 @@ mod tests {
         assert_eq!(event, progress(mine), "the other activation's event and the wake-up call are not mine");
         assert!(published >= before);
         assert_eq!(everything.next().await, Some(progress(other)), "subscribers to everything get all");
+        assert_eq!(
+            jobs.next().await.map(|(_, event)| event),
+            Some(DomainEvent::JobQueued),
+            "the engine's wake-up call"
+        );
+        drop(jobs);
         drop(stream);
         bus.publish(progress(mine)).await;
+        bus.publish(DomainEvent::JobQueued).await;
         assert!(bus.topics().is_empty(), "the topic went with its last subscriber");
         assert_eq!(bus.subscriber_count(), 1);
     }

@@ -5,6 +5,7 @@
 //! order history, activations, maintenance and invoices, and a partner with an API key.
 
 mod features;
+pub mod fleet;
 mod world;
 
 use std::fmt;

@@ -2,80 +2,13 @@
 //! grow with the length of its lists.
 
 use caas_tests::{TestApp, TestOptions, spawn_app_with};
-use chrono::Utc;
-use entity::{ActivationStatus, DurationKind, VehicleStatus, activations, features, users, vehicles};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
-use uuid::Uuid;
 
-const NESTED: &str = r#"{
-  myVehicles(first: 100) {
-    edges { node {
-      vin status
-      model { name manuals { url } }
-      region { code currency }
-      dealership { name region { code } }
-      owner { email region { code } }
-      activations { status feature { code name compatibleModels { code } } }
-    } }
-  }
-}"#;
+const NESTED: &str = include_str!("../../queries/nested_vehicles.graphql");
 
 /// Gives the demo customer `count` more vehicles, each with two activations.
 async fn add_vehicles(app: &TestApp, count: u32) {
-    let db = &app.app.db;
-    let customer = users::Entity::find()
-        .filter(users::Column::Email.eq("customer@demo.caas"))
-        .one(db)
-        .await
-        .expect("db")
-        .expect("customer");
-    let template = vehicles::Entity::find()
-        .filter(vehicles::Column::OwnerId.eq(customer.id))
-        .one(db)
-        .await
-        .expect("db")
-        .expect("vehicle");
-    let feature_ids: Vec<Uuid> =
-        features::Entity::find().all(db).await.expect("db").into_iter().map(|f| f.id).take(2).collect();
-    let now = Utc::now();
-    for n in 0..count {
-        let vehicle = vehicles::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            vin: Set(format!("WCAAUR1S0TZ{:06}", 500_000 + n)),
-            status: Set(VehicleStatus::Assigned),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..vehicles::ActiveModel::from(template.clone())
-        }
-        .insert(db)
-        .await
-        .expect("insert vehicle");
-        for feature_id in &feature_ids {
-            activations::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                vehicle_id: Set(vehicle.id),
-                feature_id: Set(*feature_id),
-                price_id: Set(None),
-                duration_kind: Set(DurationKind::Permanent),
-                duration_days: Set(0),
-                status: Set(ActivationStatus::Active),
-                purchased_by: Set(customer.id),
-                starts_at: Set(Some(now)),
-                ends_at: Set(None),
-                cancel_at_period_end: Set(false),
-                failure_reason: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                billed_until: Set(None),
-                unpaid_since: Set(None),
-                end_reason: Set(None),
-            }
-            .insert(db)
-            .await
-            .expect("insert activation");
-        }
-    }
+    caas::seed::fleet::add_cars(&app.app.db, "customer@demo.caas", count, 2).await.expect("more cars");
 }
 
 /// SQL statements the nested query costs, and how many vehicles it returned.
