@@ -9,6 +9,8 @@
 mod child;
 mod footprint;
 mod load;
+mod ota;
+mod ota_routes;
 mod read_path;
 mod report;
 mod server;
@@ -64,10 +66,22 @@ pub struct RunArgs {
     /// Seconds of events in the subscriptions suite.
     #[arg(long, default_value_t = 10)]
     pub event_seconds: u32,
+    /// OTA workers of the server in the OTA engine suite.
+    #[arg(long, default_value_t = 16)]
+    pub ota_workers: usize,
+    /// Activations per run of the OTA engine suite.
+    #[arg(long, default_value_t = 2_000)]
+    pub ota_activations: usize,
+    /// Cars of the OTA campaign (0 skips it).
+    #[arg(long, default_value_t = 100_000)]
+    pub campaign: usize,
+    /// Share of the campaign's commands the fleet fails transiently.
+    #[arg(long, default_value_t = 0.05)]
+    pub campaign_failures: f64,
     /// The databases to run against.
     #[arg(long, value_enum, default_value_t = Databases::Both)]
     pub db: Databases,
-    /// Run only these suites (comma-separated: read, sql, footprint, subscriptions).
+    /// Run only these suites (comma-separated: read, sql, footprint, subscriptions, ota).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Also put the report between the `bench` markers of this Markdown file.
@@ -114,6 +128,9 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
             let result = subscriptions::run(&server, &database.label, args.subscriptions, args.event_seconds).await?;
             results.subscriptions.push(result);
             server.stop().await;
+        }
+        if args.runs_suite("ota") {
+            results.ota.push(ota::run(&database.url, &database.label, &args).await?);
         }
     }
     results.binary_bytes = footprint::binary_size();

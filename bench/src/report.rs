@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::footprint::Footprint;
+use crate::ota::OtaResult;
 use crate::read_path::ReadResult;
 use crate::sql_count::SqlCount;
 use crate::subscriptions::SubscriptionResult;
@@ -21,6 +22,8 @@ pub struct Results {
     pub footprint: Vec<Footprint>,
     /// Live subscriptions.
     pub subscriptions: Vec<SubscriptionResult>,
+    /// The OTA engine.
+    pub ota: Vec<OtaResult>,
     /// Size of the release `caas` binary.
     pub binary_bytes: Option<u64>,
 }
@@ -40,6 +43,9 @@ pub fn markdown(results: &Results) -> String {
     }
     if !results.subscriptions.is_empty() {
         subscriptions_table(&mut out, results);
+    }
+    if !results.ota.is_empty() {
+        ota_tables(&mut out, results);
     }
     if !results.footprint.is_empty() {
         footprint_table(&mut out, results);
@@ -117,6 +123,59 @@ fn subscriptions_table(out: &mut String, results: &Results) {
                 verdict(s.kib_per_subscription * 1024.0 <= 100_000.0),
                 s.cpu_cores,
                 s.connect_seconds,
+            );
+        }
+    }
+}
+
+fn ota_tables(out: &mut String, results: &Results) {
+    use crate::load::median;
+    let _ = writeln!(
+        out,
+        "\n### OTA engine (activations/s end to end: purchase → authorisation → command to the fleet → ACTIVE → capture)\n"
+    );
+    let _ = writeln!(
+        out,
+        "| database | workers | activations per run | no-op jobs/s (ceiling) | end to end/s (target ≥ 1,700 on PostgreSQL) | ratio to ceiling | purchases/s | server CPU per activation |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
+    for o in &results.ota {
+        let (noop, e2e) = (median(&o.noop_per_second), median(&o.activations_per_second));
+        let target = if o.database == "PostgreSQL" { format!(" {}", verdict(e2e >= 1_700.0)) } else { String::new() };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {noop:.0} | {e2e:.0}{target} | {:.2}× | {:.0} | {:.2} ms |",
+            o.database,
+            o.workers,
+            o.per_run,
+            e2e / noop,
+            median(&o.purchases_per_second),
+            o.cpu_ms_per_activation,
+        );
+    }
+    if results.ota.iter().any(|o| o.campaign.is_some()) {
+        let _ = writeln!(out, "\n### OTA campaign with transient failures\n");
+        let _ = writeln!(
+            out,
+            "| database | cars | transient failures | time | ideal | ratio (target ≤ 1.2×) | ACTIVE / FAILED | invariants broken |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
+        for o in &results.ota {
+            let Some(c) = &o.campaign else { continue };
+            let ratio = c.seconds / c.ideal_seconds;
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.0} % | {:.1} s | {:.1} s | {ratio:.2}× {} | {} / {} | {} {} |",
+                o.database,
+                c.cars,
+                c.transient_failure_rate * 100.0,
+                c.seconds,
+                c.ideal_seconds,
+                verdict(ratio <= 1.2),
+                c.check.active,
+                c.check.failed,
+                c.check.violations,
+                verdict(c.check.violations == 0),
             );
         }
     }

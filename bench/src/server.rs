@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -62,7 +62,13 @@ pub async fn run(args: ServerArgs) -> anyhow::Result<()> {
     config.login_max_failures = u32::MAX;
     config.login_max_failures_per_ip = u32::MAX;
     caas::telemetry::init(&config.log_filter, config.log_format);
-    let server = Server::builder(config).routes(routes).build().await?;
+    let simulators = Arc::new(OnceLock::new());
+    let handles = simulators.clone();
+    let server = Server::builder(config)
+        .routes(move |app| routes(app.clone()).merge(crate::ota_routes::routes(app, handles)))
+        .build()
+        .await?;
+    let _ = simulators.set(server.simulators());
     println!("LISTENING http://{}", server.local_addr());
     std::io::stdout().flush()?;
     let shutdown = server.shutdown_token();
@@ -211,5 +217,5 @@ async fn add_vehicles(State(state): State<Baselines>, Path(count): Path<u32>) ->
 
 /// Gives the demo customer `count` more cars, each with nine active features.
 async fn add_cars(app: &AppState, count: u32) -> anyhow::Result<()> {
-    caas::seed::fleet::add_cars(&app.db, "customer@demo.caas", count, 9).await
+    caas::seed::fleet::add_cars(&app.db, "customer@demo.caas", count, 9).await.map(drop)
 }
