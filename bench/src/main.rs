@@ -8,6 +8,7 @@
 
 mod child;
 mod footprint;
+mod instructions;
 mod load;
 mod ota;
 mod ota_routes;
@@ -35,6 +36,8 @@ enum Command {
     /// Serves the API with the baseline handlers (started by the suite itself).
     #[command(hide = true)]
     Server(server::ServerArgs),
+    /// Runs one canonical operation in process (the instruction counts run it under callgrind).
+    Ops(instructions::OpsArgs),
 }
 
 /// Which databases to benchmark.
@@ -81,7 +84,7 @@ pub struct RunArgs {
     /// The databases to run against.
     #[arg(long, value_enum, default_value_t = Databases::Both)]
     pub db: Databases,
-    /// Run only these suites (comma-separated: read, sql, footprint, subscriptions, ota).
+    /// Run only these suites (comma-separated: read, sql, footprint, subscriptions, ota, instructions).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Also put the report between the `bench` markers of this Markdown file.
@@ -94,6 +97,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Server(args)) => server::run(args).await,
+        Some(Command::Ops(args)) => instructions::ops(args).await,
         None => run(cli.run).await,
     }
 }
@@ -132,6 +136,9 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         if args.runs_suite("ota") {
             results.ota.push(ota::run(&database.url, &database.label, &args).await?);
         }
+    }
+    if args.runs_suite("instructions") {
+        results.instructions = instructions::run()?;
     }
     results.binary_bytes = footprint::binary_size();
     let markdown = report::markdown(&results);

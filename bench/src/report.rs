@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::footprint::Footprint;
+use crate::instructions::InstructionCount;
 use crate::ota::OtaResult;
 use crate::read_path::ReadResult;
 use crate::sql_count::SqlCount;
@@ -24,6 +25,8 @@ pub struct Results {
     pub subscriptions: Vec<SubscriptionResult>,
     /// The OTA engine.
     pub ota: Vec<OtaResult>,
+    /// Instructions per canonical operation.
+    pub instructions: Vec<InstructionCount>,
     /// Size of the release `caas` binary.
     pub binary_bytes: Option<u64>,
 }
@@ -46,6 +49,9 @@ pub fn markdown(results: &Results) -> String {
     }
     if !results.ota.is_empty() {
         ota_tables(&mut out, results);
+    }
+    if !results.instructions.is_empty() {
+        instructions_table(&mut out, results);
     }
     if !results.footprint.is_empty() {
         footprint_table(&mut out, results);
@@ -179,6 +185,28 @@ fn ota_tables(out: &mut String, results: &Results) {
             );
         }
     }
+}
+
+fn instructions_table(out: &mut String, results: &Results) {
+    let _ = writeln!(out, "\n### Instructions per operation (callgrind, SQLite in process, whole HTTP stack)\n");
+    let _ = writeln!(out, "| operation | instructions | iterations |");
+    let _ = writeln!(out, "|---|---:|---:|");
+    for count in &results.instructions {
+        let _ = writeln!(out, "| {:?} | {} | {} |", count.operation, thousands(count.instructions), count.iterations);
+    }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 fn footprint_table(out: &mut String, results: &Results) {
