@@ -78,6 +78,9 @@ pub struct RunArgs {
     /// Cars of the OTA campaign (0 skips it).
     #[arg(long, default_value_t = 100_000)]
     pub campaign: usize,
+    /// The databases the campaign runs on.
+    #[arg(long, value_enum, default_value_t = Databases::Both)]
+    pub campaign_db: Databases,
     /// Share of the campaign's commands the fleet fails transiently.
     #[arg(long, default_value_t = 0.05)]
     pub campaign_failures: f64,
@@ -87,9 +90,13 @@ pub struct RunArgs {
     /// Run only these suites (comma-separated: read, sql, footprint, subscriptions, ota, instructions).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
-    /// Also put the report between the `bench` markers of this Markdown file.
+    /// Also put the report between the `<!-- SECTION:start -->` and `<!-- SECTION:end -->` markers
+    /// of this Markdown file.
     #[arg(long)]
     pub write: Option<PathBuf>,
+    /// The markers' name in `--write`'s file.
+    #[arg(long, default_value = "bench")]
+    pub section: String,
 }
 
 #[tokio::main]
@@ -143,6 +150,6 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     results.binary_bytes = footprint::binary_size();
     let markdown = report::markdown(&results);
     print!("{markdown}");
-    report::save(&results, &markdown, args.write.as_deref())?;
+    report::save(&results, &markdown, args.write.as_deref(), &args.section)?;
     Ok(())
 }

@@ -38,6 +38,8 @@ pub struct OtaResult {
     pub purchases_per_second: Vec<f64>,
     /// Server CPU time per activation end to end, ms (median).
     pub cpu_ms_per_activation: f64,
+    /// SQL statements per activation end to end (median).
+    pub statements_per_activation: f64,
     /// The campaign, when run.
     pub campaign: Option<Campaign>,
 }
@@ -89,16 +91,20 @@ pub async fn run(database_url: &str, label: &str, args: &RunArgs) -> anyhow::Res
         activations_per_second: Vec::new(),
         purchases_per_second: Vec::new(),
         cpu_ms_per_activation: 0.0,
+        statements_per_activation: 0.0,
         campaign: None,
     };
-    let mut cpu_ms = Vec::new();
+    let (mut cpu_ms, mut statements) = (Vec::new(), Vec::new());
     for run in 0..args.runs {
         let noop = noop_jobs(&server, args.ota_activations).await?;
         let vins = new_cars(&server, args.ota_activations).await?;
         wait_quiet(&server).await?;
         let cpu_before = server.cpu_seconds();
+        let statements_before = server.metric("caas_db_statements_total").await?;
         let timed = buy_everywhere(&server, &token, &vins, args.connections, &format!("run{run}")).await?;
         cpu_ms.push((server.cpu_seconds() - cpu_before) * 1000.0 / vins.len() as f64);
+        let statements_after = server.metric("caas_db_statements_total").await?;
+        statements.push((statements_after - statements_before) / vins.len() as f64);
         eprintln!(
             "ota {label} run {run}: no-op {noop:.0}/s, end to end {:.0}/s (purchases {:.0}/s)",
             timed.per_second, timed.purchases_per_second
@@ -108,7 +114,13 @@ pub async fn run(database_url: &str, label: &str, args: &RunArgs) -> anyhow::Res
         result.purchases_per_second.push(timed.purchases_per_second);
     }
     result.cpu_ms_per_activation = median(&cpu_ms);
-    if args.campaign > 0 {
+    result.statements_per_activation = median(&statements);
+    let campaign_here = match args.campaign_db {
+        crate::Databases::Both => true,
+        crate::Databases::Sqlite => label == "SQLite",
+        crate::Databases::Postgres => label == "PostgreSQL",
+    };
+    if args.campaign > 0 && campaign_here {
         result.campaign = Some(campaign(&server, &token, args, median(&result.activations_per_second)).await?);
     }
     server.stop().await;

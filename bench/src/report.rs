@@ -142,21 +142,22 @@ fn ota_tables(out: &mut String, results: &Results) {
     );
     let _ = writeln!(
         out,
-        "| database | workers | activations per run | no-op jobs/s (ceiling) | end to end/s (target ≥ 1,700 on PostgreSQL) | ratio to ceiling | purchases/s | server CPU per activation |"
+        "| database | workers | activations per run | no-op jobs/s (ceiling) | end to end/s (target ≥ 1,700 on PostgreSQL) | ratio to ceiling | purchases/s | server CPU per activation | SQL statements per activation |"
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for o in &results.ota {
         let (noop, e2e) = (median(&o.noop_per_second), median(&o.activations_per_second));
         let target = if o.database == "PostgreSQL" { format!(" {}", verdict(e2e >= 1_700.0)) } else { String::new() };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {noop:.0} | {e2e:.0}{target} | {:.2}× | {:.0} | {:.2} ms |",
+            "| {} | {} | {} | {noop:.0} | {e2e:.0}{target} | {:.2}× | {:.0} | {:.2} ms | {:.1} |",
             o.database,
             o.workers,
             o.per_run,
             e2e / noop,
             median(&o.purchases_per_second),
             o.cpu_ms_per_activation,
+            o.statements_per_activation,
         );
     }
     if results.ota.iter().any(|o| o.campaign.is_some()) {
@@ -225,19 +226,18 @@ fn footprint_table(out: &mut String, results: &Results) {
     }
 }
 
-/// Writes `target/bench/results.json`, and the Markdown between the `bench` markers of `document`.
-pub fn save(results: &Results, markdown: &str, document: Option<&Path>) -> anyhow::Result<()> {
+/// Writes `target/bench/results.json`, and the Markdown between the `section` markers of `document`.
+pub fn save(results: &Results, markdown: &str, document: Option<&Path>, section: &str) -> anyhow::Result<()> {
     std::fs::create_dir_all("target/bench")?;
     std::fs::write("target/bench/results.json", serde_json::to_string_pretty(results)?)?;
     eprintln!("wrote target/bench/results.json");
     if let Some(path) = document {
-        const START: &str = "<!-- bench:start -->";
-        const END: &str = "<!-- bench:end -->";
+        let (start_marker, end_marker) = (format!("<!-- {section}:start -->"), format!("<!-- {section}:end -->"));
         let text = std::fs::read_to_string(path)?;
-        let (Some(start), Some(end)) = (text.find(START), text.find(END)) else {
-            anyhow::bail!("{} has no {START} … {END} markers", path.display());
+        let (Some(start), Some(end)) = (text.find(&start_marker), text.find(&end_marker)) else {
+            anyhow::bail!("{} has no {start_marker} … {end_marker} markers", path.display());
         };
-        std::fs::write(path, format!("{}{START}\n{markdown}{}", &text[..start], &text[end..]))?;
+        std::fs::write(path, format!("{}{start_marker}\n{markdown}{}", &text[..start], &text[end..]))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())

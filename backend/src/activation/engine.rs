@@ -130,10 +130,9 @@ async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
             Err(declined) => return outcome::failed(app, &ctx, Failure::PaymentDeclined(declined.to_string())).await,
         }
     }
-    if !jobs::renew(app, &ctx.job, &ctx.worker).await? {
+    let Some(attempt) = jobs::start_attempt(app, &ctx.job, &ctx.worker).await? else {
         return Ok(()); // another worker took the job over
-    }
-    let attempt = jobs::count_attempt(app, &ctx.job, &ctx.worker).await?;
+    };
     if ctx.activation.status == ActivationStatus::Pending {
         let mut sending: activations::ActiveModel = ctx.activation.clone().into();
         sending.status = Set(ActivationStatus::Activating);
@@ -142,8 +141,9 @@ async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
     }
     progress(app, ctx.activation.id, ActivationPhase::Sending, attempt).await;
     // A previous attempt may have reached the car and lost its answer (or its worker crashed):
-    // what the car reports decides, not what we remember.
-    if reports_on(app, &ctx).await == Some(true) {
+    // what the car reports decides, not what we remember. A first attempt has nothing to ask
+    // about, and the command itself answers with the car's state.
+    if attempt > 1 && reports_on(app, &ctx).await == Some(true) {
         return outcome::activated(app, &ctx, attempt).await;
     }
     match send(app, &ctx, FeatureAction::Activate).await {
@@ -168,10 +168,9 @@ async fn deactivate(app: &App, ctx: Context) -> ApiResult<()> {
         jobs::finish(&app.db, &ctx.job, &ctx.worker, OtaJobStatus::Succeeded, None, app.clock.now()).await?;
         return Ok(());
     }
-    if !jobs::renew(app, &ctx.job, &ctx.worker).await? {
+    let Some(attempt) = jobs::start_attempt(app, &ctx.job, &ctx.worker).await? else {
         return Ok(());
-    }
-    let attempt = jobs::count_attempt(app, &ctx.job, &ctx.worker).await?;
+    };
     progress(app, ctx.activation.id, ActivationPhase::Deactivating, attempt).await;
     match send(app, &ctx, FeatureAction::Deactivate).await {
         Ok(()) => outcome::deactivated(app, &ctx).await,

@@ -71,17 +71,20 @@ pub async fn claim(app: &App, worker: &str) -> Result<Option<ota_jobs::Model>, D
     ota_jobs::Model::find_by_statement(Statement::from_sql_and_values(backend, sql, values)).one(&app.db).await
 }
 
-/// Extends `worker`'s lease on `job`; `false` when it lost the lease to another worker.
-pub async fn renew(app: &App, job: &ota_jobs::Model, worker: &str) -> Result<bool, DbErr> {
+/// Starts the next attempt of `worker` at `job`: renews the lease and counts the attempt in one
+/// statement. Answers the attempt's number, or `None` when the worker lost the lease to another.
+pub async fn start_attempt(app: &App, job: &ota_jobs::Model, worker: &str) -> Result<Option<i32>, DbErr> {
     let until = app.clock.now() + Duration::seconds(i64::try_from(app.config.ota_lease_seconds).unwrap_or(30));
-    let renewed = ota_jobs::Entity::update_many()
+    let attempt = job.attempts + 1;
+    let started = ota_jobs::Entity::update_many()
         .col_expr(ota_jobs::Column::LeaseExpiresAt, Expr::value(until))
+        .col_expr(ota_jobs::Column::Attempts, Expr::value(attempt))
         .filter(ota_jobs::Column::Id.eq(job.id))
         .filter(ota_jobs::Column::LeaseOwner.eq(worker))
         .filter(ota_jobs::Column::Status.eq(OtaJobStatus::Running))
         .exec(&app.db)
         .await?;
-    Ok(renewed.rows_affected == 1)
+    Ok((started.rows_affected == 1).then_some(attempt))
 }
 
 /// The wait before attempt `attempt + 1`: the base doubling per attempt up to the maximum, with
@@ -138,16 +141,4 @@ pub async fn retry_at(
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)
-}
-
-/// Records the attempt a worker is about to make.
-pub async fn count_attempt(app: &App, job: &ota_jobs::Model, worker: &str) -> Result<i32, DbErr> {
-    let attempts = job.attempts + 1;
-    ota_jobs::Entity::update_many()
-        .col_expr(ota_jobs::Column::Attempts, Expr::value(attempts))
-        .filter(ota_jobs::Column::Id.eq(job.id))
-        .filter(ota_jobs::Column::LeaseOwner.eq(worker))
-        .exec(&app.db)
-        .await?;
-    Ok(attempts)
 }
