@@ -111,14 +111,14 @@ pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> 
         active.unpaid_since = Set(Some(now));
     }
     let active = active.update(&txn).await?;
+    let mut to_invoice = None;
     if let Some(payment) = &ctx.payment {
         let mut charged: payments::ActiveModel = payment.clone().into();
         charged.updated_at = Set(now);
         if captured {
             charged.status = Set(PaymentStatus::Captured);
             charged.captured_at = Set(Some(now));
-            let charged = charged.update(&txn).await?;
-            invoice_payment(app, &txn, ctx, &charged).await?;
+            to_invoice = Some(charged.update(&txn).await?);
         } else if let Some(reason) = &capture_failure {
             charged.status = Set(PaymentStatus::Failed);
             charged.failure_reason = Set(Some(reason.chars().take(300).collect()));
@@ -132,6 +132,11 @@ pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> 
         phase: ActivationPhase::Active,
         attempt,
     });
+    // Last: the invoice number locks the region's counter until the commit, and every worker
+    // activating in that region waits for it.
+    if let Some(charged) = &to_invoice {
+        invoice_payment(app, &txn, ctx, charged).await?;
+    }
     txn.commit().await?;
     outbox.publish(app.events.as_ref()).await;
     Ok(())

@@ -42,23 +42,26 @@ pub struct InvoiceFor {
     pub region: regions::Model,
 }
 
-/// The next sequence of `region_id`, taken inside the caller's transaction.
+/// The next sequence of `region_id`, taken inside the caller's transaction. The counter's row stays
+/// locked until that transaction ends (numbers are gapless), so callers take it as late as they can;
+/// one statement bumps and reads it.
 async fn take_sequence(db: &impl ConnectionTrait, region_id: Uuid) -> ApiResult<i64> {
     let bumped = invoice_counters::Entity::update_many()
         .col_expr(invoice_counters::Column::NextSequence, Expr::col(invoice_counters::Column::NextSequence).add(1))
         .filter(invoice_counters::Column::RegionId.eq(region_id))
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    if bumped.rows_affected == 0 {
-        invoice_counters::ActiveModel { region_id: Set(region_id), next_sequence: Set(2) }.insert(db).await?;
-        return Ok(1);
+    match bumped.first() {
+        Some(counter) => Ok(counter.next_sequence - 1),
+        None => {
+            invoice_counters::ActiveModel { region_id: Set(region_id), next_sequence: Set(2) }.insert(db).await?;
+            Ok(1)
+        }
     }
-    let counter =
-        invoice_counters::Entity::find_by_id(region_id).one(db).await?.ok_or(ApiError::NotFound("counter"))?;
-    Ok(counter.next_sequence - 1)
 }
 
-/// Issues an invoice (or, with `credits`, a credit note cancelling part of that invoice).
+/// Issues an invoice (or, with `credits`, a credit note) with the region's next number. Takes the
+/// number inside `db`'s transaction: issue it last, just before the commit.
 pub async fn issue(
     app: &App,
     db: &impl ConnectionTrait,
