@@ -16,6 +16,7 @@ mod m20261122_000006_workshops;
 mod m20261122_000007_operations;
 mod m20261122_000008_delivery_and_order_errors;
 mod m20261122_000009_activation_periods;
+mod m20261201_000010_activation_lookup;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_operations::Migration),
             Box::new(m20261122_000008_delivery_and_order_errors::Migration),
             Box::new(m20261122_000009_activation_periods::Migration),
+            Box::new(m20261201_000010_activation_lookup::Migration),
         ]
     }
 }
