@@ -28,7 +28,10 @@ use entity::{
     notifications, ota_jobs, payments, users, vehicles,
 };
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -60,7 +63,19 @@ fn failed(error: impl std::fmt::Display) -> StatusCode {
 }
 
 async fn new_cars(State(engine): State<Engine>, Path(count): Path<u32>) -> Result<Json<Vec<String>>, StatusCode> {
-    caas::seed::fleet::add_cars(&engine.app.db, CUSTOMER, count, 0).await.map(Json).map_err(failed)
+    let vins = caas::seed::fleet::add_cars(&engine.app.db, CUSTOMER, count, 0).await.map_err(failed)?;
+    analyze(&engine.app).await.map_err(failed)?;
+    Ok(Json(vins))
+}
+
+/// Refreshes PostgreSQL's statistics after a bulk insert, as its autovacuum would (it may be off,
+/// as on the benchmark machine): plans made on a table's stale size can scan where an index would
+/// probe, and they stay cached for the connection's life.
+async fn analyze(app: &AppState) -> anyhow::Result<()> {
+    if app.db.get_database_backend() == DbBackend::Postgres {
+        app.db.execute_unprepared("ANALYZE").await?;
+    }
+    Ok(())
 }
 
 /// Up to `count` ACTIVE activations of the demo customer's cars.
@@ -120,6 +135,7 @@ async fn queue_noop_jobs(State(engine): State<Engine>, Path(count): Path<usize>)
             ota_jobs::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
         }
         txn.commit().await?;
+        analyze(app).await?;
         let queued_at_ms = Utc::now().timestamp_millis();
         app.events.publish(DomainEvent::JobQueued).await;
         anyhow::Ok(Queued { queued_at_ms })
