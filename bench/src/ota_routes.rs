@@ -18,6 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use caas::activation::jobs;
 use caas::app::AppState;
 use caas::integrations::fleet::simulator::FleetKnobs;
 use caas::integrations::simulators::Simulators;
@@ -29,8 +30,7 @@ use entity::{
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -112,24 +112,8 @@ async fn queue_noop_jobs(State(engine): State<Engine>, Path(count): Path<usize>)
             caas::seed::fleet::add_cars(&app.db, CUSTOMER, (count - ids.len()).div_ceil(9) as u32, 9).await?;
             ids = active_activations(app, count).await?;
         }
-        let now = Utc::now();
-        let jobs: Vec<ota_jobs::ActiveModel> = ids
-            .into_iter()
-            .map(|activation_id| ota_jobs::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                activation_id: Set(activation_id),
-                command: Set(OtaCommand::Activate),
-                status: Set(OtaJobStatus::Queued),
-                attempts: Set(0),
-                max_attempts: Set(app.config.ota_max_attempts),
-                next_attempt_at: Set(now),
-                lease_owner: Set(None),
-                lease_expires_at: Set(None),
-                last_error: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-            })
-            .collect();
+        let jobs: Vec<ota_jobs::ActiveModel> =
+            ids.into_iter().map(|activation_id| jobs::new_job(app, activation_id, OtaCommand::Activate)).collect();
         let txn = app.db.begin().await?;
         for chunk in jobs.chunks(ROWS_PER_INSERT) {
             ota_jobs::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;

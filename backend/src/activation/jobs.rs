@@ -16,16 +16,10 @@ use crate::app::App;
 use crate::config::Config;
 use crate::platform::events::{DomainEvent, Outbox};
 
-/// Queues a command for an activation.
-pub async fn enqueue(
-    app: &App,
-    db: &impl ConnectionTrait,
-    outbox: &mut Outbox,
-    activation_id: Uuid,
-    command: OtaCommand,
-) -> Result<ota_jobs::Model, DbErr> {
+/// A job for `command` on an activation, due now, not yet stored (bulk inserts build on it too).
+pub fn new_job(app: &App, activation_id: Uuid, command: OtaCommand) -> ota_jobs::ActiveModel {
     let now = app.clock.now();
-    let job = ota_jobs::ActiveModel {
+    ota_jobs::ActiveModel {
         id: Set(Uuid::now_v7()),
         activation_id: Set(activation_id),
         command: Set(command),
@@ -39,8 +33,17 @@ pub async fn enqueue(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(db)
-    .await?;
+}
+
+/// Queues a command for an activation.
+pub async fn enqueue(
+    app: &App,
+    db: &impl ConnectionTrait,
+    outbox: &mut Outbox,
+    activation_id: Uuid,
+    command: OtaCommand,
+) -> Result<ota_jobs::Model, DbErr> {
+    let job = new_job(app, activation_id, command).insert(db).await?;
     outbox.push(DomainEvent::JobQueued);
     Ok(job)
 }
