@@ -221,23 +221,26 @@ async fn check(
     let load = async {
         let feature = features::Entity::find().filter(features::Column::Code.eq(&request.feature)).one(db).await?;
         let feature = feature.ok_or_else(|| anyhow::anyhow!("no feature {}", request.feature))?;
-        let wanted: HashSet<&str> = request.vins.iter().map(String::as_str).collect();
+        // Only the cars asked about, and their charges: the suite checks a campaign in parts.
         let cars: HashMap<Uuid, String> = vehicles::Entity::find()
+            .filter(vehicles::Column::Vin.is_in(request.vins.iter().map(String::as_str)))
             .all(db)
             .await?
             .into_iter()
-            .filter(|car| wanted.contains(car.vin.as_str()))
             .map(|car| (car.id, car.vin))
             .collect();
         let campaign: Vec<activations::Model> = activations::Entity::find()
             .filter(activations::Column::FeatureId.eq(feature.id))
+            .filter(activations::Column::VehicleId.is_in(cars.keys().copied()))
             .all(db)
-            .await?
-            .into_iter()
-            .filter(|activation| cars.contains_key(&activation.vehicle_id))
-            .collect();
+            .await?;
         let mut charges: HashMap<Uuid, Vec<payments::Model>> = HashMap::new();
-        for charge in payments::Entity::find().filter(payments::Column::Kind.eq(PaymentKind::Feature)).all(db).await? {
+        let charged = payments::Entity::find()
+            .filter(payments::Column::Kind.eq(PaymentKind::Feature))
+            .filter(payments::Column::ActivationId.is_in(campaign.iter().map(|activation| activation.id)))
+            .all(db)
+            .await?;
+        for charge in charged {
             if let Some(activation_id) = charge.activation_id {
                 charges.entry(activation_id).or_default().push(charge);
             }
