@@ -17,6 +17,7 @@ mod m20261122_000007_operations;
 mod m20261122_000008_delivery_and_order_errors;
 mod m20261122_000009_activation_periods;
 mod m20261201_000010_activation_lookup;
+mod m20261201_000011_one_live_activation;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_delivery_and_order_errors::Migration),
             Box::new(m20261122_000009_activation_periods::Migration),
             Box::new(m20261201_000010_activation_lookup::Migration),
+            Box::new(m20261201_000011_one_live_activation::Migration),
         ]
     }
 }

@@ -17,7 +17,7 @@ use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::catalog::firmware;
-use crate::catalog::service::{LIVE_STATUSES, Offer, pricing_region};
+use crate::catalog::service::{LIVE_STATUSES, Offer, pricing_region, uses_trial};
 use crate::error::{ApiError, ApiResult};
 use crate::fleet::service::{Access, vehicle_for};
 use crate::integrations::vss::MaintenanceState;
@@ -99,7 +99,13 @@ pub async fn purchase(app: &App, viewer: &Viewer, input: PurchaseInput) -> ApiRe
     let approved = approve(app, viewer, &input).await?;
     let txn = begin_write(&app.db).await?;
     let mut outbox = Outbox::new();
-    let created = record(app, &txn, &mut outbox, viewer, customer.id, &approved, &input).await?;
+    let Some(created) = record(app, &txn, &mut outbox, viewer, customer.id, &approved, &input).await? else {
+        // A concurrent purchase of the same feature for the same car committed first: the checks,
+        // run again, name the rule it now breaks (already active, trial used).
+        drop(txn);
+        approve(app, viewer, &input).await?;
+        return Err(ApiError::Conflict("another purchase of this feature for this vehicle came first".into()));
+    };
     let remembered = idempotency_keys::ActiveModel {
         id: Set(Uuid::now_v7()),
         owner_id: Set(customer.id),
@@ -168,9 +174,7 @@ async fn approve(app: &App, viewer: &Viewer, input: &PurchaseInput) -> ApiResult
             message: format!("{} is already on this vehicle", feature.code),
         });
     }
-    if input.kind == DurationKind::Trial
-        && history.iter().any(|activation| activation.duration_kind == DurationKind::Trial)
-    {
+    if input.kind == DurationKind::Trial && history.iter().any(uses_trial) {
         return Err(ApiError::Refused {
             reason: "TRIAL_USED",
             message: "the trial of this feature was used on this vehicle".into(),
@@ -202,7 +206,8 @@ pub async fn check_maintenance(app: &App, vehicle: &vehicles::Model) -> ApiResul
 }
 
 /// Stores the activation, its payment (paid durations, charged only once the car confirms) and
-/// its OTA job.
+/// its OTA job. `None` when the database refuses a second live activation (or a second trial) of
+/// the feature on the vehicle: a concurrent purchase stored one first.
 async fn record(
     app: &App,
     txn: &DatabaseTransaction,
@@ -211,7 +216,7 @@ async fn record(
     customer_id: Uuid,
     approved: &Approved,
     input: &PurchaseInput,
-) -> ApiResult<activations::Model> {
+) -> ApiResult<Option<activations::Model>> {
     let now = app.clock.now();
     let activation = activations::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -233,7 +238,12 @@ async fn record(
         end_reason: Set(None),
     }
     .insert(txn)
-    .await?;
+    .await;
+    let activation = match activation {
+        Ok(activation) => activation,
+        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => return Ok(None),
+        Err(err) => return Err(err.into()),
+    };
     // Monthly subscriptions are billed at month end for the days used; trials are free.
     let paid_up_front = approved.offer.gross.minor > 0 && approved.price.duration_kind != DurationKind::Monthly;
     if paid_up_front {
@@ -274,5 +284,5 @@ async fn record(
         phase: ActivationPhase::Queued,
         attempt: 0,
     });
-    Ok(activation)
+    Ok(Some(activation))
 }

@@ -17,7 +17,7 @@ use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::auth::viewer::PLATFORM_STAFF;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, OnConstraint};
 use crate::pagination::{Page, PageArgs, keyset};
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
@@ -125,7 +125,10 @@ pub async fn retry_activation(app: &App, viewer: &Viewer, activation_id: Uuid) -
     pending.status = Set(ActivationStatus::Pending);
     pending.failure_reason = Set(None);
     pending.updated_at = Set(now);
-    let pending = pending.update(&txn).await?;
+    let pending = pending
+        .update(&txn)
+        .await
+        .on_unique_violation("the feature is live on this vehicle through another purchase; nothing to retry")?;
     support_tickets::Entity::update_many()
         .col_expr(support_tickets::Column::Status, Expr::value(TicketStatus::Resolved))
         .col_expr(support_tickets::Column::ResolvedAt, Expr::value(now))

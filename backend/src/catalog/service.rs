@@ -81,6 +81,12 @@ pub struct Unavailable {
 pub const LIVE_STATUSES: [ActivationStatus; 4] =
     [ActivationStatus::Pending, ActivationStatus::Activating, ActivationStatus::Active, ActivationStatus::Deactivating];
 
+/// Whether an activation used up the vehicle's one trial of its feature. A trial that could not be
+/// switched on (FAILED) was never had; the database's unique index on trials follows the same rule.
+pub fn uses_trial(activation: &activations::Model) -> bool {
+    activation.duration_kind == DurationKind::Trial && activation.status != ActivationStatus::Failed
+}
+
 /// The region whose currency and VAT apply to a vehicle: its owner's, else where it is sold.
 pub async fn pricing_region(app: &App, vehicle: &vehicles::Model) -> ApiResult<regions::Model> {
     let owner_region = match vehicle.owner_id {
@@ -180,7 +186,7 @@ fn offers_of(mut prices: Vec<prices::Model>, region: &regions::Model) -> Vec<Off
 
 fn entry(feature: features::Model, offers: Vec<Offer>, history: &[activations::Model]) -> CatalogEntry {
     let of_feature = || history.iter().filter(|activation| activation.feature_id == feature.id);
-    let trial_used = of_feature().any(|activation| activation.duration_kind == DurationKind::Trial);
+    let trial_used = of_feature().any(uses_trial);
     let has_trial = offers.iter().any(|offer| offer.kind == DurationKind::Trial);
     let current = of_feature().find(|activation| LIVE_STATUSES.contains(&activation.status)).cloned();
     CatalogEntry {
