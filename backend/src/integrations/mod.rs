@@ -15,6 +15,14 @@ pub mod vss;
 
 use std::sync::Arc;
 
+/// Logs why `system` could not be used and returns what may be told about it: the cause (URLs,
+/// transport errors, the other side's body) stays in the log, never in a client's message or a
+/// stored reason that clients read.
+pub fn unreachable_cause(system: &'static str, cause: &dyn std::fmt::Display) -> String {
+    tracing::warn!(system, cause = %cause, "an external system could not be used");
+    "no usable answer".to_owned()
+}
+
 /// The clients of every external system the application talks to.
 #[derive(Clone)]
 pub struct Integrations {

@@ -5,6 +5,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::{Factory, FactoryConfirmation, FactoryError, FactoryOrder};
+use crate::integrations::unreachable_cause;
+
+const SYSTEM: &str = "the factory";
 
 /// Talks to the factory's order API at `base_url`.
 pub struct HttpFactory {
@@ -31,16 +34,16 @@ impl Factory for HttpFactory {
             .json(order)
             .send()
             .await
-            .map_err(|err| FactoryError::Unavailable(err.to_string()))?;
+            .map_err(|err| FactoryError::Unavailable(unreachable_cause(SYSTEM, &err)))?;
         let status = response.status();
         if status.is_success() {
-            return response.json().await.map_err(|err| FactoryError::Unavailable(format!("unreadable answer: {err}")));
+            return response.json().await.map_err(|err| FactoryError::Unavailable(unreachable_cause(SYSTEM, &err)));
         }
         let body = response.text().await.unwrap_or_default();
         if status.is_client_error() {
             Err(FactoryError::Rejected(body))
         } else {
-            Err(FactoryError::Unavailable(format!("{status}: {body}")))
+            Err(FactoryError::Unavailable(unreachable_cause(SYSTEM, &format!("{status}: {body}"))))
         }
     }
 }

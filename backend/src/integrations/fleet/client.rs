@@ -7,6 +7,9 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use super::{FeatureCommand, Fleet, IotError, VehicleState};
+use crate::integrations::unreachable_cause;
+
+const SYSTEM: &str = "the vehicle's IoT API";
 
 /// Talks to the IoT API at `base_url`, giving each command `timeout` to be confirmed.
 pub struct HttpFleet {
@@ -24,19 +27,22 @@ impl HttpFleet {
     async fn answer<T: serde::de::DeserializeOwned>(&self, response: reqwest::Response) -> Result<T, IotError> {
         let status = response.status();
         if status.is_success() {
-            return response.json().await.map_err(|err| IotError::Transient(format!("unreadable answer: {err}")));
+            return response.json().await.map_err(|err| IotError::Transient(unreachable_cause(SYSTEM, &err)));
         }
         let body = response.text().await.unwrap_or_default();
         if status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::NOT_FOUND {
             Err(IotError::Permanent(body))
         } else {
-            Err(IotError::Transient(format!("{status}: {body}")))
+            Err(IotError::Transient(unreachable_cause(SYSTEM, &format!("{status}: {body}"))))
         }
     }
 }
 
 fn unreachable(err: reqwest::Error) -> IotError {
-    IotError::Transient(if err.is_timeout() { "no confirmation in time".to_owned() } else { err.to_string() })
+    if err.is_timeout() {
+        return IotError::Transient("no confirmation in time".to_owned());
+    }
+    IotError::Transient(unreachable_cause(SYSTEM, &err))
 }
 
 #[async_trait]

@@ -14,6 +14,7 @@ use super::{
     CaptureMode, ChargeRequest, GatewayError, GatewayEvent, GatewayPayment, GatewayStatus, PaymentGateway,
     VerifiedEvent, WebhookRejected,
 };
+use crate::integrations::unreachable_cause;
 
 /// Stripe, or anything that speaks its API (the payment simulator).
 pub struct StripeGateway {
@@ -43,19 +44,21 @@ fn currency(code: &str) -> Result<Currency, GatewayError> {
     code.to_ascii_lowercase().parse().map_err(|_| GatewayError::Invalid(format!("unsupported currency {code}")))
 }
 
+const SYSTEM: &str = "the payment gateway";
+
 fn map_error(err: StripeError) -> GatewayError {
     match err {
         StripeError::Stripe(api, status) => {
             let message = api.message.clone().unwrap_or_else(|| api.type_.as_str().to_owned());
             match (api.type_.as_str(), status) {
                 ("card_error", _) => GatewayError::Declined(message),
-                (_, 500..) | (_, 429) => GatewayError::Unavailable(message),
+                (_, 500..) | (_, 429) => GatewayError::Unavailable(unreachable_cause(SYSTEM, &message)),
                 _ => GatewayError::Invalid(message),
             }
         }
-        StripeError::ClientError(message) => GatewayError::Unavailable(message),
-        StripeError::Timeout => GatewayError::Unavailable("timeout".into()),
-        other => GatewayError::Unavailable(other.to_string()),
+        StripeError::ClientError(message) => GatewayError::Unavailable(unreachable_cause(SYSTEM, &message)),
+        StripeError::Timeout => GatewayError::Unavailable(unreachable_cause(SYSTEM, &"timeout")),
+        other => GatewayError::Unavailable(unreachable_cause(SYSTEM, &other)),
     }
 }
 

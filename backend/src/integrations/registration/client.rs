@@ -6,6 +6,9 @@ use async_trait::async_trait;
 use reqwest::StatusCode;
 
 use super::{Registration, RegistrationAuthority, RegistrationError, RegistrationRequest};
+use crate::integrations::unreachable_cause;
+
+const SYSTEM: &str = "the registration authority";
 
 /// Talks to the authority at `base_url`.
 pub struct HttpRegistration {
@@ -37,17 +40,17 @@ impl RegistrationAuthority for HttpRegistration {
             .json(request)
             .send()
             .await
-            .map_err(|err| RegistrationError::Unavailable(err.to_string()))?;
+            .map_err(|err| RegistrationError::Unavailable(unreachable_cause(SYSTEM, &err)))?;
         match response.status() {
             status if status.is_success() => {
-                response.json().await.map_err(|err| RegistrationError::Unavailable(format!("unreadable answer: {err}")))
+                response.json().await.map_err(|err| RegistrationError::Unavailable(unreachable_cause(SYSTEM, &err)))
             }
             StatusCode::UNPROCESSABLE_ENTITY => {
                 let refusal: Refusal =
                     response.json().await.unwrap_or(Refusal { reason: "refused without a reason".into() });
                 Err(RegistrationError::Refused(refusal.reason))
             }
-            status => Err(RegistrationError::Unavailable(format!("status {status}"))),
+            status => Err(RegistrationError::Unavailable(unreachable_cause(SYSTEM, &status))),
         }
     }
 }

@@ -5,6 +5,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::{MaintenanceStatus, Vss, VssUnavailable};
+use crate::integrations::unreachable_cause;
+
+const SYSTEM: &str = "the maintenance system";
 
 /// Talks to the VSS at `base_url`.
 pub struct HttpVss {
@@ -26,10 +29,11 @@ impl Vss for HttpVss {
     #[tracing::instrument(skip(self))]
     async fn status(&self, vin: &str) -> Result<MaintenanceStatus, VssUnavailable> {
         let url = format!("{}/vehicles/{vin}/maintenance-status", self.base_url);
-        let response = self.http.get(url).send().await.map_err(|err| VssUnavailable(err.to_string()))?;
+        let response =
+            self.http.get(url).send().await.map_err(|err| VssUnavailable(unreachable_cause(SYSTEM, &err)))?;
         if !response.status().is_success() {
-            return Err(VssUnavailable(format!("status {}", response.status())));
+            return Err(VssUnavailable(unreachable_cause(SYSTEM, &response.status())));
         }
-        response.json().await.map_err(|err| VssUnavailable(format!("unreadable answer: {err}")))
+        response.json().await.map_err(|err| VssUnavailable(unreachable_cause(SYSTEM, &err)))
     }
 }
