@@ -40,7 +40,7 @@ async fn work(app: AppState, name: String, stop: CancellationToken) {
         }
         match jobs::claim(&app, &name).await {
             Ok(Some(job)) => {
-                if let Err(err) = process(&app, &name, job).await {
+                if let Err(err) = process_holding_lease(&app, &name, job).await {
                     tracing::warn!(error = ?err, worker = %name, "an OTA job step failed; it will be picked up again");
                 }
                 continue;
@@ -53,6 +53,18 @@ async fn work(app: AppState, name: String, stop: CancellationToken) {
             _ = queued.next() => {}
             () = tokio::time::sleep(POLL) => {}
         }
+    }
+}
+
+/// Runs a job step while renewing the worker's lease on it. A step can take longer than the lease
+/// (a slow car, a loaded machine): without renewal another worker would reclaim the job mid-step,
+/// both would act and count attempts, and a loaded engine would spend its time stealing work.
+async fn process_holding_lease(app: &App, worker: &str, job: ota_jobs::Model) -> ApiResult<()> {
+    let renew = jobs::keep_lease(app, job.id, worker);
+    tokio::pin!(renew);
+    tokio::select! {
+        result = process(app, worker, job) => result,
+        never = &mut renew => match never {},
     }
 }
 
@@ -120,6 +132,11 @@ async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
             jobs::finish(&app.db, &ctx.job, &ctx.worker, OtaJobStatus::Succeeded, None, app.clock.now()).await?;
             return Ok(());
         }
+    }
+    // A declined authorisation whose failure was not recorded before a crash: nothing to switch on.
+    if let Some(declined) = ctx.payment.as_ref().filter(|p| p.status == PaymentStatus::Failed) {
+        let reason = declined.failure_reason.clone().unwrap_or_else(|| "the payment was declined".into());
+        return outcome::failed(app, &ctx, Failure::PaymentDeclined(reason)).await;
     }
     if let Some(payment) = ctx.payment.clone().filter(|p| p.status == PaymentStatus::Pending) {
         match authorize(app, &payment).await? {

@@ -48,10 +48,15 @@ pub async fn enqueue(
     Ok(job)
 }
 
+/// When a lease taken or renewed now runs out.
+fn lease_end(app: &App) -> DateTime<Utc> {
+    app.clock.now() + Duration::seconds(i64::try_from(app.config.ota_lease_seconds).unwrap_or(30))
+}
+
 /// Claims the next due job (or one whose lease has run out) for `worker`.
 pub async fn claim(app: &App, worker: &str) -> Result<Option<ota_jobs::Model>, DbErr> {
     let now = app.clock.now();
-    let lease_until = now + Duration::seconds(i64::try_from(app.config.ota_lease_seconds).unwrap_or(30));
+    let lease_until = lease_end(app);
     let backend = app.db.get_database_backend();
     let lock = if backend == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
     let (a, b, c, d) = match backend {
@@ -83,7 +88,7 @@ pub async fn claim(app: &App, worker: &str) -> Result<Option<ota_jobs::Model>, D
 /// Starts the next attempt of `worker` at `job`: renews the lease and counts the attempt in one
 /// statement. Answers the attempt's number, or `None` when the worker lost the lease to another.
 pub async fn start_attempt(app: &App, job: &ota_jobs::Model, worker: &str) -> Result<Option<i32>, DbErr> {
-    let until = app.clock.now() + Duration::seconds(i64::try_from(app.config.ota_lease_seconds).unwrap_or(30));
+    let until = lease_end(app);
     let attempt = job.attempts + 1;
     let started = ota_jobs::Entity::update_many()
         .col_expr(ota_jobs::Column::LeaseExpiresAt, Expr::value(until))
@@ -94,6 +99,36 @@ pub async fn start_attempt(app: &App, job: &ota_jobs::Model, worker: &str) -> Re
         .exec(&app.db)
         .await?;
     Ok((started.rows_affected == 1).then_some(attempt))
+}
+
+/// Renews `worker`'s lease on a job every third of the lease time, for as long as it is polled;
+/// once the lease is lost (another worker reclaimed it, or the job ended) it stops renewing and
+/// waits for ever, so it never finishes on its own.
+pub async fn keep_lease(app: &App, job_id: Uuid, worker: &str) -> std::convert::Infallible {
+    let every = std::time::Duration::from_millis(app.config.ota_lease_seconds.max(1) * 1000 / 3);
+    loop {
+        tokio::time::sleep(every).await;
+        match renew_lease(app, job_id, worker).await {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => tracing::warn!(error = %err, worker, "renewing an OTA lease failed; trying again"),
+        }
+    }
+    std::future::pending().await
+}
+
+/// Pushes the lease of a running job held by `worker` one lease time ahead; false when it is not
+/// held by `worker` any more.
+async fn renew_lease(app: &App, job_id: Uuid, worker: &str) -> Result<bool, DbErr> {
+    let until = lease_end(app);
+    let renewed = ota_jobs::Entity::update_many()
+        .col_expr(ota_jobs::Column::LeaseExpiresAt, Expr::value(until))
+        .filter(ota_jobs::Column::Id.eq(job_id))
+        .filter(ota_jobs::Column::LeaseOwner.eq(worker))
+        .filter(ota_jobs::Column::Status.eq(OtaJobStatus::Running))
+        .exec(&app.db)
+        .await?;
+    Ok(renewed.rows_affected == 1)
 }
 
 /// The wait before attempt `attempt + 1`: the base doubling per attempt up to the maximum, with
