@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod orders;
 pub mod pagination;
 pub mod platform;
+pub mod policy;
 pub mod seed;
 pub mod server;
 pub mod telemetry;

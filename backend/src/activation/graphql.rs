@@ -23,6 +23,7 @@ use crate::graphql::loaders::PaymentsOfActivation;
 use crate::orders::graphql::Payment;
 use crate::pagination::PageArgs;
 use crate::platform::events::{ActivationPhase, DomainEvent, Topic};
+use crate::policy::{self, Access};
 
 /// A feature bought for a vehicle, for a duration.
 pub struct Activation(pub activations::Model);
@@ -39,9 +40,11 @@ impl Activation {
         load_existing::<features::Entity>(ctx, self.0.feature_id, "feature").await.map(Feature)
     }
 
-    /// The vehicle.
+    /// The vehicle, for those who may see it (not a buyer who has sold it since).
     async fn vehicle(&self, ctx: &Context<'_>) -> ApiResult<Vehicle> {
-        load_existing::<vehicles::Entity>(ctx, self.0.vehicle_id, "vehicle").await.map(Vehicle)
+        let vehicle = load_existing::<vehicles::Entity>(ctx, self.0.vehicle_id, "vehicle").await?;
+        policy::vehicle(app(ctx), viewer(ctx), &vehicle, Access::Basic).await?;
+        Ok(Vehicle(vehicle))
     }
 
     /// How long it was bought for.
@@ -98,9 +101,12 @@ impl Activation {
         self.0.unpaid_since.is_some()
     }
 
-    /// Its charges: the up-front one, renewals and monthly bills.
+    /// Its charges: the up-front one, renewals and monthly bills; money, so only the payer's own
+    /// (and all for platform staff).
     async fn payments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Payment>> {
-        Ok(load_children(ctx, PaymentsOfActivation(self.0.id)).await?.into_iter().map(Payment).collect())
+        let viewer = viewer(ctx);
+        let rows = load_children(ctx, PaymentsOfActivation(self.0.id)).await?;
+        Ok(rows.into_iter().filter(|payment| policy::payment(viewer, payment)).map(Payment).collect())
     }
 
     /// When it was bought.

@@ -7,15 +7,16 @@ use uuid::Uuid;
 use crate::app::App;
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
-use crate::fleet::service::{Access, ensure_access, vehicle_for};
+use crate::fleet::service::vehicle_for;
 use crate::pagination::{Page, PageArgs, keyset};
+use crate::policy::{self, Access};
 
-/// One activation, if `viewer` may see its vehicle's history.
+/// One activation, if `viewer` may see it (see [`policy::ensure_activation`]).
 pub async fn activation(app: &App, viewer: &Viewer, id: Uuid) -> ApiResult<activations::Model> {
     let activation = activations::Entity::find_by_id(id).one(&app.db).await?.ok_or(ApiError::NotFound("activation"))?;
     let vehicle =
         vehicles::Entity::find_by_id(activation.vehicle_id).one(&app.db).await?.ok_or(ApiError::NotFound("vehicle"))?;
-    ensure_access(app, viewer, &vehicle, Access::History).await?;
+    policy::ensure_activation(app, viewer, &activation, &vehicle).await?;
     Ok(activation)
 }
 
@@ -23,7 +24,9 @@ pub async fn activation(app: &App, viewer: &Viewer, id: Uuid) -> ApiResult<activ
 pub async fn of_vehicle(app: &App, viewer: &Viewer, vin: &str, args: &PageArgs) -> ApiResult<Page<activations::Model>> {
     let vehicle = vehicle_for(app, viewer, vin, Access::History).await?;
     let select = activations::Entity::find().filter(activations::Column::VehicleId.eq(vehicle.id));
-    let rows = keyset(select, activations::Column::Id, Order::Desc, args.after_uuid()?, args).all(&app.db).await?;
+    let mut rows = keyset(select, activations::Column::Id, Order::Desc, args.after_uuid()?, args).all(&app.db).await?;
+    // Filtered after the page is read: a page may come out shorter, never with another's rows.
+    rows.retain(|activation| policy::activation(viewer, activation, &vehicle));
     Ok(Page::from_fetched(rows, args, |activation| activation.id.to_string()))
 }
 

@@ -2,7 +2,7 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Object};
-use entity::{DurationKind, Role, feature_texts, features, vehicle_models};
+use entity::{DurationKind, Role, feature_texts, features, vehicle_models, vehicles};
 
 use super::service::{self, CatalogEntry, Offer};
 use crate::activation::graphql::Activation;
@@ -11,9 +11,10 @@ use crate::domain::{Locale, Money};
 use crate::error::ApiResult;
 use crate::fleet::graphql::VehicleModel;
 use crate::graphql::connection::connection;
-use crate::graphql::context::{app, load_children, load_many_by_id, locale, viewer};
+use crate::graphql::context::{app, load_children, load_existing, load_many_by_id, locale, viewer};
 use crate::graphql::loaders::{ModelsOfFeature, TextsOfFeature};
 use crate::pagination::PageArgs;
+use crate::policy;
 
 /// An amount of money.
 pub struct MoneyValue(pub Money);
@@ -181,9 +182,12 @@ impl CatalogEntryValue {
         self.0.unavailable.as_ref().map(|unavailable| unavailable.code)
     }
 
-    /// The activation currently on, being switched on, or being switched off.
-    async fn current_activation(&self) -> Option<Activation> {
-        self.0.current.clone().map(Activation)
+    /// The activation currently on, being switched on, or being switched off; only for those who
+    /// may see the vehicle's activations.
+    async fn current_activation(&self, ctx: &Context<'_>) -> ApiResult<Option<Activation>> {
+        let Some(current) = &self.0.current else { return Ok(None) };
+        let vehicle = load_existing::<vehicles::Entity>(ctx, current.vehicle_id, "vehicle").await?;
+        Ok(policy::activation(viewer(ctx), current, &vehicle).then(|| Activation(current.clone())))
     }
 }
 

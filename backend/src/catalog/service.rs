@@ -14,9 +14,10 @@ use crate::auth::Viewer;
 use crate::domain::Money;
 use crate::domain::money::vat_of;
 use crate::error::{ApiError, ApiResult, OnConstraint};
-use crate::fleet::service::{Access, vehicle_for};
+use crate::fleet::service::vehicle_for;
 use crate::integrations::vss::MaintenanceState;
 use crate::pagination::{Page, PageArgs, keyset};
+use crate::policy::Access;
 
 /// One way to buy a feature: a duration model and its price with VAT.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,6 +17,7 @@ use crate::graphql::loaders::{
     ActivationsOfVehicle, InvoicesOfVehicle, MaintenanceOfVehicle, ManualsOfModel, OrdersOfVehicle,
 };
 use crate::orders::graphql::Order;
+use crate::policy;
 use crate::workshops::graphql::MaintenanceRecord;
 
 /// Everything about one vehicle that the caller may see.
@@ -42,7 +43,7 @@ impl Expediente {
         first: Option<i32>,
     ) -> ApiResult<Connection<String, Order>> {
         let mut rows = load_children(ctx, OrdersOfVehicle(self.0.id)).await?;
-        rows.retain(|order| service::order_visible(viewer(ctx), order));
+        rows.retain(|order| policy::order(viewer(ctx), order));
         sliced(rows, after, first, |order| order.id.to_string(), Order)
     }
 
@@ -53,7 +54,8 @@ impl Expediente {
         after: Option<String>,
         first: Option<i32>,
     ) -> ApiResult<Connection<String, Activation>> {
-        let rows = load_children(ctx, ActivationsOfVehicle(self.0.id)).await?;
+        let mut rows = load_children(ctx, ActivationsOfVehicle(self.0.id)).await?;
+        rows.retain(|activation| policy::activation(viewer(ctx), activation, &self.0));
         sliced(rows, after, first, |activation| activation.id.to_string(), Activation)
     }
 
@@ -76,7 +78,7 @@ impl Expediente {
         first: Option<i32>,
     ) -> ApiResult<Connection<String, Invoice>> {
         let mut rows = load_children(ctx, InvoicesOfVehicle(self.0.id)).await?;
-        rows.retain(|invoice| service::invoice_visible(viewer(ctx), invoice));
+        rows.retain(|invoice| policy::invoice(viewer(ctx), invoice));
         sliced(rows, after, first, |invoice| invoice.id.to_string(), Invoice)
     }
 

@@ -4,7 +4,7 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use entity::{VehicleStatus, dealerships, model_manuals, regions, users, vehicle_models, vehicles};
 
-use super::service::{self, Access};
+use super::service;
 use crate::accounts::graphql::{Dealership, Region, User};
 use crate::activation::graphql::Activation;
 use crate::auth::{Allow, Scope};
@@ -13,10 +13,11 @@ use crate::graphql::connection::connection;
 use crate::graphql::context::{app, load_by_id, load_children, load_existing, viewer};
 use crate::graphql::loaders::{ActivationsOfVehicle, ManualsOfModel};
 use crate::pagination::PageArgs;
+use crate::policy::{self, Access};
 
 /// The owner of `vehicle`, if the viewer may see this personal data.
 pub async fn owner_of(ctx: &Context<'_>, vehicle: &vehicles::Model) -> ApiResult<Option<User>> {
-    if !service::may_see_owner(viewer(ctx), vehicle) {
+    if !policy::vehicle_owner(viewer(ctx), vehicle) {
         return Err(ApiError::Forbidden("the owner of this vehicle is not visible to you".into()));
     }
     let Some(owner_id) = vehicle.owner_id else {
@@ -83,10 +84,17 @@ impl Vehicle {
         owner_of(ctx, &self.0).await
     }
 
-    /// The features bought for this vehicle, newest first.
+    /// The features of this vehicle, newest first: those of its current ownership (a resale never
+    /// shows one owner's purchases to the next); history, so not for workshops.
     async fn activations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Activation>> {
+        let viewer = viewer(ctx);
+        policy::vehicle(app(ctx), viewer, &self.0, Access::History).await?;
         let rows = load_children(ctx, ActivationsOfVehicle(self.0.id)).await?;
-        Ok(rows.into_iter().map(Activation).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|activation| policy::activation(viewer, activation, &self.0))
+            .map(Activation)
+            .collect())
     }
 }
 

@@ -26,6 +26,7 @@ use crate::graphql::context::{app, load_by_id, load_children, load_existing, vie
 use crate::graphql::loaders::{EventsOfOrder, PaymentsOfOrder};
 use crate::pagination::PageArgs;
 use crate::platform::events::{DomainEvent, Topic};
+use crate::policy;
 
 /// A vehicle sale.
 pub struct Order(pub orders::Model);
@@ -62,8 +63,10 @@ impl Order {
         load_existing::<vehicle_models::Entity>(ctx, self.0.model_id, "vehicle model").await.map(VehicleModel)
     }
 
-    /// The car: from stock, or the one the factory builds (known once ordered).
+    /// The car: from stock, or the one the factory builds (known once ordered). Its history and
+    /// owner check the viewer again: a buyer whose car was resold sees neither.
     async fn vehicle(&self, ctx: &Context<'_>) -> ApiResult<Option<Vehicle>> {
+        policy::ensure_order(viewer(ctx), &self.0)?;
         let Some(id) = self.0.vehicle_id else { return Ok(None) };
         Ok(load_by_id::<vehicles::Entity>(ctx, id).await?.map(Vehicle))
     }
@@ -94,9 +97,12 @@ impl Order {
         Ok(events.into_iter().map(ManufacturingEvent).collect())
     }
 
-    /// The payments taken for this sale.
+    /// The payments taken for this sale (money: the buyer, the selling dealership, platform staff).
     async fn payments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Payment>> {
-        Ok(load_children(ctx, PaymentsOfOrder(self.0.id)).await?.into_iter().map(Payment).collect())
+        let viewer = viewer(ctx);
+        policy::ensure_order(viewer, &self.0)?;
+        let rows = load_children(ctx, PaymentsOfOrder(self.0.id)).await?;
+        Ok(rows.into_iter().filter(|payment| policy::payment(viewer, payment)).map(Payment).collect())
     }
 
     /// The last problem the sale ran into (a refused registration, an unavailable factory).

@@ -5,7 +5,6 @@ use entity::{OrderStatus, PaymentKind, PaymentStatus, VehicleStatus, orders, pay
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
-use super::access::ensure_can_manage;
 use super::notices;
 use crate::app::App;
 use crate::audit::{self, Subject};
@@ -14,6 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::integrations::registration::{RegistrationError, RegistrationRequest};
 use crate::platform::db::begin_write;
 use crate::platform::events::{DomainEvent, Outbox};
+use crate::policy;
 
 /// The position of a status in a sale's life; CANCELLED is outside it.
 pub fn rank(status: OrderStatus) -> Option<u8> {
@@ -69,7 +69,7 @@ pub async fn set_status(
 
 async fn order_for_dealer(app: &App, viewer: &Viewer, order_id: uuid::Uuid) -> ApiResult<orders::Model> {
     let order = orders::Entity::find_by_id(order_id).one(&app.db).await?.ok_or(ApiError::NotFound("order"))?;
-    ensure_can_manage(viewer, &order)?;
+    policy::order_manager(viewer, &order)?;
     Ok(order)
 }
 

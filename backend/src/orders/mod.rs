@@ -2,7 +2,6 @@
 //! and reports each stage by signed webhooks, the authority registers it, the dealership hands it
 //! over. Customers follow it live.
 
-pub mod access;
 pub mod factory;
 pub mod graphql;
 pub mod lifecycle;

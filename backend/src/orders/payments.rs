@@ -10,7 +10,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::access::ensure_can_manage;
 use super::factory::place_factory_order;
 use super::lifecycle::{fail_final_payment, set_status};
 use super::notices;
@@ -21,6 +20,7 @@ use crate::error::{ApiError, ApiResult, OnConstraint};
 use crate::integrations::payments::{CaptureMode, ChargeRequest, GatewayError, GatewayStatus};
 use crate::platform::db::begin_write;
 use crate::platform::events::Outbox;
+use crate::policy;
 
 /// A payment the dealer takes for a sale.
 #[derive(Clone, Debug)]
@@ -106,7 +106,7 @@ pub async fn record_payment(
 ) -> ApiResult<(orders::Model, payments::Model)> {
     check(&input)?;
     let order = orders::Entity::find_by_id(input.order_id).one(&app.db).await?.ok_or(ApiError::NotFound("order"))?;
-    ensure_can_manage(viewer, &order)?;
+    policy::order_manager(viewer, &order)?;
     let mut payment = payment_for_key(app, &order, &input).await?;
     if payment.status == PaymentStatus::Pending {
         payment = charge(app, viewer, &order, payment, &input.payment_method).await?;

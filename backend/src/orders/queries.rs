@@ -6,11 +6,11 @@ use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
-use super::access::ensure_can_view;
 use crate::app::App;
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Page, PageArgs, keyset};
+use crate::policy;
 
 /// Filters of the order list.
 #[derive(Clone, Debug, Default)]
@@ -28,7 +28,7 @@ pub struct OrderFilter {
 /// One order, if `viewer` may see it.
 pub async fn order(app: &App, viewer: &Viewer, id: Uuid) -> ApiResult<orders::Model> {
     let order = orders::Entity::find_by_id(id).one(&app.db).await?.ok_or(ApiError::NotFound("order"))?;
-    ensure_can_view(viewer, &order)?;
+    policy::ensure_order(viewer, &order)?;
     Ok(order)
 }
 

@@ -1,0 +1,774 @@
+//! The access matrix, generated from the schema: every field reachable from the roots of `Query`
+//! (to a depth of 7, so at least 4 below every root) is read by every role, and what each role got
+//! is compared with the table kept below. A field of the schema without a row fails the test, so
+//! a new field must be thought through for every role before it ships.
+//!
+//! The fixture is one car, Anna's Aurora: it was bought earlier by a former owner (whose purchase
+//! and payment are in its history), is owned by Anna, sold by the Berlin dealership and granted to
+//! the demo partner. Arguments point at it (its VIN, its order, Anna's activation of it).
+//!
+//! What is observed for a field, on a path whose parent the role may read:
+//! - `y` (allowed): a value came back without an error;
+//! - `e` (empty): no error but no value either (null, an empty list);
+//! - `-` (denied): FORBIDDEN or UNAUTHENTICATED;
+//! - `.` (not reached): every parent was denied or empty (the types of mutation and subscription
+//!   answers are never reached from `Query`; their rows say who their root field serves).
+//!
+//! A row expects `y` or `-` per role; a `-` that came back with a value is a leak, a `y` that was
+//! refused is a broken feature. Empty and not reached agree with either.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use caas_tests::{PASSWORD, TestApp, spawn_app};
+use chrono::Utc;
+use entity::{ActivationStatus, DurationKind, PaymentKind, PaymentStatus, activations, payments, users, vehicles};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const MAX_DEPTH: usize = 7;
+
+/// The viewers, in the order of the table's columns.
+const ROLES: [&str; 13] = [
+    "owner",        // o: Anna, who owns the car
+    "customer",     // c: Lucía, another customer
+    "former",       // f: the car's former owner
+    "dealer",       // d: the Berlin dealership that sold it
+    "other_dealer", // e: the Madrid dealership
+    "workshop",     // w
+    "support",      // s
+    "admin",        // a
+    "partner_veh",  // 1: a partner key with vehicles:read
+    "partner_cat",  // 2: catalog:read
+    "partner_exp",  // 3: expediente:read
+    "partner_all",  // 4: every scope
+    "anonymous",    // n
+];
+
+/// Expected access per field: one character per role above (`y` allowed, `-` denied).
+/// Columns: owner, customer, former, dealer, other_dealer, workshop, support, admin,
+/// partner_veh, partner_cat, partner_exp, partner_all, anonymous.
+#[rustfmt::skip]
+const TABLE: &[(&str, &str)] = &[
+    ("Activation.cancelAtPeriodEnd", "yy-yy-yy-yyy-"),
+    ("Activation.createdAt", "yy-yy-yy-yyy-"),
+    ("Activation.durationDays", "yy-yy-yy-yyy-"),
+    ("Activation.durationKind", "yy-yy-yy-yyy-"),
+    ("Activation.endReason", "yy-yy-yy-yyy-"),
+    ("Activation.endsAt", "yy-yy-yy-yyy-"),
+    ("Activation.expiringSoon", "yy-yy-yy-yyy-"),
+    ("Activation.failureReason", "yy-yy-yy-yyy-"),
+    ("Activation.feature", "yy-yy-yy-yyy-"),
+    ("Activation.id", "yy-yy-yy-yyy-"),
+    ("Activation.payments", "yy----yy-----"),
+    ("Activation.startsAt", "yy-yy-yy-yyy-"),
+    ("Activation.status", "yy-yy-yy-yyy-"),
+    ("Activation.unpaid", "yy-yy-yy-yyy-"),
+    ("Activation.vehicle", "yy-yy-yy-yyy-"),
+    ("ActivationConnection.edges", "y--y--yy--yy-"),
+    ("ActivationConnection.nodes", "y--y--yy--yy-"),
+    ("ActivationConnection.pageInfo", "y--y--yy--yy-"),
+    ("ActivationEdge.cursor", "y--y--yy--yy-"),
+    ("ActivationEdge.node", "y--y--yy--yy-"),
+    ("ActivationProgress.activation", "y--y--yy-----"),
+    ("ActivationProgress.attempt", "y--y--yy-----"),
+    ("ActivationProgress.charge", "y--y--yy-----"),
+    ("ActivationProgress.phase", "y--y--yy-----"),
+    ("ApiKey.createdAt", "-------y-----"),
+    ("ApiKey.id", "-------y-----"),
+    ("ApiKey.lastUsedAt", "-------y-----"),
+    ("ApiKey.name", "-------y-----"),
+    ("ApiKey.prefix", "-------y-----"),
+    ("ApiKey.revokedAt", "-------y-----"),
+    ("ApiKey.scopes", "-------y-----"),
+    ("AuthPayload.accessToken", "yyyyyyyy----y"),
+    ("AuthPayload.expiresIn", "yyyyyyyy----y"),
+    ("AuthPayload.refreshToken", "yyyyyyyy----y"),
+    ("AuthPayload.user", "yyyyyyyy----y"),
+    ("CatalogEntry.currentActivation", "y--y--yy-y-y-"),
+    ("CatalogEntry.feature", "y--y-yyy-y-y-"),
+    ("CatalogEntry.offers", "y--y-yyy-y-y-"),
+    ("CatalogEntry.purchasable", "y--y-yyy-y-y-"),
+    ("CatalogEntry.trialAvailable", "y--y-yyy-y-y-"),
+    ("CatalogEntry.unavailableCode", "y--y-yyy-y-y-"),
+    ("CatalogEntry.unavailableReason", "y--y-yyy-y-y-"),
+    ("CatalogEntryConnection.edges", "y--y-yyy-y-y-"),
+    ("CatalogEntryConnection.nodes", "y--y-yyy-y-y-"),
+    ("CatalogEntryConnection.pageInfo", "y--y-yyy-y-y-"),
+    ("CatalogEntryEdge.cursor", "y--y-yyy-y-y-"),
+    ("CatalogEntryEdge.node", "y--y-yyy-y-y-"),
+    ("CreatedApiKey.apiKey", "-------y-----"),
+    ("CreatedApiKey.secret", "-------y-----"),
+    ("Dealership.city", "yy-yyyyyyyyy-"),
+    ("Dealership.id", "yy-yyyyyyyyy-"),
+    ("Dealership.name", "yy-yyyyyyyyy-"),
+    ("Dealership.region", "yy-yyyyyyyyy-"),
+    ("Expediente.activations", "y--y--yy--yy-"),
+    ("Expediente.invoices", "y--y--yy--yy-"),
+    ("Expediente.maintenance", "y--y--yy--yy-"),
+    ("Expediente.manuals", "y--y--yy--yy-"),
+    ("Expediente.orders", "y--y--yy--yy-"),
+    ("Expediente.owner", "y--y--yy-----"),
+    ("Expediente.vehicle", "y--y--yy--yy-"),
+    ("Feature.category", "yyyyyyyy-yyy-"),
+    ("Feature.code", "yyyyyyyy-yyy-"),
+    ("Feature.compatibleModels", "yyyyyyyy-yyy-"),
+    ("Feature.demoMediaUrl", "yyyyyyyy-yyy-"),
+    ("Feature.demoText", "yyyyyyyy-yyy-"),
+    ("Feature.description", "yyyyyyyy-yyy-"),
+    ("Feature.minFirmware", "yyyyyyyy-yyy-"),
+    ("Feature.name", "yyyyyyyy-yyy-"),
+    ("Feature.prices", "yyyyyyyy-yyy-"),
+    ("Feature.requiresMaintenance", "yyyyyyyy-yyy-"),
+    ("FeatureConnection.edges", "yyyyyyyy-y-y-"),
+    ("FeatureConnection.nodes", "yyyyyyyy-y-y-"),
+    ("FeatureConnection.pageInfo", "yyyyyyyy-y-y-"),
+    ("FeatureEdge.cursor", "yyyyyyyy-y-y-"),
+    ("FeatureEdge.node", "yyyyyyyy-y-y-"),
+    ("Invoice.gross", "yy----yy-----"),
+    ("Invoice.id", "yy----yy-----"),
+    ("Invoice.issuedAt", "yy----yy-----"),
+    ("Invoice.kind", "yy----yy-----"),
+    ("Invoice.lines", "yy----yy-----"),
+    ("Invoice.net", "yy----yy-----"),
+    ("Invoice.number", "yy----yy-----"),
+    ("Invoice.vat", "yy----yy-----"),
+    ("InvoiceConnection.edges", "yyyy--yy--yy-"),
+    ("InvoiceConnection.nodes", "yyyy--yy--yy-"),
+    ("InvoiceConnection.pageInfo", "yyyy--yy--yy-"),
+    ("InvoiceEdge.cursor", "yy----yy-----"),
+    ("InvoiceEdge.node", "yy----yy-----"),
+    ("InvoiceLine.description", "yy----yy-----"),
+    ("InvoiceLine.gross", "yy----yy-----"),
+    ("InvoiceLine.net", "yy----yy-----"),
+    ("InvoiceLine.quantity", "yy----yy-----"),
+    ("InvoiceLine.unitNet", "yy----yy-----"),
+    ("InvoiceLine.vat", "yy----yy-----"),
+    ("InvoiceLine.vatRateBasisPoints", "yy----yy-----"),
+    ("MaintenanceRecord.id", "y--y--yy--yy-"),
+    ("MaintenanceRecord.kind", "y--y--yy--yy-"),
+    ("MaintenanceRecord.mileageKm", "y--y--yy--yy-"),
+    ("MaintenanceRecord.nextDueAt", "y--y--yy--yy-"),
+    ("MaintenanceRecord.nextDueKm", "y--y--yy--yy-"),
+    ("MaintenanceRecord.notes", "y--y--yy--yy-"),
+    ("MaintenanceRecord.performedAt", "y--y--yy--yy-"),
+    ("MaintenanceRecord.workshop", "y--y--yy--yy-"),
+    ("MaintenanceRecordConnection.edges", "y--y--yy--yy-"),
+    ("MaintenanceRecordConnection.nodes", "y--y--yy--yy-"),
+    ("MaintenanceRecordConnection.pageInfo", "y--y--yy--yy-"),
+    ("MaintenanceRecordEdge.cursor", "y--y--yy--yy-"),
+    ("MaintenanceRecordEdge.node", "y--y--yy--yy-"),
+    ("Manual.locale", "yyyyyyyyyyyy-"),
+    ("Manual.title", "yyyyyyyyyyyy-"),
+    ("Manual.url", "yyyyyyyyyyyy-"),
+    ("ManufacturingEvent.occurredAt", "yy-yy-yy-----"),
+    ("ManufacturingEvent.receivedAt", "yy-yy-yy-----"),
+    ("ManufacturingEvent.stage", "yy-yy-yy-----"),
+    ("Money.amount", "yyyyyyyy-yyy-"),
+    ("Money.amountMinor", "yyyyyyyy-yyy-"),
+    ("Money.currency", "yyyyyyyy-yyy-"),
+    ("Notification.attempts", "yy-----------"),
+    ("Notification.body", "yy-----------"),
+    ("Notification.channel", "yy-----------"),
+    ("Notification.createdAt", "yy-----------"),
+    ("Notification.id", "yy-----------"),
+    ("Notification.lastError", "yy-----------"),
+    ("Notification.payload", "yy-----------"),
+    ("Notification.read", "yy-----------"),
+    ("Notification.recipient", "yy-----------"),
+    ("Notification.status", "yy-----------"),
+    ("Notification.template", "yy-----------"),
+    ("Notification.title", "yy-----------"),
+    ("NotificationConnection.edges", "yyyyyyyy-----"),
+    ("NotificationConnection.nodes", "yyyyyyyy-----"),
+    ("NotificationConnection.pageInfo", "yyyyyyyy-----"),
+    ("NotificationEdge.cursor", "yy-----------"),
+    ("NotificationEdge.node", "yy-----------"),
+    ("Offer.durationDays", "yyyyyyyy-yyy-"),
+    ("Offer.durationKind", "yyyyyyyy-yyy-"),
+    ("Offer.gross", "yyyyyyyy-yyy-"),
+    ("Offer.net", "yyyyyyyy-yyy-"),
+    ("Offer.vat", "yyyyyyyy-yyy-"),
+    ("Offer.vatRateBasisPoints", "yyyyyyyy-yyy-"),
+    ("Order.cancelReason", "yy-yy-yy-----"),
+    ("Order.configuration", "yy-yy-yy-----"),
+    ("Order.createdAt", "yy-yy-yy-----"),
+    ("Order.customer", "yy-yy-yy-----"),
+    ("Order.dealership", "yy-yy-yy-----"),
+    ("Order.factoryOrderRef", "yy-yy-yy-----"),
+    ("Order.id", "yy-yy-yy-----"),
+    ("Order.lastError", "yy-yy-yy-----"),
+    ("Order.model", "yy-yy-yy-----"),
+    ("Order.number", "yy-yy-yy-----"),
+    ("Order.payments", "yy-yy-yy-----"),
+    ("Order.price", "yy-yy-yy-----"),
+    ("Order.status", "yy-yy-yy-----"),
+    ("Order.stockSale", "yy-yy-yy-----"),
+    ("Order.timeline", "yy-yy-yy-----"),
+    ("Order.updatedAt", "yy-yy-yy-----"),
+    ("Order.vehicle", "yy-yy-yy-----"),
+    ("OrderConnection.edges", "yyyyy-yy--yy-"),
+    ("OrderConnection.nodes", "yyyyy-yy--yy-"),
+    ("OrderConnection.pageInfo", "yyyyy-yy--yy-"),
+    ("OrderEdge.cursor", "yy-yy-yy-----"),
+    ("OrderEdge.node", "yy-yy-yy-----"),
+    ("OrderProgress.occurredAt", "y--y--yy-----"),
+    ("OrderProgress.order", "y--y--yy-----"),
+    ("OrderProgress.stage", "y--y--yy-----"),
+    ("PageInfo.endCursor", "yyyyyyyy-yyy-"),
+    ("PageInfo.hasNextPage", "yyyyyyyy-yyy-"),
+    ("PageInfo.hasPreviousPage", "yyyyyyyy-yyy-"),
+    ("PageInfo.startCursor", "yyyyyyyy-yyy-"),
+    ("Payment.amount", "yy-yy-yy-----"),
+    ("Payment.createdAt", "yy-yy-yy-----"),
+    ("Payment.failureReason", "yy-yy-yy-----"),
+    ("Payment.id", "yy-yy-yy-----"),
+    ("Payment.kind", "yy-yy-yy-----"),
+    ("Payment.settledAt", "yy-yy-yy-----"),
+    ("Payment.status", "yy-yy-yy-----"),
+    ("Query.activation", "y--y--yy-----"),
+    ("Query.activations", "y--y--yy--yy-"),
+    ("Query.catalog", "y--y-yyy-y-y-"),
+    ("Query.expediente", "y--y--yy--yy-"),
+    ("Query.features", "yyyyyyyy-y-y-"),
+    ("Query.invoices", "yyy---yy-----"),
+    ("Query.me", "yyyyyyyy-----"),
+    ("Query.models", "yyyyyyyy-y-y-"),
+    ("Query.myVehicles", "yyyyyyyy-----"),
+    ("Query.notificationDeliveries", "------yy-----"),
+    ("Query.notifications", "yyyyyyyy-----"),
+    ("Query.order", "y--y--yy-----"),
+    ("Query.orders", "yyyyy-yy-----"),
+    ("Query.regions", "yyyyyyyyyyyyy"),
+    ("Query.stock", "---yy--------"),
+    ("Query.supportTickets", "------yy-----"),
+    ("Query.vehicle", "y--y-yyyy--y-"),
+    ("RecordPaymentPayload.order", "---y---------"),
+    ("RecordPaymentPayload.payment", "---y---------"),
+    ("Region.code", "yyyyyyyyyyyyy"),
+    ("Region.currency", "yyyyyyyyyyyyy"),
+    ("Region.defaultLocale", "yyyyyyyyyyyyy"),
+    ("Region.name", "yyyyyyyyyyyyy"),
+    ("Region.vatRateBasisPoints", "yyyyyyyyyyyyy"),
+    ("SupportTicket.activation", "------yy-----"),
+    ("SupportTicket.createdAt", "------yy-----"),
+    ("SupportTicket.details", "------yy-----"),
+    ("SupportTicket.id", "------yy-----"),
+    ("SupportTicket.resolvedAt", "------yy-----"),
+    ("SupportTicket.status", "------yy-----"),
+    ("SupportTicket.subject", "------yy-----"),
+    ("SupportTicketConnection.edges", "------yy-----"),
+    ("SupportTicketConnection.nodes", "------yy-----"),
+    ("SupportTicketConnection.pageInfo", "------yy-----"),
+    ("SupportTicketEdge.cursor", "-------------"),
+    ("SupportTicketEdge.node", "-------------"),
+    ("User.dealership", "yyyyyyyy-----"),
+    ("User.email", "yyyyyyyy-----"),
+    ("User.id", "yyyyyyyy-----"),
+    ("User.locale", "yyyyyyyy-----"),
+    ("User.name", "yyyyyyyy-----"),
+    ("User.region", "yyyyyyyy-----"),
+    ("User.role", "yyyyyyyy-----"),
+    ("User.workshop", "yyyyyyyy-----"),
+    ("Vehicle.activations", "yy-yy-yy--yy-"),
+    ("Vehicle.color", "yy-yyyyyyyyy-"),
+    ("Vehicle.dealership", "yy-yyyyyyyyy-"),
+    ("Vehicle.firmwareVersion", "yy-yyyyyyyyy-"),
+    ("Vehicle.mileageKm", "yy-yyyyyyyyy-"),
+    ("Vehicle.model", "yy-yyyyyyyyy-"),
+    ("Vehicle.owner", "yy-yy-yy-----"),
+    ("Vehicle.plate", "yy-yyyyyyyyy-"),
+    ("Vehicle.region", "yy-yyyyyyyyy-"),
+    ("Vehicle.status", "yy-yyyyyyyyy-"),
+    ("Vehicle.vin", "yy-yyyyyyyyy-"),
+    ("VehicleConnection.edges", "yyyyyyyy-----"),
+    ("VehicleConnection.nodes", "yyyyyyyy-----"),
+    ("VehicleConnection.pageInfo", "yyyyyyyy-----"),
+    ("VehicleEdge.cursor", "yy-----------"),
+    ("VehicleEdge.node", "yy-----------"),
+    ("VehicleModel.bodyType", "yyyyyyyyyyyy-"),
+    ("VehicleModel.code", "yyyyyyyyyyyy-"),
+    ("VehicleModel.id", "yyyyyyyyyyyy-"),
+    ("VehicleModel.manuals", "yyyyyyyyyyyy-"),
+    ("VehicleModel.modelYear", "yyyyyyyyyyyy-"),
+    ("VehicleModel.name", "yyyyyyyyyyyy-"),
+    ("Workshop.city", "y--y-yyy--yy-"),
+    ("Workshop.id", "y--y-yyy--yy-"),
+    ("Workshop.name", "y--y-yyy--yy-"),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Seen {
+    Allowed,
+    Empty,
+    Denied,
+}
+
+/// One field of the schema: its parent type, its name, and the type it returns (unwrapped).
+#[derive(Clone, Debug)]
+struct Field {
+    name: String,
+    returns: String,
+    is_object: bool,
+    required_args: Vec<String>,
+}
+
+struct Schema {
+    objects: BTreeMap<String, Vec<Field>>,
+}
+
+impl Schema {
+    async fn read(app: &TestApp) -> Self {
+        let query = "{ __schema { types { name kind fields { name args { name defaultValue type { kind ofType { kind } } } \
+            type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }";
+        let response = app.graphql(query, json!({})).await;
+        let mut objects = BTreeMap::new();
+        for ty in response.data()["__schema"]["types"].as_array().expect("types") {
+            let name = ty["name"].as_str().expect("name");
+            if ty["kind"] != "OBJECT" || name.starts_with("__") || name == "Mutation" || name == "Subscription" {
+                continue;
+            }
+            let fields = ty["fields"]
+                .as_array()
+                .expect("fields")
+                .iter()
+                .map(|field| {
+                    let (kind, returns) = unwrap_type(&field["type"]);
+                    let required_args = field["args"]
+                        .as_array()
+                        .expect("args")
+                        .iter()
+                        .filter(|arg| arg["type"]["kind"] == "NON_NULL" && arg["defaultValue"].is_null())
+                        .map(|arg| arg["name"].as_str().expect("arg").to_owned())
+                        .collect();
+                    Field {
+                        name: field["name"].as_str().expect("field").to_owned(),
+                        returns,
+                        is_object: kind == "OBJECT",
+                        required_args,
+                    }
+                })
+                .collect();
+            objects.insert(name.to_owned(), fields);
+        }
+        Self { objects }
+    }
+
+    fn every_field(&self) -> BTreeSet<String> {
+        self.objects
+            .iter()
+            .filter(|(name, _)| name.as_str() != "Query")
+            .flat_map(|(ty, fields)| fields.iter().map(move |field| format!("{ty}.{}", field.name)))
+            .chain(self.objects["Query"].iter().map(|field| format!("Query.{}", field.name)))
+            .collect()
+    }
+}
+
+fn unwrap_type(ty: &Value) -> (String, String) {
+    let mut ty = ty;
+    while ty["name"].is_null() {
+        ty = &ty["ofType"];
+    }
+    (ty["kind"].as_str().unwrap_or_default().to_owned(), ty["name"].as_str().unwrap_or_default().to_owned())
+}
+
+/// The values the fixture gives to required arguments, by `Type.field.argument`.
+struct Fixture {
+    vin: String,
+    order_id: String,
+    activation_id: String,
+}
+
+impl Fixture {
+    fn argument(&self, at: &str) -> Option<String> {
+        let value = match at {
+            "Query.vehicle.vin" | "Query.expediente.vin" | "Query.catalog.vin" | "Query.activations.vin" => {
+                json!(self.vin).to_string()
+            }
+            "Query.order.id" => json!(self.order_id).to_string(),
+            "Query.activation.id" => json!(self.activation_id).to_string(),
+            "Query.notificationDeliveries.status" => "FAILED".to_owned(),
+            "Feature.prices.regionCode" => "\"DE\"".to_owned(),
+            _ => return None,
+        };
+        Some(value)
+    }
+
+    fn call(&self, ty: &str, field: &Field) -> String {
+        if field.required_args.is_empty() {
+            return field.name.clone();
+        }
+        let args: Vec<String> = field
+            .required_args
+            .iter()
+            .map(|arg| {
+                let at = format!("{ty}.{}.{arg}", field.name);
+                let value = self.argument(&at).unwrap_or_else(|| panic!("no fixture value for the argument {at}"));
+                format!("{arg}: {value}")
+            })
+            .collect();
+        format!("{}({})", field.name, args.join(", "))
+    }
+}
+
+/// A path from the root: the calls made, and the type it ends at.
+#[derive(Clone)]
+struct Path {
+    calls: Vec<(String, String)>, // (response key, call)
+    ends_at: String,
+}
+
+impl Path {
+    fn query(&self, last: &str) -> String {
+        let mut text = last.to_owned();
+        for (_, call) in self.calls.iter().rev() {
+            text = format!("{call} {{ {text} }}");
+        }
+        format!("{{ {text} }}")
+    }
+}
+
+/// What a response says of the field at the end of `keys`.
+fn observe(response: &Value, keys: &[String]) -> Seen {
+    if let Some(errors) = response["errors"].as_array().filter(|errors| !errors.is_empty()) {
+        let code = errors[0]["extensions"]["code"].as_str().unwrap_or_default();
+        assert!(
+            ["FORBIDDEN", "UNAUTHENTICATED", "NOT_FOUND"].contains(&code),
+            "an error other than a refusal: {response:#}"
+        );
+        return Seen::Denied;
+    }
+    let mut values = vec![&response["data"]];
+    for key in keys {
+        values = values
+            .into_iter()
+            .flat_map(|value| match value {
+                Value::Array(items) => items.iter().map(|item| &item[key.as_str()]).collect::<Vec<_>>(),
+                other => vec![&other[key.as_str()]],
+            })
+            .collect();
+    }
+    let present = values.iter().any(|value| match value {
+        Value::Null => false,
+        Value::Array(items) => !items.is_empty(),
+        _ => true,
+    });
+    if present { Seen::Allowed } else { Seen::Empty }
+}
+
+/// Which roots of `Query` a walk starts from: those aimed at the fixture's car (by an argument),
+/// or those answering with the viewer's own data (`me`, `myVehicles`, `notifications`…).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Roots {
+    Fixture,
+    Own,
+}
+
+/// Walks the schema breadth-first as a viewer from `roots`, answering what it saw of every
+/// `Type.field`.
+async fn explore(
+    app: &TestApp,
+    schema: &Schema,
+    fixture: &Fixture,
+    headers: &[(&str, &str)],
+    roots: Roots,
+) -> HashMap<String, Seen> {
+    let mut seen: HashMap<String, Seen> = HashMap::new();
+    let mut frontier = vec![Path { calls: Vec::new(), ends_at: "Query".to_owned() }];
+    for _ in 0..MAX_DEPTH {
+        let mut probes = Vec::new();
+        for path in &frontier {
+            for field in &schema.objects[&path.ends_at] {
+                if path.calls.is_empty() && (field.required_args.is_empty() == (roots == Roots::Fixture)) {
+                    continue;
+                }
+                let key = format!("{}.{}", path.ends_at, field.name);
+                if seen.contains_key(&key) && !field.is_object {
+                    continue;
+                }
+                let call = fixture.call(&path.ends_at, field);
+                let last = if field.is_object { format!("{call} {{ __typename }}") } else { call.clone() };
+                probes.push((path.clone(), field.clone(), key, call, path.query(&last)));
+            }
+        }
+        if probes.is_empty() {
+            break;
+        }
+        let mut next = Vec::new();
+        for chunk in probes.chunks(100) {
+            let batch: Vec<Value> = chunk.iter().map(|probe| json!({ "query": probe.4 })).collect();
+            let answers = batch_request(app, &batch, headers).await;
+            for ((path, field, key, call, _), answer) in chunk.iter().zip(answers) {
+                let mut keys: Vec<String> = path.calls.iter().map(|(key, _)| key.clone()).collect();
+                keys.push(field.name.clone());
+                let observed = observe(&answer, &keys);
+                let entry = seen.entry(key.clone()).or_insert(observed);
+                if observed == Seen::Allowed {
+                    *entry = Seen::Allowed;
+                }
+                // Only what this role could read is explored further, each type once per depth.
+                if field.is_object && observed == Seen::Allowed {
+                    let mut calls = path.calls.clone();
+                    calls.push((field.name.clone(), call.clone()));
+                    next.push(Path { calls, ends_at: field.returns.clone() });
+                }
+            }
+        }
+        let mut expanded = BTreeSet::new();
+        next.retain(|path| expanded.insert(path.ends_at.clone()));
+        frontier = next;
+    }
+    seen
+}
+
+async fn batch_request(app: &TestApp, batch: &[Value], headers: &[(&str, &str)]) -> Vec<Value> {
+    let mut request = app.client.post(format!("{}/graphql", app.address)).json(&batch);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("request");
+    assert_eq!(response.status().as_u16(), 200, "a batch was refused");
+    let answers: Vec<Value> = response.json().await.expect("json");
+    assert_eq!(answers.len(), batch.len());
+    answers
+}
+
+/// A customer who owned the Aurora before Anna, with a purchase and its payment in its history.
+/// What the former owner left in the Aurora's history: an ended purchase and a permanent feature
+/// that stayed with the car, each paid by them.
+struct FormerOwner {
+    token: String,
+    ended: Uuid,
+    inherited: Uuid,
+}
+
+async fn former_owner(app: &TestApp, aurora: &vehicles::Model) -> FormerOwner {
+    let db = &app.app.db;
+    let anna = users::Entity::find()
+        .filter(users::Column::Email.eq("customer@demo.caas"))
+        .one(db)
+        .await
+        .expect("db")
+        .expect("anna");
+    let former = users::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set("former.owner@demo.caas".into()),
+        name: Set("Jonas Vormbesitzer".into()),
+        created_at: Set(Utc::now()),
+        ..users::ActiveModel::from(anna)
+    }
+    .insert(db)
+    .await
+    .expect("former owner");
+    let ended = paid_purchase(app, aurora, &former, "PREMIUM_AUDIO", ActivationStatus::Cancelled).await;
+    let inherited = paid_purchase(app, aurora, &former, "DRIVE_RECORDER", ActivationStatus::Active).await;
+    let token = app.token_for("former.owner@demo.caas", PASSWORD).await;
+    FormerOwner { token, ended, inherited }
+}
+
+/// A purchase of `code` by `buyer` on the car, a year ago, with its settled payment.
+async fn paid_purchase(
+    app: &TestApp,
+    car: &vehicles::Model,
+    buyer: &users::Model,
+    code: &str,
+    status: ActivationStatus,
+) -> Uuid {
+    let db = &app.app.db;
+    let feature = entity::features::Entity::find().filter(entity::features::Column::Code.eq(code)).one(db).await;
+    let feature = feature.expect("db").expect("feature");
+    let now = Utc::now();
+    let year_ago = now - chrono::Duration::days(400);
+    let ended = status != ActivationStatus::Active;
+    let bought = activations::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        vehicle_id: Set(car.id),
+        feature_id: Set(feature.id),
+        price_id: Set(None),
+        duration_kind: Set(if ended { DurationKind::Annual } else { DurationKind::Permanent }),
+        duration_days: Set(0),
+        status: Set(status),
+        purchased_by: Set(buyer.id),
+        starts_at: Set(Some(year_ago)),
+        ends_at: Set(ended.then(|| now - chrono::Duration::days(35))),
+        cancel_at_period_end: Set(false),
+        failure_reason: Set(None),
+        created_at: Set(year_ago),
+        updated_at: Set(year_ago),
+        billed_until: Set(None),
+        unpaid_since: Set(None),
+        end_reason: Set(ended.then(|| "OWNER_CHANGED".to_owned())),
+    }
+    .insert(db)
+    .await
+    .expect("purchase");
+    payments::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(PaymentKind::Feature),
+        status: Set(PaymentStatus::Settled),
+        amount_minor: Set(9_900),
+        currency: Set("EUR".into()),
+        payer_id: Set(buyer.id),
+        order_id: Set(None),
+        activation_id: Set(Some(bought.id)),
+        provider_ref: Set(Some(format!("pi_former_{}", bought.id.simple()))),
+        idempotency_key: Set(format!("activation:{}", bought.id)),
+        failure_reason: Set(None),
+        created_at: Set(year_ago),
+        updated_at: Set(year_ago),
+        captured_at: Set(Some(year_ago)),
+        settled_at: Set(Some(year_ago)),
+        payment_method: Set(None),
+    }
+    .insert(db)
+    .await
+    .expect("payment");
+    bought.id
+}
+
+async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(&'static str, String)>)>) {
+    let vin = app.vins_of("customer@demo.caas").await.remove(0);
+    let aurora = vehicles::Entity::find()
+        .filter(vehicles::Column::Vin.eq(&vin))
+        .one(&app.app.db)
+        .await
+        .expect("db")
+        .expect("aurora");
+    let order = entity::orders::Entity::find()
+        .filter(entity::orders::Column::VehicleId.eq(aurora.id))
+        .one(&app.app.db)
+        .await
+        .expect("db")
+        .expect("the Aurora's order");
+    let activation = activations::Entity::find()
+        .filter(activations::Column::VehicleId.eq(aurora.id))
+        .filter(activations::Column::Status.eq(ActivationStatus::Active))
+        .filter(activations::Column::DurationKind.eq(DurationKind::Permanent))
+        .one(&app.app.db)
+        .await
+        .expect("db")
+        .expect("a permanent feature of the Aurora");
+    let former = former_owner(app, &aurora).await.token;
+    let bearer = |token: String| vec![("authorization", format!("Bearer {token}"))];
+    let key = |secret: String| vec![("x-api-key", secret)];
+    let viewers = vec![
+        ("owner", bearer(app.token("customer@demo.caas").await)),
+        ("customer", bearer(app.token("customer2@demo.caas").await)),
+        ("former", bearer(former)),
+        ("dealer", bearer(app.token("dealer@demo.caas").await)),
+        ("other_dealer", bearer(app.token("dealer2@demo.caas").await)),
+        ("workshop", bearer(app.token("workshop@demo.caas").await)),
+        ("support", bearer(app.token("support@demo.caas").await)),
+        ("admin", bearer(app.token("admin@demo.caas").await)),
+        ("partner_veh", key(app.create_partner_key("[VEHICLES_READ]").await)),
+        ("partner_cat", key(app.create_partner_key("[CATALOG_READ]").await)),
+        ("partner_exp", key(app.create_partner_key("[EXPEDIENTE_READ]").await)),
+        ("partner_all", key(app.create_partner_key("[VEHICLES_READ, CATALOG_READ, EXPEDIENTE_READ]").await)),
+        ("anonymous", Vec::new()),
+    ];
+    let fixture = Fixture { vin, order_id: order.id.to_string(), activation_id: activation.id.to_string() };
+    (fixture, viewers)
+}
+
+#[tokio::test]
+async fn every_field_of_the_schema_is_read_only_by_the_roles_its_row_allows() {
+    let app = spawn_app().await;
+    let schema = Schema::read(&app).await;
+    let (fixture, viewers) = fixture(&app).await;
+    assert_eq!(viewers.iter().map(|(role, _)| *role).collect::<Vec<_>>(), ROLES);
+    let mut observed: BTreeMap<String, String> = BTreeMap::new();
+    let fields = schema.every_field();
+    for (index, (_, headers)) in viewers.iter().enumerate() {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (*name, value.as_str())).collect();
+        // What the viewer reads of the fixture's car decides; a field that no walk from there
+        // reached is judged by what the viewer reads of its own.
+        let mut seen = explore(&app, &schema, &fixture, &headers, Roots::Own).await;
+        seen.extend(explore(&app, &schema, &fixture, &headers, Roots::Fixture).await);
+        for field in &fields {
+            let mark = match seen.get(field) {
+                Some(Seen::Allowed) => 'y',
+                Some(Seen::Empty) => 'e',
+                Some(Seen::Denied) => '-',
+                None => '.',
+            };
+            observed
+                .entry(field.clone())
+                .or_insert_with(|| " ".repeat(ROLES.len()))
+                .replace_range(index..=index, &mark.to_string());
+        }
+    }
+    if std::env::var("ACCESS_MATRIX_PRINT").is_ok() {
+        for (field, marks) in &observed {
+            println!("    (\"{field}\", \"{marks}\"),");
+        }
+    }
+    let table: HashMap<&str, &str> = TABLE.iter().copied().collect();
+    let mut problems = Vec::new();
+    for (field, marks) in &observed {
+        let Some(expected) = table.get(field.as_str()) else {
+            problems.push(format!("{field} has no row in the access matrix (observed {marks})"));
+            continue;
+        };
+        for ((role, want), got) in ROLES.iter().zip(expected.chars()).zip(marks.chars()) {
+            match (want, got) {
+                ('-', 'y') => problems.push(format!("{field}: {role} read it but must not")),
+                ('y', '-') => problems.push(format!("{field}: {role} was refused but may read it")),
+                _ => {}
+            }
+        }
+    }
+    for field in table.keys() {
+        if !observed.contains_key(*field) {
+            problems.push(format!("{field} is in the table but not in the schema"));
+        }
+    }
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+#[tokio::test]
+async fn a_new_owner_sees_the_cars_live_features_but_not_the_former_owners_purchases_or_payments() {
+    let app = spawn_app().await;
+    let vin = app.vins_of("customer@demo.caas").await.remove(0);
+    let aurora = vehicles::Entity::find()
+        .filter(vehicles::Column::Vin.eq(&vin))
+        .one(&app.app.db)
+        .await
+        .expect("db")
+        .expect("aurora");
+    let former = former_owner(&app, &aurora).await;
+    let (ended, inherited) = (former.ended.to_string(), former.inherited.to_string());
+    let anna = app.token("customer@demo.caas").await;
+    let query = "query($vin: String!) { \
+        vehicle(vin: $vin) { activations { id payments { id } } } \
+        expediente(vin: $vin) { activations { edges { node { id payments { id } } } } } \
+        activations(vin: $vin) { edges { node { id } } } }";
+    let answer = app.graphql_as(&anna, query, json!({ "vin": vin })).await;
+    let data = answer.data();
+    let lists = [
+        data["vehicle"]["activations"].as_array().expect("list").clone(),
+        data["expediente"]["activations"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| e["node"].clone())
+            .collect(),
+        data["activations"]["edges"].as_array().expect("edges").iter().map(|e| e["node"].clone()).collect(),
+    ];
+    for list in &lists {
+        let ids: Vec<&str> = list.iter().map(|activation| activation["id"].as_str().expect("id")).collect();
+        assert!(!ids.contains(&ended.as_str()), "the former owner's purchase is shown to the new owner: {ids:?}");
+        assert!(ids.contains(&inherited.as_str()), "the feature that stayed with the car is missing: {ids:?}");
+    }
+    // The feature is hers to use, its payment is not hers to see.
+    let inherited_payments =
+        lists[0].iter().find(|activation| activation["id"] == inherited.as_str()).expect("inherited");
+    assert_eq!(inherited_payments["payments"], json!([]));
+    app.graphql_as(&anna, "query($id: ID!) { activation(id: $id) { id } }", json!({ "id": ended }))
+        .await
+        .expect_error("FORBIDDEN");
+    // The former owner keeps nothing of the car: not its data, not its history.
+    for root in ["vehicle(vin: $vin) { vin }", "expediente(vin: $vin) { vehicle { vin } }"] {
+        let query = format!("query($vin: String!) {{ {root} }}");
+        app.graphql_as(&former.token, &query, json!({ "vin": vin })).await.expect_error("FORBIDDEN");
+    }
+}
