@@ -200,6 +200,11 @@ pub struct Config {
     #[arg(long, env = "CAAS_SCHEDULER_INTERVAL", default_value_t = 60)]
     pub scheduler_interval_secs: u64,
 
+    /// Seconds after which a captured payment whose settlement was not reported is looked up at
+    /// the gateway, and how often that check runs (`CAAS_SETTLEMENT_CHECK_SECONDS`).
+    #[arg(long, env = "CAAS_SETTLEMENT_CHECK_SECONDS", default_value_t = 300)]
+    pub settlement_check_secs: u64,
+
     /// Days a subscription may stay unpaid after a failed settlement before it is switched off
     /// (`CAAS_SETTLEMENT_GRACE_DAYS`).
     #[arg(long, env = "CAAS_SETTLEMENT_GRACE_DAYS", default_value_t = 7)]

@@ -276,6 +276,8 @@ async fn a_thousand_activations_survive_four_crashes_and_every_invariant_holds()
             ("CAAS_OTA_TIMEOUT_MS", "3000".into()),
             ("CAAS_OTA_LEASE_SECONDS", "3".into()),
             ("CAAS_SCHEDULER_INTERVAL", "3600".into()),
+            // A settlement webhook lost while the server was down is looked up at the gateway.
+            ("CAAS_SETTLEMENT_CHECK_SECONDS", "2".into()),
         ],
         health: format!("http://127.0.0.1:{server_port}/healthz"),
     }));

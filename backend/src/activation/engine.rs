@@ -7,7 +7,8 @@ use entity::{
     ActivationStatus, OtaCommand, OtaJobStatus, PaymentStatus, activations, features, ota_jobs, payments, vehicles,
 };
 use futures::StreamExt;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -151,10 +152,18 @@ async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
         return Ok(()); // another worker took the job over
     };
     if ctx.activation.status == ActivationStatus::Pending {
-        let mut sending: activations::ActiveModel = ctx.activation.clone().into();
-        sending.status = Set(ActivationStatus::Activating);
-        sending.updated_at = Set(app.clock.now());
-        ctx.activation = sending.update(&app.db).await?;
+        // Only from PENDING: a worker that stalled past its lease must not move back an activation
+        // another worker has finished meanwhile (it would stay ACTIVATING with its job done).
+        let now = app.clock.now();
+        activations::Entity::update_many()
+            .col_expr(activations::Column::Status, Expr::value(ActivationStatus::Activating))
+            .col_expr(activations::Column::UpdatedAt, Expr::value(now))
+            .filter(activations::Column::Id.eq(ctx.activation.id))
+            .filter(activations::Column::Status.eq(ActivationStatus::Pending))
+            .exec(&app.db)
+            .await?;
+        ctx.activation.status = ActivationStatus::Activating;
+        ctx.activation.updated_at = now;
     }
     progress(app, ctx.activation.id, ActivationPhase::Sending, attempt).await;
     // A previous attempt may have reached the car and lost its answer (or its worker crashed):
@@ -234,31 +243,46 @@ async fn authorize(app: &App, payment: &payments::Model) -> ApiResult<Result<pay
         metadata: vec![("paymentId".into(), payment.id.to_string())],
     };
     let result = app.integrations.payments.create(&request, CaptureMode::Manual).await;
-    let mut updated: payments::ActiveModel = payment.clone().into();
-    updated.updated_at = Set(app.clock.now());
-    let outcome = match result {
-        Ok(authorized) if authorized.status == GatewayStatus::Authorized => {
-            updated.provider_ref = Set(Some(authorized.provider_ref));
-            updated.status = Set(PaymentStatus::Authorized);
-            Ok(())
-        }
+    let (provider_ref, outcome) = match result {
+        Ok(authorized) if authorized.status == GatewayStatus::Authorized => (authorized.provider_ref, Ok(())),
         Ok(other) => {
             let reason = match other.status {
                 GatewayStatus::Failed(reason) => reason,
                 status => format!("unexpected status {status:?}"),
             };
-            updated.provider_ref = Set(Some(other.provider_ref));
-            Err(GatewayError::Declined(reason))
+            (other.provider_ref, Err(GatewayError::Declined(reason)))
         }
         Err(GatewayError::Unavailable(message)) => return Ok(Err(GatewayError::Unavailable(message))),
-        Err(err) => Err(err),
+        Err(err) => return record_authorisation(app, payment, None, Err(err)).await,
     };
-    if let Err(err) = &outcome {
-        updated.status = Set(PaymentStatus::Failed);
-        updated.failure_reason = Set(Some(err.to_string().chars().take(300).collect()));
+    record_authorisation(app, payment, Some(provider_ref), outcome).await
+}
+
+/// Records an authorisation's outcome on a payment still PENDING. A worker that stalled past its
+/// lease finds it moved on (captured, voided) by another and leaves it alone.
+async fn record_authorisation(
+    app: &App,
+    payment: &payments::Model,
+    provider_ref: Option<String>,
+    outcome: Result<(), GatewayError>,
+) -> ApiResult<Result<payments::Model, GatewayError>> {
+    let mut update = payments::Entity::update_many()
+        .col_expr(payments::Column::UpdatedAt, Expr::value(app.clock.now()))
+        .filter(payments::Column::Id.eq(payment.id))
+        .filter(payments::Column::Status.eq(PaymentStatus::Pending));
+    if let Some(provider_ref) = provider_ref {
+        update = update.col_expr(payments::Column::ProviderRef, Expr::value(provider_ref));
     }
-    let updated = updated.update(&app.db).await?;
-    Ok(outcome.map(|()| updated))
+    update = match &outcome {
+        Ok(()) => update.col_expr(payments::Column::Status, Expr::value(PaymentStatus::Authorized)),
+        Err(err) => update.col_expr(payments::Column::Status, Expr::value(PaymentStatus::Failed)).col_expr(
+            payments::Column::FailureReason,
+            Expr::value(err.to_string().chars().take(300).collect::<String>()),
+        ),
+    };
+    update.exec(&app.db).await?;
+    let current = payments::Entity::find_by_id(payment.id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"))?;
+    Ok(outcome.map(|()| current))
 }
 
 /// Tells live subscribers about a step.

@@ -58,6 +58,12 @@ fn first_end(kind: DurationKind, days: i32, start: DateTime<Utc>) -> Option<Date
     }
 }
 
+/// Who is told about the feature's state in the car: its owner now. A permanent feature stays with
+/// a resold car, so its buyer may be a former owner, who must hear nothing more of it.
+fn current_holder(ctx: &Context) -> uuid::Uuid {
+    ctx.vehicle.owner_id.unwrap_or(ctx.activation.purchased_by)
+}
+
 /// Puts the job back in the queue after the backoff for `attempt`.
 pub async fn retry_later(app: &App, ctx: &Context, attempt: i32, error: &str) -> ApiResult<()> {
     let now = app.clock.now();
@@ -126,7 +132,7 @@ pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> 
         }
     }
     let payload = json!({ "feature": feature_names(&txn, ctx.feature.id).await?, "vin": ctx.vehicle.vin, "endsAt": active.ends_at.map(|at| at.format("%Y-%m-%d").to_string()) });
-    notify(app, &txn, &mut outbox, ctx.activation.purchased_by, "activation.active", payload, EVERYWHERE).await?;
+    notify(app, &txn, &mut outbox, current_holder(ctx), "activation.active", payload, EVERYWHERE).await?;
     outbox.push(DomainEvent::ActivationProgressed {
         activation_id: active.id,
         phase: ActivationPhase::Active,
@@ -355,7 +361,7 @@ pub async fn deactivated(app: &App, ctx: &Context) -> ApiResult<()> {
         app,
         &txn,
         &mut outbox,
-        ctx.activation.purchased_by,
+        current_holder(ctx),
         "activation.ended",
         payload,
         &[NotificationChannel::InApp, NotificationChannel::InCar],

@@ -19,10 +19,11 @@ use crate::auth::Viewer;
 use crate::catalog::firmware;
 use crate::catalog::service::{LIVE_STATUSES, Offer, pricing_region, uses_trial};
 use crate::error::{ApiError, ApiResult};
-use crate::fleet::service::{Access, vehicle_for};
+use crate::fleet::service::vehicle_for;
 use crate::integrations::vss::MaintenanceState;
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
+use crate::policy::Access;
 
 /// A purchase as the customer asks for it.
 #[derive(Clone, Debug)]

@@ -3,4 +3,5 @@
 
 pub mod graphql;
 pub mod invoices;
+pub mod settlement;
 pub mod webhook;

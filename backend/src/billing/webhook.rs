@@ -52,6 +52,19 @@ pub async fn apply_webhook(app: &App, payload: &str, signature: &str) -> Result<
             return Ok(());
         }
     };
+    apply_settlement(app, provider_ref, Some(&verified.event_id), settled, &reason).await
+}
+
+/// Applies a payment's settlement (or its failure) once: to the payment, then to what it was for.
+/// `event_id` is the webhook's, each applied once; a reconciliation from the gateway's own state
+/// has none and relies on the payment's status alone.
+pub async fn apply_settlement(
+    app: &App,
+    provider_ref: &str,
+    event_id: Option<&str>,
+    settled: bool,
+    reason: &str,
+) -> Result<(), PaymentWebhookError> {
     let txn = begin_write(&app.db).await?;
     // Locked until this transaction ends (PostgreSQL; SQLite's write transaction already excludes
     // other writers): a refund or capture racing this event cannot be overwritten by its outcome.
@@ -68,7 +81,9 @@ pub async fn apply_webhook(app: &App, payload: &str, signature: &str) -> Result<
     if matches!(payment.status, PaymentStatus::Pending | PaymentStatus::Authorized) {
         return Err(PaymentWebhookError::NotReady);
     }
-    if !first_delivery(app, &txn, "payments", &verified.event_id).await? {
+    if let Some(event_id) = event_id
+        && !first_delivery(app, &txn, "payments", event_id).await?
+    {
         return Ok(());
     }
     // Only a charge still waiting for its settlement moves; a voided or refunded one stays put.
@@ -88,8 +103,8 @@ pub async fn apply_webhook(app: &App, payload: &str, signature: &str) -> Result<
     }
     let updated = updated.update(&txn).await?;
     let mut outbox = Outbox::new();
-    let register = orders::payments::order_settled(app, &txn, &mut outbox, &updated, settled, &reason).await?;
-    activation::billing::settled(app, &txn, &mut outbox, &updated, settled, &reason).await?;
+    let register = orders::payments::order_settled(app, &txn, &mut outbox, &updated, settled, reason).await?;
+    activation::billing::settled(app, &txn, &mut outbox, &updated, settled, reason).await?;
     txn.commit().await?;
     outbox.publish(app.events.as_ref()).await;
     if let Some(order) = register

@@ -66,6 +66,9 @@ impl payments::PaymentGateway for Offline {
     async fn capture(&self, _: &str, _: &str) -> Result<payments::GatewayPayment, payments::GatewayError> {
         Err(payments::GatewayError::Unavailable("offline".into()))
     }
+    async fn retrieve(&self, _: &str) -> Result<payments::GatewayPayment, payments::GatewayError> {
+        Err(payments::GatewayError::Unavailable("offline".into()))
+    }
     async fn void(&self, _: &str, _: &str) -> Result<payments::GatewayPayment, payments::GatewayError> {
         Err(payments::GatewayError::Unavailable("offline".into()))
     }

@@ -2,7 +2,6 @@
 //! different idempotency keys (a double click, two phones, a replayed offline queue). The database
 //! holds the rule, so exactly one wins whatever the interleaving.
 
-use caas::activation::engine;
 use caas_tests::{TestApp, spawn_app};
 use futures::future::join_all;
 use serde_json::{Value, json};
@@ -73,12 +72,15 @@ async fn twenty_purchases_of_one_feature_at_once_make_one_activation_and_one_aut
     }
     assert_eq!(activations_of(&app, &token, &aurora, "LANE_KEEPING").await.len(), 1);
 
-    engine::run_due(&app.app).await.expect("engine");
+    // The engine switches it on and captures its one charge.
+    app.eventually("the activation to be ACTIVE", || async {
+        let live = activations_of(&app, &token, &aurora, "LANE_KEEPING").await;
+        (live[0]["status"] == "ACTIVE").then_some(())
+    })
+    .await;
     let gateway = app.simulators.payments.as_ref().expect("gateway").payments();
     assert_eq!(gateway.len(), 1, "one authorisation at the gateway: {gateway:?}");
     assert_eq!(gateway[0].captures, 1);
-    let live = activations_of(&app, &token, &aurora, "LANE_KEEPING").await;
-    assert_eq!(live[0]["status"], "ACTIVE");
 }
 
 #[tokio::test]
@@ -99,7 +101,11 @@ async fn twenty_trials_of_one_feature_at_once_make_one_trial() {
     assert_eq!(trials.len(), 1);
     assert_eq!(trials[0]["durationKind"], "TRIAL");
     // A trial is free: nothing reaches the gateway.
-    engine::run_due(&app.app).await.expect("engine");
+    app.eventually("the trial to be ACTIVE", || async {
+        let live = activations_of(&app, &token, &aurora, "LANE_KEEPING").await;
+        (live[0]["status"] == "ACTIVE").then_some(())
+    })
+    .await;
     assert!(app.simulators.payments.as_ref().expect("gateway").payments().is_empty());
 }
 

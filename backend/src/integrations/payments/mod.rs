@@ -120,6 +120,8 @@ pub trait PaymentGateway: Send + Sync + 'static {
     async fn create(&self, request: &ChargeRequest, mode: CaptureMode) -> Result<GatewayPayment, GatewayError>;
     /// Captures an authorised payment.
     async fn capture(&self, provider_ref: &str, idempotency_key: &str) -> Result<GatewayPayment, GatewayError>;
+    /// Where a payment stands at the gateway now (to reconcile what its webhooks did not tell).
+    async fn retrieve(&self, provider_ref: &str) -> Result<GatewayPayment, GatewayError>;
     /// Releases an authorisation: the customer is never charged.
     async fn void(&self, provider_ref: &str, idempotency_key: &str) -> Result<GatewayPayment, GatewayError>;
     /// Refunds a captured payment, fully or `amount_minor` of it; returns the refund's id.

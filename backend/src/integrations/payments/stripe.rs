@@ -4,7 +4,9 @@
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
-use stripe_core::payment_intent::{CancelPaymentIntent, CapturePaymentIntent, CreatePaymentIntent};
+use stripe_core::payment_intent::{
+    CancelPaymentIntent, CapturePaymentIntent, CreatePaymentIntent, RetrievePaymentIntent,
+};
 use stripe_core::refund::CreateRefund;
 use stripe_core::{PaymentIntent, PaymentIntentCaptureMethod, PaymentIntentStatus};
 use stripe_types::Currency;
@@ -110,6 +112,11 @@ impl PaymentGateway for StripeGateway {
             .send(&self.client)
             .await
             .map_err(map_error)?;
+        Ok(payment_of(&intent))
+    }
+
+    async fn retrieve(&self, provider_ref: &str) -> Result<GatewayPayment, GatewayError> {
+        let intent = RetrievePaymentIntent::new(provider_ref).send(&self.client).await.map_err(map_error)?;
         Ok(payment_of(&intent))
     }
 

@@ -1,0 +1,64 @@
+//! Settlements the gateway's webhooks did not report. A webhook can be lost for good (the gateway
+//! gave up while we were down, or it came before the capture was recorded and its retries ran out),
+//! so captured payments waiting longer than `CAAS_SETTLEMENT_CHECK_SECONDS` are looked up at the
+//! gateway and their outcome applied as the webhook would have: no payment stays captured for ever.
+
+use chrono::Duration;
+use entity::{PaymentStatus, payments};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use tokio_util::sync::CancellationToken;
+
+use super::webhook::{PaymentWebhookError, apply_settlement};
+use crate::app::{App, AppState};
+use crate::integrations::payments::GatewayStatus;
+
+/// Payments looked up per run: a backlog is worked off run by run.
+const BATCH: u64 = 200;
+
+/// Runs the check every `CAAS_SETTLEMENT_CHECK_SECONDS` until `stop`.
+pub async fn run(app: AppState, stop: CancellationToken) {
+    let interval = std::time::Duration::from_secs(app.config.settlement_check_secs.max(1));
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(interval) => {}
+        }
+        match reconcile(&app).await {
+            Ok(0) => {}
+            Ok(applied) => tracing::info!(applied, "settlements applied from the gateway's state"),
+            Err(err) => tracing::warn!(error = %err, "reconciling settlements failed; trying again next time"),
+        }
+    }
+}
+
+/// Looks up captured payments that waited too long for their settlement and applies what the
+/// gateway says; answers how many moved.
+pub async fn reconcile(app: &App) -> Result<usize, PaymentWebhookError> {
+    let waited = Duration::seconds(i64::try_from(app.config.settlement_check_secs).unwrap_or(300));
+    let overdue = payments::Entity::find()
+        .filter(payments::Column::Status.eq(PaymentStatus::Captured))
+        .filter(payments::Column::CapturedAt.lte(app.clock.now() - waited))
+        .filter(payments::Column::ProviderRef.is_not_null())
+        .order_by_asc(payments::Column::CapturedAt)
+        .limit(BATCH)
+        .all(&app.db)
+        .await?;
+    let mut applied = 0;
+    for payment in overdue {
+        let Some(provider_ref) = payment.provider_ref.as_deref() else { continue };
+        let outcome = match app.integrations.payments.retrieve(provider_ref).await {
+            Ok(state) => state.status,
+            Err(err) => {
+                tracing::debug!(error = %err, %provider_ref, "the gateway could not be asked; next run");
+                continue;
+            }
+        };
+        match outcome {
+            GatewayStatus::Succeeded => apply_settlement(app, provider_ref, None, true, "").await?,
+            GatewayStatus::Failed(reason) => apply_settlement(app, provider_ref, None, false, &reason).await?,
+            GatewayStatus::Processing | GatewayStatus::Authorized | GatewayStatus::Canceled => continue,
+        }
+        applied += 1;
+    }
+    Ok(applied)
+}
