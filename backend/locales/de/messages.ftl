@@ -28,6 +28,25 @@ account-set_password-body = Hallo { $name },
 
     Der Link funktioniert einmal und läuft am { $expires } ab.
 
+account-password_reset-subject = Setzen Sie Ihr CaaS-Passwort zurück
+account-password_reset-body = Hallo { $name },
+
+    für Ihr CaaS-Konto wurde ein neues Passwort angefordert. Wählen Sie es hier:
+
+    { $link }
+
+    Der Link funktioniert einmal und läuft am { $expires } ab. Ihre anderen Sitzungen enden, sobald Sie ihn benutzen.
+    Falls Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt, wie es ist.
+
+account-password_link-subject = Ihr neuer Link zum Festlegen Ihres CaaS-Passworts
+account-password_link-body = Hallo { $name },
+
+    hier ist ein neuer Link, um das Passwort Ihres CaaS-Kontos festzulegen:
+
+    { $link }
+
+    Der Link funktioniert einmal und läuft am { $expires } ab. Früher erhaltene Links funktionieren nicht mehr.
+
 order-stage_reached-subject = Ihr { $model }: { $stage }
 order-stage_reached-body = Hallo { $name },
 

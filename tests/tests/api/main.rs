@@ -7,6 +7,7 @@ mod input;
 mod migrations;
 mod n_plus_one;
 mod operations;
+mod passwords;
 mod purchase;
 mod schema;
 mod scope;
