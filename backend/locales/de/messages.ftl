@@ -80,6 +80,11 @@ order-delivered-body = Hallo { $name },
 
     Ihr { $model } wurde übergeben. Willkommen an Bord!
 
+vehicle-traded_in-subject = Ihr { $model } ist jetzt bei { $dealership }
+vehicle-traded_in-body = Hallo { $name },
+
+    { $dealership } hat Ihren { $model } ({ $vin }) in den eigenen Bestand zurückgenommen. Seine Abonnements sind beendet, und das Auto ist nicht mehr in Ihrem Konto; dauerhaft gekaufte Funktionen bleiben beim Auto.
+
 payment-failed-subject = Eine Zahlung für Auftrag { $order } ist fehlgeschlagen
 payment-failed-body = Die Zahlung ({ $kind }) für Auftrag { $order } ist fehlgeschlagen: { $reason }.
 

@@ -80,6 +80,11 @@ order-delivered-body = Hello { $name },
 
     your { $model } has been handed over. Welcome on board!
 
+vehicle-traded_in-subject = Your { $model } is now with { $dealership }
+vehicle-traded_in-body = Hello { $name },
+
+    { $dealership } has taken your { $model } ({ $vin }) back into its stock. Its subscriptions have ended, and the car is no longer in your account; features bought for good stay with the car.
+
 payment-failed-subject = A payment for order { $order } failed
 payment-failed-body = The { $kind } payment for order { $order } failed: { $reason }.
 

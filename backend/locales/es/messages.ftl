@@ -80,6 +80,11 @@ order-delivered-body = Hola, { $name }:
 
     su { $model } ya le ha sido entregado. ¡Bienvenido a bordo!
 
+vehicle-traded_in-subject = Su { $model } está ahora en { $dealership }
+vehicle-traded_in-body = Hola, { $name }:
+
+    { $dealership } ha recogido su { $model } ({ $vin }) en su stock. Sus suscripciones han terminado y el coche ya no está en su cuenta; las funciones compradas para siempre se quedan con el coche.
+
 payment-failed-subject = Un pago del pedido { $order } ha fallado
 payment-failed-body = El pago ({ $kind }) del pedido { $order } ha fallado: { $reason }.
 

@@ -141,6 +141,7 @@ mod tests {
             "order.cancelled",
             "order.delivered",
             "payment.failed",
+            "vehicle.traded_in",
         ];
         for locale in Locale::ALL {
             for template in templates {

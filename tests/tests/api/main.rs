@@ -12,4 +12,5 @@ mod purchase;
 mod schema;
 mod scope;
 mod subscriptions;
+mod trade_in;
 mod web;
