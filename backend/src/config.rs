@@ -231,6 +231,15 @@ pub struct Config {
     #[arg(long, env = "CAAS_PASSWORD_LINK_TTL_HOURS", default_value_t = 72)]
     pub password_link_ttl_hours: u32,
 
+    /// Minutes a password-reset link stays valid (`CAAS_PASSWORD_RESET_TTL_MINUTES`).
+    #[arg(long, env = "CAAS_PASSWORD_RESET_TTL_MINUTES", default_value_t = 60)]
+    pub password_reset_ttl_minutes: u32,
+
+    /// Seconds after a password link is sent during which a further reset request for the same
+    /// account sends no e-mail (`CAAS_PASSWORD_RESET_INTERVAL`).
+    #[arg(long, env = "CAAS_PASSWORD_RESET_INTERVAL", default_value_t = 300)]
+    pub password_reset_interval_secs: u32,
+
     /// Log filter (`CAAS_LOG`), e.g. `info` or `caas=debug,info`.
     #[arg(long, env = "CAAS_LOG", default_value = "info")]
     pub log_filter: String,

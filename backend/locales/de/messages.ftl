@@ -28,6 +28,25 @@ account-set_password-body = Hallo { $name },
 
     Der Link funktioniert einmal und läuft am { $expires } ab.
 
+account-password_reset-subject = Setzen Sie Ihr CaaS-Passwort zurück
+account-password_reset-body = Hallo { $name },
+
+    für Ihr CaaS-Konto wurde ein neues Passwort angefordert. Wählen Sie es hier:
+
+    { $link }
+
+    Der Link funktioniert einmal und läuft am { $expires } ab. Ihre anderen Sitzungen enden, sobald Sie ihn benutzen.
+    Falls Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt, wie es ist.
+
+account-password_link-subject = Ihr neuer Link zum Festlegen Ihres CaaS-Passworts
+account-password_link-body = Hallo { $name },
+
+    hier ist ein neuer Link, um das Passwort Ihres CaaS-Kontos festzulegen:
+
+    { $link }
+
+    Der Link funktioniert einmal und läuft am { $expires } ab. Früher erhaltene Links funktionieren nicht mehr.
+
 order-stage_reached-subject = Ihr { $model }: { $stage }
 order-stage_reached-body = Hallo { $name },
 
@@ -60,6 +79,11 @@ order-delivered-subject = Viel Freude mit Ihrem { $model }
 order-delivered-body = Hallo { $name },
 
     Ihr { $model } wurde übergeben. Willkommen an Bord!
+
+vehicle-traded_in-subject = Ihr { $model } ist jetzt bei { $dealership }
+vehicle-traded_in-body = Hallo { $name },
+
+    { $dealership } hat Ihren { $model } ({ $vin }) in den eigenen Bestand zurückgenommen. Seine Abonnements sind beendet, und das Auto ist nicht mehr in Ihrem Konto; dauerhaft gekaufte Funktionen bleiben beim Auto.
 
 payment-failed-subject = Eine Zahlung für Auftrag { $order } ist fehlgeschlagen
 payment-failed-body = Die Zahlung ({ $kind }) für Auftrag { $order } ist fehlgeschlagen: { $reason }.

@@ -28,6 +28,25 @@ account-set_password-body = Hello { $name },
 
     The link works once and expires on { $expires }.
 
+account-password_reset-subject = Reset your CaaS password
+account-password_reset-body = Hello { $name },
+
+    someone asked to reset the password of your CaaS account. Choose a new password here:
+
+    { $link }
+
+    The link works once and expires on { $expires }. Your other sessions end when you use it.
+    If you did not ask for this, ignore this e-mail: your password stays as it is.
+
+account-password_link-subject = Your new link to set your CaaS password
+account-password_link-body = Hello { $name },
+
+    here is a new link to set the password of your CaaS account:
+
+    { $link }
+
+    The link works once and expires on { $expires }. Links you received earlier no longer work.
+
 order-stage_reached-subject = Your { $model }: { $stage }
 order-stage_reached-body = Hello { $name },
 
@@ -60,6 +79,11 @@ order-delivered-subject = Enjoy your { $model }
 order-delivered-body = Hello { $name },
 
     your { $model } has been handed over. Welcome on board!
+
+vehicle-traded_in-subject = Your { $model } is now with { $dealership }
+vehicle-traded_in-body = Hello { $name },
+
+    { $dealership } has taken your { $model } ({ $vin }) back into its stock. Its subscriptions have ended, and the car is no longer in your account; features bought for good stay with the car.
 
 payment-failed-subject = A payment for order { $order } failed
 payment-failed-body = The { $kind } payment for order { $order } failed: { $reason }.

@@ -28,6 +28,25 @@ account-set_password-body = Hola, { $name }:
 
     El enlace funciona una sola vez y caduca el { $expires }.
 
+account-password_reset-subject = Restablezca su contraseña de CaaS
+account-password_reset-body = Hola, { $name }:
+
+    alguien ha pedido restablecer la contraseña de su cuenta de CaaS. Elija una nueva aquí:
+
+    { $link }
+
+    El enlace funciona una sola vez y caduca el { $expires }. Sus otras sesiones terminan cuando lo use.
+    Si no lo ha pedido usted, ignore este correo: su contraseña sigue siendo la misma.
+
+account-password_link-subject = Su nuevo enlace para establecer su contraseña de CaaS
+account-password_link-body = Hola, { $name }:
+
+    aquí tiene un nuevo enlace para establecer la contraseña de su cuenta de CaaS:
+
+    { $link }
+
+    El enlace funciona una sola vez y caduca el { $expires }. Los enlaces que recibió antes ya no funcionan.
+
 order-stage_reached-subject = Su { $model }: { $stage }
 order-stage_reached-body = Hola, { $name }:
 
@@ -60,6 +79,11 @@ order-delivered-subject = Disfrute de su { $model }
 order-delivered-body = Hola, { $name }:
 
     su { $model } ya le ha sido entregado. ¡Bienvenido a bordo!
+
+vehicle-traded_in-subject = Su { $model } está ahora en { $dealership }
+vehicle-traded_in-body = Hola, { $name }:
+
+    { $dealership } ha recogido su { $model } ({ $vin }) en su stock. Sus suscripciones han terminado y el coche ya no está en su cuenta; las funciones compradas para siempre se quedan con el coche.
 
 payment-failed-subject = Un pago del pedido { $order } ha fallado
 payment-failed-body = El pago ({ $kind }) del pedido { $order } ha fallado: { $reason }.

@@ -1,12 +1,14 @@
 //! GraphQL types of accounts and organisations, and the `me` query.
 
 use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
 use entity::{Role, dealerships, regions, users, workshops};
 
+use super::passwords::{self, CustomerRef};
 use crate::auth::Allow;
-use crate::domain::Locale;
+use crate::domain::{Email, Locale};
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::{load_by_id, load_existing, viewer};
+use crate::graphql::context::{app, load_by_id, load_existing, viewer};
 
 /// A person with an account.
 pub struct User(pub users::Model);
@@ -138,7 +140,7 @@ impl Workshop {
     }
 }
 
-/// Changes to the signed-in user.
+/// Changes to accounts: your profile, and set-password links for customers.
 #[derive(Default)]
 pub struct AccountsMutation;
 
@@ -153,8 +155,33 @@ impl AccountsMutation {
         locale: Option<Locale>,
         region_code: Option<String>,
     ) -> ApiResult<User> {
-        let app = crate::graphql::context::app(ctx);
-        super::service::update_profile(app, viewer(ctx), locale, region_code).await.map(User)
+        super::service::update_profile(app(ctx), viewer(ctx), locale, region_code).await.map(User)
+    }
+
+    /// E-mails a customer who has not set a password yet a new set-password link, by id or by
+    /// e-mail (give one); earlier links stop working (DEALER for customers of your dealership's
+    /// sales, SUPPORT for any customer). Answers when the new link expires.
+    #[graphql(guard = "Allow::users(&[Role::Dealer, Role::Support])")]
+    async fn resend_password_link(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: Option<ID>,
+        email: Option<String>,
+    ) -> ApiResult<DateTime<Utc>> {
+        passwords::resend_link(app(ctx), viewer(ctx), customer_ref(customer_id, email)?).await
+    }
+}
+
+/// The customer meant by exactly one of an id and an e-mail address.
+fn customer_ref(customer_id: Option<ID>, email: Option<String>) -> ApiResult<CustomerRef> {
+    match (customer_id, email) {
+        (Some(id), None) => {
+            id.parse().map(CustomerRef::Id).map_err(|_| ApiError::bad_input("customerId", "not a user id"))
+        }
+        (None, Some(email)) => {
+            Email::parse(&email).map(CustomerRef::Email).map_err(|err| ApiError::bad_input("email", err.to_string()))
+        }
+        _ => Err(ApiError::bad_input("customerId", "give either a customer id or an e-mail address")),
     }
 }
 
@@ -166,8 +193,7 @@ pub struct AccountsQuery;
 impl AccountsQuery {
     /// The regions the platform sells in.
     async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
-        let app = crate::graphql::context::app(ctx);
-        Ok(super::service::regions(app).await?.into_iter().map(Region).collect())
+        Ok(super::service::regions(app(ctx)).await?.into_iter().map(Region).collect())
     }
 
     /// The signed-in user.

@@ -1,4 +1,7 @@
-//! People and organisations: users, regions, dealerships and workshops as the API shows them.
+//! People and organisations: users, regions, dealerships and workshops as the API shows them;
+//! customer accounts and their passwords.
 
 pub mod graphql;
+pub mod links;
+pub mod passwords;
 pub mod service;

@@ -1,15 +1,10 @@
-//! Customer accounts created at a sale, and the one-time links that let them set a password.
+//! Customer accounts created at a sale, and the profile a user changes.
 
-use chrono::Duration;
-use entity::{Role, password_tokens, users};
-use sea_orm::sea_query::Expr;
+use entity::{Role, users};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::app::App;
-use crate::auth::secret::{fingerprint, random_token};
-use crate::auth::service::{Session, start_session};
-use crate::auth::{AuthError, password};
 use crate::domain::{Email, Locale};
 use crate::error::{ApiError, ApiResult, OnConstraint};
 
@@ -69,60 +64,6 @@ pub async fn find_or_create_customer(
     .await
     .on_unique_violation("an account with this e-mail was just created; try again")?;
     Ok((user, true))
-}
-
-/// A one-time, expiring set-password link for `user`; returns the link and its expiry.
-pub async fn password_link(
-    app: &App,
-    db: &impl ConnectionTrait,
-    user: &users::Model,
-) -> ApiResult<(String, chrono::DateTime<chrono::Utc>)> {
-    let token = random_token(32);
-    let now = app.clock.now();
-    let expires_at = now + Duration::hours(i64::from(app.config.password_link_ttl_hours));
-    password_tokens::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(user.id),
-        token_hash: Set(fingerprint(&token)),
-        expires_at: Set(expires_at),
-        created_at: Set(now),
-        used_at: Set(None),
-    }
-    .insert(db)
-    .await?;
-    Ok((format!("{}/set-password?token={token}", app.config.public_base()), expires_at))
-}
-
-/// Sets the password of the link's owner (the link then stops working) and signs them in.
-pub async fn set_password(app: &App, token: &str, new_password: &str) -> Result<Session, AuthError> {
-    password::check_strength(new_password)?;
-    let now = app.clock.now();
-    let stored = password_tokens::Entity::find()
-        .filter(password_tokens::Column::TokenHash.eq(fingerprint(token.trim())))
-        .one(&app.db)
-        .await?
-        .filter(|link| link.used_at.is_none() && link.expires_at > now)
-        .ok_or(AuthError::LinkInvalid)?;
-    // Only one use can flip `used_at`.
-    let claimed = password_tokens::Entity::update_many()
-        .col_expr(password_tokens::Column::UsedAt, Expr::value(now))
-        .filter(password_tokens::Column::Id.eq(stored.id))
-        .filter(password_tokens::Column::UsedAt.is_null())
-        .exec(&app.db)
-        .await?;
-    if claimed.rows_affected != 1 {
-        return Err(AuthError::LinkInvalid);
-    }
-    let user = users::Entity::find_by_id(stored.user_id)
-        .filter(users::Column::ErasedAt.is_null())
-        .one(&app.db)
-        .await?
-        .ok_or(AuthError::LinkInvalid)?;
-    let hash = password::hash(new_password.to_owned()).await?;
-    let mut active: users::ActiveModel = user.into();
-    active.password_hash = Set(Some(hash));
-    let user = active.update(&app.db).await?;
-    start_session(app, user, Uuid::now_v7()).await
 }
 
 /// Changes the signed-in user's language and, for customers, region (prices follow the region).

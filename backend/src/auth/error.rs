@@ -20,9 +20,12 @@ pub enum AuthError {
     /// An already-rotated refresh token was presented: its whole session is revoked.
     #[error("this refresh token was already used; the session has been revoked, sign in again")]
     RefreshReused,
-    /// A set-password link is unknown, used or expired.
-    #[error("this link is not valid any more; ask your dealership for a new one")]
+    /// A password link is unknown, used, replaced by a newer one, or expired.
+    #[error("this link is not valid any more; ask for a new one")]
     LinkInvalid,
+    /// The current password given to change it is wrong.
+    #[error("the current password is wrong")]
+    WrongPassword,
     /// The API key is unknown, revoked or malformed.
     #[error("the API key is not valid")]
     ApiKeyInvalid,
@@ -54,6 +57,8 @@ impl From<AuthError> for ApiError {
             }
             AuthError::BadIdentifier => ApiError::bad_input("identifier", err.to_string()),
             AuthError::WeakPassword(_) => ApiError::bad_input("password", err.to_string()),
+            // Not UNAUTHENTICATED: the caller's session is fine, and clients sign out on that code.
+            AuthError::WrongPassword => ApiError::bad_input("currentPassword", err.to_string()),
             AuthError::Database(db) => ApiError::from(db),
             AuthError::Internal(cause) => ApiError::internal(cause),
             other => ApiError::Unauthenticated(other.to_string()),
@@ -72,5 +77,7 @@ mod tests {
         assert_eq!(ApiError::from(AuthError::Locked { retry_after_seconds: 9 }).code(), "RATE_LIMITED");
         assert_eq!(ApiError::from(AuthError::BadIdentifier).code(), "BAD_USER_INPUT");
         assert_eq!(ApiError::from(AuthError::WeakPassword("short")).code(), "BAD_USER_INPUT");
+        assert_eq!(ApiError::from(AuthError::WrongPassword).code(), "BAD_USER_INPUT");
+        assert_eq!(ApiError::from(AuthError::LinkInvalid).code(), "UNAUTHENTICATED");
     }
 }

@@ -1,4 +1,4 @@
-//! Sign-in, token refresh, sign-out and partner API keys over GraphQL.
+//! Sign-in, token refresh, sign-out, passwords and partner API keys over GraphQL.
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
@@ -8,6 +8,7 @@ use serde_json::json;
 use super::service::{self, Session};
 use super::{Allow, Scope, api_keys as keys};
 use crate::accounts::graphql::User;
+use crate::accounts::passwords;
 use crate::audit::{self, Subject};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::{app, client_ip, viewer};
@@ -114,9 +115,37 @@ impl AuthMutation {
         Ok(AuthPayload(service::refresh(app(ctx), &refresh_token).await?))
     }
 
-    /// Sets your password with the one-time link from your welcome e-mail, and signs you in.
+    /// Sets your password with the one-time link from your welcome e-mail (or any password
+    /// e-mail), ends your other sessions, and signs you in.
     async fn set_password(&self, ctx: &Context<'_>, token: String, password: String) -> ApiResult<AuthPayload> {
-        Ok(AuthPayload(crate::accounts::service::set_password(app(ctx), &token, &password).await?))
+        Ok(AuthPayload(passwords::redeem_link(app(ctx), &token, &password).await?))
+    }
+
+    /// Asks for an e-mail with a one-time link to choose a new password. The answer is always
+    /// `true`, whether or not an account has this address; an account gets at most one such
+    /// e-mail every few minutes.
+    async fn request_password_reset(&self, ctx: &Context<'_>, email: String) -> ApiResult<bool> {
+        passwords::request_reset(app(ctx), &email).await.map(|()| true)
+    }
+
+    /// Chooses a new password with the one-time link of a password-reset e-mail, ends every other
+    /// session of the account, and signs you in. The link then stops working.
+    async fn reset_password(&self, ctx: &Context<'_>, token: String, new_password: String) -> ApiResult<AuthPayload> {
+        Ok(AuthPayload(passwords::redeem_link(app(ctx), &token, &new_password).await?))
+    }
+
+    /// Changes your password. Your other sessions end; the answer is a new session for this one.
+    #[graphql(guard = "Allow::any_user()")]
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> ApiResult<AuthPayload> {
+        let session =
+            passwords::change_password(app(ctx), viewer(ctx), &current_password, &new_password, &client_ip(ctx))
+                .await?;
+        Ok(AuthPayload(session))
     }
 
     /// Signs out the session of `refreshToken`. Returns whether a session was found.

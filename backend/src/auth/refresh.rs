@@ -3,10 +3,10 @@
 //! Each sign-in starts a family; refreshing marks the presented token used and issues the next one
 //! of the family. Presenting a used token again means it was copied: the whole family is revoked.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use entity::refresh_tokens;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::AuthError;
@@ -64,6 +64,22 @@ pub async fn revoke(app: &App, token: &str) -> Result<bool, AuthError> {
         }
         None => Ok(false),
     }
+}
+
+/// Revokes every refresh token of `user_id` (each of their sessions), inside the caller's
+/// transaction when `db` is one. Access tokens already issued lapse at their expiry.
+pub async fn revoke_all_of_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, AuthError> {
+    let revoked = refresh_tokens::Entity::update_many()
+        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(now))
+        .filter(refresh_tokens::Column::UserId.eq(user_id))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(revoked.rows_affected)
 }
 
 async fn find(app: &App, token: &str) -> Result<Option<refresh_tokens::Model>, AuthError> {

@@ -131,6 +131,8 @@ mod tests {
         let templates = [
             "account.welcome",
             "account.set_password",
+            "account.password_reset",
+            "account.password_link",
             "order.stage_reached",
             "order.ready",
             "order.ready_for_delivery",
@@ -139,6 +141,7 @@ mod tests {
             "order.cancelled",
             "order.delivered",
             "payment.failed",
+            "vehicle.traded_in",
         ];
         for locale in Locale::ALL {
             for template in templates {

@@ -14,6 +14,7 @@ use super::lifecycle;
 use super::payments::{PaymentInput, record_payment};
 use super::queries::{self, OrderFilter};
 use super::sale::{SaleInput, register_sale};
+use super::trade_in::{TradeInInput, register_trade_in};
 use crate::accounts::graphql::{Dealership, User};
 use crate::app::AppState;
 use crate::auth::{Allow, Viewer};
@@ -232,6 +233,15 @@ pub struct RecordPaymentInput {
     pub idempotency_key: String,
 }
 
+/// A car its owner hands back to your dealership.
+#[derive(InputObject)]
+pub struct RegisterTradeInInput {
+    /// The car's VIN.
+    pub vin: String,
+    /// The e-mail address of the owner handing it in: confirms whose car it is.
+    pub owner_email: String,
+}
+
 /// The result of recording a payment.
 #[derive(SimpleObject)]
 pub struct RecordPaymentPayload {
@@ -334,6 +344,15 @@ impl OrdersMutation {
     #[graphql(guard = "Allow::users(&[Role::Dealer])")]
     async fn cancel_order(&self, ctx: &Context<'_>, order_id: ID, reason: String) -> ApiResult<Order> {
         lifecycle::cancel_order(app(ctx), viewer(ctx), parse_id(&order_id, "orderId")?, &reason).await.map(Order)
+    }
+
+    /// Takes a delivered (or assigned) car back from its owner into your dealership's stock (a
+    /// trade-in), to be sold again with `registerSale`. Its subscriptions end, features bought for
+    /// good stay with the car, and the owner is told.
+    #[graphql(guard = "Allow::users(&[Role::Dealer])")]
+    async fn register_trade_in(&self, ctx: &Context<'_>, input: RegisterTradeInInput) -> ApiResult<Vehicle> {
+        let trade_in = TradeInInput { vin: input.vin, owner_email: input.owner_email };
+        register_trade_in(app(ctx), viewer(ctx), trade_in).await.map(Vehicle)
     }
 
     /// Tries again to register a paid car with the authority.

@@ -1,6 +1,6 @@
 //! Vehicle sales: the dealership registers a sale and takes the payments, the factory builds the car
 //! and reports each stage by signed webhooks, the authority registers it, the dealership hands it
-//! over. Customers follow it live.
+//! over. Customers follow it live. A car traded in goes back into stock for another sale.
 
 pub mod factory;
 pub mod graphql;
@@ -9,3 +9,4 @@ pub mod notices;
 pub mod payments;
 pub mod queries;
 pub mod sale;
+pub mod trade_in;

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::notices;
-use crate::accounts::service::{NewCustomer, find_or_create_customer, password_link};
+use crate::accounts::links::{self, LinkPurpose};
+use crate::accounts::service::{NewCustomer, find_or_create_customer};
 use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
@@ -198,8 +199,8 @@ async fn welcome_buyer(
     order: &orders::Model,
 ) -> ApiResult<()> {
     if created || buyer.password_hash.is_none() {
-        let (link, expires_at) = password_link(app, txn, buyer).await?;
-        let extra = json!({ "link": link, "expires": expires_at.format("%Y-%m-%d %H:%M UTC").to_string() });
+        let link = links::issue(app, txn, buyer, LinkPurpose::SetPassword).await?;
+        let extra = json!({ "link": link.url, "expires": link.expires_text() });
         let payload = notices::with(notices::payload(txn, order).await?, extra);
         notify(app, txn, outbox, buyer.id, "account.set_password", payload, &[NotificationChannel::Email]).await
     } else {

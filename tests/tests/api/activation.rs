@@ -12,6 +12,8 @@ use caas_tests::{TestApp, spawn_app, spawn_app_for_time_travel};
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 
+use crate::trade_in::{TRADE_IN, trade_in};
+
 const PURCHASE: &str =
     "mutation($input: PurchaseFeatureInput!) { purchaseFeature(input: $input) { id status durationKind } }";
 const ACTIVATION: &str = "query($id: ID!) { activation(id: $id) { id status failureReason endReason unpaid startsAt endsAt cancelAtPeriodEnd feature { code } payments { kind status amount { amountMinor } } } }";
@@ -506,21 +508,16 @@ async fn a_resold_car_keeps_permanent_features_and_ends_subscriptions() {
     wait_for(&app, &token, &monthly, "ACTIVE").await;
     wait_for(&app, &token, &permanent, "ACTIVE").await;
 
-    // Anna trades the car in: it is back in the Berlin stock, and the dealer sells it to Otto.
-    {
-        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-        let car = entity::vehicles::Entity::find()
-            .filter(entity::vehicles::Column::Vin.eq(&borealis))
-            .one(&app.app.db)
-            .await
-            .expect("db")
-            .expect("car");
-        let mut traded: entity::vehicles::ActiveModel = car.into();
-        traded.status = Set(entity::VehicleStatus::InStock);
-        traded.owner_id = Set(None);
-        traded.update(&app.app.db).await.expect("trade-in");
-    }
+    // Anna trades the car in at the Berlin dealership: its subscriptions end there and then.
     let dealer = app.token("dealer@demo.caas").await;
+    let taken = app.graphql_as(&dealer, TRADE_IN, trade_in(&borealis, "customer@demo.caas")).await;
+    assert_eq!(taken.data()["registerTradeIn"]["status"], "IN_STOCK");
+    let support = app.token("support@demo.caas").await;
+    let ended = wait_for(&app, &support, &monthly, "CANCELLED").await;
+    assert_eq!(ended["endReason"], "OWNER_CHANGED");
+    assert_eq!(activation(&app, &support, &permanent).await["status"], "ACTIVE");
+
+    // The dealer sells it to Otto.
     let sale = "mutation($input: RegisterSaleInput!) { registerSale(input: $input) { id } }";
     let input = json!({ "input": { "customer": { "email": "otto@example.com", "name": "Otto" }, "stockVin": borealis, "priceNetMinor": 3_000_000 } });
     let order =
@@ -537,10 +534,9 @@ async fn a_resold_car_keeps_permanent_features_and_ends_subscriptions() {
         (answer.data()["order"]["status"] == "REGISTERED").then_some(())
     })
     .await;
-    let support = app.token("support@demo.caas").await;
-    let ended = wait_for(&app, &support, &monthly, "CANCELLED").await;
-    assert_eq!(ended["endReason"], "OWNER_CHANGED");
+    // With Otto the permanent feature is still on; the subscription stays ended.
     assert_eq!(activation(&app, &support, &permanent).await["status"], "ACTIVE");
+    assert_eq!(activation(&app, &support, &monthly).await["endReason"], "OWNER_CHANGED");
     let car = app
         .simulators
         .fleet

@@ -8,12 +8,12 @@ use caas_tests::ws::GqlSocket;
 use caas_tests::{GqlResponse, TestApp, spawn_app};
 use serde_json::{Value, json};
 
-const REGISTER_SALE: &str = "mutation($input: RegisterSaleInput!) { registerSale(input: $input) { id number status stockSale customer { email } } }";
-const RECORD_PAYMENT: &str = "mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { order { id status vehicle { vin } } payment { id status kind failureReason } } }";
-const ORDER: &str = "query($id: ID!) { order(id: $id) { id number status lastError cancelReason vehicle { vin status plate owner { email } } timeline { stage } payments { kind status } } }";
+pub(crate) const REGISTER_SALE: &str = "mutation($input: RegisterSaleInput!) { registerSale(input: $input) { id number status stockSale customer { email } } }";
+pub(crate) const RECORD_PAYMENT: &str = "mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { order { id status vehicle { vin } } payment { id status kind failureReason } } }";
+pub(crate) const ORDER: &str = "query($id: ID!) { order(id: $id) { id number status lastError cancelReason vehicle { vin status plate owner { email } } timeline { stage } payments { kind status } } }";
 const PROGRESS: &str = "subscription($id: ID!) { orderProgress(orderId: $id) { stage occurredAt order { status } } }";
 
-fn sale_for(email: &str, name: &str, model_or_vin: (&str, &str)) -> Value {
+pub(crate) fn sale_for(email: &str, name: &str, model_or_vin: (&str, &str)) -> Value {
     let mut input = json!({
         "customer": { "email": email, "name": name },
         "configuration": { "color": "Fjord Blue", "trim": "sport" },
@@ -23,15 +23,15 @@ fn sale_for(email: &str, name: &str, model_or_vin: (&str, &str)) -> Value {
     json!({ "input": input })
 }
 
-fn payment(order_id: &str, kind: &str, amount: i64, method: &str, key: &str) -> Value {
+pub(crate) fn payment(order_id: &str, kind: &str, amount: i64, method: &str, key: &str) -> Value {
     json!({ "input": { "orderId": order_id, "kind": kind, "amountMinor": amount, "paymentMethod": method, "idempotencyKey": key } })
 }
 
-async fn order(app: &TestApp, token: &str, id: &str) -> Value {
+pub(crate) async fn order(app: &TestApp, token: &str, id: &str) -> Value {
     app.graphql_as(token, ORDER, json!({ "id": id })).await.data()["order"].clone()
 }
 
-async fn wait_for_status(app: &TestApp, token: &str, id: &str, status: &str) -> Value {
+pub(crate) async fn wait_for_status(app: &TestApp, token: &str, id: &str, status: &str) -> Value {
     app.eventually(&format!("order {id} to be {status}"), || async {
         let current = order(app, token, id).await;
         (current["status"] == status).then_some(current)
@@ -39,7 +39,7 @@ async fn wait_for_status(app: &TestApp, token: &str, id: &str, status: &str) -> 
     .await
 }
 
-fn link_token(body: &str) -> String {
+pub(crate) fn link_token(body: &str) -> String {
     let start = body.find("token=").expect("a set-password link") + "token=".len();
     body[start..].split_whitespace().next().expect("token").to_owned()
 }
