@@ -12,13 +12,14 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
+use super::job::{Context, progress, reports_on, send};
 use super::jobs;
 use super::outcome::{self, Failure};
 use crate::app::{App, AppState};
 use crate::error::{ApiError, ApiResult};
-use crate::integrations::fleet::{FeatureAction, FeatureCommand, IotError};
+use crate::integrations::fleet::{FeatureAction, IotError};
 use crate::integrations::payments::{CaptureMode, ChargeRequest, GatewayError, GatewayStatus};
-use crate::platform::events::{ActivationPhase, DomainEvent, Topic};
+use crate::platform::events::{ActivationPhase, Topic};
 
 /// How often an idle worker looks for due jobs without being woken.
 const POLL: std::time::Duration = std::time::Duration::from_millis(250);
@@ -78,22 +79,6 @@ pub async fn run_due(app: &App) -> ApiResult<usize> {
         ran += 1;
     }
     Ok(ran)
-}
-
-/// Everything a job step needs about its activation.
-pub struct Context {
-    /// The job, as claimed.
-    pub job: ota_jobs::Model,
-    /// The worker holding the job.
-    pub worker: String,
-    /// The activation.
-    pub activation: activations::Model,
-    /// Its vehicle.
-    pub vehicle: vehicles::Model,
-    /// Its feature.
-    pub feature: features::Model,
-    /// The charge paid up front, if any.
-    pub payment: Option<payments::Model>,
 }
 
 async fn load(app: &App, job: ota_jobs::Model, worker: &str) -> ApiResult<Option<Context>> {
@@ -208,29 +193,6 @@ async fn deactivate(app: &App, ctx: Context) -> ApiResult<()> {
     }
 }
 
-/// Whether the car reports the feature on; `None` when it cannot be asked.
-pub async fn reports_on(app: &App, ctx: &Context) -> Option<bool> {
-    let state = app.integrations.fleet.state(&ctx.vehicle.vin).await.ok()?;
-    Some(state.features.get(&ctx.feature.code).copied().unwrap_or(false))
-}
-
-/// Sends the command and checks that the car reports the feature in the wanted state.
-pub async fn send(app: &App, ctx: &Context, action: FeatureAction) -> Result<(), IotError> {
-    let command = FeatureCommand {
-        command_id: ctx.job.id.to_string(),
-        action,
-        feature: ctx.feature.code.clone(),
-        parameters: ctx.feature.ota_parameters.clone(),
-    };
-    let state = app.integrations.fleet.send(&ctx.vehicle.vin, &command).await?;
-    let wanted = action == FeatureAction::Activate;
-    if state.features.get(&ctx.feature.code).copied().unwrap_or(false) == wanted {
-        Ok(())
-    } else {
-        Err(IotError::Transient("the vehicle does not report the change".into()))
-    }
-}
-
 /// Authorises a feature's charge (the gateway key is the payment's id, so a retry finds the same
 /// authorisation).
 async fn authorize(app: &App, payment: &payments::Model) -> ApiResult<Result<payments::Model, GatewayError>> {
@@ -283,9 +245,4 @@ async fn record_authorisation(
     update.exec(&app.db).await?;
     let current = payments::Entity::find_by_id(payment.id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"))?;
     Ok(outcome.map(|()| current))
-}
-
-/// Tells live subscribers about a step.
-pub async fn progress(app: &App, activation_id: Uuid, phase: ActivationPhase, attempt: i32) {
-    app.events.publish(DomainEvent::ActivationProgressed { activation_id, phase, attempt }).await;
 }

@@ -282,6 +282,15 @@ impl ActivationMutation {
             .map(Activation)
     }
 
+    /// Sends the switch-off again for an activation whose deactivation got stuck (the car would
+    /// not confirm it); its tickets are resolved (SUPPORT, ADMIN).
+    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    async fn retry_deactivation(&self, ctx: &Context<'_>, activation_id: ID) -> ApiResult<Activation> {
+        support::retry_deactivation(app(ctx), viewer(ctx), parse_id(&activation_id, "activationId")?)
+            .await
+            .map(Activation)
+    }
+
     /// Refunds a payment, fully or `amountMinor` of it, with a credit note (SUPPORT, ADMIN).
     #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
     async fn refund_payment(&self, ctx: &Context<'_>, payment_id: ID, amount_minor: Option<i64>) -> ApiResult<Payment> {

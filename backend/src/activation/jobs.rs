@@ -186,3 +186,43 @@ pub async fn retry_at(
         .await?;
     Ok(done.rows_affected == 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    fn backoff_config(base_ms: u64, max_ms: u64) -> Config {
+        let mut config = Config::from_env();
+        config.ota_backoff_ms = base_ms;
+        config.ota_backoff_max_ms = max_ms;
+        config
+    }
+
+    #[test]
+    fn the_backoff_doubles_per_attempt_within_its_jitter_and_stops_at_the_cap() {
+        let config = backoff_config(1_000, 10_000);
+        for attempt in 1..=12 {
+            let full = (1_000_i64 << (attempt - 1)).min(10_000);
+            for _ in 0..200 {
+                let wait = backoff(&config, attempt).num_milliseconds();
+                assert!(
+                    (full / 2..=full).contains(&wait),
+                    "attempt {attempt}: {wait} ms outside {}..={full}",
+                    full / 2
+                );
+            }
+        }
+        // Far past the cap (and past any shift overflow) it stays at the cap.
+        assert!(backoff(&config, i32::MAX).num_milliseconds() <= 10_000);
+    }
+
+    #[test]
+    fn the_backoff_spreads_retries_and_is_zero_when_there_is_none() {
+        let config = backoff_config(1_000, 10_000);
+        let waits: HashSet<i64> = (0..100).map(|_| backoff(&config, 3).num_milliseconds()).collect();
+        assert!(waits.len() > 10, "jitter spreads the retries of many cars: {waits:?}");
+        assert_eq!(backoff(&backoff_config(0, 10_000), 5).num_milliseconds(), 0);
+    }
+}

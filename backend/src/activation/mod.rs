@@ -5,6 +5,7 @@
 pub mod billing;
 pub mod engine;
 pub mod graphql;
+pub mod job;
 pub mod jobs;
 pub mod live;
 pub mod outcome;
@@ -12,3 +13,4 @@ pub mod purchase;
 pub mod queries;
 pub mod scheduler;
 pub mod support;
+pub mod tickets;

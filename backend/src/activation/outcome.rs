@@ -12,9 +12,9 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
-use super::engine::{Context, progress};
+use super::job::{self, Context, progress};
 use super::jobs;
-use super::support::open_ticket;
+use super::tickets::open_ticket;
 use crate::app::App;
 use crate::billing::invoices::{self as billing_invoices, InvoiceFor, Line, net_of_gross};
 use crate::error::{ApiError, ApiResult};
@@ -234,10 +234,10 @@ pub async fn failed(app: &App, ctx: &Context, failure: Failure) -> ApiResult<()>
 /// A failed activation must leave the feature off: if the car says it is on after all (an
 /// attempt's answer was lost), switch it off, and tell support if that fails too.
 async fn make_sure_off(app: &App, ctx: &Context) -> ApiResult<()> {
-    if super::engine::reports_on(app, ctx).await != Some(true) {
+    if job::reports_on(app, ctx).await != Some(true) {
         return Ok(());
     }
-    if let Err(error) = super::engine::send(app, ctx, crate::integrations::fleet::FeatureAction::Deactivate).await {
+    if let Err(error) = job::send(app, ctx, crate::integrations::fleet::FeatureAction::Deactivate).await {
         let subject = format!("{} may still be on in {} after a failed activation", ctx.feature.code, ctx.vehicle.vin);
         open_ticket(app, &app.db, Some(ctx.activation.id), Some(ctx.vehicle.id), &subject, &error.to_string()).await?;
     }
@@ -286,13 +286,20 @@ pub async fn release(app: &App, payment: &payments::Model) -> ApiResult<Result<(
         (PaymentStatus::Pending, None) => PaymentStatus::Voided,
         (PaymentStatus::Pending | PaymentStatus::Authorized, Some(reference)) => {
             match app.integrations.payments.void(reference, &format!("void-{}", payment.id)).await {
-                Ok(_) | Err(GatewayError::Invalid(_)) | Err(GatewayError::Declined(_)) => PaymentStatus::Voided,
+                Ok(voided) if voided.status == GatewayStatus::Canceled => PaymentStatus::Voided,
+                // Refused (or answered oddly): what the gateway holds decides, never our memory.
+                Ok(_) | Err(GatewayError::Invalid(_)) | Err(GatewayError::Declined(_)) => {
+                    match reconcile_release(app, payment, reference).await? {
+                        Ok(released) => released,
+                        Err(err) => return Ok(Err(err)),
+                    }
+                }
                 Err(unavailable) => return Ok(Err(unavailable)),
             }
         }
         (PaymentStatus::Captured | PaymentStatus::Settled, Some(reference)) => {
-            match app.integrations.payments.refund(reference, None, &format!("refund-{}", payment.id)).await {
-                Ok(_) => PaymentStatus::Refunded,
+            match refund_all(app, payment, reference).await {
+                Ok(released) => released,
                 Err(err) => return Ok(Err(err)),
             }
         }
@@ -304,42 +311,34 @@ pub async fn release(app: &App, payment: &payments::Model) -> ApiResult<Result<(
     updated.updated_at = Set(app.clock.now());
     let updated = updated.update(&txn).await?;
     if released == PaymentStatus::Refunded {
-        credit_note(app, &txn, &updated, updated.amount_minor).await?;
+        billing_invoices::credit_note(app, &txn, &updated, updated.amount_minor).await?;
     }
     txn.commit().await?;
     Ok(Ok(()))
 }
 
-/// A credit note over `gross_minor` of the invoice documenting `payment`, if there is one.
-pub async fn credit_note(
+/// A void the gateway refused: the intent is read back and released by what it really is — already
+/// cancelled (voided), captured after all (refunded), or still open (tried again later).
+async fn reconcile_release(
     app: &App,
-    db: &impl ConnectionTrait,
     payment: &payments::Model,
-    gross_minor: i64,
-) -> ApiResult<Option<invoices_model::Model>> {
-    let Some(original) = invoices_model::Entity::find()
-        .filter(invoices_model::Column::PaymentId.eq(payment.id))
-        .filter(invoices_model::Column::Kind.eq(entity::InvoiceKind::Invoice))
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
+    reference: &str,
+) -> ApiResult<Result<PaymentStatus, GatewayError>> {
+    let state = match app.integrations.payments.retrieve(reference).await {
+        Ok(state) => state,
+        Err(err) => return Ok(Err(err)),
     };
-    let region = regions::Entity::find_by_id(original.region_id).one(db).await?.ok_or(ApiError::NotFound("region"))?;
-    let net = net_of_gross(gross_minor, region.vat_rate_bp);
-    let line = Line {
-        description: format!("Refund — invoice {}", original.number),
-        quantity: 1,
-        unit_net_minor: -net,
-        activation_id: payment.activation_id,
-    };
-    let target = InvoiceFor {
-        customer_id: original.customer_id,
-        vehicle_id: original.vehicle_id,
-        payment_id: Some(payment.id),
-        region,
-    };
-    Ok(Some(billing_invoices::issue(app, db, &target, &[line], Some(original.id)).await?))
+    Ok(match state.status {
+        GatewayStatus::Canceled | GatewayStatus::Failed(_) => Ok(PaymentStatus::Voided),
+        GatewayStatus::Processing | GatewayStatus::Succeeded => refund_all(app, payment, reference).await,
+        GatewayStatus::Authorized => Err(GatewayError::Unavailable("the authorisation is still open".into())),
+    })
+}
+
+/// Refunds the whole of a captured charge.
+async fn refund_all(app: &App, payment: &payments::Model, reference: &str) -> Result<PaymentStatus, GatewayError> {
+    app.integrations.payments.refund(reference, None, &format!("refund-{}", payment.id)).await?;
+    Ok(PaymentStatus::Refunded)
 }
 
 /// The car confirmed the switch-off: the activation ends.

@@ -2,7 +2,8 @@
 //! payment.
 
 use entity::{
-    ActivationStatus, OtaCommand, PaymentKind, PaymentStatus, TicketStatus, activations, payments, support_tickets,
+    ActivationStatus, OtaCommand, OtaJobStatus, PaymentKind, PaymentStatus, TicketStatus, activations, ota_jobs,
+    payments, support_tickets,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -12,38 +13,15 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::jobs;
-use super::outcome::credit_note;
 use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::auth::viewer::PLATFORM_STAFF;
+use crate::billing::invoices::credit_note;
 use crate::error::{ApiError, ApiResult, OnConstraint};
 use crate::pagination::{Page, PageArgs, keyset};
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
-
-/// Opens a ticket for support.
-pub async fn open_ticket(
-    app: &App,
-    db: &impl ConnectionTrait,
-    activation_id: Option<Uuid>,
-    vehicle_id: Option<Uuid>,
-    subject: &str,
-    details: &str,
-) -> ApiResult<support_tickets::Model> {
-    Ok(support_tickets::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        activation_id: Set(activation_id),
-        vehicle_id: Set(vehicle_id),
-        status: Set(TicketStatus::Open),
-        subject: Set(subject.chars().take(200).collect()),
-        details: Set(details.to_owned()),
-        created_at: Set(app.clock.now()),
-        resolved_at: Set(None),
-    }
-    .insert(db)
-    .await?)
-}
 
 /// A page of tickets, newest first.
 pub async fn tickets(
@@ -129,13 +107,7 @@ pub async fn retry_activation(app: &App, viewer: &Viewer, activation_id: Uuid) -
         .update(&txn)
         .await
         .on_unique_violation("the feature is live on this vehicle through another purchase; nothing to retry")?;
-    support_tickets::Entity::update_many()
-        .col_expr(support_tickets::Column::Status, Expr::value(TicketStatus::Resolved))
-        .col_expr(support_tickets::Column::ResolvedAt, Expr::value(now))
-        .filter(support_tickets::Column::ActivationId.eq(pending.id))
-        .filter(support_tickets::Column::Status.eq(TicketStatus::Open))
-        .exec(&txn)
-        .await?;
+    resolve_tickets_of(app, &txn, pending.id).await?;
     jobs::enqueue(app, &txn, &mut outbox, pending.id, OtaCommand::Activate).await?;
     audit::record(
         app,
@@ -154,6 +126,50 @@ pub async fn retry_activation(app: &App, viewer: &Viewer, activation_id: Uuid) -
     txn.commit().await?;
     outbox.publish(app.events.as_ref()).await;
     Ok(pending)
+}
+
+/// Queues the switch-off again for an activation stuck in DEACTIVATING (its job gave up), and
+/// resolves its tickets; one whose switch-off is still being sent is left to its job.
+pub async fn retry_deactivation(app: &App, viewer: &Viewer, activation_id: Uuid) -> ApiResult<activations::Model> {
+    viewer.user_with_role(PLATFORM_STAFF)?;
+    let activation =
+        activations::Entity::find_by_id(activation_id).one(&app.db).await?.ok_or(ApiError::NotFound("activation"))?;
+    if activation.status != ActivationStatus::Deactivating {
+        return Err(ApiError::Conflict("only an activation being switched off can have its switch-off retried".into()));
+    }
+    let txn = begin_write(&app.db).await?;
+    let in_flight = ota_jobs::Entity::find()
+        .filter(ota_jobs::Column::ActivationId.eq(activation.id))
+        .filter(ota_jobs::Column::Status.is_in([OtaJobStatus::Queued, OtaJobStatus::Running]))
+        .count(&txn)
+        .await?;
+    if in_flight > 0 {
+        return Err(ApiError::Conflict("the switch-off is still being sent to the car".into()));
+    }
+    let mut outbox = Outbox::new();
+    resolve_tickets_of(app, &txn, activation.id).await?;
+    jobs::enqueue(app, &txn, &mut outbox, activation.id, OtaCommand::Deactivate).await?;
+    let subject = Subject { kind: "activation", id: &activation.id.to_string() };
+    audit::record(app, &txn, viewer, "activation.retry_deactivation", subject, json!({})).await?;
+    outbox.push(DomainEvent::ActivationProgressed {
+        activation_id: activation.id,
+        phase: ActivationPhase::Deactivating,
+        attempt: 0,
+    });
+    txn.commit().await?;
+    outbox.publish(app.events.as_ref()).await;
+    Ok(activation)
+}
+
+async fn resolve_tickets_of(app: &App, db: &impl ConnectionTrait, activation_id: Uuid) -> ApiResult<()> {
+    support_tickets::Entity::update_many()
+        .col_expr(support_tickets::Column::Status, Expr::value(TicketStatus::Resolved))
+        .col_expr(support_tickets::Column::ResolvedAt, Expr::value(app.clock.now()))
+        .filter(support_tickets::Column::ActivationId.eq(activation_id))
+        .filter(support_tickets::Column::Status.eq(TicketStatus::Open))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Refunds a captured payment, fully or `amount_minor` of it, with a credit note.

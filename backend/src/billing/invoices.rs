@@ -152,3 +152,35 @@ mod tests {
         }
     }
 }
+
+/// A credit note over `gross_minor` of the invoice documenting `payment`, if there is one.
+pub async fn credit_note(
+    app: &App,
+    db: &impl ConnectionTrait,
+    payment: &entity::payments::Model,
+    gross_minor: i64,
+) -> ApiResult<Option<invoices::Model>> {
+    let Some(original) = invoices::Entity::find()
+        .filter(invoices::Column::PaymentId.eq(payment.id))
+        .filter(invoices::Column::Kind.eq(InvoiceKind::Invoice))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let region = regions::Entity::find_by_id(original.region_id).one(db).await?.ok_or(ApiError::NotFound("region"))?;
+    let net = net_of_gross(gross_minor, region.vat_rate_bp);
+    let line = Line {
+        description: format!("Refund — invoice {}", original.number),
+        quantity: 1,
+        unit_net_minor: -net,
+        activation_id: payment.activation_id,
+    };
+    let target = InvoiceFor {
+        customer_id: original.customer_id,
+        vehicle_id: original.vehicle_id,
+        payment_id: Some(payment.id),
+        region,
+    };
+    Ok(Some(issue(app, db, &target, &[line], Some(original.id)).await?))
+}
