@@ -3,6 +3,7 @@
 mod activation;
 mod auth;
 mod catalog;
+mod field_order;
 mod input;
 mod migrations;
 mod n_plus_one;
