@@ -12,6 +12,8 @@ pub struct GqlResponse {
     pub headers: reqwest::header::HeaderMap,
     /// The JSON body (`Null` if it was not JSON).
     pub body: Value,
+    /// The body as the server wrote it, for what `body` does not keep (the order of keys).
+    pub text: String,
 }
 
 impl GqlResponse {
@@ -21,7 +23,7 @@ impl GqlResponse {
         let headers = response.headers().clone();
         let text = response.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Self { status, headers, body }
+        Self { status, headers, body, text }
     }
 
     /// The `data`, asserting there were no errors.

@@ -6,6 +6,7 @@ pub mod browser;
 pub mod database;
 pub mod graphql;
 pub mod link;
+pub mod ordered_json;
 pub mod ws;
 
 use std::sync::Arc;
@@ -23,6 +24,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use database::TestDatabase;
 pub use graphql::GqlResponse;
+pub use ordered_json::OrderedJson;
 
 /// The password of every demo user.
 pub const PASSWORD: &str = caas::seed::DEMO_PASSWORD;

@@ -69,6 +69,20 @@ impl GqlSocket {
 
     /// The next message or close, skipping pings; panics after 10 s of silence.
     pub async fn next(&mut self) -> Frame {
+        match self.next_text().await {
+            Ok(text) => Frame::Message(serde_json::from_str(&text).expect("JSON frame")),
+            Err(close) => Frame::Closed(close),
+        }
+    }
+
+    /// The next message as the server wrote it (for the order of its keys), skipping pings; panics
+    /// on close.
+    pub async fn next_message_text(&mut self) -> String {
+        self.next_text().await.unwrap_or_else(|close| panic!("socket closed ({close:?})"))
+    }
+
+    /// The text of the next message, or the close code and reason.
+    async fn next_text(&mut self) -> Result<String, Option<(u16, String)>> {
         loop {
             let received =
                 tokio::time::timeout(Duration::from_secs(10), self.socket.next()).await.expect("a frame within 10 s");
@@ -79,13 +93,13 @@ impl GqlSocket {
                         self.send(json!({ "type": "pong" })).await;
                         continue;
                     }
-                    return Frame::Message(value);
+                    return Ok(text.to_string());
                 }
                 Some(Ok(Message::Close(frame))) => {
-                    return Frame::Closed(frame.map(|f| (u16::from(f.code), f.reason.to_string())));
+                    return Err(frame.map(|f| (u16::from(f.code), f.reason.to_string())));
                 }
                 Some(Ok(_)) => continue,
-                Some(Err(_)) | None => return Frame::Closed(None),
+                Some(Err(_)) | None => return Err(None),
             }
         }
     }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
 
 use super::extension::ErrorCodesFactory;
+use super::field_order::FieldOrderFactory;
 use super::loaders::loaders;
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::activation::graphql::{ActivationMutation, ActivationQuery, ActivationSubscription};
@@ -52,7 +53,8 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(Query::default(), Mutation::default(), Subscription::default())
 }
 
-/// The schema serving `app`, with its query limits and error-code extension.
+/// The schema serving `app`, with its query limits, error-code extension and answers in the order
+/// of their queries.
 pub fn build_schema(app: AppState) -> CaasSchema {
     let config = &app.config;
     builder()
@@ -61,6 +63,7 @@ pub fn build_schema(app: AppState) -> CaasSchema {
         .limit_recursive_depth(64)
         .limit_directives(16)
         .extension(ErrorCodesFactory::new(app.metrics.clone()))
+        .extension(FieldOrderFactory)
         .data(loaders(app.db.clone(), Duration::from_millis(config.dataloader_delay_ms)))
         .data(app)
         .finish()

@@ -16,7 +16,8 @@ async fn user_id(app: &TestApp, email: &str) -> Uuid {
     users::Entity::find().filter(users::Column::Email.eq(email)).one(&app.app.db).await.expect("db").expect("user").id
 }
 
-async fn notify(app: &TestApp, email: &str, template: &str) {
+/// Sends `template` to the user `email` in the app, as the services do.
+pub(crate) async fn notify(app: &TestApp, email: &str, template: &str) {
     let id = user_id(app, email).await;
     let mut outbox = Outbox::new();
     let channels = [NotificationChannel::InApp];
