@@ -99,3 +99,9 @@ activation-ended-body = { $feature } wurde in Ihrem Auto { $vin } ausgeschaltet.
 
 activation-payment_failed-subject = Die Zahlung für { $feature } ist nicht durchgegangen
 activation-payment_failed-body = Die Zahlung für { $feature } ist fehlgeschlagen ({ $reason }). Wir versuchen es erneut; ist sie am { $graceEnds } noch offen, wird die Funktion ausgeschaltet.
+
+payment-refunded-subject = Eine Erstattung über { $amount } ist unterwegs
+payment-refunded-body = Wir haben { $amount } Ihrer Zahlung für { $feature } erstattet ({ $reason }). Der Betrag ist in einigen Tagen auf Ihrem Konto.
+
+payment-refunded_in_full-subject = Eine Erstattung über { $amount } ist unterwegs
+payment-refunded_in_full-body = Wir haben Ihre Zahlung über { $amount } für { $feature } vollständig erstattet ({ $reason }); { $feature } wird in Ihrem Auto { $vin } ausgeschaltet. Der Betrag ist in einigen Tagen auf Ihrem Konto.

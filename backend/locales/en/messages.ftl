@@ -99,3 +99,9 @@ activation-ended-body = { $feature } has been switched off in your car { $vin }.
 
 activation-payment_failed-subject = The payment for { $feature } did not go through
 activation-payment_failed-body = The payment for { $feature } failed ({ $reason }). We will try again; if it is still unpaid on { $graceEnds }, the feature will be switched off.
+
+payment-refunded-subject = A refund of { $amount } is on its way
+payment-refunded-body = We have refunded { $amount } of your payment for { $feature } ({ $reason }). It reaches your account in a few days.
+
+payment-refunded_in_full-subject = A refund of { $amount } is on its way
+payment-refunded_in_full-body = We have refunded your payment of { $amount } for { $feature } in full ({ $reason }); { $feature } is switched off in your car { $vin }. It reaches your account in a few days.

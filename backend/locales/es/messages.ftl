@@ -99,3 +99,9 @@ activation-ended-body = { $feature } se ha desactivado en su coche { $vin }.
 
 activation-payment_failed-subject = El pago de { $feature } no se ha completado
 activation-payment_failed-body = El pago de { $feature } ha fallado ({ $reason }). Lo intentaremos de nuevo; si sigue pendiente el { $graceEnds }, la función se desactivará.
+
+payment-refunded-subject = Un reembolso de { $amount } está en camino
+payment-refunded-body = Hemos reembolsado { $amount } de su pago por { $feature } ({ $reason }). Llegará a su cuenta en unos días.
+
+payment-refunded_in_full-subject = Un reembolso de { $amount } está en camino
+payment-refunded_in_full-body = Hemos reembolsado por completo su pago de { $amount } por { $feature } ({ $reason }); { $feature } se desactiva en su coche { $vin }. Llegará a su cuenta en unos días.

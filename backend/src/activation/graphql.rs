@@ -291,12 +291,25 @@ impl ActivationMutation {
             .map(Activation)
     }
 
-    /// Refunds a payment, fully or `amountMinor` of it, with a credit note (SUPPORT, ADMIN).
+    /// Refunds a payment, fully or `amountMinor` of it, with a credit note, once per
+    /// `idempotencyKey`; the customer is told why (`reason`). A full refund of a live feature's
+    /// charge switches the feature off (SUPPORT, ADMIN).
     #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
-    async fn refund_payment(&self, ctx: &Context<'_>, payment_id: ID, amount_minor: Option<i64>) -> ApiResult<Payment> {
-        support::refund_payment(app(ctx), viewer(ctx), parse_id(&payment_id, "paymentId")?, amount_minor)
-            .await
-            .map(Payment)
+    async fn refund_payment(
+        &self,
+        ctx: &Context<'_>,
+        payment_id: ID,
+        amount_minor: Option<i64>,
+        idempotency_key: String,
+        reason: String,
+    ) -> ApiResult<Payment> {
+        let request = support::RefundRequest {
+            payment_id: parse_id(&payment_id, "paymentId")?,
+            amount_minor,
+            idempotency_key,
+            reason,
+        };
+        support::refund_payment(app(ctx), viewer(ctx), request).await.map(Payment)
     }
 
     /// Closes a ticket that needs nothing more (SUPPORT, ADMIN).

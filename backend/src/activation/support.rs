@@ -2,23 +2,28 @@
 //! payment.
 
 use entity::{
-    ActivationStatus, OtaCommand, OtaJobStatus, PaymentKind, PaymentStatus, TicketStatus, activations, ota_jobs,
-    payments, support_tickets,
+    ActivationStatus, NotificationChannel, OtaCommand, OtaJobStatus, PaymentKind, PaymentStatus, TicketStatus,
+    activations, idempotency_keys, ota_jobs, payments, support_tickets,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::billing::start_deactivation;
 use super::jobs;
+use super::outcome::feature_names;
 use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::auth::viewer::PLATFORM_STAFF;
 use crate::billing::invoices::credit_note;
+use crate::domain::Money;
 use crate::error::{ApiError, ApiResult, OnConstraint};
+use crate::notifications::service::notify;
 use crate::pagination::{Page, PageArgs, keyset};
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
@@ -172,59 +177,154 @@ async fn resolve_tickets_of(app: &App, db: &impl ConnectionTrait, activation_id:
     Ok(())
 }
 
-/// Refunds a captured payment, fully or `amount_minor` of it, with a credit note.
-pub async fn refund_payment(
-    app: &App,
-    viewer: &Viewer,
-    payment_id: Uuid,
-    amount_minor: Option<i64>,
-) -> ApiResult<payments::Model> {
-    viewer.user_with_role(PLATFORM_STAFF)?;
-    let payment = payments::Entity::find_by_id(payment_id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"))?;
+/// What support asks to refund.
+#[derive(Clone, Debug)]
+pub struct RefundRequest {
+    /// The payment.
+    pub payment_id: Uuid,
+    /// Part of it, in minor units; all of what is left when not given.
+    pub amount_minor: Option<i64>,
+    /// The client's key: the same key is the same refund (a double click refunds once).
+    pub idempotency_key: String,
+    /// Why, for the customer's notice, the credit note's trail and the audit.
+    pub reason: String,
+}
+
+/// Refunds a captured payment, fully or `amount_minor` of it, with a credit note, once per key;
+/// the customer is told. A full refund of a feature's charge ends the feature: the money back is
+/// the purchase undone, so the car switches it off (end reason `REFUNDED`).
+pub async fn refund_payment(app: &App, viewer: &Viewer, request: RefundRequest) -> ApiResult<payments::Model> {
+    let staff = viewer.user_with_role(PLATFORM_STAFF)?;
+    let key = refund_key(&request.idempotency_key)?;
+    let reason = request.reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > 300 {
+        return Err(ApiError::bad_input("reason", "a refund needs a reason of 1 to 300 characters"));
+    }
+    let hash =
+        hex::encode(Sha256::digest(format!("refund|{}|{:?}|{reason}", request.payment_id, request.amount_minor)));
+    let payment =
+        payments::Entity::find_by_id(request.payment_id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"))?;
+    if let Some(done) = earlier_refund(app, staff.id, &key, &hash, &payment).await? {
+        return Ok(done);
+    }
     if !matches!(payment.status, PaymentStatus::Captured | PaymentStatus::Settled) {
         return Err(ApiError::Conflict(format!("a {:?} payment cannot be refunded", payment.status)));
     }
-    let amount = amount_minor.unwrap_or(payment.amount_minor);
+    let amount = request.amount_minor.unwrap_or(payment.amount_minor);
     if amount <= 0 || amount > payment.amount_minor {
         return Err(ApiError::bad_input("amountMinor", "the refund must be positive and at most the payment"));
     }
-    let earlier_refunds = audit_refunds(app, payment.id).await?;
     let provider_ref =
         payment.provider_ref.clone().ok_or_else(|| ApiError::Conflict("the payment was never charged".into()))?;
+    // The gateway sees the client's key too: racing repeats reach it as one refund.
     app.integrations
         .payments
-        .refund(&provider_ref, Some(amount), &format!("support-refund-{}-{earlier_refunds}", payment.id))
+        .refund(&provider_ref, Some(amount), &format!("refund-{}-{key}", payment.id))
         .await
         .map_err(|err| match err {
             crate::integrations::payments::GatewayError::Unavailable(message) => ApiError::Unavailable(message),
             other => ApiError::Conflict(other.to_string()),
         })?;
     let txn = begin_write(&app.db).await?;
+    let remembered = idempotency_keys::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        owner_id: Set(staff.id),
+        key: Set(key.clone()),
+        operation: Set("refundPayment".into()),
+        request_hash: Set(hash.clone()),
+        response: Set(Some(json!({ "paymentId": payment.id }))),
+        created_at: Set(app.clock.now()),
+        completed_at: Set(Some(app.clock.now())),
+    }
+    .insert(&txn)
+    .await;
+    if let Err(err) = remembered {
+        if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
+            // The same key raced us and recorded the refund first.
+            drop(txn);
+            return payments::Entity::find_by_id(payment.id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"));
+        }
+        return Err(err.into());
+    }
+    let in_full = amount == payment.amount_minor;
     let mut refunded: payments::ActiveModel = payment.clone().into();
-    if amount == payment.amount_minor {
+    if in_full {
         refunded.status = Set(PaymentStatus::Refunded);
     }
     refunded.updated_at = Set(app.clock.now());
     let refunded = refunded.update(&txn).await?;
     credit_note(app, &txn, &refunded, amount).await?;
-    let details = json!({ "amountMinor": amount });
-    audit::record(
-        app,
-        &txn,
-        viewer,
-        "payment.refund",
-        Subject { kind: "payment", id: &payment.id.to_string() },
-        details,
-    )
-    .await?;
+    let mut outbox = Outbox::new();
+    tell_refund(app, &txn, &mut outbox, &refunded, amount, in_full, &reason).await?;
+    let details = json!({ "amountMinor": amount, "reason": reason });
+    let subject = Subject { kind: "payment", id: &payment.id.to_string() };
+    audit::record(app, &txn, viewer, "payment.refund", subject, details).await?;
     txn.commit().await?;
+    outbox.publish(app.events.as_ref()).await;
     Ok(refunded)
 }
 
-async fn audit_refunds(app: &App, payment_id: Uuid) -> ApiResult<u64> {
-    Ok(entity::audit_events::Entity::find()
-        .filter(entity::audit_events::Column::Action.eq("payment.refund"))
-        .filter(entity::audit_events::Column::SubjectId.eq(payment_id.to_string()))
-        .count(&app.db)
-        .await?)
+fn refund_key(key: &str) -> ApiResult<String> {
+    let key = key.trim();
+    if key.is_empty() || key.len() > 80 {
+        return Err(ApiError::bad_input("idempotencyKey", "an idempotency key has 1 to 80 characters"));
+    }
+    Ok(key.to_owned())
+}
+
+/// The payment as an earlier refund with this key left it; the same key for another refund is a
+/// conflict.
+async fn earlier_refund(
+    app: &App,
+    staff_id: Uuid,
+    key: &str,
+    hash: &str,
+    payment: &payments::Model,
+) -> ApiResult<Option<payments::Model>> {
+    let earlier = idempotency_keys::Entity::find()
+        .filter(idempotency_keys::Column::OwnerId.eq(staff_id))
+        .filter(idempotency_keys::Column::Key.eq(key))
+        .one(&app.db)
+        .await?;
+    match earlier {
+        None => Ok(None),
+        Some(earlier) if earlier.request_hash == hash => Ok(Some(payment.clone())),
+        Some(_) => Err(ApiError::Conflict("this idempotency key was used for a different request".into())),
+    }
+}
+
+/// Tells the payer; a full refund of a live feature's charge also switches the feature off.
+async fn tell_refund(
+    app: &App,
+    db: &impl ConnectionTrait,
+    outbox: &mut Outbox,
+    payment: &payments::Model,
+    amount: i64,
+    in_full: bool,
+    reason: &str,
+) -> ApiResult<()> {
+    let activation = match payment.activation_id {
+        Some(id) => activations::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let feature = match &activation {
+        Some(activation) => feature_names(db, activation.feature_id).await?,
+        None => json!(""),
+    };
+    let vin = match &activation {
+        Some(activation) => {
+            entity::vehicles::Entity::find_by_id(activation.vehicle_id).one(db).await?.map(|car| car.vin)
+        }
+        None => None,
+    };
+    let ends_feature = in_full && activation.as_ref().is_some_and(|a| a.status == ActivationStatus::Active);
+    if ends_feature && let Some(activation) = activation {
+        start_deactivation(app, db, outbox, activation, "REFUNDED").await?;
+    }
+    let amount = format!("{} {}", Money::new(amount, &payment.currency).decimal(), payment.currency);
+    let payload = json!({ "amount": amount, "feature": feature, "vin": vin, "reason": reason });
+    let template = if ends_feature { "payment.refunded_in_full" } else { "payment.refunded" };
+    let channels = [NotificationChannel::InApp, NotificationChannel::Email];
+    notify(app, db, outbox, payment.payer_id, template, payload, &channels).await?;
+    Ok(())
 }

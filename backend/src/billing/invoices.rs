@@ -140,19 +140,6 @@ pub async fn page(app: &App, viewer: &Viewer, args: &PageArgs) -> ApiResult<Page
     Ok(Page::from_fetched(rows, args, |invoice| invoice.id.to_string()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn net_of_gross_adds_back_up() {
-        for (gross, bp) in [(47_599, 1900), (1_999, 2100), (1, 2000), (100_000, 1900), (0, 1900), (12_345, 700)] {
-            let net = net_of_gross(gross, bp);
-            assert_eq!(net + vat_of(net, bp), gross, "{gross} at {bp}");
-        }
-    }
-}
-
 /// A credit note over `gross_minor` of the invoice documenting `payment`, if there is one.
 pub async fn credit_note(
     app: &App,
@@ -183,4 +170,17 @@ pub async fn credit_note(
         region,
     };
     Ok(Some(issue(app, db, &target, &[line], Some(original.id)).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn net_of_gross_adds_back_up() {
+        for (gross, bp) in [(47_599, 1900), (1_999, 2100), (1, 2000), (100_000, 1900), (0, 1900), (12_345, 700)] {
+            let net = net_of_gross(gross, bp);
+            assert_eq!(net + vat_of(net, bp), gross, "{gross} at {bp}");
+        }
+    }
 }

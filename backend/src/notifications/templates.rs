@@ -141,6 +141,8 @@ mod tests {
             "order.cancelled",
             "order.delivered",
             "payment.failed",
+            "payment.refunded",
+            "payment.refunded_in_full",
             "vehicle.traded_in",
         ];
         for locale in Locale::ALL {

@@ -16,7 +16,11 @@ use crate::state::use_app;
 #[derive(Clone)]
 enum Step {
     Retry(String),
-    Refund(String),
+    /// A payment refunded in full, with the ticket's subject as the reason.
+    Refund {
+        payment: String,
+        reason: String,
+    },
     Resolve(String),
 }
 
@@ -35,7 +39,12 @@ pub fn support_desk() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let result = match step {
                     Step::Retry(id) => api.send::<RetryActivation>(retry_activation::Variables { id }).await,
-                    Step::Refund(id) => api.send::<RefundPayment>(refund_payment::Variables { id }).await,
+                    Step::Refund { payment, reason } => {
+                        // One key per payment: refunding it in full twice (a double click, a
+                        // retry after a lost answer) is one refund.
+                        let key = format!("desk-full-refund-{payment}");
+                        api.send::<RefundPayment>(refund_payment::Variables { id: payment, key, reason }).await
+                    }
                     Step::Resolve(id) => api.send::<ResolveTicket>(resolve_ticket::Variables { id }).await,
                 };
                 match result {
@@ -74,7 +83,7 @@ pub fn support_desk() -> Html {
                                                 html! {
                                                     <li>
                                                         { money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ value(locale, &name(&payment.status)) }
-                                                        if refundable { { " " }<button type="button" class="secondary" onclick={act(Step::Refund(payment.id.clone()))}>{ t(locale, "support.refund") }</button> }
+                                                        if refundable { { " " }<button type="button" class="secondary" onclick={act(Step::Refund { payment: payment.id.clone(), reason: ticket.subject.clone() })}>{ t(locale, "support.refund") }</button> }
                                                     </li>
                                                 }
                                             }) }

@@ -470,12 +470,35 @@ async fn support_refunds_with_a_credit_note_and_numbers_stay_gapless() {
         answer.data()["activation"]["payments"][0]["id"].as_str().expect("payment").to_owned()
     };
     let support = app.token("support@demo.caas").await;
-    let refund = "mutation($p: ID!, $a: Int) { refundPayment(paymentId: $p, amountMinor: $a) { status } }";
-    app.graphql_as(&token, refund, json!({ "p": payment_id, "a": 100 })).await.expect_error("FORBIDDEN");
-    app.graphql_as(&support, refund, json!({ "p": payment_id, "a": -1 })).await.expect_error("BAD_USER_INPUT");
-    let refunded = app.graphql_as(&support, refund, json!({ "p": payment_id, "a": null })).await;
-    assert_eq!(refunded.data()["refundPayment"]["status"], "REFUNDED");
-    app.graphql_as(&support, refund, json!({ "p": payment_id, "a": null })).await.expect_error("CONFLICT");
+    let refund = "mutation($p: ID!, $a: Int, $k: String!, $r: String!) { \
+        refundPayment(paymentId: $p, amountMinor: $a, idempotencyKey: $k, reason: $r) { status } }";
+    let ask = |amount: Value, key: &str, reason: &str| json!({ "p": payment_id, "a": amount, "k": key, "r": reason });
+    app.graphql_as(&token, refund, ask(json!(100), "r1", "goodwill")).await.expect_error("FORBIDDEN");
+    app.graphql_as(&support, refund, ask(json!(-1), "r1", "goodwill")).await.expect_error("BAD_USER_INPUT");
+    app.graphql_as(&support, refund, ask(Value::Null, "r1", " ")).await.expect_error("BAD_USER_INPUT");
+    // A double click: both answers show the refund, the gateway and the books hold it once.
+    let (first, second) = futures::join!(
+        app.graphql_as(&support, refund, ask(Value::Null, "r1", "the feature did not work")),
+        app.graphql_as(&support, refund, ask(Value::Null, "r1", "the feature did not work")),
+    );
+    assert_eq!(first.data()["refundPayment"]["status"], "REFUNDED");
+    assert_eq!(second.data()["refundPayment"]["status"], "REFUNDED");
+    let refunds: i64 = app.simulators.payments.as_ref().expect("gateway").payments().iter().map(|p| p.refunded).sum();
+    let gross = app
+        .graphql_as(
+            &token,
+            "query($id: ID!) { activation(id: $id) { payments { amount { amountMinor } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(Some(refunds), gross.data()["activation"]["payments"][0]["amount"]["amountMinor"].as_i64());
+    // The same key for another refund, or another refund of a refunded payment, is a conflict.
+    app.graphql_as(&support, refund, ask(json!(100), "r1", "again")).await.expect_error("CONFLICT");
+    app.graphql_as(&support, refund, ask(Value::Null, "r2", "again")).await.expect_error("CONFLICT");
+    // Refunded in full: the feature is switched off, and Anna is told so.
+    let ended = wait_for(&app, &token, &id, "CANCELLED").await;
+    assert_eq!(ended["endReason"], "REFUNDED");
+    app.email("customer@demo.caas", "Erstattung").await;
 
     let invoices = app
         .graphql_as(
