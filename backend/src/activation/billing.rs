@@ -147,7 +147,7 @@ pub async fn bill_month(
     let net = prorated(price.net_minor, days, month_days);
     let description = format!("{} days of {month_days} — {}", days, from.format("%B %Y"));
     let key = format!("period:{}:{}", activation.id, from.format("%Y-%m-%d"));
-    charge_period(app, activation, net, 1, &description, &key, true).await
+    charge_period(app, activation, &price, net, &description, &key, true).await
 }
 
 /// Renews an annual subscription for the coming year, paid up front.
@@ -160,32 +160,105 @@ pub async fn renew_year(
     let price = prices::Entity::find_by_id(price_id).one(&app.db).await?.ok_or(ApiError::NotFound("price"))?;
     let description = format!("{} from {}", duration_label(DurationKind::Annual, 0), period_start.format("%Y-%m-%d"));
     let key = format!("period:{}:{}", activation.id, period_start.format("%Y-%m-%d"));
-    charge_period(app, activation, price.net_minor, 1, &description, &key, true).await
+    charge_period(app, activation, &price, price.net_minor, &description, &key, true).await
 }
 
 /// Charges a subscription period (once per `key`) and invoices it; a declined charge marks the
-/// subscription unpaid and tells the customer.
+/// subscription unpaid and tells the customer. It is billed in the currency and at the VAT of the
+/// price it was bought at (that price's region): a later change of the customer's region never
+/// turns euro cents into pence. With the gateway down the period's payment stays PENDING and the
+/// error is returned, so the caller does not count the period billed; the next run takes the same
+/// payment up again (the gateway sees the same key) until it is charged or declined.
 async fn charge_period(
     app: &App,
     activation: &activations::Model,
-    unit_net: i64,
-    quantity: i32,
+    price: &prices::Model,
+    net: i64,
     description: &str,
     key: &str,
     invoice: bool,
 ) -> ApiResult<Option<payments::Model>> {
-    let method = charged_method(app, activation.id).await?;
-    if payments::Entity::find().filter(payments::Column::IdempotencyKey.eq(key)).count(&app.db).await? > 0 {
+    let existing = payments::Entity::find().filter(payments::Column::IdempotencyKey.eq(key)).one(&app.db).await?;
+    if existing.as_ref().is_some_and(|payment| payment.status != PaymentStatus::Pending) {
         return Ok(None);
     }
     let payer =
         users::Entity::find_by_id(activation.purchased_by).one(&app.db).await?.ok_or(ApiError::NotFound("customer"))?;
     let region =
-        regions::Entity::find_by_id(payer.region_id).one(&app.db).await?.ok_or(ApiError::NotFound("region"))?;
-    let net = unit_net * i64::from(quantity);
+        regions::Entity::find_by_id(price.region_id).one(&app.db).await?.ok_or(ApiError::NotFound("region"))?;
     if net <= 0 {
         return Ok(None);
     }
+    let payment = match existing {
+        Some(pending) => pending,
+        None => new_period_payment(app, activation, &payer, &region, net, key).await?,
+    };
+    let charged = collect(app, &payment).await?;
+    let now = app.clock.now();
+    let txn = begin_write(&app.db).await?;
+    let mut outbox = Outbox::new();
+    let mut recorded: payments::ActiveModel = payment.clone().into();
+    recorded.updated_at = Set(now);
+    match &charged {
+        Ok(reference) => {
+            recorded.provider_ref = Set(Some(reference.clone()));
+            recorded.status = Set(PaymentStatus::Captured);
+            recorded.captured_at = Set(Some(now));
+            let recorded = recorded.update(&txn).await?;
+            if invoice {
+                invoice_period(app, &txn, activation, &payer, region, &recorded, net, description).await?;
+            }
+        }
+        Err(reason) => {
+            recorded.status = Set(PaymentStatus::Failed);
+            recorded.failure_reason = Set(Some(reason.chars().take(300).collect()));
+            recorded.update(&txn).await?;
+            mark_unpaid(app, &txn, &mut outbox, activation, reason).await?;
+        }
+    }
+    txn.commit().await?;
+    outbox.publish(app.events.as_ref()).await;
+    Ok(payments::Entity::find_by_id(payment.id).one(&app.db).await?)
+}
+
+/// The invoice of a charged period.
+#[allow(clippy::too_many_arguments)]
+async fn invoice_period(
+    app: &App,
+    db: &impl ConnectionTrait,
+    activation: &activations::Model,
+    payer: &users::Model,
+    region: regions::Model,
+    payment: &payments::Model,
+    net: i64,
+    description: &str,
+) -> ApiResult<()> {
+    let feature =
+        features::Entity::find_by_id(activation.feature_id).one(db).await?.ok_or(ApiError::NotFound("feature"))?;
+    let vehicle =
+        vehicles::Entity::find_by_id(activation.vehicle_id).one(db).await?.ok_or(ApiError::NotFound("vehicle"))?;
+    let line = Line {
+        description: format!("{} — {description} — {}", feature.code, vehicle.vin),
+        quantity: 1,
+        unit_net_minor: net,
+        activation_id: Some(activation.id),
+    };
+    let target =
+        InvoiceFor { customer_id: payer.id, vehicle_id: Some(vehicle.id), payment_id: Some(payment.id), region };
+    invoices::issue(app, db, &target, &[line], None).await?;
+    Ok(())
+}
+
+/// The PENDING payment of a period, before the gateway is asked.
+async fn new_period_payment(
+    app: &App,
+    activation: &activations::Model,
+    payer: &users::Model,
+    region: &regions::Model,
+    net: i64,
+    key: &str,
+) -> ApiResult<payments::Model> {
+    let method = charged_method(app, activation.id).await?;
     let gross = net + vat_of(net, region.vat_rate_bp);
     let now = app.clock.now();
     let payment = payments::ActiveModel {
@@ -208,53 +281,7 @@ async fn charge_period(
     }
     .insert(&app.db)
     .await?;
-    let charged = collect(app, &payment).await?;
-    let txn = begin_write(&app.db).await?;
-    let mut outbox = Outbox::new();
-    let mut recorded: payments::ActiveModel = payment.clone().into();
-    recorded.updated_at = Set(now);
-    match &charged {
-        Ok(reference) => {
-            recorded.provider_ref = Set(Some(reference.clone()));
-            recorded.status = Set(PaymentStatus::Captured);
-            recorded.captured_at = Set(Some(now));
-            let recorded = recorded.update(&txn).await?;
-            if !invoice {
-                txn.commit().await?;
-                return Ok(Some(recorded));
-            }
-            let feature = features::Entity::find_by_id(activation.feature_id)
-                .one(&txn)
-                .await?
-                .ok_or(ApiError::NotFound("feature"))?;
-            let vehicle = vehicles::Entity::find_by_id(activation.vehicle_id)
-                .one(&txn)
-                .await?
-                .ok_or(ApiError::NotFound("vehicle"))?;
-            let line = Line {
-                description: format!("{} — {description} — {}", feature.code, vehicle.vin),
-                quantity,
-                unit_net_minor: unit_net,
-                activation_id: Some(activation.id),
-            };
-            let target = InvoiceFor {
-                customer_id: payer.id,
-                vehicle_id: Some(vehicle.id),
-                payment_id: Some(recorded.id),
-                region,
-            };
-            invoices::issue(app, &txn, &target, &[line], None).await?;
-        }
-        Err(reason) => {
-            recorded.status = Set(PaymentStatus::Failed);
-            recorded.failure_reason = Set(Some(reason.chars().take(300).collect()));
-            recorded.update(&txn).await?;
-            mark_unpaid(app, &txn, &mut outbox, activation, reason).await?;
-        }
-    }
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
-    Ok(payments::Entity::find_by_id(payment.id).one(&app.db).await?)
+    Ok(payment)
 }
 
 /// The payment method the customer last used for this activation (their saved card by default).
@@ -341,16 +368,11 @@ pub async fn settled(
 pub async fn retry_failed(app: &App, failed: &payments::Model, attempt: u64) -> ApiResult<()> {
     let Some(activation_id) = failed.activation_id else { return Ok(()) };
     let Some(activation) = activations::Entity::find_by_id(activation_id).one(&app.db).await? else { return Ok(()) };
-    let region_vat = {
-        let payer =
-            users::Entity::find_by_id(failed.payer_id).one(&app.db).await?.ok_or(ApiError::NotFound("customer"))?;
-        regions::Entity::find_by_id(payer.region_id)
-            .one(&app.db)
-            .await?
-            .ok_or(ApiError::NotFound("region"))?
-            .vat_rate_bp
-    };
-    let net = crate::billing::invoices::net_of_gross(failed.amount_minor, region_vat);
+    let Some(price_id) = activation.price_id else { return Ok(()) };
+    let price = prices::Entity::find_by_id(price_id).one(&app.db).await?.ok_or(ApiError::NotFound("price"))?;
+    let region =
+        regions::Entity::find_by_id(price.region_id).one(&app.db).await?.ok_or(ApiError::NotFound("region"))?;
+    let net = crate::billing::invoices::net_of_gross(failed.amount_minor, region.vat_rate_bp);
     let key = format!("{}#retry{attempt}", failed.idempotency_key);
     // A period already invoiced is not invoiced again; a charge declined outright never was.
     let invoiced = entity::invoices::Entity::find()
@@ -358,6 +380,6 @@ pub async fn retry_failed(app: &App, failed: &payments::Model, attempt: u64) -> 
         .count(&app.db)
         .await?
         > 0;
-    charge_period(app, &activation, net, 1, &format!("payment retry {attempt}"), &key, !invoiced).await?;
+    charge_period(app, &activation, &price, net, &format!("payment retry {attempt}"), &key, !invoiced).await?;
     Ok(())
 }

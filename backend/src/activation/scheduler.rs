@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::billing::{bill_month, renew_year, retry_failed, start_deactivation};
 use super::outcome::next_month_start;
 use crate::app::{App, AppState};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::platform::db::begin_write;
 use crate::platform::events::Outbox;
 
@@ -101,8 +101,12 @@ async fn period_over(app: &App, activation: activations::Model, mut done: Tick, 
         done.ended += 1;
         return Ok(done);
     }
-    if charge(app, &activation, period_end).await?.is_some() {
-        done.charged += 1;
+    match charge(app, &activation, period_end).await {
+        Ok(Some(_)) => done.charged += 1,
+        Ok(None) => {}
+        // Not renewed until it is charged: the next run tries the same payment again.
+        Err(ApiError::Unavailable(_)) => return Ok(done),
+        Err(err) => return Err(err),
     }
     let mut renewed: activations::ActiveModel = activation.into();
     renewed.ends_at = Set(period_end.checked_add_months(chrono::Months::new(12)));
@@ -116,8 +120,14 @@ async fn period_over(app: &App, activation: activations::Model, mut done: Tick, 
 async fn month_over(app: &App, activation: activations::Model, mut done: Tick) -> ApiResult<Tick> {
     let Some(period_end) = activation.ends_at else { return Ok(done) };
     let from = activation.billed_until.or(activation.starts_at).unwrap_or(period_end);
-    if from < period_end && bill_month(app, &activation, from, period_end).await?.is_some() {
-        done.charged += 1;
+    if from < period_end {
+        match bill_month(app, &activation, from, period_end).await {
+            Ok(Some(_)) => done.charged += 1,
+            Ok(None) => {}
+            // Not billed until it is charged: the next run tries the same payment again.
+            Err(ApiError::Unavailable(_)) => return Ok(done),
+            Err(err) => return Err(err),
+        }
     }
     let mut billed: activations::ActiveModel = activation.clone().into();
     billed.billed_until = Set(Some(period_end));
@@ -150,8 +160,11 @@ async fn bill_ended_months(app: &App) -> ApiResult<usize> {
             continue;
         }
         let to = ended_at.min(next_month_start(from));
-        if bill_month(app, &activation, from, to).await?.is_some() {
-            billed += 1;
+        match bill_month(app, &activation, from, to).await {
+            Ok(Some(_)) => billed += 1,
+            Ok(None) => {}
+            Err(ApiError::Unavailable(_)) => continue,
+            Err(err) => return Err(err),
         }
         let mut closed: activations::ActiveModel = activation.into();
         closed.billed_until = Set(Some(to));

@@ -16,6 +16,7 @@ mod purchase;
 mod schema;
 mod scope;
 mod stuck_deactivation;
+mod subscription_billing;
 mod subscriptions;
 mod trade_in;
 mod web;
