@@ -19,4 +19,5 @@ mod stuck_deactivation;
 mod subscription_billing;
 mod subscriptions;
 mod trade_in;
+mod unreachable;
 mod web;
