@@ -5,6 +5,7 @@ mod activation;
 mod auth;
 mod catalog;
 mod concurrency;
+mod durations;
 mod field_order;
 mod input;
 mod migrations;
