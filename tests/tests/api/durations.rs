@@ -3,7 +3,6 @@
 //! days ends by itself.
 
 use caas::activation::scheduler;
-use caas::platform::clock::Clock;
 use caas_tests::{TestApp, spawn_app_for_time_travel};
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::{Value, json};
