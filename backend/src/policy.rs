@@ -31,9 +31,9 @@ pub enum Access {
     History,
 }
 
-/// Statuses in which a feature is (or is being switched) on in the car: the car's state, which a
-/// new owner inherits, as opposed to a past purchase.
-const LIVE: [ActivationStatus; 4] =
+/// Statuses in which a feature is bought and not over — on, or being switched on or off in the
+/// car: the car's state, which a new owner inherits, as opposed to a past purchase.
+pub const LIVE_STATUSES: [ActivationStatus; 4] =
     [ActivationStatus::Pending, ActivationStatus::Activating, ActivationStatus::Active, ActivationStatus::Deactivating];
 
 /// Checks that `viewer` may see `vehicle` at the given level.
@@ -86,7 +86,8 @@ pub fn vehicle_owner(viewer: &Viewer, vehicle: &vehicles::Model) -> bool {
 /// vehicle's history only while it belongs to the current ownership (bought by the current owner,
 /// or live in the car), so a resale never shows one owner's purchases to the next.
 pub fn activation(viewer: &Viewer, activation: &activations::Model, vehicle: &vehicles::Model) -> bool {
-    let current_ownership = LIVE.contains(&activation.status) || Some(activation.purchased_by) == vehicle.owner_id;
+    let current_ownership =
+        LIVE_STATUSES.contains(&activation.status) || Some(activation.purchased_by) == vehicle.owner_id;
     match viewer {
         Viewer::Anonymous => false,
         Viewer::User(user) => match user.role {

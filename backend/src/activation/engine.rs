@@ -232,8 +232,8 @@ async fn record_authorisation(
         .col_expr(payments::Column::UpdatedAt, Expr::value(app.clock.now()))
         .filter(payments::Column::Id.eq(payment.id))
         .filter(payments::Column::Status.eq(PaymentStatus::Pending));
-    if let Some(provider_ref) = provider_ref {
-        update = update.col_expr(payments::Column::ProviderRef, Expr::value(provider_ref));
+    if let Some(provider_ref) = &provider_ref {
+        update = update.col_expr(payments::Column::ProviderRef, Expr::value(provider_ref.clone()));
     }
     update = match &outcome {
         Ok(()) => update.col_expr(payments::Column::Status, Expr::value(PaymentStatus::Authorized)),
@@ -242,7 +242,15 @@ async fn record_authorisation(
             Expr::value(err.to_string().chars().take(300).collect::<String>()),
         ),
     };
-    update.exec(&app.db).await?;
-    let current = payments::Entity::find_by_id(payment.id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"))?;
+    let recorded = update.exec(&app.db).await?.rows_affected == 1;
+    let current = if recorded {
+        let mut authorized = payment.clone();
+        authorized.status = PaymentStatus::Authorized;
+        authorized.provider_ref = provider_ref.or(authorized.provider_ref);
+        authorized
+    } else {
+        // Moved on by another worker: what it recorded counts.
+        payments::Entity::find_by_id(payment.id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"))?
+    };
     Ok(outcome.map(|()| current))
 }

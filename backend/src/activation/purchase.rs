@@ -5,11 +5,11 @@
 
 use entity::{
     ActivationStatus, DurationKind, OtaCommand, PaymentKind, PaymentStatus, Role, activations, feature_models,
-    features, idempotency_keys, payments, prices, vehicles,
+    features, payments, prices, vehicles,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde_json::json;
-use sha2::{Digest, Sha256};
+
 use uuid::Uuid;
 
 use super::jobs;
@@ -17,13 +17,14 @@ use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::catalog::firmware;
-use crate::catalog::service::{LIVE_STATUSES, Offer, pricing_region, uses_trial};
+use crate::catalog::service::{Offer, pricing_region, uses_trial};
 use crate::error::{ApiError, ApiResult};
 use crate::fleet::service::vehicle_for;
+use crate::idempotency::{self, Remembered};
 use crate::integrations::vss::MaintenanceState;
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
-use crate::policy::Access;
+use crate::policy::{Access, LIVE_STATUSES};
 
 /// A purchase as the customer asks for it.
 #[derive(Clone, Debug)]
@@ -50,14 +51,6 @@ struct Approved {
     offer: Offer,
 }
 
-fn check_key(key: &str) -> ApiResult<String> {
-    let key = key.trim();
-    if key.is_empty() || key.len() > 80 {
-        return Err(ApiError::bad_input("idempotencyKey", "an idempotency key has 1 to 80 characters"));
-    }
-    Ok(key.to_owned())
-}
-
 fn request_hash(input: &PurchaseInput) -> String {
     let text = format!(
         "purchase|{}|{}|{:?}|{:?}",
@@ -66,25 +59,13 @@ fn request_hash(input: &PurchaseInput) -> String {
         input.kind,
         input.days
     );
-    hex::encode(Sha256::digest(text.as_bytes()))
+    idempotency::request_hash(&text)
 }
 
 /// The activation an earlier request with this key produced, if any.
 async fn replay(app: &App, owner: Uuid, key: &str, hash: &str) -> ApiResult<Option<activations::Model>> {
-    let Some(earlier) = idempotency_keys::Entity::find()
-        .filter(idempotency_keys::Column::OwnerId.eq(owner))
-        .filter(idempotency_keys::Column::Key.eq(key))
-        .one(&app.db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    if earlier.request_hash != hash {
-        return Err(ApiError::Conflict("this idempotency key was used for a different request".into()));
-    }
-    let id: Option<Uuid> =
-        earlier.response.as_ref().and_then(|r| r["activationId"].as_str()).and_then(|id| id.parse().ok());
-    let Some(id) = id else { return Ok(None) };
+    let Some(response) = idempotency::earlier(&app.db, owner, key, hash).await? else { return Ok(None) };
+    let Some(id) = response["activationId"].as_str().and_then(|id| id.parse::<Uuid>().ok()) else { return Ok(None) };
     Ok(activations::Entity::find_by_id(id).one(&app.db).await?)
 }
 
@@ -92,7 +73,7 @@ async fn replay(app: &App, owner: Uuid, key: &str, hash: &str) -> ApiResult<Opti
 #[tracing::instrument(skip(app, viewer, input), fields(vin = %input.vin, feature = %input.feature_code, kind = ?input.kind))]
 pub async fn purchase(app: &App, viewer: &Viewer, input: PurchaseInput) -> ApiResult<activations::Model> {
     let customer = viewer.user_with_role(&[Role::Customer])?;
-    let key = check_key(&input.idempotency_key)?;
+    let key = idempotency::parse_key(&input.idempotency_key)?;
     let hash = request_hash(&input);
     if let Some(earlier) = replay(app, customer.id, &key, &hash).await? {
         return Ok(earlier);
@@ -107,26 +88,17 @@ pub async fn purchase(app: &App, viewer: &Viewer, input: PurchaseInput) -> ApiRe
         approve(app, viewer, &input).await?;
         return Err(ApiError::Conflict("another purchase of this feature for this vehicle came first".into()));
     };
-    let remembered = idempotency_keys::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        owner_id: Set(customer.id),
-        key: Set(key.clone()),
-        operation: Set("purchaseFeature".into()),
-        request_hash: Set(hash.clone()),
-        response: Set(Some(json!({ "activationId": created.id }))),
-        created_at: Set(app.clock.now()),
-        completed_at: Set(Some(app.clock.now())),
-    }
-    .insert(&txn)
-    .await;
-    match remembered {
-        Ok(_) => {}
+    let remembered = Remembered {
+        owner: customer.id,
+        key: &key,
+        operation: "purchaseFeature",
+        hash: &hash,
+        response: json!({ "activationId": created.id }),
+    };
+    if !idempotency::remember(&txn, remembered, app.clock.now()).await? {
         // The same key raced us: the first request wins, this one returns its result.
-        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-            drop(txn);
-            return replay(app, customer.id, &key, &hash).await?.ok_or(ApiError::Conflict("try again".into()));
-        }
-        Err(err) => return Err(err.into()),
+        drop(txn);
+        return replay(app, customer.id, &key, &hash).await?.ok_or(ApiError::Conflict("try again".into()));
     }
     txn.commit().await?;
     outbox.publish(app.events.as_ref()).await;

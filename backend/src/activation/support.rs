@@ -3,14 +3,13 @@
 
 use entity::{
     ActivationStatus, NotificationChannel, OtaCommand, OtaJobStatus, PaymentKind, PaymentStatus, TicketStatus,
-    activations, idempotency_keys, ota_jobs, payments, support_tickets,
+    activations, ota_jobs, payments, support_tickets,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::billing::start_deactivation;
@@ -23,6 +22,7 @@ use crate::auth::viewer::PLATFORM_STAFF;
 use crate::billing::invoices::credit_note;
 use crate::domain::Money;
 use crate::error::{ApiError, ApiResult, OnConstraint};
+use crate::idempotency::{self, Remembered};
 use crate::notifications::service::notify;
 use crate::pagination::{Page, PageArgs, keyset};
 use crate::platform::db::begin_write;
@@ -112,22 +112,8 @@ pub async fn retry_activation(app: &App, viewer: &Viewer, activation_id: Uuid) -
         .update(&txn)
         .await
         .on_unique_violation("the feature is live on this vehicle through another purchase; nothing to retry")?;
-    resolve_tickets_of(app, &txn, pending.id).await?;
-    jobs::enqueue(app, &txn, &mut outbox, pending.id, OtaCommand::Activate).await?;
-    audit::record(
-        app,
-        &txn,
-        viewer,
-        "activation.retry",
-        Subject { kind: "activation", id: &pending.id.to_string() },
-        json!({}),
-    )
-    .await?;
-    outbox.push(DomainEvent::ActivationProgressed {
-        activation_id: pending.id,
-        phase: ActivationPhase::Queued,
-        attempt: 0,
-    });
+    let retry = Retry { command: OtaCommand::Activate, action: "activation.retry", phase: ActivationPhase::Queued };
+    start_again(app, &txn, &mut outbox, viewer, pending.id, retry).await?;
     txn.commit().await?;
     outbox.publish(app.events.as_ref()).await;
     Ok(pending)
@@ -152,18 +138,40 @@ pub async fn retry_deactivation(app: &App, viewer: &Viewer, activation_id: Uuid)
         return Err(ApiError::Conflict("the switch-off is still being sent to the car".into()));
     }
     let mut outbox = Outbox::new();
-    resolve_tickets_of(app, &txn, activation.id).await?;
-    jobs::enqueue(app, &txn, &mut outbox, activation.id, OtaCommand::Deactivate).await?;
-    let subject = Subject { kind: "activation", id: &activation.id.to_string() };
-    audit::record(app, &txn, viewer, "activation.retry_deactivation", subject, json!({})).await?;
-    outbox.push(DomainEvent::ActivationProgressed {
-        activation_id: activation.id,
+    let retry = Retry {
+        command: OtaCommand::Deactivate,
+        action: "activation.retry_deactivation",
         phase: ActivationPhase::Deactivating,
-        attempt: 0,
-    });
+    };
+    start_again(app, &txn, &mut outbox, viewer, activation.id, retry).await?;
     txn.commit().await?;
     outbox.publish(app.events.as_ref()).await;
     Ok(activation)
+}
+
+/// What support starts again: the command for the car, the audit action, the phase shown live.
+struct Retry {
+    command: OtaCommand,
+    action: &'static str,
+    phase: ActivationPhase,
+}
+
+/// Support's retry of an activation's command: its tickets are resolved, a new OTA job is queued,
+/// the retry is audited and shown live.
+async fn start_again(
+    app: &App,
+    db: &impl ConnectionTrait,
+    outbox: &mut Outbox,
+    viewer: &Viewer,
+    activation_id: Uuid,
+    retry: Retry,
+) -> ApiResult<()> {
+    resolve_tickets_of(app, db, activation_id).await?;
+    jobs::enqueue(app, db, outbox, activation_id, retry.command).await?;
+    let subject = Subject { kind: "activation", id: &activation_id.to_string() };
+    audit::record(app, db, viewer, retry.action, subject, json!({})).await?;
+    outbox.push(DomainEvent::ActivationProgressed { activation_id, phase: retry.phase, attempt: 0 });
+    Ok(())
 }
 
 async fn resolve_tickets_of(app: &App, db: &impl ConnectionTrait, activation_id: Uuid) -> ApiResult<()> {
@@ -195,17 +203,17 @@ pub struct RefundRequest {
 /// the purchase undone, so the car switches it off (end reason `REFUNDED`).
 pub async fn refund_payment(app: &App, viewer: &Viewer, request: RefundRequest) -> ApiResult<payments::Model> {
     let staff = viewer.user_with_role(PLATFORM_STAFF)?;
-    let key = refund_key(&request.idempotency_key)?;
+    let key = idempotency::parse_key(&request.idempotency_key)?;
     let reason = request.reason.trim().to_owned();
     if reason.is_empty() || reason.chars().count() > 300 {
         return Err(ApiError::bad_input("reason", "a refund needs a reason of 1 to 300 characters"));
     }
-    let hash =
-        hex::encode(Sha256::digest(format!("refund|{}|{:?}|{reason}", request.payment_id, request.amount_minor)));
+    let hash = idempotency::request_hash(&format!("refund|{}|{:?}|{reason}", request.payment_id, request.amount_minor));
     let payment =
         payments::Entity::find_by_id(request.payment_id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"))?;
-    if let Some(done) = earlier_refund(app, staff.id, &key, &hash, &payment).await? {
-        return Ok(done);
+    // A repeat answers the payment as the first refund left it.
+    if idempotency::earlier(&app.db, staff.id, &key, &hash).await?.is_some() {
+        return Ok(payment);
     }
     if !matches!(payment.status, PaymentStatus::Captured | PaymentStatus::Settled) {
         return Err(ApiError::Conflict(format!("a {:?} payment cannot be refunded", payment.status)));
@@ -226,25 +234,17 @@ pub async fn refund_payment(app: &App, viewer: &Viewer, request: RefundRequest) 
             other => ApiError::Conflict(other.to_string()),
         })?;
     let txn = begin_write(&app.db).await?;
-    let remembered = idempotency_keys::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        owner_id: Set(staff.id),
-        key: Set(key.clone()),
-        operation: Set("refundPayment".into()),
-        request_hash: Set(hash.clone()),
-        response: Set(Some(json!({ "paymentId": payment.id }))),
-        created_at: Set(app.clock.now()),
-        completed_at: Set(Some(app.clock.now())),
-    }
-    .insert(&txn)
-    .await;
-    if let Err(err) = remembered {
-        if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
-            // The same key raced us and recorded the refund first.
-            drop(txn);
-            return payments::Entity::find_by_id(payment.id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"));
-        }
-        return Err(err.into());
+    let remembered = Remembered {
+        owner: staff.id,
+        key: &key,
+        operation: "refundPayment",
+        hash: &hash,
+        response: json!({ "paymentId": payment.id }),
+    };
+    if !idempotency::remember(&txn, remembered, app.clock.now()).await? {
+        // The same key raced us and recorded the refund first.
+        drop(txn);
+        return payments::Entity::find_by_id(payment.id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"));
     }
     let in_full = amount == payment.amount_minor;
     let mut refunded: payments::ActiveModel = payment.clone().into();
@@ -262,35 +262,6 @@ pub async fn refund_payment(app: &App, viewer: &Viewer, request: RefundRequest) 
     txn.commit().await?;
     outbox.publish(app.events.as_ref()).await;
     Ok(refunded)
-}
-
-fn refund_key(key: &str) -> ApiResult<String> {
-    let key = key.trim();
-    if key.is_empty() || key.len() > 80 {
-        return Err(ApiError::bad_input("idempotencyKey", "an idempotency key has 1 to 80 characters"));
-    }
-    Ok(key.to_owned())
-}
-
-/// The payment as an earlier refund with this key left it; the same key for another refund is a
-/// conflict.
-async fn earlier_refund(
-    app: &App,
-    staff_id: Uuid,
-    key: &str,
-    hash: &str,
-    payment: &payments::Model,
-) -> ApiResult<Option<payments::Model>> {
-    let earlier = idempotency_keys::Entity::find()
-        .filter(idempotency_keys::Column::OwnerId.eq(staff_id))
-        .filter(idempotency_keys::Column::Key.eq(key))
-        .one(&app.db)
-        .await?;
-    match earlier {
-        None => Ok(None),
-        Some(earlier) if earlier.request_hash == hash => Ok(Some(payment.clone())),
-        Some(_) => Err(ApiError::Conflict("this idempotency key was used for a different request".into())),
-    }
 }
 
 /// Tells the payer; a full refund of a live feature's charge also switches the feature off.

@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult, OnConstraint};
 use crate::fleet::service::vehicle_for;
 use crate::integrations::vss::MaintenanceState;
 use crate::pagination::{Page, PageArgs, keyset};
-use crate::policy::Access;
+use crate::policy::{Access, LIVE_STATUSES};
 
 /// One way to buy a feature: a duration model and its price with VAT.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,10 +77,6 @@ pub struct Unavailable {
     /// The explanation in English.
     pub message: String,
 }
-
-/// The statuses in which a feature counts as bought and not over.
-pub const LIVE_STATUSES: [ActivationStatus; 4] =
-    [ActivationStatus::Pending, ActivationStatus::Activating, ActivationStatus::Active, ActivationStatus::Deactivating];
 
 /// Whether an activation used up the vehicle's one trial of its feature. A trial that could not be
 /// switched on (FAILED) was never had; the database's unique index on trials follows the same rule.

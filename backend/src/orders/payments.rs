@@ -44,10 +44,7 @@ fn check(input: &PaymentInput) -> ApiResult<()> {
     if input.amount_minor <= 0 || input.amount_minor > 1_000_000_000 {
         return Err(ApiError::bad_input("amountMinor", "the amount must be positive and at most 10,000,000.00"));
     }
-    let key = input.idempotency_key.trim();
-    if key.is_empty() || key.len() > 80 {
-        return Err(ApiError::bad_input("idempotencyKey", "an idempotency key has 1 to 80 characters"));
-    }
+    crate::idempotency::parse_key(&input.idempotency_key)?;
     if input.payment_method.trim().is_empty() {
         return Err(ApiError::bad_input("paymentMethod", "a payment method is required"));
     }

@@ -626,7 +626,8 @@ async fn paid_purchase(
     bought.id
 }
 
-async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(&'static str, String)>)>) {
+/// The fixture's car: Anna's Aurora, by VIN and as stored.
+async fn annas_aurora(app: &TestApp) -> (String, vehicles::Model) {
     let vin = app.vins_of("customer@demo.caas").await.remove(0);
     let aurora = vehicles::Entity::find()
         .filter(vehicles::Column::Vin.eq(&vin))
@@ -634,6 +635,11 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(&'static st
         .await
         .expect("db")
         .expect("aurora");
+    (vin, aurora)
+}
+
+async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(&'static str, String)>)>) {
+    let (vin, aurora) = annas_aurora(app).await;
     let order = entity::orders::Entity::find()
         .filter(entity::orders::Column::VehicleId.eq(aurora.id))
         .one(&app.app.db)
@@ -728,13 +734,7 @@ async fn every_field_of_the_schema_is_read_only_by_the_roles_its_row_allows() {
 #[tokio::test]
 async fn a_new_owner_sees_the_cars_live_features_but_not_the_former_owners_purchases_or_payments() {
     let app = spawn_app().await;
-    let vin = app.vins_of("customer@demo.caas").await.remove(0);
-    let aurora = vehicles::Entity::find()
-        .filter(vehicles::Column::Vin.eq(&vin))
-        .one(&app.app.db)
-        .await
-        .expect("db")
-        .expect("aurora");
+    let (vin, aurora) = annas_aurora(&app).await;
     let former = former_owner(&app, &aurora).await;
     let (ended, inherited) = (former.ended.to_string(), former.inherited.to_string());
     let anna = app.token("customer@demo.caas").await;
