@@ -29,7 +29,7 @@ use uuid::Uuid;
 const MAX_DEPTH: usize = 7;
 
 /// The viewers, in the order of the table's columns.
-const ROLES: [&str; 13] = [
+pub(crate) const ROLES: [&str; 13] = [
     "owner",        // o: Anna, who owns the car
     "customer",     // c: Lucía, another customer
     "former",       // f: the car's former owner
@@ -373,7 +373,7 @@ fn unwrap_type(ty: &Value) -> (String, String) {
 }
 
 /// The values the fixture gives to required arguments, by `Type.field.argument`.
-struct Fixture {
+pub(crate) struct Fixture {
     vin: String,
     order_id: String,
     activation_id: String,
@@ -638,7 +638,7 @@ async fn annas_aurora(app: &TestApp) -> (String, vehicles::Model) {
     (vin, aurora)
 }
 
-async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(&'static str, String)>)>) {
+pub(crate) async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(&'static str, String)>)>) {
     let (vin, aurora) = annas_aurora(app).await;
     let order = entity::orders::Entity::find()
         .filter(entity::orders::Column::VehicleId.eq(aurora.id))

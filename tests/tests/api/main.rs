@@ -1,5 +1,6 @@
 //! End-to-end tests of the API: one binary, one module per concern.
 
+mod access_callers;
 mod access_matrix;
 mod activation;
 mod auth;
