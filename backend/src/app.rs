@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::activation::live::ProgressReads;
 use crate::auth::jwt::AccessTokens;
 use crate::auth::partner_limit::PartnerRateLimiter;
 use crate::config::Config;
@@ -32,8 +31,6 @@ pub struct App {
     pub partner_limiter: Option<PartnerRateLimiter>,
     /// The clients of the external systems.
     pub integrations: Integrations,
-    /// Reads of activations' live progress, shared by the subscriptions watching them.
-    pub progress_reads: ProgressReads,
 }
 
 /// The shared handle to the application.
@@ -51,7 +48,6 @@ impl App {
     ) -> Self {
         let access_tokens = AccessTokens::new(&config.jwt_secret, config.access_token_ttl_secs);
         let partner_limiter = PartnerRateLimiter::new(config.partner_requests_per_minute);
-        let progress_reads = ProgressReads::default();
-        Self { config, db, clock, events, metrics, access_tokens, partner_limiter, integrations, progress_reads }
+        Self { config, db, clock, events, metrics, access_tokens, partner_limiter, integrations }
     }
 }

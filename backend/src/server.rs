@@ -126,7 +126,7 @@ impl Server {
             tokio::spawn(dispatcher::run(app.clone(), shutdown.clone())),
             tokio::spawn(activation::engine::run(app.clone(), shutdown.clone())),
             tokio::spawn(activation::scheduler::run(app.clone(), shutdown.clone())),
-            tokio::spawn(crate::billing::settlement::run(app.clone(), shutdown.clone())),
+            tokio::spawn(crate::settlement::reconciler::run(app.clone(), shutdown.clone())),
         ];
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let serving = axum::serve(listener, service).with_graceful_shutdown(shutdown.clone().cancelled_owned());

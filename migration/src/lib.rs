@@ -18,6 +18,7 @@ mod m20261122_000008_delivery_and_order_errors;
 mod m20261122_000009_activation_periods;
 mod m20261201_000010_activation_lookup;
 mod m20261201_000011_one_live_activation;
+mod m20261201_000012_sale_payments_and_yearly_numbers;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_activation_periods::Migration),
             Box::new(m20261201_000010_activation_lookup::Migration),
             Box::new(m20261201_000011_one_live_activation::Migration),
+            Box::new(m20261201_000012_sale_payments_and_yearly_numbers::Migration),
         ]
     }
 }

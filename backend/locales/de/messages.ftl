@@ -65,7 +65,7 @@ order-ready_for_delivery-body = Hallo { $name },
 order-final_payment_failed-subject = Die Schlusszahlung für Auftrag { $order } ist fehlgeschlagen
 order-final_payment_failed-body = Hallo { $name },
 
-    die Schlusszahlung für Ihren { $model } (Auftrag { $order }) ist nicht durchgegangen ({ $reason }). Das Fahrzeug ist zurück im Bestand des Autohauses. Bitte wenden Sie sich an { $dealership }.
+    die Schlusszahlung für Ihren { $model } (Auftrag { $order }) ist nicht durchgegangen ({ $reason }). Ihr { $model } bleibt für Sie reserviert: { $dealership } nimmt die Zahlung gern mit einer anderen Karte entgegen.
 
 order-registration_refused-subject = Zulassung für Auftrag { $order } abgelehnt
 order-registration_refused-body = Die Behörde hat die Zulassung des { $model } aus Auftrag { $order } abgelehnt: { $reason }.

@@ -65,7 +65,7 @@ order-ready_for_delivery-body = Hello { $name },
 order-final_payment_failed-subject = The final payment for order { $order } failed
 order-final_payment_failed-body = Hello { $name },
 
-    the final payment for your { $model } (order { $order }) did not go through ({ $reason }). The vehicle has gone back to the dealership's stock. Please contact { $dealership }.
+    the final payment for your { $model } (order { $order }) did not go through ({ $reason }). Your { $model } stays reserved for you: { $dealership } will take the payment again with another card.
 
 order-registration_refused-subject = Registration of order { $order } refused
 order-registration_refused-body = The authority refused to register the { $model } of order { $order }: { $reason }.

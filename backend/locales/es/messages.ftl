@@ -65,7 +65,7 @@ order-ready_for_delivery-body = Hola, { $name }:
 order-final_payment_failed-subject = El pago final del pedido { $order } ha fallado
 order-final_payment_failed-body = Hola, { $name }:
 
-    el pago final de su { $model } (pedido { $order }) no se ha podido completar ({ $reason }). El vehículo ha vuelto al stock del concesionario. Póngase en contacto con { $dealership }.
+    el pago final de su { $model } (pedido { $order }) no se ha podido completar ({ $reason }). Su { $model } sigue reservado para usted: { $dealership } puede cobrar el pago con otra tarjeta.
 
 order-registration_refused-subject = Matriculación del pedido { $order } denegada
 order-registration_refused-body = La autoridad ha denegado la matriculación del { $model } del pedido { $order }: { $reason }.

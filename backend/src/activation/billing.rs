@@ -2,7 +2,7 @@
 //! and the ways an activation ends (its time is up, the customer cancelled, it went unpaid, the car
 //! changed hands) — each ending through an OTA switch-off.
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use entity::{
     ActivationStatus, DurationKind, NotificationChannel, OtaCommand, PaymentKind, PaymentStatus, activations, features,
     payments, prices, regions, users, vehicles,
@@ -13,31 +13,33 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::end_reason::EndReason;
 use super::jobs;
-use super::outcome::{duration_label, feature_names};
+use super::outcome::feature_names;
+use super::periods::{days_between, days_in_month, duration_label, prorated};
 use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::billing::invoices::{self, InvoiceFor, Line};
 use crate::domain::money::vat_of;
 use crate::error::{ApiError, ApiResult};
-use crate::integrations::payments::{CaptureMode, ChargeRequest, GatewayError, GatewayStatus};
 use crate::notifications::service::notify;
+use crate::payments::service as payments_service;
+use crate::payments::{Answer, NewPayment};
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
 
-/// Starts switching an activation off, for `reason` (`EXPIRED`, `CANCELLED`, `PAYMENT_FAILED`,
-/// `OWNER_CHANGED`).
+/// Starts switching an activation off, for `reason`.
 pub async fn start_deactivation(
     app: &App,
     db: &impl ConnectionTrait,
     outbox: &mut Outbox,
     activation: activations::Model,
-    reason: &str,
+    reason: EndReason,
 ) -> ApiResult<activations::Model> {
     let mut ending: activations::ActiveModel = activation.into();
     ending.status = Set(ActivationStatus::Deactivating);
-    ending.end_reason = Set(Some(reason.to_owned()));
+    ending.end_reason = Set(Some(reason.as_str().to_owned()));
     ending.updated_at = Set(app.clock.now());
     let ending = ending.update(db).await?;
     jobs::enqueue(app, db, outbox, ending.id, OtaCommand::Deactivate).await?;
@@ -72,7 +74,7 @@ pub async fn cancel(app: &App, viewer: &Viewer, activation_id: Uuid) -> ApiResul
                 message: "a permanent feature stays with the car".into(),
             });
         }
-        DurationKind::Trial => start_deactivation(app, &txn, &mut outbox, activation, "CANCELLED").await?,
+        DurationKind::Trial => start_deactivation(app, &txn, &mut outbox, activation, EndReason::Cancelled).await?,
         _ => {
             let mut at_period_end: activations::ActiveModel = activation.into();
             at_period_end.cancel_at_period_end = Set(true);
@@ -109,28 +111,9 @@ pub async fn owner_changed(
         .await?;
     let count = live.len();
     for activation in live {
-        start_deactivation(app, db, outbox, activation, "OWNER_CHANGED").await?;
+        start_deactivation(app, db, outbox, activation, EndReason::OwnerChanged).await?;
     }
     Ok(count)
-}
-
-/// Days of `[from, to)`, a started day counting whole.
-fn days_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
-    let seconds = (to - from).num_seconds().max(0);
-    (seconds + 86_399) / 86_400
-}
-
-/// Days in the month of `at`.
-fn days_in_month(at: DateTime<Utc>) -> i64 {
-    let next = super::outcome::next_month_start(at);
-    let first = next - Duration::days(1);
-    i64::from(first.day())
-}
-
-/// The net amount for `days` of a month of `days_in_month` days at `monthly_net`, rounded half up.
-pub fn prorated(monthly_net: i64, days: i64, days_in_month: i64) -> i64 {
-    let days = days.clamp(0, days_in_month.max(1));
-    (monthly_net * days * 2 + days_in_month) / (2 * days_in_month.max(1))
 }
 
 /// Bills a monthly subscription for `[from, to)` (within one month), in arrears.
@@ -178,7 +161,7 @@ async fn charge_period(
     key: &str,
     invoice: bool,
 ) -> ApiResult<Option<payments::Model>> {
-    let existing = payments::Entity::find().filter(payments::Column::IdempotencyKey.eq(key)).one(&app.db).await?;
+    let existing = payments_service::by_key(&app.db, key).await?;
     if existing.as_ref().is_some_and(|payment| payment.status != PaymentStatus::Pending) {
         return Ok(None);
     }
@@ -193,28 +176,18 @@ async fn charge_period(
         Some(pending) => pending,
         None => new_period_payment(app, activation, &payer, &region, net, key).await?,
     };
-    let charged = collect(app, &payment).await?;
-    let now = app.clock.now();
+    let answer = payments_service::charge(app, &payment, "CaaS subscription".into(), Vec::new()).await;
+    if let Answer::Unavailable(message) = answer {
+        return Err(ApiError::Unavailable(message));
+    }
     let txn = begin_write(&app.db).await?;
     let mut outbox = Outbox::new();
-    let mut recorded: payments::ActiveModel = payment.clone().into();
-    recorded.updated_at = Set(now);
-    match &charged {
-        Ok(reference) => {
-            recorded.provider_ref = Set(Some(reference.clone()));
-            recorded.status = Set(PaymentStatus::Captured);
-            recorded.captured_at = Set(Some(now));
-            let recorded = recorded.update(&txn).await?;
-            if invoice {
-                invoice_period(app, &txn, activation, &payer, region, &recorded, net, description).await?;
-            }
-        }
-        Err(reason) => {
-            recorded.status = Set(PaymentStatus::Failed);
-            recorded.failure_reason = Set(Some(reason.chars().take(300).collect()));
-            recorded.update(&txn).await?;
-            mark_unpaid(app, &txn, &mut outbox, activation, reason).await?;
-        }
+    let recorded =
+        payments_service::record_answer(&txn, &payment, &answer, PaymentStatus::Captured, app.clock.now()).await?;
+    match &answer {
+        Answer::Refused { reason, .. } => mark_unpaid(app, &txn, &mut outbox, activation, reason).await?,
+        _ if invoice => invoice_period(app, &txn, activation, &payer, region, &recorded, net, description).await?,
+        _ => {}
     }
     txn.commit().await?;
     outbox.publish(app.events.as_ref()).await;
@@ -260,28 +233,17 @@ async fn new_period_payment(
 ) -> ApiResult<payments::Model> {
     let method = charged_method(app, activation.id).await?;
     let gross = net + vat_of(net, region.vat_rate_bp);
-    let now = app.clock.now();
-    let payment = payments::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        kind: Set(PaymentKind::SubscriptionPeriod),
-        status: Set(PaymentStatus::Pending),
-        amount_minor: Set(gross),
-        currency: Set(region.currency.clone()),
-        payer_id: Set(payer.id),
-        order_id: Set(None),
-        activation_id: Set(Some(activation.id)),
-        provider_ref: Set(None),
-        idempotency_key: Set(key.to_owned()),
-        failure_reason: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        captured_at: Set(None),
-        settled_at: Set(None),
-        payment_method: Set(Some(method)),
-    }
-    .insert(&app.db)
-    .await?;
-    Ok(payment)
+    let period = NewPayment {
+        kind: PaymentKind::SubscriptionPeriod,
+        amount_minor: gross,
+        currency: region.currency.clone(),
+        payer_id: payer.id,
+        order_id: None,
+        activation_id: Some(activation.id),
+        idempotency_key: key.to_owned(),
+        payment_method: Some(method),
+    };
+    Ok(payments_service::open(&app.db, app.clock.now(), period).await?)
 }
 
 /// The payment method the customer last used for this activation (their saved card by default).
@@ -293,26 +255,6 @@ async fn charged_method(app: &App, activation_id: Uuid) -> ApiResult<String> {
         .one(&app.db)
         .await?;
     Ok(last.and_then(|payment| payment.payment_method).unwrap_or_else(|| "pm_card_visa".into()))
-}
-
-/// Charges a period payment at once; the provider reference, or why not.
-async fn collect(app: &App, payment: &payments::Model) -> ApiResult<Result<String, String>> {
-    let request = ChargeRequest {
-        amount_minor: payment.amount_minor,
-        currency: payment.currency.clone(),
-        payment_method: payment.payment_method.clone().unwrap_or_else(|| "pm_card_visa".into()),
-        idempotency_key: payment.id.to_string(),
-        description: "CaaS subscription".into(),
-        metadata: vec![("paymentId".into(), payment.id.to_string())],
-    };
-    Ok(match app.integrations.payments.create(&request, CaptureMode::Immediate).await {
-        Ok(result) if matches!(result.status, GatewayStatus::Processing | GatewayStatus::Succeeded) => {
-            Ok(result.provider_ref)
-        }
-        Ok(result) => Err(format!("{:?}", result.status)),
-        Err(GatewayError::Unavailable(message)) => return Err(ApiError::Unavailable(message)),
-        Err(err) => Err(err.to_string()),
-    })
 }
 
 /// Marks a subscription unpaid (from now, unless it already was) and tells the customer.

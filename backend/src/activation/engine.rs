@@ -18,7 +18,9 @@ use super::outcome::{self, Failure};
 use crate::app::{App, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::integrations::fleet::{FeatureAction, IotError};
-use crate::integrations::payments::{CaptureMode, ChargeRequest, GatewayError, GatewayStatus};
+use crate::integrations::payments::GatewayError;
+use crate::payments::Answer;
+use crate::payments::service as payments_service;
 use crate::platform::events::{ActivationPhase, Topic};
 
 /// How often an idle worker looks for due jobs without being woken.
@@ -194,63 +196,17 @@ async fn deactivate(app: &App, ctx: Context) -> ApiResult<()> {
 }
 
 /// Authorises a feature's charge (the gateway key is the payment's id, so a retry finds the same
-/// authorisation).
+/// authorisation) and records the answer on the payment if it is still PENDING: a worker that
+/// stalled past its lease finds it moved on by another, and what that one recorded counts.
 async fn authorize(app: &App, payment: &payments::Model) -> ApiResult<Result<payments::Model, GatewayError>> {
-    let request = ChargeRequest {
-        amount_minor: payment.amount_minor,
-        currency: payment.currency.clone(),
-        payment_method: payment.payment_method.clone().unwrap_or_else(|| "pm_card_visa".into()),
-        idempotency_key: payment.id.to_string(),
-        description: "CaaS feature".into(),
-        metadata: vec![("paymentId".into(), payment.id.to_string())],
-    };
-    let result = app.integrations.payments.create(&request, CaptureMode::Manual).await;
-    let (provider_ref, outcome) = match result {
-        Ok(authorized) if authorized.status == GatewayStatus::Authorized => (authorized.provider_ref, Ok(())),
-        Ok(other) => {
-            let reason = match other.status {
-                GatewayStatus::Failed(reason) => reason,
-                status => format!("unexpected status {status:?}"),
-            };
-            (other.provider_ref, Err(GatewayError::Declined(reason)))
-        }
-        Err(GatewayError::Unavailable(message)) => return Ok(Err(GatewayError::Unavailable(message))),
-        Err(err) => return record_authorisation(app, payment, None, Err(err)).await,
-    };
-    record_authorisation(app, payment, Some(provider_ref), outcome).await
-}
-
-/// Records an authorisation's outcome on a payment still PENDING. A worker that stalled past its
-/// lease finds it moved on (captured, voided) by another and leaves it alone.
-async fn record_authorisation(
-    app: &App,
-    payment: &payments::Model,
-    provider_ref: Option<String>,
-    outcome: Result<(), GatewayError>,
-) -> ApiResult<Result<payments::Model, GatewayError>> {
-    let mut update = payments::Entity::update_many()
-        .col_expr(payments::Column::UpdatedAt, Expr::value(app.clock.now()))
-        .filter(payments::Column::Id.eq(payment.id))
-        .filter(payments::Column::Status.eq(PaymentStatus::Pending));
-    if let Some(provider_ref) = &provider_ref {
-        update = update.col_expr(payments::Column::ProviderRef, Expr::value(provider_ref.clone()));
+    let answer = payments_service::authorise(app, payment, "CaaS feature".into()).await;
+    if let Answer::Unavailable(message) = answer {
+        return Ok(Err(GatewayError::Unavailable(message)));
     }
-    update = match &outcome {
-        Ok(()) => update.col_expr(payments::Column::Status, Expr::value(PaymentStatus::Authorized)),
-        Err(err) => update.col_expr(payments::Column::Status, Expr::value(PaymentStatus::Failed)).col_expr(
-            payments::Column::FailureReason,
-            Expr::value(err.to_string().chars().take(300).collect::<String>()),
-        ),
-    };
-    let recorded = update.exec(&app.db).await?.rows_affected == 1;
-    let current = if recorded {
-        let mut authorized = payment.clone();
-        authorized.status = PaymentStatus::Authorized;
-        authorized.provider_ref = provider_ref.or(authorized.provider_ref);
-        authorized
-    } else {
-        // Moved on by another worker: what it recorded counts.
-        payments::Entity::find_by_id(payment.id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"))?
-    };
-    Ok(outcome.map(|()| current))
+    let recorded =
+        payments_service::record_answer(&app.db, payment, &answer, PaymentStatus::Authorized, app.clock.now()).await?;
+    Ok(match answer {
+        Answer::Refused { reason, .. } => Err(GatewayError::Declined(reason)),
+        _ => Ok(recorded),
+    })
 }

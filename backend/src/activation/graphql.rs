@@ -1,6 +1,8 @@
 //! GraphQL of activations: buying, trying and cancelling features, their live progress, and
 //! support's tickets, retries and refunds.
 
+use std::sync::Arc;
+
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, Subscription};
 use chrono::{DateTime, Utc};
@@ -10,6 +12,8 @@ use entity::{
 use futures::stream::{Stream, StreamExt};
 use uuid::Uuid;
 
+use super::end_reason::EndReason;
+use super::live::ProgressReads;
 use super::{billing, purchase, queries, support};
 use crate::app::AppState;
 use crate::auth::viewer::PLATFORM_STAFF;
@@ -20,8 +24,8 @@ use crate::fleet::graphql::Vehicle;
 use crate::graphql::connection::connection;
 use crate::graphql::context::{app, load_children, load_existing, viewer};
 use crate::graphql::loaders::PaymentsOfActivation;
-use crate::orders::graphql::Payment;
 use crate::pagination::PageArgs;
+use crate::payments::graphql::Payment;
 use crate::platform::events::{ActivationPhase, DomainEvent, Topic};
 use crate::policy::{self, Access};
 
@@ -92,8 +96,8 @@ impl Activation {
     }
 
     /// Why it ended: `EXPIRED`, `CANCELLED`, `PAYMENT_FAILED` or `OWNER_CHANGED`.
-    async fn end_reason(&self) -> Option<&str> {
-        self.0.end_reason.as_deref()
+    async fn end_reason(&self) -> Option<EndReason> {
+        self.0.end_reason.as_deref().and_then(EndReason::parse)
     }
 
     /// Whether a payment of it is overdue (it will be switched off after the grace period).
@@ -366,13 +370,14 @@ impl ActivationSubscription {
     ) -> Result<impl Stream<Item = ActivationProgress> + use<>, ApiError> {
         let id = parse_id(&activation_id, "activationId")?;
         let app: AppState = ctx.data_unchecked::<AppState>().clone();
+        let reads = ctx.data_unchecked::<Arc<ProgressReads>>().clone();
         queries::activation(&app, Viewer::of(ctx), id).await?;
         Ok(app.events.subscribe_topic(Topic::Activation(id)).filter_map(move |(published, event)| {
-            let app = app.clone();
+            let (app, reads) = (app.clone(), reads.clone());
             async move {
                 let DomainEvent::ActivationProgressed { phase, attempt, .. } = event else { return None };
                 // Read once for every subscription watching this activation.
-                let state = app.progress_reads.read(&app, id, published).await?;
+                let state = reads.read(&app, id, published).await?;
                 Some(ActivationProgress { phase, attempt, activation: state.activation.clone(), charge: state.charge })
             }
         }))

@@ -3,12 +3,14 @@
 //! and bills subscriptions, and support's tools for what failed.
 
 pub mod billing;
+pub mod end_reason;
 pub mod engine;
 pub mod graphql;
 pub mod job;
 pub mod jobs;
 pub mod live;
 pub mod outcome;
+pub mod periods;
 pub mod purchase;
 pub mod queries;
 pub mod scheduler;

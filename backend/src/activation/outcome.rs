@@ -3,7 +3,7 @@
 //! refunded if it was captured), the activation is FAILED, support gets a ticket, the customer is
 //! told. A job that loses its lease to another worker changes nothing.
 
-use chrono::{DateTime, Datelike, Duration, Months, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use entity::{
     ActivationStatus, DurationKind, NotificationChannel, OtaJobStatus, PaymentStatus, activations, feature_texts,
     ota_jobs, payments, regions, users,
@@ -12,14 +12,18 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
+use super::end_reason::EndReason;
 use super::job::{self, Context, progress};
 use super::jobs;
+use super::periods::{duration_label, first_end};
 use super::tickets::open_ticket;
 use crate::app::App;
 use crate::billing::invoices::{self as billing_invoices, InvoiceFor, Line, net_of_gross};
 use crate::error::{ApiError, ApiResult};
-use crate::integrations::payments::{GatewayError, GatewayStatus};
+use crate::integrations::payments::GatewayError;
 use crate::notifications::service::notify;
+use crate::payments::Answer;
+use crate::payments::service as payments_service;
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
 
@@ -40,22 +44,6 @@ const EVERYWHERE: &[NotificationChannel] =
 pub async fn feature_names(db: &impl ConnectionTrait, feature_id: uuid::Uuid) -> ApiResult<Value> {
     let texts = feature_texts::Entity::find().filter(feature_texts::Column::FeatureId.eq(feature_id)).all(db).await?;
     Ok(Value::Object(texts.into_iter().map(|text| (text.locale, Value::String(text.name))).collect()))
-}
-
-/// The first instant of the month after `at`.
-pub fn next_month_start(at: DateTime<Utc>) -> DateTime<Utc> {
-    let (year, month) = if at.month() == 12 { (at.year() + 1, 1) } else { (at.year(), at.month() + 1) };
-    Utc.with_ymd_and_hms(year, month, 1, 0, 0, 0).single().unwrap_or(at)
-}
-
-/// When an activation starting at `start` ends (or its first period ends).
-fn first_end(kind: DurationKind, days: i32, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    match kind {
-        DurationKind::Permanent => None,
-        DurationKind::FixedDays | DurationKind::Trial => Some(start + Duration::days(i64::from(days))),
-        DurationKind::Annual => start.checked_add_months(Months::new(12)),
-        DurationKind::Monthly => Some(next_month_start(start)),
-    }
 }
 
 /// Who is told about the feature's state in the car: its owner now. A permanent feature stays with
@@ -88,15 +76,11 @@ pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> 
     let mut capture_failure = None;
     let mut captured = false;
     if let Some(payment) = ctx.payment.as_ref().filter(|p| p.status == PaymentStatus::Authorized) {
-        let provider_ref = payment.provider_ref.clone().unwrap_or_default();
-        match app.integrations.payments.capture(&provider_ref, &format!("capture-{}", payment.id)).await {
-            Ok(result) if matches!(result.status, GatewayStatus::Processing | GatewayStatus::Succeeded) => {
-                captured = true
-            }
-            Ok(result) => capture_failure = Some(format!("capture answered {:?}", result.status)),
+        match payments_service::capture(app, payment).await {
+            Answer::Done { .. } => captured = true,
+            Answer::Refused { reason, .. } => capture_failure = Some(reason),
             // The car has it on: only the capture is retried, not the command budget.
-            Err(GatewayError::Unavailable(message)) => return retry_later(app, ctx, attempt - 1, &message).await,
-            Err(err) => capture_failure = Some(err.to_string()),
+            Answer::Unavailable(message) => return retry_later(app, ctx, attempt - 1, &message).await,
         }
     }
     let now = app.clock.now();
@@ -119,16 +103,10 @@ pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> 
     let active = active.update(&txn).await?;
     let mut to_invoice = None;
     if let Some(payment) = &ctx.payment {
-        let mut charged: payments::ActiveModel = payment.clone().into();
-        charged.updated_at = Set(now);
         if captured {
-            charged.status = Set(PaymentStatus::Captured);
-            charged.captured_at = Set(Some(now));
-            to_invoice = Some(charged.update(&txn).await?);
+            to_invoice = Some(payments_service::mark_captured(&txn, payment, now).await?);
         } else if let Some(reason) = &capture_failure {
-            charged.status = Set(PaymentStatus::Failed);
-            charged.failure_reason = Set(Some(reason.chars().take(300).collect()));
-            charged.update(&txn).await?;
+            payments_service::mark_failed(&txn, payment, reason, now).await?;
         }
     }
     let payload = json!({ "feature": feature_names(&txn, ctx.feature.id).await?, "vin": ctx.vehicle.vin, "endsAt": active.ends_at.map(|at| at.format("%Y-%m-%d").to_string()) });
@@ -179,17 +157,6 @@ async fn invoice_payment(
 }
 
 use entity::invoices as invoices_model;
-
-/// A duration for invoice lines, e.g. `30 days`.
-pub fn duration_label(kind: DurationKind, days: i32) -> String {
-    match kind {
-        DurationKind::Permanent => "permanent".into(),
-        DurationKind::Monthly => "monthly".into(),
-        DurationKind::Annual => "1 year".into(),
-        DurationKind::FixedDays => format!("{days} days"),
-        DurationKind::Trial => format!("{days}-day trial"),
-    }
-}
 
 /// The activation failed: record it, open a ticket when the car is at fault, tell the customer,
 /// then release the charge.
@@ -263,7 +230,7 @@ pub async fn release_charge(app: &App, ctx: &Context) -> ApiResult<()> {
         None => None,
     };
     if let Some(payment) = payment
-        && let Err(GatewayError::Unavailable(message)) = release(app, &payment).await?
+        && let Err(GatewayError::Unavailable(message)) = payments_service::release(app, &payment).await?
     {
         return retry_later(app, ctx, ctx.job.attempts, &message).await;
     }
@@ -279,68 +246,6 @@ pub async fn release_charge(app: &App, ctx: &Context) -> ApiResult<()> {
     Ok(())
 }
 
-/// Voids or refunds `payment` at the gateway and records it; an unavailable gateway is returned.
-pub async fn release(app: &App, payment: &payments::Model) -> ApiResult<Result<(), GatewayError>> {
-    let provider_ref = payment.provider_ref.clone();
-    let released = match (payment.status, &provider_ref) {
-        (PaymentStatus::Pending, None) => PaymentStatus::Voided,
-        (PaymentStatus::Pending | PaymentStatus::Authorized, Some(reference)) => {
-            match app.integrations.payments.void(reference, &format!("void-{}", payment.id)).await {
-                Ok(voided) if voided.status == GatewayStatus::Canceled => PaymentStatus::Voided,
-                // Refused (or answered oddly): what the gateway holds decides, never our memory.
-                Ok(_) | Err(GatewayError::Invalid(_)) | Err(GatewayError::Declined(_)) => {
-                    match reconcile_release(app, payment, reference).await? {
-                        Ok(released) => released,
-                        Err(err) => return Ok(Err(err)),
-                    }
-                }
-                Err(unavailable) => return Ok(Err(unavailable)),
-            }
-        }
-        (PaymentStatus::Captured | PaymentStatus::Settled, Some(reference)) => {
-            match refund_all(app, payment, reference).await {
-                Ok(released) => released,
-                Err(err) => return Ok(Err(err)),
-            }
-        }
-        _ => return Ok(Ok(())),
-    };
-    let txn = begin_write(&app.db).await?;
-    let mut updated: payments::ActiveModel = payment.clone().into();
-    updated.status = Set(released);
-    updated.updated_at = Set(app.clock.now());
-    let updated = updated.update(&txn).await?;
-    if released == PaymentStatus::Refunded {
-        billing_invoices::credit_note(app, &txn, &updated, updated.amount_minor).await?;
-    }
-    txn.commit().await?;
-    Ok(Ok(()))
-}
-
-/// A void the gateway refused: the intent is read back and released by what it really is — already
-/// cancelled (voided), captured after all (refunded), or still open (tried again later).
-async fn reconcile_release(
-    app: &App,
-    payment: &payments::Model,
-    reference: &str,
-) -> ApiResult<Result<PaymentStatus, GatewayError>> {
-    let state = match app.integrations.payments.retrieve(reference).await {
-        Ok(state) => state,
-        Err(err) => return Ok(Err(err)),
-    };
-    Ok(match state.status {
-        GatewayStatus::Canceled | GatewayStatus::Failed(_) => Ok(PaymentStatus::Voided),
-        GatewayStatus::Processing | GatewayStatus::Succeeded => refund_all(app, payment, reference).await,
-        GatewayStatus::Authorized => Err(GatewayError::Unavailable("the authorisation is still open".into())),
-    })
-}
-
-/// Refunds the whole of a captured charge.
-async fn refund_all(app: &App, payment: &payments::Model, reference: &str) -> Result<PaymentStatus, GatewayError> {
-    app.integrations.payments.refund(reference, None, &format!("refund-{}", payment.id)).await?;
-    Ok(PaymentStatus::Refunded)
-}
-
 /// The car confirmed the switch-off: the activation ends.
 pub async fn deactivated(app: &App, ctx: &Context) -> ApiResult<()> {
     let now = app.clock.now();
@@ -349,7 +254,7 @@ pub async fn deactivated(app: &App, ctx: &Context) -> ApiResult<()> {
         return Ok(());
     }
     let mut outbox = Outbox::new();
-    let expired = ctx.activation.end_reason.as_deref() == Some("EXPIRED");
+    let expired = ctx.activation.end_reason.as_deref().and_then(EndReason::parse) == Some(EndReason::Expired);
     let mut ended: activations::ActiveModel = ctx.activation.clone().into();
     ended.status = Set(if expired { ActivationStatus::Expired } else { ActivationStatus::Cancelled });
     ended.ends_at = Set(Some(ctx.activation.ends_at.map_or(now, |planned| planned.min(now))));

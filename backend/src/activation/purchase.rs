@@ -4,8 +4,8 @@
 //! the first result; the same key with another request is a conflict.
 
 use entity::{
-    ActivationStatus, DurationKind, OtaCommand, PaymentKind, PaymentStatus, Role, activations, feature_models,
-    features, payments, prices, vehicles,
+    ActivationStatus, DurationKind, OtaCommand, PaymentKind, Role, activations, feature_models, features, prices,
+    vehicles,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde_json::json;
@@ -22,6 +22,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::fleet::service::vehicle_for;
 use crate::idempotency::{self, Remembered};
 use crate::integrations::vss::MaintenanceState;
+use crate::payments::NewPayment;
+use crate::payments::service as payments_service;
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
 use crate::policy::{Access, LIVE_STATUSES};
@@ -220,26 +222,17 @@ async fn record(
     // Monthly subscriptions are billed at month end for the days used; trials are free.
     let paid_up_front = approved.offer.gross.minor > 0 && approved.price.duration_kind != DurationKind::Monthly;
     if paid_up_front {
-        payments::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            kind: Set(PaymentKind::Feature),
-            status: Set(PaymentStatus::Pending),
-            amount_minor: Set(approved.offer.gross.minor),
-            currency: Set(approved.offer.gross.currency.clone()),
-            payer_id: Set(customer_id),
-            order_id: Set(None),
-            activation_id: Set(Some(activation.id)),
-            provider_ref: Set(None),
-            idempotency_key: Set(format!("activation:{}", activation.id)),
-            failure_reason: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            captured_at: Set(None),
-            settled_at: Set(None),
-            payment_method: Set(Some(input.payment_method.trim().to_owned())),
-        }
-        .insert(txn)
-        .await?;
+        let charge = NewPayment {
+            kind: PaymentKind::Feature,
+            amount_minor: approved.offer.gross.minor,
+            currency: approved.offer.gross.currency.clone(),
+            payer_id: customer_id,
+            order_id: None,
+            activation_id: Some(activation.id),
+            idempotency_key: format!("activation:{}", activation.id),
+            payment_method: Some(input.payment_method.trim().to_owned()),
+        };
+        payments_service::open(txn, now, charge).await?;
     }
     jobs::enqueue(app, txn, outbox, activation.id, OtaCommand::Activate).await?;
     let details = json!({ "vin": approved.vehicle.vin, "feature": approved.feature.code, "kind": approved.price.duration_kind, "grossMinor": approved.offer.gross.minor });

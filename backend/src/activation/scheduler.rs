@@ -10,7 +10,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use tokio_util::sync::CancellationToken;
 
 use super::billing::{bill_month, renew_year, retry_failed, start_deactivation};
-use super::outcome::next_month_start;
+use super::end_reason::EndReason;
+use super::periods::next_month_start;
 use crate::app::{App, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::platform::db::begin_write;
@@ -56,7 +57,7 @@ pub async fn tick(app: &App) -> ApiResult<Tick> {
     for activation in due {
         match activation.duration_kind {
             DurationKind::Trial | DurationKind::FixedDays => {
-                let reason = if activation.cancel_at_period_end { "CANCELLED" } else { "EXPIRED" };
+                let reason = if activation.cancel_at_period_end { EndReason::Cancelled } else { EndReason::Expired };
                 end(app, activation, reason).await?;
                 done.ended += 1;
             }
@@ -76,7 +77,7 @@ pub async fn tick(app: &App) -> ApiResult<Tick> {
     Ok(done)
 }
 
-async fn end(app: &App, activation: activations::Model, reason: &str) -> ApiResult<()> {
+async fn end(app: &App, activation: activations::Model, reason: EndReason) -> ApiResult<()> {
     let txn = begin_write(&app.db).await?;
     let mut outbox = Outbox::new();
     start_deactivation(app, &txn, &mut outbox, activation, reason).await?;
@@ -97,7 +98,7 @@ type Charge = for<'a> fn(
 async fn period_over(app: &App, activation: activations::Model, mut done: Tick, charge: Charge) -> ApiResult<Tick> {
     let Some(period_end) = activation.ends_at else { return Ok(done) };
     if activation.cancel_at_period_end {
-        end(app, activation, "CANCELLED").await?;
+        end(app, activation, EndReason::Cancelled).await?;
         done.ended += 1;
         return Ok(done);
     }
@@ -137,7 +138,7 @@ async fn month_over(app: &App, activation: activations::Model, mut done: Tick) -
     billed.updated_at = Set(app.clock.now());
     let billed = billed.update(&app.db).await?;
     if activation.cancel_at_period_end {
-        end(app, billed, "CANCELLED").await?;
+        end(app, billed, EndReason::Cancelled).await?;
         done.ended += 1;
     }
     Ok(done)
@@ -150,7 +151,7 @@ async fn bill_ended_months(app: &App) -> ApiResult<usize> {
     let ended = activations::Entity::find()
         .filter(activations::Column::DurationKind.eq(DurationKind::Monthly))
         .filter(activations::Column::Status.is_in([ActivationStatus::Expired, ActivationStatus::Cancelled]))
-        .filter(activations::Column::EndReason.ne("PAYMENT_FAILED"))
+        .filter(activations::Column::EndReason.ne(EndReason::PaymentFailed.as_str()))
         .all(&app.db)
         .await?;
     let mut billed = 0;
@@ -219,7 +220,7 @@ async fn cut_off_unpaid(app: &App) -> ApiResult<usize> {
         .await?;
     let count = overdue.len();
     for activation in overdue {
-        end(app, activation, "PAYMENT_FAILED").await?;
+        end(app, activation, EndReason::PaymentFailed).await?;
     }
     Ok(count)
 }

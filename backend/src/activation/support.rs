@@ -13,18 +13,20 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::billing::start_deactivation;
+use super::end_reason::EndReason;
 use super::jobs;
 use super::outcome::feature_names;
 use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::auth::viewer::PLATFORM_STAFF;
-use crate::billing::invoices::credit_note;
 use crate::domain::Money;
 use crate::error::{ApiError, ApiResult, OnConstraint};
 use crate::idempotency::{self, Remembered};
 use crate::notifications::service::notify;
 use crate::pagination::{Page, PageArgs, keyset};
+use crate::payments::NewPayment;
+use crate::payments::service as payments_service;
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
 
@@ -83,26 +85,17 @@ pub async fn retry_activation(app: &App, viewer: &Viewer, activation_id: Uuid) -
         if !matches!(last.status, PaymentStatus::Voided | PaymentStatus::Refunded | PaymentStatus::Failed) {
             return Err(ApiError::Conflict("the previous charge is still being released; try again shortly".into()));
         }
-        payments::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            kind: Set(PaymentKind::Feature),
-            status: Set(PaymentStatus::Pending),
-            amount_minor: Set(last.amount_minor),
-            currency: Set(last.currency.clone()),
-            payer_id: Set(last.payer_id),
-            order_id: Set(None),
-            activation_id: Set(Some(activation.id)),
-            provider_ref: Set(None),
-            idempotency_key: Set(format!("activation:{}:retry:{}", activation.id, earlier.len())),
-            failure_reason: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            captured_at: Set(None),
-            settled_at: Set(None),
-            payment_method: Set(last.payment_method.clone()),
-        }
-        .insert(&txn)
-        .await?;
+        let again = NewPayment {
+            kind: PaymentKind::Feature,
+            amount_minor: last.amount_minor,
+            currency: last.currency.clone(),
+            payer_id: last.payer_id,
+            order_id: None,
+            activation_id: Some(activation.id),
+            idempotency_key: format!("activation:{}:retry:{}", activation.id, earlier.len()),
+            payment_method: last.payment_method.clone(),
+        };
+        payments_service::open(&txn, now, again).await?;
     }
     let mut pending: activations::ActiveModel = activation.into();
     pending.status = Set(ActivationStatus::Pending);
@@ -222,17 +215,8 @@ pub async fn refund_payment(app: &App, viewer: &Viewer, request: RefundRequest) 
     if amount <= 0 || amount > payment.amount_minor {
         return Err(ApiError::bad_input("amountMinor", "the refund must be positive and at most the payment"));
     }
-    let provider_ref =
-        payment.provider_ref.clone().ok_or_else(|| ApiError::Conflict("the payment was never charged".into()))?;
     // The gateway sees the client's key too: racing repeats reach it as one refund.
-    app.integrations
-        .payments
-        .refund(&provider_ref, Some(amount), &format!("refund-{}-{key}", payment.id))
-        .await
-        .map_err(|err| match err {
-            crate::integrations::payments::GatewayError::Unavailable(message) => ApiError::Unavailable(message),
-            other => ApiError::Conflict(other.to_string()),
-        })?;
+    payments_service::refund(app, &payment, Some(amount), &format!("refund-{}-{key}", payment.id)).await?;
     let txn = begin_write(&app.db).await?;
     let remembered = Remembered {
         owner: staff.id,
@@ -247,13 +231,7 @@ pub async fn refund_payment(app: &App, viewer: &Viewer, request: RefundRequest) 
         return payments::Entity::find_by_id(payment.id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"));
     }
     let in_full = amount == payment.amount_minor;
-    let mut refunded: payments::ActiveModel = payment.clone().into();
-    if in_full {
-        refunded.status = Set(PaymentStatus::Refunded);
-    }
-    refunded.updated_at = Set(app.clock.now());
-    let refunded = refunded.update(&txn).await?;
-    credit_note(app, &txn, &refunded, amount).await?;
+    let refunded = payments_service::record_refund(app, &txn, &payment, amount).await?;
     let mut outbox = Outbox::new();
     tell_refund(app, &txn, &mut outbox, &refunded, amount, in_full, &reason).await?;
     let details = json!({ "amountMinor": amount, "reason": reason });
@@ -290,7 +268,7 @@ async fn tell_refund(
     };
     let ends_feature = in_full && activation.as_ref().is_some_and(|a| a.status == ActivationStatus::Active);
     if ends_feature && let Some(activation) = activation {
-        start_deactivation(app, db, outbox, activation, "REFUNDED").await?;
+        start_deactivation(app, db, outbox, activation, EndReason::Refunded).await?;
     }
     let amount = format!("{} {}", Money::new(amount, &payment.currency).decimal(), payment.currency);
     let payload = json!({ "amount": amount, "feature": feature, "vin": vin, "reason": reason });

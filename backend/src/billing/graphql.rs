@@ -11,7 +11,6 @@ use crate::graphql::connection::connection;
 use crate::graphql::context::{app, viewer};
 use crate::pagination::PageArgs;
 
-use crate::catalog::graphql::MoneyValue;
 use crate::domain::Money;
 use crate::error::ApiResult;
 use crate::graphql::context::load_children;
@@ -43,18 +42,18 @@ impl Invoice {
     }
 
     /// Total without VAT.
-    async fn net(&self) -> MoneyValue {
-        MoneyValue(Money::new(self.0.net_minor, &self.0.currency))
+    async fn net(&self) -> Money {
+        Money::new(self.0.net_minor, &self.0.currency)
     }
 
     /// Total VAT.
-    async fn vat(&self) -> MoneyValue {
-        MoneyValue(Money::new(self.0.vat_minor, &self.0.currency))
+    async fn vat(&self) -> Money {
+        Money::new(self.0.vat_minor, &self.0.currency)
     }
 
     /// Total with VAT.
-    async fn gross(&self) -> MoneyValue {
-        MoneyValue(Money::new(self.0.gross_minor, &self.0.currency))
+    async fn gross(&self) -> Money {
+        Money::new(self.0.gross_minor, &self.0.currency)
     }
 
     /// The lines, in order.
@@ -103,13 +102,13 @@ impl InvoiceLine {
     }
 
     /// Net price of one.
-    async fn unit_net(&self) -> MoneyValue {
-        MoneyValue(Money::new(self.line.unit_net_minor, &self.currency))
+    async fn unit_net(&self) -> Money {
+        Money::new(self.line.unit_net_minor, &self.currency)
     }
 
     /// Net amount of the line.
-    async fn net(&self) -> MoneyValue {
-        MoneyValue(Money::new(self.line.net_minor, &self.currency))
+    async fn net(&self) -> Money {
+        Money::new(self.line.net_minor, &self.currency)
     }
 
     /// VAT rate in basis points.
@@ -118,12 +117,12 @@ impl InvoiceLine {
     }
 
     /// VAT of the line.
-    async fn vat(&self) -> MoneyValue {
-        MoneyValue(Money::new(self.line.vat_minor, &self.currency))
+    async fn vat(&self) -> Money {
+        Money::new(self.line.vat_minor, &self.currency)
     }
 
     /// Gross amount of the line.
-    async fn gross(&self) -> MoneyValue {
-        MoneyValue(Money::new(self.line.gross_minor, &self.currency))
+    async fn gross(&self) -> Money {
+        Money::new(self.line.gross_minor, &self.currency)
     }
 }

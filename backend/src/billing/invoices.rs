@@ -1,12 +1,12 @@
-//! Issuing invoices and credit notes with gapless numbers per region.
+//! Issuing invoices and credit notes with gapless numbers per region and year (`ES-2027-000001`).
 //!
-//! The number is taken from the region's counter inside the caller's transaction: the counter row is
+//! The number is taken from the region's counter of the year inside the caller's transaction: the counter row is
 //! updated first (which locks it on PostgreSQL; SQLite transactions here hold the write lock), so two
 //! invoices never share a number, and a rolled-back invoice gives its number back.
 
 use chrono::Datelike;
-use entity::{InvoiceKind, Role, invoice_counters, invoice_lines, invoices, regions};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use entity::{InvoiceKind, Role, invoice_lines, invoice_sequences, invoices, regions};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -42,22 +42,31 @@ pub struct InvoiceFor {
     pub region: regions::Model,
 }
 
-/// The next sequence of `region_id`, taken inside the caller's transaction. The counter's row stays
-/// locked until that transaction ends (numbers are gapless), so callers take it as late as they can;
-/// one statement bumps and reads it.
-async fn take_sequence(db: &impl ConnectionTrait, region_id: Uuid) -> ApiResult<i64> {
-    let bumped = invoice_counters::Entity::update_many()
-        .col_expr(invoice_counters::Column::NextSequence, Expr::col(invoice_counters::Column::NextSequence).add(1))
-        .filter(invoice_counters::Column::RegionId.eq(region_id))
+/// The next sequence of `region_id` in `year`, taken inside the caller's transaction. The counter's
+/// row stays locked until that transaction ends (numbers are gapless), so callers take it as late
+/// as they can; one statement bumps and reads it. The first invoice of a year starts the year's
+/// counter (a racing first invoice finds it started and waits for its row).
+async fn take_sequence(db: &impl ConnectionTrait, region_id: Uuid, year: i32) -> ApiResult<i64> {
+    if let Some(sequence) = bump_sequence(db, region_id, year).await? {
+        return Ok(sequence);
+    }
+    let counter = invoice_sequences::ActiveModel { region_id: Set(region_id), year: Set(year), next_sequence: Set(1) };
+    let key = [invoice_sequences::Column::RegionId, invoice_sequences::Column::Year];
+    invoice_sequences::Entity::insert(counter)
+        .on_conflict(OnConflict::columns(key).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    bump_sequence(db, region_id, year).await?.ok_or_else(|| ApiError::Conflict("no invoice counter".into()))
+}
+
+async fn bump_sequence(db: &impl ConnectionTrait, region_id: Uuid, year: i32) -> ApiResult<Option<i64>> {
+    let bumped = invoice_sequences::Entity::update_many()
+        .col_expr(invoice_sequences::Column::NextSequence, Expr::col(invoice_sequences::Column::NextSequence).add(1))
+        .filter(invoice_sequences::Column::RegionId.eq(region_id))
+        .filter(invoice_sequences::Column::Year.eq(year))
         .exec_with_returning(db)
         .await?;
-    match bumped.first() {
-        Some(counter) => Ok(counter.next_sequence - 1),
-        None => {
-            invoice_counters::ActiveModel { region_id: Set(region_id), next_sequence: Set(2) }.insert(db).await?;
-            Ok(1)
-        }
-    }
+    Ok(bumped.first().map(|counter| counter.next_sequence - 1))
 }
 
 /// Issues an invoice (or, with `credits`, a credit note) with the region's next number. Takes the
@@ -70,8 +79,8 @@ pub async fn issue(
     credits: Option<Uuid>,
 ) -> ApiResult<invoices::Model> {
     let region = &target.region;
-    let sequence = take_sequence(db, region.id).await?;
     let now = app.clock.now();
+    let sequence = take_sequence(db, region.id, now.year()).await?;
     let priced: Vec<(i64, i64)> = lines
         .iter()
         .map(|line| {

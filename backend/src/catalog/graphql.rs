@@ -16,27 +16,6 @@ use crate::graphql::loaders::{ModelsOfFeature, TextsOfFeature};
 use crate::pagination::PageArgs;
 use crate::policy;
 
-/// An amount of money.
-pub struct MoneyValue(pub Money);
-
-#[Object(name = "Money")]
-impl MoneyValue {
-    /// The amount in minor units (cents, pence): exact, for arithmetic.
-    async fn amount_minor(&self) -> i64 {
-        self.0.minor
-    }
-
-    /// The amount as a decimal string, e.g. `"49.99"`.
-    async fn amount(&self) -> String {
-        self.0.decimal()
-    }
-
-    /// ISO 4217 currency code, e.g. `EUR`.
-    async fn currency(&self) -> &str {
-        &self.0.currency
-    }
-}
-
 /// A feature (opción disponible): already in the firmware, switched on over the air.
 pub struct Feature(pub features::Model);
 
@@ -126,18 +105,18 @@ impl OfferValue {
     }
 
     /// Net price.
-    async fn net(&self) -> MoneyValue {
-        MoneyValue(self.0.net.clone())
+    async fn net(&self) -> Money {
+        self.0.net.clone()
     }
 
     /// VAT.
-    async fn vat(&self) -> MoneyValue {
-        MoneyValue(self.0.vat.clone())
+    async fn vat(&self) -> Money {
+        self.0.vat.clone()
     }
 
     /// Price with VAT: what the customer pays (per month for MONTHLY, per year for ANNUAL).
-    async fn gross(&self) -> MoneyValue {
-        MoneyValue(self.0.gross.clone())
+    async fn gross(&self) -> Money {
+        self.0.gross.clone()
     }
 
     /// VAT rate in basis points: 1900 is 19 %.

@@ -17,6 +17,25 @@ pub fn vat_of(net_minor: i64, rate_bp: i32) -> i64 {
     i64::try_from(rounded).unwrap_or(i64::MAX)
 }
 
+/// The GraphQL view: exact minor units, a decimal string and the currency.
+#[async_graphql::Object(name = "Money")]
+impl Money {
+    /// The amount in minor units (cents, pence): exact, for arithmetic.
+    async fn amount_minor(&self) -> i64 {
+        self.minor
+    }
+
+    /// The amount as a decimal string, e.g. `"49.99"`.
+    async fn amount(&self) -> String {
+        self.decimal()
+    }
+
+    /// ISO 4217 currency code, e.g. `EUR`.
+    async fn currency(&self) -> &str {
+        &self.currency
+    }
+}
+
 impl Money {
     /// An amount of `currency`.
     pub fn new(minor: i64, currency: &str) -> Self {

@@ -1,5 +1,6 @@
 //! The schema: every domain's queries, mutations and subscriptions merged, with limits.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
@@ -9,6 +10,7 @@ use super::field_order::FieldOrderFactory;
 use super::loaders::loaders;
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::activation::graphql::{ActivationMutation, ActivationQuery, ActivationSubscription};
+use crate::activation::live::ProgressReads;
 use crate::app::AppState;
 use crate::auth::graphql::AuthMutation;
 use crate::billing::graphql::BillingQuery;
@@ -65,6 +67,8 @@ pub fn build_schema(app: AppState) -> CaasSchema {
         .extension(ErrorCodesFactory::new(app.metrics.clone()))
         .extension(FieldOrderFactory)
         .data(loaders(app.db.clone(), Duration::from_millis(config.dataloader_delay_ms)))
+        // Shared by every subscription of this server watching the same activation.
+        .data(Arc::new(ProgressReads::default()))
         .data(app)
         .finish()
 }

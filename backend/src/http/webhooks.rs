@@ -11,11 +11,11 @@ use serde_json::json;
 
 use super::HttpState;
 use super::errors::json_error;
-use crate::billing::webhook::{PaymentWebhookError, apply_webhook};
 use crate::error::code;
 use crate::integrations::factory::{SIGNATURE_HEADER as FACTORY_SIGNATURE, TIMESTAMP_HEADER};
 use crate::integrations::payments::{SIGNATURE_HEADER as STRIPE_SIGNATURE, WebhookRejected};
 use crate::orders::factory::{self, Applied, FactoryWebhookError};
+use crate::settlement::webhook::{PaymentWebhookError, apply_webhook};
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
     headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or_default()

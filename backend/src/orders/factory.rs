@@ -1,8 +1,8 @@
 //! The factory side of a sale: placing the order once the reservation is paid, and applying the
 //! signed status webhooks — each event once, stored in the timeline, never moving an order back.
 
-use entity::{OrderStatus, VehicleStatus, manufacturing_events, orders, vehicle_models, vehicles, webhook_events};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use entity::{OrderStatus, VehicleStatus, manufacturing_events, orders, vehicle_models, vehicles};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use uuid::Uuid;
@@ -17,6 +17,7 @@ use crate::integrations::factory::{FactoryError, FactoryEvent, FactoryOrder};
 use crate::integrations::signing::{self, SignatureError};
 use crate::platform::db::begin_write;
 use crate::platform::events::{DomainEvent, Outbox};
+use crate::platform::inbox::{first_delivery, wall_clock_now};
 
 /// Places the factory order of a reserved sale and records the car the factory will build.
 pub async fn place_factory_order(app: &App, viewer: &Viewer, order: orders::Model) -> ApiResult<orders::Model> {
@@ -143,12 +144,6 @@ pub enum Applied {
     Duplicate,
 }
 
-/// The real time, for signature freshness: replay protection is about when a request travels,
-/// not about the business time the `Clock` gives (which tests move).
-pub fn wall_clock_now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 /// Verifies and applies a factory webhook.
 #[tracing::instrument(skip(app, body, signature))]
 pub async fn apply_webhook(
@@ -176,28 +171,6 @@ pub async fn apply_webhook(
     txn.commit().await?;
     outbox.publish(app.events.as_ref()).await;
     Ok(applied)
-}
-
-/// Records that the event `event_id` of `source` is being applied; `false` when it already was.
-pub async fn first_delivery(
-    app: &App,
-    db: &impl ConnectionTrait,
-    source: &str,
-    event_id: &str,
-) -> Result<bool, sea_orm::DbErr> {
-    let inserted = webhook_events::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        source: Set(source.to_owned()),
-        event_id: Set(event_id.to_owned()),
-        received_at: Set(app.clock.now()),
-    }
-    .insert(db)
-    .await;
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Ok(false),
-        Err(err) => Err(err),
-    }
 }
 
 async fn apply_event(

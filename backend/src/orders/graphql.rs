@@ -4,12 +4,12 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
 use entity::{
-    OrderStatus, PaymentKind, PaymentStatus, Role, dealerships, manufacturing_events, orders, payments, users,
-    vehicle_models, vehicles,
+    OrderStatus, PaymentKind, Role, dealerships, manufacturing_events, orders, regions, users, vehicle_models, vehicles,
 };
 use futures::stream::{Stream, StreamExt};
 use uuid::Uuid;
 
+use super::amounts::SaleAmounts;
 use super::lifecycle;
 use super::payments::{PaymentInput, record_payment};
 use super::queries::{self, OrderFilter};
@@ -18,7 +18,6 @@ use super::trade_in::{TradeInInput, register_trade_in};
 use crate::accounts::graphql::{Dealership, User};
 use crate::app::AppState;
 use crate::auth::{Allow, Viewer};
-use crate::catalog::graphql::MoneyValue;
 use crate::domain::{Locale, Money};
 use crate::error::{ApiError, ApiResult};
 use crate::fleet::graphql::{Vehicle, VehicleModel};
@@ -26,6 +25,7 @@ use crate::graphql::connection::connection;
 use crate::graphql::context::{app, load_by_id, load_children, load_existing, viewer};
 use crate::graphql::loaders::{EventsOfOrder, PaymentsOfOrder};
 use crate::pagination::PageArgs;
+use crate::payments::graphql::Payment;
 use crate::platform::events::{DomainEvent, Topic};
 use crate::policy;
 
@@ -78,8 +78,31 @@ impl Order {
     }
 
     /// Net price of the vehicle.
-    async fn price(&self) -> MoneyValue {
-        MoneyValue(Money::new(self.0.price_net_minor, &self.0.currency))
+    async fn price(&self) -> Money {
+        Money::new(self.0.price_net_minor, &self.0.currency)
+    }
+
+    /// The VAT of the sale's region on the price.
+    async fn vat(&self, ctx: &Context<'_>) -> ApiResult<Money> {
+        self.amounts(ctx).await.map(|amounts| amounts.money(amounts.vat))
+    }
+
+    /// Price plus VAT: what the buyer pays in all.
+    async fn gross(&self, ctx: &Context<'_>) -> ApiResult<Money> {
+        self.amounts(ctx).await.map(|amounts| amounts.money(amounts.gross))
+    }
+
+    /// Paid so far (captured or settled, refunds given back) — money: the buyer, the selling
+    /// dealership, platform staff.
+    async fn paid(&self, ctx: &Context<'_>) -> ApiResult<Money> {
+        policy::ensure_order(viewer(ctx), &self.0)?;
+        self.amounts(ctx).await.map(|amounts| amounts.money(amounts.paid))
+    }
+
+    /// Still to pay: the final payment is exactly this.
+    async fn due(&self, ctx: &Context<'_>) -> ApiResult<Money> {
+        policy::ensure_order(viewer(ctx), &self.0)?;
+        self.amounts(ctx).await.map(|amounts| amounts.money(amounts.due()))
     }
 
     /// Colour, trim and options.
@@ -127,6 +150,14 @@ impl Order {
     }
 }
 
+impl Order {
+    async fn amounts(&self, ctx: &Context<'_>) -> ApiResult<SaleAmounts> {
+        let region = load_existing::<regions::Entity>(ctx, self.0.region_id, "region").await?;
+        let payments = load_children(ctx, PaymentsOfOrder(self.0.id)).await?;
+        Ok(SaleAmounts::of(&self.0, region.vat_rate_bp, &payments))
+    }
+}
+
 /// A manufacturing stage reached.
 pub struct ManufacturingEvent(pub manufacturing_events::Model);
 
@@ -145,47 +176,6 @@ impl ManufacturingEvent {
     /// When we heard of it.
     async fn received_at(&self) -> DateTime<Utc> {
         self.0.received_at
-    }
-}
-
-/// A payment of a sale.
-pub struct Payment(pub payments::Model);
-
-#[Object]
-impl Payment {
-    /// Stable id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-
-    /// What it is for.
-    async fn kind(&self) -> PaymentKind {
-        self.0.kind
-    }
-
-    /// Where it stands at the gateway.
-    async fn status(&self) -> PaymentStatus {
-        self.0.status
-    }
-
-    /// The amount.
-    async fn amount(&self) -> MoneyValue {
-        MoneyValue(Money::new(self.0.amount_minor, &self.0.currency))
-    }
-
-    /// Why it failed.
-    async fn failure_reason(&self) -> Option<&str> {
-        self.0.failure_reason.as_deref()
-    }
-
-    /// When it was taken.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When it settled.
-    async fn settled_at(&self) -> Option<DateTime<Utc>> {
-        self.0.settled_at
     }
 }
 

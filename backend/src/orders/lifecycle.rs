@@ -11,6 +11,7 @@ use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::integrations::registration::{RegistrationError, RegistrationRequest};
+use crate::payments::service as payments_service;
 use crate::platform::db::begin_write;
 use crate::platform::events::{DomainEvent, Outbox};
 use crate::policy;
@@ -193,27 +194,28 @@ async fn return_car_to_stock(app: &App, db: &impl ConnectionTrait, order: &order
     Ok(())
 }
 
-/// Closes an order whose final payment failed: the car goes back to stock, customer and dealership
-/// are told.
-pub async fn fail_final_payment(
+/// A final payment failed (declined, or its settlement failed): the order stays READY, waiting
+/// for another payment — the car stays reserved for its buyer; only an explicit cancellation puts
+/// it back into stock. Customer and dealership are told.
+pub async fn final_payment_failed(
     app: &App,
     db: &impl ConnectionTrait,
     outbox: &mut Outbox,
     order: orders::Model,
     reason: &str,
 ) -> ApiResult<orders::Model> {
-    return_car_to_stock(app, db, &order).await?;
-    let mut closed: orders::ActiveModel = order.into();
-    closed.cancel_reason = Set(Some(format!("final payment failed: {reason}").chars().take(300).collect()));
-    let closed = closed.update(db).await?;
-    let closed = set_status(app, db, outbox, closed, OrderStatus::Cancelled, None).await?;
+    let mut waiting: orders::ActiveModel = order.into();
+    waiting.last_error = Set(Some(format!("final payment failed: {reason}").chars().take(300).collect()));
+    waiting.updated_at = Set(app.clock.now());
+    let waiting = waiting.update(db).await?;
     let extra = json!({ "reason": reason });
-    notices::tell_customer(app, db, outbox, &closed, "order.final_payment_failed", extra.clone()).await?;
-    notices::tell_dealership(app, db, outbox, &closed, "order.final_payment_failed", extra).await?;
-    Ok(closed)
+    notices::tell_customer(app, db, outbox, &waiting, "order.final_payment_failed", extra.clone()).await?;
+    notices::tell_dealership(app, db, outbox, &waiting, "order.final_payment_failed", extra).await?;
+    Ok(waiting)
 }
 
-/// Cancels an order not yet paid in full: the car goes to stock and a paid reservation is refunded.
+/// Cancels an order not yet paid in full: the car goes to stock and a paid reservation is refunded,
+/// with a credit note for its invoice.
 pub async fn cancel_order(app: &App, viewer: &Viewer, order_id: uuid::Uuid, reason: &str) -> ApiResult<orders::Model> {
     let order = order_for_dealer(app, viewer, order_id).await?;
     let reason = reason.trim();
@@ -240,7 +242,7 @@ pub async fn cancel_order(app: &App, viewer: &Viewer, order_id: uuid::Uuid, reas
     Ok(cancelled)
 }
 
-/// Refunds every captured reservation of `order` at the gateway and marks it refunded.
+/// Refunds every captured reservation of `order` at the gateway, records it and credits its invoice.
 async fn refund_reservations(app: &App, order: &orders::Model) -> ApiResult<()> {
     let paid = payments::Entity::find()
         .filter(payments::Column::OrderId.eq(order.id))
@@ -249,16 +251,13 @@ async fn refund_reservations(app: &App, order: &orders::Model) -> ApiResult<()> 
         .all(&app.db)
         .await?;
     for payment in paid {
-        let Some(provider_ref) = payment.provider_ref.clone() else { continue };
-        app.integrations
-            .payments
-            .refund(&provider_ref, None, &format!("refund-{}", payment.id))
-            .await
-            .map_err(|err| ApiError::Unavailable(err.to_string()))?;
-        let mut refunded: payments::ActiveModel = payment.into();
-        refunded.status = Set(PaymentStatus::Refunded);
-        refunded.updated_at = Set(app.clock.now());
-        refunded.update(&app.db).await?;
+        if payment.provider_ref.is_none() {
+            continue;
+        }
+        payments_service::refund(app, &payment, None, &format!("refund-{}", payment.id)).await?;
+        let txn = begin_write(&app.db).await?;
+        payments_service::record_refund(app, &txn, &payment, payment.amount_minor).await?;
+        txn.commit().await?;
     }
     Ok(())
 }

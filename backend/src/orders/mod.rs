@@ -2,6 +2,7 @@
 //! and reports each stage by signed webhooks, the authority registers it, the dealership hands it
 //! over. Customers follow it live. A car traded in goes back into stock for another sale.
 
+pub mod amounts;
 pub mod factory;
 pub mod graphql;
 pub mod lifecycle;

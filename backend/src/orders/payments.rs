@@ -5,19 +5,22 @@
 //! it stopped (charged but factory not yet reached, for instance), and the gateway sees the same key
 //! too, so nothing is charged twice.
 
-use entity::{OrderStatus, PaymentKind, PaymentStatus, orders, payments};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use entity::{OrderStatus, PaymentKind, PaymentStatus, orders, payments, regions, vehicle_models, vehicles};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::amounts;
 use super::factory::place_factory_order;
-use super::lifecycle::{fail_final_payment, set_status};
+use super::lifecycle::{final_payment_failed, set_status};
 use super::notices;
 use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
+use crate::billing::invoices::{self, InvoiceFor, Line, net_of_gross};
 use crate::error::{ApiError, ApiResult, OnConstraint};
-use crate::integrations::payments::{CaptureMode, ChargeRequest, GatewayError, GatewayStatus};
+use crate::payments::service as payments_service;
+use crate::payments::{Answer, NewPayment};
 use crate::platform::db::begin_write;
 use crate::platform::events::Outbox;
 use crate::policy;
@@ -54,9 +57,7 @@ fn check(input: &PaymentInput) -> ApiResult<()> {
 /// The payment of this key, created on first use; a key reused for another payment is a conflict.
 async fn payment_for_key(app: &App, order: &orders::Model, input: &PaymentInput) -> ApiResult<payments::Model> {
     let key = format!("{}/{}", order.id, input.idempotency_key.trim());
-    if let Some(existing) =
-        payments::Entity::find().filter(payments::Column::IdempotencyKey.eq(&key)).one(&app.db).await?
-    {
+    if let Some(existing) = payments_service::by_key(&app.db, &key).await? {
         if existing.kind != input.kind || existing.amount_minor != input.amount_minor {
             return Err(ApiError::Conflict("this idempotency key was used for a different payment".into()));
         }
@@ -69,28 +70,20 @@ async fn payment_for_key(app: &App, order: &orders::Model, input: &PaymentInput)
     if order.status != due {
         return Err(ApiError::Conflict(format!("a {:?} payment is taken when the order is {due:?}", input.kind)));
     }
-    let now = app.clock.now();
-    let payment = payments::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        kind: Set(input.kind),
-        status: Set(PaymentStatus::Pending),
-        amount_minor: Set(input.amount_minor),
-        currency: Set(order.currency.clone()),
-        payer_id: Set(order.customer_id),
-        order_id: Set(Some(order.id)),
-        activation_id: Set(None),
-        provider_ref: Set(None),
-        idempotency_key: Set(key),
-        failure_reason: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        captured_at: Set(None),
-        settled_at: Set(None),
-        payment_method: Set(Some(input.payment_method.trim().to_owned())),
-    }
-    .insert(&app.db)
-    .await
-    .on_unique_violation("this payment is being recorded right now; try again")?;
+    amounts::of_order(&app.db, order).await?.check(input.kind, input.amount_minor)?;
+    let new = NewPayment {
+        kind: input.kind,
+        amount_minor: input.amount_minor,
+        currency: order.currency.clone(),
+        payer_id: order.customer_id,
+        order_id: Some(order.id),
+        activation_id: None,
+        idempotency_key: key,
+        payment_method: Some(input.payment_method.trim().to_owned()),
+    };
+    let payment = payments_service::open(&app.db, app.clock.now(), new)
+        .await
+        .on_unique_violation("this payment, or another of its kind for this order, is being taken right now")?;
     Ok(payment)
 }
 
@@ -106,7 +99,7 @@ pub async fn record_payment(
     policy::order_manager(viewer, &order)?;
     let mut payment = payment_for_key(app, &order, &input).await?;
     if payment.status == PaymentStatus::Pending {
-        payment = charge(app, viewer, &order, payment, &input.payment_method).await?;
+        payment = charge(app, viewer, &order, payment).await?;
     }
     let order = orders::Entity::find_by_id(order.id).one(&app.db).await?.ok_or(ApiError::NotFound("order"))?;
     let order = match (payment.kind, payment.status, order.status) {
@@ -126,44 +119,17 @@ async fn charge(
     viewer: &Viewer,
     order: &orders::Model,
     payment: payments::Model,
-    payment_method: &str,
 ) -> ApiResult<payments::Model> {
-    let request = ChargeRequest {
-        amount_minor: payment.amount_minor,
-        currency: payment.currency.clone(),
-        payment_method: payment_method.trim().to_owned(),
-        idempotency_key: payment.id.to_string(),
-        description: format!("{} — {:?} payment", order.number, payment.kind),
-        metadata: vec![("paymentId".into(), payment.id.to_string()), ("order".into(), order.number.clone())],
-    };
-    let outcome = app.integrations.payments.create(&request, CaptureMode::Immediate).await;
-    let now = app.clock.now();
-    let mut charged: payments::ActiveModel = payment.clone().into();
-    charged.updated_at = Set(now);
-    let failure = match outcome {
-        Ok(result) => {
-            charged.provider_ref = Set(Some(result.provider_ref));
-            match result.status {
-                GatewayStatus::Processing | GatewayStatus::Succeeded => {
-                    charged.status = Set(PaymentStatus::Captured);
-                    charged.captured_at = Set(Some(now));
-                    None
-                }
-                GatewayStatus::Failed(reason) => Some(reason),
-                other => Some(format!("unexpected gateway status {other:?}")),
-            }
-        }
-        Err(GatewayError::Declined(reason)) => Some(reason),
-        Err(GatewayError::Unavailable(message)) => return Err(ApiError::Unavailable(message)),
-        Err(GatewayError::Invalid(message)) => Some(message),
-    };
+    let description = format!("{} — {:?} payment", order.number, payment.kind);
+    let answer =
+        payments_service::charge(app, &payment, description, vec![("order".into(), order.number.clone())]).await;
+    if let Answer::Unavailable(message) = &answer {
+        return Err(ApiError::Unavailable(message.clone()));
+    }
     let txn = begin_write(&app.db).await?;
     let mut outbox = Outbox::new();
-    if let Some(reason) = &failure {
-        charged.status = Set(PaymentStatus::Failed);
-        charged.failure_reason = Set(Some(reason.chars().take(300).collect()));
-    }
-    let charged = charged.update(&txn).await?;
+    let charged =
+        payments_service::record_answer(&txn, &payment, &answer, PaymentStatus::Captured, app.clock.now()).await?;
     let details = json!({ "kind": charged.kind, "amountMinor": charged.amount_minor, "status": charged.status });
     audit::record(
         app,
@@ -174,12 +140,48 @@ async fn charge(
         details,
     )
     .await?;
-    if let Some(reason) = failure {
-        payment_failed(app, &txn, &mut outbox, order.clone(), &charged, &reason).await?;
+    match &answer {
+        Answer::Refused { reason, .. } => {
+            payment_failed(app, &txn, &mut outbox, order.clone(), &charged, reason).await?
+        }
+        // Last: the invoice number locks the region's counter until the commit.
+        _ if charged.status == PaymentStatus::Captured => invoice_payment(app, &txn, order, &charged).await?,
+        _ => {}
     }
     txn.commit().await?;
     outbox.publish(app.events.as_ref()).await;
     Ok(charged)
+}
+
+/// The invoice of a captured sale payment: the reservation and the final payment each have one,
+/// together the gross of the sale.
+async fn invoice_payment(
+    app: &App,
+    db: &impl ConnectionTrait,
+    order: &orders::Model,
+    payment: &payments::Model,
+) -> ApiResult<()> {
+    let region = regions::Entity::find_by_id(order.region_id).one(db).await?.ok_or(ApiError::NotFound("region"))?;
+    let model = vehicle_models::Entity::find_by_id(order.model_id).one(db).await?.ok_or(ApiError::NotFound("model"))?;
+    let vin = match order.vehicle_id {
+        Some(id) => vehicles::Entity::find_by_id(id).one(db).await?.map(|car| format!(" — {}", car.vin)),
+        None => None,
+    };
+    let what = if payment.kind == PaymentKind::Reservation { "reservation" } else { "final payment" };
+    let line = Line {
+        description: format!("{} {what} — order {}{}", model.name, order.number, vin.unwrap_or_default()),
+        quantity: 1,
+        unit_net_minor: net_of_gross(payment.amount_minor, region.vat_rate_bp),
+        activation_id: None,
+    };
+    let target = InvoiceFor {
+        customer_id: order.customer_id,
+        vehicle_id: order.vehicle_id,
+        payment_id: Some(payment.id),
+        region,
+    };
+    invoices::issue(app, db, &target, &[line], None).await?;
+    Ok(())
 }
 
 /// What a failed payment means for the sale.
@@ -192,7 +194,7 @@ async fn payment_failed(
     reason: &str,
 ) -> ApiResult<()> {
     if payment.kind == PaymentKind::Final && order.status == OrderStatus::Ready {
-        fail_final_payment(app, txn, outbox, order, reason).await?;
+        final_payment_failed(app, txn, outbox, order, reason).await?;
     } else {
         let extra = json!({ "kind": payment.kind, "reason": reason });
         notices::tell_dealership(app, txn, outbox, &order, "payment.failed", extra).await?;
@@ -227,6 +229,8 @@ pub async fn order_settled(
     let Some(order_id) = payment.order_id else { return Ok(None) };
     let Some(order) = orders::Entity::find_by_id(order_id).one(txn).await? else { return Ok(None) };
     if !settled {
+        // The money never arrived: its invoice is cancelled by a credit note.
+        invoices::credit_note(app, txn, payment, payment.amount_minor).await?;
         payment_failed(app, txn, outbox, order, payment, reason).await?;
         return Ok(None);
     }

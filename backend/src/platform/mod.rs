@@ -3,4 +3,5 @@
 pub mod clock;
 pub mod db;
 pub mod events;
+pub mod inbox;
 pub mod metrics;

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::features::{DemoFeature, FEATURES};
 use super::{DEMO_PARTNER_API_KEY, DEMO_PASSWORD, SeedSummary};
+use crate::activation::end_reason::EndReason;
 use crate::app::App;
 use crate::auth::{Scope, api_keys, password};
 use crate::domain::money::vat_of;
@@ -57,7 +58,6 @@ async fn region(db: &Db, now: DateTime<Utc>, spec: RegionSpec<'_>) -> anyhow::Re
     }
     .insert(db)
     .await?;
-    invoice_counters::ActiveModel { region_id: Set(model.id), next_sequence: Set(1) }.insert(db).await?;
     Ok(Region { model, price_level })
 }
 
@@ -351,8 +351,12 @@ struct Purchase<'a> {
     net: i64,
 }
 
-/// An activation; paid ones get a settled payment and an invoice numbered from the region's counter.
-async fn purchase(db: &Db, p: Purchase<'_>, invoice_sequence: &mut i64) -> anyhow::Result<()> {
+/// The next invoice sequence of each region and year.
+type Sequences = std::collections::BTreeMap<(Uuid, i32), i64>;
+
+/// An activation; paid ones get a settled payment and an invoice numbered from its region's and
+/// year's counter.
+async fn purchase(db: &Db, p: Purchase<'_>, sequences: &mut Sequences) -> anyhow::Result<()> {
     let activation = activations::ActiveModel {
         id: Set(Uuid::now_v7()),
         vehicle_id: Set(p.vehicle.id),
@@ -370,7 +374,7 @@ async fn purchase(db: &Db, p: Purchase<'_>, invoice_sequence: &mut i64) -> anyho
         updated_at: Set(p.starts_at),
         billed_until: Set((p.kind == DurationKind::Monthly).then_some(p.starts_at)),
         unpaid_since: Set(None),
-        end_reason: Set((p.status == ActivationStatus::Expired).then(|| "EXPIRED".to_owned())),
+        end_reason: Set((p.status == ActivationStatus::Expired).then(|| EndReason::Expired.as_str().to_owned())),
     }
     .insert(db)
     .await?;
@@ -393,8 +397,9 @@ async fn purchase(db: &Db, p: Purchase<'_>, invoice_sequence: &mut i64) -> anyho
         &key,
     )
     .await?;
-    let sequence = *invoice_sequence;
-    *invoice_sequence += 1;
+    let next = sequences.entry((p.region.model.id, p.starts_at.year())).or_insert(1);
+    let sequence = *next;
+    *next += 1;
     let invoice = invoices::ActiveModel {
         id: Set(Uuid::now_v7()),
         region_id: Set(p.region.model.id),
@@ -645,8 +650,7 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
     };
     delivered_order(db, sale).await?;
 
-    let mut de_sequence = 1;
-    let mut es_sequence = 1;
+    let mut sequences = Sequences::new();
     let (seats, seats_demo) = feature_named("HEATED_SEATS");
     let seats_net = charm(seats_demo.permanent_eur_cents);
     purchase(
@@ -664,7 +668,7 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
             ends_at: None,
             net: seats_net,
         },
-        &mut de_sequence,
+        &mut sequences,
     )
     .await?;
     let (navigation, _) = feature_named("NAVIGATION_PRO");
@@ -683,7 +687,7 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
             ends_at: Some(start_of_next_month(now)),
             net: 0,
         },
-        &mut de_sequence,
+        &mut sequences,
     )
     .await?;
     let (cruise, _) = feature_named("ADAPTIVE_CRUISE");
@@ -702,7 +706,7 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
             ends_at: Some(now - Duration::days(33)),
             net: 0,
         },
-        &mut de_sequence,
+        &mut sequences,
     )
     .await?;
     let (audio, audio_demo) = feature_named("PREMIUM_AUDIO");
@@ -722,11 +726,13 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
             ends_at: Some(now + Duration::days(265)),
             net: audio_net,
         },
-        &mut es_sequence,
+        &mut sequences,
     )
     .await?;
-    for (region, next) in [(de, de_sequence), (es, es_sequence)] {
-        invoice_counters::ActiveModel { region_id: Set(region.model.id), next_sequence: Set(next) }.update(db).await?;
+    for ((region_id, year), next) in sequences {
+        invoice_sequences::ActiveModel { region_id: Set(region_id), year: Set(year), next_sequence: Set(next) }
+            .insert(db)
+            .await?;
     }
 
     maintenance(

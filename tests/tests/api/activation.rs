@@ -546,11 +546,9 @@ async fn a_resold_car_keeps_permanent_features_and_ends_subscriptions() {
     let order =
         app.graphql_as(&dealer, sale, input).await.data()["registerSale"]["id"].as_str().expect("order").to_owned();
     let pay = "mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { order { status } } }";
-    for (kind, key) in [("RESERVATION", "r"), ("FINAL", "f")] {
-        let input =
-            json!({ "input": { "orderId": order, "kind": kind, "amountMinor": 100_000, "idempotencyKey": key } });
-        app.graphql_as(&dealer, pay, input).await.data();
-    }
+    let reservation = json!({ "input": { "orderId": order, "kind": "RESERVATION", "amountMinor": 100_000, "paymentMethod": "pm_card_visa", "idempotencyKey": "r" } });
+    app.graphql_as(&dealer, pay, reservation).await.data();
+    crate::purchase::pay_final(&app, &dealer, &order, "pm_card_visa", "f").await.data();
     app.eventually("the registration", || async {
         let answer =
             app.graphql_as(&dealer, "query($id: ID!) { order(id: $id) { status } }", json!({ "id": order })).await;

@@ -9,6 +9,7 @@ mod concurrency;
 mod durations;
 mod field_order;
 mod input;
+mod invoice_numbers;
 mod migrations;
 mod n_plus_one;
 mod operations;

@@ -1,9 +1,9 @@
 //! Money paths when the gateway and our records disagree: a release is decided by what the
 //! gateway holds, read back when it refuses, and never recorded as voided over a capture.
 
-use caas::activation::outcome;
 use caas::integrations::payments::simulator::PaymentKnobs;
 use caas::integrations::payments::{CaptureMode, ChargeRequest};
+use caas::payments::service as payment_service;
 use caas_tests::{TestApp, spawn_app};
 use chrono::Utc;
 use entity::{PaymentKind, PaymentStatus, payments, users};
@@ -72,7 +72,7 @@ async fn a_refused_void_of_a_charge_captured_after_all_is_refunded_not_recorded_
     let reference = payment.provider_ref.clone().expect("reference");
     app.app.integrations.payments.capture(&reference, "lost-capture").await.expect("captured");
 
-    outcome::release(&app.app, &payment).await.expect("database").expect("released");
+    payment_service::release(&app.app, &payment).await.expect("database").expect("released");
 
     assert_eq!(status_of(&app, &payment).await, PaymentStatus::Refunded);
     // Captured once, and all of it given back.
@@ -87,7 +87,7 @@ async fn a_void_of_a_charge_already_cancelled_at_the_gateway_is_recorded_as_void
     let reference = payment.provider_ref.clone().expect("reference");
     app.app.integrations.payments.void(&reference, "earlier-void").await.expect("voided");
 
-    outcome::release(&app.app, &payment).await.expect("database").expect("released");
+    payment_service::release(&app.app, &payment).await.expect("database").expect("released");
 
     assert_eq!(status_of(&app, &payment).await, PaymentStatus::Voided);
     assert_eq!(at_gateway(&app, &payment), ("canceled".to_owned(), 0, 0));
@@ -100,12 +100,12 @@ async fn a_release_while_the_gateway_is_down_changes_nothing_and_works_once_it_i
     let gateway = app.simulators.payments.as_ref().expect("gateway");
     gateway.set_knobs(PaymentKnobs { unavailable: true, ..PaymentKnobs::default() });
 
-    let refused = outcome::release(&app.app, &payment).await.expect("database");
+    let refused = payment_service::release(&app.app, &payment).await.expect("database");
     assert!(refused.is_err(), "the gateway is down: the release must be retried");
     assert_eq!(status_of(&app, &payment).await, PaymentStatus::Authorized);
 
     gateway.set_knobs(PaymentKnobs::default());
-    outcome::release(&app.app, &payment).await.expect("database").expect("released");
+    payment_service::release(&app.app, &payment).await.expect("database").expect("released");
     assert_eq!(status_of(&app, &payment).await, PaymentStatus::Voided);
     assert_eq!(at_gateway(&app, &payment), ("canceled".to_owned(), 0, 0));
 }

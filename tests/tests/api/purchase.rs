@@ -27,6 +27,19 @@ pub(crate) fn payment(order_id: &str, kind: &str, amount: i64, method: &str, key
     json!({ "input": { "orderId": order_id, "kind": kind, "amountMinor": amount, "paymentMethod": method, "idempotencyKey": key } })
 }
 
+/// What is still due on an order, in minor units.
+pub(crate) async fn due(app: &TestApp, token: &str, id: &str) -> i64 {
+    let answer =
+        app.graphql_as(token, "query($id: ID!) { order(id: $id) { due { amountMinor } } }", json!({ "id": id }));
+    answer.await.data()["order"]["due"]["amountMinor"].as_i64().expect("due")
+}
+
+/// Takes the final payment: exactly what is due.
+pub(crate) async fn pay_final(app: &TestApp, token: &str, id: &str, method: &str, key: &str) -> GqlResponse {
+    let amount = due(app, token, id).await;
+    app.graphql_as(token, RECORD_PAYMENT, payment(id, "FINAL", amount, method, key)).await
+}
+
 pub(crate) async fn order(app: &TestApp, token: &str, id: &str) -> Value {
     app.graphql_as(token, ORDER, json!({ "id": id })).await.data()["order"].clone()
 }
@@ -96,8 +109,20 @@ async fn a_sale_goes_from_registration_to_delivery_live() {
     assert_eq!(stages, ["ORDERED", "IN_PRODUCTION", "PAINTING", "ASSEMBLY", "QUALITY_CHECK", "SHIPPED", "READY"]);
     app.email("nina.neu@example.com", "Lackiererei").await;
 
-    // Final payment → settlement → registration → assigned.
-    let final_amount = 4_890_000 + 929_100 - 500_000;
+    // Final payment → settlement → registration → assigned. It is exactly what is due: the gross
+    // (net plus Germany's 19 % VAT) minus the reservation.
+    let amounts = "query($id: ID!) { order(id: $id) { price { amountMinor } vat { amountMinor } gross { amountMinor } paid { amountMinor } due { amountMinor currency } } }";
+    let before = app.graphql_as(&dealer, amounts, json!({ "id": order_id })).await;
+    let minor = |field: &str| before.data()["order"][field]["amountMinor"].as_i64().expect("amount");
+    assert_eq!(
+        (minor("price"), minor("vat"), minor("gross"), minor("paid"), minor("due")),
+        (4_890_000, 929_100, 5_819_100, 500_000, 5_319_100)
+    );
+    assert_eq!(before.data()["order"]["due"]["currency"], "EUR");
+    let net_only = payment(&order_id, "FINAL", 4_890_000 - 500_000, "pm_card_visa", "final-net");
+    let refused = app.graphql_as(&dealer, RECORD_PAYMENT, net_only).await;
+    assert!(refused.expect_error("BAD_USER_INPUT").contains("53191.00 EUR due"));
+    let final_amount = 5_319_100;
     app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "FINAL", final_amount, "pm_card_visa", "final-1"))
         .await
         .data();
@@ -135,6 +160,25 @@ async fn a_sale_goes_from_registration_to_delivery_live() {
         history["payments"],
         json!([{ "kind": "RESERVATION", "status": "SETTLED" }, { "kind": "FINAL", "status": "SETTLED" }])
     );
+    assert_eq!(
+        app.graphql_as(&dealer, amounts, json!({ "id": order_id })).await.data()["order"]["due"]["amountMinor"],
+        0
+    );
+
+    // Each payment has its invoice; together they are the gross of the sale.
+    let invoices = app
+        .graphql_as(
+            &nina,
+            "{ invoices { edges { node { kind gross { amountMinor } vat { amountMinor } lines { description } } } } }",
+            json!({}),
+        )
+        .await;
+    let invoices = invoices.data()["invoices"]["edges"].as_array().expect("invoices").clone();
+    assert_eq!(invoices.len(), 2, "{invoices:?}");
+    let gross: i64 = invoices.iter().map(|edge| edge["node"]["gross"]["amountMinor"].as_i64().expect("gross")).sum();
+    assert_eq!(gross, 5_819_100);
+    let lines = serde_json::to_string(&invoices).expect("json");
+    assert!(lines.contains("reservation") && lines.contains("final payment") && lines.contains(&vin), "{lines}");
 }
 
 #[tokio::test]
@@ -316,51 +360,87 @@ async fn forged_stale_and_unknown_webhooks_change_nothing() {
 }
 
 #[tokio::test]
-async fn a_failed_final_payment_returns_the_car_to_stock_and_it_sells_again() {
+async fn a_failed_final_payment_leaves_the_order_waiting_for_another_card() {
     let app = spawn_app().await;
     let dealer = app.token("dealer@demo.caas").await;
     let vin = app.stock_vin_at("Autohaus Berlin Mitte").await;
 
-    // First buyer: the final payment is accepted but its settlement fails.
+    // The final payment is accepted but its settlement fails.
     let sale = app.graphql_as(&dealer, REGISTER_SALE, sale_for("customer@demo.caas", "", ("stockVin", &vin))).await;
     assert_eq!(sale.data()["registerSale"]["stockSale"], true);
-    let first = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    let order_id = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
     let reserved =
-        app.graphql_as(&dealer, RECORD_PAYMENT, payment(&first, "RESERVATION", 100_000, "pm_card_visa", "r1")).await;
+        app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "r1")).await;
     assert_eq!(reserved.data()["recordPayment"]["order"]["status"], "READY", "a stock car is ready at once");
-    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&first, "FINAL", 5_000_000, SETTLEMENT_FAILS, "f1")).await.data();
-    let failed = wait_for_status(&app, &dealer, &first, "CANCELLED").await;
-    assert!(failed["cancelReason"].as_str().expect("reason").contains("final payment failed"));
-    assert_eq!(failed["vehicle"]["status"], "IN_STOCK");
+    let due_in_full = due(&app, &dealer, &order_id).await;
+    pay_final(&app, &dealer, &order_id, SETTLEMENT_FAILS, "f1").await.data();
+    let waiting = app
+        .eventually("the failed settlement to be recorded", || async {
+            let current = order(&app, &dealer, &order_id).await;
+            (!current["lastError"].is_null()).then_some(current)
+        })
+        .await;
+    // The order still waits for its money; the car stays reserved for its buyer.
+    assert_eq!(waiting["status"], "READY");
+    assert!(waiting["lastError"].as_str().expect("error").contains("final payment failed"));
+    assert_eq!(waiting["vehicle"]["status"], "RESERVED");
+    assert_eq!(due(&app, &dealer, &order_id).await, due_in_full, "the failed payment counts for nothing");
     let anna = app.token("customer@demo.caas").await;
     let told = app.graphql_as(&anna, "{ notifications(first: 50) { edges { node { template } } } }", json!({})).await;
     assert!(told.body.to_string().contains("order.final_payment_failed"));
-    app.email("customer@demo.caas", "Schlusszahlung").await;
+    let mail = app.email("customer@demo.caas", "Schlusszahlung").await;
+    assert!(mail.body.contains("reserviert"), "{}", mail.body);
     app.email("dealer@demo.caas", "Schlusszahlung").await;
-
-    // Second buyer of the same car: a declined card first (nothing changes), then a good one.
-    let sale = app
-        .graphql_as(&dealer, REGISTER_SALE, sale_for("otto.zweit@example.com", "Otto Zweit", ("stockVin", &vin)))
+    // Its invoice is cancelled by a credit note: the money never arrived.
+    let documents = app
+        .graphql_as(&anna, "{ invoices(first: 50) { edges { node { kind gross { amountMinor } } } } }", json!({}))
         .await;
-    let second = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
-    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&second, "RESERVATION", 100_000, "pm_card_visa", "r2"))
-        .await
-        .data();
-    let declined =
-        app.graphql_as(&dealer, RECORD_PAYMENT, payment(&second, "FINAL", 5_000_000, DECLINED_CARD, "f2")).await;
+    let documents = documents.body.to_string();
+    assert!(documents.contains(&format!("{}", -(due_in_full))), "{documents}");
+
+    // A declined card changes nothing either; another card pays and the sale goes on.
+    let declined = pay_final(&app, &dealer, &order_id, DECLINED_CARD, "f2").await;
     assert_eq!(declined.data()["recordPayment"]["payment"]["status"], "FAILED");
-    assert_eq!(declined.data()["recordPayment"]["order"]["status"], "CANCELLED");
-
-    let sale = app
-        .graphql_as(&dealer, REGISTER_SALE, sale_for("otto.zweit@example.com", "Otto Zweit", ("stockVin", &vin)))
-        .await;
-    let third = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
-    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&third, "RESERVATION", 100_000, "pm_card_visa", "r3")).await.data();
-    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&third, "FINAL", 5_000_000, "pm_card_visa", "f3")).await.data();
-    let registered = wait_for_status(&app, &dealer, &third, "REGISTERED").await;
+    assert_eq!(declined.data()["recordPayment"]["order"]["status"], "READY");
+    pay_final(&app, &dealer, &order_id, "pm_card_visa", "f3").await.data();
+    let registered = wait_for_status(&app, &dealer, &order_id, "REGISTERED").await;
     assert_eq!(registered["vehicle"]["vin"], vin);
     assert_eq!(registered["vehicle"]["status"], "ASSIGNED");
-    assert_eq!(registered["vehicle"]["owner"]["email"], "otto.zweit@example.com");
+    assert_eq!(registered["vehicle"]["owner"]["email"], "customer@demo.caas");
+    assert_eq!(due(&app, &dealer, &order_id).await, 0);
+}
+
+#[tokio::test]
+async fn two_final_payments_at_once_charge_once() {
+    let app = spawn_app().await;
+    let dealer = app.token("dealer@demo.caas").await;
+    let vin = app.stock_vin_at("Autohaus Berlin Mitte").await;
+    let sale = app.graphql_as(&dealer, REGISTER_SALE, sale_for("customer@demo.caas", "", ("stockVin", &vin))).await;
+    let order_id = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "r"))
+        .await
+        .data();
+    let amount = due(&app, &dealer, &order_id).await;
+    let attempts = (0..8).map(|n| {
+        let (app, dealer, order_id) = (&app, &dealer, &order_id);
+        async move {
+            app.graphql_as(
+                dealer,
+                RECORD_PAYMENT,
+                payment(order_id, "FINAL", amount, "pm_card_visa", &format!("final-{n}")),
+            )
+            .await
+        }
+    });
+    let answers = futures::future::join_all(attempts).await;
+    let taken = answers.iter().filter(|answer| answer.body["errors"].is_null()).count();
+    assert_eq!(taken, 1, "{answers:?}");
+    for refused in answers.iter().filter(|answer| !answer.body["errors"].is_null()) {
+        let code = &refused.body["errors"][0]["extensions"]["code"];
+        assert!(code == "CONFLICT" || code == "BAD_USER_INPUT", "{}", refused.body);
+    }
+    let charges = app.simulators.payments.as_ref().expect("gateway").payments();
+    assert_eq!(charges.iter().filter(|charge| charge.amount == amount).count(), 1, "{charges:?}");
 }
 
 #[tokio::test]
@@ -406,7 +486,7 @@ async fn a_refused_registration_is_visible_and_can_be_retried() {
     app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "r"))
         .await
         .data();
-    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "FINAL", 5_000_000, "pm_card_visa", "f")).await.data();
+    pay_final(&app, &dealer, &order_id, "pm_card_visa", "f").await.data();
     let paid = app
         .eventually("the refusal to be recorded", || async {
             let current = order(&app, &dealer, &order_id).await;
@@ -447,6 +527,20 @@ async fn cancelling_refunds_the_reservation_and_frees_the_car() {
     let refunded = app.simulators.payments.as_ref().expect("gateway").payments();
     assert_eq!(refunded[0].refunded, 100_000);
     app.graphql_as(&dealer, cancel, json!({ "id": order_id, "r": "again" })).await.expect_error("CONFLICT");
+    // The reservation's invoice is answered by a credit note over the same amount.
+    let anna = app.token("customer@demo.caas").await;
+    let documents = app
+        .graphql_as(
+            &anna,
+            "{ invoices(first: 50) { edges { node { kind number gross { amountMinor } } } } }",
+            json!({}),
+        )
+        .await;
+    let documents = documents.data()["invoices"]["edges"].as_array().expect("invoices").clone();
+    let of_kind = |kind: &str, gross: i64| {
+        documents.iter().any(|edge| edge["node"]["kind"] == kind && edge["node"]["gross"]["amountMinor"] == gross)
+    };
+    assert!(of_kind("INVOICE", 100_000) && of_kind("CREDIT_NOTE", -100_000), "{documents:?}");
 }
 
 #[tokio::test]

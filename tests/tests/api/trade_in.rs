@@ -4,7 +4,7 @@
 use caas_tests::{TestApp, TestOptions, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 
-use crate::purchase::{RECORD_PAYMENT, REGISTER_SALE, payment, sale_for, wait_for_status};
+use crate::purchase::{RECORD_PAYMENT, REGISTER_SALE, pay_final, payment, sale_for, wait_for_status};
 
 pub(crate) const TRADE_IN: &str = "mutation($input: RegisterTradeInInput!) { registerTradeIn(input: $input) { vin status plate owner { email } dealership { name } } }";
 const VEHICLE: &str = "query($vin: String!) { vehicle(vin: $vin) { vin status } }";
@@ -59,7 +59,7 @@ async fn a_traded_in_car_goes_back_to_stock_and_sells_again() {
     app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "r"))
         .await
         .data();
-    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "FINAL", 4_000_000, "pm_card_visa", "f")).await.data();
+    pay_final(&app, &dealer, &order_id, "pm_card_visa", "f").await.data();
     let registered = wait_for_status(&app, &dealer, &order_id, "REGISTERED").await;
     assert_eq!(registered["vehicle"]["status"], "ASSIGNED");
     assert_eq!(registered["vehicle"]["owner"]["email"], "otto.neu@example.com");
@@ -114,7 +114,7 @@ async fn trade_ins_are_refused_with_typed_errors() {
     app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "r"))
         .await
         .data();
-    app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "FINAL", 4_000_000, "pm_card_visa", "f")).await.data();
+    pay_final(&app, &dealer, &order_id, "pm_card_visa", "f").await.data();
     wait_for_status(&app, &dealer, &order_id, "REGISTERED").await;
     let open = app.graphql_as(&dealer, TRADE_IN, trade_in(&in_stock, "ida.neu@example.com")).await;
     assert!(open.expect_error("CONFLICT").contains("open order"));

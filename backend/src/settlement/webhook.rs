@@ -1,17 +1,15 @@
 //! Payment webhooks: a verified settlement result is applied once to its payment, then to what the
 //! payment was for — a sale or an activation.
 
-use entity::{PaymentStatus, payments};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
-
 use crate::activation;
 use crate::app::App;
 use crate::error::ApiError;
 use crate::integrations::payments::{GatewayEvent, WebhookRejected};
 use crate::orders;
-use crate::orders::factory::{first_delivery, wall_clock_now};
+use crate::payments::{self, service::Settlement, service::SettlementError};
 use crate::platform::db::begin_write;
 use crate::platform::events::Outbox;
+use crate::platform::inbox::{first_delivery, wall_clock_now};
 
 /// Why a payment webhook was not applied.
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +41,7 @@ impl From<sea_orm::DbErr> for PaymentWebhookError {
 /// Verifies and applies a payment webhook: settlement or its failure, each event once.
 #[tracing::instrument(skip(app, payload, signature))]
 pub async fn apply_webhook(app: &App, payload: &str, signature: &str) -> Result<(), PaymentWebhookError> {
-    let verified = app.integrations.payments.verify_webhook(payload, signature, wall_clock_now())?;
+    let verified = payments::service::verify_webhook(app, payload, signature, wall_clock_now())?;
     let (provider_ref, settled, reason) = match &verified.event {
         GatewayEvent::Settled { provider_ref } => (provider_ref, true, String::new()),
         GatewayEvent::SettlementFailed { provider_ref, reason } => (provider_ref, false, reason.clone()),
@@ -66,42 +64,24 @@ pub async fn apply_settlement(
     reason: &str,
 ) -> Result<(), PaymentWebhookError> {
     let txn = begin_write(&app.db).await?;
-    // Locked until this transaction ends (PostgreSQL; SQLite's write transaction already excludes
-    // other writers): a refund or capture racing this event cannot be overwritten by its outcome.
-    let payment = payments::Entity::find()
-        .filter(payments::Column::ProviderRef.eq(provider_ref))
-        .lock_exclusive()
-        .one(&txn)
-        .await?;
-    let Some(payment) = payment else {
-        tracing::warn!(%provider_ref, "a payment event for an unknown payment");
-        return Ok(());
+    let recorded = payments::service::record_settlement(&txn, provider_ref, settled, reason, app.clock.now()).await;
+    let updated = match recorded {
+        Ok(Settlement::Unknown) => return Ok(()),
+        Ok(Settlement::Unchanged) => None,
+        Ok(Settlement::Moved(updated)) => Some(updated),
+        Err(SettlementError::NotReady) => return Err(PaymentWebhookError::NotReady),
+        Err(SettlementError::Internal(err)) => return Err(PaymentWebhookError::Internal(err)),
     };
-    // The settlement of a charge whose capture we have not recorded yet must wait for it.
-    if matches!(payment.status, PaymentStatus::Pending | PaymentStatus::Authorized) {
-        return Err(PaymentWebhookError::NotReady);
-    }
+    // Recorded only once the payment could take it: an event that came too early is retried.
     if let Some(event_id) = event_id
         && !first_delivery(app, &txn, "payments", event_id).await?
     {
         return Ok(());
     }
-    // Only a charge still waiting for its settlement moves; a voided or refunded one stays put.
-    if payment.status != PaymentStatus::Captured {
+    let Some(updated) = updated else {
         txn.commit().await?;
         return Ok(());
-    }
-    let now = app.clock.now();
-    let mut updated: payments::ActiveModel = payment.into();
-    updated.updated_at = Set(now);
-    if settled {
-        updated.status = Set(PaymentStatus::Settled);
-        updated.settled_at = Set(Some(now));
-    } else {
-        updated.status = Set(PaymentStatus::Failed);
-        updated.failure_reason = Set(Some(reason.chars().take(300).collect()));
-    }
-    let updated = updated.update(&txn).await?;
+    };
     let mut outbox = Outbox::new();
     let register = orders::payments::order_settled(app, &txn, &mut outbox, &updated, settled, reason).await?;
     activation::billing::settled(app, &txn, &mut outbox, &updated, settled, reason).await?;

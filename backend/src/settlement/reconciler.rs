@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::webhook::{PaymentWebhookError, apply_settlement};
 use crate::app::{App, AppState};
-use crate::integrations::payments::GatewayStatus;
+use crate::payments::service::look_up;
 
 /// Payments looked up per run: a backlog is worked off run by run.
 const BATCH: u64 = 200;
@@ -46,17 +46,20 @@ pub async fn reconcile(app: &App) -> Result<usize, PaymentWebhookError> {
     let mut applied = 0;
     for payment in overdue {
         let Some(provider_ref) = payment.provider_ref.as_deref() else { continue };
-        let outcome = match app.integrations.payments.retrieve(provider_ref).await {
-            Ok(state) => state.status,
+        let (status, reason) = match look_up(app, provider_ref).await {
+            Ok(state) => state,
             Err(err) => {
                 tracing::debug!(error = %err, %provider_ref, "the gateway could not be asked; next run");
                 continue;
             }
         };
-        match outcome {
-            GatewayStatus::Succeeded => apply_settlement(app, provider_ref, None, true, "").await?,
-            GatewayStatus::Failed(reason) => apply_settlement(app, provider_ref, None, false, &reason).await?,
-            GatewayStatus::Processing | GatewayStatus::Authorized | GatewayStatus::Canceled => continue,
+        match status {
+            PaymentStatus::Settled => apply_settlement(app, provider_ref, None, true, "").await?,
+            PaymentStatus::Failed => {
+                let reason = reason.unwrap_or_else(|| "the settlement failed".into());
+                apply_settlement(app, provider_ref, None, false, &reason).await?;
+            }
+            _ => continue,
         }
         applied += 1;
     }
