@@ -1,6 +1,8 @@
 //! The activation campaign: a thousand purchases over two hundred cars, the fleet failing 20 % of
-//! commands transiently and 5 % permanently, while the server is killed with SIGKILL four times and
-//! restarted. Once the engine is idle, every invariant of the product must hold.
+//! commands transiently and 5 % permanently, the payment gateway slow, failing 3 % of settlements
+//! and down for a while twice, while the server is killed with SIGKILL four times and restarted.
+//! Once the engine is idle, every invariant of the product must hold; then support refunds a share
+//! of the charges, each refund sent twice at once, and the money must add up.
 //!
 //! The fleet and the payment gateway run as their own processes (`caas simulate …`) so that they
 //! keep their state across the server's crashes, as real external systems would.
@@ -227,6 +229,61 @@ async fn unfinished(db: &DatabaseConnection) -> String {
     report
 }
 
+/// Support refunds each of `charges` in full, sending every refund twice at once with one key: each
+/// is refunded once at the gateway, REFUNDED with one credit note, and its feature switched off.
+async fn refund_a_share(
+    client: &reqwest::Client,
+    url: &str,
+    gateway_url: &str,
+    db: &DatabaseConnection,
+    charges: &[payments::Model],
+) {
+    let login = "mutation { login(identifier: \"support@demo.caas\", password: \"caas-demo\") { accessToken } }";
+    let token = graphql(client, url, None, login, json!({})).await.expect("login")["login"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let refund = "mutation($id: ID!, $key: String!) { refundPayment(paymentId: $id, idempotencyKey: $key, reason: \"goodwill\") { status } }";
+    let requests = charges.iter().flat_map(|charge| {
+        let input = json!({ "id": charge.id, "key": format!("refund-{}", charge.id) });
+        [input.clone(), input]
+    });
+    let answers: Vec<Result<Value, String>> = futures::stream::iter(requests)
+        .map(|input| graphql(client, url, Some(&token), refund, input))
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+    let gateway: Vec<Value> = client
+        .get(format!("{gateway_url}/control/payments"))
+        .send()
+        .await
+        .expect("gateway")
+        .json()
+        .await
+        .expect("json");
+    for charge in charges {
+        let reference = charge.provider_ref.as_deref().expect("charged");
+        let at_gateway = gateway.iter().find(|p| p["id"] == reference).expect("at the gateway");
+        assert_eq!(at_gateway["refunded"].as_i64(), Some(charge.amount_minor), "{reference} refunded once, in full");
+        let now = payments::Entity::find_by_id(charge.id).one(db).await.expect("db").expect("payment");
+        assert_eq!(now.status, PaymentStatus::Refunded);
+        let credit_notes = entity::invoices::Entity::find()
+            .filter(entity::invoices::Column::PaymentId.eq(charge.id))
+            .filter(entity::invoices::Column::Kind.eq(entity::InvoiceKind::CreditNote))
+            .count(db)
+            .await
+            .expect("count");
+        assert_eq!(credit_notes, 1, "{reference}: one credit note");
+        let activation = activations::Entity::find_by_id(charge.activation_id.expect("feature"))
+            .one(db)
+            .await
+            .expect("db")
+            .expect("activation");
+        assert_eq!(activation.end_reason.as_deref(), Some("REFUNDED"));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_activations_survive_four_crashes_and_every_invariant_holds() {
     let dir = tempfile::tempdir().expect("dir");
@@ -260,6 +317,16 @@ async fn a_thousand_activations_survive_four_crashes_and_every_invariant_holds()
     let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
     let knobs = json!({ "transientFailureRate": 0.20, "permanentFailureRate": 0.05 });
     assert!(client.put(format!("{fleet_url}/control")).json(&knobs).send().await.expect("knobs").status().is_success());
+    let gateway_knobs =
+        |unavailable: bool| json!({ "latencyMs": 5, "settlementFailureRate": 0.03, "unavailable": unavailable });
+    let set_gateway = {
+        let (client, url) = (client.clone(), format!("{gateway_url}/control"));
+        move |knobs: Value| {
+            let (client, url) = (client.clone(), url.clone());
+            async move { assert!(client.put(url).json(&knobs).send().await.expect("knobs").status().is_success()) }
+        }
+    };
+    set_gateway(gateway_knobs(false)).await;
 
     let server = Arc::new(Mutex::new(Server {
         process: None,
@@ -288,15 +355,25 @@ async fn a_thousand_activations_survive_four_crashes_and_every_invariant_holds()
         .as_str()
         .expect("token")
         .to_owned();
+    // She saves her card, as a customer does before buying.
+    let save = "mutation($input: SavePaymentCardInput!) { savePaymentCard(input: $input) { last4 } }";
+    let card = json!({ "input": { "paymentMethod": "pm_card_visa", "idempotencyKey": "campaign-card" } });
+    graphql(&client, &url, Some(&token), save, card).await.expect("card saved");
 
     // A thousand purchases, sixteen at a time; the server is killed after every 250th.
     let done = Arc::new(AtomicUsize::new(0));
     let killer = {
-        let (server, done) = (server.clone(), done.clone());
+        let (server, done, set_gateway) = (server.clone(), done.clone(), set_gateway.clone());
         tokio::spawn(async move {
             for threshold in [250, 500, 750] {
                 while done.load(Ordering::SeqCst) < threshold {
                     tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                if threshold != 500 {
+                    // The gateway goes down for a second: authorisations and captures wait for it.
+                    set_gateway(gateway_knobs(true)).await;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    set_gateway(gateway_knobs(false)).await;
                 }
                 let mut server = server.lock().await;
                 server.kill();
@@ -410,7 +487,7 @@ async fn a_thousand_activations_survive_four_crashes_and_every_invariant_holds()
         .into_iter()
         .map(|f| (f.id, f.code))
         .collect();
-    let (mut active, mut failed) = (0, 0);
+    let (mut active, mut failed, mut unsettled, mut settled) = (0, 0, 0, Vec::new());
     for activation in &campaign {
         let key = (cars[&activation.vehicle_id].clone(), features[&activation.feature_id].clone());
         let charges = payments::Entity::find()
@@ -425,8 +502,16 @@ async fn a_thousand_activations_survive_four_crashes_and_every_invariant_holds()
             ActivationStatus::Active => {
                 active += 1;
                 assert_eq!(on.get(&key), Some(&true), "{key:?} is ACTIVE but off in the car");
-                assert!(charge.status == PaymentStatus::Settled, "{key:?}: {:?}", charge.status);
                 assert_eq!(at_gateway.map(|(count, _)| *count), Some(1), "{key:?} not captured exactly once");
+                match charge.status {
+                    PaymentStatus::Settled => settled.push(charge.clone()),
+                    // The bank refused the debit: recorded, and the feature is unpaid.
+                    PaymentStatus::Failed => {
+                        unsettled += 1;
+                        assert!(activation.unpaid_since.is_some(), "{key:?}: a failed settlement left it paid");
+                    }
+                    other => panic!("{key:?} is ACTIVE with its charge {other:?}"),
+                }
             }
             ActivationStatus::Failed => {
                 failed += 1;
@@ -446,8 +531,11 @@ async fn a_thousand_activations_survive_four_crashes_and_every_invariant_holds()
             other => panic!("{key:?} ended {other:?}"),
         }
     }
-    println!("campaign: {active} active, {failed} failed");
+    println!("campaign: {active} active ({unsettled} of them unsettled), {failed} failed");
     assert!(active > 800 && failed > 10, "the failure rates did not show: {active} active, {failed} failed");
+    assert!(unsettled > 0, "no settlement failed");
+
+    refund_a_share(&client, &url, &gateway_url, &db, &settled[..40.min(settled.len())]).await;
 
     drop(db);
     server.lock().await.kill();

@@ -27,6 +27,7 @@ pub mod ota_jobs;
 pub mod partner_vehicle_grants;
 pub mod partners;
 pub mod password_tokens;
+pub mod payment_cards;
 pub mod payments;
 pub mod prices;
 pub mod refresh_tokens;

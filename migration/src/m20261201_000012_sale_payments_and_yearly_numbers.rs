@@ -2,12 +2,14 @@
 //! expect: the per-region counter becomes a counter per region and year, continued from the
 //! invoices already issued. And one live payment of each kind per sale, enforced by the database:
 //! two final payments taken at once with different keys would both pass the service's check of
-//! what is due.
+//! what is due. And saved payment cards: a customer's card is saved at the gateway (its customer
+//! record and a confirmed setup) and charged later by its id; we keep the ids and what the card
+//! looks like, never its number.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::helpers::{fk, unique};
+use crate::helpers::{at, fk, table, unique};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -41,10 +43,24 @@ impl MigrationTrait for Migration {
              WHERE order_id IS NOT NULL AND status IN ('PENDING', 'AUTHORIZED', 'CAPTURED', 'SETTLED')"
         ))
         .await?;
+        let cards = table("payment_cards")
+            .col(uuid_uniq("user_id"))
+            .col(string_len("customer_ref", 128))
+            .col(string_len_null("payment_method_ref", 128))
+            .col(string_len_null("brand", 32))
+            .col(string_len_null("last4", 4))
+            .col(integer_null("exp_month"))
+            .col(integer_null("exp_year"))
+            .col(at("created_at"))
+            .col(at("updated_at"))
+            .foreign_key(&mut fk("payment_cards", "user_id", "users", true))
+            .take();
+        manager.create_table(cards).await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table("payment_cards").to_owned()).await?;
         manager.drop_index(Index::drop().name(ONE_LIVE_PAYMENT).table("payments").to_owned()).await?;
         let counters = Table::create()
             .table("invoice_counters")

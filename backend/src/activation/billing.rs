@@ -7,9 +7,7 @@ use entity::{
     ActivationStatus, DurationKind, NotificationChannel, OtaCommand, PaymentKind, PaymentStatus, activations, features,
     payments, prices, regions, users, vehicles,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -25,7 +23,7 @@ use crate::domain::money::vat_of;
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::service::notify;
 use crate::payments::service as payments_service;
-use crate::payments::{Answer, NewPayment};
+use crate::payments::{Answer, NewPayment, cards};
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
 
@@ -231,7 +229,7 @@ async fn new_period_payment(
     net: i64,
     key: &str,
 ) -> ApiResult<payments::Model> {
-    let method = charged_method(app, activation.id).await?;
+    let method = charged_method(app, payer.id).await?;
     let gross = net + vat_of(net, region.vat_rate_bp);
     let period = NewPayment {
         kind: PaymentKind::SubscriptionPeriod,
@@ -241,20 +239,15 @@ async fn new_period_payment(
         order_id: None,
         activation_id: Some(activation.id),
         idempotency_key: key.to_owned(),
-        payment_method: Some(method),
+        payment_method: method,
     };
     Ok(payments_service::open(&app.db, app.clock.now(), period).await?)
 }
 
-/// The payment method the customer last used for this activation (their saved card by default).
-async fn charged_method(app: &App, activation_id: Uuid) -> ApiResult<String> {
-    let last = payments::Entity::find()
-        .filter(payments::Column::ActivationId.eq(activation_id))
-        .filter(payments::Column::PaymentMethod.is_not_null())
-        .order_by_desc(payments::Column::Id)
-        .one(&app.db)
-        .await?;
-    Ok(last.and_then(|payment| payment.payment_method).unwrap_or_else(|| "pm_card_visa".into()))
+/// What a period is charged to: the payer's saved card (the one they have now, if they replaced
+/// it). Without one the gateway refuses the charge and the subscription goes unpaid.
+async fn charged_method(app: &App, payer_id: Uuid) -> ApiResult<Option<String>> {
+    Ok(cards::saved_card(&app.db, payer_id).await?.and_then(|card| card.payment_method_ref))
 }
 
 /// Marks a subscription unpaid (from now, unless it already was) and tells the customer.

@@ -139,9 +139,9 @@ pub struct PurchaseFeatureInput {
     pub duration: DurationInput,
     /// Your key for this purchase: sending it again returns the same activation, never a second one.
     pub idempotency_key: String,
-    /// The payment method token; your saved card by default.
-    #[graphql(default = "pm_card_visa")]
-    pub payment_method: String,
+    /// A one-off payment method from the gateway; your saved card when not given (subscriptions
+    /// always use the saved card).
+    pub payment_method: Option<String>,
 }
 
 fn parse_id(id: &ID, field: &'static str) -> ApiResult<Uuid> {
@@ -266,7 +266,7 @@ impl ActivationMutation {
             kind: DurationKind::Trial,
             days: None,
             idempotency_key: key,
-            payment_method: String::new(),
+            payment_method: None,
         };
         purchase::purchase(app(ctx), viewer(ctx), request).await.map(Activation)
     }

@@ -22,8 +22,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::fleet::service::vehicle_for;
 use crate::idempotency::{self, Remembered};
 use crate::integrations::vss::MaintenanceState;
-use crate::payments::NewPayment;
 use crate::payments::service as payments_service;
+use crate::payments::{NewPayment, cards};
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
 use crate::policy::{Access, LIVE_STATUSES};
@@ -41,8 +41,8 @@ pub struct PurchaseInput {
     pub days: Option<i32>,
     /// The client's key: the same key is the same purchase.
     pub idempotency_key: String,
-    /// The payment method token; the customer's saved card by default.
-    pub payment_method: String,
+    /// A one-off payment method token; the customer's saved card when not given.
+    pub payment_method: Option<String>,
 }
 
 /// What was decided, before anything is stored.
@@ -51,6 +51,8 @@ struct Approved {
     feature: features::Model,
     price: prices::Model,
     offer: Offer,
+    /// What it is charged to (none for trials).
+    payment_method: Option<String>,
 }
 
 fn request_hash(input: &PurchaseInput) -> String {
@@ -83,7 +85,7 @@ pub async fn purchase(app: &App, viewer: &Viewer, input: PurchaseInput) -> ApiRe
     let approved = approve(app, viewer, &input).await?;
     let txn = begin_write(&app.db).await?;
     let mut outbox = Outbox::new();
-    let Some(created) = record(app, &txn, &mut outbox, viewer, customer.id, &approved, &input).await? else {
+    let Some(created) = record(app, &txn, &mut outbox, viewer, customer.id, &approved).await? else {
         // A concurrent purchase of the same feature for the same car committed first: the checks,
         // run again, name the rule it now breaks (already active, trial used).
         drop(txn);
@@ -159,7 +161,36 @@ async fn approve(app: &App, viewer: &Viewer, input: &PurchaseInput) -> ApiResult
         check_maintenance(app, &vehicle).await?;
     }
     let offer = Offer::new(&price, &region);
-    Ok(Approved { vehicle, feature, price, offer })
+    let payment_method = payment_method(app, viewer, input, &offer, price.duration_kind).await?;
+    Ok(Approved { vehicle, feature, price, offer, payment_method })
+}
+
+/// What a purchase is charged to: the token given, or the customer's saved card. A subscription is
+/// charged later without the customer present, so it needs the saved card; a trial needs nothing.
+async fn payment_method(
+    app: &App,
+    viewer: &Viewer,
+    input: &PurchaseInput,
+    offer: &Offer,
+    kind: DurationKind,
+) -> ApiResult<Option<String>> {
+    let given = input.payment_method.as_deref().map(str::trim).filter(|token| !token.is_empty());
+    if offer.gross.minor == 0 || kind == DurationKind::Trial {
+        return Ok(None);
+    }
+    if kind != DurationKind::Monthly
+        && let Some(token) = given
+    {
+        return Ok(Some(token.to_owned()));
+    }
+    let saved = cards::saved_card(&app.db, viewer.user()?.id).await?;
+    match saved.and_then(|card| card.payment_method_ref) {
+        Some(card) => Ok(Some(card)),
+        None => Err(ApiError::bad_input(
+            "paymentMethod",
+            "save a payment card first (savePaymentCard): it is charged for purchases and subscriptions",
+        )),
+    }
 }
 
 /// The maintenance gate: an overdue vehicle cannot buy maintenance-linked features.
@@ -190,7 +221,6 @@ async fn record(
     viewer: &Viewer,
     customer_id: Uuid,
     approved: &Approved,
-    input: &PurchaseInput,
 ) -> ApiResult<Option<activations::Model>> {
     let now = app.clock.now();
     let activation = activations::ActiveModel {
@@ -230,7 +260,7 @@ async fn record(
             order_id: None,
             activation_id: Some(activation.id),
             idempotency_key: format!("activation:{}", activation.id),
-            payment_method: Some(input.payment_method.trim().to_owned()),
+            payment_method: approved.payment_method.clone(),
         };
         payments_service::open(txn, now, charge).await?;
     }

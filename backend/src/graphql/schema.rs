@@ -19,6 +19,7 @@ use crate::expediente::graphql::ExpedienteQuery;
 use crate::fleet::graphql::FleetQuery;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, NotificationsSubscription};
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
+use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
 
 /// Every query.
 #[derive(MergedObject, Default)]
@@ -30,6 +31,7 @@ pub struct Query(
     OrdersQuery,
     ActivationQuery,
     BillingQuery,
+    PaymentsQuery,
     NotificationsQuery,
 );
 
@@ -41,6 +43,7 @@ pub struct Mutation(
     CatalogMutation,
     OrdersMutation,
     ActivationMutation,
+    PaymentsMutation,
     NotificationsMutation,
 );
 

@@ -75,6 +75,12 @@ impl payments::PaymentGateway for Offline {
     async fn refund(&self, _: &str, _: Option<i64>, _: &str) -> Result<String, payments::GatewayError> {
         Err(payments::GatewayError::Unavailable("offline".into()))
     }
+    async fn create_customer(&self, _: &str, _: &str, _: &str) -> Result<String, payments::GatewayError> {
+        Err(payments::GatewayError::Unavailable("offline".into()))
+    }
+    async fn save_method(&self, _: &str, _: &str, _: &str) -> Result<payments::SavedMethod, payments::GatewayError> {
+        Err(payments::GatewayError::Unavailable("offline".into()))
+    }
     fn verify_webhook(&self, _: &str, _: &str, _: i64) -> Result<payments::VerifiedEvent, payments::WebhookRejected> {
         Err(payments::WebhookRejected::Signature)
     }

@@ -217,7 +217,6 @@ pub struct RecordPaymentInput {
     /// Amount in minor units of the order's currency.
     pub amount_minor: i64,
     /// The payment method token from your card terminal.
-    #[graphql(default = "pm_card_visa")]
     pub payment_method: String,
     /// Your key for this payment: sending it again returns the same payment, never a second charge.
     pub idempotency_key: String,

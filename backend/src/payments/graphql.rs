@@ -1,11 +1,15 @@
 //! The GraphQL view of a payment. Who may read one is decided where it is reached from (an order,
 //! an activation), through `policy`.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
-use entity::{PaymentKind, PaymentStatus, payments};
+use entity::{PaymentKind, PaymentStatus, Role, payment_cards, payments};
 
+use super::cards;
+use crate::auth::Allow;
 use crate::domain::Money;
+use crate::error::ApiResult;
+use crate::graphql::context::{app, viewer};
 
 /// A payment: of a sale, a feature or a subscription period.
 pub struct Payment(pub payments::Model);
@@ -45,5 +49,73 @@ impl Payment {
     /// When it settled.
     async fn settled_at(&self) -> Option<DateTime<Utc>> {
         self.0.settled_at
+    }
+}
+
+/// A saved payment card: how it looks, never its number.
+pub struct PaymentCard(pub payment_cards::Model);
+
+#[Object]
+impl PaymentCard {
+    /// `visa`, `mastercard`, …
+    async fn brand(&self) -> &str {
+        self.0.brand.as_deref().unwrap_or_default()
+    }
+
+    /// The last four digits.
+    async fn last4(&self) -> &str {
+        self.0.last4.as_deref().unwrap_or_default()
+    }
+
+    /// Expiry month, 1–12.
+    async fn exp_month(&self) -> i32 {
+        self.0.exp_month.unwrap_or_default()
+    }
+
+    /// Expiry year.
+    async fn exp_year(&self) -> i32 {
+        self.0.exp_year.unwrap_or_default()
+    }
+
+    /// When it was saved.
+    async fn saved_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A card to save.
+#[derive(InputObject)]
+pub struct SavePaymentCardInput {
+    /// The payment method the client obtained from the gateway (Stripe Elements' `pm_…`).
+    pub payment_method: String,
+    /// The client's key: a retried save saves once.
+    pub idempotency_key: String,
+}
+
+/// Queries of saved cards.
+#[derive(Default)]
+pub struct PaymentsQuery;
+
+#[Object]
+impl PaymentsQuery {
+    /// The signed-in customer's saved card, charged for purchases and subscriptions.
+    #[graphql(guard = "Allow::users(&[Role::Customer])")]
+    async fn my_payment_card(&self, ctx: &Context<'_>) -> ApiResult<Option<PaymentCard>> {
+        let user = viewer(ctx).user()?;
+        Ok(cards::saved_card(&app(ctx).db, user.id).await?.map(PaymentCard))
+    }
+}
+
+/// Mutations of saved cards.
+#[derive(Default)]
+pub struct PaymentsMutation;
+
+#[Object]
+impl PaymentsMutation {
+    /// Saves a card for the signed-in customer (replacing the one saved before).
+    #[graphql(guard = "Allow::users(&[Role::Customer])")]
+    async fn save_payment_card(&self, ctx: &Context<'_>, input: SavePaymentCardInput) -> ApiResult<PaymentCard> {
+        let card = cards::save_card(app(ctx), viewer(ctx), &input.payment_method, &input.idempotency_key).await?;
+        Ok(PaymentCard(card))
     }
 }

@@ -3,6 +3,7 @@
 //! charged, captured, released and refunded; settlement results are recorded here too, and the
 //! settlement flow above the domains tells the sale or activation the payment was for.
 
+pub mod cards;
 pub mod graphql;
 pub mod service;
 

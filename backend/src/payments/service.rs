@@ -8,6 +8,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
+use super::cards;
 use crate::app::App;
 use crate::billing::invoices;
 use crate::error::{ApiError, ApiResult};
@@ -128,18 +129,26 @@ fn answer(result: Result<GatewayPayment, GatewayError>, wanted: PaymentStatus) -
     }
 }
 
-fn charge_request(payment: &payments::Model, description: String, metadata: Vec<(String, String)>) -> ChargeRequest {
+/// The gateway request of a payment; a saved card goes with its gateway customer.
+async fn charge_request(
+    app: &App,
+    payment: &payments::Model,
+    description: String,
+    metadata: Vec<(String, String)>,
+) -> Result<ChargeRequest, DbErr> {
+    let customer = cards::customer_for(&app.db, payment.payer_id, payment.payment_method.as_deref()).await?;
     let mut metadata = metadata;
     metadata.insert(0, ("paymentId".into(), payment.id.to_string()));
-    ChargeRequest {
+    Ok(ChargeRequest {
         amount_minor: payment.amount_minor,
         currency: payment.currency.clone(),
         payment_method: payment.payment_method.clone().unwrap_or_default(),
+        customer,
         // The payment's id: a retry after a crash reaches the gateway as the same request.
         idempotency_key: payment.id.to_string(),
         description,
         metadata,
-    }
+    })
 }
 
 /// Charges a payment at once (authorise and capture), e.g. a car payment or a subscription period.
@@ -149,13 +158,19 @@ pub async fn charge(
     description: String,
     metadata: Vec<(String, String)>,
 ) -> Answer {
-    let request = charge_request(payment, description, metadata);
+    let request = match charge_request(app, payment, description, metadata).await {
+        Ok(request) => request,
+        Err(err) => return Answer::Unavailable(err.to_string()),
+    };
     answer(app.integrations.payments.create(&request, CaptureMode::Immediate).await, PaymentStatus::Captured)
 }
 
 /// Authorises a payment, to be captured or voided later (a feature is charged once it is on).
 pub async fn authorise(app: &App, payment: &payments::Model, description: String) -> Answer {
-    let request = charge_request(payment, description, Vec::new());
+    let request = match charge_request(app, payment, description, Vec::new()).await {
+        Ok(request) => request,
+        Err(err) => return Answer::Unavailable(err.to_string()),
+    };
     answer(app.integrations.payments.create(&request, CaptureMode::Manual).await, PaymentStatus::Authorized)
 }
 

@@ -14,6 +14,7 @@ use entity::{regions, users};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::app::App;
+use crate::payments::cards;
 use crate::platform::db::begin_write;
 
 /// The password of every demo user.
@@ -66,10 +67,24 @@ pub async fn demo_present(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(users::Entity::find().filter(users::Column::Email.is_in(DEMO_USERS)).count(db).await? > 0)
 }
 
-/// Loads the demo data in one transaction.
+/// The test card the demo customers have saved (the payment simulator's, and Stripe's test mode's).
+const DEMO_CARD: &str = "pm_card_visa";
+
+/// Loads the demo data in one transaction, then saves a card at the payment gateway for each demo
+/// customer, as they would in the app.
 pub async fn seed_demo(app: &App) -> anyhow::Result<SeedSummary> {
     let txn = begin_write(&app.db).await?;
     let summary = world::build(app, &txn).await?;
     txn.commit().await?;
+    let customers = users::Entity::find()
+        .filter(users::Column::Email.is_in(DEMO_USERS))
+        .filter(users::Column::Role.eq(entity::Role::Customer))
+        .all(&app.db)
+        .await?;
+    for customer in customers {
+        if let Err(err) = cards::save_for(app, &customer, DEMO_CARD, "demo-card").await {
+            tracing::warn!(error = ?err, email = %customer.email, "the demo customer's card could not be saved");
+        }
+    }
     Ok(summary)
 }

@@ -11,6 +11,3 @@ pub mod ws;
 
 pub use client::{Api, ApiError};
 pub use hooks::{QueryState, use_query, use_reload};
-
-/// The payment method used when none is chosen: the customer's saved card (the API's default).
-pub const SAVED_CARD: &str = "pm_card_visa";

@@ -69,7 +69,8 @@ pub fn variables(purchase: &QueuedPurchase) -> purchase_feature::Variables {
             feature_code: purchase.feature_code.clone(),
             duration: purchase_feature::DurationInput { kind, days: purchase.days },
             idempotency_key: purchase.key.clone(),
-            payment_method: crate::api::SAVED_CARD.into(),
+            // The customer's saved card.
+            payment_method: None,
         },
     }
 }

@@ -228,6 +228,8 @@ pub struct ActionProps {
     pub status: AttrValue,
     /// Its currency.
     pub currency: AttrValue,
+    /// What is still due, in minor units: the final payment is exactly this.
+    pub due_minor: i64,
     /// Reloads the order after an action.
     pub reload: Callback<()>,
 }
@@ -239,16 +241,19 @@ pub fn order_actions(props: &ActionProps) -> Html {
     let api = use_context::<Api>().expect("api");
     let locale = app.locale;
     let amount = use_node_ref();
+    let card = use_node_ref();
     let error = use_state(|| None::<ApiError>);
     let done = {
         let reload = props.reload.clone();
         move || reload.emit(())
     };
     let pay = |kind: PaymentKind| {
-        let (api, amount, error, id, done) =
-            (api.clone(), amount.clone(), error.clone(), props.id.to_string(), done.clone());
+        let (api, amount, card, error, id, done) =
+            (api.clone(), amount.clone(), card.clone(), error.clone(), props.id.to_string(), done.clone());
         Callback::from(move |_: MouseEvent| {
             let typed = amount.cast::<HtmlInputElement>().map(|input| input.value()).unwrap_or_default();
+            let token =
+                card.cast::<HtmlInputElement>().map(|input| input.value().trim().to_owned()).unwrap_or_default();
             let Some(amount_minor) = minor_units(&typed) else {
                 error.set(Some(ApiError::Server {
                     code: "BAD_USER_INPUT".into(),
@@ -262,7 +267,7 @@ pub fn order_actions(props: &ActionProps) -> Html {
                     order_id: id.clone(),
                     kind,
                     amount_minor,
-                    payment_method: crate::api::SAVED_CARD.into(),
+                    payment_method: token,
                     idempotency_key: queue::new_key(),
                 },
             };
@@ -307,7 +312,13 @@ pub fn order_actions(props: &ActionProps) -> Html {
             <h2>{ t(locale, "order.actions") }</h2>
             if matches!(status, "AWAITING_RESERVATION" | "READY") {
                 <label for="amount">{ format!("{} ({})", t(locale, "order.amount"), props.currency) }</label>
-                <input id="amount" inputmode="decimal" ref={amount.clone()} />
+                if status == "READY" {
+                    <input id="amount" inputmode="decimal" ref={amount.clone()} value={format!("{}.{:02}", props.due_minor / 100, props.due_minor % 100)} />
+                } else {
+                    <input id="amount" inputmode="decimal" ref={amount.clone()} />
+                }
+                <label for="card-token">{ t(locale, "order.card_token") }</label>
+                <input id="card-token" autocomplete="off" ref={card.clone()} />
                 if status == "AWAITING_RESERVATION" {
                     <button type="button" id="pay-reservation" onclick={pay(PaymentKind::RESERVATION)}>{ t(locale, "order.record_reservation") }</button>
                 } else {

@@ -148,6 +148,10 @@ pub fn order_page(props: &OrderProps) -> Html {
                         <h2>{ format!("{} · {}", order.number, order.model.name) }</h2>
                         <p id="order-status" class="status-badge" aria-live="polite">{ value(locale, &status) }</p>
                         <p>{ order.customer.name.clone() }{ " · " }{ order.dealership.name.clone() }{ " · " }{ money(locale, order.price.amount_minor, &order.price.currency) }</p>
+                        <p id="order-amounts">
+                            { format!("{} {} · {} {} · {} {} · ", t(locale, "order.gross"), money(locale, order.gross.amount_minor, &order.gross.currency), t(locale, "order.vat"), money(locale, order.vat.amount_minor, &order.vat.currency), t(locale, "order.paid"), money(locale, order.paid.amount_minor, &order.paid.currency)) }
+                            <strong id="order-due">{ format!("{} {}", t(locale, "order.due"), money(locale, order.due.amount_minor, &order.due.currency)) }</strong>
+                        </p>
                         if let Some(car) = &order.vehicle { <p class="muted">{ car.vin.clone() }{ car.plate.clone().map(|p| format!(" · {p}")).unwrap_or_default() }</p> }
                         if let Some(error) = &order.last_error { <p class="warning">{ t(locale, "order.last_error") }{ " " }<span class="muted">{ error.clone() }</span></p> }
                         if let Some(reason) = &order.cancel_reason { <p class="warning">{ t(locale, "order.cancelled_because") }{ " " }{ reason.clone() }</p> }
@@ -173,7 +177,7 @@ pub fn order_page(props: &OrderProps) -> Html {
                             }) }
                         </ul>
                     </section>
-                    if props.dealer { { dealer_actions(&order.id, &status, &order.price.currency, &reload) } }
+                    if props.dealer { { dealer_actions(&order.id, &status, &order.due, &reload) } }
                 </>
             }
         }
@@ -183,14 +187,14 @@ pub fn order_page(props: &OrderProps) -> Html {
 
 /// The dealership's actions on an order (only in the staff app).
 #[cfg(feature = "staff")]
-fn dealer_actions(id: &str, status: &str, currency: &str, reload: &Callback<()>) -> Html {
+fn dealer_actions(id: &str, status: &str, due: &order_detail::OrderDetailOrderDue, reload: &Callback<()>) -> Html {
     html! {
-        <super::dealer::OrderActions id={id.to_owned()} status={status.to_owned()} currency={currency.to_owned()} reload={reload.clone()} />
+        <super::dealer::OrderActions id={id.to_owned()} status={status.to_owned()} currency={due.currency.clone()} due_minor={due.amount_minor} reload={reload.clone()} />
     }
 }
 
 /// The customer app has no dealership actions.
 #[cfg(not(feature = "staff"))]
-fn dealer_actions(_: &str, _: &str, _: &str, _: &Callback<()>) -> Html {
+fn dealer_actions(_: &str, _: &str, _: &order_detail::OrderDetailOrderDue, _: &Callback<()>) -> Html {
     html! {}
 }

@@ -41,6 +41,7 @@ const CALLERS: &[(&str, &str)] = &[
     ("Mutation.retryDeactivation", "------yy-----"),
     ("Mutation.retryRegistration", "---yy--------"),
     ("Mutation.revokeApiKey", "-------y-----"),
+    ("Mutation.savePaymentCard", "yyy----------"),
     ("Mutation.setPassword", "yyyyyyyyyyyyy"),
     ("Mutation.setPrice", "-------y-----"),
     ("Mutation.startTrial", "yyy----------"),

@@ -376,8 +376,11 @@ async fn a_monthly_subscription_is_billed_for_the_days_used_and_ends_at_period_e
 async fn a_failing_settlement_is_retried_told_and_finally_switched_off() {
     let app = spawn_app_for_time_travel().await;
     let (token, aurora, _) = anna(&app).await;
-    let mut input = purchase_input(&aurora, "REMOTE_CLIMATE", "PERMANENT", "unpaid");
-    input["input"]["paymentMethod"] = json!(SETTLEMENT_FAILS);
+    // Her saved card is one whose debits the bank refuses; the retries go to it too.
+    let save = "mutation($input: SavePaymentCardInput!) { savePaymentCard(input: $input) { last4 } }";
+    let card = json!({ "input": { "paymentMethod": SETTLEMENT_FAILS, "idempotencyKey": "failing-card" } });
+    app.graphql_as(&token, save, card).await.data();
+    let input = purchase_input(&aurora, "REMOTE_CLIMATE", "PERMANENT", "unpaid");
     let bought = app.graphql_as(&token, PURCHASE, input).await;
     let id = bought.data()["purchaseFeature"]["id"].as_str().expect("id").to_owned();
     wait_for(&app, &token, &id, "ACTIVE").await;

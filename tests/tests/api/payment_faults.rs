@@ -11,12 +11,13 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// An authorisation made at the gateway for Anna, recorded by us as AUTHORIZED.
-async fn authorised_charge(app: &TestApp, key: &str) -> payments::Model {
+pub(crate) async fn authorised_charge(app: &TestApp, key: &str) -> payments::Model {
     let gateway = &app.app.integrations.payments;
     let request = ChargeRequest {
         amount_minor: 4_990,
         currency: "EUR".into(),
         payment_method: "pm_card_visa".into(),
+        customer: None,
         idempotency_key: key.into(),
         description: "CaaS feature".into(),
         metadata: Vec::new(),
@@ -52,7 +53,7 @@ async fn authorised_charge(app: &TestApp, key: &str) -> payments::Model {
     .expect("payment")
 }
 
-async fn status_of(app: &TestApp, payment: &payments::Model) -> PaymentStatus {
+pub(crate) async fn status_of(app: &TestApp, payment: &payments::Model) -> PaymentStatus {
     payments::Entity::find_by_id(payment.id).one(&app.app.db).await.expect("db").expect("payment").status
 }
 

@@ -35,6 +35,7 @@ async fn a_dealer_registers_a_sale_and_follows_manufacturing_live_to_the_handove
 
     // The reservation is paid: the factory builds the car, and each stage shows up as it happens.
     browser.fill("#amount", "5000").await;
+    browser.fill("#card-token", "pm_card_visa").await;
     browser.click("#pay-reservation").await;
     for stage in ["Im Werk bestellt", "In Produktion", "Lackierung", "Montage", "Qualitätsprüfung", "Versandt"] {
         browser.wait_text("#timeline", stage).await;
@@ -42,8 +43,11 @@ async fn a_dealer_registers_a_sale_and_follows_manufacturing_live_to_the_handove
     browser.wait_text("#order-status", "Beim Händler").await;
     browser.screenshot("dealer-order-ready").await;
 
-    // Final payment, registration by the authority, handover.
-    browser.fill("#amount", "40.990").await;
+    // Final payment: the gross with Germany's 19 % VAT, minus the reservation, is due and is what
+    // the amount field offers. Then registration by the authority, handover.
+    browser.wait_text("#order-amounts", "54.728,10 €").await;
+    browser.wait_text("#order-due", "49.728,10 €").await;
+    browser.fill("#card-token", "pm_card_visa").await;
     browser.click("#pay-final").await;
     browser.wait_text("#order-status", "Zugelassen").await;
     browser.click("#deliver").await;

@@ -3,6 +3,7 @@
 //! `async-stripe`); the simulator implements the subset of Stripe's API we use.
 
 pub mod simulator;
+pub mod simulator_wallet;
 pub mod stripe;
 
 use async_trait::async_trait;
@@ -26,14 +27,38 @@ pub struct ChargeRequest {
     pub amount_minor: i64,
     /// ISO 4217 code, e.g. `EUR`.
     pub currency: String,
-    /// The payment method token (a card terminal's or a saved method's).
+    /// The payment method: a card terminal's or the client's one-off token, or a saved method's id.
     pub payment_method: String,
+    /// The gateway customer a saved method belongs to (the gateway refuses it without).
+    pub customer: Option<String>,
     /// Makes retries safe: the gateway answers a repeated key with the first result.
     pub idempotency_key: String,
     /// Shown on statements and in the gateway's dashboard.
     pub description: String,
     /// Our references (payment id, order number…).
     pub metadata: Vec<(String, String)>,
+}
+
+/// A card as the gateway describes it (never its number).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardDetails {
+    /// `visa`, `mastercard`, …
+    pub brand: String,
+    /// The last four digits.
+    pub last4: String,
+    /// Expiry month, 1–12.
+    pub exp_month: i32,
+    /// Expiry year, e.g. 2029.
+    pub exp_year: i32,
+}
+
+/// A payment method saved for a customer, for charges without the customer present.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedMethod {
+    /// The saved method's id (a PaymentMethod id for Stripe).
+    pub payment_method_ref: String,
+    /// Its card.
+    pub card: CardDetails,
 }
 
 /// Where a payment stands at the gateway.
@@ -131,6 +156,16 @@ pub trait PaymentGateway: Send + Sync + 'static {
         amount_minor: Option<i64>,
         idempotency_key: &str,
     ) -> Result<String, GatewayError>;
+    /// Creates the gateway's customer record of one of our users; returns its id.
+    async fn create_customer(&self, email: &str, name: &str, idempotency_key: &str) -> Result<String, GatewayError>;
+    /// Saves `payment_method` (a token the client obtained from the gateway) for `customer`, for
+    /// later charges without them present: a confirmed setup (a SetupIntent for Stripe).
+    async fn save_method(
+        &self,
+        customer: &str,
+        payment_method: &str,
+        idempotency_key: &str,
+    ) -> Result<SavedMethod, GatewayError>;
     /// Checks a webhook's signature (at Unix time `now`) and reads it.
     fn verify_webhook(&self, payload: &str, signature: &str, now: i64) -> Result<VerifiedEvent, WebhookRejected>;
 }

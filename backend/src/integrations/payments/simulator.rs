@@ -4,7 +4,9 @@
 //! `caas simulate payments`.
 //!
 //! Test payment methods: `pm_card_visa` succeeds; `pm_card_chargeDeclined` is declined at once;
-//! `pm_card_settlementFails` is accepted but its settlement fails.
+//! `pm_card_settlementFails` is accepted but its settlement fails. Saved cards (Customers and
+//! SetupIntents) are in `simulator_wallet`; a confirm without a payment method is refused, as
+//! Stripe refuses it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -25,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::SIGNATURE_HEADER;
+use super::simulator_wallet as wallet;
 use crate::integrations::delivery;
 
 /// A declined card.
@@ -83,11 +86,13 @@ pub struct SimulatedPayment {
     pub failure: Option<String>,
     /// Our references.
     pub metadata: BTreeMap<String, String>,
+    /// The test card its payment method behaves as (a saved card behaves as the card saved).
+    pub behaves_as: String,
     created: i64,
     description: Option<String>,
 }
 
-struct SimState {
+pub(super) struct SimState {
     config: PaymentSimulatorConfig,
     knobs: Mutex<PaymentKnobs>,
     payments: Mutex<HashMap<String, SimulatedPayment>>,
@@ -132,6 +137,9 @@ impl PaymentSimulator {
             .route("/v1/payment_intents/{id}/capture", post(capture_intent))
             .route("/v1/payment_intents/{id}/cancel", post(cancel_intent))
             .route("/v1/refunds", post(create_refund))
+            .route("/v1/customers", post(wallet::create_customer))
+            .route("/v1/setup_intents", post(wallet::create_setup_intent))
+            .route("/v1/payment_methods/{id}", get(wallet::get_payment_method))
             .route("/control", get(get_knobs).put(set_knobs))
             .route("/control/payments", get(list_payments))
             .with_state(self.state.clone())
@@ -146,15 +154,22 @@ impl PaymentSimulator {
         }
     }
 
+    /// The event of `kind` (e.g. `payment_intent.succeeded`) about payment `id` as the gateway
+    /// would send it — body and `Stripe-Signature` header — to replay webhooks in tests.
+    pub fn event_about(&self, kind: &str, id: &str) -> Option<(String, String)> {
+        let object = render(lock(&self.state.payments).get(id)?);
+        Some(signed_event(&self.state, kind, object))
+    }
+
     /// Every payment the gateway has seen.
     pub fn payments(&self) -> Vec<SimulatedPayment> {
         lock(&self.state.payments).values().cloned().collect()
     }
 }
 
-type Reply = (StatusCode, Json<Value>);
+pub(super) type Reply = (StatusCode, Json<Value>);
 
-fn stripe_error(status: StatusCode, kind: &str, message: &str, code: Option<&str>) -> Reply {
+pub(super) fn stripe_error(status: StatusCode, kind: &str, message: &str, code: Option<&str>) -> Reply {
     let mut error = json!({ "type": kind, "message": message });
     if let Some(code) = code {
         error["code"] = json!(code);
@@ -190,7 +205,7 @@ fn render(payment: &SimulatedPayment) -> Value {
 }
 
 /// Checks the API key and the availability knobs; then waits the configured latency.
-async fn admit(state: &SimState, headers: &HeaderMap) -> Result<(), Reply> {
+pub(super) async fn admit(state: &SimState, headers: &HeaderMap) -> Result<(), Reply> {
     let key = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     if key != Some(state.config.api_key.expose_secret()) {
         return Err(stripe_error(StatusCode::UNAUTHORIZED, "invalid_request_error", "Invalid API Key provided", None));
@@ -206,7 +221,7 @@ async fn admit(state: &SimState, headers: &HeaderMap) -> Result<(), Reply> {
 }
 
 /// Runs `operation` once per idempotency key: a repeated key gets the first reply.
-fn once(state: &SimState, headers: &HeaderMap, scope: &str, operation: impl FnOnce() -> Reply) -> Reply {
+pub(super) fn once(state: &SimState, headers: &HeaderMap, scope: &str, operation: impl FnOnce() -> Reply) -> Reply {
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(|key| format!("{scope}:{key}"));
     if let Some(key) = &key
         && let Some((status, body)) = lock(&state.replies).get(key)
@@ -220,7 +235,7 @@ fn once(state: &SimState, headers: &HeaderMap, scope: &str, operation: impl FnOn
     (status, body)
 }
 
-fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
 }
 
@@ -254,7 +269,11 @@ fn new_intent(state: &SimState, form: &[(String, String)]) -> Reply {
         return stripe_error(StatusCode::BAD_REQUEST, "invalid_request_error", "currency is required", None);
     };
     let capture_method = field(form, "capture_method").unwrap_or("automatic").to_owned();
-    let payment_method = field(form, "payment_method").unwrap_or("pm_card_visa").to_owned();
+    let behaves_as = match wallet::chargeable(field(form, "payment_method"), field(form, "customer")) {
+        Ok(card) => card,
+        Err(refused) => return refused,
+    };
+    let payment_method = field(form, "payment_method").unwrap_or_default().to_owned();
     let metadata = form
         .iter()
         .filter_map(|(key, value)| {
@@ -273,10 +292,11 @@ fn new_intent(state: &SimState, form: &[(String, String)]) -> Reply {
         refunded: 0,
         failure: None,
         metadata,
+        behaves_as: behaves_as.clone(),
         created: Utc::now().timestamp(),
         description: field(form, "description").map(str::to_owned),
     };
-    if payment_method == DECLINED_CARD {
+    if behaves_as == DECLINED_CARD {
         payment.status = "requires_payment_method".into();
         payment.failure = Some("Your card was declined.".into());
         let intent = render(&payment);
@@ -449,7 +469,7 @@ async fn settle(state: &SimState, id: &str) {
     let event = {
         let mut payments = lock(&state.payments);
         let Some(payment) = payments.get_mut(id).filter(|p| p.status == "processing") else { return };
-        let fails = payment.payment_method == SETTLEMENT_FAILS || rand::rng().random_bool(failure_rate.clamp(0.0, 1.0));
+        let fails = payment.behaves_as == SETTLEMENT_FAILS || rand::rng().random_bool(failure_rate.clamp(0.0, 1.0));
         if fails {
             payment.status = "requires_payment_method".into();
             payment.failure = Some("The bank refused the debit.".into());
@@ -462,7 +482,8 @@ async fn settle(state: &SimState, id: &str) {
     send_event(state, event.0, event.1).await;
 }
 
-async fn send_event(state: &SimState, kind: &str, object: Value) {
+/// A Stripe event of `kind` about `object`, its body and a fresh signature header.
+fn signed_event(state: &SimState, kind: &str, object: Value) -> (String, String) {
     let event = json!({
         "id": format!("evt_{}", Uuid::new_v4().simple()),
         "object": "event",
@@ -475,10 +496,17 @@ async fn send_event(state: &SimState, kind: &str, object: Value) {
         "type": kind,
     });
     let body = event.to_string();
-    let secret = state.config.webhook_secret.expose_secret().to_owned();
-    let sign = || {
-        let header = stripe_webhook::Webhook::generate_test_header(&body, &secret, Some(Utc::now().timestamp()));
-        vec![(SIGNATURE_HEADER, header)]
-    };
-    delivery::deliver(&state.http, &state.config.webhook_url, &body, sign).await;
+    let header = sign(state, &body);
+    (body, header)
+}
+
+fn sign(state: &SimState, body: &str) -> String {
+    let secret = state.config.webhook_secret.expose_secret();
+    stripe_webhook::Webhook::generate_test_header(body, secret, Some(Utc::now().timestamp()))
+}
+
+async fn send_event(state: &SimState, kind: &str, object: Value) {
+    let (body, _) = signed_event(state, kind, object);
+    let headers = || vec![(SIGNATURE_HEADER, sign(state, &body))];
+    delivery::deliver(&state.http, &state.config.webhook_url, &body, headers).await;
 }

@@ -4,17 +4,20 @@
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
+use stripe_core::customer::CreateCustomer;
 use stripe_core::payment_intent::{
-    CancelPaymentIntent, CapturePaymentIntent, CreatePaymentIntent, RetrievePaymentIntent,
+    CancelPaymentIntent, CapturePaymentIntent, CreatePaymentIntent, CreatePaymentIntentOffSession,
+    RetrievePaymentIntent,
 };
 use stripe_core::refund::CreateRefund;
-use stripe_core::{PaymentIntent, PaymentIntentCaptureMethod, PaymentIntentStatus};
+use stripe_core::setup_intent::{CreateSetupIntent, CreateSetupIntentUsage};
+use stripe_core::{PaymentIntent, PaymentIntentCaptureMethod, PaymentIntentStatus, SetupIntentStatus};
 use stripe_types::Currency;
 use stripe_webhook::{EventObject, Webhook};
 
 use super::{
-    CaptureMode, ChargeRequest, GatewayError, GatewayEvent, GatewayPayment, GatewayStatus, PaymentGateway,
-    VerifiedEvent, WebhookRejected,
+    CaptureMode, CardDetails, ChargeRequest, GatewayError, GatewayEvent, GatewayPayment, GatewayStatus, PaymentGateway,
+    SavedMethod, VerifiedEvent, WebhookRejected,
 };
 use crate::integrations::unreachable_cause;
 
@@ -91,12 +94,17 @@ impl PaymentGateway for StripeGateway {
             CaptureMode::Immediate => PaymentIntentCaptureMethod::Automatic,
         };
         let metadata: std::collections::HashMap<String, String> = request.metadata.iter().cloned().collect();
-        let intent = CreatePaymentIntent::new(request.amount_minor, currency(&request.currency)?)
+        let mut create = CreatePaymentIntent::new(request.amount_minor, currency(&request.currency)?)
             .capture_method(capture)
             .confirm(true)
             .payment_method(request.payment_method.clone())
             .description(request.description.clone())
-            .metadata(metadata)
+            .metadata(metadata);
+        if let Some(customer) = &request.customer {
+            // A saved method is charged without its customer present.
+            create = create.customer(customer.clone()).off_session(CreatePaymentIntentOffSession::Recurring);
+        }
+        let intent = create
             .customize()
             .request_strategy(idempotent(&request.idempotency_key)?)
             .send(&self.client)
@@ -147,6 +155,53 @@ impl PaymentGateway for StripeGateway {
             .await
             .map_err(map_error)?;
         Ok(refund.id.as_str().to_owned())
+    }
+
+    async fn create_customer(&self, email: &str, name: &str, idempotency_key: &str) -> Result<String, GatewayError> {
+        let customer = CreateCustomer::new()
+            .email(email)
+            .name(name)
+            .customize()
+            .request_strategy(idempotent(idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(map_error)?;
+        Ok(customer.id.as_str().to_owned())
+    }
+
+    async fn save_method(
+        &self,
+        customer: &str,
+        payment_method: &str,
+        idempotency_key: &str,
+    ) -> Result<SavedMethod, GatewayError> {
+        let setup = CreateSetupIntent::new()
+            .customer(customer)
+            .payment_method(payment_method)
+            .confirm(true)
+            .usage(CreateSetupIntentUsage::OffSession)
+            .expand(vec!["payment_method".to_owned()])
+            .customize()
+            .request_strategy(idempotent(idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(map_error)?;
+        if setup.status != SetupIntentStatus::Succeeded {
+            let reason = setup.last_setup_error.as_ref().and_then(|error| error.message.clone());
+            return Err(GatewayError::Declined(reason.unwrap_or_else(|| format!("setup {}", setup.status.as_str()))));
+        }
+        let method = setup
+            .payment_method
+            .and_then(|method| method.into_object())
+            .ok_or_else(|| GatewayError::Invalid("the setup came back without its payment method".into()))?;
+        let card = method.card.ok_or_else(|| GatewayError::Invalid("only cards can be saved".into()))?;
+        let details = CardDetails {
+            brand: card.brand,
+            last4: card.last4,
+            exp_month: i32::try_from(card.exp_month).unwrap_or_default(),
+            exp_year: i32::try_from(card.exp_year).unwrap_or_default(),
+        };
+        Ok(SavedMethod { payment_method_ref: method.id.as_str().to_owned(), card: details })
     }
 
     fn verify_webhook(&self, payload: &str, signature: &str, now: i64) -> Result<VerifiedEvent, WebhookRejected> {

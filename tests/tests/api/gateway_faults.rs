@@ -1,0 +1,186 @@
+//! The payment gateway's faults, each driving a purchase or a payment to its end state: down while
+//! a charge is authorised or captured, slow, holding or failing its settlements, and a settlement
+//! webhook that overtakes the capture it follows. Whatever happens: no capture without ACTIVE, never
+//! two captures, nothing PENDING for ever.
+
+use caas::integrations::fleet::simulator::FleetKnobs;
+use caas::integrations::payments::simulator::PaymentKnobs;
+use caas::payments::service as payment_service;
+use caas::settlement::reconciler;
+use caas_tests::{TestApp, spawn_app, spawn_app_with};
+use chrono::Duration;
+use entity::{PaymentStatus, ota_jobs};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::payment_faults::{authorised_charge, status_of};
+
+const PURCHASE: &str = "mutation($input: PurchaseFeatureInput!) { purchaseFeature(input: $input) { id } }";
+const ACTIVATION: &str =
+    "query($id: ID!) { activation(id: $id) { status payments { status amount { amountMinor } } } }";
+
+/// Anna buys `feature` for her Aurora (charged to her saved card); answers the activation's id.
+async fn buy(app: &TestApp, feature: &str, key: &str) -> (String, String) {
+    let token = app.token("customer@demo.caas").await;
+    let vin = app.vins_of("customer@demo.caas").await.remove(0);
+    let input = json!({ "input": { "vin": vin, "featureCode": feature, "duration": { "kind": "PERMANENT" }, "idempotencyKey": key } });
+    let bought = app.graphql_as(&token, PURCHASE, input).await;
+    (token, bought.data()["purchaseFeature"]["id"].as_str().expect("id").to_owned())
+}
+
+async fn activation(app: &TestApp, token: &str, id: &str) -> Value {
+    app.graphql_as(token, ACTIVATION, json!({ "id": id })).await.data()["activation"].clone()
+}
+
+async fn wait_for(app: &TestApp, token: &str, id: &str, status: &str, charge: &str) -> Value {
+    app.eventually(&format!("activation {id} {status} with its charge {charge}"), || async {
+        let current = activation(app, token, id).await;
+        (current["status"] == status && current["payments"][0]["status"] == charge).then_some(current)
+    })
+    .await
+}
+
+/// The job's last error, once the engine ran into one.
+async fn job_error(app: &TestApp, id: &str) -> String {
+    let activation_id: uuid::Uuid = id.parse().expect("uuid");
+    app.eventually("the job to record the gateway's failure", || async {
+        let job = ota_jobs::Entity::find()
+            .filter(ota_jobs::Column::ActivationId.eq(activation_id))
+            .one(&app.app.db)
+            .await
+            .expect("db")?;
+        job.last_error
+    })
+    .await
+}
+
+/// The gateway's view of the charges of `amount`: how many, and their captures.
+fn captures_of(app: &TestApp, amount: i64) -> Vec<u32> {
+    let gateway = app.simulators.payments.as_ref().expect("gateway");
+    gateway.payments().into_iter().filter(|p| p.amount == amount).map(|p| p.captures).collect()
+}
+
+/// Whether Anna's Aurora has `feature` on, as the car reports it.
+async fn car_has(app: &TestApp, feature: &str) -> Option<bool> {
+    let vin = app.vins_of("customer@demo.caas").await.remove(0);
+    let fleet = app.simulators.fleet.as_ref().expect("fleet");
+    let car = fleet.vehicles().into_iter().find(|car| car.vin == vin)?;
+    car.features.get(feature).copied()
+}
+
+#[tokio::test]
+async fn a_gateway_down_while_authorising_holds_the_purchase_back_until_it_is_up() {
+    let app = spawn_app().await;
+    let gateway = app.simulators.payments.as_ref().expect("gateway");
+    gateway.set_knobs(PaymentKnobs { unavailable: true, ..PaymentKnobs::default() });
+    let (token, id) = buy(&app, "PARKING_ASSISTANT", "down-authorise").await;
+    job_error(&app, &id).await;
+    // Nothing was sent to the car, nothing charged; the charge waits, PENDING.
+    let waiting = activation(&app, &token, &id).await;
+    assert_eq!(
+        (waiting["status"].as_str(), waiting["payments"][0]["status"].as_str()),
+        (Some("PENDING"), Some("PENDING"))
+    );
+    assert_ne!(car_has(&app, "PARKING_ASSISTANT").await, Some(true));
+    assert!(gateway.payments().is_empty(), "{:?}", gateway.payments());
+
+    gateway.set_knobs(PaymentKnobs::default());
+    let active = wait_for(&app, &token, &id, "ACTIVE", "CAPTURED").await;
+    let amount = active["payments"][0]["amount"]["amountMinor"].as_i64().expect("amount");
+    assert_eq!(captures_of(&app, amount), [1]);
+}
+
+#[tokio::test]
+async fn a_gateway_down_while_capturing_keeps_the_feature_on_and_captures_once_when_up() {
+    let app = spawn_app().await;
+    let gateway = app.simulators.payments.as_ref().expect("gateway");
+    // The car takes a second to confirm: time to take the gateway down after the authorisation.
+    let fleet = app.simulators.fleet.as_ref().expect("fleet");
+    fleet.set_knobs(FleetKnobs { latency_ms: 1_000, ..FleetKnobs::default() });
+    let (token, id) = buy(&app, "PARKING_ASSISTANT", "down-capture").await;
+    app.eventually("the authorisation", || async {
+        (activation(&app, &token, &id).await["payments"][0]["status"] == "AUTHORIZED").then_some(())
+    })
+    .await;
+    gateway.set_knobs(PaymentKnobs { unavailable: true, ..PaymentKnobs::default() });
+    let switched_on = || async { (car_has(&app, "PARKING_ASSISTANT").await == Some(true)).then_some(()) };
+    app.eventually("the car to have it on", switched_on).await;
+    job_error(&app, &id).await;
+    // On in the car, but not ACTIVE and not charged until the capture is through.
+    let waiting = activation(&app, &token, &id).await;
+    assert_eq!(waiting["status"], "ACTIVATING");
+    assert_eq!(waiting["payments"][0]["status"], "AUTHORIZED");
+
+    fleet.set_knobs(FleetKnobs::default());
+    gateway.set_knobs(PaymentKnobs::default());
+    let active = wait_for(&app, &token, &id, "ACTIVE", "CAPTURED").await;
+    let amount = active["payments"][0]["amount"]["amountMinor"].as_i64().expect("amount");
+    assert_eq!(captures_of(&app, amount), [1]);
+}
+
+#[tokio::test]
+async fn a_slow_gateway_changes_nothing_but_time() {
+    let app = spawn_app().await;
+    let gateway = app.simulators.payments.as_ref().expect("gateway");
+    gateway.set_knobs(PaymentKnobs { latency_ms: 300, ..PaymentKnobs::default() });
+    let (token, id) = buy(&app, "PARKING_ASSISTANT", "slow").await;
+    let active = wait_for(&app, &token, &id, "ACTIVE", "CAPTURED").await;
+    let amount = active["payments"][0]["amount"]["amountMinor"].as_i64().expect("amount");
+    assert_eq!(captures_of(&app, amount), [1]);
+}
+
+#[tokio::test]
+async fn held_settlements_stay_captured_and_settle_once_released_even_without_their_webhook() {
+    let app = spawn_app_with(caas_tests::TestOptions {
+        configure: Box::new(|config| config.settlement_check_secs = 60),
+        ..caas_tests::TestOptions::default()
+    })
+    .await;
+    let gateway = app.simulators.payments.as_ref().expect("gateway");
+    gateway.set_knobs(PaymentKnobs { hold_settlements: true, ..PaymentKnobs::default() });
+    let (token, id) = buy(&app, "PARKING_ASSISTANT", "held").await;
+    wait_for(&app, &token, &id, "ACTIVE", "CAPTURED").await;
+    // The gateway still processes it: a look-up moves nothing.
+    app.clock.advance(Duration::minutes(2));
+    assert_eq!(reconciler::reconcile(&app.app).await.expect("reconcile"), 0);
+    assert_eq!(activation(&app, &token, &id).await["payments"][0]["status"], "CAPTURED");
+
+    gateway.set_knobs(PaymentKnobs::default());
+    wait_for(&app, &token, &id, "ACTIVE", "SETTLED").await;
+}
+
+#[tokio::test]
+async fn a_failed_settlement_is_recorded_and_the_feature_goes_unpaid() {
+    let app = spawn_app().await;
+    let gateway = app.simulators.payments.as_ref().expect("gateway");
+    gateway.set_knobs(PaymentKnobs { settlement_failure_rate: 1.0, ..PaymentKnobs::default() });
+    let (token, id) = buy(&app, "PARKING_ASSISTANT", "fails").await;
+    wait_for(&app, &token, &id, "ACTIVE", "FAILED").await;
+    let unpaid = app.graphql_as(&token, "query($id: ID!) { activation(id: $id) { unpaid } }", json!({ "id": id }));
+    assert_eq!(unpaid.await.data()["activation"]["unpaid"], true);
+}
+
+#[tokio::test]
+async fn a_settlement_that_overtakes_its_capture_waits_for_it_and_applies_once() {
+    let app = spawn_app().await;
+    let gateway = app.simulators.payments.as_ref().expect("gateway");
+    gateway.set_knobs(PaymentKnobs { hold_settlements: true, ..PaymentKnobs::default() });
+    let payment = authorised_charge(&app, "overtaken").await;
+    let provider_ref = payment.provider_ref.clone().expect("intent");
+    // Captured at the gateway; our record of the capture is not written yet.
+    app.app.integrations.payments.capture(&provider_ref, "capture-overtaken").await.expect("captured");
+    let post = |(body, signature): (String, String)| {
+        let request = app.client.post(format!("{}/webhooks/payments", app.address));
+        async move { request.header("stripe-signature", signature).body(body).send().await.expect("post").status() }
+    };
+    let event = gateway.event_about("payment_intent.succeeded", &provider_ref).expect("event");
+    assert_eq!(post(event.clone()).await, 409, "the gateway must retry: the capture is not recorded");
+    assert_eq!(status_of(&app, &payment).await, PaymentStatus::Authorized);
+
+    payment_service::mark_captured(&app.app.db, &payment, app.app.clock.now()).await.expect("recorded");
+    assert_eq!(post(event.clone()).await, 200);
+    assert_eq!(status_of(&app, &payment).await, PaymentStatus::Settled);
+    // The same event again changes nothing.
+    assert_eq!(post(event).await, 200);
+    assert_eq!(status_of(&app, &payment).await, PaymentStatus::Settled);
+}
