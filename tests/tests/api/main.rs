@@ -20,6 +20,7 @@ mod purchase;
 mod saved_card;
 mod schema;
 mod scope;
+mod slow_car;
 mod stuck_deactivation;
 mod subscription_billing;
 mod subscriptions;
