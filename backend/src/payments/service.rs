@@ -377,7 +377,7 @@ pub enum Settlement {
     /// The payment had already moved on (settled, failed, voided or refunded): nothing changes.
     Unchanged,
     /// The captured payment is now SETTLED or FAILED.
-    Moved(payments::Model),
+    Moved(Box<payments::Model>),
 }
 
 /// Records a settlement result on the payment of `provider_ref`, inside `txn`, which holds its row
@@ -409,13 +409,13 @@ pub async fn record_settlement(
         return Ok(Settlement::Unchanged);
     }
     if !settled {
-        return Ok(Settlement::Moved(mark_failed(txn, &payment, reason, now).await?));
+        return Ok(Settlement::Moved(Box::new(mark_failed(txn, &payment, reason, now).await?)));
     }
     let mut updated: payments::ActiveModel = payment.into();
     updated.status = Set(PaymentStatus::Settled);
     updated.settled_at = Set(Some(now));
     updated.updated_at = Set(now);
-    Ok(Settlement::Moved(updated.update(txn).await?))
+    Ok(Settlement::Moved(Box::new(updated.update(txn).await?)))
 }
 
 #[cfg(test)]

@@ -68,7 +68,7 @@ pub async fn apply_settlement(
     let updated = match recorded {
         Ok(Settlement::Unknown) => return Ok(()),
         Ok(Settlement::Unchanged) => None,
-        Ok(Settlement::Moved(updated)) => Some(updated),
+        Ok(Settlement::Moved(updated)) => Some(*updated),
         Err(SettlementError::NotReady) => return Err(PaymentWebhookError::NotReady),
         Err(SettlementError::Internal(err)) => return Err(PaymentWebhookError::Internal(err)),
     };
