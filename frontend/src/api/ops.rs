@@ -121,4 +121,7 @@ operations!(
     OrderProgress => "graphql/order_progress.graphql",
     NewNotifications => "graphql/new_notifications.graphql",
     ResolveTicket => "graphql/resolve_ticket.graphql",
+    RequestPasswordReset => "graphql/request_password_reset.graphql",
+    ChangePassword => "graphql/change_password.graphql",
+    PaymentCard => "graphql/payment_card.graphql",
 );

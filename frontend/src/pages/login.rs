@@ -4,7 +4,9 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::ops::{Login as LoginOp, SetPassword as SetPasswordOp, login, set_password};
+use crate::api::ops::{
+    Login as LoginOp, RequestPasswordReset, SetPassword as SetPasswordOp, login, request_password_reset, set_password,
+};
 use crate::api::{Api, ApiError};
 use crate::components::{Layout, error_view};
 use crate::i18n::t;
@@ -56,7 +58,46 @@ pub fn login() -> Html {
                 if let Some(err) = &*error { { error_view(locale, err) } }
                 <button type="submit" disabled={*busy}>{ t(locale, "login.submit") }</button>
             </form>
+            <ForgottenPassword />
         </Layout>
+    }
+}
+
+/// A forgotten password: the account's e-mail gets a one-time link to the set-password page. The
+/// answer is the same whether or not the address has an account.
+#[function_component(ForgottenPassword)]
+fn forgotten_password() -> Html {
+    let app = use_app();
+    let api = use_context::<Api>().expect("api");
+    let email = use_node_ref();
+    let sent = use_state(|| false);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (email, sent, error) = (email.clone(), sent.clone(), error.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let variables = request_password_reset::Variables { email: input_value(&email) };
+            let (api, sent, error) = (api.clone(), sent.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api.call::<RequestPasswordReset>(variables).await {
+                    Ok(_) => sent.set(true),
+                    Err(err) => error.set(Some(err)),
+                }
+            });
+        })
+    };
+    let locale = app.locale;
+    html! {
+        <details class="card narrow" id="forgotten-password">
+            <summary>{ t(locale, "login.forgotten") }</summary>
+            <form {onsubmit}>
+                <label for="reset-email">{ t(locale, "login.email") }</label>
+                <input id="reset-email" type="email" ref={email} required=true autocomplete="email" />
+                if let Some(err) = &*error { { error_view(locale, err) } }
+                if *sent { <p class="status" role="status">{ t(locale, "login.reset_sent") }</p> }
+                <button type="submit">{ t(locale, "login.send_link") }</button>
+            </form>
+        </details>
     }
 }
 

@@ -1,9 +1,13 @@
-//! The user's language and region (the region sets the currency and VAT of their prices).
+//! The user's language and region (the region sets the currency and VAT of their prices), their
+//! password, and — for customers — the payment card their purchases are charged to.
 
-use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::api::ops::{Locale as ApiLocale, Regions, UpdateProfile, regions, update_profile};
+use crate::api::ops::{
+    ChangePassword, Locale as ApiLocale, PaymentCard, Regions, UpdateProfile, change_password, payment_card, regions,
+    update_profile,
+};
 use crate::api::{Api, ApiError, QueryState, use_query};
 use crate::components::{Layout, error_view, loading, stale_note};
 use crate::i18n::{Locale, t};
@@ -74,6 +78,74 @@ pub fn profile_page() -> Html {
                 if *saved { <p class="status" role="status">{ t(locale, "profile.saved") }</p> }
                 <button type="submit">{ t(locale, "profile.save") }</button>
             </form>
+            if app.role == "CUSTOMER" { <SavedCard /> }
+            <PasswordChange />
         </Layout>
+    }
+}
+
+/// The customer's saved payment card, as the gateway describes it.
+#[function_component(SavedCard)]
+fn saved_card() -> Html {
+    let locale = use_app().locale;
+    let content = match use_query::<PaymentCard>(payment_card::Variables, 0) {
+        QueryState::Loading => html! { { loading(locale) } },
+        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
+        QueryState::Ready(loaded) => match &loaded.data.my_payment_card {
+            Some(card) => html! {
+                <p id="payment-card">
+                    { format!("{} •••• {} · {} {:02}/{}", card.brand.to_uppercase(), card.last4, t(locale, "profile.card_until"), card.exp_month, card.exp_year) }
+                </p>
+            },
+            None => html! { <p id="payment-card" class="muted">{ t(locale, "profile.no_card") }</p> },
+        },
+    };
+    html! {
+        <section class="card narrow">
+            <h2>{ t(locale, "profile.card") }</h2>
+            { content }
+        </section>
+    }
+}
+
+/// Changing the password: the current one is asked for; the other sessions end, this one goes on.
+#[function_component(PasswordChange)]
+fn password_change() -> Html {
+    let app = use_app();
+    let api = use_context::<Api>().expect("api");
+    let (current, new) = (use_node_ref(), use_node_ref());
+    let error = use_state(|| None::<ApiError>);
+    let changed = use_state(|| false);
+    let onsubmit = {
+        let (current, new, error, changed) = (current.clone(), new.clone(), error.clone(), changed.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let value = |node: &NodeRef| node.cast::<HtmlInputElement>().map(|input| input.value()).unwrap_or_default();
+            let variables = change_password::Variables { current: value(&current), new: value(&new) };
+            let (api, error, changed) = (api.clone(), error.clone(), changed.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api.call::<ChangePassword>(variables).await {
+                    Ok(data) => {
+                        api.sign_in(data.change_password.access_token, data.change_password.refresh_token);
+                        error.set(None);
+                        changed.set(true);
+                    }
+                    Err(err) => error.set(Some(err)),
+                }
+            });
+        })
+    };
+    let locale = app.locale;
+    html! {
+        <form class="card narrow" id="password-change" {onsubmit}>
+            <h2>{ t(locale, "profile.change_password") }</h2>
+            <label for="current-password">{ t(locale, "profile.current_password") }</label>
+            <input id="current-password" type="password" ref={current} required=true autocomplete="current-password" />
+            <label for="changed-password">{ t(locale, "login.new_password") }</label>
+            <input id="changed-password" type="password" ref={new} required=true minlength="8" autocomplete="new-password" />
+            if let Some(err) = &*error { { error_view(locale, err) } }
+            if *changed { <p class="status" role="status">{ t(locale, "profile.password_changed") }</p> }
+            <button type="submit">{ t(locale, "profile.change_password") }</button>
+        </form>
     }
 }

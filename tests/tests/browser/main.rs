@@ -2,6 +2,7 @@
 //! and admins do, in their language, on a phone-sized screen, with and without a connection.
 //! Screenshots of every page are written to `test-artifacts/`.
 
+mod accounts;
 mod customer;
 mod dealer;
 mod offline;
