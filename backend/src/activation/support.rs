@@ -206,7 +206,7 @@ pub async fn refund_payment(app: &App, viewer: &Viewer, request: RefundRequest) 
         payments::Entity::find_by_id(request.payment_id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"))?;
     // A repeat answers the payment as the first refund left it.
     if idempotency::earlier(&app.db, staff.id, &key, &hash).await?.is_some() {
-        return Ok(payment);
+        return payments::Entity::find_by_id(payment.id).one(&app.db).await?.ok_or(ApiError::NotFound("payment"));
     }
     if !matches!(payment.status, PaymentStatus::Captured | PaymentStatus::Settled) {
         return Err(ApiError::Conflict(format!("a {:?} payment cannot be refunded", payment.status)));

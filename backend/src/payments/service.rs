@@ -181,14 +181,25 @@ pub async fn capture(app: &App, payment: &payments::Model) -> Answer {
     answer(result, PaymentStatus::Captured)
 }
 
+/// Tries of a refund the gateway could not answer, a short wait apart: a double click reaches it as
+/// two requests with one key, and the second is told to wait for the first.
+const REFUND_TRIES: u32 = 5;
+
 /// Refunds `amount_minor` of a captured payment (all of it with `None`) under `key`.
 pub async fn refund(app: &App, payment: &payments::Model, amount_minor: Option<i64>, key: &str) -> ApiResult<()> {
     let provider_ref =
         payment.provider_ref.as_deref().ok_or_else(|| ApiError::Conflict("the payment was never charged".into()))?;
-    match app.integrations.payments.refund(provider_ref, amount_minor, key).await {
-        Ok(_) => Ok(()),
-        Err(GatewayError::Unavailable(message)) => Err(ApiError::Unavailable(message)),
-        Err(refused) => Err(ApiError::Conflict(refused.to_string())),
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match app.integrations.payments.refund(provider_ref, amount_minor, key).await {
+            Ok(_) => return Ok(()),
+            Err(GatewayError::Unavailable(_)) if tries < REFUND_TRIES => {
+                tokio::time::sleep(std::time::Duration::from_millis(100 * u64::from(tries))).await;
+            }
+            Err(GatewayError::Unavailable(message)) => return Err(ApiError::Unavailable(message)),
+            Err(refused) => return Err(ApiError::Conflict(refused.to_string())),
+        }
     }
 }
 

@@ -98,6 +98,8 @@ pub(super) struct SimState {
     payments: Mutex<HashMap<String, SimulatedPayment>>,
     /// Idempotency key → the response first given.
     replies: Mutex<HashMap<String, (u16, Value)>>,
+    /// Idempotency keys whose first request is being answered right now.
+    in_flight: Mutex<std::collections::HashSet<String>>,
     http: reqwest::Client,
 }
 
@@ -119,6 +121,7 @@ impl PaymentSimulator {
             knobs: Mutex::new(PaymentKnobs::default()),
             payments: Mutex::new(HashMap::new()),
             replies: Mutex::new(HashMap::new()),
+            in_flight: Mutex::new(std::collections::HashSet::new()),
             http: reqwest::Client::new(),
         };
         Self { state: Arc::new(state) }
@@ -220,17 +223,25 @@ pub(super) async fn admit(state: &SimState, headers: &HeaderMap) -> Result<(), R
     Ok(())
 }
 
-/// Runs `operation` once per idempotency key: a repeated key gets the first reply.
+/// Runs `operation` once per idempotency key: a repeated key gets the first reply, and a request
+/// that arrives while the first one with its key is still being answered gets Stripe's 409
+/// `idempotency_error` (try again later).
 pub(super) fn once(state: &SimState, headers: &HeaderMap, scope: &str, operation: impl FnOnce() -> Reply) -> Reply {
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(|key| format!("{scope}:{key}"));
-    if let Some(key) = &key
-        && let Some((status, body)) = lock(&state.replies).get(key)
-    {
-        return (StatusCode::from_u16(*status).unwrap_or(StatusCode::OK), Json(body.clone()));
+    if let Some(key) = &key {
+        let replies = lock(&state.replies);
+        if let Some((status, body)) = replies.get(key) {
+            return (StatusCode::from_u16(*status).unwrap_or(StatusCode::OK), Json(body.clone()));
+        }
+        if !lock(&state.in_flight).insert(key.clone()) {
+            let message = "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through). Please try again later.";
+            return stripe_error(StatusCode::CONFLICT, "idempotency_error", message, None);
+        }
     }
     let (status, body) = operation();
     if let Some(key) = key {
-        lock(&state.replies).insert(key, (status.as_u16(), body.0.clone()));
+        lock(&state.replies).insert(key.clone(), (status.as_u16(), body.0.clone()));
+        lock(&state.in_flight).remove(&key);
     }
     (status, body)
 }

@@ -57,6 +57,10 @@ fn map_error(err: StripeError) -> GatewayError {
             let message = api.message.clone().unwrap_or_else(|| api.type_.as_str().to_owned());
             match (api.type_.as_str(), status) {
                 ("card_error", _) => GatewayError::Declined(message),
+                // The first request with this key is still going through: the same key, later.
+                ("idempotency_error", 409) => {
+                    GatewayError::Unavailable("the payment gateway is still answering this request; try again".into())
+                }
                 (_, 500..) | (_, 429) => GatewayError::Unavailable(unreachable_cause(SYSTEM, &message)),
                 _ => GatewayError::Invalid(message),
             }
