@@ -135,6 +135,9 @@ async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
             Err(declined) => return outcome::failed(app, &ctx, Failure::PaymentDeclined(declined.to_string())).await,
         }
     }
+    // ACTIVATING means a command was sent before (this job's, or one whose worker stalled or
+    // crashed, or one the car confirmed while the capture had to wait for the gateway).
+    let sent_before = ctx.activation.status == ActivationStatus::Activating;
     let Some(attempt) = jobs::start_attempt(app, &ctx.job, &ctx.worker).await? else {
         return Ok(()); // another worker took the job over
     };
@@ -153,10 +156,10 @@ async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
         ctx.activation.updated_at = now;
     }
     progress(app, ctx.activation.id, ActivationPhase::Sending, attempt).await;
-    // A previous attempt may have reached the car and lost its answer (or its worker crashed):
-    // what the car reports decides, not what we remember. A first attempt has nothing to ask
-    // about, and the command itself answers with the car's state.
-    if attempt > 1 && reports_on(app, &ctx).await == Some(true) {
+    // A previous attempt may have reached the car and lost its answer (or its worker crashed, or
+    // the car confirmed and the capture waited): what the car reports decides, not what we
+    // remember. A first command has nothing to ask about: it answers with the car's state.
+    if (attempt > 1 || sent_before) && reports_on(app, &ctx).await == Some(true) {
         return outcome::activated(app, &ctx, attempt).await;
     }
     match send(app, &ctx, FeatureAction::Activate).await {

@@ -198,16 +198,30 @@ pub async fn failed(app: &App, ctx: &Context, failure: Failure) -> ApiResult<()>
     release_charge(app, &ctx).await
 }
 
+/// Tries of the switch-off of a failed activation that the car says is on, before support is told.
+const SWITCH_OFF_TRIES: u32 = 3;
+
 /// A failed activation must leave the feature off: if the car says it is on after all (an
-/// attempt's answer was lost), switch it off, and tell support if that fails too.
+/// attempt's answer was lost), switch it off — again if the command is lost on the way — and tell
+/// support if the car will not.
 async fn make_sure_off(app: &App, ctx: &Context) -> ApiResult<()> {
     if job::reports_on(app, ctx).await != Some(true) {
         return Ok(());
     }
-    if let Err(error) = job::send(app, ctx, crate::integrations::fleet::FeatureAction::Deactivate).await {
-        let subject = format!("{} may still be on in {} after a failed activation", ctx.feature.code, ctx.vehicle.vin);
-        open_ticket(app, &app.db, Some(ctx.activation.id), Some(ctx.vehicle.id), &subject, &error.to_string()).await?;
-    }
+    let mut tries = 0;
+    let error = loop {
+        tries += 1;
+        match job::send(app, ctx, crate::integrations::fleet::FeatureAction::Deactivate).await {
+            Ok(()) => return Ok(()),
+            Err(crate::integrations::fleet::IotError::Transient(_)) if tries < SWITCH_OFF_TRIES => {
+                let wait = jobs::backoff(&app.config, i32::try_from(tries).unwrap_or(1));
+                tokio::time::sleep(wait.to_std().unwrap_or_default()).await;
+            }
+            Err(error) => break error,
+        }
+    };
+    let subject = format!("{} may still be on in {} after a failed activation", ctx.feature.code, ctx.vehicle.vin);
+    open_ticket(app, &app.db, Some(ctx.activation.id), Some(ctx.vehicle.id), &subject, &error.to_string()).await?;
     Ok(())
 }
 

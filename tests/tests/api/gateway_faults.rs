@@ -3,7 +3,7 @@
 //! webhook that overtakes the capture it follows. Whatever happens: no capture without ACTIVE, never
 //! two captures, nothing PENDING for ever.
 
-use caas::integrations::fleet::simulator::FleetKnobs;
+use caas::integrations::fleet::simulator::{FleetKnobs, Outcome};
 use caas::integrations::payments::simulator::PaymentKnobs;
 use caas::payments::service as payment_service;
 use caas::settlement::reconciler;
@@ -100,8 +100,13 @@ async fn a_gateway_down_while_capturing_keeps_the_feature_on_and_captures_once_w
     let app = spawn_app().await;
     let gateway = app.simulators.payments.as_ref().expect("gateway");
     // The car takes a second to confirm: time to take the gateway down after the authorisation.
+    // It takes the first command and would refuse any other: once it confirmed, the capture's
+    // retry must ask the car, not send the command again.
     let fleet = app.simulators.fleet.as_ref().expect("fleet");
-    fleet.set_knobs(FleetKnobs { latency_ms: 1_000, ..FleetKnobs::default() });
+    let vin = app.vins_of("customer@demo.caas").await.remove(0);
+    let mut knobs = FleetKnobs { latency_ms: 1_000, ..FleetKnobs::default() };
+    knobs.script.insert(vin, [Outcome::Ok, Outcome::Permanent, Outcome::Permanent].into_iter().collect());
+    fleet.set_knobs(knobs);
     let (token, id) = buy(&app, "PARKING_ASSISTANT", "down-capture").await;
     app.eventually("the authorisation", || async {
         (activation(&app, &token, &id).await["payments"][0]["status"] == "AUTHORIZED").then_some(())
@@ -116,7 +121,6 @@ async fn a_gateway_down_while_capturing_keeps_the_feature_on_and_captures_once_w
     assert_eq!(waiting["status"], "ACTIVATING");
     assert_eq!(waiting["payments"][0]["status"], "AUTHORIZED");
 
-    fleet.set_knobs(FleetKnobs::default());
     gateway.set_knobs(PaymentKnobs::default());
     let active = wait_for(&app, &token, &id, "ACTIVE", TAKEN).await;
     let amount = active["payments"][0]["amount"]["amountMinor"].as_i64().expect("amount");

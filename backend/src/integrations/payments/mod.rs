@@ -3,7 +3,6 @@
 //! `async-stripe`); the simulator implements the subset of Stripe's API we use.
 
 pub mod simulator;
-pub mod simulator_wallet;
 pub mod stripe;
 
 use async_trait::async_trait;
