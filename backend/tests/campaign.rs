@@ -229,6 +229,12 @@ async fn unfinished(db: &DatabaseConnection) -> String {
     report
 }
 
+/// Every payment the gateway simulator holds, with its captures and refunds.
+async fn gateway_payments(client: &reqwest::Client, gateway_url: &str) -> Vec<Value> {
+    let response = client.get(format!("{gateway_url}/control/payments")).send().await.expect("gateway");
+    response.json().await.expect("json")
+}
+
 /// Support refunds each of `charges` in full, sending every refund twice at once with one key: each
 /// is refunded once at the gateway, REFUNDED with one credit note, and its feature switched off.
 async fn refund_a_share(
@@ -254,14 +260,7 @@ async fn refund_a_share(
         .collect()
         .await;
     assert!(answers.iter().all(Result::is_ok), "{answers:?}");
-    let gateway: Vec<Value> = client
-        .get(format!("{gateway_url}/control/payments"))
-        .send()
-        .await
-        .expect("gateway")
-        .json()
-        .await
-        .expect("json");
+    let gateway = gateway_payments(client, gateway_url).await;
     for charge in charges {
         let reference = charge.provider_ref.as_deref().expect("charged");
         let at_gateway = gateway.iter().find(|p| p["id"] == reference).expect("at the gateway");
@@ -459,14 +458,7 @@ async fn a_thousand_activations_survive_four_crashes_and_every_invariant_holds()
                 .map(move |(code, value)| ((vin.clone(), code), value.as_bool().unwrap_or(false)))
         })
         .collect();
-    let gateway: Vec<Value> = client
-        .get(format!("{gateway_url}/control/payments"))
-        .send()
-        .await
-        .expect("gateway")
-        .json()
-        .await
-        .expect("json");
+    let gateway = gateway_payments(&client, &gateway_url).await;
     let captures: HashMap<String, (u64, String)> = gateway
         .iter()
         .map(|p| {

@@ -174,7 +174,7 @@ async fn charge_period(
         Some(pending) => pending,
         None => new_period_payment(app, activation, &payer, &region, net, key).await?,
     };
-    let answer = payments_service::charge(app, &payment, "CaaS subscription".into(), Vec::new()).await;
+    let answer = payments_service::charge(app, &payment, "CaaS subscription".into(), Vec::new()).await?;
     if let Answer::Unavailable(message) = answer {
         return Err(ApiError::Unavailable(message));
     }

@@ -202,7 +202,7 @@ async fn deactivate(app: &App, ctx: Context) -> ApiResult<()> {
 /// authorisation) and records the answer on the payment if it is still PENDING: a worker that
 /// stalled past its lease finds it moved on by another, and what that one recorded counts.
 async fn authorize(app: &App, payment: &payments::Model) -> ApiResult<Result<payments::Model, GatewayError>> {
-    let answer = payments_service::authorise(app, payment, "CaaS feature".into()).await;
+    let answer = payments_service::authorise(app, payment, "CaaS feature".into()).await?;
     if let Answer::Unavailable(message) = answer {
         return Ok(Err(GatewayError::Unavailable(message)));
     }

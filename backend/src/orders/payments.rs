@@ -122,7 +122,7 @@ async fn charge(
 ) -> ApiResult<payments::Model> {
     let description = format!("{} — {:?} payment", order.number, payment.kind);
     let answer =
-        payments_service::charge(app, &payment, description, vec![("order".into(), order.number.clone())]).await;
+        payments_service::charge(app, &payment, description, vec![("order".into(), order.number.clone())]).await?;
     if let Answer::Unavailable(message) = &answer {
         return Err(ApiError::Unavailable(message.clone()));
     }

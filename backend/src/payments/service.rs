@@ -157,21 +157,15 @@ pub async fn charge(
     payment: &payments::Model,
     description: String,
     metadata: Vec<(String, String)>,
-) -> Answer {
-    let request = match charge_request(app, payment, description, metadata).await {
-        Ok(request) => request,
-        Err(err) => return Answer::Unavailable(err.to_string()),
-    };
-    answer(app.integrations.payments.create(&request, CaptureMode::Immediate).await, PaymentStatus::Captured)
+) -> ApiResult<Answer> {
+    let request = charge_request(app, payment, description, metadata).await?;
+    Ok(answer(app.integrations.payments.create(&request, CaptureMode::Immediate).await, PaymentStatus::Captured))
 }
 
 /// Authorises a payment, to be captured or voided later (a feature is charged once it is on).
-pub async fn authorise(app: &App, payment: &payments::Model, description: String) -> Answer {
-    let request = match charge_request(app, payment, description, Vec::new()).await {
-        Ok(request) => request,
-        Err(err) => return Answer::Unavailable(err.to_string()),
-    };
-    answer(app.integrations.payments.create(&request, CaptureMode::Manual).await, PaymentStatus::Authorized)
+pub async fn authorise(app: &App, payment: &payments::Model, description: String) -> ApiResult<Answer> {
+    let request = charge_request(app, payment, description, Vec::new()).await?;
+    Ok(answer(app.integrations.payments.create(&request, CaptureMode::Manual).await, PaymentStatus::Authorized))
 }
 
 /// Captures an authorised payment (once, whatever the retries).

@@ -2,7 +2,7 @@
 //! number 1 of that year, whatever was issued the year before.
 
 use caas_tests::{TestApp, spawn_app};
-use chrono::{TimeZone, Utc};
+use chrono::{Datelike, TimeZone, Utc};
 use serde_json::json;
 
 use crate::purchase::{RECORD_PAYMENT, REGISTER_SALE, payment, sale_for};
@@ -24,11 +24,14 @@ async fn reserve_a_car(app: &TestApp, dealer: &str, buyer: &str, key: &str) -> S
 #[tokio::test]
 async fn the_first_invoice_of_a_year_is_number_one_of_that_year() {
     let app = spawn_app().await;
-    // Years no demo invoice was issued in (tokens are taken at the time the test stands at).
-    app.clock.set(Utc.with_ymd_and_hms(2031, 12, 31, 23, 55, 0).single().expect("time"));
+    // The last minutes of a year no demo invoice was issued in, then the first of the next (tokens
+    // are taken at the time the test stands at).
+    let year = Utc::now().year() + 5;
+    app.clock.set(Utc.with_ymd_and_hms(year, 12, 31, 23, 55, 0).single().expect("time"));
     let dealer = app.token("dealer@demo.caas").await;
-    assert_eq!(reserve_a_car(&app, &dealer, "customer@demo.caas", "y1").await, "DE-2031-000001");
-    assert_eq!(reserve_a_car(&app, &dealer, "customer2@demo.caas", "y2").await, "DE-2031-000002");
-    app.clock.set(Utc.with_ymd_and_hms(2032, 1, 1, 0, 0, 1).single().expect("time"));
-    assert_eq!(reserve_a_car(&app, &dealer, "customer@demo.caas", "y3").await, "DE-2032-000001");
+    assert_eq!(reserve_a_car(&app, &dealer, "customer@demo.caas", "y1").await, format!("DE-{year}-000001"));
+    assert_eq!(reserve_a_car(&app, &dealer, "customer2@demo.caas", "y2").await, format!("DE-{year}-000002"));
+    app.clock.set(Utc.with_ymd_and_hms(year + 1, 1, 1, 0, 0, 1).single().expect("time"));
+    let next = year + 1;
+    assert_eq!(reserve_a_car(&app, &dealer, "customer@demo.caas", "y3").await, format!("DE-{next}-000001"));
 }
