@@ -23,7 +23,7 @@ use crate::platform::db;
 use crate::platform::events::BroadcastEventBus;
 use crate::platform::metrics::Metrics;
 use crate::server::Server;
-use crate::{graphql, seed, telemetry};
+use crate::{schema, seed, telemetry};
 
 /// CaaS: the Car-as-a-Service platform server.
 #[derive(Debug, Parser)]
@@ -186,7 +186,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Simulate { system } => simulate(&config, system).await,
         Command::ExportSchema { path, check } => {
-            let sdl = graphql::sdl();
+            let sdl = schema::sdl();
             if check {
                 let current = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
                 anyhow::ensure!(current == sdl, "{} is stale: run `caas export-schema`", path.display());

@@ -2,7 +2,7 @@
 //!
 //! Organised by domain (`accounts`, `auth`, `fleet`, `catalog`, `expediente`, `orders`,
 //! `activation`, `billing`, `workshops`, `notifications`), each with its service and GraphQL part;
-//! `graphql` merges them into one schema, `http` serves it, `server` wires everything together.
+//! `schema` merges them into one schema, `http` serves it, `server` wires everything together.
 
 pub mod accounts;
 pub mod activation;
@@ -27,6 +27,7 @@ pub mod pagination;
 pub mod payments;
 pub mod platform;
 pub mod policy;
+pub mod schema;
 pub mod seed;
 pub mod server;
 pub mod settlement;

@@ -13,13 +13,13 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::{App, AppState};
 use crate::config::Config;
-use crate::graphql::build_schema;
 use crate::integrations::simulators::Simulators;
 use crate::notifications::dispatcher;
 use crate::platform::clock::{Clock, SystemClock};
 use crate::platform::db;
 use crate::platform::events::{BroadcastEventBus, EventBus};
 use crate::platform::metrics::Metrics;
+use crate::schema::build_schema;
 use crate::{activation, http, integrations, seed};
 
 /// Routes added to a server's own, built once the application exists.

@@ -109,7 +109,7 @@ impl InProcess {
         config.ota_workers = 0;
         let server = Server::builder(config).build().await?;
         let app = server.app();
-        let schema = caas::graphql::schema::build_schema(app.clone());
+        let schema = caas::schema::build_schema(app.clone());
         let router = caas::http::router(app.clone(), schema, Router::new());
         // The simulators and the listener stay alive with the server, unused.
         std::mem::forget(server);

@@ -1,6 +1,6 @@
 //! GraphQL types of accounts and organisations, and the `me` query.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{ComplexObject, Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{Role, dealerships, regions, users, workshops};
 
@@ -9,6 +9,16 @@ use crate::auth::Allow;
 use crate::domain::{Email, Locale};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::{app, load_by_id, load_existing, viewer};
+use crate::notifications::graphql::Notification;
+
+// The accounts domain's field of a type that a lower domain defines (GraphQL's `extend type`).
+#[ComplexObject]
+impl Notification {
+    /// The recipient (for support looking at deliveries).
+    async fn recipient(&self, ctx: &Context<'_>) -> ApiResult<User> {
+        load_existing::<users::Entity>(ctx, self.row().user_id, "user").await.map(User)
+    }
+}
 
 /// A person with an account.
 pub struct User(pub users::Model);

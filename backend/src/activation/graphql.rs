@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, InputObject, Object, Subscription};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Subscription};
 use chrono::{DateTime, Utc};
 use entity::{
     ActivationStatus, DurationKind, PaymentStatus, Role, TicketStatus, activations, features, support_tickets, vehicles,
@@ -18,16 +18,45 @@ use super::{billing, purchase, queries, support};
 use crate::app::AppState;
 use crate::auth::viewer::PLATFORM_STAFF;
 use crate::auth::{Allow, Scope, Viewer};
-use crate::catalog::graphql::Feature;
+use crate::catalog::graphql::{CatalogEntryValue, Feature};
 use crate::error::{ApiError, ApiResult};
 use crate::fleet::graphql::Vehicle;
 use crate::graphql::connection::connection;
 use crate::graphql::context::{app, load_children, load_existing, viewer};
-use crate::graphql::loaders::PaymentsOfActivation;
+use crate::graphql::loaders::{ActivationsOfVehicle, PaymentsOfActivation};
 use crate::pagination::PageArgs;
 use crate::payments::graphql::Payment;
 use crate::platform::events::{ActivationPhase, DomainEvent, Topic};
 use crate::policy::{self, Access};
+
+// The activation domain's fields of types that lower domains define (GraphQL's `extend type`).
+
+#[ComplexObject]
+impl Vehicle {
+    /// The features of this vehicle, newest first: those of its current ownership (a resale never
+    /// shows one owner's purchases to the next); history, so not for workshops.
+    async fn activations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Activation>> {
+        let (viewer, vehicle) = (viewer(ctx), self.row());
+        policy::vehicle(app(ctx), viewer, vehicle, Access::History).await?;
+        let rows = load_children(ctx, ActivationsOfVehicle(vehicle.id)).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|activation| policy::activation(viewer, activation, vehicle))
+            .map(Activation)
+            .collect())
+    }
+}
+
+#[ComplexObject]
+impl CatalogEntryValue {
+    /// The activation currently on, being switched on, or being switched off; only for those who
+    /// may see the vehicle's activations.
+    async fn current_activation(&self, ctx: &Context<'_>) -> ApiResult<Option<Activation>> {
+        let Some(current) = &self.entry().current else { return Ok(None) };
+        let vehicle = load_existing::<vehicles::Entity>(ctx, current.vehicle_id, "vehicle").await?;
+        Ok(policy::activation(viewer(ctx), current, &vehicle).then(|| Activation(current.clone())))
+    }
+}
 
 /// A feature bought for a vehicle, for a duration.
 pub struct Activation(pub activations::Model);
@@ -48,7 +77,7 @@ impl Activation {
     async fn vehicle(&self, ctx: &Context<'_>) -> ApiResult<Vehicle> {
         let vehicle = load_existing::<vehicles::Entity>(ctx, self.0.vehicle_id, "vehicle").await?;
         policy::vehicle(app(ctx), viewer(ctx), &vehicle, Access::Basic).await?;
-        Ok(Vehicle(vehicle))
+        Ok(Vehicle::from(vehicle))
     }
 
     /// How long it was bought for.

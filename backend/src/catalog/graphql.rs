@@ -1,20 +1,18 @@
 //! GraphQL types and queries of the catalog.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, InputObject, Object};
-use entity::{DurationKind, Role, feature_texts, features, vehicle_models, vehicles};
+use async_graphql::{Context, InputObject, Object, SimpleObject};
+use entity::{DurationKind, Role, feature_texts, features, vehicle_models};
 
 use super::service::{self, CatalogEntry, Offer};
-use crate::activation::graphql::Activation;
 use crate::auth::{Allow, Scope};
 use crate::domain::{Locale, Money};
 use crate::error::ApiResult;
 use crate::fleet::graphql::VehicleModel;
 use crate::graphql::connection::connection;
-use crate::graphql::context::{app, load_children, load_existing, load_many_by_id, locale, viewer};
+use crate::graphql::context::{app, load_children, load_many_by_id, locale, viewer};
 use crate::graphql::loaders::{ModelsOfFeature, TextsOfFeature};
 use crate::pagination::PageArgs;
-use crate::policy;
 
 /// A feature (opción disponible): already in the firmware, switched on over the air.
 pub struct Feature(pub features::Model);
@@ -125,11 +123,34 @@ impl OfferValue {
     }
 }
 
+// Its own fields are those of `CatalogEntryFields`; the activation domain adds `currentActivation`
+// (`#[ComplexObject] impl CatalogEntryValue`), so that the catalog never imports it.
 /// A feature in the catalog of one vehicle.
-pub struct CatalogEntryValue(pub CatalogEntry);
+#[derive(SimpleObject)]
+#[graphql(name = "CatalogEntry", complex)]
+pub struct CatalogEntryValue {
+    #[graphql(flatten)]
+    fields: CatalogEntryFields,
+}
 
-#[Object(name = "CatalogEntry")]
 impl CatalogEntryValue {
+    /// The entry the catalog computed.
+    pub fn entry(&self) -> &CatalogEntry {
+        &self.fields.0
+    }
+}
+
+impl From<CatalogEntry> for CatalogEntryValue {
+    fn from(entry: CatalogEntry) -> Self {
+        Self { fields: CatalogEntryFields(entry) }
+    }
+}
+
+/// The fields of a catalog entry that the catalog knows.
+pub struct CatalogEntryFields(CatalogEntry);
+
+#[Object]
+impl CatalogEntryFields {
     /// The feature.
     async fn feature(&self) -> Feature {
         Feature(self.0.feature.clone())
@@ -159,14 +180,6 @@ impl CatalogEntryValue {
     /// `MAINTENANCE_OVERDUE` or `MAINTENANCE_UNKNOWN` (the maintenance system cannot be reached).
     async fn unavailable_code(&self) -> Option<&str> {
         self.0.unavailable.as_ref().map(|unavailable| unavailable.code)
-    }
-
-    /// The activation currently on, being switched on, or being switched off; only for those who
-    /// may see the vehicle's activations.
-    async fn current_activation(&self, ctx: &Context<'_>) -> ApiResult<Option<Activation>> {
-        let Some(current) = &self.0.current else { return Ok(None) };
-        let vehicle = load_existing::<vehicles::Entity>(ctx, current.vehicle_id, "vehicle").await?;
-        Ok(policy::activation(viewer(ctx), current, &vehicle).then(|| Activation(current.clone())))
     }
 }
 
@@ -237,6 +250,6 @@ impl CatalogQuery {
     ) -> ApiResult<Connection<String, CatalogEntryValue>> {
         let args = PageArgs::parse(after, first)?;
         let page = service::catalog(app(ctx), viewer(ctx), &vin, &args).await?;
-        Ok(connection(page, CatalogEntryValue))
+        Ok(connection(page, CatalogEntryValue::from))
     }
 }

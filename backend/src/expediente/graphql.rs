@@ -27,7 +27,7 @@ pub struct Expediente(pub vehicles::Model);
 impl Expediente {
     /// The vehicle.
     async fn vehicle(&self) -> Vehicle {
-        Vehicle(self.0.clone())
+        Vehicle::from(self.0.clone())
     }
 
     /// The owner (personal data: the owner, the selling dealership and platform staff only).

@@ -1,17 +1,16 @@
 //! GraphQL types and queries of vehicles.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::{VehicleStatus, dealerships, model_manuals, regions, users, vehicle_models, vehicles};
 
 use super::service;
 use crate::accounts::graphql::{Dealership, Region, User};
-use crate::activation::graphql::Activation;
 use crate::auth::{Allow, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::connection::connection;
 use crate::graphql::context::{app, load_by_id, load_children, load_existing, viewer};
-use crate::graphql::loaders::{ActivationsOfVehicle, ManualsOfModel};
+use crate::graphql::loaders::ManualsOfModel;
 use crate::pagination::PageArgs;
 use crate::policy::{self, Access};
 
@@ -26,11 +25,35 @@ pub async fn owner_of(ctx: &Context<'_>, vehicle: &vehicles::Model) -> ApiResult
     Ok(load_by_id::<users::Entity>(ctx, owner_id).await?.map(User))
 }
 
+// Its own fields are those of `VehicleFields`; domains above this one add theirs as GraphQL's
+// `extend type` does (`#[ComplexObject] impl Vehicle`: the activation domain adds `activations`), so
+// that fleet never imports a domain that builds on it.
 /// A vehicle, identified by its VIN.
-pub struct Vehicle(pub vehicles::Model);
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Vehicle {
+    #[graphql(flatten)]
+    fields: VehicleFields,
+}
+
+impl Vehicle {
+    /// The vehicle's row.
+    pub fn row(&self) -> &vehicles::Model {
+        &self.fields.0
+    }
+}
+
+impl From<vehicles::Model> for Vehicle {
+    fn from(row: vehicles::Model) -> Self {
+        Self { fields: VehicleFields(row) }
+    }
+}
+
+/// The fields of [`Vehicle`] that the fleet knows.
+pub struct VehicleFields(vehicles::Model);
 
 #[Object]
-impl Vehicle {
+impl VehicleFields {
     /// Vehicle identification number (17 characters).
     async fn vin(&self) -> &str {
         &self.0.vin
@@ -82,19 +105,6 @@ impl Vehicle {
     /// The owner; personal data, so only for the owner, the selling dealership and platform staff.
     async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
         owner_of(ctx, &self.0).await
-    }
-
-    /// The features of this vehicle, newest first: those of its current ownership (a resale never
-    /// shows one owner's purchases to the next); history, so not for workshops.
-    async fn activations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Activation>> {
-        let viewer = viewer(ctx);
-        policy::vehicle(app(ctx), viewer, &self.0, Access::History).await?;
-        let rows = load_children(ctx, ActivationsOfVehicle(self.0.id)).await?;
-        Ok(rows
-            .into_iter()
-            .filter(|activation| policy::activation(viewer, activation, &self.0))
-            .map(Activation)
-            .collect())
     }
 }
 
@@ -172,13 +182,13 @@ impl FleetQuery {
     ) -> ApiResult<Connection<String, Vehicle>> {
         let args = PageArgs::parse(after, first)?;
         let page = service::my_vehicles(app(ctx), viewer(ctx), &args).await?;
-        Ok(connection(page, Vehicle))
+        Ok(connection(page, Vehicle::from))
     }
 
     /// A vehicle by VIN, if it is within your scope.
     #[graphql(guard = "Allow::any_user().or_partner(Scope::VehiclesRead)")]
     async fn vehicle(&self, ctx: &Context<'_>, vin: String) -> ApiResult<Vehicle> {
-        service::vehicle_for(app(ctx), viewer(ctx), &vin, Access::Basic).await.map(Vehicle)
+        service::vehicle_for(app(ctx), viewer(ctx), &vin, Access::Basic).await.map(Vehicle::from)
     }
 
     /// The models on sale, by name.

@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 pub use errors::json_error;
 
 use crate::app::AppState;
-use crate::graphql::CaasSchema;
+use crate::schema::CaasSchema;
 
 /// What the handlers share.
 #[derive(Clone)]

@@ -1,27 +1,49 @@
 //! GraphQL types, queries, mutations and the live subscription of notifications.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, Json, Object, Subscription};
+use async_graphql::{Context, ID, Json, Object, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
-use entity::{NotificationChannel, NotificationStatus, notifications, users};
+use entity::{NotificationChannel, NotificationStatus, notifications};
 use futures::stream::{Stream, StreamExt};
 use uuid::Uuid;
 
 use super::{service, templates};
-use crate::accounts::graphql::User;
 use crate::app::AppState;
 use crate::auth::Allow;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::connection::connection;
-use crate::graphql::context::{app, load_existing, locale, viewer};
+use crate::graphql::context::{app, locale, viewer};
 use crate::pagination::PageArgs;
 use crate::platform::events::{DomainEvent, Topic};
 
+// Its own fields are those of `NotificationFields`; the accounts domain adds `recipient`
+// (`#[ComplexObject] impl Notification`), so that notifications never import accounts.
 /// A message to the user.
-pub struct Notification(pub notifications::Model);
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Notification {
+    #[graphql(flatten)]
+    fields: NotificationFields,
+}
+
+impl Notification {
+    /// The notification's row.
+    pub fn row(&self) -> &notifications::Model {
+        &self.fields.0
+    }
+}
+
+impl From<notifications::Model> for Notification {
+    fn from(row: notifications::Model) -> Self {
+        Self { fields: NotificationFields(row) }
+    }
+}
+
+/// The fields of [`Notification`] that notifications know.
+pub struct NotificationFields(notifications::Model);
 
 #[Object]
-impl Notification {
+impl NotificationFields {
     /// Stable id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
@@ -67,11 +89,6 @@ impl Notification {
         self.rendered(ctx).map(|r| r.body).unwrap_or_default()
     }
 
-    /// The recipient (for support looking at deliveries).
-    async fn recipient(&self, ctx: &Context<'_>) -> ApiResult<User> {
-        load_existing::<users::Entity>(ctx, self.0.user_id, "user").await.map(User)
-    }
-
     /// Whether the user has read it.
     async fn read(&self) -> bool {
         self.0.read_at.is_some()
@@ -83,7 +100,7 @@ impl Notification {
     }
 }
 
-impl Notification {
+impl NotificationFields {
     fn rendered(&self, ctx: &Context<'_>) -> Option<templates::Rendered> {
         templates::render(locale(ctx), &self.0.template, &self.0.payload)
     }
@@ -110,7 +127,7 @@ impl NotificationsQuery {
     ) -> ApiResult<Connection<String, Notification>> {
         let args = PageArgs::parse(after, first)?;
         let page = service::my_notifications(app(ctx), viewer(ctx), &args, unread_only).await?;
-        Ok(connection(page, Notification))
+        Ok(connection(page, Notification::from))
     }
 
     /// E-mails (and other pushed messages) in a delivery state, newest first — FAILED ones are those
@@ -124,7 +141,7 @@ impl NotificationsQuery {
         first: Option<i32>,
     ) -> ApiResult<Connection<String, Notification>> {
         let args = PageArgs::parse(after, first)?;
-        Ok(connection(service::deliveries(app(ctx), viewer(ctx), status, &args).await?, Notification))
+        Ok(connection(service::deliveries(app(ctx), viewer(ctx), status, &args).await?, Notification::from))
     }
 }
 
@@ -137,7 +154,7 @@ impl NotificationsMutation {
     /// Marks one of your notifications read.
     #[graphql(guard = "Allow::any_user()")]
     async fn mark_notification_read(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Notification> {
-        service::mark_read(app(ctx), viewer(ctx), parse_id(&id)?).await.map(Notification)
+        service::mark_read(app(ctx), viewer(ctx), parse_id(&id)?).await.map(Notification::from)
     }
 
     /// Marks all your notifications read; returns how many changed.
@@ -169,7 +186,7 @@ impl NotificationsSubscription {
                     return None;
                 }
                 match service::find_for_user(&app, user_id, notification_id).await {
-                    Ok(found) => found.map(Notification),
+                    Ok(found) => found.map(Notification::from),
                     Err(err) => {
                         tracing::warn!(error = ?err, "could not load a notification for a subscriber");
                         None

@@ -163,7 +163,7 @@ pub async fn apply_webhook(
     if order.factory_order_ref.as_deref() != Some(event.factory_order_id.as_str()) {
         return Err(FactoryWebhookError::UnknownOrder);
     }
-    if !first_delivery(app, &txn, "factory", &event.event_id).await? {
+    if !first_delivery(&txn, "factory", &event.event_id, app.clock.now()).await? {
         return Ok(Applied::Duplicate);
     }
     let mut outbox = Outbox::new();

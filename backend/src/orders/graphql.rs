@@ -69,7 +69,7 @@ impl Order {
     async fn vehicle(&self, ctx: &Context<'_>) -> ApiResult<Option<Vehicle>> {
         policy::ensure_order(viewer(ctx), &self.0)?;
         let Some(id) = self.0.vehicle_id else { return Ok(None) };
-        Ok(load_by_id::<vehicles::Entity>(ctx, id).await?.map(Vehicle))
+        Ok(load_by_id::<vehicles::Entity>(ctx, id).await?.map(Vehicle::from))
     }
 
     /// The selling dealership.
@@ -283,7 +283,7 @@ impl OrdersQuery {
         first: Option<i32>,
     ) -> ApiResult<Connection<String, Vehicle>> {
         let args = PageArgs::parse(after, first)?;
-        Ok(connection(queries::stock(app(ctx), viewer(ctx), &args).await?, Vehicle))
+        Ok(connection(queries::stock(app(ctx), viewer(ctx), &args).await?, Vehicle::from))
     }
 }
 
@@ -341,7 +341,7 @@ impl OrdersMutation {
     #[graphql(guard = "Allow::users(&[Role::Dealer])")]
     async fn register_trade_in(&self, ctx: &Context<'_>, input: RegisterTradeInInput) -> ApiResult<Vehicle> {
         let trade_in = TradeInInput { vin: input.vin, owner_email: input.owner_email };
-        register_trade_in(app(ctx), viewer(ctx), trade_in).await.map(Vehicle)
+        register_trade_in(app(ctx), viewer(ctx), trade_in).await.map(Vehicle::from)
     }
 
     /// Tries again to register a paid car with the authority.

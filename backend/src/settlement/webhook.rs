@@ -74,7 +74,7 @@ pub async fn apply_settlement(
     };
     // Recorded only once the payment could take it: an event that came too early is retried.
     if let Some(event_id) = event_id
-        && !first_delivery(app, &txn, "payments", event_id).await?
+        && !first_delivery(&txn, "payments", event_id, app.clock.now()).await?
     {
         return Ok(());
     }

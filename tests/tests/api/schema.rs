@@ -4,7 +4,7 @@
 fn schema_graphql_is_up_to_date() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.graphql");
     let current = std::fs::read_to_string(path).unwrap_or_default();
-    let generated = caas::graphql::sdl();
+    let generated = caas::schema::sdl();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(path, &generated).expect("write schema.graphql");
         return;

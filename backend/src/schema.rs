@@ -5,18 +5,19 @@ use std::time::Duration;
 
 use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
 
-use super::extension::ErrorCodesFactory;
-use super::field_order::FieldOrderFactory;
-use super::loaders::loaders;
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
+use crate::accounts::sessions::SessionMutation;
 use crate::activation::graphql::{ActivationMutation, ActivationQuery, ActivationSubscription};
 use crate::activation::live::ProgressReads;
 use crate::app::AppState;
-use crate::auth::graphql::AuthMutation;
+use crate::auth::graphql::ApiKeysMutation;
 use crate::billing::graphql::BillingQuery;
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::expediente::graphql::ExpedienteQuery;
 use crate::fleet::graphql::FleetQuery;
+use crate::graphql::extension::ErrorCodesFactory;
+use crate::graphql::field_order::FieldOrderFactory;
+use crate::graphql::loaders::loaders;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, NotificationsSubscription};
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
@@ -38,8 +39,9 @@ pub struct Query(
 /// Every mutation.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
-    AuthMutation,
+    SessionMutation,
     AccountsMutation,
+    ApiKeysMutation,
     CatalogMutation,
     OrdersMutation,
     ActivationMutation,
