@@ -5,13 +5,13 @@ use gloo_events::EventListener;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::client::{body, parse};
-use crate::api::ops::{Me, me};
+use crate::api::client::parse;
+use crate::api::ops::me;
 use crate::api::{Api, queue};
 use crate::i18n::Locale;
 use crate::pages;
 use crate::route::Route;
-use crate::state::{Action, AppContext, AppState};
+use crate::state::{Action, AppContext, AppState, ME_KEY, load_me};
 
 fn register_service_worker() {
     if let Some(window) = web_sys::window() {
@@ -33,18 +33,6 @@ fn replay_queue(api: Api, state: AppContext) {
 /// The cheapest request there is, to learn whether the server can be reached.
 const PROBE: &str = r#"{"query":"{__typename}"}"#;
 const PROBE_INTERVAL_MS: u32 = 3_000;
-
-/// Where the signed-in user's profile is kept for offline starts.
-const ME_KEY: &str = "me";
-
-/// Loads the signed-in user's profile (and keeps it for offline starts).
-pub async fn load_me(api: &Api, state: &AppContext) {
-    let Ok(data) = api.execute(&body::<Me>(me::Variables)).await else { return };
-    if let Ok(me) = parse::<me::ResponseData>(&data) {
-        Api::remember(ME_KEY, &data);
-        state.dispatch(Action::Me(Box::new(me.me)));
-    }
-}
 
 /// The app.
 #[function_component(App)]

@@ -5,8 +5,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::api::client::Claims;
-use crate::api::ops::me;
+use crate::api::Api;
+use crate::api::client::{Claims, body, parse};
+use crate::api::ops::{Me as MeQuery, me};
 use crate::i18n::Locale;
 
 /// The signed-in user as the app needs them.
@@ -97,4 +98,16 @@ pub type AppContext = UseReducerHandle<AppState>;
 #[hook]
 pub fn use_app() -> AppContext {
     use_context::<AppContext>().expect("the app state is provided")
+}
+
+/// Where the signed-in user's profile is kept for offline starts.
+pub const ME_KEY: &str = "me";
+
+/// Loads the signed-in user's profile into the state (and keeps it for offline starts).
+pub async fn load_me(api: &Api, state: &AppContext) {
+    let Ok(data) = api.execute(&body::<MeQuery>(me::Variables)).await else { return };
+    if let Ok(me) = parse::<me::ResponseData>(&data) {
+        Api::remember(ME_KEY, &data);
+        state.dispatch(Action::Me(Box::new(me.me)));
+    }
 }

@@ -88,10 +88,7 @@ fn internal() -> ApiError {
 
 /// Parses the `data` text of an operation into its type.
 pub fn parse<T: DeserializeOwned>(data: &str) -> Result<T, ApiError> {
-    // The browser's own JSON parser, then serde over JS values: far less code per answer type than
-    // a JSON parser compiled into each one.
-    let value = js_sys::JSON::parse(data).map_err(|_| internal())?;
-    serde_wasm_bindgen::from_value(value).map_err(|_| internal())
+    super::json::from_text(data).ok_or_else(internal)
 }
 
 /// The request body of `Q` with `variables`.

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod hooks;
+pub mod json;
 pub mod ops;
 pub mod queue;
 pub mod storage;

@@ -22,7 +22,7 @@ pub fn set_text(key: &str, text: &str) {
 
 /// The value stored under `key`, if it reads as a `T`.
 pub fn get<T: DeserializeOwned>(key: &str) -> Option<T> {
-    super::client::parse(&text(key)?).ok()
+    super::json::from_text(&text(key)?)
 }
 
 /// Stores `value` under `key`.

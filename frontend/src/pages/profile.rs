@@ -42,7 +42,7 @@ pub fn profile_page() -> Html {
                         error.set(None);
                         saved.set(true);
                         app.dispatch(Action::Locale(new_locale));
-                        crate::app::load_me(&api, &app).await;
+                        crate::state::load_me(&api, &app).await;
                     }
                     Err(err) => error.set(Some(err)),
                 }
