@@ -30,6 +30,7 @@ pub mod policy;
 pub mod schema;
 pub mod seed;
 pub mod server;
+pub mod sessions;
 pub mod settlement;
 pub mod telemetry;
 pub mod workshops;

@@ -6,11 +6,10 @@ use std::time::Duration;
 use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
-use crate::accounts::sessions::SessionMutation;
+use crate::accounts::sign_in::SignInMutation;
 use crate::activation::graphql::{ActivationMutation, ActivationQuery, ActivationSubscription};
 use crate::activation::live::ProgressReads;
 use crate::app::AppState;
-use crate::auth::graphql::ApiKeysMutation;
 use crate::billing::graphql::BillingQuery;
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::expediente::graphql::ExpedienteQuery;
@@ -21,6 +20,7 @@ use crate::graphql::loaders::loaders;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, NotificationsSubscription};
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
+use crate::sessions::graphql::ApiKeysMutation;
 
 /// Every query.
 #[derive(MergedObject, Default)]
@@ -39,7 +39,7 @@ pub struct Query(
 /// Every mutation.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
-    SessionMutation,
+    SignInMutation,
     AccountsMutation,
     ApiKeysMutation,
     CatalogMutation,

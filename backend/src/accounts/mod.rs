@@ -5,4 +5,4 @@ pub mod graphql;
 pub mod links;
 pub mod passwords;
 pub mod service;
-pub mod sessions;
+pub mod sign_in;

@@ -13,13 +13,14 @@ use uuid::Uuid;
 use super::links::{self, LinkPurpose};
 use crate::app::App;
 use crate::audit::{self, Subject};
-use crate::auth::service::{Session, start_session, viewer_of};
-use crate::auth::{AuthError, UserViewer, Viewer, password, refresh, throttle};
+use crate::auth::{AuthError, UserViewer, Viewer, password};
 use crate::domain::Email;
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::service::notify;
 use crate::platform::db::begin_write;
 use crate::platform::events::Outbox;
+use crate::sessions::service::{Session, start_session, viewer_of};
+use crate::sessions::{refresh, throttle};
 
 /// Sets a new password with a one-time link (from a welcome, resend or reset e-mail), ends the
 /// account's other sessions and signs its owner in. The link then stops working.

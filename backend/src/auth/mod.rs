@@ -1,19 +1,15 @@
-//! Authentication and authorisation: who is calling, and what they may do.
+//! Authentication and authorisation: who is calling, and what they may do — the primitives under
+//! every domain.
 //!
-//! People sign in with an e-mail (or a VIN, meaning its owner) and a password and receive a short-lived
-//! JWT access token and a rotating refresh token. Partner apps send an API key with scopes. Roles and
-//! scopes are checked by GraphQL guards; ownership is checked again inside every service.
+//! A signed-in person carries a short-lived JWT access token (`jwt`); partner apps send an API key
+//! with scopes. Roles and scopes are checked by GraphQL guards (`viewer`); ownership is checked again
+//! inside every service. Signing in, refresh tokens and API keys are the `sessions` domain's.
 
-pub mod api_keys;
 pub mod error;
-pub mod graphql;
 pub mod jwt;
 pub mod partner_limit;
 pub mod password;
-pub mod refresh;
 pub mod secret;
-pub mod service;
-pub mod throttle;
 pub mod viewer;
 
 pub use error::AuthError;

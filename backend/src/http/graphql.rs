@@ -16,11 +16,11 @@ use axum::response::{Html, IntoResponse, Response};
 use super::HttpState;
 use super::errors::json_error;
 use crate::app::App;
-use crate::auth::service::{Credentials, authenticate};
 use crate::auth::{AuthError, Viewer};
 use crate::domain::Locale;
 use crate::error::{ApiError, code};
 use crate::graphql::context::{ClientIp, RequestLocale};
+use crate::sessions::service::{Credentials, authenticate};
 
 const API_KEY_HEADER: &str = "x-api-key";
 

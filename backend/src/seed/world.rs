@@ -10,11 +10,12 @@ use super::features::{DemoFeature, FEATURES};
 use super::{DEMO_PARTNER_API_KEY, DEMO_PASSWORD, SeedSummary};
 use crate::activation::end_reason::EndReason;
 use crate::app::App;
-use crate::auth::{Scope, api_keys, password};
+use crate::auth::{Scope, password};
 use crate::domain::money::vat_of;
 use crate::domain::vin::check_digit;
 use crate::notifications::service::notify;
 use crate::platform::events::Outbox;
+use crate::sessions::api_keys;
 
 type Db = DatabaseTransaction;
 

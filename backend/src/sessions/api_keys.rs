@@ -7,9 +7,9 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use super::secret::{fingerprint, random_token, same_fingerprint};
-use super::{AuthError, PartnerViewer, Scope, Viewer};
 use crate::app::App;
+use crate::auth::secret::{fingerprint, random_token, same_fingerprint};
+use crate::auth::{AuthError, PartnerViewer, Scope, Viewer};
 use crate::error::{ApiError, ApiResult};
 
 const KEY_PREFIX: &str = "caas_";

@@ -5,9 +5,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{AuthError, UserViewer, Viewer, api_keys, password, refresh, throttle};
+use super::{api_keys, refresh, throttle};
 use crate::app::App;
 use crate::audit::{self, Subject};
+use crate::auth::{AuthError, UserViewer, Viewer, password};
 use crate::domain::{Email, Locale, Vin};
 
 /// A signed-in session: what `login` and `refreshToken` return.

@@ -8,8 +8,8 @@ use entity::login_failures;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::AuthError;
 use crate::app::App;
+use crate::auth::AuthError;
 
 fn window(app: &App) -> Duration {
     Duration::seconds(i64::from(app.config.login_window_secs))

@@ -1,14 +1,14 @@
 //! Signing in over GraphQL: sign-in, token refresh, sign-out and passwords, each answered with the
-//! session and its user (an account, so above the `auth` layer that issues the tokens).
+//! session and its user (an account, so above the `sessions` domain that issues the tokens).
 
 use async_graphql::{Context, Object};
 
 use super::graphql::User;
 use super::passwords;
 use crate::auth::Allow;
-use crate::auth::service::{self, Session};
 use crate::error::ApiResult;
 use crate::graphql::context::{app, client_ip, viewer};
+use crate::sessions::service::{self, Session};
 
 /// A signed-in session.
 pub struct AuthPayload(Session);
@@ -38,10 +38,10 @@ impl AuthPayload {
 
 /// Mutations of sessions and passwords.
 #[derive(Default)]
-pub struct SessionMutation;
+pub struct SignInMutation;
 
 #[Object]
-impl SessionMutation {
+impl SignInMutation {
     /// Signs in with an e-mail address, or a VIN meaning its owner, and a password.
     async fn login(&self, ctx: &Context<'_>, identifier: String, password: String) -> ApiResult<AuthPayload> {
         let session = service::login(app(ctx), &identifier, &password, &client_ip(ctx)).await?;

@@ -1,12 +1,13 @@
-//! Partner API keys over GraphQL (sessions and passwords are `accounts::sessions`).
+//! Partner API keys over GraphQL (sign-in and passwords are `accounts::sign_in`).
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{Role, api_keys};
 use serde_json::json;
 
-use super::{Allow, Scope, api_keys as keys};
+use super::api_keys as keys;
 use crate::audit::{self, Subject};
+use crate::auth::{Allow, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::{app, viewer};
 

@@ -9,9 +9,9 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use super::AuthError;
-use super::secret::{fingerprint, random_token};
 use crate::app::App;
+use crate::auth::AuthError;
+use crate::auth::secret::{fingerprint, random_token};
 
 /// Issues a new refresh token of `family_id` for `user_id`.
 pub async fn issue(app: &App, user_id: Uuid, family_id: Uuid) -> Result<String, AuthError> {
