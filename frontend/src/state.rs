@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::api::Api;
 use crate::api::client::{Claims, body, parse};
-use crate::api::ops::{Me as MeQuery, me};
+use crate::api::ops::{ApiEnum, Me as MeQuery, me};
 use crate::i18n::Locale;
 
 /// The signed-in user as the app needs them.
@@ -74,8 +74,8 @@ impl Reducible for AppState {
                 }
             }
             Action::Me(me) => {
-                next.locale = Locale::parse(&crate::components::name(&me.locale));
-                next.role = crate::components::name(&me.role);
+                next.locale = Locale::parse(me.locale.as_str());
+                next.role = me.role.as_str().to_owned();
                 next.me = Some(Me { name: me.name, region: me.region.code, currency: me.region.currency });
             }
             Action::Locale(locale) => next.locale = locale,

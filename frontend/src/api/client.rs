@@ -37,6 +37,18 @@ pub enum ApiError {
     },
 }
 
+impl ApiError {
+    /// A short code for the error: the server's reason, else its code. The app explains it in the
+    /// user's language (`i18n::reason_text`) and keeps it with refused queued purchases.
+    pub fn code(&self) -> String {
+        match self {
+            Self::Offline => "OFFLINE".into(),
+            Self::Unauthenticated => "UNAUTHENTICATED".into(),
+            Self::Server { code, reason, .. } => reason.clone().unwrap_or_else(|| code.clone()),
+        }
+    }
+}
+
 /// The tokens of a signed-in session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Tokens {
@@ -297,7 +309,7 @@ pub fn field(object: &wasm_bindgen::JsValue, name: &str) -> wasm_bindgen::JsValu
 
 #[cfg(test)]
 mod tests {
-    use super::body;
+    use super::{ApiError, body};
     use crate::api::ops::{Dashboard, Me, dashboard, me};
 
     #[test]
@@ -307,5 +319,15 @@ mod tests {
             let literal = serde_json::to_string(&body).expect("a string");
             assert!(html.contains(&literal), "index.html must prefetch this body, as written here:\n{literal}");
         }
+    }
+
+    #[test]
+    fn an_error_is_known_by_its_reason_else_its_code() {
+        let refused =
+            ApiError::Server { code: "CONFLICT".into(), reason: Some("TRIAL_USED".into()), message: "m".into() };
+        assert_eq!(refused.code(), "TRIAL_USED");
+        let denied = ApiError::Server { code: "FORBIDDEN".into(), reason: None, message: "m".into() };
+        assert_eq!(denied.code(), "FORBIDDEN");
+        assert_eq!(ApiError::Offline.code(), "OFFLINE");
     }
 }

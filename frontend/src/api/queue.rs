@@ -89,7 +89,7 @@ pub async fn flush(api: &Api) -> usize {
             Err(error) => {
                 let mut queue = load();
                 if let Some(item) = queue.iter_mut().find(|item| item.key == purchase.key) {
-                    item.refused = Some(crate::i18n::error_code(&error));
+                    item.refused = Some(error.code());
                 }
                 save(&queue);
             }

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::api::ApiError;
-use crate::i18n::{Locale, error_text, t};
+use crate::i18n::{Locale, reason_text, t};
 
 /// Something is on its way.
 pub fn loading(locale: Locale) -> Html {
@@ -18,7 +18,7 @@ pub fn empty(locale: Locale, key: &str) -> Html {
 
 /// An error explained in the user's language.
 pub fn error_view(locale: Locale, error: &ApiError) -> Html {
-    html! { <p class="status error" role="alert">{ error_text(locale, error) }</p> }
+    html! { <p class="status error" role="alert">{ reason_text(locale, &error.code()) }</p> }
 }
 
 /// A note that what is shown was saved earlier (only while it could not be refreshed).

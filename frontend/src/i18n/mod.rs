@@ -3,8 +3,6 @@
 
 mod texts;
 
-use crate::api::ApiError;
-
 /// A language of the app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[repr(usize)]
@@ -97,20 +95,6 @@ pub fn plural(locale: Locale, key: &str, count: usize) -> String {
         Some(text) if count == 1 => text.to_owned(),
         _ => tf(locale, key, &[("count", &count.to_string())]),
     }
-}
-
-/// A short code for an error, kept with queued purchases.
-pub fn error_code(error: &ApiError) -> String {
-    match error {
-        ApiError::Offline => "OFFLINE".into(),
-        ApiError::Unauthenticated => "UNAUTHENTICATED".into(),
-        ApiError::Server { code, reason, .. } => reason.clone().unwrap_or_else(|| code.clone()),
-    }
-}
-
-/// An error explained to people: by its reason or code, in their language.
-pub fn error_text(locale: Locale, error: &ApiError) -> String {
-    reason_text(locale, &error_code(error))
 }
 
 /// The explanation of an error code or reason (a generic one for codes the app does not know).
@@ -342,11 +326,8 @@ mod tests {
 
     #[test]
     fn unknown_errors_are_explained_generically() {
-        let error = ApiError::Server { code: "SOMETHING_NEW".into(), reason: None, message: "raw".into() };
-        assert_eq!(error_text(Locale::De, &error), t(Locale::De, "error.INTERNAL"));
-        let refused =
-            ApiError::Server { code: "CONFLICT".into(), reason: Some("TRIAL_USED".into()), message: "raw".into() };
-        assert!(error_text(Locale::Es, &refused).contains("prueba"));
+        assert_eq!(reason_text(Locale::De, "SOMETHING_NEW"), t(Locale::De, "error.INTERNAL"));
+        assert!(reason_text(Locale::Es, "TRIAL_USED").contains("prueba"));
     }
 
     #[test]
