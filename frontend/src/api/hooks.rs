@@ -2,6 +2,7 @@
 //! when it arrives, and a typed error when there is neither. The fetching and caching work on the
 //! answer's text and exist once; only the final parse is per operation.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use graphql_client::GraphQLQuery;
@@ -56,14 +57,44 @@ impl<T> PartialEq for QueryState<T> {
     }
 }
 
+/// The requests of one query, numbered: answers can arrive out of order (one sent before a reload
+/// may finish after it), and only the answer of the latest request may be shown or cached.
+#[derive(Clone, Default)]
+struct Requests(Rc<Cell<u64>>);
+
+/// One request of a query.
+struct Request {
+    requests: Requests,
+    number: u64,
+}
+
+impl Requests {
+    /// A new request, which makes every earlier one out of date.
+    fn start(&self) -> Request {
+        let number = self.0.get() + 1;
+        self.0.set(number);
+        Request { requests: self.clone(), number }
+    }
+}
+
+impl Request {
+    /// Whether no request of the query was started after this one.
+    fn is_latest(&self) -> bool {
+        self.requests.0.get() == self.number
+    }
+}
+
 /// The answer of a request body, as text.
 #[hook]
 fn use_raw_query(body: String, refresh: u32) -> QueryState<Rc<str>> {
     let api = use_context::<Api>().expect("the API client is provided");
     let state = use_state(|| QueryState::Loading);
+    let requests = use_memo((), |()| Requests::default());
     {
         let state = state.clone();
+        let requests = (*requests).clone();
         use_effect_with((body, refresh), move |(body, _)| {
+            let request = requests.start();
             let key = body.clone();
             // The last answer is shown at once while the fresh one is on its way.
             let cached: Option<Rc<str>> = Api::cached(&key).map(Rc::from);
@@ -72,7 +103,11 @@ fn use_raw_query(body: String, refresh: u32) -> QueryState<Rc<str>> {
             }
             let body = body.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match api.execute(&body).await {
+                let answer = api.execute(&body).await;
+                if !request.is_latest() {
+                    return;
+                }
+                match answer {
                     Ok(data) => {
                         Api::remember(&key, &data);
                         state.set(QueryState::Ready(Loaded { data: Rc::new(Rc::from(data)), stale: false }));
@@ -120,4 +155,20 @@ pub fn use_reload() -> (u32, Callback<()>) {
         setter.set(*counter.borrow());
     });
     (*state, reload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Requests;
+
+    #[test]
+    fn only_the_latest_request_of_a_query_is_shown() {
+        let requests = Requests::default();
+        let first = requests.start();
+        assert!(first.is_latest());
+        let reload = requests.start();
+        // The first answer arriving after the reload was sent is out of date, whenever it arrives.
+        assert!(!first.is_latest());
+        assert!(reload.is_latest());
+    }
 }
