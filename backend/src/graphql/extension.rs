@@ -6,13 +6,15 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextSubscribe, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest, NextSubscribe,
+    NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
-use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Variables};
 use futures::FutureExt;
 use futures::stream::{BoxStream, StreamExt};
 
+use super::document_size;
 use crate::error::code;
 use crate::platform::metrics::{Metrics, OperationLabels};
 
@@ -131,6 +133,25 @@ impl Extension for ErrorCodes {
                 ErrorCodes { metrics: metrics.clone(), root_fields: Mutex::new(Vec::new()) }.finish(response)
             })
             .boxed()
+    }
+
+    /// Parses the document here, once, and bounds its expanded size: the engine's own checks after
+    /// parsing (recursive depth, directives) already expand every fragment spread.
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let mut request = next.run(ctx, request).await?;
+        document_size::check(request.parsed_query()?).map_err(|too_large| {
+            let mut error = ServerError::new(too_large.to_string(), None);
+            let extensions = error.extensions.get_or_insert_with(Default::default);
+            extensions.set("code", code::BAD_USER_INPUT);
+            extensions.set("reason", "QUERY_TOO_LARGE");
+            error
+        })?;
+        Ok(request)
     }
 
     async fn parse_query(

@@ -4,6 +4,7 @@
 
 pub mod connection;
 pub mod context;
+pub mod document_size;
 pub mod extension;
 pub mod field_order;
 pub mod loaders;

@@ -174,3 +174,55 @@ fragment TypeRef on __Type {
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
 }
 "#;
+
+/// `{ ...H0 }` with 30 fragments that each spread the next one twice: a billion selections once
+/// expanded, in about 1 KB.
+fn doubling_fragments() -> String {
+    let mut query = String::from("{ ...H0 }");
+    for level in 0..30 {
+        query.push_str(&format!(" fragment H{level} on Query {{ ...H{next} ...H{next} }}", next = level + 1));
+    }
+    query.push_str(" fragment H30 on Query { __typename }");
+    query
+}
+
+#[tokio::test]
+async fn fragments_that_double_per_level_are_refused_before_validation_everywhere() {
+    let app = spawn_app().await;
+    let attack = doubling_fragments();
+    let too_large = |error: &serde_json::Value| {
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{error}");
+        assert_eq!(error["extensions"]["reason"], "QUERY_TOO_LARGE", "{error}");
+    };
+
+    // Over HTTP, anonymous.
+    let single = app.graphql(&attack, json!({})).await;
+    too_large(&single.errors()[0]);
+
+    // In every element of a batch.
+    let batch = json!([{ "query": attack }, { "query": "{ __typename }" }, { "query": attack }]);
+    let answers: serde_json::Value = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&batch)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("a batch answer");
+    too_large(&answers[0]["errors"][0]);
+    assert_eq!(answers[1]["data"]["__typename"], "Query");
+    too_large(&answers[2]["errors"][0]);
+
+    // In a WebSocket subscribe.
+    let mut socket = caas_tests::ws::GqlSocket::connect_acked(&app.address, json!({})).await;
+    socket.subscribe("attack", &attack, json!({})).await;
+    let refused = socket.next_message().await;
+    // The engine answers a refused subscription with one `next` carrying the error.
+    assert_eq!(refused["type"], "next", "{refused}");
+    too_large(&refused["payload"]["errors"][0]);
+
+    // The server still answers at once.
+    assert_eq!(app.graphql("{ __typename }", json!({})).await.data()["__typename"], "Query");
+}
