@@ -39,9 +39,11 @@ pub fn check(document: &ExecutableDocument) -> Result<(), DocumentTooLarge> {
     for (_, operation) in document.operations.iter() {
         total = total.saturating_add(sizes.of_set(&operation.node.selection_set.node));
     }
-    // Fragments no operation uses are validated too.
+    // Fragments no operation uses are validated too; those it uses are counted already.
     for name in document.fragments.keys() {
-        total = total.saturating_add(sizes.of_fragment(name));
+        if !sizes.known.contains_key(name.as_str()) {
+            total = total.saturating_add(sizes.of_fragment(name));
+        }
     }
     if sizes.spreads > MAX_SPREADS {
         return Err(DocumentTooLarge::Spreads(sizes.spreads));
@@ -132,6 +134,12 @@ mod tests {
         assert_eq!(checked(&many), Err(DocumentTooLarge::Fragments(MAX_FRAGMENTS + 1)));
         let spreads = format!("{{ {} }} fragment F on Query {{ __typename }}", "...F ".repeat(MAX_SPREADS + 1));
         assert_eq!(checked(&spreads), Err(DocumentTooLarge::Spreads(MAX_SPREADS + 1)));
+    }
+
+    #[test]
+    fn a_used_fragment_counts_once() {
+        let fields = "__typename ".repeat(6_000);
+        assert_eq!(checked(&format!("{{ ...F }} fragment F on Query {{ {fields} }}")), Ok(()));
     }
 
     #[test]
