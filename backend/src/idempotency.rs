@@ -12,11 +12,15 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 
-/// A client's key, trimmed; 1 to 80 characters.
+/// A client's key, trimmed; 1 to 80 printable characters (it travels on to the payment gateway in
+/// an HTTP header, where a control character would fail the call as if the gateway were down).
 pub fn parse_key(key: &str) -> ApiResult<String> {
     let key = key.trim();
     if key.is_empty() || key.len() > 80 {
         return Err(ApiError::bad_input("idempotencyKey", "an idempotency key has 1 to 80 characters"));
+    }
+    if key.chars().any(char::is_control) {
+        return Err(ApiError::bad_input("idempotencyKey", "an idempotency key has printable characters only"));
     }
     Ok(key.to_owned())
 }
@@ -88,6 +92,8 @@ mod tests {
         assert_eq!(parse_key("  k-1 ").ok().as_deref(), Some("k-1"));
         assert_eq!(parse_key(" ").err().map(|err| err.code()), Some("BAD_USER_INPUT"));
         assert!(parse_key(&"x".repeat(81)).is_err());
+        assert_eq!(parse_key("ctl\u{13}key").err().map(|err| err.code()), Some("BAD_USER_INPUT"));
+        assert!(parse_key("line\nbreak").is_err());
     }
 
     #[test]
