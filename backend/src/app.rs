@@ -5,7 +5,8 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::AccessTokens;
-use crate::auth::partner_limit::PartnerRateLimiter;
+use crate::auth::secret::LinkSigner;
+use crate::auth::session_cache::SessionCache;
 use crate::config::Config;
 use crate::integrations::Integrations;
 use crate::platform::clock::Clock;
@@ -27,8 +28,10 @@ pub struct App {
     pub metrics: Metrics,
     /// Issues and checks access tokens.
     pub access_tokens: AccessTokens,
-    /// Limits requests per partner API key (`None`: unlimited).
-    pub partner_limiter: Option<PartnerRateLimiter>,
+    /// Derives the tokens of one-time links.
+    pub link_signer: LinkSigner,
+    /// Which sessions were recently found live.
+    pub sessions: SessionCache,
     /// The clients of the external systems.
     pub integrations: Integrations,
 }
@@ -47,7 +50,8 @@ impl App {
         integrations: Integrations,
     ) -> Self {
         let access_tokens = AccessTokens::new(&config.jwt_secret, config.access_token_ttl_secs);
-        let partner_limiter = PartnerRateLimiter::new(config.partner_requests_per_minute);
-        Self { config, db, clock, events, metrics, access_tokens, partner_limiter, integrations }
+        let link_signer = LinkSigner::new(&config.jwt_secret);
+        let sessions = SessionCache::default();
+        Self { config, db, clock, events, metrics, access_tokens, link_signer, sessions, integrations }
     }
 }

@@ -17,6 +17,9 @@ pub const DEMO_STRIPE_KEY: &str = "sk_test_caas_demo";
 /// The Stripe webhook secret of the demo.
 pub const DEMO_STRIPE_WEBHOOK_SECRET: &str = "whsec_caas_demo";
 
+/// The shortest integration secret (webhook secrets, API keys, the metrics token) production takes.
+pub const MIN_INTEGRATION_SECRET_BYTES: usize = 24;
+
 /// Deployment profile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Profile {
@@ -82,10 +85,35 @@ pub struct Config {
     #[arg(long, env = "CAAS_LOGIN_WINDOW", default_value_t = 900)]
     pub login_window_secs: u32,
 
-    /// Requests per minute each partner API key may make (`CAAS_PARTNER_REQUESTS_PER_MINUTE`);
+    /// Operations per minute each partner API key may run (`CAAS_PARTNER_REQUESTS_PER_MINUTE`):
+    /// every root field and alias of every operation of a batch counts, and every subscription;
     /// 0 turns the limit off.
     #[arg(long, env = "CAAS_PARTNER_REQUESTS_PER_MINUTE", default_value_t = 600)]
     pub partner_requests_per_minute: u32,
+
+    /// Operations per minute from one client address (`CAAS_RATE_LIMIT_PER_IP`), counted like the
+    /// partner limit; 0 turns it off.
+    #[arg(long, env = "CAAS_RATE_LIMIT_PER_IP", default_value_t = 1200)]
+    pub rate_limit_per_ip: u32,
+
+    /// Operations per minute of one signed-in user (`CAAS_RATE_LIMIT_PER_USER`); 0 turns it off.
+    #[arg(long, env = "CAAS_RATE_LIMIT_PER_USER", default_value_t = 600)]
+    pub rate_limit_per_user: u32,
+
+    /// Sign-in, token refresh and password operations per minute from one client address
+    /// (`CAAS_RATE_LIMIT_SIGN_IN`), the strictest limit; 0 turns it off.
+    #[arg(long, env = "CAAS_RATE_LIMIT_SIGN_IN", default_value_t = 30)]
+    pub rate_limit_sign_in: u32,
+
+    /// Most operations in one JSON batch (`CAAS_MAX_BATCH`).
+    #[arg(long, env = "CAAS_MAX_BATCH", default_value_t = 5)]
+    pub max_batch: usize,
+
+    /// Addresses or networks of the reverse proxies in front of the server, comma-separated
+    /// (`CAAS_TRUSTED_PROXIES`, e.g. `10.0.0.0/8,127.0.0.1`): only from them is `X-Forwarded-For`
+    /// believed for the client's address. Empty: the peer's address is the client's.
+    #[arg(long, env = "CAAS_TRUSTED_PROXIES", value_delimiter = ',', default_value = "")]
+    pub trusted_proxies: Vec<String>,
 
     /// Origins allowed to call the API from a browser, comma-separated (`CAAS_CORS_ORIGINS`);
     /// empty allows only the same origin.
@@ -96,6 +124,28 @@ pub struct Config {
     #[arg(long, env = "CAAS_GRAPHIQL")]
     pub graphiql: Option<bool>,
 
+    /// Answer introspection queries and suggest field names in errors (`CAAS_INTROSPECTION`); on by
+    /// default in development only. The schema is published in `schema.graphql` either way.
+    #[arg(long, env = "CAAS_INTROSPECTION")]
+    pub introspection: Option<bool>,
+
+    /// Seconds a new WebSocket has to send `connection_init` (`CAAS_WS_INIT_TIMEOUT`).
+    #[arg(long, env = "CAAS_WS_INIT_TIMEOUT", default_value_t = 10)]
+    pub ws_init_timeout_secs: u64,
+
+    /// Seconds between checks that an open WebSocket's session still holds (`CAAS_WS_RECHECK_SECONDS`):
+    /// a socket closes this soon after its token expired or its user signed out.
+    #[arg(long, env = "CAAS_WS_RECHECK_SECONDS", default_value_t = 30)]
+    pub ws_recheck_secs: u64,
+
+    /// Most subscriptions one WebSocket may hold at once (`CAAS_WS_MAX_SUBSCRIPTIONS`).
+    #[arg(long, env = "CAAS_WS_MAX_SUBSCRIPTIONS", default_value_t = 50)]
+    pub ws_max_subscriptions: usize,
+
+    /// Most WebSockets one user or API key may hold on an instance (`CAAS_WS_MAX_CONNECTIONS_PER_USER`).
+    #[arg(long, env = "CAAS_WS_MAX_CONNECTIONS_PER_USER", default_value_t = 20)]
+    pub ws_max_connections_per_user: usize,
+
     /// Largest request body in bytes (`CAAS_MAX_BODY_BYTES`).
     #[arg(long, env = "CAAS_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
@@ -105,7 +155,7 @@ pub struct Config {
     pub query_depth: usize,
 
     /// Most complex GraphQL query accepted (`CAAS_QUERY_COMPLEXITY`).
-    #[arg(long, env = "CAAS_QUERY_COMPLEXITY", default_value_t = 1000)]
+    #[arg(long, env = "CAAS_QUERY_COMPLEXITY", default_value_t = 5000)]
     pub query_complexity: usize,
 
     /// How long a DataLoader gathers keys before it queries, in milliseconds
@@ -131,9 +181,11 @@ pub struct Config {
     pub public_url: Option<String>,
 
     /// Start the simulators of the external systems in-process for every one whose URL is not set
-    /// (`CAAS_SIMULATORS`): factory, payments, registration authority and a mail catcher.
-    #[arg(long, env = "CAAS_SIMULATORS", default_value_t = true, action = clap::ArgAction::Set)]
-    pub simulators: bool,
+    /// (`CAAS_SIMULATORS`): factory, payments, registration authority and a mail catcher. On by
+    /// default in development; in production a missing URL is a start-up error unless this is set
+    /// to `true` explicitly.
+    #[arg(long, env = "CAAS_SIMULATORS")]
+    pub simulators: Option<bool>,
 
     /// The factory's order API (`CAAS_FACTORY_URL`); unset: the factory simulator.
     #[arg(long, env = "CAAS_FACTORY_URL")]
@@ -240,6 +292,11 @@ pub struct Config {
     #[arg(long, env = "CAAS_PASSWORD_RESET_INTERVAL", default_value_t = 300)]
     pub password_reset_interval_secs: u32,
 
+    /// Bearer token that `GET /metrics` requires (`CAAS_METRICS_TOKEN`); unset: the metrics are
+    /// public in development and not served in production.
+    #[arg(long, env = "CAAS_METRICS_TOKEN", value_parser = secret, hide_env_values = true)]
+    pub metrics_token: Option<SecretString>,
+
     /// Log filter (`CAAS_LOG`), e.g. `info` or `caas=debug,info`.
     #[arg(long, env = "CAAS_LOG", default_value = "info")]
     pub log_filter: String,
@@ -262,9 +319,20 @@ pub enum ConfigError {
     /// Demo data would be seeded.
     #[error("CAAS_SEED_DEMO must be false in production")]
     DemoSeeding,
-    /// An integration secret is the demo one.
-    #[error("{0} must be set to a real secret in production (not the demo one)")]
+    /// A `CAAS_TRUSTED_PROXIES` entry is neither an address nor a network.
+    #[error("CAAS_TRUSTED_PROXIES: `{0}` is neither an address nor a network")]
+    BadTrustedProxy(String),
+    /// An integration secret is the demo one or too short.
+    #[error(
+        "{0} must be set to a real secret of at least {MIN_INTEGRATION_SECRET_BYTES} bytes in production (not the demo one)"
+    )]
     DemoIntegrationSecret(&'static str),
+    /// External systems without an address, and the simulators not asked for.
+    #[error("{} must be set in production (or CAAS_SIMULATORS=true to simulate them)", .0.join(", "))]
+    MissingUrls(Vec<&'static str>),
+    /// The metrics token is too short to be a secret.
+    #[error("CAAS_METRICS_TOKEN must be at least {MIN_INTEGRATION_SECRET_BYTES} bytes")]
+    WeakMetricsToken,
 }
 
 impl Config {
@@ -288,6 +356,32 @@ impl Config {
         self.graphiql.unwrap_or(!self.is_production())
     }
 
+    /// Whether simulators stand in for external systems without a URL.
+    pub fn simulators_enabled(&self) -> bool {
+        self.simulators.unwrap_or(!self.is_production())
+    }
+
+    /// The external systems' URL variables that are not set.
+    fn missing_urls(&self) -> Vec<&'static str> {
+        let urls = [
+            ("CAAS_FACTORY_URL", &self.factory_url),
+            ("CAAS_STRIPE_API_BASE", &self.stripe_api_base),
+            ("CAAS_FLEET_URL", &self.fleet_url),
+            ("CAAS_VSS_URL", &self.vss_url),
+            ("CAAS_REGISTRATION_URL", &self.registration_url),
+            ("CAAS_SMTP_URL", &self.smtp_url),
+        ];
+        urls.into_iter()
+            .filter(|(_, url)| url.as_deref().is_none_or(|url| url.trim().is_empty()))
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// Whether introspection and field suggestions are on.
+    pub fn introspection_enabled(&self) -> bool {
+        self.introspection.unwrap_or(!self.is_production())
+    }
+
     /// The base URL people and partners reach this server at.
     pub fn public_base(&self) -> String {
         self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen)).trim_end_matches('/').to_owned()
@@ -298,8 +392,24 @@ impl Config {
         self.seed_demo && !self.is_production()
     }
 
-    /// Refuses demo secrets and demo seeding in production.
+    /// The networks of `CAAS_TRUSTED_PROXIES` (an address is a network of one).
+    pub fn trusted_proxy_networks(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        self.trusted_proxies
+            .iter()
+            .map(|entry| entry.trim())
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                entry
+                    .parse::<ipnet::IpNet>()
+                    .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| ConfigError::BadTrustedProxy(entry.to_owned()))
+            })
+            .collect()
+    }
+
+    /// Refuses malformed settings, and demo secrets and demo seeding in production.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.trusted_proxy_networks()?;
         if !self.is_production() {
             return Ok(());
         }
@@ -316,9 +426,17 @@ impl Config {
             ("CAAS_STRIPE_WEBHOOK_SECRET", &self.stripe_webhook_secret, DEMO_STRIPE_WEBHOOK_SECRET),
         ];
         for (name, value, demo) in integration_secrets {
-            if value.expose_secret() == demo {
+            let value = value.expose_secret();
+            if value == demo || value.len() < MIN_INTEGRATION_SECRET_BYTES {
                 return Err(ConfigError::DemoIntegrationSecret(name));
             }
+        }
+        if self.metrics_token.as_ref().is_some_and(|token| token.expose_secret().len() < MIN_INTEGRATION_SECRET_BYTES) {
+            return Err(ConfigError::WeakMetricsToken);
+        }
+        let missing = self.missing_urls();
+        if !missing.is_empty() && self.simulators != Some(true) {
+            return Err(ConfigError::MissingUrls(missing));
         }
         Ok(())
     }
@@ -333,16 +451,51 @@ mod tests {
         config.profile = Profile::Production;
         config.seed_demo = false;
         config.jwt_secret = SecretString::from("x".repeat(48));
-        config.factory_secret = SecretString::from("factory-secret".to_owned());
-        config.stripe_secret_key = SecretString::from("sk_live_real".to_owned());
-        config.stripe_webhook_secret = SecretString::from("whsec_real".to_owned());
+        config.factory_secret = SecretString::from("factory-secret-of-the-carmaker".to_owned());
+        config.stripe_secret_key = SecretString::from("sk_live_51Hxxxxxxxxxxxxxxxxxxxx".to_owned());
+        config.stripe_webhook_secret = SecretString::from("whsec_xxxxxxxxxxxxxxxxxxxxxxxx".to_owned());
+        for url in [
+            &mut config.factory_url,
+            &mut config.stripe_api_base,
+            &mut config.fleet_url,
+            &mut config.vss_url,
+            &mut config.registration_url,
+            &mut config.smtp_url,
+        ] {
+            *url = Some("https://system.example".to_owned());
+        }
         config
+    }
+
+    #[test]
+    fn production_names_every_missing_url_unless_simulators_are_asked_for() {
+        let mut config = production();
+        config.stripe_api_base = None;
+        config.smtp_url = Some(" ".to_owned());
+        assert_eq!(config.validate(), Err(ConfigError::MissingUrls(vec!["CAAS_STRIPE_API_BASE", "CAAS_SMTP_URL"])));
+        let message = config.validate().expect_err("missing").to_string();
+        assert!(message.contains("CAAS_STRIPE_API_BASE, CAAS_SMTP_URL"), "{message}");
+        assert!(!config.simulators_enabled());
+        config.simulators = Some(true);
+        assert_eq!(config.validate(), Ok(()));
+        assert!(config.simulators_enabled());
+    }
+
+    #[test]
+    fn production_refuses_short_secrets() {
+        let mut config = production();
+        config.factory_secret = SecretString::from("short".to_owned());
+        assert_eq!(config.validate(), Err(ConfigError::DemoIntegrationSecret("CAAS_FACTORY_WEBHOOK_SECRET")));
+        let mut config = production();
+        config.metrics_token = Some(SecretString::from("metrics".to_owned()));
+        assert_eq!(config.validate(), Err(ConfigError::WeakMetricsToken));
     }
 
     #[test]
     fn production_accepts_real_secrets() {
         assert_eq!(production().validate(), Ok(()));
         assert!(!production().graphiql_enabled());
+        assert!(!production().introspection_enabled());
     }
 
     #[test]
@@ -369,9 +522,20 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let mut config = Config::from_env();
+        config.trusted_proxies = vec!["10.0.0.0/8".into(), " 127.0.0.1".into(), String::new()];
+        assert_eq!(config.trusted_proxy_networks().map(|networks| networks.len()), Ok(2));
+        config.trusted_proxies = vec!["proxy.internal".into()];
+        assert_eq!(config.validate(), Err(ConfigError::BadTrustedProxy("proxy.internal".into())));
+    }
+
+    #[test]
     fn development_allows_the_demo() {
         let config = Config::from_env();
         assert!(config.validate().is_ok());
         assert!(config.seeds_demo());
+        assert!(config.simulators_enabled());
+        assert!(config.introspection_enabled());
     }
 }

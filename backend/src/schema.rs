@@ -64,11 +64,17 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 /// of their queries.
 pub fn build_schema(app: AppState) -> CaasSchema {
     let config = &app.config;
-    builder()
+    let mut builder = builder();
+    if !config.introspection_enabled() {
+        // Without the schema, "Did you mean …?" would tell it field by field.
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder
         .limit_depth(config.query_depth)
         .limit_complexity(config.query_complexity)
         .limit_recursive_depth(64)
-        .limit_directives(16)
+        // @skip and @include, and a few more at most: graphql-cop's "directive overloading" sends 10.
+        .limit_directives(4)
         .extension(ErrorCodesFactory::new(app.metrics.clone()))
         .extension(FieldOrderFactory)
         .data(loaders(app.db.clone(), Duration::from_millis(config.dataloader_delay_ms)))

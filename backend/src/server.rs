@@ -70,8 +70,9 @@ impl ServerBuilder {
         let seeds_demo = config.seeds_demo();
         let app: AppState = Arc::new(App::new(config, db, self.clock, self.events, metrics, integrations));
         if seeds_demo && seed::is_empty(&app.db).await? {
-            let summary = seed::seed_demo(&app).await.context("seeding the demo data")?;
-            tracing::info!(partner_key = %summary.partner_api_key, "seeded the demo data");
+            seed::seed_demo(&app).await.context("seeding the demo data")?;
+            // Not the partner key: no key is ever logged (`caas seed` prints it, README lists it).
+            tracing::info!("seeded the demo data");
         }
         let extra = self.extra_routes.map_or_else(Router::new, |build| build(app.clone()));
         let router = http::router(app.clone(), build_schema(app.clone()), extra);

@@ -105,6 +105,10 @@ impl InProcess {
         config.log_filter = "error".into();
         config.login_max_failures = u32::MAX;
         config.login_max_failures_per_ip = u32::MAX;
+        // One client sends every request: the per-client limits would refuse them.
+        config.rate_limit_per_ip = 0;
+        config.rate_limit_per_user = 0;
+        config.rate_limit_sign_in = 0;
         // Nothing runs in the background: no engine, dispatcher or scheduler (they start with `run`).
         config.ota_workers = 0;
         let server = Server::builder(config).build().await?;

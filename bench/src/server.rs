@@ -59,6 +59,12 @@ pub async fn run(args: ServerArgs) -> anyhow::Result<()> {
     config.log_filter = std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "error".into());
     // The load comes from one address and one account: no limits of a public deployment.
     config.partner_requests_per_minute = 0;
+    // The load generators are one client: the per-client limits would refuse them.
+    config.rate_limit_per_ip = 0;
+    config.rate_limit_per_user = 0;
+    config.rate_limit_sign_in = 0;
+    // Ten thousand subscriptions of one customer, each on a socket of its own.
+    config.ws_max_connections_per_user = usize::MAX;
     config.login_max_failures = u32::MAX;
     config.login_max_failures_per_ip = u32::MAX;
     caas::telemetry::init(&config.log_filter, config.log_format);

@@ -30,6 +30,7 @@ pub mod password_tokens;
 pub mod payment_cards;
 pub mod payments;
 pub mod prices;
+pub mod rate_limit_windows;
 pub mod refresh_tokens;
 pub mod regions;
 pub mod support_tickets;

@@ -19,6 +19,7 @@ mod m20261122_000009_activation_periods;
 mod m20261201_000010_activation_lookup;
 mod m20261201_000011_one_live_activation;
 mod m20261201_000012_sale_payments_and_yearly_numbers;
+mod m20261202_000013_rate_limits;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_activation_lookup::Migration),
             Box::new(m20261201_000011_one_live_activation::Migration),
             Box::new(m20261201_000012_sale_payments_and_yearly_numbers::Migration),
+            Box::new(m20261202_000013_rate_limits::Migration),
         ]
     }
 }

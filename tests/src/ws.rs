@@ -33,13 +33,30 @@ impl GqlSocket {
 
     /// [`GqlSocket::connect`] at another `path` of the server.
     pub async fn connect_to(http_address: &str, path: &str, payload: Value) -> Self {
+        let mut socket = Self::open(http_address, path, &[]).await.expect("websocket connects");
+        socket.send(json!({ "type": "connection_init", "payload": payload })).await;
+        socket
+    }
+
+    /// Opens a socket at `path` with extra handshake `headers` and sends nothing; the HTTP status
+    /// when the server refuses the upgrade.
+    pub async fn open(http_address: &str, path: &str, headers: &[(&'static str, &str)]) -> Result<Self, u16> {
         let url = format!("{}{path}", http_address.replacen("http", "ws", 1));
         let mut request = url.into_client_request().expect("request");
         request.headers_mut().insert("sec-websocket-protocol", HeaderValue::from_static("graphql-transport-ws"));
-        let (socket, _) = tokio_tungstenite::connect_async(request).await.expect("websocket connects");
-        let mut socket = Self { socket };
-        socket.send(json!({ "type": "connection_init", "payload": payload })).await;
-        socket
+        for (name, value) in headers {
+            request.headers_mut().insert(*name, HeaderValue::from_str(value).expect("header value"));
+        }
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((socket, _)) => Ok(Self { socket }),
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
+            Err(err) => panic!("websocket handshake failed: {err}"),
+        }
+    }
+
+    /// Sends raw text, as a broken or hostile client would.
+    pub async fn send_text(&mut self, text: &str) {
+        self.socket.send(Message::text(text.to_owned())).await.expect("send");
     }
 
     /// Connects and waits for `connection_ack`.
@@ -99,7 +116,11 @@ impl GqlSocket {
                     return Err(frame.map(|f| (u16::from(f.code), f.reason.to_string())));
                 }
                 Some(Ok(_)) => continue,
-                Some(Err(_)) | None => return Err(None),
+                Some(Err(err)) => {
+                    eprintln!("the socket failed: {err}");
+                    return Err(None);
+                }
+                None => return Err(None),
             }
         }
     }

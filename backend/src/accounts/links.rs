@@ -8,7 +8,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 use crate::app::App;
-use crate::auth::secret::{fingerprint, random_token};
+use crate::auth::secret::fingerprint;
+use crate::notifications::dispatcher::PASSWORD_LINK_KEY;
 
 /// Why a link is sent; it decides how long the link lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,11 +20,12 @@ pub enum LinkPurpose {
     Reset,
 }
 
-/// A link just issued: the address to e-mail and its expiry.
+/// A link just issued: its id and expiry. Its token is derived from the id when the e-mail is sent
+/// ([`LinkSigner`](crate::auth::secret::LinkSigner)) and stored nowhere.
 #[derive(Clone, Debug)]
 pub struct IssuedLink {
-    /// The full address, with the token.
-    pub url: String,
+    /// The link's id.
+    pub id: Uuid,
     /// When it stops working.
     pub expires_at: DateTime<Utc>,
 }
@@ -32,6 +34,14 @@ impl IssuedLink {
     /// The expiry as e-mails show it.
     pub fn expires_text(&self) -> String {
         self.expires_at.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+
+    /// What a notification's payload carries for the dispatcher to put the link in the e-mail.
+    pub fn payload(&self) -> serde_json::Value {
+        let mut payload = serde_json::Map::new();
+        payload.insert(PASSWORD_LINK_KEY.to_owned(), self.id.to_string().into());
+        payload.insert("expires".to_owned(), self.expires_text().into());
+        payload.into()
     }
 }
 
@@ -51,20 +61,19 @@ pub async fn issue(
 ) -> Result<IssuedLink, sea_orm::DbErr> {
     let now = app.clock.now();
     retire_live(db, user.id, now).await?;
-    let token = random_token(32);
+    let id = Uuid::now_v7();
     let expires_at = now + lifetime(app, purpose);
     password_tokens::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         user_id: Set(user.id),
-        token_hash: Set(fingerprint(&token)),
+        token_hash: Set(fingerprint(&app.link_signer.token(id))),
         expires_at: Set(expires_at),
         created_at: Set(now),
         used_at: Set(None),
     }
     .insert(db)
     .await?;
-    // The web app's set-password page serves every kind of link.
-    Ok(IssuedLink { url: format!("{}/set-password?token={token}", app.config.public_base()), expires_at })
+    Ok(IssuedLink { id, expires_at })
 }
 
 /// Makes every unused, unexpired link of `user_id` expire now.

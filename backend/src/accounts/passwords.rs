@@ -44,6 +44,7 @@ pub async fn redeem_link(app: &App, token: &str, new_password: &str) -> Result<S
     let actor = Viewer::User(viewer_of(&user));
     audit::record(app, &txn, &actor, "account.password_set", user_subject(&user.id.to_string()), json!({})).await?;
     txn.commit().await?;
+    app.sessions.forget_user(user.id);
     start_session(app, user, Uuid::now_v7()).await
 }
 
@@ -87,7 +88,7 @@ pub async fn request_reset(app: &App, email: &str) -> ApiResult<()> {
     let recent = links::live_since(&txn, user_id, quiet_since, now).await?;
     if let Some(user) = account.filter(|_| recent.is_none()) {
         let link = links::issue(app, &txn, &user, LinkPurpose::Reset).await?;
-        let payload = json!({ "name": user.name, "link": link.url, "expires": link.expires_text() });
+        let payload = link_payload(&user, &link);
         notify(app, &txn, &mut outbox, user.id, "account.password_reset", payload, &[NotificationChannel::Email])
             .await?;
         let user_id = user.id.to_string();
@@ -117,9 +118,9 @@ pub async fn change_password(
         .one(&app.db)
         .await?
         .ok_or_else(|| ApiError::Unauthenticated("this account no longer exists".into()))?;
-    throttle::ensure_allowed(app, &user.email, client_ip).await?;
+    throttle::admit_attempt(app, &user.email, client_ip).await?;
     if !password::verify(current_password.to_owned(), user.password_hash.clone()).await? {
-        throttle::record_failure(app, &user.email, client_ip).await?;
+        throttle::forget_expired(app).await?;
         return Err(AuthError::WrongPassword.into());
     }
     let hash = password::hash(new_password.to_owned()).await?;
@@ -127,6 +128,7 @@ pub async fn change_password(
     let user = replace_password(&txn, user, hash, app.clock.now()).await?;
     audit::record(app, &txn, viewer, "account.password_change", user_subject(&user.id.to_string()), json!({})).await?;
     txn.commit().await?;
+    app.sessions.forget_user(user.id);
     throttle::clear(app, &user.email).await?;
     Ok(start_session(app, user, Uuid::now_v7()).await?)
 }
@@ -143,7 +145,7 @@ pub enum CustomerRef {
 /// E-mails a customer who has not set a password yet a fresh set-password link; their older
 /// links stop working. DEALER staff may do it for customers of their dealership's sales, SUPPORT
 /// for any customer. Answers when the new link expires.
-#[tracing::instrument(skip(app, viewer))]
+#[tracing::instrument(skip_all)]
 pub async fn resend_link(app: &App, viewer: &Viewer, customer: CustomerRef) -> ApiResult<DateTime<Utc>> {
     let staff = viewer.user_with_role(&[Role::Dealer, Role::Support])?;
     let txn = begin_write(&app.db).await?;
@@ -161,7 +163,7 @@ pub async fn resend_link(app: &App, viewer: &Viewer, customer: CustomerRef) -> A
     }
     let mut outbox = Outbox::new();
     let link = links::issue(app, &txn, &customer, LinkPurpose::SetPassword).await?;
-    let payload = json!({ "name": customer.name, "link": link.url, "expires": link.expires_text() });
+    let payload = link_payload(&customer, &link);
     notify(app, &txn, &mut outbox, customer.id, "account.password_link", payload, &[NotificationChannel::Email])
         .await?;
     let customer_id = customer.id.to_string();
@@ -203,4 +205,11 @@ async fn ensure_may_resend(
         }
         _ => Err(ApiError::Forbidden(format!("not allowed for the role {:?}", staff.role))),
     }
+}
+
+/// The payload of a password-link e-mail: the name and the link's id and expiry, never its token.
+fn link_payload(user: &users::Model, link: &links::IssuedLink) -> serde_json::Value {
+    let mut payload = link.payload();
+    payload["name"] = user.name.clone().into();
+    payload
 }

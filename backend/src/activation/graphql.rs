@@ -226,7 +226,10 @@ pub struct ActivationQuery;
 #[Object]
 impl ActivationQuery {
     /// The features bought for the vehicle with `vin`, newest first.
-    #[graphql(guard = "Allow::any_user().or_partner(Scope::ExpedienteRead)")]
+    #[graphql(
+        guard = "Allow::any_user().or_partner(Scope::ExpedienteRead)",
+        complexity = "crate::graphql::connection::page_cost(first, child_complexity)"
+    )]
     async fn activations(
         &self,
         ctx: &Context<'_>,
@@ -239,13 +242,16 @@ impl ActivationQuery {
     }
 
     /// One activation.
-    #[graphql(guard = "Allow::any_user()")]
+    #[graphql(guard = "Allow::any_user()", complexity = "crate::graphql::connection::LOOKUP_COST + child_complexity")]
     async fn activation(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Activation> {
         queries::activation(app(ctx), viewer(ctx), parse_id(&id, "id")?).await.map(Activation)
     }
 
     /// Support tickets, newest first (SUPPORT, ADMIN).
-    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    #[graphql(
+        guard = "Allow::users(PLATFORM_STAFF)",
+        complexity = "crate::graphql::connection::page_cost(first, child_complexity)"
+    )]
     async fn support_tickets(
         &self,
         ctx: &Context<'_>,

@@ -14,6 +14,10 @@ pub enum AuthError {
     /// The access token is malformed, forged or signed with another algorithm.
     #[error("the access token is not valid")]
     TokenInvalid,
+    /// The token is genuine, but its user no longer exists or its session was ended (signed out,
+    /// password changed, account erased).
+    #[error("this session has ended; sign in again")]
+    SessionEnded,
     /// The refresh token is unknown, expired or revoked.
     #[error("the refresh token is not valid; sign in again")]
     RefreshInvalid,

@@ -7,9 +7,9 @@
 
 pub mod error;
 pub mod jwt;
-pub mod partner_limit;
 pub mod password;
 pub mod secret;
+pub mod session_cache;
 pub mod viewer;
 
 pub use error::AuthError;

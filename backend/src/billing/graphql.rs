@@ -71,7 +71,10 @@ pub struct BillingQuery;
 #[Object]
 impl BillingQuery {
     /// Your invoices and credit notes, newest first (all of them for platform staff).
-    #[graphql(guard = "Allow::users(&[Role::Customer, Role::Support, Role::Admin])")]
+    #[graphql(
+        guard = "Allow::users(&[Role::Customer, Role::Support, Role::Admin])",
+        complexity = "crate::graphql::connection::page_cost(first, child_complexity)"
+    )]
     async fn invoices(
         &self,
         ctx: &Context<'_>,

@@ -228,7 +228,10 @@ pub struct CatalogQuery;
 #[Object]
 impl CatalogQuery {
     /// The available features, by code.
-    #[graphql(guard = "Allow::any_user().or_partner(Scope::CatalogRead)")]
+    #[graphql(
+        guard = "Allow::any_user().or_partner(Scope::CatalogRead)",
+        complexity = "crate::graphql::connection::page_cost(first, child_complexity)"
+    )]
     async fn features(
         &self,
         ctx: &Context<'_>,
@@ -240,7 +243,10 @@ impl CatalogQuery {
     }
 
     /// The features that fit the vehicle with `vin`, with gross prices in its owner's currency.
-    #[graphql(guard = "Allow::any_user().or_partner(Scope::CatalogRead)")]
+    #[graphql(
+        guard = "Allow::any_user().or_partner(Scope::CatalogRead)",
+        complexity = "crate::graphql::connection::page_cost(first, child_complexity)"
+    )]
     async fn catalog(
         &self,
         ctx: &Context<'_>,

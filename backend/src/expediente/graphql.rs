@@ -96,7 +96,10 @@ pub struct ExpedienteQuery;
 #[Object]
 impl ExpedienteQuery {
     /// The expediente (purchase record) of the vehicle with `vin`.
-    #[graphql(guard = "Allow::any_user().or_partner(Scope::ExpedienteRead)")]
+    #[graphql(
+        guard = "Allow::any_user().or_partner(Scope::ExpedienteRead)",
+        complexity = "crate::graphql::connection::LOOKUP_COST + child_complexity"
+    )]
     async fn expediente(&self, ctx: &Context<'_>, vin: String) -> ApiResult<Expediente> {
         service::expediente(app(ctx), viewer(ctx), &vin).await.map(Expediente)
     }

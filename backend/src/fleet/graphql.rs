@@ -173,7 +173,10 @@ pub struct FleetQuery;
 #[Object]
 impl FleetQuery {
     /// The signed-in customer's vehicles, by VIN.
-    #[graphql(guard = "Allow::any_user()")]
+    #[graphql(
+        guard = "Allow::any_user()",
+        complexity = "crate::graphql::connection::page_cost(first, child_complexity)"
+    )]
     async fn my_vehicles(
         &self,
         ctx: &Context<'_>,
@@ -186,7 +189,10 @@ impl FleetQuery {
     }
 
     /// A vehicle by VIN, if it is within your scope.
-    #[graphql(guard = "Allow::any_user().or_partner(Scope::VehiclesRead)")]
+    #[graphql(
+        guard = "Allow::any_user().or_partner(Scope::VehiclesRead)",
+        complexity = "crate::graphql::connection::LOOKUP_COST + child_complexity"
+    )]
     async fn vehicle(&self, ctx: &Context<'_>, vin: String) -> ApiResult<Vehicle> {
         service::vehicle_for(app(ctx), viewer(ctx), &vin, Access::Basic).await.map(Vehicle::from)
     }

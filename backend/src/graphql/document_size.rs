@@ -14,6 +14,12 @@ pub const MAX_FRAGMENTS: usize = 100;
 pub const MAX_SPREADS: usize = 1_000;
 /// Selections (fields and fragments) of a document once every spread is expanded.
 pub const MAX_EXPANDED_SELECTIONS: u64 = 10_000;
+/// Aliased fields a document may hold, counted as written: aliases are how one request asks for
+/// the same expensive thing many times (graphql-cop's "alias overloading" sends 101).
+pub const MAX_ALIASES: usize = 100;
+/// Times the same field may be asked for in one selection set (graphql-cop's "field duplication"
+/// sends 500; GraphQL merges them, but every copy is validated).
+pub const MAX_SAME_FIELD: usize = 20;
 
 /// Why a document is refused before validation.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +30,12 @@ pub enum DocumentTooLarge {
     /// Too many spreads as written.
     #[error("the document spreads fragments {0} times; at most {MAX_SPREADS} are allowed")]
     Spreads(usize),
+    /// Too many aliases.
+    #[error("the document has {0} aliased fields; at most {MAX_ALIASES} are allowed")]
+    Aliases(usize),
+    /// The same field too often in one selection set.
+    #[error("a selection set asks for `{0}` more than {MAX_SAME_FIELD} times")]
+    RepeatedField(String),
     /// Too large once its fragments are expanded.
     #[error("the document has more than {MAX_EXPANDED_SELECTIONS} selections once its fragments are expanded")]
     Expanded,
@@ -34,7 +46,8 @@ pub fn check(document: &ExecutableDocument) -> Result<(), DocumentTooLarge> {
     if document.fragments.len() > MAX_FRAGMENTS {
         return Err(DocumentTooLarge::Fragments(document.fragments.len()));
     }
-    let mut sizes = Sizes { fragments: &document.fragments, known: HashMap::new(), spreads: 0 };
+    let mut sizes =
+        Sizes { fragments: &document.fragments, known: HashMap::new(), spreads: 0, aliases: 0, repeated: None };
     let mut total: u64 = 0;
     for (_, operation) in document.operations.iter() {
         total = total.saturating_add(sizes.of_set(&operation.node.selection_set.node));
@@ -48,6 +61,12 @@ pub fn check(document: &ExecutableDocument) -> Result<(), DocumentTooLarge> {
     if sizes.spreads > MAX_SPREADS {
         return Err(DocumentTooLarge::Spreads(sizes.spreads));
     }
+    if sizes.aliases > MAX_ALIASES {
+        return Err(DocumentTooLarge::Aliases(sizes.aliases));
+    }
+    if let Some(field) = sizes.repeated {
+        return Err(DocumentTooLarge::RepeatedField(field));
+    }
     if total > MAX_EXPANDED_SELECTIONS {
         return Err(DocumentTooLarge::Expanded);
     }
@@ -60,10 +79,27 @@ struct Sizes<'d> {
     /// reports, counts as nothing here).
     known: HashMap<&'d str, Option<u64>>,
     spreads: usize,
+    /// Aliased fields as written.
+    aliases: usize,
+    /// A field asked for more than [`MAX_SAME_FIELD`] times in one selection set.
+    repeated: Option<String>,
 }
 
 impl<'d> Sizes<'d> {
     fn of_set(&mut self, set: &'d SelectionSet) -> u64 {
+        let mut asked: HashMap<&str, usize> = HashMap::new();
+        for selection in &set.items {
+            if let Selection::Field(field) = &selection.node {
+                let field = &field.node;
+                self.aliases += usize::from(field.alias.is_some());
+                let key = field.alias.as_ref().unwrap_or(&field.name).node.as_str();
+                let times = asked.entry(key).or_default();
+                *times += 1;
+                if *times > MAX_SAME_FIELD && self.repeated.is_none() {
+                    self.repeated = Some(key.to_owned());
+                }
+            }
+        }
         set.items.iter().fold(0_u64, |sum, selection| sum.saturating_add(self.of_selection(&selection.node)))
     }
 
@@ -138,8 +174,19 @@ mod tests {
 
     #[test]
     fn a_used_fragment_counts_once() {
-        let fields = "__typename ".repeat(6_000);
-        assert_eq!(checked(&format!("{{ ...F }} fragment F on Query {{ {fields} }}")), Ok(()));
+        // 6,000 selections: within the limit once, over it if counted again as an unused fragment.
+        let selections = "... on Query { __typename } ".repeat(3_000);
+        assert_eq!(checked(&format!("{{ ...F }} fragment F on Query {{ {selections} }}")), Ok(()));
+    }
+
+    #[test]
+    fn alias_overloading_and_field_duplication_are_refused() {
+        let aliases: String = (0..=MAX_ALIASES).map(|i| format!("a{i}: __typename ")).collect();
+        assert_eq!(checked(&format!("{{ {aliases} }}")), Err(DocumentTooLarge::Aliases(MAX_ALIASES + 1)));
+        let duplicated = "__typename ".repeat(MAX_SAME_FIELD + 1);
+        assert_eq!(checked(&format!("{{ {duplicated} }}")), Err(DocumentTooLarge::RepeatedField("__typename".into())));
+        let allowed = "__typename ".repeat(MAX_SAME_FIELD);
+        assert_eq!(checked(&format!("{{ {allowed} }}")), Ok(()));
     }
 
     #[test]

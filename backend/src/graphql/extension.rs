@@ -1,6 +1,7 @@
 //! The schema extension every operation passes through: it gives each error a stable
-//! `extensions.code`, turns a panicking resolver into an `INTERNAL` error, and counts operations
-//! and errors for `/metrics`.
+//! `extensions.code`, turns a panicking resolver into an `INTERNAL` error, bounds a document's
+//! expanded size, charges its operations to the caller's rate limits before it is validated, and
+//! counts operations and errors for `/metrics`.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
@@ -14,7 +15,11 @@ use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResu
 use futures::FutureExt;
 use futures::stream::{BoxStream, StreamExt};
 
+use super::admission::{self, OperationCost};
+use super::context::ClientIp;
 use super::document_size;
+use crate::app::AppState;
+use crate::auth::Viewer;
 use crate::error::code;
 use crate::platform::metrics::{Metrics, OperationLabels};
 
@@ -32,7 +37,7 @@ impl ErrorCodesFactory {
 
 impl ExtensionFactory for ErrorCodesFactory {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes { metrics: self.metrics.clone(), root_fields: Mutex::new(Vec::new()) })
+        Arc::new(ErrorCodes::new(self.metrics.clone()))
     }
 }
 
@@ -41,6 +46,8 @@ struct ErrorCodes {
     metrics: Metrics,
     /// `(operation type, root field)` pairs seen at parse time, counted once validation passed.
     root_fields: Mutex<Vec<(&'static str, String)>>,
+    /// What the document costs, charged to the caller's rate limits before validation.
+    cost: Mutex<OperationCost>,
 }
 
 fn kind_name(kind: OperationType) -> &'static str {
@@ -92,6 +99,21 @@ fn internal_error() -> ServerError {
 }
 
 impl ErrorCodes {
+    fn new(metrics: Metrics) -> Self {
+        Self { metrics, root_fields: Mutex::new(Vec::new()), cost: Mutex::new(OperationCost::default()) }
+    }
+
+    /// Charges the document to the caller's rate limits.
+    async fn charge(&self, ctx: &ExtensionContext<'_>) -> Result<(), ServerError> {
+        let Some(app) = ctx.data_opt::<AppState>() else { return Ok(()) };
+        let viewer = ctx.data_opt::<Viewer>().unwrap_or(&Viewer::Anonymous);
+        let client_ip = ctx.data_opt::<ClientIp>().map_or("unknown", |ip| ip.0.as_str());
+        let cost = self.cost.lock().map(|cost| *cost).unwrap_or_default();
+        admission::charge(app, viewer, client_ip, cost)
+            .await
+            .map_err(|err| err.into_graphql().into_server_error(Default::default()))
+    }
+
     fn finish(&self, mut response: Response) -> Response {
         for error in &mut response.errors {
             classify(error);
@@ -128,11 +150,7 @@ impl Extension for ErrorCodes {
         next: NextSubscribe<'_>,
     ) -> BoxStream<'s, Response> {
         let metrics = self.metrics.clone();
-        next.run(ctx, stream)
-            .map(move |response| {
-                ErrorCodes { metrics: metrics.clone(), root_fields: Mutex::new(Vec::new()) }.finish(response)
-            })
-            .boxed()
+        next.run(ctx, stream).map(move |response| ErrorCodes::new(metrics.clone()).finish(response)).boxed()
     }
 
     /// Parses the document here, once, and bounds its expanded size: the engine's own checks after
@@ -162,8 +180,22 @@ impl Extension for ErrorCodes {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        if let Ok(mut fields) = self.root_fields.lock() {
-            *fields = root_fields(&document);
+        let fields = root_fields(&document);
+        let introspection_off = ctx.data_opt::<AppState>().is_some_and(|app| !app.config.introspection_enabled());
+        if introspection_off && fields.iter().any(|(_, field)| field == "__schema" || field == "__type") {
+            // The engine would answer `null`; say why instead.
+            let mut error =
+                ServerError::new("introspection is disabled; the schema is published as schema.graphql", None);
+            let extensions = error.extensions.get_or_insert_with(Default::default);
+            extensions.set("code", code::BAD_USER_INPUT);
+            extensions.set("reason", "INTROSPECTION_DISABLED");
+            return Err(error);
+        }
+        if let Ok(mut slot) = self.root_fields.lock() {
+            *slot = fields;
+        }
+        if let Ok(mut cost) = self.cost.lock() {
+            *cost = admission::cost_of(&document);
         }
         Ok(document)
     }
@@ -173,6 +205,7 @@ impl Extension for ErrorCodes {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
+        self.charge(ctx).await.map_err(|refused| vec![refused])?;
         let result = next.run(ctx).await;
         if result.is_ok()
             && let Ok(fields) = self.root_fields.lock()

@@ -2,6 +2,7 @@
 //! gives every error its code and the one that keeps answers in the order of their queries. The
 //! schema that merges the domains is `crate::schema`, above them. It does not depend on axum.
 
+pub mod admission;
 pub mod connection;
 pub mod context;
 pub mod document_size;

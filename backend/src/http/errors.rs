@@ -17,3 +17,9 @@ pub fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
 pub async fn not_found() -> Response {
     json_error(StatusCode::NOT_FOUND, code::NOT_FOUND, "no such route; the API is at /graphql")
 }
+
+/// Like [`json_error`], with the rule that refused the request in `extensions.reason`.
+pub fn json_refusal(status: StatusCode, code: &str, reason: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code, "reason": reason } }] });
+    (status, Json(body)).into_response()
+}

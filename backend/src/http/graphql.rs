@@ -2,10 +2,10 @@
 
 use std::net::SocketAddr;
 
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
-use async_graphql::{BatchRequest, Data};
-use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
+use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql_axum::GraphQLResponse;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
@@ -14,7 +14,8 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::HttpState;
-use super::errors::json_error;
+use super::errors::{json_error, json_refusal};
+use super::websocket::{self, Handshake};
 use crate::app::App;
 use crate::auth::{AuthError, Viewer};
 use crate::domain::Locale;
@@ -58,28 +59,13 @@ fn unauthenticated(err: AuthError) -> Response {
 
 async fn viewer_from_headers(app: &App, headers: &HeaderMap) -> Result<Viewer, Response> {
     let credentials = credentials_from_headers(headers).map_err(unauthenticated)?;
-    let viewer = authenticate(app, &credentials).await.map_err(|err| match err {
+    authenticate(app, &credentials).await.map_err(|err| match err {
         AuthError::Database(_) | AuthError::Internal(_) => {
             let err = ApiError::from(err);
             json_error(StatusCode::INTERNAL_SERVER_ERROR, err.code(), &err.message())
         }
         other => unauthenticated(other),
-    })?;
-    admit_partner(app, &viewer).map_err(|retry_after| {
-        let message = format!("this API key made too many requests; retry in {retry_after} s");
-        let mut response = json_error(StatusCode::TOO_MANY_REQUESTS, code::RATE_LIMITED, &message);
-        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
-        response
-    })?;
-    Ok(viewer)
-}
-
-/// Applies the per-key limit to partner apps; the error is the seconds to wait.
-fn admit_partner(app: &App, viewer: &Viewer) -> Result<(), u64> {
-    match (viewer, &app.partner_limiter) {
-        (Viewer::Partner(partner), Some(limiter)) => limiter.check(partner.key_id),
-        _ => Ok(()),
-    }
+    })
 }
 
 fn body_error(rejection: &BytesRejection) -> Response {
@@ -91,6 +77,18 @@ fn body_error(rejection: &BytesRejection) -> Response {
     }
 }
 
+/// Whether the body is declared JSON. Anything else is refused before it is read: a browser sends
+/// `text/plain`, form and multipart bodies across sites without asking (no CORS preflight), so
+/// accepting them would let any web page run mutations with a visitor's cookies or network.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(content_type) = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.eq_ignore_ascii_case("application/graphql-response+json")
+}
+
 /// `POST /graphql`: a query, mutation or batch as JSON.
 pub async fn post(
     State(state): State<HttpState>,
@@ -98,6 +96,15 @@ pub async fn post(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    if !is_json(&headers) {
+        let message = "send GraphQL requests as `Content-Type: application/json`";
+        return json_refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code::BAD_USER_INPUT,
+            "UNSUPPORTED_MEDIA_TYPE",
+            message,
+        );
+    }
     let body = match body {
         Ok(body) => body,
         Err(rejection) => return body_error(&rejection),
@@ -112,12 +119,50 @@ pub async fn post(
     if request.iter().any(|single| single.query.trim().is_empty()) {
         return json_error(StatusCode::BAD_REQUEST, code::BAD_USER_INPUT, "a GraphQL request needs a `query`");
     }
+    let max_batch = state.app.config.max_batch;
+    if request.iter().count() > max_batch {
+        let message = format!("a batch may hold at most {max_batch} operations");
+        return json_refusal(StatusCode::BAD_REQUEST, code::BAD_USER_INPUT, "BATCH_TOO_LARGE", &message);
+    }
     let viewer = match viewer_from_headers(&state.app, &headers).await {
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
-    let request = request.data(viewer).data(request_locale(&headers)).data(ClientIp(peer.ip().to_string()));
-    GraphQLResponse(state.schema.execute_batch(request).await).into_response()
+    let client = ClientIp(state.proxies.client_address(peer, &headers).to_string());
+    let request = request.data(viewer).data(request_locale(&headers)).data(client);
+    answer(state.schema.execute_batch(request).await)
+}
+
+/// The HTTP answer to a GraphQL response: `429 Too Many Requests` with `Retry-After` when the rate
+/// limits refused every operation in it.
+fn answer(response: BatchResponse) -> Response {
+    let responses: Vec<&async_graphql::Response> = match &response {
+        BatchResponse::Single(single) => vec![single],
+        BatchResponse::Batch(batch) => batch.iter().collect(),
+    };
+    let retry_after = responses.iter().map(|single| rate_limited_for(single)).collect::<Option<Vec<u64>>>();
+    let mut http = GraphQLResponse(response).into_response();
+    if let Some(waits) = retry_after.filter(|waits| !waits.is_empty()) {
+        *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        let wait = waits.into_iter().max().unwrap_or(1);
+        http.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(wait));
+    }
+    http
+}
+
+/// The seconds to wait when the rate limits refused `response`.
+fn rate_limited_for(response: &async_graphql::Response) -> Option<u64> {
+    response.errors.iter().find_map(|error| {
+        let extensions = error.extensions.as_ref()?;
+        match (extensions.get("code"), extensions.get("retryAfterSeconds")) {
+            (Some(async_graphql::Value::String(code)), Some(async_graphql::Value::Number(wait)))
+                if code == code::RATE_LIMITED =>
+            {
+                wait.as_u64()
+            }
+            _ => None,
+        }
+    })
 }
 
 /// `GET /graphql`: a WebSocket upgrade, GraphiQL for browsers, or a query in the URL.
@@ -127,13 +172,9 @@ pub async fn get(
     headers: HeaderMap,
     uri: Uri,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-    protocol: Result<GraphQLProtocol, StatusCode>,
 ) -> Response {
     if let Ok(upgrade) = upgrade {
-        let Ok(protocol) = protocol else {
-            return json_error(StatusCode::BAD_REQUEST, code::BAD_USER_INPUT, "use the graphql-transport-ws protocol");
-        };
-        return websocket(state, upgrade, protocol, headers, peer).await;
+        return websocket(state, upgrade, headers, peer).await;
     }
     let wants_html = headers
         .get(header::ACCEPT)
@@ -176,40 +217,59 @@ async fn query_in_url(state: HttpState, headers: &HeaderMap, peer: SocketAddr, q
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
-    let request = request.data(viewer).data(request_locale(headers)).data(ClientIp(peer.ip().to_string()));
-    GraphQLResponse(state.schema.execute(request).await.into()).into_response()
-}
-
-/// The `connection_init` payload: `{"authorization": "Bearer …"}` or `{"apiKey": "…"}`.
-fn credentials_from_init(payload: &serde_json::Value) -> Result<Credentials, AuthError> {
-    let text = |keys: &[&str]| {
-        keys.iter().find_map(|key| payload.get(*key).and_then(|value| value.as_str()).map(str::to_owned))
-    };
-    let bearer = match text(&["authorization", "Authorization"]) {
-        Some(value) => Some(value.strip_prefix("Bearer ").ok_or(AuthError::TokenInvalid)?.trim().to_owned()),
-        None => text(&["accessToken", "token"]),
-    };
-    Ok(Credentials { bearer, api_key: text(&["apiKey", "x-api-key"]) })
+    let client = ClientIp(state.proxies.client_address(peer, headers).to_string());
+    let request = request.data(viewer).data(request_locale(headers)).data(client);
+    answer(state.schema.execute(request).await.into())
 }
 
 /// Read and write buffer of a GraphQL WebSocket.
 const WEBSOCKET_BUFFER_BYTES: usize = 4 * 1024;
 
-async fn websocket(
-    state: HttpState,
-    upgrade: WebSocketUpgrade,
-    protocol: GraphQLProtocol,
-    headers: HeaderMap,
-    peer: SocketAddr,
-) -> Response {
+/// The sub-protocol spoken on `/graphql` WebSockets.
+const GRAPHQL_TRANSPORT_WS: &str = "graphql-transport-ws";
+
+/// Whether a browser page from `Origin` may open a socket: the same site, or an allowed origin. A
+/// WebSocket handshake is not subject to CORS, so without this any site could open one with the
+/// visitor's network position. Clients that are not browsers send no `Origin`.
+fn origin_allowed(app: &App, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|value| value.to_str().ok()) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let same_site = origin.split_once("://").is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host));
+    same_site
+        || app.config.cors_origins.iter().any(|allowed| allowed.trim_end_matches('/').eq_ignore_ascii_case(origin))
+}
+
+async fn websocket(state: HttpState, upgrade: WebSocketUpgrade, headers: HeaderMap, peer: SocketAddr) -> Response {
+    if !origin_allowed(&state.app, &headers) {
+        let message = "WebSockets may be opened from this site and the allowed origins only";
+        return json_refusal(StatusCode::FORBIDDEN, code::FORBIDDEN, "ORIGIN_NOT_ALLOWED", message);
+    }
+    let speaks_protocol = headers
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|protocol| protocol.trim() == GRAPHQL_TRANSPORT_WS);
+    if !speaks_protocol {
+        return json_error(StatusCode::BAD_REQUEST, code::BAD_USER_INPUT, "use the graphql-transport-ws protocol");
+    }
+    let header_credentials = match credentials_from_headers(&headers) {
+        Ok(credentials) => credentials,
+        Err(err) => return unauthenticated(err),
+    };
     let header_viewer = match viewer_from_headers(&state.app, &headers).await {
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
-    let mut base = Data::default();
-    base.insert(request_locale(&headers));
-    base.insert(ClientIp(peer.ip().to_string()));
-    let HttpState { app, schema } = state;
+    let handshake = Handshake {
+        locale: request_locale(&headers),
+        client: ClientIp(state.proxies.client_address(peer, &headers).to_string()),
+        header_viewer,
+        header_credentials,
+    };
+    let HttpState { app, schema, sockets, .. } = state;
     // GraphQL messages are small: a 4 KiB read buffer instead of the default 128 KiB (allocated up
     // front for every connection) keeps ten thousand live subscriptions in tens of megabytes, and
     // a message may be no larger than a request body.
@@ -218,27 +278,7 @@ async fn websocket(
         .write_buffer_size(WEBSOCKET_BUFFER_BYTES)
         .max_message_size(app.config.max_body_bytes)
         .max_frame_size(app.config.max_body_bytes);
-    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
-        let gauge = app.metrics.websocket_connections.clone();
-        gauge.inc();
-        GraphQLWebSocket::new(socket, schema, protocol)
-            .with_data(base)
-            .on_connection_init(move |payload| async move {
-                let credentials = credentials_from_init(&payload).map_err(|err| ApiError::from(err).into_graphql())?;
-                let viewer = match (&credentials.bearer, &credentials.api_key) {
-                    (None, None) => header_viewer,
-                    _ => authenticate(&app, &credentials).await.map_err(|err| ApiError::from(err).into_graphql())?,
-                };
-                admit_partner(&app, &viewer).map_err(|retry_after| {
-                    let message = "this API key made too many requests".to_owned();
-                    ApiError::RateLimited { message, retry_after_seconds: retry_after }.into_graphql()
-                })?;
-                let mut data = Data::default();
-                data.insert(viewer);
-                Ok(data)
-            })
-            .serve()
-            .await;
-        gauge.dec();
-    })
+    upgrade
+        .protocols([GRAPHQL_TRANSPORT_WS])
+        .on_upgrade(move |socket| websocket::serve(socket, schema, app, sockets, handshake))
 }

@@ -1,11 +1,13 @@
 //! The HTTP side: routes, middleware and the GraphQL transports (POST, GET, WebSocket).
 
+mod client_address;
 mod errors;
 mod graphql;
 mod layers;
 mod ops;
 mod spa;
 mod webhooks;
+mod websocket;
 
 use std::time::Duration;
 
@@ -25,12 +27,19 @@ pub struct HttpState {
     pub app: AppState,
     /// The GraphQL schema.
     pub schema: CaasSchema,
+    /// Whose `X-Forwarded-For` tells the client's address.
+    pub proxies: std::sync::Arc<client_address::TrustedProxies>,
+    /// Open WebSockets per user on this instance.
+    pub sockets: std::sync::Arc<websocket::SocketCounts>,
 }
 
 /// Every route of the server and the `extra` ones, with its middleware.
 pub fn router(app: AppState, schema: CaasSchema, extra: Router) -> Router {
     let config = &app.config;
-    let state = HttpState { app: app.clone(), schema };
+    // `Config::validate` refused malformed entries at start-up.
+    let proxies = client_address::TrustedProxies::new(config.trusted_proxy_networks().unwrap_or_default());
+    let sockets = std::sync::Arc::default();
+    let state = HttpState { app: app.clone(), schema, proxies: std::sync::Arc::new(proxies), sockets };
     let routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         // Subscriptions also have a path of their own, so that a development proxy (`trunk serve`)

@@ -1,8 +1,10 @@
 //! Liveness, readiness and metrics endpoints.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use secrecy::ExposeSecret;
+use subtle::ConstantTimeEq;
 
 use super::HttpState;
 use super::errors::json_error;
@@ -24,8 +26,29 @@ pub async fn readyz(State(state): State<HttpState>) -> Response {
     }
 }
 
-/// Prometheus metrics in text format.
-pub async fn metrics(State(state): State<HttpState>) -> Response {
+/// Prometheus metrics in text format: with `CAAS_METRICS_TOKEN` set, for its bearer only; without,
+/// public in development and not served in production (they tell traffic, errors and internals).
+pub async fn metrics(State(state): State<HttpState>, headers: HeaderMap) -> Response {
+    let config = &state.app.config;
+    match &config.metrics_token {
+        Some(token) => {
+            let presented = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.strip_prefix("Bearer "))
+                .unwrap_or_default();
+            if !bool::from(presented.as_bytes().ct_eq(token.expose_secret().as_bytes())) {
+                let mut response =
+                    json_error(StatusCode::UNAUTHORIZED, code::UNAUTHENTICATED, "the metrics need their token");
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+                return response;
+            }
+        }
+        None if config.is_production() => {
+            return json_error(StatusCode::NOT_FOUND, code::NOT_FOUND, "no such route; the API is at /graphql");
+        }
+        None => {}
+    }
     ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], state.app.metrics.render())
         .into_response()
 }

@@ -60,7 +60,7 @@ pub async fn connect(
     stop: CancellationToken,
 ) -> anyhow::Result<(Integrations, Simulators)> {
     let mut simulators = Simulators::default();
-    let simulate = |url: &Option<String>| url.is_none() && config.simulators;
+    let simulate = |url: &Option<String>| url.is_none() && config.simulators_enabled();
 
     let factory_url = match &config.factory_url {
         _ if simulate(&config.factory_url) => {

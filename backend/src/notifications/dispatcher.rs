@@ -22,6 +22,10 @@ const CLAIM: Duration = Duration::minutes(2);
 /// How often the queue is looked at without a wake-up.
 const POLL: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// The payload key of a one-time password link's id: the address with its token is derived only
+/// when the e-mail is composed, so no payload, stored body or log holds it.
+pub const PASSWORD_LINK_KEY: &str = "passwordLinkId";
+
 /// The wait before attempt `attempt + 1`: 30 s, doubling, at most an hour.
 pub fn backoff(attempt: i32) -> Duration {
     let exponent = u32::try_from(attempt.clamp(1, 8) - 1).unwrap_or(0);
@@ -123,7 +127,12 @@ async fn compose(app: &App, notification: &notifications::Model) -> Result<Resul
         return Ok(Err("the recipient's account was erased".into()));
     }
     let locale = Locale::from_tag(&user.locale).unwrap_or_default();
-    let Some(rendered) = templates::render(locale, &notification.template, &notification.payload) else {
+    let mut payload = notification.payload.clone();
+    let link_id = payload.get(PASSWORD_LINK_KEY).and_then(|id| id.as_str()).and_then(|id| id.parse().ok());
+    if let Some(link_id) = link_id {
+        payload["link"] = app.link_signer.password_link(&app.config.public_base(), link_id).into();
+    }
+    let Some(rendered) = templates::render(locale, &notification.template, &payload) else {
         return Ok(Err(format!("no template {}", notification.template)));
     };
     Ok(Ok(OutgoingMail { to: user.email, to_name: user.name, subject: rendered.subject, body: rendered.body }))

@@ -117,7 +117,10 @@ pub struct NotificationsQuery;
 #[Object]
 impl NotificationsQuery {
     /// Your in-app notifications, newest first.
-    #[graphql(guard = "Allow::any_user()")]
+    #[graphql(
+        guard = "Allow::any_user()",
+        complexity = "crate::graphql::connection::page_cost(first, child_complexity)"
+    )]
     async fn notifications(
         &self,
         ctx: &Context<'_>,
@@ -132,7 +135,10 @@ impl NotificationsQuery {
 
     /// E-mails (and other pushed messages) in a delivery state, newest first — FAILED ones are those
     /// that never reached their recipient (SUPPORT, ADMIN).
-    #[graphql(guard = "Allow::users(crate::auth::viewer::PLATFORM_STAFF)")]
+    #[graphql(
+        guard = "Allow::users(crate::auth::viewer::PLATFORM_STAFF)",
+        complexity = "crate::graphql::connection::page_cost(first, child_complexity)"
+    )]
     async fn notification_deliveries(
         &self,
         ctx: &Context<'_>,

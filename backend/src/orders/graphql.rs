@@ -251,7 +251,10 @@ pub struct OrdersQuery;
 #[Object]
 impl OrdersQuery {
     /// Sales you may see, newest first: your dealership's, your own as a customer, all as staff.
-    #[graphql(guard = "Allow::any_user()")]
+    #[graphql(
+        guard = "Allow::any_user()",
+        complexity = "crate::graphql::connection::page_cost(first, child_complexity)"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn orders(
         &self,
@@ -269,13 +272,16 @@ impl OrdersQuery {
     }
 
     /// One sale, with its manufacturing timeline.
-    #[graphql(guard = "Allow::any_user()")]
+    #[graphql(guard = "Allow::any_user()", complexity = "crate::graphql::connection::LOOKUP_COST + child_complexity")]
     async fn order(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Order> {
         queries::order(app(ctx), viewer(ctx), parse_id(&id, "id")?).await.map(Order)
     }
 
     /// Cars in stock at your dealership, by VIN.
-    #[graphql(guard = "Allow::users(&[Role::Dealer])")]
+    #[graphql(
+        guard = "Allow::users(&[Role::Dealer])",
+        complexity = "crate::graphql::connection::page_cost(first, child_complexity)"
+    )]
     async fn stock(
         &self,
         ctx: &Context<'_>,

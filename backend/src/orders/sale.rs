@@ -200,8 +200,7 @@ async fn welcome_buyer(
 ) -> ApiResult<()> {
     if created || buyer.password_hash.is_none() {
         let link = links::issue(app, txn, buyer, LinkPurpose::SetPassword).await?;
-        let extra = json!({ "link": link.url, "expires": link.expires_text() });
-        let payload = notices::with(notices::payload(txn, order).await?, extra);
+        let payload = notices::with(notices::payload(txn, order).await?, link.payload());
         notify(app, txn, outbox, buyer.id, "account.set_password", payload, &[NotificationChannel::Email]).await
     } else {
         let extra = json!({ "stage": OrderStatus::AwaitingReservation });

@@ -35,7 +35,8 @@ pub async fn connect(url: &str, max_connections: u32, metrics: &Metrics) -> Resu
     db.set_metric_callback(move |info| {
         statements.inc();
         log.record(info.statement);
-        tracing::trace!(target: "caas::sql", elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement);
+        // The statement as written, with placeholders: its values are personal data and secrets.
+        tracing::trace!(target: "caas::sql", elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement.sql);
         if info.failed {
             failures.inc();
         }

@@ -5,3 +5,4 @@ pub mod db;
 pub mod events;
 pub mod inbox;
 pub mod metrics;
+pub mod rate_limit;

@@ -83,7 +83,7 @@ pub async fn seed_demo(app: &App) -> anyhow::Result<SeedSummary> {
         .await?;
     for customer in customers {
         if let Err(err) = cards::save_for(app, &customer, DEMO_CARD, "demo-card").await {
-            tracing::warn!(error = ?err, email = %customer.email, "the demo customer's card could not be saved");
+            tracing::warn!(error = ?err, user = %customer.id, "the demo customer's card could not be saved");
         }
     }
     Ok(summary)

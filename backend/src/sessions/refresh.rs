@@ -32,8 +32,18 @@ pub async fn issue(app: &App, user_id: Uuid, family_id: Uuid) -> Result<String, 
     Ok(token)
 }
 
-/// Exchanges `token` for the next one of its family; returns the user and the new token.
-pub async fn rotate(app: &App, token: &str) -> Result<(Uuid, String), AuthError> {
+/// A refresh token exchanged for the next one.
+pub struct Rotated {
+    /// Whose it is.
+    pub user_id: Uuid,
+    /// Its session.
+    pub family_id: Uuid,
+    /// The next refresh token.
+    pub next: String,
+}
+
+/// Exchanges `token` for the next one of its family.
+pub async fn rotate(app: &App, token: &str) -> Result<Rotated, AuthError> {
     let now = app.clock.now();
     let stored = find(app, token).await?.ok_or(AuthError::RefreshInvalid)?;
     if stored.revoked_at.is_some() || stored.expires_at <= now {
@@ -52,7 +62,7 @@ pub async fn rotate(app: &App, token: &str) -> Result<(Uuid, String), AuthError>
         return Err(AuthError::RefreshReused);
     }
     let next = issue(app, stored.user_id, stored.family_id).await?;
-    Ok((stored.user_id, next))
+    Ok(Rotated { user_id: stored.user_id, family_id: stored.family_id, next })
 }
 
 /// Revokes the family of `token` (sign-out); unknown tokens are ignored.
@@ -96,5 +106,19 @@ async fn revoke_family(app: &App, family_id: Uuid) -> Result<(), AuthError> {
         .filter(refresh_tokens::Column::RevokedAt.is_null())
         .exec(&app.db)
         .await?;
+    app.sessions.forget_session(family_id);
     Ok(())
+}
+
+/// Whether session `family_id` of `user_id` is live: one of its refresh tokens is neither revoked
+/// nor expired.
+pub async fn is_live(app: &App, user_id: Uuid, family_id: Uuid) -> Result<bool, AuthError> {
+    let live = refresh_tokens::Entity::find()
+        .filter(refresh_tokens::Column::FamilyId.eq(family_id))
+        .filter(refresh_tokens::Column::UserId.eq(user_id))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .filter(refresh_tokens::Column::ExpiresAt.gt(app.clock.now()))
+        .one(&app.db)
+        .await?;
+    Ok(live.is_some())
 }

@@ -80,15 +80,15 @@ async fn find_account(app: &App, identifier: &Identifier) -> Result<Option<users
 }
 
 /// Signs in with an e-mail (or a VIN, meaning its owner) and a password.
-#[tracing::instrument(skip(app, password), fields(client_ip = %client_ip))]
+#[tracing::instrument(skip_all)]
 pub async fn login(app: &App, identifier: &str, password: &str, client_ip: &str) -> Result<Session, AuthError> {
     let identifier = Identifier::parse(identifier)?;
-    throttle::ensure_allowed(app, identifier.key(), client_ip).await?;
+    throttle::admit_attempt(app, identifier.key(), client_ip).await?;
     let account = find_account(app, &identifier).await?;
     let stored_hash = account.as_ref().and_then(|user| user.password_hash.clone());
     let matches = password::verify(password.to_owned(), stored_hash).await?;
     let Some(user) = account.filter(|_| matches) else {
-        throttle::record_failure(app, identifier.key(), client_ip).await?;
+        throttle::forget_expired(app).await?;
         return Err(AuthError::InvalidCredentials);
     };
     throttle::clear(app, identifier.key()).await?;
@@ -108,14 +108,14 @@ pub async fn login(app: &App, identifier: &str, password: &str, client_ip: &str)
 
 /// Exchanges a refresh token for a new access token and the next refresh token.
 pub async fn refresh(app: &App, refresh_token: &str) -> Result<Session, AuthError> {
-    let (user_id, next_refresh) = refresh::rotate(app, refresh_token).await?;
-    let user = users::Entity::find_by_id(user_id)
+    let rotated = refresh::rotate(app, refresh_token).await?;
+    let user = users::Entity::find_by_id(rotated.user_id)
         .filter(users::Column::ErasedAt.is_null())
         .one(&app.db)
         .await?
         .ok_or(AuthError::RefreshInvalid)?;
-    let access_token = app.access_tokens.issue(&viewer_of(&user), app.clock.now())?;
-    Ok(Session { access_token, expires_in: app.access_tokens.ttl_seconds(), refresh_token: next_refresh, user })
+    let access_token = app.access_tokens.issue(&viewer_of(&user), rotated.family_id, app.clock.now())?;
+    Ok(Session { access_token, expires_in: app.access_tokens.ttl_seconds(), refresh_token: rotated.next, user })
 }
 
 /// Ends the session of `refresh_token`; the access token lapses at its expiry.
@@ -125,9 +125,32 @@ pub async fn logout(app: &App, refresh_token: &str) -> Result<bool, AuthError> {
 
 /// Starts a session (a new refresh-token family) for `user`.
 pub async fn start_session(app: &App, user: users::Model, family_id: Uuid) -> Result<Session, AuthError> {
-    let access_token = app.access_tokens.issue(&viewer_of(&user), app.clock.now())?;
+    let access_token = app.access_tokens.issue(&viewer_of(&user), family_id, app.clock.now())?;
     let refresh_token = refresh::issue(app, user.id, family_id).await?;
     Ok(Session { access_token, expires_in: app.access_tokens.ttl_seconds(), refresh_token, user })
+}
+
+/// The user a bearer token proves, as the database describes them now: the token must be genuine,
+/// its user must still exist and its session must not have ended (checked at most every few seconds
+/// per session, see [`SessionCache`](crate::auth::session_cache::SessionCache)).
+pub async fn user_of_token(app: &App, token: &str) -> Result<UserViewer, AuthError> {
+    let now = app.clock.now();
+    let verified = app.access_tokens.verify(token, now)?;
+    let known = match app.sessions.get(verified.session_id, now) {
+        Some(known) => known,
+        None => {
+            let found = live_user(app, verified.user.id, verified.session_id).await?;
+            app.sessions.put(verified.session_id, found.clone(), now);
+            found
+        }
+    };
+    known.filter(|user| user.id == verified.user.id).ok_or(AuthError::SessionEnded)
+}
+
+async fn live_user(app: &App, user_id: Uuid, session_id: Uuid) -> Result<Option<UserViewer>, AuthError> {
+    let user = users::Entity::find_by_id(user_id).filter(users::Column::ErasedAt.is_null()).one(&app.db).await?;
+    let Some(user) = user else { return Ok(None) };
+    Ok(refresh::is_live(app, user_id, session_id).await?.then(|| viewer_of(&user)))
 }
 
 /// Credentials as presented with a request.
@@ -142,7 +165,7 @@ pub struct Credentials {
 /// The viewer the credentials prove; no credentials make an anonymous viewer, bad ones an error.
 pub async fn authenticate(app: &App, credentials: &Credentials) -> Result<Viewer, AuthError> {
     if let Some(token) = &credentials.bearer {
-        return Ok(Viewer::User(app.access_tokens.verify(token, app.clock.now())?));
+        return Ok(Viewer::User(user_of_token(app, token).await?));
     }
     if let Some(key) = &credentials.api_key {
         return api_keys::authenticate(app, key).await;

@@ -132,9 +132,11 @@ async fn production_refuses_demo_secrets_and_demo_accounts() {
 
     // With a real secret it starts on an empty database …
     config.jwt_secret = SecretString::from("a-real-production-secret-with-enough-entropy-123".to_owned());
-    config.factory_secret = SecretString::from("a-real-factory-secret".to_owned());
-    config.stripe_secret_key = SecretString::from("sk_live_a_real_key".to_owned());
-    config.stripe_webhook_secret = SecretString::from("whsec_a_real_secret".to_owned());
+    config.factory_secret = SecretString::from("a-real-factory-webhook-secret".to_owned());
+    config.stripe_secret_key = SecretString::from("sk_live_a_real_key_of_some_length".to_owned());
+    config.stripe_webhook_secret = SecretString::from("whsec_a_real_secret_of_some_length".to_owned());
+    // The external systems are simulated here, which production must be told explicitly.
+    config.simulators = Some(true);
     Server::builder(config.clone()).build().await.expect("production starts");
 
     // … but not on one holding the demo accounts.

@@ -67,9 +67,9 @@ async fn a_forged_token_closes_the_connection() {
     let app = spawn_app().await;
     let mut socket = GqlSocket::connect(&app.address, json!({ "authorization": "Bearer not-a-token" })).await;
     match socket.next().await {
-        // graphql-transport-ws closes a refused connection_init with a protocol error and the reason.
+        // graphql-transport-ws closes a refused connection_init with 4403 Forbidden and the reason.
         Frame::Closed(Some((code, reason))) => {
-            assert_eq!(code, 1002);
+            assert_eq!(code, 4403);
             assert!(reason.contains("not valid"), "{reason}");
         }
         Frame::Closed(None) => panic!("closed without a reason"),

@@ -29,7 +29,7 @@ impl SmtpMailer {
 
 #[async_trait]
 impl Mailer for SmtpMailer {
-    #[tracing::instrument(skip(self, mail), fields(to = %mail.to))]
+    #[tracing::instrument(skip_all)]
     async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
         let to = Mailbox::new(
             Some(mail.to_name.clone()),
