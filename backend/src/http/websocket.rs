@@ -60,6 +60,15 @@ enum ClientMessage {
     },
 }
 
+/// A `next` message.
+#[derive(serde::Serialize)]
+struct Next<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    payload: &'a Response,
+}
+
 /// Why the server closes a socket: the code and the reason the protocol gives it.
 #[derive(Debug)]
 struct Close(u16, String);
@@ -157,13 +166,16 @@ pub async fn serve(
             }
             Some((id, response)) = streams.next(), if !streams.is_empty() => {
                 let message = match response {
-                    Some(response) => json!({ "id": id, "type": "next", "payload": response }),
+                    // Serialized straight from the response: a JSON value would sort the fields the
+                    // query asked for in its own order.
+                    Some(response) => serde_json::to_string(&Next { id: &id, kind: "next", payload: &response })
+                        .unwrap_or_default(),
                     None => {
                         connection.running.remove(&id);
-                        json!({ "id": id, "type": "complete" })
+                        json!({ "id": id, "type": "complete" }).to_string()
                     }
                 };
-                if sink.send(Message::text(message.to_string())).await.is_err() {
+                if sink.send(Message::text(message)).await.is_err() {
                     break Ok(());
                 }
             }

@@ -110,14 +110,14 @@ async fn revoke_family(app: &App, family_id: Uuid) -> Result<(), AuthError> {
     Ok(())
 }
 
-/// Whether session `family_id` of `user_id` is live: one of its refresh tokens is neither revoked
-/// nor expired.
+/// Whether session `family_id` of `user_id` is live: it was not ended (signed out, revoked after
+/// reuse, a password change). Its refresh token's expiry does not end the access tokens already
+/// issued; they lapse by their own.
 pub async fn is_live(app: &App, user_id: Uuid, family_id: Uuid) -> Result<bool, AuthError> {
     let live = refresh_tokens::Entity::find()
         .filter(refresh_tokens::Column::FamilyId.eq(family_id))
         .filter(refresh_tokens::Column::UserId.eq(user_id))
         .filter(refresh_tokens::Column::RevokedAt.is_null())
-        .filter(refresh_tokens::Column::ExpiresAt.gt(app.clock.now()))
         .one(&app.db)
         .await?;
     Ok(live.is_some())
