@@ -68,6 +68,11 @@ async fn viewer_from_headers(app: &App, headers: &HeaderMap) -> Result<Viewer, R
     })
 }
 
+/// The client's address as the rate limits and the sign-in lock count it.
+fn client_ip(state: &HttpState, peer: SocketAddr, headers: &HeaderMap) -> ClientIp {
+    ClientIp(state.proxies.client_address(peer, headers).to_string())
+}
+
 fn body_error(rejection: &BytesRejection) -> Response {
     let status = rejection.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -128,7 +133,7 @@ pub async fn post(
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
-    let client = ClientIp(state.proxies.client_address(peer, &headers).to_string());
+    let client = client_ip(&state, peer, &headers);
     let request = request.data(viewer).data(request_locale(&headers)).data(client);
     answer(state.schema.execute_batch(request).await)
 }
@@ -217,7 +222,7 @@ async fn query_in_url(state: HttpState, headers: &HeaderMap, peer: SocketAddr, q
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
-    let client = ClientIp(state.proxies.client_address(peer, headers).to_string());
+    let client = client_ip(&state, peer, headers);
     let request = request.data(viewer).data(request_locale(headers)).data(client);
     answer(state.schema.execute(request).await.into())
 }
@@ -265,7 +270,7 @@ async fn websocket(state: HttpState, upgrade: WebSocketUpgrade, headers: HeaderM
     };
     let handshake = Handshake {
         locale: request_locale(&headers),
-        client: ClientIp(state.proxies.client_address(peer, &headers).to_string()),
+        client: client_ip(&state, peer, &headers),
         header_viewer,
         header_credentials,
     };

@@ -46,11 +46,8 @@ enum ClientMessage {
         #[serde(default)]
         payload: Option<Value>,
     },
-    Pong {
-        #[serde(default)]
-        #[allow(dead_code)]
-        payload: Option<Value>,
-    },
+    /// Its payload, if any, is ignored.
+    Pong {},
     Subscribe {
         id: String,
         payload: Box<Request>,
