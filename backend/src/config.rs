@@ -129,6 +129,11 @@ pub struct Config {
     #[arg(long, env = "CAAS_INTROSPECTION")]
     pub introspection: Option<bool>,
 
+    /// Run only the web app's own operations for signed-in and anonymous callers
+    /// (`CAAS_OPERATION_ALLOW_LIST`, off by default); partner keys keep writing their own queries.
+    #[arg(long, env = "CAAS_OPERATION_ALLOW_LIST", default_value_t = false)]
+    pub operation_allow_list: bool,
+
     /// Seconds a new WebSocket has to send `connection_init` (`CAAS_WS_INIT_TIMEOUT`).
     #[arg(long, env = "CAAS_WS_INIT_TIMEOUT", default_value_t = 10)]
     pub ws_init_timeout_secs: u64,

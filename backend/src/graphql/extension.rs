@@ -17,7 +17,7 @@ use futures::stream::{BoxStream, StreamExt};
 
 use super::admission::{self, OperationCost};
 use super::context::ClientIp;
-use super::document_size;
+use super::{allow_list, document_size};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::code;
@@ -96,6 +96,21 @@ fn internal_error() -> ServerError {
     let mut error = ServerError::new("internal error", None);
     error.extensions.get_or_insert_with(Default::default).set("code", code::INTERNAL);
     error
+}
+
+/// In the allow-list mode, refuses a document that is not one of the web app's own operations,
+/// unless a partner app sends it.
+fn refuse_unlisted(ctx: &ExtensionContext<'_>, query: &str) -> ServerResult<()> {
+    let listing = ctx.data_opt::<AppState>().is_some_and(|app| app.config.operation_allow_list);
+    let partner = matches!(ctx.data_opt::<Viewer>(), Some(Viewer::Partner(_)));
+    if !listing || partner || allow_list::is_web_app_operation(query) {
+        return Ok(());
+    }
+    let mut error = ServerError::new("only the web app's own operations are accepted here", None);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code::BAD_USER_INPUT);
+    extensions.set("reason", "OPERATION_NOT_ALLOWED");
+    Err(error)
 }
 
 impl ErrorCodes {
@@ -179,6 +194,7 @@ impl Extension for ErrorCodes {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        refuse_unlisted(ctx, query)?;
         let document = next.run(ctx, query, variables).await?;
         let fields = root_fields(&document);
         let introspection_off = ctx.data_opt::<AppState>().is_some_and(|app| !app.config.introspection_enabled());

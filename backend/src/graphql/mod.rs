@@ -3,6 +3,7 @@
 //! schema that merges the domains is `crate::schema`, above them. It does not depend on axum.
 
 pub mod admission;
+pub mod allow_list;
 pub mod connection;
 pub mod context;
 pub mod document_size;

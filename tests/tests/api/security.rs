@@ -287,6 +287,36 @@ async fn production_hides_the_schema_and_the_metrics() {
 }
 
 #[tokio::test]
+async fn the_allow_list_mode_runs_only_the_web_apps_operations_except_for_partners() {
+    let app = spawn_app_with(with(|config| config.operation_allow_list = true)).await;
+    // The web app's own sign-in runs for anonymous callers, and its other operations after it.
+    let login = include_str!("../../../frontend/graphql/login.graphql");
+    let signed_in = app.graphql(login, json!({ "identifier": "dealer@demo.caas", "password": PASSWORD })).await;
+    let dealer = signed_in.data()["login"]["accessToken"].as_str().expect("a token").to_owned();
+    let me = include_str!("../../../frontend/graphql/me.graphql");
+    assert_eq!(app.graphql_as(&dealer, me, json!({})).await.data()["me"]["email"], "dealer@demo.caas");
+    // The same fields written another way are not the web app's operation.
+    let custom = app.graphql_as(&dealer, "{ me { email } }", json!({})).await;
+    assert_eq!(custom.expect_error("BAD_USER_INPUT"), "only the web app's own operations are accepted here");
+    assert_eq!(custom.body["errors"][0]["extensions"]["reason"], "OPERATION_NOT_ALLOWED");
+    // The web app's connectivity probe runs; an introspection probe does not.
+    let (_, _, batch) =
+        post(&app, &json!([{ "query": "{ __typename }" }, { "query": "{ __schema { types { name } } }" }]), &[]).await;
+    assert_eq!(batch[0]["data"]["__typename"], "Query");
+    assert_eq!(batch[1]["errors"][0]["extensions"]["reason"], "OPERATION_NOT_ALLOWED");
+    // Over WebSocket the same rule holds.
+    let mut socket =
+        GqlSocket::connect_acked(&app.address, json!({ "authorization": format!("Bearer {dealer}") })).await;
+    socket.subscribe("custom", SUBSCRIBE, json!({})).await;
+    let refused = socket.next_message().await;
+    assert_eq!(refused["payload"]["errors"][0]["extensions"]["reason"], "OPERATION_NOT_ALLOWED", "{refused}");
+    // Partner apps write their own queries within their key's scopes.
+    let partner =
+        app.graphql_with_key(caas::seed::DEMO_PARTNER_API_KEY, "{ __typename a: __typename }", json!({})).await;
+    assert_eq!(partner.data()["a"], "Query");
+}
+
+#[tokio::test]
 async fn metrics_with_a_token_are_for_its_bearer_only() {
     let app = spawn_app_with(with(|config| {
         config.metrics_token = Some(secrecy::SecretString::from("a-metrics-token-of-some-length".to_owned()));

@@ -62,13 +62,21 @@ fn map_error(err: StripeError) -> GatewayError {
                     GatewayError::Unavailable("the payment gateway is still answering this request; try again".into())
                 }
                 (_, 500..) | (_, 429) => GatewayError::Unavailable(unreachable_cause(SYSTEM, &message)),
-                _ => GatewayError::Invalid(message),
+                _ => GatewayError::Invalid(refusal(&api, &message)),
             }
         }
         StripeError::ClientError(message) => GatewayError::Unavailable(unreachable_cause(SYSTEM, &message)),
         StripeError::Timeout => GatewayError::Unavailable(unreachable_cause(SYSTEM, &"timeout")),
         other => GatewayError::Unavailable(unreachable_cause(SYSTEM, &other)),
     }
+}
+
+/// What a refused request tells our clients: Stripe's error code, never its text (which names its
+/// own ids and parameters); the text goes to the log.
+fn refusal(api: &stripe::ApiErrors, message: &str) -> String {
+    let code = api.code.as_ref().map_or("invalid_request", |code| code.as_str());
+    tracing::warn!(code, message, "the payment gateway refused a request");
+    format!("not accepted ({code})")
 }
 
 fn payment_of(intent: &PaymentIntent) -> GatewayPayment {
