@@ -344,6 +344,10 @@ async fn a_thousand_activations_survive_four_crashes_and_every_invariant_holds()
             ("CAAS_SCHEDULER_INTERVAL", "3600".into()),
             // A settlement webhook lost while the server was down is looked up at the gateway.
             ("CAAS_SETTLEMENT_CHECK_SECONDS", "2".into()),
+            // One client buys a thousand features within a minute: a public deployment's limits
+            // per address and user would refuse it.
+            ("CAAS_RATE_LIMIT_PER_IP", "0".into()),
+            ("CAAS_RATE_LIMIT_PER_USER", "0".into()),
         ],
         health: format!("http://127.0.0.1:{server_port}/healthz"),
     }));

@@ -6,6 +6,7 @@
 //! client that checks every answer (a GraphQL error inside a 200 is a failure), prints Markdown
 //! tables and writes every figure to `target/bench/results.json`.
 
+mod attack;
 mod child;
 mod footprint;
 mod instructions;
@@ -87,7 +88,8 @@ pub struct RunArgs {
     /// The databases to run against.
     #[arg(long, value_enum, default_value_t = Databases::Both)]
     pub db: Databases,
-    /// Run only these suites (comma-separated: read, sql, footprint, subscriptions, ota, instructions).
+    /// Run only these suites (comma-separated: read, sql, footprint, subscriptions, ota, instructions,
+    /// attack).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Also put the report between the `<!-- SECTION:start -->` and `<!-- SECTION:end -->` markers
@@ -138,6 +140,11 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
             let server = child::Child::start(&database.url, &[]).await?;
             let result = subscriptions::run(&server, &database.label, args.subscriptions, args.event_seconds).await?;
             results.subscriptions.push(result);
+            server.stop().await;
+        }
+        if args.runs_suite("attack") {
+            let server = child::Child::start(&database.url, &[]).await?;
+            results.attacks.extend(attack::run(&server, &database.label, &args).await?);
             server.stop().await;
         }
         if args.runs_suite("ota") {

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::attack::{AttackResult, HEALTH_TARGET_MS};
 use crate::footprint::Footprint;
 use crate::instructions::InstructionCount;
 use crate::ota::OtaResult;
@@ -27,6 +28,8 @@ pub struct Results {
     pub ota: Vec<OtaResult>,
     /// Instructions per canonical operation.
     pub instructions: Vec<InstructionCount>,
+    /// `/healthz` under attack.
+    pub attacks: Vec<AttackResult>,
     /// Size of the release `caas` binary.
     pub binary_bytes: Option<u64>,
 }
@@ -55,6 +58,9 @@ pub fn markdown(results: &Results) -> String {
     }
     if !results.footprint.is_empty() {
         footprint_table(&mut out, results);
+    }
+    if !results.attacks.is_empty() {
+        attack_table(&mut out, results);
     }
     if let Some(bytes) = results.binary_bytes {
         let _ = writeln!(out, "\nRelease binary `caas`: {:.1} MiB.", bytes as f64 / (1024.0 * 1024.0));
@@ -222,6 +228,41 @@ fn footprint_table(out: &mut String, results: &Results) {
             out,
             "| {} | {:.0} ms | {:.0} ms | {:.1} MiB | {:.1} MiB | {:.2} cores |",
             f.database, f.first_start_ms, f.restart_ms, f.idle_rss_mib, f.loaded_rss_mib, f.loaded_cpu_cores
+        );
+    }
+}
+
+fn attack_table(out: &mut String, results: &Results) {
+    let _ = writeln!(
+        out,
+        "### `/healthz` under attack ({} probes/s; medians of the runs; attacks from 8 connections back to back, no rate limit)\n",
+        50
+    );
+    let _ = writeln!(
+        out,
+        "| database | attack | body | every answer holds | answered/s | unexpected | answer p50 / p99 | `/healthz` p50 / p99 / max | target p99 < {HEALTH_TARGET_MS} ms | probes failed |"
+    );
+    let _ = writeln!(out, "|---|---|---:|---|---:|---:|---:|---:|---|---:|");
+    for r in &results.attacks {
+        let (p50, p99, max) = r.health_ms;
+        let (body, expected, answered, answers) = if r.answered_rps.is_empty() {
+            ("—".to_owned(), "—".to_owned(), "—".to_owned(), "—".to_owned())
+        } else {
+            (
+                format!("{} B", thousands(r.body_bytes as u64)),
+                format!("`{}`", r.expected.replace('"', "")),
+                format!("{:.0}", crate::load::median(&r.answered_rps)),
+                format!("{:.1} / {:.1} ms", r.answer_ms.0, r.answer_ms.1),
+            )
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {body} | {expected} | {answered} | {} | {answers} | {p50:.1} / {p99:.1} / {max:.1} ms | {} | {} |",
+            r.database,
+            r.attack,
+            r.unexpected,
+            verdict(p99 < HEALTH_TARGET_MS),
+            r.health_failures,
         );
     }
 }

@@ -13,7 +13,8 @@ use crate::app::App;
 use crate::billing::invoices;
 use crate::error::{ApiError, ApiResult};
 use crate::integrations::payments::{
-    CaptureMode, ChargeRequest, GatewayError, GatewayPayment, GatewayStatus, VerifiedEvent, WebhookRejected,
+    CaptureMode, ChargeRequest, GatewayError, GatewayPayment, GatewayStatus, PAYMENT_ID_METADATA, VerifiedEvent,
+    WebhookRejected,
 };
 
 /// Failure reasons are kept short: they are shown to people and stored in a bounded column.
@@ -138,7 +139,7 @@ async fn charge_request(
 ) -> Result<ChargeRequest, DbErr> {
     let customer = cards::customer_for(&app.db, payment.payer_id, payment.payment_method.as_deref()).await?;
     let mut metadata = metadata;
-    metadata.insert(0, ("paymentId".into(), payment.id.to_string()));
+    metadata.insert(0, (PAYMENT_ID_METADATA.into(), payment.id.to_string()));
     Ok(ChargeRequest {
         amount_minor: payment.amount_minor,
         currency: payment.currency.clone(),

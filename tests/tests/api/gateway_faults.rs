@@ -193,3 +193,85 @@ async fn a_settlement_that_overtakes_its_capture_waits_for_it_and_applies_once()
     assert_eq!(post(event).await, 200);
     assert_eq!(status_of(&app, &payment).await, PaymentStatus::Settled);
 }
+
+#[tokio::test]
+async fn a_settlement_that_overtakes_the_answer_to_its_charge_waits_for_it_and_a_foreign_one_is_acknowledged() {
+    use caas::integrations::payments::{CaptureMode, ChargeRequest, PAYMENT_ID_METADATA};
+    use entity::{PaymentKind, payments, users};
+    use sea_orm::{ActiveModelTrait, Set};
+
+    let app = spawn_app().await;
+    let gateway = app.simulators.payments.as_ref().expect("gateway");
+    gateway.set_knobs(PaymentKnobs { hold_settlements: true, ..PaymentKnobs::default() });
+    let anna = users::Entity::find()
+        .filter(users::Column::Email.eq("customer@demo.caas"))
+        .one(&app.app.db)
+        .await
+        .expect("db")
+        .expect("anna");
+    // Our payment is open and its charge on its way: the gateway has captured it, but its answer
+    // (the gateway's id) is not recorded yet.
+    let now = app.app.clock.now();
+    let open = payments::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        kind: Set(PaymentKind::Feature),
+        status: Set(PaymentStatus::Pending),
+        amount_minor: Set(4_990),
+        currency: Set("EUR".into()),
+        payer_id: Set(anna.id),
+        order_id: Set(None),
+        activation_id: Set(None),
+        provider_ref: Set(None),
+        idempotency_key: Set("in-flight".into()),
+        failure_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        captured_at: Set(None),
+        settled_at: Set(None),
+        payment_method: Set(Some("pm_card_visa".into())),
+    }
+    .insert(&app.app.db)
+    .await
+    .expect("payment");
+    let charge = |key: &str, metadata: Vec<(String, String)>| ChargeRequest {
+        amount_minor: 4_990,
+        currency: "EUR".into(),
+        payment_method: "pm_card_visa".into(),
+        customer: None,
+        idempotency_key: key.into(),
+        description: "CaaS feature".into(),
+        metadata,
+    };
+    let ours = vec![(PAYMENT_ID_METADATA.to_owned(), open.id.to_string())];
+    let charged = app
+        .app
+        .integrations
+        .payments
+        .create(&charge("in-flight", ours), CaptureMode::Immediate)
+        .await
+        .expect("charged");
+    let post = |(body, signature): (String, String)| {
+        let request = app.client.post(format!("{}/webhooks/payments", app.address));
+        async move { request.header("stripe-signature", signature).body(body).send().await.expect("post").status() }
+    };
+    let event = gateway.event_about("payment_intent.succeeded", &charged.provider_ref).expect("event");
+    assert_eq!(post(event.clone()).await, 409, "the gateway must retry: the charge's answer is not recorded");
+    assert_eq!(status_of(&app, &open).await, PaymentStatus::Pending);
+
+    // The answer is recorded: the same event now settles it.
+    let mut answered: payments::ActiveModel = open.clone().into();
+    answered.provider_ref = Set(Some(charged.provider_ref.clone()));
+    answered.status = Set(PaymentStatus::Captured);
+    answered.captured_at = Set(Some(now));
+    answered.update(&app.app.db).await.expect("recorded");
+    assert_eq!(post(event).await, 200);
+    assert_eq!(status_of(&app, &open).await, PaymentStatus::Settled);
+
+    // A payment that is none of ours (no id of ours on it) is acknowledged, and changes nothing.
+    let foreign = app.app.integrations.payments.create(&charge("foreign", Vec::new()), CaptureMode::Immediate).await;
+    let foreign = foreign.expect("charged").provider_ref;
+    let event = gateway.event_about("payment_intent.succeeded", &foreign).expect("event");
+    assert_eq!(post(event).await, 200);
+    let recorded = payments::Entity::find().filter(payments::Column::ProviderRef.eq(foreign)).one(&app.app.db).await;
+    assert!(recorded.expect("db").is_none());
+}

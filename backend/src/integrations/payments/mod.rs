@@ -10,6 +10,9 @@ use async_trait::async_trait;
 /// Header of Stripe's webhook signature, `t=<unix>,v1=<hex>`.
 pub const SIGNATURE_HEADER: &str = "stripe-signature";
 
+/// The metadata key of our payment id on every charge.
+pub const PAYMENT_ID_METADATA: &str = "paymentId";
+
 /// When the money is taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CaptureMode {
@@ -124,6 +127,9 @@ pub struct VerifiedEvent {
     pub event_id: String,
     /// What happened.
     pub event: GatewayEvent,
+    /// Our id of the payment (its `paymentId` metadata), when we made it: the event can come
+    /// before the gateway's answer to the charge is recorded.
+    pub payment_id: Option<String>,
 }
 
 /// Why a webhook was refused.

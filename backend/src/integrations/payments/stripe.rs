@@ -16,8 +16,8 @@ use stripe_types::Currency;
 use stripe_webhook::{EventObject, Webhook};
 
 use super::{
-    CaptureMode, CardDetails, ChargeRequest, GatewayError, GatewayEvent, GatewayPayment, GatewayStatus, PaymentGateway,
-    SavedMethod, VerifiedEvent, WebhookRejected,
+    CaptureMode, CardDetails, ChargeRequest, GatewayError, GatewayEvent, GatewayPayment, GatewayStatus,
+    PAYMENT_ID_METADATA, PaymentGateway, SavedMethod, VerifiedEvent, WebhookRejected,
 };
 use crate::integrations::unreachable_cause;
 
@@ -224,6 +224,12 @@ impl PaymentGateway for StripeGateway {
                     _ => WebhookRejected::Signature,
                 })?;
         let event_id = event.id.as_str().to_owned();
+        let payment_id = match &event.data.object {
+            EventObject::PaymentIntentSucceeded(intent) | EventObject::PaymentIntentPaymentFailed(intent) => {
+                intent.metadata.get(PAYMENT_ID_METADATA).cloned()
+            }
+            _ => None,
+        };
         let event = match event.data.object {
             EventObject::PaymentIntentSucceeded(intent) => {
                 GatewayEvent::Settled { provider_ref: intent.id.as_str().to_owned() }
@@ -238,6 +244,6 @@ impl PaymentGateway for StripeGateway {
             }
             _ => GatewayEvent::Ignored(event.type_.as_str().to_owned()),
         };
-        Ok(VerifiedEvent { event_id, event })
+        Ok(VerifiedEvent { event_id, event, payment_id })
     }
 }
