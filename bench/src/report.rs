@@ -38,9 +38,27 @@ fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "**not met**" }
 }
 
+/// The commit the measured code is at, and whether the work tree had changes besides.
+fn measured_commit() -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|output| output.status.success())
+            .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    };
+    match (git(&["rev-parse", "--short", "HEAD"]), git(&["status", "--porcelain", "--untracked-files=no"])) {
+        (Some(commit), Some(changes)) if changes.is_empty() => format!("commit `{commit}`"),
+        (Some(commit), Some(_)) => format!("commit `{commit}` with uncommitted changes"),
+        _ => "an unknown commit".to_owned(),
+    }
+}
+
 /// The report in Markdown.
 pub fn markdown(results: &Results) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "Measured at {}.\n", measured_commit());
     if !results.read_path.is_empty() {
         read_path_table(&mut out, results);
     }
