@@ -8,7 +8,26 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         "activation.cancel",
         ["Cancel at the end of the period", "Zum Periodenende kündigen", "Cancelar al final del periodo"],
     ),
+    (
+        "activation.cancel_ask",
+        [
+            "The feature stays on until {date}, the end of the period already paid; nothing is charged after that.",
+            "Die Funktion bleibt bis {date} aktiv, dem Ende der bezahlten Periode; danach wird nichts mehr belastet.",
+            "La función sigue activa hasta el {date}, el final del periodo ya pagado; después no se cobra nada más.",
+        ],
+    ),
+    ("activation.cancel_confirm", ["Yes, cancel", "Ja, kündigen", "Sí, cancelar"]),
+    ("activation.cancel_keep", ["Keep it", "Behalten", "Mantener"]),
     ("activation.end_trial", ["End the trial now", "Test jetzt beenden", "Terminar la prueba ahora"]),
+    (
+        "activation.end_trial_ask",
+        [
+            "The trial ends now and the feature is switched off in your car. Nothing is charged.",
+            "Der Test endet sofort und die Funktion wird im Fahrzeug ausgeschaltet. Es wird nichts belastet.",
+            "La prueba termina ahora y la función se desactiva en tu coche. No se cobra nada.",
+        ],
+    ),
+    ("activation.end_trial_confirm", ["Yes, end the trial", "Ja, Test beenden", "Sí, terminar la prueba"]),
     (
         "activation.ends_at_period_end",
         [
@@ -85,6 +104,74 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
             "reserva liberada: sin cargo",
         ],
     ),
+    ("confirm.back", ["Back", "Zurück", "Volver"]),
+    ("confirm.card", ["{brand} ending in {last4}", "{brand} mit Endziffern {last4}", "{brand} terminada en {last4}"]),
+    (
+        "confirm.charged_on_activation",
+        [
+            "Charged once your car has switched it on — nothing if it cannot.",
+            "Belastet, sobald Ihr Fahrzeug die Funktion aktiviert hat – nichts, wenn das nicht gelingt.",
+            "Se cobra cuando tu coche la haya activado; nada si no puede.",
+        ],
+    ),
+    ("confirm.duration", ["Duration", "Laufzeit", "Duración"]),
+    ("confirm.feature", ["Feature", "Funktion", "Función"]),
+    (
+        "confirm.fixed_days",
+        [
+            "Ends by itself after {days} days; nothing renews.",
+            "Endet von selbst nach {days} Tagen; nichts verlängert sich.",
+            "Termina sola a los {days} días; no se renueva.",
+        ],
+    ),
+    (
+        "confirm.no_card",
+        [
+            "No saved card: add one in your profile first.",
+            "Keine Karte hinterlegt: bitte zuerst im Profil hinterlegen.",
+            "No hay tarjeta guardada: añade una primero en tu perfil.",
+        ],
+    ),
+    (
+        "confirm.order",
+        ["Order with obligation to pay", "Zahlungspflichtig bestellen", "Comprar con obligación de pago"],
+    ),
+    ("confirm.payment_method", ["Payment method", "Zahlungsmittel", "Medio de pago"]),
+    ("confirm.per_month", ["{price} per month", "{price} pro Monat", "{price} al mes"]),
+    ("confirm.per_year", ["{price} per year", "{price} pro Jahr", "{price} al año"]),
+    (
+        "confirm.permanent",
+        [
+            "One payment; the feature stays with the car, also when it changes hands.",
+            "Einmalige Zahlung; die Funktion bleibt beim Fahrzeug, auch bei einem Verkauf.",
+            "Un solo pago; la función se queda en el coche, también si cambia de dueño.",
+        ],
+    ),
+    ("confirm.price", ["Price", "Preis", "Precio"]),
+    (
+        "confirm.renews_monthly",
+        [
+            "Renews every month until you cancel. A cancellation takes effect at the end of the month already paid.",
+            "Verlängert sich monatlich, bis Sie kündigen. Eine Kündigung wirkt zum Ende des bezahlten Monats.",
+            "Se renueva cada mes hasta que canceles. La cancelación surte efecto al final del mes ya pagado.",
+        ],
+    ),
+    (
+        "confirm.renews_yearly",
+        [
+            "Renews every year until you cancel. A cancellation takes effect at the end of the year already paid.",
+            "Verlängert sich jährlich, bis Sie kündigen. Eine Kündigung wirkt zum Ende des bezahlten Jahres.",
+            "Se renueva cada año hasta que canceles. La cancelación surte efecto al final del año ya pagado.",
+        ],
+    ),
+    ("confirm.saved_card", ["Your saved card", "Ihre hinterlegte Karte", "Tu tarjeta guardada"]),
+    ("confirm.terms", ["Cancellation", "Kündigung", "Cancelación"]),
+    ("confirm.title", ["Check your order", "Ihre Bestellung prüfen", "Revisa tu pedido"]),
+    (
+        "confirm.vat",
+        ["incl. {rate} % VAT ({vat})", "inkl. {rate} % MwSt. ({vat})", "IVA del {rate} % incluido ({vat})"],
+    ),
+    ("confirm.when", ["Payment", "Zahlung", "Pago"]),
     ("dashboard.discover", ["Discover features", "Funktionen entdecken", "Descubrir funciones"]),
     ("dashboard.expediente", ["Vehicle file", "Fahrzeugakte", "Expediente"]),
     ("dashboard.expiring", ["expires soon", "läuft bald ab", "caduca pronto"]),

@@ -46,6 +46,8 @@ pub fn activation_page(props: &ActivationProps) -> Html {
     let steps = use_state(Vec::<Step>::new);
     let (refresh, reload) = use_reload();
     let error = use_state(|| None::<ApiError>);
+    // Ending or cancelling asks first, saying what happens and when.
+    let asking = use_state(|| false);
     {
         let (api, steps, reload, id) = (api.clone(), steps.clone(), reload.clone(), props.id.to_string());
         use_effect_with(props.id.clone(), move |_| {
@@ -82,8 +84,10 @@ pub fn activation_page(props: &ActivationProps) -> Html {
             let cancellable = status == "ACTIVE" && kind != "PERMANENT" && !activation.cancel_at_period_end;
             let cancel = {
                 let (api, error, reload, id) = (api.clone(), error.clone(), reload.clone(), activation.id.clone());
+                let asking = asking.clone();
                 Callback::from(move |_: MouseEvent| {
                     let (api, error, reload, id) = (api.clone(), error.clone(), reload.clone(), id.clone());
+                    asking.set(false);
                     wasm_bindgen_futures::spawn_local(async move {
                         match api.send::<CancelActivation>(cancel_activation::Variables { id }).await {
                             Ok(()) => reload.emit(()),
@@ -91,6 +95,21 @@ pub fn activation_page(props: &ActivationProps) -> Html {
                         }
                     });
                 })
+            };
+            let ask = {
+                let asking = asking.clone();
+                Callback::from(move |_: MouseEvent| asking.set(true))
+            };
+            let keep = {
+                let asking = asking.clone();
+                Callback::from(move |_: MouseEvent| asking.set(false))
+            };
+            let trial = kind == "TRIAL";
+            let consequence = if trial {
+                t(locale, "activation.end_trial_ask")
+            } else {
+                let until = activation.ends_at.as_ref().map(|ends| date(locale, ends)).unwrap_or_default();
+                tf(locale, "activation.cancel_ask", &[("date", &until)])
             };
             html! {
                 <>
@@ -105,10 +124,21 @@ pub fn activation_page(props: &ActivationProps) -> Html {
                         { for activation.payments.iter().map(|payment| html! {
                             <p class="charge">{ money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ charge_text(locale, &name(&payment.status)) }</p>
                         }) }
-                        if cancellable {
-                            <button type="button" class="secondary" id="cancel-activation" onclick={cancel}>
-                                { t(locale, if kind == "TRIAL" { "activation.end_trial" } else { "activation.cancel" }) }
+                        if cancellable && !*asking {
+                            <button type="button" class="secondary" id="cancel-activation" onclick={ask}>
+                                { t(locale, if trial { "activation.end_trial" } else { "activation.cancel" }) }
                             </button>
+                        }
+                        if cancellable && *asking {
+                            <div class="confirm-cancel" role="group" aria-live="polite">
+                                <p>{ consequence }</p>
+                                <div class="actions">
+                                    <button type="button" id="confirm-cancel" onclick={cancel}>
+                                        { t(locale, if trial { "activation.end_trial_confirm" } else { "activation.cancel_confirm" }) }
+                                    </button>
+                                    <button type="button" class="secondary" id="keep-activation" onclick={keep}>{ t(locale, "activation.cancel_keep") }</button>
+                                </div>
+                            </div>
                         }
                         if let Some(err) = &*error { { error_view(locale, err) } }
                     </section>

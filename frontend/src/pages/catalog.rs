@@ -1,11 +1,15 @@
 //! The catalog of a car: every feature that fits, with its demo, its offers in the customer's
-//! currency, the free trial, and why it cannot be bought now. Buying offline puts the purchase in
-//! the queue.
+//! currency, the free trial, and why it cannot be bought now. Choosing an offer opens the order's
+//! summary — price with VAT, when it is charged, the card, the term and cancellation — and only its
+//! "order with obligation to pay" button buys (BGB § 312j). Buying offline puts the purchase in the
+//! queue.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::ops::{Catalog as CatalogOp, PurchaseFeature, StartTrial, catalog, start_trial};
+use crate::api::ops::{
+    Catalog as CatalogOp, PaymentCard, PurchaseFeature, StartTrial, catalog, payment_card, start_trial,
+};
 use crate::api::queue::{self, QueuedPurchase};
 use crate::api::{Api, ApiError, QueryState, use_query};
 use crate::components::{Layout, empty, error_view, loading, name, stale_note};
@@ -80,29 +84,28 @@ fn entry(props: &EntryProps) -> Html {
             });
         })
     };
-    let offers = entry.offers.iter().filter(|offer| name(&offer.duration_kind) != "TRIAL").map(|offer| {
-        let kind = name(&offer.duration_kind);
-        let purchase = QueuedPurchase {
-            key: String::new(),
-            vin: props.vin.to_string(),
-            feature_code: feature.code.clone(),
-            feature_name: feature.name.clone(),
-            kind: kind.clone(),
-            days: (kind == "FIXED_DAYS").then_some(offer.duration_days),
-            refused: None,
-        };
-        let onclick = buy(api.clone(), app.clone(), navigator.clone(), props.error.clone(), purchase);
-        let label = offer_label(locale, &kind, offer.duration_days);
-        html! {
-            <li>
-                <button type="button" class="offer" disabled={!entry.purchasable} data-kind={kind.clone()} {onclick}
-                    aria-label={format!("{} – {}", feature.name, label)}>
-                    <span>{ label }</span>
-                    <strong>{ money(locale, offer.gross.amount_minor, &offer.gross.currency) }</strong>
-                </button>
-            </li>
-        }
-    });
+    // The offer whose order summary is open.
+    let chosen = use_state(|| None::<usize>);
+    let offers = entry.offers.iter().enumerate().filter(|(_, offer)| name(&offer.duration_kind) != "TRIAL").map(
+        |(at, offer)| {
+            let kind = name(&offer.duration_kind);
+            let onclick = {
+                let chosen = chosen.clone();
+                Callback::from(move |_: MouseEvent| chosen.set(Some(at)))
+            };
+            let label = offer_label(locale, &kind, offer.duration_days);
+            html! {
+                <li>
+                    <button type="button" class="offer" disabled={!entry.purchasable} data-kind={kind.clone()} {onclick}
+                        aria-expanded={(*chosen == Some(at)).to_string()}
+                        aria-label={format!("{} – {}", feature.name, label)}>
+                        <span>{ label }</span>
+                        <strong>{ money(locale, offer.gross.amount_minor, &offer.gross.currency) }</strong>
+                    </button>
+                </li>
+            }
+        },
+    );
     html! {
         <li class="card feature" data-code={feature.code.clone()}>
             <h2>{ feature.name.clone() }</h2>
@@ -116,8 +119,128 @@ fn entry(props: &EntryProps) -> Html {
                 <button type="button" class="trial" onclick={trial}>{ t(locale, "catalog.start_trial") }</button>
             }
             <ul class="offers">{ for offers }</ul>
+            if let Some(offer) = chosen.and_then(|at| entry.offers.get(at)) {
+                { order_summary(props, offer, &chosen, buy(api, app.clone(), navigator, props.error.clone(), purchase_of(props, offer))) }
+            }
         </li>
     }
+}
+
+/// What buying `offer` sends (its key is made when it is sent).
+fn purchase_of(props: &EntryProps, offer: &catalog::CatalogCatalogNodesOffers) -> QueuedPurchase {
+    let kind = name(&offer.duration_kind);
+    QueuedPurchase {
+        key: String::new(),
+        vin: props.vin.to_string(),
+        feature_code: props.entry.feature.code.clone(),
+        feature_name: props.entry.feature.name.clone(),
+        days: (kind == "FIXED_DAYS").then_some(offer.duration_days),
+        kind,
+        refused: None,
+    }
+}
+
+fn order_summary(
+    props: &EntryProps,
+    offer: &catalog::CatalogCatalogNodesOffers,
+    chosen: &UseStateHandle<Option<usize>>,
+    order: Callback<MouseEvent>,
+) -> Html {
+    let back = {
+        let chosen = chosen.clone();
+        Callback::from(move |_: MouseEvent| chosen.set(None))
+    };
+    let offer = offer.clone();
+    html! {
+        <OrderSummary feature={props.entry.feature.name.clone()} code={props.entry.feature.code.clone()} {offer} {order} {back} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OrderSummaryProps {
+    feature: AttrValue,
+    code: AttrValue,
+    offer: catalog::CatalogCatalogNodesOffers,
+    order: Callback<MouseEvent>,
+    back: Callback<MouseEvent>,
+}
+
+/// The order as it will be placed: what, for how long, the price with its VAT and when it is
+/// charged, the card, the term and how to cancel; then the paid order's button.
+#[function_component(OrderSummary)]
+fn order_summary_view(props: &OrderSummaryProps) -> Html {
+    let locale = use_app().locale;
+    let offer = &props.offer;
+    let kind = name(&offer.duration_kind);
+    let price = money(locale, offer.gross.amount_minor, &offer.gross.currency);
+    let price = match kind.as_str() {
+        "MONTHLY" => tf(locale, "confirm.per_month", &[("price", &price)]),
+        "ANNUAL" => tf(locale, "confirm.per_year", &[("price", &price)]),
+        _ => price,
+    };
+    let vat = tf(
+        locale,
+        "confirm.vat",
+        &[
+            ("rate", &vat_rate(locale, offer.vat_rate_basis_points)),
+            ("vat", &money(locale, offer.vat.amount_minor, &offer.vat.currency)),
+        ],
+    );
+    let terms = match kind.as_str() {
+        "MONTHLY" => t(locale, "confirm.renews_monthly"),
+        "ANNUAL" => t(locale, "confirm.renews_yearly"),
+        "FIXED_DAYS" => tf(locale, "confirm.fixed_days", &[("days", &offer.duration_days.to_string())]),
+        _ => t(locale, "confirm.permanent"),
+    };
+    let card = match use_query::<PaymentCard>(payment_card::Variables, 0) {
+        QueryState::Ready(loaded) => match &loaded.data.my_payment_card {
+            Some(card) => tf(locale, "confirm.card", &[("brand", &card.brand.to_uppercase()), ("last4", &card.last4)]),
+            None => t(locale, "confirm.no_card"),
+        },
+        // Offline or still asking: the server charges the card saved with the account.
+        _ => t(locale, "confirm.saved_card"),
+    };
+    let title_id = format!("order-{}", props.code);
+    // Opened, the summary takes the focus: it is read out and scrolled into view on a phone.
+    let summary = use_node_ref();
+    {
+        let summary = summary.clone();
+        use_effect_with((), move |()| {
+            if let Some(section) = summary.cast::<web_sys::HtmlElement>() {
+                let _ = section.focus();
+            }
+        });
+    }
+    html! {
+        <section class="order-summary" role="group" aria-labelledby={title_id.clone()} tabindex="-1" ref={summary}>
+            <h3 id={title_id}>{ t(locale, "confirm.title") }</h3>
+            <dl>
+                <dt>{ t(locale, "confirm.feature") }</dt><dd>{ props.feature.clone() }</dd>
+                <dt>{ t(locale, "confirm.duration") }</dt><dd>{ offer_label(locale, &kind, offer.duration_days) }</dd>
+                <dt>{ t(locale, "confirm.price") }</dt>
+                <dd class="price"><strong>{ price }</strong>{ " " }<span class="vat">{ vat }</span></dd>
+                <dt>{ t(locale, "confirm.when") }</dt><dd>{ t(locale, "confirm.charged_on_activation") }</dd>
+                <dt>{ t(locale, "confirm.payment_method") }</dt><dd class="payment-card">{ card }</dd>
+                <dt>{ t(locale, "confirm.terms") }</dt><dd class="terms">{ terms }</dd>
+            </dl>
+            <div class="actions">
+                <button type="button" class="order" onclick={props.order.clone()}>{ t(locale, "confirm.order") }</button>
+                <button type="button" class="secondary back" onclick={props.back.clone()}>{ t(locale, "confirm.back") }</button>
+            </div>
+        </section>
+    }
+}
+
+/// A VAT rate in basis points as people write it: 1900 → "19", 750 → "7,5" in German.
+fn vat_rate(locale: Locale, basis_points: i64) -> String {
+    let whole = basis_points / 100;
+    let rest = basis_points % 100;
+    if rest == 0 {
+        return whole.to_string();
+    }
+    let decimals = format!("{rest:02}");
+    let separator = if locale == Locale::En { '.' } else { ',' };
+    format!("{whole}{separator}{}", decimals.trim_end_matches('0'))
 }
 
 fn offer_label(locale: Locale, kind: &str, days: i64) -> String {
@@ -151,4 +274,17 @@ fn buy(
             }
         });
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vat_rates_are_written_as_people_write_them() {
+        assert_eq!(vat_rate(Locale::De, 1900), "19");
+        assert_eq!(vat_rate(Locale::De, 750), "7,5");
+        assert_eq!(vat_rate(Locale::En, 750), "7.5");
+        assert_eq!(vat_rate(Locale::Es, 2105), "21,05");
+    }
 }

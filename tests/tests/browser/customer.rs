@@ -57,11 +57,48 @@ async fn a_customer_starts_a_trial_and_buys_a_feature_and_watches_it_switch_on_i
     browser.wait_text("#progress", "In Ihrem Fahrzeug aktiv").await;
     browser.screenshot("customer-trial-active").await;
 
+    // Ending the trial asks first and says what will happen; keeping it changes nothing.
+    browser.click("#cancel-activation").await;
+    let asked = browser.wait_text(".confirm-cancel", "Der Test endet sofort").await;
+    assert!(asked.contains("nichts belastet") && asked.contains("Ja, Test beenden"), "{asked}");
+    browser.screenshot("customer-end-trial-asked").await;
+    browser.click("#keep-activation").await;
+    browser.find("#cancel-activation").await;
+    let status = browser.find("#activation-status").await.text().await.expect("status");
+    assert_eq!(status, "Aktiv");
+    browser.click("#cancel-activation").await;
+    browser.click("#confirm-cancel").await;
+    browser.wait_text("#activation-status", "Storniert").await;
+
     // A purchase: the car misses the first command; the customer sees the retry, then ACTIVE and
     // the charge taken only then.
     fleet.set_knobs(slow_first_miss(&aurora));
     browser.goto(&format!("/vehicles/{aurora}/features")).await;
     browser.click("li.feature[data-code='PARKING_ASSISTANT'] button.offer[data-kind='PERMANENT']").await;
+    // Choosing an offer buys nothing yet: the order's summary says what will be paid, when and how.
+    let summary = browser
+        .wait_text("li.feature[data-code='PARKING_ASSISTANT'] .order-summary", "Zahlungspflichtig bestellen")
+        .await;
+    for shown in [
+        "Ihre Bestellung prüfen",
+        "Parkassistent",
+        "inkl. 19 % MwSt.",
+        "sobald Ihr Fahrzeug",
+        "VISA mit Endziffern 4242",
+        "Einmalige Zahlung",
+    ] {
+        assert!(summary.contains(shown), "{shown:?} in the summary: {summary}");
+    }
+    assert!(summary.contains(&price), "the price of the tile: {summary}");
+    let fits = "return document.documentElement.scrollWidth <= window.innerWidth;";
+    assert_eq!(browser.js(fits).await, json!(true), "the summary fits the screen");
+    browser.js("document.querySelector('.order-summary').scrollIntoView({ block: 'start' }); return true;").await;
+    browser.screenshot("customer-order-summary").await;
+    browser.click("li.feature[data-code='PARKING_ASSISTANT'] .order-summary button.back").await;
+    browser.wait_js("the summary closed", "!document.querySelector('.order-summary')").await;
+    assert!(activations_of_feature(&app, &aurora, "PARKING_ASSISTANT").await == 0, "going back bought nothing");
+    browser.click("li.feature[data-code='PARKING_ASSISTANT'] button.offer[data-kind='PERMANENT']").await;
+    browser.click("li.feature[data-code='PARKING_ASSISTANT'] .order-summary button.order").await;
     let progress = browser.wait_text("#progress", "In Ihrem Fahrzeug aktiv").await;
     assert!(progress.contains("neuer Versuch"), "the retry is shown: {progress}");
     assert!(progress.contains("belastet"), "the charge is shown: {progress}");
@@ -85,4 +122,13 @@ async fn a_customer_starts_a_trial_and_buys_a_feature_and_watches_it_switch_on_i
     assert_eq!(of("PARKING_ASSISTANT")[0]["status"], "ACTIVE");
     assert!(browser.severe_logs().await.is_empty(), "{:?}", browser.severe_logs().await);
     browser.close().await;
+}
+
+/// How many activations of `feature` the car has, as the server knows them.
+async fn activations_of_feature(app: &caas_tests::TestApp, vin: &str, feature: &str) -> usize {
+    let token = app.token("customer@demo.caas").await;
+    let query = "query($v: String!) { activations(vin: $v, first: 50) { nodes { feature { code } } } }";
+    let answer = app.graphql_as(&token, query, json!({ "v": vin })).await;
+    let nodes = answer.data()["activations"]["nodes"].as_array().expect("activations").clone();
+    nodes.iter().filter(|node| node["feature"]["code"] == feature).count()
 }

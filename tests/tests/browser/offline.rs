@@ -68,6 +68,7 @@ async fn without_a_connection_the_app_shows_saved_data_queues_purchases_and_appl
     // A purchase without a connection waits in the queue.
     browser.click(&format!("li.vehicle[data-vin='{aurora}'] a.button")).await;
     browser.click(&format!("li.feature[data-code='{first}'] button.offer[data-kind='PERMANENT']")).await;
+    browser.click(&format!("li.feature[data-code='{first}'] .order-summary button.order")).await;
     browser.wait_text("#queue", "Parkassistent").await;
     assert!(activations_of(&app, &token, &aurora, first).await.is_empty(), "nothing reached the server");
 
@@ -75,6 +76,7 @@ async fn without_a_connection_the_app_shows_saved_data_queues_purchases_and_appl
     link.set(LinkState::LoseResponses);
     browser.goto(&format!("/vehicles/{aurora}/features")).await;
     browser.click(&format!("li.feature[data-code='{second}'] button.offer[data-kind='PERMANENT']")).await;
+    browser.click(&format!("li.feature[data-code='{second}'] .order-summary button.order")).await;
     browser.wait_js("two purchases wait", "document.querySelectorAll('#queue li').length === 2").await;
     browser.wait_text(".queued", "2").await;
     browser.screenshot("offline-queue").await;
