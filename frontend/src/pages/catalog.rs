@@ -100,7 +100,7 @@ fn entry(props: &EntryProps) -> Html {
                         aria-expanded={(*chosen == Some(at)).to_string()}
                         aria-label={format!("{} – {}", feature.name, label)}>
                         <span>{ label }</span>
-                        <strong>{ money(locale, offer.gross.amount_minor, &offer.gross.currency) }</strong>
+                        <strong>{ offer_price(locale, &kind, offer.gross.amount_minor, &offer.gross.currency) }</strong>
                     </button>
                 </li>
             }
@@ -172,12 +172,7 @@ fn order_summary_view(props: &OrderSummaryProps) -> Html {
     let locale = use_app().locale;
     let offer = &props.offer;
     let kind = name(&offer.duration_kind);
-    let price = money(locale, offer.gross.amount_minor, &offer.gross.currency);
-    let price = match kind.as_str() {
-        "MONTHLY" => tf(locale, "confirm.per_month", &[("price", &price)]),
-        "ANNUAL" => tf(locale, "confirm.per_year", &[("price", &price)]),
-        _ => price,
-    };
+    let price = offer_price(locale, &kind, offer.gross.amount_minor, &offer.gross.currency);
     let vat = tf(
         locale,
         "confirm.vat",
@@ -228,6 +223,16 @@ fn order_summary_view(props: &OrderSummaryProps) -> Html {
                 <button type="button" class="secondary back" onclick={props.back.clone()}>{ t(locale, "confirm.back") }</button>
             </div>
         </section>
+    }
+}
+
+/// An offer's price as it is paid: per month or per year for subscriptions.
+fn offer_price(locale: Locale, kind: &str, minor: i64, currency: &str) -> String {
+    let price = money(locale, minor, currency);
+    match kind {
+        "MONTHLY" => tf(locale, "confirm.per_month", &[("price", &price)]),
+        "ANNUAL" => tf(locale, "confirm.per_year", &[("price", &price)]),
+        _ => price,
     }
 }
 
@@ -286,5 +291,12 @@ mod tests {
         assert_eq!(vat_rate(Locale::De, 750), "7,5");
         assert_eq!(vat_rate(Locale::En, 750), "7.5");
         assert_eq!(vat_rate(Locale::Es, 2105), "21,05");
+    }
+
+    #[test]
+    fn subscriptions_are_priced_per_period() {
+        assert_eq!(offer_price(Locale::De, "MONTHLY", 1_189, "EUR"), "11,89 € pro Monat");
+        assert_eq!(offer_price(Locale::En, "ANNUAL", 11_899, "EUR"), "€118.99 per year");
+        assert_eq!(offer_price(Locale::Es, "PERMANENT", 35_699, "EUR"), "356,99 €");
     }
 }

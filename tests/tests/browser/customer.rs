@@ -49,6 +49,10 @@ async fn a_customer_starts_a_trial_and_buys_a_feature_and_watches_it_switch_on_i
         browser.find("li.feature[data-code='PARKING_ASSISTANT'] button.offer[data-kind='PERMANENT'] strong").await;
     let price = price.text().await.expect("price");
     assert!(price.ends_with(" €") && price.contains(','), "German euro format: {price}");
+    let monthly =
+        browser.find("li.feature[data-code='PARKING_ASSISTANT'] button.offer[data-kind='MONTHLY'] strong").await;
+    let monthly = monthly.text().await.expect("price");
+    assert!(monthly.ends_with(" € pro Monat"), "a subscription's price says per what: {monthly}");
     browser.screenshot("customer-catalog").await;
 
     // A free trial, switched on live.
