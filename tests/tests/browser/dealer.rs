@@ -7,6 +7,12 @@ use super::spawn_web_app;
 async fn a_dealer_registers_a_sale_and_follows_manufacturing_live_to_the_handover() {
     let app = spawn_web_app().await;
     let browser = Browser::open(&app.address).await;
+    // The staff app's own sign-in asks for an e-mail: staff have no car to sign in with.
+    browser.goto("/staff/login").await;
+    let label = browser.wait_text("label[for=identifier]", "E-mail").await;
+    assert!(!label.contains("VIN"), "{label}");
+    assert_eq!(browser.js("return document.getElementById('identifier').type;").await, serde_json::json!("email"));
+    browser.screenshot("staff-sign-in").await;
     browser.sign_in("dealer@demo.caas", PASSWORD).await;
 
     // Staff work in the staff app; the dealership's orders are its home page, in German.
