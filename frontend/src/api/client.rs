@@ -35,6 +35,11 @@ pub enum ApiError {
         /// The server's explanation (already in the user's language where it matters).
         message: String,
     },
+    /// Too many attempts; the server says when to try again.
+    RateLimited {
+        /// Seconds until another attempt is counted.
+        retry_after_seconds: u64,
+    },
 }
 
 impl ApiError {
@@ -45,6 +50,7 @@ impl ApiError {
             Self::Offline => "OFFLINE".into(),
             Self::Unauthenticated => "UNAUTHENTICATED".into(),
             Self::Server { code, reason, .. } => reason.clone().unwrap_or_else(|| code.clone()),
+            Self::RateLimited { .. } => "RATE_LIMITED".into(),
         }
     }
 }
@@ -92,6 +98,8 @@ struct ErrorBody {
 struct ErrorExtensions {
     code: Option<String>,
     reason: Option<String>,
+    #[serde(rename = "retryAfterSeconds")]
+    retry_after_seconds: Option<u64>,
 }
 
 fn internal() -> ApiError {
@@ -216,6 +224,9 @@ impl Api {
             let code = error.extensions.code.unwrap_or_else(|| "INTERNAL".into());
             if code == "UNAUTHENTICATED" {
                 return Err(ApiError::Unauthenticated);
+            }
+            if let (true, Some(retry_after_seconds)) = (code == "RATE_LIMITED", error.extensions.retry_after_seconds) {
+                return Err(ApiError::RateLimited { retry_after_seconds });
             }
             return Err(ApiError::Server { code, reason: error.extensions.reason, message: error.message });
         }

@@ -85,7 +85,8 @@ pub async fn flush(api: &Api) -> usize {
                 remove(&purchase.key);
                 sent += 1;
             }
-            Err(ApiError::Offline) => break,
+            // No connection, or too many requests just now: it stays queued for the next try.
+            Err(ApiError::Offline | ApiError::RateLimited { .. }) => break,
             Err(error) => {
                 let mut queue = load();
                 if let Some(item) = queue.iter_mut().find(|item| item.key == purchase.key) {

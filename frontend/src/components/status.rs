@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::api::ApiError;
-use crate::i18n::{Locale, reason_text, t};
+use crate::i18n::{Locale, reason_text, t, tf};
 
 /// Something is on its way.
 pub fn loading(locale: Locale) -> Html {
@@ -18,7 +18,19 @@ pub fn empty(locale: Locale, key: &str) -> Html {
 
 /// An error explained in the user's language.
 pub fn error_view(locale: Locale, error: &ApiError) -> Html {
-    html! { <p class="status error" role="alert">{ reason_text(locale, &error.code()) }</p> }
+    let text = match error {
+        ApiError::RateLimited { retry_after_seconds } => wait_text(locale, *retry_after_seconds),
+        other => reason_text(locale, &other.code()),
+    };
+    html! { <p class="status error" role="alert">{ text }</p> }
+}
+
+/// How long to wait before trying again, in whole minutes from a minute on (rounded up).
+fn wait_text(locale: Locale, seconds: u64) -> String {
+    if seconds < 60 {
+        return tf(locale, "error.RATE_LIMITED_SECONDS", &[("seconds", &seconds.max(1).to_string())]);
+    }
+    tf(locale, "error.RATE_LIMITED_MINUTES", &[("minutes", &seconds.div_ceil(60).to_string())])
 }
 
 /// A note that what is shown was saved earlier (only while it could not be refreshed).
@@ -27,5 +39,17 @@ pub fn stale_note(locale: Locale, stale: bool) -> Html {
         html! { <p class="stale" role="note">{ t(locale, "status.stale") }</p> }
     } else {
         html! {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_out_says_how_long_it_lasts() {
+        assert_eq!(wait_text(Locale::De, 900), "Zu viele Versuche. Bitte in 15 Min. erneut versuchen.");
+        assert_eq!(wait_text(Locale::En, 61), "Too many attempts. Try again in 2 min.");
+        assert_eq!(wait_text(Locale::Es, 0), "Demasiados intentos. Vuelve a intentarlo en 1 s.");
     }
 }

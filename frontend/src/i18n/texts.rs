@@ -296,6 +296,22 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         ],
     ),
     (
+        "error.RATE_LIMITED_MINUTES",
+        [
+            "Too many attempts. Try again in {minutes} min.",
+            "Zu viele Versuche. Bitte in {minutes} Min. erneut versuchen.",
+            "Demasiados intentos. Vuelve a intentarlo en {minutes} min.",
+        ],
+    ),
+    (
+        "error.RATE_LIMITED_SECONDS",
+        [
+            "Too many attempts. Try again in {seconds} s.",
+            "Zu viele Versuche. Bitte in {seconds} s erneut versuchen.",
+            "Demasiados intentos. Vuelve a intentarlo en {seconds} s.",
+        ],
+    ),
+    (
         "error.TRIAL_USED",
         [
             "The free trial of this feature was already used on this car.",

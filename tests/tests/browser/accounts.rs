@@ -7,6 +7,17 @@ use super::spawn_web_app;
 async fn a_customer_sees_her_card_changes_her_password_and_can_ask_for_a_new_one() {
     let app = spawn_web_app().await;
     let browser = Browser::open(&app.address).await;
+    // After five wrong passwords an account is locked for the window, and the page says how long.
+    for _ in 0..5 {
+        app.login("support@demo.caas", "a-wrong-password").await.expect_error("UNAUTHENTICATED");
+    }
+    browser.goto("/login").await;
+    browser.fill("#identifier", "support@demo.caas").await;
+    browser.fill("#password", PASSWORD).await;
+    browser.click("form button[type=submit]").await;
+    browser.wait_text("form [role=alert]", "Too many attempts. Try again in 15 min.").await;
+    browser.screenshot("sign-in-locked").await;
+
     browser.sign_in("customer@demo.caas", PASSWORD).await;
     browser.wait_text("main h1", "Meine Fahrzeuge").await;
 
