@@ -75,7 +75,8 @@ async fn a_purchase_is_switched_on_then_charged_and_invoiced_live() {
     let tail: Vec<&str> = phases.iter().rev().take(3).rev().map(String::as_str).collect();
     assert_eq!(tail, ["RETRY_SCHEDULED", "SENDING", "ACTIVE"], "{phases:?}");
     assert_eq!(last["attempt"], 2);
-    assert_eq!(last["charge"], "CAPTURED");
+    // Captured once the car had it on; the settlement 30 ms later may already be in the event's read.
+    assert!(["CAPTURED", "SETTLED"].contains(&last["charge"].as_str().expect("charge")), "{last}");
 
     // The car has it on; the charge was captured once; an invoice exists; the customer was told.
     let state = fleet.vehicles().into_iter().find(|car| car.vin == aurora).expect("car");
