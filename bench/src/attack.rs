@@ -7,8 +7,6 @@
 //! due. Target: p99 under 100 ms. The largest document the size bounds still accept (doubling
 //! fragments as deep as they let through) shows what validation costs within the bounds.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::Client;
@@ -17,12 +15,12 @@ use serde_json::{Value, json};
 
 use crate::RunArgs;
 use crate::child::Child;
-use crate::load::{self, Outcome, median};
+use crate::load::{self, Outcome, Target, median};
 
 /// Connections each attack is sent from.
-const ATTACKERS: usize = 8;
+pub const ATTACKERS: usize = 8;
 /// `/healthz` probes per second during each measurement.
-const PROBES_PER_SECOND: f64 = 50.0;
+pub const PROBES_PER_SECOND: f64 = 50.0;
 /// The target for `/healthz` at the 99th percentile.
 pub const HEALTH_TARGET_MS: f64 = 100.0;
 
@@ -49,11 +47,10 @@ pub struct AttackResult {
     pub health_failures: u64,
 }
 
-/// One attack: a body and the text each answer must hold.
+/// One attack: what is sent and what each answer must hold.
 struct Attack {
     name: String,
-    body: String,
-    expect: String,
+    target: Target,
 }
 
 fn doubling_fragments(levels: usize) -> String {
@@ -69,8 +66,13 @@ fn body(query: &str) -> String {
     json!({ "query": query }).to_string()
 }
 
+fn attack(name: impl Into<String>, url: &str, body: String, expect: &str, refusal: bool) -> Attack {
+    let target = Target { url: url.to_owned(), body, token: None, expect: expect.to_owned(), refusal };
+    Attack { name: name.into(), target }
+}
+
 /// The review's attacks, and the deepest doubling document the bounds accept.
-fn attacks(deepest_accepted: usize) -> Vec<Attack> {
+fn attacks(url: &str, deepest_accepted: usize) -> Vec<Attack> {
     let aliases: String = (0..1_000).map(|i| format!("a{i}: catalog(vin: \"WCAAS000000000000\") {{ vin }} ")).collect();
     let guesses: Vec<Value> = (0..100)
         .map(|i| {
@@ -81,26 +83,16 @@ fn attacks(deepest_accepted: usize) -> Vec<Attack> {
         })
         .collect();
     vec![
-        Attack {
-            name: "doubling fragments, 30 levels".into(),
-            body: body(&doubling_fragments(30)),
-            expect: "QUERY_TOO_LARGE".into(),
-        },
-        Attack {
-            name: format!("doubling fragments, {deepest_accepted} levels (deepest accepted)"),
-            body: body(&doubling_fragments(deepest_accepted)),
-            expect: "\"__typename\":\"Query\"".into(),
-        },
-        Attack {
-            name: "1,000 aliased `catalog(vin)`".into(),
-            body: body(&format!("{{ {aliases} }}")),
-            expect: "QUERY_TOO_LARGE".into(),
-        },
-        Attack {
-            name: "batch of 100 sign-in guesses".into(),
-            body: Value::Array(guesses).to_string(),
-            expect: "BATCH_TOO_LARGE".into(),
-        },
+        attack("doubling fragments, 30 levels", url, body(&doubling_fragments(30)), "QUERY_TOO_LARGE", true),
+        attack(
+            format!("doubling fragments, {deepest_accepted} levels (deepest accepted)"),
+            url,
+            body(&doubling_fragments(deepest_accepted)),
+            "\"__typename\":\"Query\"",
+            false,
+        ),
+        attack("1,000 aliased `catalog(vin)`", url, body(&format!("{{ {aliases} }}")), "QUERY_TOO_LARGE", true),
+        attack("batch of 100 sign-in guesses", url, Value::Array(guesses).to_string(), "BATCH_TOO_LARGE", true),
     ]
 }
 
@@ -125,60 +117,23 @@ async fn deepest_accepted(client: &Client, url: &str) -> anyhow::Result<usize> {
     Ok(deepest)
 }
 
-/// Sends `attack` back to back from `ATTACKERS` connections until `stop`.
-async fn flood(client: &Client, url: &str, attack: &Attack, seconds: f64) -> Outcome {
-    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
-    let workers = (0..ATTACKERS).map(|_| {
-        let (client, url, body, expect) = (client.clone(), url.to_owned(), attack.body.clone(), attack.expect.clone());
-        tokio::spawn(async move {
-            let mut outcome = Outcome { seconds, ..Outcome::default() };
-            while Instant::now() < deadline {
-                let started = Instant::now();
-                let sent = client.post(&url).header("content-type", "application/json").body(body.clone()).send();
-                let answered = match sent.await {
-                    Ok(response) => response.text().await.is_ok_and(|text| text.contains(&expect)),
-                    Err(_) => false,
-                };
-                if answered {
-                    outcome.ok += 1;
-                    outcome.latencies_us.push(started.elapsed().as_micros() as u64);
-                } else {
-                    outcome.failed += 1;
-                }
-            }
-            outcome
-        })
-    });
-    let mut merged = Outcome { seconds, ..Outcome::default() };
-    for outcome in futures::future::join_all(workers).await.into_iter().flatten() {
-        merged.ok += outcome.ok;
-        merged.failed += outcome.failed;
-        merged.latencies_us.extend(outcome.latencies_us);
-    }
-    merged.latencies_us.sort_unstable();
-    merged
-}
-
 /// Probes `/healthz` at `PROBES_PER_SECOND` for `seconds`, each latency from when it was due.
 async fn probe_health(client: &Client, url: &str, seconds: f64) -> Outcome {
     let total = (PROBES_PER_SECOND * seconds) as u64;
     let start = Instant::now();
-    let failed = Arc::new(AtomicU64::new(0));
     let probes = (0..total).map(|n| {
-        let (client, url, failed) = (client.clone(), url.to_owned(), failed.clone());
+        let (client, url) = (client.clone(), url.to_owned());
         tokio::spawn(async move {
             let due = start + Duration::from_secs_f64(n as f64 / PROBES_PER_SECOND);
             tokio::time::sleep_until(due.into()).await;
             let healthy = client.get(&url).send().await.is_ok_and(|response| response.status().is_success());
-            if !healthy {
-                failed.fetch_add(1, Ordering::Relaxed);
-            }
             healthy.then(|| due.elapsed().as_micros() as u64)
         })
     });
     let mut latencies: Vec<u64> = futures::future::join_all(probes).await.into_iter().flatten().flatten().collect();
     latencies.sort_unstable();
-    Outcome { ok: latencies.len() as u64, failed: failed.load(Ordering::Relaxed), seconds, latencies_us: latencies }
+    let ok = latencies.len() as u64;
+    Outcome { ok, failed: total - ok, seconds, latencies_us: latencies }
 }
 
 fn health_figures(runs: &[Outcome]) -> (f64, f64, f64) {
@@ -195,7 +150,7 @@ pub async fn run(server: &Child, database: &str, args: &RunArgs) -> anyhow::Resu
     let deepest = deepest_accepted(&server.client, &graphql).await?;
     let mut quiet = Vec::new();
     let mut results = Vec::new();
-    for attack in attacks(deepest) {
+    for attack in attacks(&graphql, deepest) {
         eprintln!("attack: {} on {database}", attack.name);
         let (mut floods, mut probes) = (Vec::new(), Vec::new());
         for run in 0..args.runs {
@@ -203,7 +158,7 @@ pub async fn run(server: &Child, database: &str, args: &RunArgs) -> anyhow::Resu
                 quiet.push(probe_health(&prober, &health, args.seconds).await);
             }
             let (flooded, probed) = tokio::join!(
-                flood(&attackers, &graphql, &attack, args.seconds),
+                load::closed_loop(&attackers, &attack.target, ATTACKERS, args.seconds),
                 probe_health(&prober, &health, args.seconds)
             );
             floods.push(flooded);
@@ -215,8 +170,8 @@ pub async fn run(server: &Child, database: &str, args: &RunArgs) -> anyhow::Resu
         results.push(AttackResult {
             database: database.to_owned(),
             attack: attack.name,
-            body_bytes: attack.body.len(),
-            expected: attack.expect,
+            body_bytes: attack.target.body.len(),
+            expected: attack.target.expect,
             answered_rps: floods.iter().map(Outcome::throughput).collect(),
             unexpected: floods.iter().map(|run| run.failed).sum(),
             answer_ms: (all.percentile_ms(50.0), all.percentile_ms(99.0)),

@@ -18,6 +18,9 @@ pub struct Target {
     pub token: Option<String>,
     /// Text every good answer holds.
     pub expect: String,
+    /// Whether a good answer is a refusal (an error holding `expect`, with any status below 500)
+    /// rather than data without errors.
+    pub refusal: bool,
 }
 
 /// What a load run measured.
@@ -73,12 +76,13 @@ async fn call(client: &Client, target: &Target) -> Option<Duration> {
         request = request.bearer_auth(token);
     }
     let response = request.send().await.ok()?;
-    if !response.status().is_success() {
+    let status = response.status();
+    if !(status.is_success() || target.refusal && status.as_u16() < 500) {
         return None;
     }
     let body = response.bytes().await.ok()?;
     let text = std::str::from_utf8(&body).ok()?;
-    let good = text.contains(&target.expect) && !text.contains("\"errors\"");
+    let good = text.contains(&target.expect) && (target.refusal || !text.contains("\"errors\""));
     good.then(|| started.elapsed())
 }
 

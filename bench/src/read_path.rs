@@ -69,6 +69,7 @@ fn car_query(server: &Child, token: &str, vin: &str, query: &str, field: &str) -
         body: json!({ "query": query, "variables": { "vin": vin } }).to_string(),
         token: Some(token.to_owned()),
         expect: format!("{{\"data\":{{\"{field}\""),
+        refusal: false,
     }
 }
 
@@ -90,12 +91,14 @@ pub async fn run(server: &Child, database: &str, args: &RunArgs) -> anyhow::Resu
             body: json!({ "query": "{ __typename }" }).to_string(),
             token: None,
             expect: TRIVIAL_ANSWER.into(),
+            refusal: false,
         },
         reference: Target {
             url: format!("{}/bench/plain", server.address),
             body: "{}".into(),
             token: None,
             expect: TRIVIAL_ANSWER.into(),
+            refusal: false,
         },
         statements: 0,
         target: 0.5,
@@ -111,6 +114,7 @@ pub async fn run(server: &Child, database: &str, args: &RunArgs) -> anyhow::Resu
                 body: "{}".into(),
                 token: None,
                 expect: "{\"data\":[".into(),
+                refusal: false,
             },
             statements,
             target: 0.8,

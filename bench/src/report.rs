@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::attack::{AttackResult, HEALTH_TARGET_MS};
+use crate::attack::{ATTACKERS, AttackResult, HEALTH_TARGET_MS, PROBES_PER_SECOND};
 use crate::footprint::Footprint;
 use crate::instructions::InstructionCount;
 use crate::ota::OtaResult;
@@ -253,8 +253,7 @@ fn footprint_table(out: &mut String, results: &Results) {
 fn attack_table(out: &mut String, results: &Results) {
     let _ = writeln!(
         out,
-        "### `/healthz` under attack ({} probes/s; medians of the runs; attacks from 8 connections back to back, no rate limit)\n",
-        50
+        "### `/healthz` under attack ({PROBES_PER_SECOND} probes/s; medians of the runs; attacks from {ATTACKERS} connections back to back, no rate limit)\n"
     );
     let _ = writeln!(
         out,

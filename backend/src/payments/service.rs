@@ -387,10 +387,11 @@ pub enum Settlement {
 }
 
 /// Records a settlement result on the payment of `provider_ref`, inside `txn`, which holds its row
-/// locked until it ends.
+/// locked until it ends. `payment_id` is ours, from the event's metadata, when it names one.
 pub async fn record_settlement(
     txn: &impl ConnectionTrait,
     provider_ref: &str,
+    payment_id: Option<Uuid>,
     settled: bool,
     reason: &str,
     now: DateTime<Utc>,
@@ -403,6 +404,13 @@ pub async fn record_settlement(
         .one(txn)
         .await?;
     let Some(payment) = payment else {
+        // The event names our payment, whose charge was answered before the answer (the gateway's
+        // id) was recorded: it must wait for it too.
+        if let Some(id) = payment_id
+            && payments::Entity::find_by_id(id).one(txn).await?.is_some_and(|ours| ours.provider_ref.is_none())
+        {
+            return Err(SettlementError::NotReady);
+        }
         tracing::warn!(%provider_ref, "a payment event for an unknown payment");
         return Ok(Settlement::Unknown);
     };

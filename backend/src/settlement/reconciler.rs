@@ -54,12 +54,10 @@ pub async fn reconcile(app: &App) -> Result<usize, PaymentWebhookError> {
             }
         };
         match status {
-            PaymentStatus::Settled => {
-                apply_settlement(app, provider_ref, None, true, "").await?;
-            }
+            PaymentStatus::Settled => apply_settlement(app, provider_ref, Some(payment.id), None, true, "").await?,
             PaymentStatus::Failed => {
                 let reason = reason.unwrap_or_else(|| "the settlement failed".into());
-                apply_settlement(app, provider_ref, None, false, &reason).await?;
+                apply_settlement(app, provider_ref, Some(payment.id), None, false, &reason).await?;
             }
             _ => continue,
         }

@@ -1,8 +1,6 @@
 //! Payment webhooks: a verified settlement result is applied once to its payment, then to what the
 //! payment was for — a sale or an activation.
 
-use sea_orm::EntityTrait;
-
 use crate::activation;
 use crate::app::App;
 use crate::error::ApiError;
@@ -19,8 +17,8 @@ pub enum PaymentWebhookError {
     /// Forged, stale or missing signature, or an unreadable event: 4xx, nothing changes.
     #[error(transparent)]
     Rejected(#[from] WebhookRejected),
-    /// The capture this settlement follows is not recorded yet (the webhook overtook it): 409, the
-    /// gateway retries.
+    /// The capture this settlement follows, or the answer to its charge, is not recorded yet (the
+    /// webhook overtook it): 409, the gateway retries.
     #[error("the payment's capture is not recorded yet; retry")]
     NotReady,
     /// A failure on our side: 500, the gateway retries.
@@ -52,45 +50,29 @@ pub async fn apply_webhook(app: &App, payload: &str, signature: &str) -> Result<
             return Ok(());
         }
     };
-    match apply_settlement(app, provider_ref, Some(&verified.event_id), settled, &reason).await? {
-        Applied::UnknownPayment if charge_in_flight(app, verified.payment_id.as_deref()).await? => {
-            // Our charge was answered but its answer is not recorded yet: the gateway retries.
-            Err(PaymentWebhookError::NotReady)
-        }
-        Applied::UnknownPayment | Applied::Done => Ok(()),
-    }
-}
-
-/// What became of a settlement.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Applied {
-    /// Applied, or already applied before.
-    Done,
-    /// No payment of ours has this gateway id (yet).
-    UnknownPayment,
-}
-
-/// Whether `payment_id` names a payment of ours whose charge has no gateway id recorded yet.
-async fn charge_in_flight(app: &App, payment_id: Option<&str>) -> Result<bool, PaymentWebhookError> {
-    let Some(id) = payment_id.and_then(|id| uuid::Uuid::parse_str(id).ok()) else { return Ok(false) };
-    let payment = entity::payments::Entity::find_by_id(id).one(&app.db).await?;
-    Ok(payment.is_some_and(|payment| payment.provider_ref.is_none()))
+    let payment_id = verified.payment_id.as_deref().and_then(|id| uuid::Uuid::parse_str(id).ok());
+    apply_settlement(app, provider_ref, payment_id, Some(&verified.event_id), settled, &reason).await
 }
 
 /// Applies a payment's settlement (or its failure) once: to the payment, then to what it was for.
-/// `event_id` is the webhook's, each applied once; a reconciliation from the gateway's own state
-/// has none and relies on the payment's status alone.
+/// `payment_id` is ours, when the event names it (see [`record_settlement`]). `event_id` is the
+/// webhook's, each applied once; a reconciliation from the gateway's own state has none and relies
+/// on the payment's status alone.
+///
+/// [`record_settlement`]: payments::service::record_settlement
 pub async fn apply_settlement(
     app: &App,
     provider_ref: &str,
+    payment_id: Option<uuid::Uuid>,
     event_id: Option<&str>,
     settled: bool,
     reason: &str,
-) -> Result<Applied, PaymentWebhookError> {
+) -> Result<(), PaymentWebhookError> {
     let txn = begin_write(&app.db).await?;
-    let recorded = payments::service::record_settlement(&txn, provider_ref, settled, reason, app.clock.now()).await;
+    let recorded =
+        payments::service::record_settlement(&txn, provider_ref, payment_id, settled, reason, app.clock.now()).await;
     let updated = match recorded {
-        Ok(Settlement::Unknown) => return Ok(Applied::UnknownPayment),
+        Ok(Settlement::Unknown) => return Ok(()),
         Ok(Settlement::Unchanged) => None,
         Ok(Settlement::Moved(updated)) => Some(*updated),
         Err(SettlementError::NotReady) => return Err(PaymentWebhookError::NotReady),
@@ -100,11 +82,11 @@ pub async fn apply_settlement(
     if let Some(event_id) = event_id
         && !first_delivery(&txn, "payments", event_id, app.clock.now()).await?
     {
-        return Ok(Applied::Done);
+        return Ok(());
     }
     let Some(updated) = updated else {
         txn.commit().await?;
-        return Ok(Applied::Done);
+        return Ok(());
     };
     let mut outbox = Outbox::new();
     let register = orders::payments::order_settled(app, &txn, &mut outbox, &updated, settled, reason).await?;
@@ -117,5 +99,5 @@ pub async fn apply_settlement(
         // Recorded on the order and told to the dealership; they can retry the registration.
         tracing::warn!(error = ?err, "registration after the final payment failed");
     }
-    Ok(Applied::Done)
+    Ok(())
 }

@@ -225,7 +225,9 @@ impl Api {
             if code == "UNAUTHENTICATED" {
                 return Err(ApiError::Unauthenticated);
             }
-            if let (true, Some(retry_after_seconds)) = (code == "RATE_LIMITED", error.extensions.retry_after_seconds) {
+            if code == "RATE_LIMITED"
+                && let Some(retry_after_seconds) = error.extensions.retry_after_seconds
+            {
                 return Err(ApiError::RateLimited { retry_after_seconds });
             }
             return Err(ApiError::Server { code, reason: error.extensions.reason, message: error.message });

@@ -96,14 +96,11 @@ pub fn activation_page(props: &ActivationProps) -> Html {
                     });
                 })
             };
-            let ask = {
+            let set_asking = |value: bool| {
                 let asking = asking.clone();
-                Callback::from(move |_: MouseEvent| asking.set(true))
+                Callback::from(move |_: MouseEvent| asking.set(value))
             };
-            let keep = {
-                let asking = asking.clone();
-                Callback::from(move |_: MouseEvent| asking.set(false))
-            };
+            let (ask, keep) = (set_asking(true), set_asking(false));
             let trial = kind == "TRIAL";
             let consequence = if trial {
                 t(locale, "activation.end_trial_ask")

@@ -106,6 +106,14 @@ fn entry(props: &EntryProps) -> Html {
             }
         },
     );
+    let summary = chosen.and_then(|at| entry.offers.get(at)).map(|offer| {
+        let back = {
+            let chosen = chosen.clone();
+            Callback::from(move |_: MouseEvent| chosen.set(None))
+        };
+        let order = buy(api.clone(), app.clone(), navigator.clone(), props.error.clone(), purchase_of(props, offer));
+        html! { <OrderSummary feature={feature.name.clone()} code={feature.code.clone()} offer={offer.clone()} {order} {back} /> }
+    });
     html! {
         <li class="card feature" data-code={feature.code.clone()}>
             <h2>{ feature.name.clone() }</h2>
@@ -119,9 +127,7 @@ fn entry(props: &EntryProps) -> Html {
                 <button type="button" class="trial" onclick={trial}>{ t(locale, "catalog.start_trial") }</button>
             }
             <ul class="offers">{ for offers }</ul>
-            if let Some(offer) = chosen.and_then(|at| entry.offers.get(at)) {
-                { order_summary(props, offer, &chosen, buy(api, app.clone(), navigator, props.error.clone(), purchase_of(props, offer))) }
-            }
+            { for summary }
         </li>
     }
 }
@@ -137,22 +143,6 @@ fn purchase_of(props: &EntryProps, offer: &catalog::CatalogCatalogNodesOffers) -
         days: (kind == "FIXED_DAYS").then_some(offer.duration_days),
         kind,
         refused: None,
-    }
-}
-
-fn order_summary(
-    props: &EntryProps,
-    offer: &catalog::CatalogCatalogNodesOffers,
-    chosen: &UseStateHandle<Option<usize>>,
-    order: Callback<MouseEvent>,
-) -> Html {
-    let back = {
-        let chosen = chosen.clone();
-        Callback::from(move |_: MouseEvent| chosen.set(None))
-    };
-    let offer = offer.clone();
-    html! {
-        <OrderSummary feature={props.entry.feature.name.clone()} code={props.entry.feature.code.clone()} {offer} {order} {back} />
     }
 }
 

@@ -17,15 +17,10 @@ fn input_value(node: &NodeRef) -> String {
     node.cast::<HtmlInputElement>().map(|input| input.value()).unwrap_or_default()
 }
 
-/// Staff sign in with their e-mail; customers may also use a VIN of theirs.
-#[cfg(feature = "staff")]
-const IDENTIFIER_LABEL: &str = "login.email";
-#[cfg(not(feature = "staff"))]
-const IDENTIFIER_LABEL: &str = "login.identifier";
-#[cfg(feature = "staff")]
-const IDENTIFIER_TYPE: &str = "email";
-#[cfg(not(feature = "staff"))]
-const IDENTIFIER_TYPE: &str = "text";
+/// The identifier's label and input type: staff sign in with their e-mail; customers may also use
+/// a VIN of theirs.
+const IDENTIFIER: (&str, &str) =
+    if cfg!(feature = "staff") { ("login.email", "email") } else { ("login.identifier", "text") };
 
 /// The sign-in form.
 #[function_component(Login)]
@@ -61,8 +56,8 @@ pub fn login() -> Html {
     html! {
         <Layout title="page.login">
             <form class="card narrow" {onsubmit}>
-                <label for="identifier">{ t(locale, IDENTIFIER_LABEL) }</label>
-                <input id="identifier" name="identifier" type={IDENTIFIER_TYPE} ref={identifier} required=true autocomplete="username" />
+                <label for="identifier">{ t(locale, IDENTIFIER.0) }</label>
+                <input id="identifier" name="identifier" type={IDENTIFIER.1} ref={identifier} required=true autocomplete="username" />
                 <label for="password">{ t(locale, "login.password") }</label>
                 <input id="password" name="password" type="password" ref={password} required=true autocomplete="current-password" />
                 if let Some(err) = &*error { { error_view(locale, err) } }

@@ -13,7 +13,7 @@ use entity::{PaymentStatus, ota_jobs};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::payment_faults::{authorised_charge, status_of};
+use crate::payment_faults::{authorised_charge, recorded_payment, status_of};
 
 const PURCHASE: &str = "mutation($input: PurchaseFeatureInput!) { purchaseFeature(input: $input) { id } }";
 const ACTIVATION: &str =
@@ -197,42 +197,15 @@ async fn a_settlement_that_overtakes_its_capture_waits_for_it_and_applies_once()
 #[tokio::test]
 async fn a_settlement_that_overtakes_the_answer_to_its_charge_waits_for_it_and_a_foreign_one_is_acknowledged() {
     use caas::integrations::payments::{CaptureMode, ChargeRequest, PAYMENT_ID_METADATA};
-    use entity::{PaymentKind, payments, users};
+    use entity::payments;
     use sea_orm::{ActiveModelTrait, Set};
 
     let app = spawn_app().await;
     let gateway = app.simulators.payments.as_ref().expect("gateway");
     gateway.set_knobs(PaymentKnobs { hold_settlements: true, ..PaymentKnobs::default() });
-    let anna = users::Entity::find()
-        .filter(users::Column::Email.eq("customer@demo.caas"))
-        .one(&app.app.db)
-        .await
-        .expect("db")
-        .expect("anna");
     // Our payment is open and its charge on its way: the gateway has captured it, but its answer
     // (the gateway's id) is not recorded yet.
-    let now = app.app.clock.now();
-    let open = payments::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
-        kind: Set(PaymentKind::Feature),
-        status: Set(PaymentStatus::Pending),
-        amount_minor: Set(4_990),
-        currency: Set("EUR".into()),
-        payer_id: Set(anna.id),
-        order_id: Set(None),
-        activation_id: Set(None),
-        provider_ref: Set(None),
-        idempotency_key: Set("in-flight".into()),
-        failure_reason: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        captured_at: Set(None),
-        settled_at: Set(None),
-        payment_method: Set(Some("pm_card_visa".into())),
-    }
-    .insert(&app.app.db)
-    .await
-    .expect("payment");
+    let open = recorded_payment(&app, "in-flight", PaymentStatus::Pending, None).await;
     let charge = |key: &str, metadata: Vec<(String, String)>| ChargeRequest {
         amount_minor: 4_990,
         currency: "EUR".into(),
@@ -262,7 +235,7 @@ async fn a_settlement_that_overtakes_the_answer_to_its_charge_waits_for_it_and_a
     let mut answered: payments::ActiveModel = open.clone().into();
     answered.provider_ref = Set(Some(charged.provider_ref.clone()));
     answered.status = Set(PaymentStatus::Captured);
-    answered.captured_at = Set(Some(now));
+    answered.captured_at = Set(Some(app.app.clock.now()));
     answered.update(&app.app.db).await.expect("recorded");
     assert_eq!(post(event).await, 200);
     assert_eq!(status_of(&app, &open).await, PaymentStatus::Settled);

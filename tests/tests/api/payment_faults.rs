@@ -23,6 +23,16 @@ pub(crate) async fn authorised_charge(app: &TestApp, key: &str) -> payments::Mod
         metadata: Vec::new(),
     };
     let authorised = gateway.create(&request, CaptureMode::Manual).await.expect("authorised");
+    recorded_payment(app, key, PaymentStatus::Authorized, Some(authorised.provider_ref)).await
+}
+
+/// A feature payment of 49.90 € for Anna under `key`, recorded by us in `status`.
+pub(crate) async fn recorded_payment(
+    app: &TestApp,
+    key: &str,
+    status: PaymentStatus,
+    provider_ref: Option<String>,
+) -> payments::Model {
     let anna = users::Entity::find()
         .filter(users::Column::Email.eq("customer@demo.caas"))
         .one(&app.app.db)
@@ -33,13 +43,13 @@ pub(crate) async fn authorised_charge(app: &TestApp, key: &str) -> payments::Mod
     payments::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set(PaymentKind::Feature),
-        status: Set(PaymentStatus::Authorized),
+        status: Set(status),
         amount_minor: Set(4_990),
         currency: Set("EUR".into()),
         payer_id: Set(anna.id),
         order_id: Set(None),
         activation_id: Set(None),
-        provider_ref: Set(Some(authorised.provider_ref)),
+        provider_ref: Set(provider_ref),
         idempotency_key: Set(key.into()),
         failure_reason: Set(None),
         created_at: Set(now),
