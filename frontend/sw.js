@@ -4,7 +4,7 @@
 // hashed assets never change, so the cached copy is always right. The API is never cached here:
 // the app keeps the last answers itself and marks them as saved earlier.
 const CACHE = "caas-shell-v2";
-const NETWORK_ONLY = ["/graphql", "/healthz", "/readyz", "/metrics", "/webhooks/"];
+const NETWORK_ONLY = ["/graphql", "/healthz", "/readyz", "/metrics", "/webhooks/", "/documents/"];
 
 /// The shell (page) that serves a path: the staff app's under /staff/, else the customer app's.
 const shellOf = (path) => (path === "/staff" || path.startsWith("/staff/") ? "/staff/" : "/");

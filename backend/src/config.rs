@@ -172,6 +172,19 @@ pub struct Config {
     #[arg(long, env = "CAAS_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
 
+    /// The seller named on feature invoices and credit notes (`CAAS_SELLER_NAME`); car sales name
+    /// their dealership.
+    #[arg(long, env = "CAAS_SELLER_NAME", default_value = "CaaS Mobility GmbH")]
+    pub seller_name: String,
+
+    /// The seller's postal address on invoices, lines separated by `;` (`CAAS_SELLER_ADDRESS`).
+    #[arg(long, env = "CAAS_SELLER_ADDRESS", default_value = "Leopoldstraße 1; 80802 München; Deutschland")]
+    pub seller_address: String,
+
+    /// The seller's VAT identification number on invoices (`CAAS_SELLER_VAT_ID`).
+    #[arg(long, env = "CAAS_SELLER_VAT_ID", default_value = "DE000000000")]
+    pub seller_vat_id: String,
+
     /// Seed the demo data into an empty database at start-up (`CAAS_SEED_DEMO`); development only.
     #[arg(long, env = "CAAS_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed_demo: bool,

@@ -6,7 +6,7 @@
 //!   they sold), their orders and invoices; on a car they bought second-hand, the features that
 //!   are live on it, never the previous owner's purchases or payments;
 //! - a dealer sees the vehicles their dealership holds or sold, with their history, the orders of
-//!   their dealership and the car payments of those orders, never feature payments;
+//!   their dealership, the car payments of those orders and their invoices, never feature payments;
 //! - a workshop sees any vehicle's technical data (a car can arrive at any workshop), no history,
 //!   no personal data, no money;
 //! - support and admins see everything;
@@ -169,7 +169,14 @@ pub fn order_manager<'a>(viewer: &'a Viewer, order: &orders::Model) -> ApiResult
     }
 }
 
-/// Whether `viewer` may see `invoice`: the customer billed and platform staff.
+/// Checks that `viewer` may see the invoices of sale `order`: those who see the sale — its buyer,
+/// its dealership's staff (they sold the car), platform staff.
+pub fn ensure_sale_invoices(viewer: &Viewer, order: &orders::Model) -> ApiResult<()> {
+    ensure_order(viewer, order)
+}
+
+/// Whether `viewer` may see `invoice` on its own: the customer billed and platform staff (a
+/// dealership sees the invoices of its sales through the sale, [`ensure_sale_invoices`]).
 pub fn invoice(viewer: &Viewer, invoice: &invoices::Model) -> bool {
     match viewer {
         Viewer::User(user) => match user.role {

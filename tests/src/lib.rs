@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod database;
+pub mod documents;
 pub mod graphql;
 pub mod link;
 pub mod ordered_json;

@@ -50,7 +50,7 @@ account-password_link-body = Hallo { $name },
 order-stage_reached-subject = Ihr { $model }: { $stage }
 order-stage_reached-body = Hallo { $name },
 
-    Ihr { $model } (Auftrag { $order }) ist jetzt { $stage }.
+    neuer Stand Ihres { $model } (Auftrag { $order }): { $stage }.
 
 order-ready-subject = Ihr { $model } ist da
 order-ready-body = Hallo { $name },
@@ -105,3 +105,42 @@ payment-refunded-body = Wir haben { $amount } Ihrer Zahlung für { $feature } er
 
 payment-refunded_in_full-subject = Eine Erstattung über { $amount } ist unterwegs
 payment-refunded_in_full-body = Wir haben Ihre Zahlung über { $amount } für { $feature } vollständig erstattet ({ $reason }); { $feature } wird in Ihrem Auto { $vin } ausgeschaltet. Der Betrag ist in einigen Tagen auf Ihrem Konto.
+
+dealer-order_ready-subject = Auftrag { $order } ist aus dem Werk eingetroffen
+dealer-order_ready-body = Der { $model } aus Auftrag { $order } für { $name } ist bei { $dealership } eingetroffen. Nehmen Sie die Schlusszahlung entgegen und melden Sie das Auto dann zu.
+
+dealer-final_payment_failed-subject = Die Schlusszahlung für Auftrag { $order } ist fehlgeschlagen
+dealer-final_payment_failed-body = Die Schlusszahlung von { $name } für den { $model } aus Auftrag { $order } ist nicht durchgegangen ({ $reason }). Das Auto bleibt reserviert; nehmen Sie die Zahlung mit einer anderen Karte erneut entgegen.
+
+# Rechnungen und Gutschriften (PDF).
+invoice-title = Rechnung
+invoice-credit_note_title = Gutschrift
+invoice-number = Nummer
+invoice-date = Datum
+invoice-vehicle = Fahrzeug (FIN)
+invoice-corrects = Korrigiert Rechnung
+invoice-buyer = RECHNUNGSEMPFÄNGER
+invoice-vat_id = USt-IdNr.
+invoice-description = Beschreibung
+invoice-quantity = Menge
+invoice-unit_net = Einzelpreis (netto)
+invoice-net = Betrag (netto)
+invoice-total_net = Summe netto
+invoice-vat = USt. { $rate }
+invoice-total_gross = Gesamtbetrag
+invoice-paid_note = Bezahlt per Karte. Vielen Dank.
+invoice-refund_note = Der Betrag wird auf die Karte erstattet, mit der die Rechnung bezahlt wurde.
+
+# Rechnungszeilen, bei der Ausstellung in der Sprache des Käufers geschrieben.
+duration-PERMANENT = dauerhaft
+duration-MONTHLY = monatlich
+duration-ANNUAL = 1 Jahr
+duration-FIXED_DAYS = { $days } Tage
+duration-TRIAL = { $days } Tage Probezeit
+line-feature = { $feature } ({ $duration }) — { $vin }
+line-month = { $feature }, { $days } von { $month_days } Tagen ab { $from } — { $vin }
+line-year = { $feature }, 1 Jahr ab { $from } — { $vin }
+line-reservation = { $model }, Anzahlung — Auftrag { $order }{ $vin }
+line-final = { $model }, Schlusszahlung — Auftrag { $order }{ $vin }
+line-refund = Erstattung zu Rechnung { $number }
+line-period = { $feature }, Abonnementzeitraum ab { $from } — { $vin }

@@ -105,3 +105,42 @@ payment-refunded-body = We have refunded { $amount } of your payment for { $feat
 
 payment-refunded_in_full-subject = A refund of { $amount } is on its way
 payment-refunded_in_full-body = We have refunded your payment of { $amount } for { $feature } in full ({ $reason }); { $feature } is switched off in your car { $vin }. It reaches your account in a few days.
+
+dealer-order_ready-subject = Order { $order } has arrived from the factory
+dealer-order_ready-body = The { $model } of order { $order } for { $name } has arrived at { $dealership }. Take the final payment, then register the car.
+
+dealer-final_payment_failed-subject = The final payment for order { $order } failed
+dealer-final_payment_failed-body = The final payment of { $name } for the { $model } of order { $order } did not go through ({ $reason }). The car stays reserved; take the payment again with another card.
+
+# Invoices and credit notes (PDF).
+invoice-title = Invoice
+invoice-credit_note_title = Credit note
+invoice-number = Number
+invoice-date = Date
+invoice-vehicle = Vehicle (VIN)
+invoice-corrects = Corrects invoice
+invoice-buyer = BILLED TO
+invoice-vat_id = VAT ID
+invoice-description = Description
+invoice-quantity = Qty
+invoice-unit_net = Unit price (net)
+invoice-net = Amount (net)
+invoice-total_net = Total net
+invoice-vat = VAT { $rate }
+invoice-total_gross = Total
+invoice-paid_note = Paid by card. Thank you.
+invoice-refund_note = The amount is refunded to the card that paid the invoice.
+
+# Invoice lines, written in the buyer's language when the invoice is issued.
+duration-PERMANENT = permanent
+duration-MONTHLY = monthly
+duration-ANNUAL = 1 year
+duration-FIXED_DAYS = { $days } days
+duration-TRIAL = { $days }-day trial
+line-feature = { $feature } ({ $duration }) — { $vin }
+line-month = { $feature }, { $days } of { $month_days } days from { $from } — { $vin }
+line-year = { $feature }, 1 year from { $from } — { $vin }
+line-reservation = { $model }, reservation — order { $order }{ $vin }
+line-final = { $model }, final payment — order { $order }{ $vin }
+line-refund = Refund for invoice { $number }
+line-period = { $feature }, subscription period from { $from } — { $vin }

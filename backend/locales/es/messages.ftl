@@ -50,7 +50,7 @@ account-password_link-body = Hola, { $name }:
 order-stage_reached-subject = Su { $model }: { $stage }
 order-stage_reached-body = Hola, { $name }:
 
-    su { $model } (pedido { $order }) está ahora { $stage }.
+    nuevo estado de su { $model } (pedido { $order }): { $stage }.
 
 order-ready-subject = Su { $model } ya está aquí
 order-ready-body = Hola, { $name }:
@@ -105,3 +105,42 @@ payment-refunded-body = Hemos reembolsado { $amount } de su pago por { $feature 
 
 payment-refunded_in_full-subject = Un reembolso de { $amount } está en camino
 payment-refunded_in_full-body = Hemos reembolsado por completo su pago de { $amount } por { $feature } ({ $reason }); { $feature } se desactiva en su coche { $vin }. Llegará a su cuenta en unos días.
+
+dealer-order_ready-subject = El pedido { $order } ha llegado de fábrica
+dealer-order_ready-body = El { $model } del pedido { $order } para { $name } ha llegado a { $dealership }. Cobre el pago final y después matricule el coche.
+
+dealer-final_payment_failed-subject = El pago final del pedido { $order } ha fallado
+dealer-final_payment_failed-body = El pago final de { $name } por el { $model } del pedido { $order } no se ha completado ({ $reason }). El coche sigue reservado; cobre el pago de nuevo con otra tarjeta.
+
+# Facturas y facturas rectificativas (PDF).
+invoice-title = Factura
+invoice-credit_note_title = Factura rectificativa
+invoice-number = Número
+invoice-date = Fecha
+invoice-vehicle = Vehículo (VIN)
+invoice-corrects = Rectifica la factura
+invoice-buyer = CLIENTE
+invoice-vat_id = NIF-IVA
+invoice-description = Descripción
+invoice-quantity = Cant.
+invoice-unit_net = Precio unitario (neto)
+invoice-net = Importe (neto)
+invoice-total_net = Total neto
+invoice-vat = IVA { $rate }
+invoice-total_gross = Importe total
+invoice-paid_note = Pagado con tarjeta. Gracias.
+invoice-refund_note = El importe se devuelve a la tarjeta con la que se pagó la factura.
+
+# Líneas de factura, escritas en el idioma del comprador al emitir la factura.
+duration-PERMANENT = permanente
+duration-MONTHLY = mensual
+duration-ANNUAL = 1 año
+duration-FIXED_DAYS = { $days } días
+duration-TRIAL = prueba de { $days } días
+line-feature = { $feature } ({ $duration }) — { $vin }
+line-month = { $feature }, { $days } de { $month_days } días desde el { $from } — { $vin }
+line-year = { $feature }, 1 año desde el { $from } — { $vin }
+line-reservation = { $model }, señal de reserva — pedido { $order }{ $vin }
+line-final = { $model }, pago final — pedido { $order }{ $vin }
+line-refund = Devolución de la factura { $number }
+line-period = { $feature }, periodo de suscripción desde el { $from } — { $vin }

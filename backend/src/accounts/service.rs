@@ -87,7 +87,11 @@ pub async fn update_profile(
             .ok_or(ApiError::NotFound("region"))?;
         changed.region_id = Set(region.id);
     }
-    Ok(changed.update(&app.db).await?)
+    let updated = changed.update(&app.db).await?;
+    // The next request describes the user anew, so every text follows the new language at once
+    // (the token's own claim is not what the server reads).
+    app.sessions.forget_user(updated.id);
+    Ok(updated)
 }
 
 /// Every region, for choosing one.

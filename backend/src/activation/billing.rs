@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{
-    ActivationStatus, DurationKind, NotificationChannel, OtaCommand, PaymentKind, PaymentStatus, activations, features,
-    payments, prices, regions, users, vehicles,
+    ActivationStatus, DurationKind, NotificationChannel, OtaCommand, PaymentKind, PaymentStatus, activations, payments,
+    prices, regions, users, vehicles,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
@@ -14,11 +14,13 @@ use uuid::Uuid;
 use super::end_reason::EndReason;
 use super::jobs;
 use super::outcome::feature_names;
-use super::periods::{days_between, days_in_month, duration_label, prorated};
+use super::periods::{days_between, days_in_month, prorated};
 use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::billing::invoices::{self, InvoiceFor, Line};
+use crate::billing::wording::{LineText, describe};
+use crate::domain::Locale;
 use crate::domain::money::vat_of;
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::service::notify;
@@ -126,9 +128,8 @@ pub async fn bill_month(
     let days = days_between(from, to);
     let month_days = days_in_month(from);
     let net = prorated(price.net_minor, days, month_days);
-    let description = format!("{} days of {month_days} — {}", days, from.format("%B %Y"));
     let key = format!("period:{}:{}", activation.id, from.format("%Y-%m-%d"));
-    charge_period(app, activation, &price, net, &description, &key, true).await
+    charge_period(app, activation, &price, net, Billed::Month { from, days, month_days }, &key, true).await
 }
 
 /// Renews an annual subscription for the coming year, paid up front.
@@ -139,9 +140,19 @@ pub async fn renew_year(
 ) -> ApiResult<Option<payments::Model>> {
     let Some(price_id) = activation.price_id else { return Ok(None) };
     let price = prices::Entity::find_by_id(price_id).one(&app.db).await?.ok_or(ApiError::NotFound("price"))?;
-    let description = format!("{} from {}", duration_label(DurationKind::Annual, 0), period_start.format("%Y-%m-%d"));
     let key = format!("period:{}:{}", activation.id, period_start.format("%Y-%m-%d"));
-    charge_period(app, activation, &price, price.net_minor, &description, &key, true).await
+    charge_period(app, activation, &price, price.net_minor, Billed::Year { from: period_start }, &key, true).await
+}
+
+/// Which period of a subscription is charged.
+#[derive(Clone, Copy, Debug)]
+enum Billed {
+    /// `days` of the month starting at `from`, which has `month_days`.
+    Month { from: DateTime<Utc>, days: i64, month_days: i64 },
+    /// The year starting at `from`.
+    Year { from: DateTime<Utc> },
+    /// The period starting at `from` (charged again after a failure).
+    Period { from: DateTime<Utc> },
 }
 
 /// Charges a subscription period (once per `key`) and invoices it; a declined charge marks the
@@ -155,7 +166,7 @@ async fn charge_period(
     activation: &activations::Model,
     price: &prices::Model,
     net: i64,
-    description: &str,
+    billed: Billed,
     key: &str,
     invoice: bool,
 ) -> ApiResult<Option<payments::Model>> {
@@ -184,7 +195,7 @@ async fn charge_period(
         payments_service::record_answer(&txn, &payment, &answer, PaymentStatus::Captured, app.clock.now()).await?;
     match &answer {
         Answer::Refused { reason, .. } => mark_unpaid(app, &txn, &mut outbox, activation, reason).await?,
-        _ if invoice => invoice_period(app, &txn, activation, &payer, region, &recorded, net, description).await?,
+        _ if invoice => invoice_period(app, &txn, activation, &payer, region, &recorded, net, billed).await?,
         _ => {}
     }
     txn.commit().await?;
@@ -202,14 +213,21 @@ async fn invoice_period(
     region: regions::Model,
     payment: &payments::Model,
     net: i64,
-    description: &str,
+    billed: Billed,
 ) -> ApiResult<()> {
-    let feature =
-        features::Entity::find_by_id(activation.feature_id).one(db).await?.ok_or(ApiError::NotFound("feature"))?;
+    let locale = Locale::from_tag(&payer.locale).unwrap_or_default();
+    let names = feature_names(db, activation.feature_id).await?;
+    let feature = names[locale.tag()].as_str().or_else(|| names["en"].as_str()).unwrap_or_default().to_owned();
     let vehicle =
         vehicles::Entity::find_by_id(activation.vehicle_id).one(db).await?.ok_or(ApiError::NotFound("vehicle"))?;
+    let (feature, vin) = (feature.as_str(), vehicle.vin.as_str());
+    let what = match billed {
+        Billed::Month { from, days, month_days } => LineText::Month { feature, vin, from, days, month_days },
+        Billed::Year { from } => LineText::Year { feature, vin, from },
+        Billed::Period { from } => LineText::Period { feature, vin, from },
+    };
     let line = Line {
-        description: format!("{} — {description} — {}", feature.code, vehicle.vin),
+        description: describe(locale, &what),
         quantity: 1,
         unit_net_minor: net,
         activation_id: Some(activation.id),
@@ -315,6 +333,14 @@ pub async fn retry_failed(app: &App, failed: &payments::Model, attempt: u64) -> 
         .count(&app.db)
         .await?
         > 0;
-    charge_period(app, &activation, &price, net, &format!("payment retry {attempt}"), &key, !invoiced).await?;
+    // The period the failed payment was for, from its key (`period:<activation>:<first day>`).
+    let from = failed
+        .idempotency_key
+        .rsplit(':')
+        .next()
+        .and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map_or(failed.created_at, |start| start.and_utc());
+    charge_period(app, &activation, &price, net, Billed::Period { from }, &key, !invoiced).await?;
     Ok(())
 }

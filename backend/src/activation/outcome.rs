@@ -15,10 +15,12 @@ use serde_json::{Value, json};
 use super::end_reason::EndReason;
 use super::job::{self, Context, progress};
 use super::jobs;
-use super::periods::{duration_label, first_end};
+use super::periods::first_end;
 use super::tickets::open_ticket;
 use crate::app::App;
 use crate::billing::invoices::{self as billing_invoices, InvoiceFor, Line, net_of_gross};
+use crate::billing::wording::{LineText, describe};
+use crate::domain::Locale;
 use crate::error::{ApiError, ApiResult};
 use crate::integrations::payments::GatewayError;
 use crate::notifications::service::notify;
@@ -142,10 +144,14 @@ async fn invoice_payment(
         .map_or_else(|| ctx.feature.code.clone(), |text| text.name);
     let net = net_of_gross(payment.amount_minor, region.vat_rate_bp);
     let line = Line {
-        description: format!(
-            "{name} ({}) — {}",
-            duration_label(ctx.activation.duration_kind, ctx.activation.duration_days),
-            ctx.vehicle.vin
+        description: describe(
+            Locale::from_tag(&buyer.locale).unwrap_or_default(),
+            &LineText::Feature {
+                feature: &name,
+                kind: ctx.activation.duration_kind,
+                days: ctx.activation.duration_days,
+                vin: &ctx.vehicle.vin,
+            },
         ),
         quantity: 1,
         unit_net_minor: net,

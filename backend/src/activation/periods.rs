@@ -38,14 +38,3 @@ pub fn prorated(monthly_net: i64, days: i64, days_in_month: i64) -> i64 {
     let days = days.clamp(0, days_in_month.max(1));
     (monthly_net * days * 2 + days_in_month) / (2 * days_in_month.max(1))
 }
-
-/// A duration for invoice lines, e.g. `30 days`.
-pub fn duration_label(kind: DurationKind, days: i32) -> String {
-    match kind {
-        DurationKind::Permanent => "permanent".into(),
-        DurationKind::Monthly => "monthly".into(),
-        DurationKind::Annual => "1 year".into(),
-        DurationKind::FixedDays => format!("{days} days"),
-        DurationKind::Trial => format!("{days}-day trial"),
-    }
-}

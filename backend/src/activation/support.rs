@@ -270,7 +270,8 @@ async fn tell_refund(
     if ends_feature && let Some(activation) = activation {
         start_deactivation(app, db, outbox, activation, EndReason::Refunded).await?;
     }
-    let amount = format!("{} {}", Money::new(amount, &payment.currency).decimal(), payment.currency);
+    // Written in each language; the notification is rendered in its reader's.
+    let amount = Money::new(amount, &payment.currency).texts();
     let payload = json!({ "amount": amount, "feature": feature, "vin": vin, "reason": reason });
     let template = if ends_feature { "payment.refunded_in_full" } else { "payment.refunded" };
     let channels = [NotificationChannel::InApp, NotificationChannel::Email];

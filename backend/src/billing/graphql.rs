@@ -56,6 +56,12 @@ impl Invoice {
         Money::new(self.0.gross_minor, &self.0.currency)
     }
 
+    /// A link that opens this document as a PDF in your language, valid for 15 minutes (add
+    /// `&download=1` to save it instead).
+    async fn pdf_url(&self, ctx: &Context<'_>) -> String {
+        super::documents::link(app(ctx), self.0.id, crate::graphql::context::locale(ctx))
+    }
+
     /// The lines, in order.
     async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<InvoiceLine>> {
         let lines = load_children(ctx, LinesOfInvoice(self.0.id)).await?;

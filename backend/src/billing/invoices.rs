@@ -5,13 +5,15 @@
 //! invoices never share a number, and a rolled-back invoice gives its number back.
 
 use chrono::Datelike;
-use entity::{InvoiceKind, Role, invoice_lines, invoice_sequences, invoices, regions};
+use entity::{InvoiceKind, Role, invoice_lines, invoice_sequences, invoices, payments, regions, users};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
+use super::wording::{LineText, describe};
 use crate::app::App;
 use crate::auth::Viewer;
+use crate::domain::Locale;
 use crate::domain::money::vat_of;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Page, PageArgs, keyset};
@@ -149,6 +151,27 @@ pub async fn page(app: &App, viewer: &Viewer, args: &PageArgs) -> ApiResult<Page
     Ok(Page::from_fetched(rows, args, |invoice| invoice.id.to_string()))
 }
 
+/// The language invoices for `customer_id` are written in: theirs.
+pub async fn buyer_locale(db: &impl ConnectionTrait, customer_id: Uuid) -> ApiResult<Locale> {
+    let buyer = users::Entity::find_by_id(customer_id).one(db).await?;
+    Ok(buyer.and_then(|buyer| Locale::from_tag(&buyer.locale)).unwrap_or_default())
+}
+
+/// The invoices and credit notes of the payments of sale `order_id`, oldest first (the caller has
+/// checked that the viewer may see the sale).
+pub async fn of_order(db: &impl ConnectionTrait, order_id: Uuid) -> ApiResult<Vec<invoices::Model>> {
+    let payments_of_order = sea_orm::sea_query::Query::select()
+        .column(payments::Column::Id)
+        .from(payments::Entity)
+        .and_where(payments::Column::OrderId.eq(order_id))
+        .to_owned();
+    Ok(invoices::Entity::find()
+        .filter(invoices::Column::PaymentId.in_subquery(payments_of_order))
+        .order_by_asc(invoices::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// A credit note over `gross_minor` of the invoice documenting `payment`, if there is one.
 pub async fn credit_note(
     app: &App,
@@ -166,8 +189,9 @@ pub async fn credit_note(
     };
     let region = regions::Entity::find_by_id(original.region_id).one(db).await?.ok_or(ApiError::NotFound("region"))?;
     let net = net_of_gross(gross_minor, region.vat_rate_bp);
+    let locale = buyer_locale(db, original.customer_id).await?;
     let line = Line {
-        description: format!("Refund — invoice {}", original.number),
+        description: describe(locale, &LineText::Refund { invoice: &original.number }),
         quantity: 1,
         unit_net_minor: -net,
         activation_id: payment.activation_id,

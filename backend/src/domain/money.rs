@@ -1,5 +1,7 @@
 //! Money: integer minor units and a currency, with VAT arithmetic that never touches a float.
 
+use super::Locale;
+
 /// An amount in minor units (cents, pence) of a currency with two decimals.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Money {
@@ -48,6 +50,44 @@ impl Money {
         let abs = self.minor.unsigned_abs();
         format!("{sign}{}.{:02}", abs / 100, abs % 100)
     }
+
+    /// The amount as a reader of `locale` writes it: `1.234,56 €` in German and Spanish,
+    /// `€1,234.56` in English (as the web app shows it).
+    pub fn display(&self, locale: Locale) -> String {
+        let (group, decimal) = match locale {
+            Locale::En => (',', '.'),
+            Locale::De | Locale::Es => ('.', ','),
+        };
+        let abs = self.minor.unsigned_abs();
+        let digits = (abs / 100).to_string();
+        let mut whole = String::with_capacity(digits.len() + digits.len() / 3);
+        for (position, digit) in digits.chars().enumerate() {
+            if position > 0 && (digits.len() - position).is_multiple_of(3) {
+                whole.push(group);
+            }
+            whole.push(digit);
+        }
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let number = format!("{whole}{decimal}{:02}", abs % 100);
+        let symbol = match self.currency.as_str() {
+            "EUR" => "€",
+            "GBP" => "£",
+            "USD" => "$",
+            other => other,
+        };
+        match locale {
+            Locale::En => format!("{sign}{symbol}{number}"),
+            Locale::De | Locale::Es => format!("{sign}{number} {symbol}"),
+        }
+    }
+
+    /// The amount written in every language, for a notification rendered later in its reader's.
+    pub fn texts(&self) -> serde_json::Value {
+        let texts = Locale::ALL
+            .into_iter()
+            .map(|locale| (locale.tag().to_owned(), serde_json::Value::from(self.display(locale))));
+        serde_json::Value::Object(texts.collect())
+    }
 }
 
 #[cfg(test)]
@@ -60,6 +100,16 @@ mod tests {
         assert_eq!(vat_of(50, 2100), 11); // 10.5
         assert_eq!(vat_of(-50, 2100), -11);
         assert_eq!(vat_of(0, 2000), 0);
+    }
+
+    #[test]
+    fn amounts_are_written_as_each_language_writes_them() {
+        assert_eq!(Money::new(123_456, "EUR").display(Locale::De), "1.234,56 €");
+        assert_eq!(Money::new(123_456, "EUR").display(Locale::En), "€1,234.56");
+        assert_eq!(Money::new(-1_205, "EUR").display(Locale::Es), "-12,05 €");
+        assert_eq!(Money::new(100_000_000, "GBP").display(Locale::En), "£1,000,000.00");
+        assert_eq!(Money::new(7, "CHF").display(Locale::De), "0,07 CHF");
+        assert_eq!(Money::new(99_900, "EUR").texts()["es"], "999,00 €");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The HTTP side: routes, middleware and the GraphQL transports (POST, GET, WebSocket).
 
 mod client_address;
+mod documents;
 mod errors;
 mod graphql;
 mod layers;
@@ -50,6 +51,7 @@ pub fn router(app: AppState, schema: CaasSchema, extra: Router) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/webhooks/factory", post(webhooks::factory))
         .route("/webhooks/payments", post(webhooks::payments))
+        .route("/documents/invoices/{file}", get(documents::invoice_pdf))
         .with_state(state)
         .merge(extra);
     let routes = match spa::router(&config.static_dir) {

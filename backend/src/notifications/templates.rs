@@ -99,6 +99,18 @@ pub fn render(locale: Locale, template: &str, payload: &Value) -> Option<Rendere
     })
 }
 
+/// The message `id` in `locale` (falling back to English) with the fields of `payload`; the id
+/// itself when no language has it, so a missing text shows as such rather than as nothing.
+pub fn text(locale: Locale, id: &str, payload: &Value) -> String {
+    [locale, Locale::En]
+        .into_iter()
+        .find_map(|locale| {
+            let bundle = BUNDLES.get(&locale)?;
+            message(bundle, id, Some(&arguments(bundle, locale, payload)))
+        })
+        .unwrap_or_else(|| id.to_owned())
+}
+
 /// The name of an order status in `locale`, e.g. `in production`.
 pub fn status_name(locale: Locale, status: &str) -> String {
     BUNDLES
@@ -127,6 +139,30 @@ mod tests {
     }
 
     #[test]
+    fn every_invoice_label_exists_in_every_language() {
+        let english = &BUNDLES[&Locale::En];
+        let source = SOURCES[0].1;
+        let labels: Vec<&str> = source
+            .lines()
+            .filter_map(|line| line.split(" = ").next().filter(|id| id.starts_with("invoice-")))
+            .collect();
+        assert!(labels.len() > 10, "{labels:?}");
+        for locale in [Locale::De, Locale::Es] {
+            for id in &labels {
+                assert!(BUNDLES[&locale].get_message(id).is_some(), "{locale} {id}");
+                assert_ne!(
+                    text(locale, id, &json!({ "rate": "19 %" })),
+                    text(Locale::En, id, &json!({ "rate": "19 %" })),
+                    "{locale} {id} is translated"
+                );
+            }
+            assert!(english.get_message("invoice-title").is_some());
+        }
+        assert_eq!(text(Locale::De, "invoice-vat", &json!({ "rate": "19 %" })), "USt. 19 %");
+        assert_eq!(text(Locale::De, "no-such-text", &json!({})), "no-such-text");
+    }
+
+    #[test]
     fn every_template_exists_in_every_language() {
         let templates = [
             "account.welcome",
@@ -144,6 +180,8 @@ mod tests {
             "payment.refunded",
             "payment.refunded_in_full",
             "vehicle.traded_in",
+            "dealer.order_ready",
+            "dealer.final_payment_failed",
         ];
         for locale in Locale::ALL {
             for template in templates {

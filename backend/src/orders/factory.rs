@@ -199,7 +199,7 @@ async fn apply_event(
     let template = if event.stage == OrderStatus::Ready { "order.ready" } else { "order.stage_reached" };
     notices::tell_customer(app, txn, outbox, &order, template, json!({ "stage": event.stage })).await?;
     if event.stage == OrderStatus::Ready {
-        notices::tell_dealership(app, txn, outbox, &order, "order.ready", json!({})).await?;
+        notices::tell_dealership(app, txn, outbox, &order, "dealer.order_ready", json!({})).await?;
     }
     Ok(Applied::Advanced)
 }

@@ -18,6 +18,7 @@ use super::trade_in::{TradeInInput, register_trade_in};
 use crate::accounts::graphql::{Dealership, User};
 use crate::app::AppState;
 use crate::auth::{Allow, Viewer};
+use crate::billing::graphql::Invoice;
 use crate::domain::{Locale, Money};
 use crate::error::{ApiError, ApiResult};
 use crate::fleet::graphql::{Vehicle, VehicleModel};
@@ -127,6 +128,14 @@ impl Order {
         policy::ensure_order(viewer, &self.0)?;
         let rows = load_children(ctx, PaymentsOfOrder(self.0.id)).await?;
         Ok(rows.into_iter().filter(|payment| policy::payment(viewer, payment)).map(Payment).collect())
+    }
+
+    /// The invoices and credit notes of this sale's payments, oldest first (the buyer, the selling
+    /// dealership, platform staff).
+    async fn invoices(&self, ctx: &Context<'_>) -> ApiResult<Vec<Invoice>> {
+        policy::ensure_sale_invoices(viewer(ctx), &self.0)?;
+        let rows = crate::billing::invoices::of_order(&app(ctx).db, self.0.id).await?;
+        Ok(rows.into_iter().map(Invoice).collect())
     }
 
     /// The last problem the sale ran into (a refused registration, an unavailable factory).

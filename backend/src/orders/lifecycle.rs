@@ -210,7 +210,7 @@ pub async fn final_payment_failed(
     let waiting = waiting.update(db).await?;
     let extra = json!({ "reason": reason });
     notices::tell_customer(app, db, outbox, &waiting, "order.final_payment_failed", extra.clone()).await?;
-    notices::tell_dealership(app, db, outbox, &waiting, "order.final_payment_failed", extra).await?;
+    notices::tell_dealership(app, db, outbox, &waiting, "dealer.final_payment_failed", extra).await?;
     Ok(waiting)
 }
 

@@ -18,6 +18,7 @@ use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::billing::invoices::{self, InvoiceFor, Line, net_of_gross};
+use crate::billing::wording::{LineText, describe};
 use crate::error::{ApiError, ApiResult, OnConstraint};
 use crate::payments::service as payments_service;
 use crate::payments::{Answer, NewPayment};
@@ -164,12 +165,14 @@ async fn invoice_payment(
     let region = regions::Entity::find_by_id(order.region_id).one(db).await?.ok_or(ApiError::NotFound("region"))?;
     let model = vehicle_models::Entity::find_by_id(order.model_id).one(db).await?.ok_or(ApiError::NotFound("model"))?;
     let vin = match order.vehicle_id {
-        Some(id) => vehicles::Entity::find_by_id(id).one(db).await?.map(|car| format!(" — {}", car.vin)),
+        Some(id) => vehicles::Entity::find_by_id(id).one(db).await?.map(|car| car.vin),
         None => None,
     };
-    let what = if payment.kind == PaymentKind::Reservation { "reservation" } else { "final payment" };
+    let locale = invoices::buyer_locale(db, order.customer_id).await?;
+    let what =
+        LineText::CarPayment { model: &model.name, kind: payment.kind, order: &order.number, vin: vin.as_deref() };
     let line = Line {
-        description: format!("{} {what} — order {}{}", model.name, order.number, vin.unwrap_or_default()),
+        description: describe(locale, &what),
         quantity: 1,
         unit_net_minor: net_of_gross(payment.amount_minor, region.vat_rate_bp),
         activation_id: None,

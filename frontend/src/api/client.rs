@@ -148,10 +148,15 @@ impl Api {
         self.on_session_change.emit(true);
     }
 
+    /// Forgets every saved answer: after a change of language they speak the old one.
+    pub fn forget_saved_answers() {
+        storage::delete_prefixed(CACHE_PREFIX);
+    }
+
     /// Forgets the session and everything cached for it.
     pub fn sign_out(&self) {
         storage::delete(SESSION_KEY);
-        storage::delete_prefixed(CACHE_PREFIX);
+        Self::forget_saved_answers();
         *self.tokens.borrow_mut() = None;
         self.on_session_change.emit(false);
     }

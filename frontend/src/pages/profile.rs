@@ -41,6 +41,9 @@ pub fn profile_page() -> Html {
                     Ok(_) => {
                         error.set(None);
                         saved.set(true);
+                        if new_locale != locale {
+                            Api::forget_saved_answers();
+                        }
                         app.dispatch(Action::Locale(new_locale));
                         crate::state::load_me(&api, &app).await;
                     }

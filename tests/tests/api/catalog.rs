@@ -140,6 +140,21 @@ async fn lists_page_with_cursors() {
 }
 
 #[tokio::test]
+async fn a_change_of_language_applies_to_the_next_request_without_signing_in_again() {
+    let app = spawn_app().await;
+    let anna = app.token("customer@demo.caas").await;
+    let vin = app.vins_of("customer@demo.caas").await.remove(0);
+    let before = app.graphql_as(&anna, CATALOG, json!({ "vin": vin })).await;
+    assert_eq!(entry(before.data(), "HEATED_SEATS")["feature"]["name"], "Sitzheizung vorn");
+
+    let changed = app.graphql_as(&anna, "mutation { updateProfile(locale: ES) { locale } }", json!({})).await;
+    assert_eq!(changed.data()["updateProfile"]["locale"], "ES");
+    // The same token, issued while the profile said German: the server reads the profile.
+    let after = app.graphql_as(&anna, CATALOG, json!({ "vin": vin })).await;
+    assert_eq!(entry(after.data(), "HEATED_SEATS")["feature"]["name"], "Asientos delanteros calefactados");
+}
+
+#[tokio::test]
 async fn anonymous_callers_get_texts_in_their_browser_language() {
     let app = spawn_app().await;
     let response = app

@@ -6,6 +6,7 @@ mod activation;
 mod auth;
 mod catalog;
 mod concurrency;
+mod documents;
 mod durations;
 mod field_order;
 mod gateway_faults;

@@ -178,7 +178,7 @@ async fn a_sale_goes_from_registration_to_delivery_live() {
     let gross: i64 = invoices.iter().map(|edge| edge["node"]["gross"]["amountMinor"].as_i64().expect("gross")).sum();
     assert_eq!(gross, 5_819_100);
     let lines = serde_json::to_string(&invoices).expect("json");
-    assert!(lines.contains("reservation") && lines.contains("final payment") && lines.contains(&vin), "{lines}");
+    assert!(lines.contains("Anzahlung") && lines.contains("Schlusszahlung") && lines.contains(&vin), "{lines}");
 }
 
 #[tokio::test]
@@ -390,7 +390,10 @@ async fn a_failed_final_payment_leaves_the_order_waiting_for_another_card() {
     assert!(told.body.to_string().contains("order.final_payment_failed"));
     let mail = app.email("customer@demo.caas", "Schlusszahlung").await;
     assert!(mail.body.contains("reserviert"), "{}", mail.body);
-    app.email("dealer@demo.caas", "Schlusszahlung").await;
+    // The dealership's copy is written for the dealer, not the customer's letter.
+    let dealer_mail = app.email("dealer@demo.caas", "Schlusszahlung").await;
+    assert!(dealer_mail.body.contains("erneut entgegen"), "{}", dealer_mail.body);
+    assert!(!dealer_mail.body.contains("für Sie reserviert"), "{}", dealer_mail.body);
     // Its invoice is cancelled by a credit note: the money never arrived.
     let documents = app
         .graphql_as(&anna, "{ invoices(first: 50) { edges { node { kind gross { amountMinor } } } } }", json!({}))
@@ -408,6 +411,27 @@ async fn a_failed_final_payment_leaves_the_order_waiting_for_another_card() {
     assert_eq!(registered["vehicle"]["status"], "ASSIGNED");
     assert_eq!(registered["vehicle"]["owner"]["email"], "customer@demo.caas");
     assert_eq!(due(&app, &dealer, &order_id).await, 0);
+
+    // The selling dealership gets the sale's invoices; the credit note names the invoice it
+    // corrects and the dealership as the seller. Another dealership gets none of them.
+    let query = "query($id: ID!) { order(id: $id) { invoices { number kind pdfUrl } } }";
+    let sold = app.graphql_as(&dealer, query, json!({ "id": order_id })).await;
+    let documents = sold.data()["order"]["invoices"].as_array().expect("invoices").clone();
+    assert!(documents.iter().filter(|d| d["kind"] == "INVOICE").count() >= 2, "{documents:?}");
+    let credit = documents.iter().find(|d| d["kind"] == "CREDIT_NOTE").expect("the credit note");
+    let served = app.document(credit["pdfUrl"].as_str().expect("url")).await;
+    served.keep_as("credit-note-de");
+    let text = served.text();
+    for wanted in ["Gutschrift", "Korrigiert Rechnung", "Autohaus Berlin Mitte", "Anna Becker"] {
+        assert!(text.contains(wanted), "{wanted:?} missing in:\n{text}");
+    }
+    let corrects_one = documents
+        .iter()
+        .filter(|d| d["kind"] == "INVOICE")
+        .any(|invoice| text.contains(invoice["number"].as_str().expect("number")));
+    assert!(corrects_one, "the corrected invoice's number is on the credit note:\n{text}");
+    let madrid = app.token("dealer2@demo.caas").await;
+    app.graphql_as(&madrid, query, json!({ "id": order_id })).await.expect_error("FORBIDDEN");
 }
 
 #[tokio::test]
