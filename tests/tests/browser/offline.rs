@@ -72,15 +72,24 @@ async fn without_a_connection_the_app_shows_saved_data_queues_purchases_and_appl
     browser.wait_text("#queue", "Parkassistent").await;
     assert!(activations_of(&app, &token, &aurora, first).await.is_empty(), "nothing reached the server");
 
-    // A purchase whose answer is lost on the way back: it did reach the server.
+    // A purchase whose answer is lost on the way back: it did reach the server. Opening the app
+    // again tries the queue at once, so the queued purchase reaches the server too (its answer is
+    // lost as well, so it stays queued); that is waited for, so the two purchases do not race.
     link.set(LinkState::LoseResponses);
     browser.goto(&format!("/vehicles/{aurora}/features")).await;
+    app.eventually("the replayed purchase reaches the server", || async {
+        (activations_of(&app, &token, &aurora, first).await.len() == 1).then_some(())
+    })
+    .await;
     browser.click(&format!("li.feature[data-code='{second}'] button.offer[data-kind='PERMANENT']")).await;
     browser.click(&format!("li.feature[data-code='{second}'] .order-summary button.order")).await;
     browser.wait_js("two purchases wait", "document.querySelectorAll('#queue li').length === 2").await;
     browser.wait_text(".queued", "2").await;
     browser.screenshot("offline-queue").await;
-    assert_eq!(activations_of(&app, &token, &aurora, &second).await.len(), 1, "the lost answer's purchase is there");
+    app.eventually("the lost answer's purchase is there", || async {
+        (activations_of(&app, &token, &aurora, &second).await.len() == 1).then_some(())
+    })
+    .await;
 
     // The connection comes back: the queue is sent, each purchase applied exactly once.
     link.set(LinkState::Up);
