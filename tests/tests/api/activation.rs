@@ -350,7 +350,10 @@ async fn a_monthly_subscription_is_billed_for_the_days_used_and_ends_at_period_e
         .await;
     let invoice = &invoices.data()["invoices"]["edges"][0]["node"];
     assert_eq!(invoice["net"]["amountMinor"].as_i64(), Some(net));
-    assert!(invoice["lines"][0]["description"].as_str().expect("line").contains("22 von 31 Tagen"), "the line speaks German: {invoice}");
+    assert!(
+        invoice["lines"][0]["description"].as_str().expect("line").contains("22 von 31 Tagen"),
+        "the line speaks German: {invoice}"
+    );
     assert!(billed["endsAt"].as_str().expect("period end").starts_with("2027-05-01"));
 
     // Cancelled in April: it runs to the end of the month, is billed in full, then switched off.
