@@ -19,6 +19,7 @@ pub mod expediente;
 pub mod fleet;
 pub mod graphql;
 pub mod http;
+pub mod i18n;
 pub mod idempotency;
 pub mod integrations;
 pub mod notifications;

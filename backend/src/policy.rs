@@ -136,6 +136,12 @@ pub fn payment(viewer: &Viewer, payment: &payments::Model) -> bool {
     }
 }
 
+/// Whether `viewer` may see the invoice and credit notes of `payment`: whoever may see the
+/// payment (the payer, platform staff, the selling dealership for a sale's payments).
+pub fn payment_invoices(viewer: &Viewer, payment: &payments::Model) -> bool {
+    self::payment(viewer, payment)
+}
+
 /// Whether `viewer` may see `order`: its customer, its dealership's staff, platform staff.
 pub fn order(viewer: &Viewer, order: &orders::Model) -> bool {
     match viewer {

@@ -21,6 +21,8 @@ pub struct Model {
     pub ends_at: Option<DateTimeUtc>,
     pub cancel_at_period_end: bool,
     pub failure_reason: Option<String>,
+    /// What the failure is told as (`card_declined`, `car_refused`, …); the reason above is the technical detail.
+    pub failure_code: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// How far a subscription has been billed.

@@ -21,6 +21,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub idempotency_key: String,
     pub failure_reason: Option<String>,
+    /// What the failure is told as (`card_declined`, `car_refused`, …); the reason above is the technical detail.
+    pub failure_code: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub captured_at: Option<DateTimeUtc>,

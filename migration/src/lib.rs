@@ -20,6 +20,7 @@ mod m20261201_000010_activation_lookup;
 mod m20261201_000011_one_live_activation;
 mod m20261201_000012_sale_payments_and_yearly_numbers;
 mod m20261202_000013_rate_limits;
+mod m20261203_000014_failure_codes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_one_live_activation::Migration),
             Box::new(m20261201_000012_sale_payments_and_yearly_numbers::Migration),
             Box::new(m20261202_000013_rate_limits::Migration),
+            Box::new(m20261203_000014_failure_codes::Migration),
         ]
     }
 }

@@ -85,6 +85,8 @@ vehicle-traded_in-body = Hallo { $name },
 
     { $dealership } hat Ihren { $model } ({ $vin }) in den eigenen Bestand zurückgenommen. Seine Abonnements sind beendet, und das Auto ist nicht mehr in Ihrem Konto; dauerhaft gekaufte Funktionen bleiben beim Auto.
 
+payment-kind-reservation = Anzahlung
+payment-kind-final = Schlusszahlung
 payment-failed-subject = Eine Zahlung für Auftrag { $order } ist fehlgeschlagen
 payment-failed-body = Die Zahlung ({ $kind }) für Auftrag { $order } ist fehlgeschlagen: { $reason }.
 

@@ -85,6 +85,8 @@ vehicle-traded_in-body = Hello { $name },
 
     { $dealership } has taken your { $model } ({ $vin }) back into its stock. Its subscriptions have ended, and the car is no longer in your account; features bought for good stay with the car.
 
+payment-kind-reservation = reservation
+payment-kind-final = final
 payment-failed-subject = A payment for order { $order } failed
 payment-failed-body = The { $kind } payment for order { $order } failed: { $reason }.
 

@@ -85,6 +85,8 @@ vehicle-traded_in-body = Hola, { $name }:
 
     { $dealership } ha recogido su { $model } ({ $vin }) en su stock. Sus suscripciones han terminado y el coche ya no está en su cuenta; las funciones compradas para siempre se quedan con el coche.
 
+payment-kind-reservation = señal
+payment-kind-final = pago final
 payment-failed-subject = Un pago del pedido { $order } ha fallado
 payment-failed-body = El pago ({ $kind }) del pedido { $order } ha fallado: { $reason }.
 

@@ -156,8 +156,8 @@ pub struct AccountsMutation;
 
 #[Object]
 impl AccountsMutation {
-    /// Changes your language and (customers) your region. Sign in again (or refresh the token) for
-    /// the new language to apply to every answer.
+    /// Changes your language and (customers) your region; every answer from the next request on
+    /// is written in the new language, with the same session.
     #[graphql(guard = "Allow::any_user()")]
     async fn update_profile(
         &self,

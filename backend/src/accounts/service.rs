@@ -1,12 +1,15 @@
 //! Customer accounts created at a sale, and the profile a user changes.
 
 use entity::{Role, users};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set,
+};
 use uuid::Uuid;
 
 use crate::app::App;
 use crate::domain::{Email, Locale};
 use crate::error::{ApiError, ApiResult, OnConstraint};
+use crate::platform::db::contains;
 
 /// A customer as a dealer enters them at a sale.
 #[derive(Clone, Debug)]
@@ -98,4 +101,16 @@ pub async fn update_profile(
 pub async fn regions(app: &App) -> ApiResult<Vec<entity::regions::Model>> {
     use sea_orm::QueryOrder;
     Ok(entity::regions::Entity::find().order_by_asc(entity::regions::Column::Code).all(&app.db).await?)
+}
+
+/// The ids of the users whose name or e-mail contains `needle` (a [`search_needle`]), for a
+/// search of what belongs to them.
+///
+/// [`search_needle`]: crate::platform::db::search_needle
+pub fn users_matching(needle: &str) -> sea_orm::sea_query::SelectStatement {
+    users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(Condition::any().add(contains(users::Column::Email, needle)).add(contains(users::Column::Name, needle)))
+        .into_query()
 }

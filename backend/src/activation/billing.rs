@@ -23,6 +23,7 @@ use crate::billing::wording::{LineText, describe};
 use crate::domain::Locale;
 use crate::domain::money::vat_of;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::failures::FailureCode;
 use crate::notifications::service::notify;
 use crate::payments::service as payments_service;
 use crate::payments::{Answer, NewPayment, cards};
@@ -284,7 +285,9 @@ async fn mark_unpaid(
         unpaid.update(db).await?;
     }
     let grace_ends = app.clock.now() + Duration::days(app.config.settlement_grace_days);
-    let payload = json!({ "feature": feature_names(db, activation.feature_id).await?, "reason": reason, "graceEnds": grace_ends.format("%Y-%m-%d").to_string() });
+    let feature = feature_names(db, activation.feature_id).await?;
+    let grace_ends = grace_ends.format("%Y-%m-%d").to_string();
+    let payload = json!({ "feature": feature, "reason": FailureCode::of_payment(reason).texts(), "detail": reason, "graceEnds": grace_ends });
     let channels = [NotificationChannel::InApp, NotificationChannel::Email];
     notify(app, db, outbox, activation.purchased_by, "activation.payment_failed", payload, &channels).await
 }

@@ -171,10 +171,10 @@ async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
         }
         Err(IotError::Transient(error)) => {
             let reason = format!("the vehicle did not confirm after {attempt} attempts ({error})");
-            outcome::failed(app, &ctx, Failure::Vehicle(reason)).await
+            outcome::failed(app, &ctx, Failure::CarUnreachable(reason)).await
         }
         Err(IotError::Permanent(error)) => {
-            outcome::failed(app, &ctx, Failure::Vehicle(format!("the vehicle refused: {error}"))).await
+            outcome::failed(app, &ctx, Failure::CarRefused(format!("the vehicle refused: {error}"))).await
         }
     }
 }

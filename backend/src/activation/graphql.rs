@@ -22,8 +22,9 @@ use crate::catalog::graphql::{CatalogEntryValue, Feature};
 use crate::error::{ApiError, ApiResult};
 use crate::fleet::graphql::Vehicle;
 use crate::graphql::connection::connection;
-use crate::graphql::context::{app, load_children, load_existing, viewer};
+use crate::graphql::context::{app, load_children, load_existing, locale, viewer};
 use crate::graphql::loaders::{ActivationsOfVehicle, PaymentsOfActivation};
+use crate::i18n::failures::FailureCode;
 use crate::pagination::PageArgs;
 use crate::payments::graphql::Payment;
 use crate::platform::events::{ActivationPhase, DomainEvent, Topic};
@@ -119,9 +120,22 @@ impl Activation {
         self.0.cancel_at_period_end
     }
 
-    /// Why it failed, when it did.
+    /// Why it failed, when it did: the technical detail (the car's or the gateway's words), for
+    /// support. People read `failureMessage`.
     async fn failure_reason(&self) -> Option<&str> {
         self.0.failure_reason.as_deref()
+    }
+
+    /// Why it failed, when it did, in the reader's language (e.g. "The car did not accept the
+    /// change").
+    async fn failure_message(&self, ctx: &Context<'_>) -> Option<String> {
+        let code = FailureCode::of_activation(self.0.failure_code.as_deref(), self.0.failure_reason.as_deref()?);
+        Some(code.sentence(locale(ctx)))
+    }
+
+    /// Why it failed, when it did, as a code (`CAR_REFUSED`, `CARD_DECLINED`, …).
+    async fn failure_code(&self) -> Option<FailureCode> {
+        Some(FailureCode::of_activation(self.0.failure_code.as_deref(), self.0.failure_reason.as_deref()?))
     }
 
     /// Why it ended: `EXPIRED`, `CANCELLED`, `PAYMENT_FAILED` or `OWNER_CHANGED`.

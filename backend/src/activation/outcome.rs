@@ -22,6 +22,7 @@ use crate::billing::invoices::{self as billing_invoices, InvoiceFor, Line, net_o
 use crate::billing::wording::{LineText, describe};
 use crate::domain::Locale;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::failures::FailureCode;
 use crate::integrations::payments::GatewayError;
 use crate::notifications::service::notify;
 use crate::payments::Answer;
@@ -34,8 +35,33 @@ use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
 pub enum Failure {
     /// The card was declined: nothing to switch on, nothing charged.
     PaymentDeclined(String),
-    /// The car could not be switched on: support looks into it.
-    Vehicle(String),
+    /// The car refused the change: support looks into it.
+    CarRefused(String),
+    /// The car did not confirm after every attempt: support looks into it.
+    CarUnreachable(String),
+}
+
+impl Failure {
+    /// The technical reason, for support.
+    fn reason(&self) -> &str {
+        match self {
+            Self::PaymentDeclined(reason) | Self::CarRefused(reason) | Self::CarUnreachable(reason) => reason,
+        }
+    }
+
+    /// What the customer is told.
+    fn code(&self) -> FailureCode {
+        match self {
+            Self::PaymentDeclined(reason) => FailureCode::of_payment(reason),
+            Self::CarRefused(_) => FailureCode::CarRefused,
+            Self::CarUnreachable(_) => FailureCode::CarUnreachable,
+        }
+    }
+
+    /// Whether the car is at fault (support gets a ticket).
+    fn of_the_car(&self) -> bool {
+        !matches!(self, Self::PaymentDeclined(_))
+    }
 }
 
 /// The customer is told in the app, by e-mail and on the car's display.
@@ -168,10 +194,7 @@ use entity::invoices as invoices_model;
 /// then release the charge.
 pub async fn failed(app: &App, ctx: &Context, failure: Failure) -> ApiResult<()> {
     let now = app.clock.now();
-    let (reason, ticket) = match &failure {
-        Failure::PaymentDeclined(reason) => (reason.clone(), false),
-        Failure::Vehicle(reason) => (reason.clone(), true),
-    };
+    let (reason, ticket) = (failure.reason().to_owned(), failure.of_the_car());
     let txn = begin_write(&app.db).await?;
     if !fence(&txn, &ctx.job, &ctx.worker, now).await? {
         return Ok(());
@@ -180,14 +203,16 @@ pub async fn failed(app: &App, ctx: &Context, failure: Failure) -> ApiResult<()>
     let mut failed: activations::ActiveModel = ctx.activation.clone().into();
     failed.status = Set(ActivationStatus::Failed);
     failed.failure_reason = Set(Some(reason.chars().take(300).collect()));
+    failed.failure_code = Set(Some(failure.code().as_str().to_owned()));
     failed.updated_at = Set(now);
     let failed = failed.update(&txn).await?;
     if ticket {
         let subject = format!("Activation of {} on {} failed", ctx.feature.code, ctx.vehicle.vin);
         open_ticket(app, &txn, Some(failed.id), Some(ctx.vehicle.id), &subject, &reason).await?;
     }
+    let feature = feature_names(&txn, ctx.feature.id).await?;
     let payload =
-        json!({ "feature": feature_names(&txn, ctx.feature.id).await?, "vin": ctx.vehicle.vin, "reason": reason });
+        json!({ "feature": feature, "vin": ctx.vehicle.vin, "reason": failure.code().texts(), "detail": reason });
     let channels = [NotificationChannel::InApp, NotificationChannel::Email];
     notify(app, &txn, &mut outbox, ctx.activation.purchased_by, "activation.failed", payload, &channels).await?;
     outbox.push(DomainEvent::ActivationProgressed {

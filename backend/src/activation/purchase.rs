@@ -236,6 +236,7 @@ async fn record(
         ends_at: Set(None),
         cancel_at_period_end: Set(false),
         failure_reason: Set(None),
+        failure_code: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         billed_until: Set(None),

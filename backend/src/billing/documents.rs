@@ -15,7 +15,7 @@ use super::wording::{date, vat_rate};
 use crate::app::App;
 use crate::domain::{Locale, Money};
 use crate::error::{ApiError, ApiResult};
-use crate::notifications::templates::text;
+use crate::i18n::text;
 
 /// How long a link to a document works.
 pub const LINK_MINUTES: i64 = 15;

@@ -6,7 +6,7 @@ use entity::{DurationKind, PaymentKind};
 use serde_json::json;
 
 use crate::domain::Locale;
-use crate::notifications::templates::text;
+use crate::i18n::text;
 
 /// What an invoice line is for.
 #[derive(Clone, Debug)]

@@ -6,6 +6,7 @@ use entity::{VehicleStatus, dealerships, model_manuals, regions, users, vehicle_
 
 use super::service;
 use crate::accounts::graphql::{Dealership, Region, User};
+use crate::auth::viewer::PLATFORM_STAFF;
 use crate::auth::{Allow, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::connection::connection;
@@ -195,6 +196,24 @@ impl FleetQuery {
     )]
     async fn vehicle(&self, ctx: &Context<'_>, vin: String) -> ApiResult<Vehicle> {
         service::vehicle_for(app(ctx), viewer(ctx), &vin, Access::Basic).await.map(Vehicle::from)
+    }
+
+    /// Support's search: vehicles whose VIN, plate, owner's name or e-mail, or an order's number
+    /// contains `text` (2 to 100 characters), by VIN.
+    #[graphql(
+        guard = "Allow::users(PLATFORM_STAFF)",
+        complexity = "crate::graphql::connection::page_cost(first, child_complexity)"
+    )]
+    async fn search_vehicles(
+        &self,
+        ctx: &Context<'_>,
+        text: String,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<Connection<String, Vehicle>> {
+        let args = PageArgs::parse(after, first)?;
+        let page = service::search(app(ctx), viewer(ctx), &text, &args).await?;
+        Ok(connection(page, Vehicle::from))
     }
 
     /// The models on sale, by name.

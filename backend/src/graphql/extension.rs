@@ -1,7 +1,8 @@
 //! The schema extension every operation passes through: it gives each error a stable
 //! `extensions.code`, turns a panicking resolver into an `INTERNAL` error, bounds a document's
 //! expanded size, charges its operations to the caller's rate limits before it is validated, and
-//! counts operations and errors for `/metrics`.
+//! counts operations and errors for `/metrics`; it writes every error's message in the reader's
+//! language.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
@@ -16,11 +17,13 @@ use futures::FutureExt;
 use futures::stream::{BoxStream, StreamExt};
 
 use super::admission::{self, OperationCost};
-use super::context::ClientIp;
+use super::context::{ClientIp, RequestLocale};
 use super::{allow_list, document_size};
 use crate::app::AppState;
 use crate::auth::Viewer;
+use crate::domain::Locale;
 use crate::error::code;
+use crate::i18n;
 use crate::platform::metrics::{Metrics, OperationLabels};
 
 /// Creates one [`ErrorCodes`] per operation.
@@ -48,6 +51,9 @@ struct ErrorCodes {
     root_fields: Mutex<Vec<(&'static str, String)>>,
     /// What the document costs, charged to the caller's rate limits before validation.
     cost: Mutex<OperationCost>,
+    /// The reader's language, read once the request's data is attached (the request hook's own
+    /// context comes before it).
+    locale: Mutex<Option<Locale>>,
 }
 
 fn kind_name(kind: OperationType) -> &'static str {
@@ -92,6 +98,12 @@ fn classify(error: &mut ServerError) {
     }
 }
 
+/// The language errors are written in: the signed-in user's, else the request's.
+fn reader_locale(ctx: &ExtensionContext<'_>) -> Locale {
+    let user = ctx.data_opt::<Viewer>().and_then(Viewer::locale);
+    user.or_else(|| ctx.data_opt::<RequestLocale>().map(|requested| requested.0)).unwrap_or_default()
+}
+
 fn internal_error() -> ServerError {
     let mut error = ServerError::new("internal error", None);
     error.extensions.get_or_insert_with(Default::default).set("code", code::INTERNAL);
@@ -115,7 +127,12 @@ fn refuse_unlisted(ctx: &ExtensionContext<'_>, query: &str) -> ServerResult<()> 
 
 impl ErrorCodes {
     fn new(metrics: Metrics) -> Self {
-        Self { metrics, root_fields: Mutex::new(Vec::new()), cost: Mutex::new(OperationCost::default()) }
+        Self {
+            metrics,
+            root_fields: Mutex::new(Vec::new()),
+            cost: Mutex::new(OperationCost::default()),
+            locale: Mutex::new(None),
+        }
     }
 
     /// Charges the document to the caller's rate limits.
@@ -129,9 +146,10 @@ impl ErrorCodes {
             .map_err(|err| err.into_graphql().into_server_error(Default::default()))
     }
 
-    fn finish(&self, mut response: Response) -> Response {
+    fn finish(&self, mut response: Response, locale: Locale) -> Response {
         for error in &mut response.errors {
             classify(error);
+            i18n::errors::localize(locale, error);
             if let Some(async_graphql::Value::String(code)) = error.extensions.as_ref().and_then(|e| e.get("code")) {
                 self.metrics.count_error(code);
             }
@@ -155,7 +173,8 @@ impl Extension for ErrorCodes {
                 Response::from_errors(vec![internal_error()])
             }
         };
-        self.finish(response)
+        let remembered = self.locale.lock().ok().and_then(|locale| *locale);
+        self.finish(response, remembered.unwrap_or_else(|| reader_locale(ctx)))
     }
 
     fn subscribe<'s>(
@@ -165,7 +184,8 @@ impl Extension for ErrorCodes {
         next: NextSubscribe<'_>,
     ) -> BoxStream<'s, Response> {
         let metrics = self.metrics.clone();
-        next.run(ctx, stream).map(move |response| ErrorCodes::new(metrics.clone()).finish(response)).boxed()
+        let locale = reader_locale(ctx);
+        next.run(ctx, stream).map(move |response| ErrorCodes::new(metrics.clone()).finish(response, locale)).boxed()
     }
 
     /// Parses the document here, once, and bounds its expanded size: the engine's own checks after
@@ -194,6 +214,9 @@ impl Extension for ErrorCodes {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        if let Ok(mut locale) = self.locale.lock() {
+            *locale = Some(reader_locale(ctx));
+        }
         refuse_unlisted(ctx, query)?;
         let document = next.run(ctx, query, variables).await?;
         let fields = root_fields(&document);

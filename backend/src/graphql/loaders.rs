@@ -173,6 +173,10 @@ children!(
     InvoicesOfVehicle => invoices.vehicle_id(VehicleId), by IssuedAt Desc
 );
 children!(
+    /// The invoice of a payment and the credit notes of its refunds, oldest first.
+    InvoicesOfPayment => invoices.payment_id(PaymentId), by IssuedAt Asc
+);
+children!(
     /// The lines of an invoice, in position order.
     LinesOfInvoice => invoice_lines.invoice_id(InvoiceId), by Position Asc
 );

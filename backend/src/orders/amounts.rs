@@ -128,6 +128,7 @@ mod tests {
             provider_ref: None,
             idempotency_key: uuid::Uuid::now_v7().to_string(),
             failure_reason: None,
+            failure_code: None,
             created_at: at,
             updated_at: at,
             captured_at: None,

@@ -10,6 +10,7 @@ use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::failures::FailureCode;
 use crate::integrations::registration::{RegistrationError, RegistrationRequest};
 use crate::payments::service as payments_service;
 use crate::platform::db::begin_write;
@@ -208,7 +209,7 @@ pub async fn final_payment_failed(
     waiting.last_error = Set(Some(format!("final payment failed: {reason}").chars().take(300).collect()));
     waiting.updated_at = Set(app.clock.now());
     let waiting = waiting.update(db).await?;
-    let extra = json!({ "reason": reason });
+    let extra = json!({ "reason": FailureCode::of_payment(reason).texts(), "detail": reason });
     notices::tell_customer(app, db, outbox, &waiting, "order.final_payment_failed", extra.clone()).await?;
     notices::tell_dealership(app, db, outbox, &waiting, "dealer.final_payment_failed", extra).await?;
     Ok(waiting)

@@ -20,6 +20,7 @@ use crate::auth::Viewer;
 use crate::billing::invoices::{self, InvoiceFor, Line, net_of_gross};
 use crate::billing::wording::{LineText, describe};
 use crate::error::{ApiError, ApiResult, OnConstraint};
+use crate::i18n::{self, failures::FailureCode};
 use crate::payments::service as payments_service;
 use crate::payments::{Answer, NewPayment};
 use crate::platform::db::begin_write;
@@ -199,7 +200,12 @@ async fn payment_failed(
     if payment.kind == PaymentKind::Final && order.status == OrderStatus::Ready {
         final_payment_failed(app, txn, outbox, order, reason).await?;
     } else {
-        let extra = json!({ "kind": payment.kind, "reason": reason });
+        let kind = match payment.kind {
+            PaymentKind::Reservation => "payment-kind-reservation",
+            _ => "payment-kind-final",
+        };
+        let kind = i18n::texts(kind, &json!({}));
+        let extra = json!({ "kind": kind, "reason": FailureCode::of_payment(reason).texts(), "detail": reason });
         notices::tell_dealership(app, txn, outbox, &order, "payment.failed", extra).await?;
     }
     Ok(())

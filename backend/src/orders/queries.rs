@@ -1,15 +1,16 @@
 //! Reading orders and stock, each within the caller's scope.
 
 use chrono::{DateTime, Utc};
-use entity::{OrderStatus, Role, VehicleStatus, manufacturing_events, orders, users, vehicles};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use entity::{OrderStatus, Role, VehicleStatus, manufacturing_events, orders, vehicles};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
+use crate::accounts::service::users_matching;
 use crate::app::App;
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Page, PageArgs, keyset};
+use crate::platform::db::{contains, search_needle};
 use crate::policy;
 
 /// Filters of the order list.
@@ -21,7 +22,7 @@ pub struct OrderFilter {
     pub from: Option<DateTime<Utc>>,
     /// Registered before.
     pub to: Option<DateTime<Utc>>,
-    /// Part of the order number, the VIN, or the customer's name or e-mail.
+    /// Part of the order number, the VIN, the plate, or the customer's name or e-mail.
     pub search: Option<String>,
 }
 
@@ -32,26 +33,20 @@ pub async fn order(app: &App, viewer: &Viewer, id: Uuid) -> ApiResult<orders::Mo
     Ok(order)
 }
 
-fn contains(column: impl sea_orm::ColumnTrait, needle: &str) -> sea_orm::sea_query::SimpleExpr {
-    Expr::expr(Func::lower(Expr::col(column))).like(format!("%{needle}%"))
-}
-
 fn search_condition(text: &str) -> ApiResult<Condition> {
-    let needle = text.trim().to_lowercase().replace(['%', '_'], "");
+    let needle = search_needle(text);
     if needle.chars().count() > 100 {
         return Err(ApiError::bad_input("search", "search for at most 100 characters"));
     }
-    let customers = users::Entity::find()
-        .select_only()
-        .column(users::Column::Id)
-        .filter(
-            Condition::any().add(contains(users::Column::Email, &needle)).add(contains(users::Column::Name, &needle)),
-        )
-        .into_query();
+    let customers = users_matching(&needle);
     let cars = vehicles::Entity::find()
         .select_only()
         .column(vehicles::Column::Id)
-        .filter(contains(vehicles::Column::Vin, &needle))
+        .filter(
+            Condition::any()
+                .add(contains(vehicles::Column::Vin, &needle))
+                .add(contains(vehicles::Column::Plate, &needle)),
+        )
         .into_query();
     Ok(Condition::any()
         .add(contains(orders::Column::Number, &needle))

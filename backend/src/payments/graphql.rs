@@ -7,12 +7,23 @@ use entity::{PaymentKind, PaymentStatus, Role, payment_cards, payments};
 
 use super::cards;
 use crate::auth::Allow;
+use crate::billing::graphql::Invoice;
 use crate::domain::Money;
-use crate::error::ApiResult;
-use crate::graphql::context::{app, viewer};
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::context::{app, load_children, locale, viewer};
+use crate::graphql::loaders::InvoicesOfPayment;
+use crate::i18n::failures::FailureCode;
+use crate::policy;
 
 /// A payment: of a sale, a feature or a subscription period.
 pub struct Payment(pub payments::Model);
+
+impl Payment {
+    fn code(&self) -> Option<FailureCode> {
+        let stored = self.0.failure_code.as_deref().and_then(FailureCode::parse);
+        stored.or_else(|| self.0.failure_reason.as_deref().map(FailureCode::of_payment))
+    }
+}
 
 #[Object]
 impl Payment {
@@ -36,9 +47,29 @@ impl Payment {
         Money::new(self.0.amount_minor, &self.0.currency)
     }
 
-    /// Why it failed.
+    /// Why it failed: the technical detail (the gateway's words), for support. People read
+    /// `failureMessage`.
     async fn failure_reason(&self) -> Option<&str> {
         self.0.failure_reason.as_deref()
+    }
+
+    /// Why it failed, in the reader's language (e.g. "The card was declined").
+    async fn failure_message(&self, ctx: &Context<'_>) -> Option<String> {
+        Some(self.code()?.sentence(locale(ctx)))
+    }
+
+    /// Why it failed, as a code (`CARD_DECLINED`, `INSUFFICIENT_FUNDS`, …).
+    async fn failure_code(&self) -> Option<FailureCode> {
+        self.code()
+    }
+
+    /// Its invoice and the credit notes of its refunds, oldest first.
+    async fn invoices(&self, ctx: &Context<'_>) -> ApiResult<Vec<Invoice>> {
+        if !policy::payment_invoices(viewer(ctx), &self.0) {
+            return Err(ApiError::Forbidden("invoices are for their customers and platform staff".into()));
+        }
+        let rows = load_children(ctx, InvoicesOfPayment(self.0.id)).await?;
+        Ok(rows.into_iter().map(Invoice).collect())
     }
 
     /// When it was taken.

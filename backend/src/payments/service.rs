@@ -12,6 +12,7 @@ use super::cards;
 use crate::app::App;
 use crate::billing::invoices;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::failures::FailureCode;
 use crate::integrations::payments::{
     CaptureMode, ChargeRequest, GatewayError, GatewayPayment, GatewayStatus, PAYMENT_ID_METADATA, VerifiedEvent,
     WebhookRejected,
@@ -59,6 +60,7 @@ pub async fn open(db: &impl ConnectionTrait, now: DateTime<Utc>, new: NewPayment
         provider_ref: Set(None),
         idempotency_key: Set(new.idempotency_key),
         failure_reason: Set(None),
+        failure_code: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         captured_at: Set(None),
@@ -241,7 +243,8 @@ pub async fn record_answer(
         Answer::Refused { provider_ref, reason } => {
             let update = update
                 .col_expr(payments::Column::Status, Expr::value(PaymentStatus::Failed))
-                .col_expr(payments::Column::FailureReason, Expr::value(short(reason)));
+                .col_expr(payments::Column::FailureReason, Expr::value(short(reason)))
+                .col_expr(payments::Column::FailureCode, Expr::value(FailureCode::of_payment(reason).as_str()));
             match provider_ref {
                 Some(provider_ref) => update.col_expr(payments::Column::ProviderRef, Expr::value(provider_ref.clone())),
                 None => update,
@@ -276,6 +279,7 @@ pub async fn mark_failed(
     let mut failed: payments::ActiveModel = payment.clone().into();
     failed.status = Set(PaymentStatus::Failed);
     failed.failure_reason = Set(Some(short(reason)));
+    failed.failure_code = Set(Some(FailureCode::of_payment(reason).as_str().to_owned()));
     failed.updated_at = Set(now);
     failed.update(db).await
 }

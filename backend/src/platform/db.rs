@@ -11,6 +11,18 @@ use sea_orm::{
 
 use crate::platform::metrics::Metrics;
 
+/// `column` contains `needle` (already lower-case), ignoring case.
+pub fn contains(column: impl sea_orm::ColumnTrait, needle: &str) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    Expr::expr(Func::lower(Expr::col(column))).like(format!("%{needle}%"))
+}
+
+/// What a person typed into a search, ready for [`contains`]: trimmed, lower-case, without the
+/// pattern's wildcards.
+pub fn search_needle(text: &str) -> String {
+    text.trim().to_lowercase().replace(['%', '_'], "")
+}
+
 /// Opens a pool for `url`, reports every statement to `metrics` and tunes SQLite for concurrency.
 pub async fn connect(url: &str, max_connections: u32, metrics: &Metrics) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());

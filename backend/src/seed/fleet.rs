@@ -73,6 +73,7 @@ fn active_feature(vehicle_id: Uuid, feature_id: Uuid) -> activations::ActiveMode
         status: Set(ActivationStatus::Active),
         cancel_at_period_end: Set(false),
         failure_reason: Set(None),
+        failure_code: Set(None),
         ends_at: Set(None),
         billed_until: Set(None),
         unpaid_since: Set(None),

@@ -26,12 +26,15 @@ pub enum ApiError {
     Offline,
     /// Signed out (or the session could not be renewed).
     Unauthenticated,
-    /// The server refused, with its `extensions.code`, `extensions.reason` and message.
+    /// The server refused, with its `extensions.code`, `extensions.reason`, `extensions.field`
+    /// and message.
     Server {
         /// e.g. `FORBIDDEN`.
         code: String,
         /// e.g. `MAINTENANCE_OVERDUE`.
         reason: Option<String>,
+        /// The input at fault, e.g. `vin`.
+        field: Option<String>,
         /// The server's explanation (already in the user's language where it matters).
         message: String,
     },
@@ -43,6 +46,21 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A wrong entry in `field`, with the rule it breaks (checked before anything is sent; only
+    /// staff forms check amounts and choices themselves).
+    #[cfg(any(feature = "staff", test))]
+    pub fn field(field: &str, message: String) -> Self {
+        Self::Server { code: "BAD_USER_INPUT".into(), reason: None, field: Some(field.to_owned()), message }
+    }
+
+    /// The input at fault, when the error names one.
+    pub fn field_name(&self) -> Option<&str> {
+        match self {
+            Self::Server { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
     /// A short code for the error: the server's reason, else its code. The app explains it in the
     /// user's language (`i18n::reason_text`) and keeps it with refused queued purchases.
     pub fn code(&self) -> String {
@@ -98,12 +116,13 @@ struct ErrorBody {
 struct ErrorExtensions {
     code: Option<String>,
     reason: Option<String>,
+    field: Option<String>,
     #[serde(rename = "retryAfterSeconds")]
     retry_after_seconds: Option<u64>,
 }
 
 fn internal() -> ApiError {
-    ApiError::Server { code: "INTERNAL".into(), reason: None, message: String::new() }
+    ApiError::Server { code: "INTERNAL".into(), reason: None, field: None, message: String::new() }
 }
 
 /// Parses the `data` text of an operation into its type.
@@ -235,7 +254,8 @@ impl Api {
             {
                 return Err(ApiError::RateLimited { retry_after_seconds });
             }
-            return Err(ApiError::Server { code, reason: error.extensions.reason, message: error.message });
+            let (reason, field) = (error.extensions.reason, error.extensions.field);
+            return Err(ApiError::Server { code, reason, field, message: error.message });
         }
         let data = field(&answer, "data");
         if !data.is_object() {
@@ -341,10 +361,14 @@ mod tests {
 
     #[test]
     fn an_error_is_known_by_its_reason_else_its_code() {
-        let refused =
-            ApiError::Server { code: "CONFLICT".into(), reason: Some("TRIAL_USED".into()), message: "m".into() };
+        let refused = ApiError::Server {
+            code: "CONFLICT".into(),
+            reason: Some("TRIAL_USED".into()),
+            field: None,
+            message: "m".into(),
+        };
         assert_eq!(refused.code(), "TRIAL_USED");
-        let denied = ApiError::Server { code: "FORBIDDEN".into(), reason: None, message: "m".into() };
+        let denied = ApiError::Server { code: "FORBIDDEN".into(), reason: None, field: None, message: "m".into() };
         assert_eq!(denied.code(), "FORBIDDEN");
         assert_eq!(ApiError::Offline.code(), "OFFLINE");
     }

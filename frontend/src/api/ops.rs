@@ -114,6 +114,7 @@ operations!(
     Models => "graphql/models.graphql",
     Stock => "graphql/stock.graphql",
     SupportTickets => "graphql/support_tickets.graphql",
+    SearchVehicles => "graphql/search_vehicles.graphql",
     RetryActivation => "graphql/retry_activation.graphql",
     RefundPayment => "graphql/refund_payment.graphql",
     SetPrice => "graphql/set_price.graphql",

@@ -4,9 +4,21 @@ mod layout;
 mod status;
 
 pub use layout::Layout;
-pub use status::{empty, error_view, loading, stale_note};
+pub use status::{done_note, empty, error_view, field_error, form_error, loading, stale_note};
 
 use crate::api::ops::ApiEnum;
+use crate::i18n::{Locale, t, value};
+
+/// Links to open an invoice's PDF and to download it (`pdf_url` is a short-lived signed link).
+pub fn document_links(locale: Locale, number: &str, kind: &str, pdf_url: &str) -> yew::Html {
+    let title = format!("{} {number}", value(locale, kind));
+    yew::html! {
+        <span class="document-links">
+            <a href={pdf_url.to_owned()} target="_blank" rel="noopener">{ format!("{title} (PDF)") }</a>{ " " }
+            <a href={format!("{pdf_url}&download=1")} download="" aria-label={format!("{} {title}", t(locale, "invoice.download"))}>{ t(locale, "invoice.download") }</a>
+        </span>
+    }
+}
 
 /// The API's name of an enum value, e.g. `IN_PRODUCTION`.
 pub fn name<T: ApiEnum>(value: &T) -> String {

@@ -16,13 +16,49 @@ pub fn empty(locale: Locale, key: &str) -> Html {
     html! { <p class="status empty">{ t(locale, key) }</p> }
 }
 
+/// What to tell the user about `error`, in their language: the app's text for a refusal it knows,
+/// else the server's message (written in the user's language), else the text of the code.
+pub fn error_text(locale: Locale, error: &ApiError) -> String {
+    match error {
+        ApiError::RateLimited { retry_after_seconds } => wait_text(locale, *retry_after_seconds),
+        ApiError::Server { reason: Some(reason), .. } if knows(locale, reason) => reason_text(locale, reason),
+        ApiError::Server { code, message, .. } if !message.trim().is_empty() && code != "INTERNAL" => sentence(message),
+        other => reason_text(locale, &other.code()),
+    }
+}
+
+fn knows(locale: Locale, reason: &str) -> bool {
+    let key = format!("error.{reason}");
+    t(locale, &key) != key
+}
+
+/// `text` starting with a capital letter.
+fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// An error explained in the user's language.
 pub fn error_view(locale: Locale, error: &ApiError) -> Html {
-    let text = match error {
-        ApiError::RateLimited { retry_after_seconds } => wait_text(locale, *retry_after_seconds),
-        other => reason_text(locale, &other.code()),
-    };
-    html! { <p class="status error" role="alert">{ text }</p> }
+    html! { <p class="status error" role="alert">{ error_text(locale, error) }</p> }
+}
+
+/// The error of a form, unless it belongs to one of its `fields` (shown next to that field).
+pub fn form_error(locale: Locale, error: &Option<ApiError>, fields: &[&str]) -> Html {
+    match error {
+        Some(error) if !error.field_name().is_some_and(|field| fields.contains(&field)) => error_view(locale, error),
+        _ => html! {},
+    }
+}
+
+/// The error of the input `field` of a form, next to it: what is wrong and the rule.
+pub fn field_error(locale: Locale, error: &Option<ApiError>, field: &str) -> Html {
+    match error {
+        Some(error) if error.field_name() == Some(field) => html! {
+            <p class="field-error" id={format!("{field}-error")} role="alert">{ error_text(locale, error) }</p>
+        },
+        _ => html! {},
+    }
 }
 
 /// How long to wait before trying again, in whole minutes from a minute on (rounded up).
@@ -31,6 +67,14 @@ fn wait_text(locale: Locale, seconds: u64) -> String {
         return tf(locale, "error.RATE_LIMITED_SECONDS", &[("seconds", &seconds.max(1).to_string())]);
     }
     tf(locale, "error.RATE_LIMITED_MINUTES", &[("minutes", &seconds.div_ceil(60).to_string())])
+}
+
+/// What an action did, said once it is done (`key` is its text).
+pub fn done_note(locale: Locale, key: &Option<&'static str>) -> Html {
+    match key {
+        Some(key) => html! { <p class="status done" role="status" aria-live="polite">{ t(locale, key) }</p> },
+        None => html! {},
+    }
 }
 
 /// A note that what is shown was saved earlier (only while it could not be refreshed).
@@ -45,6 +89,24 @@ pub fn stale_note(locale: Locale, stale: bool) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_is_told_by_the_app_else_by_the_server_in_the_users_language() {
+        let server = |reason: Option<&str>, message: &str| ApiError::Server {
+            code: "CONFLICT".into(),
+            reason: reason.map(Into::into),
+            field: None,
+            message: message.into(),
+        };
+        assert_eq!(
+            error_text(Locale::De, &server(None, "eine Testphase ist kostenlos.")),
+            "Eine Testphase ist kostenlos."
+        );
+        assert_eq!(error_text(Locale::En, &server(Some("TRIAL_USED"), "x")), reason_text(Locale::En, "TRIAL_USED"));
+        assert_eq!(error_text(Locale::De, &server(None, " ")), reason_text(Locale::De, "CONFLICT"));
+        let internal = ApiError::Server { code: "INTERNAL".into(), reason: None, field: None, message: "oops".into() };
+        assert_eq!(error_text(Locale::Es, &internal), reason_text(Locale::Es, "INTERNAL"));
+    }
 
     #[test]
     fn a_lock_out_says_how_long_it_lasts() {

@@ -115,6 +115,19 @@ fn group(digits: &str, separator: char) -> String {
     grouped
 }
 
+/// A distance, e.g. `12.480 km` (de, es) or `12,480 km` (en).
+pub fn kilometres(locale: Locale, km: i64) -> String {
+    let separator = if locale == Locale::En { ',' } else { '.' };
+    let sign = if km < 0 { "-" } else { "" };
+    format!("{sign}{} km", group(&km.unsigned_abs().to_string(), separator))
+}
+
+/// A car's colour in the language (the name as the factory gives it when there is no translation).
+pub fn colour(locale: Locale, name: &str) -> String {
+    lookup(locale, &format!("colour.{}", name.to_ascii_uppercase().replace(' ', "_")))
+        .map_or_else(|| name.to_owned(), str::to_owned)
+}
+
 /// An amount in minor units, e.g. `1.234,56 €` (de, es) or `€1,234.56` (en).
 pub fn money(locale: Locale, minor: i64, currency: &str) -> String {
     let symbol = match currency {
@@ -315,6 +328,17 @@ mod tests {
         assert_eq!(t(Locale::De, "nav.sign_out"), "Abmelden");
         assert_eq!(t(Locale::Es, "nav.sign_out"), "Cerrar sesión");
         assert_eq!(tf(Locale::De, "offer.days", &[("days", "30")]), "30 Tage");
+    }
+
+    #[test]
+    fn distances_and_colours_follow_the_language() {
+        assert_eq!(kilometres(Locale::De, 12_480), "12.480 km");
+        assert_eq!(kilometres(Locale::En, 12_480), "12,480 km");
+        assert_eq!(kilometres(Locale::Es, 950), "950 km");
+        assert_eq!(colour(Locale::De, "Fjord Blue"), "Fjordblau");
+        assert_eq!(colour(Locale::Es, "Moss Green"), "Verde musgo");
+        assert_eq!(colour(Locale::En, "Fjord Blue"), "Fjord Blue");
+        assert_eq!(colour(Locale::De, "Sunset Orange"), "Sunset Orange");
     }
 
     #[test]

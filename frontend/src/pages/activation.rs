@@ -7,7 +7,7 @@ use crate::api::ops::{
     ActivationDetail, ActivationProgress, CancelActivation, activation_detail, activation_progress, cancel_activation,
 };
 use crate::api::{Api, ApiError, QueryState, use_query, use_reload, ws};
-use crate::components::{Layout, error_view, loading, name, stale_note};
+use crate::components::{Layout, document_links, error_view, loading, name, stale_note};
 use crate::i18n::{Locale, date, money, t, tf, value};
 use crate::state::use_app;
 
@@ -35,6 +35,12 @@ fn step_text(locale: Locale, step: &Step) -> String {
 
 fn charge_text(locale: Locale, charge: &str) -> String {
     t(locale, &format!("charge.{charge}"))
+}
+
+/// A sentence from the server as a clause after a colon: its first letter in lower case.
+fn clause(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The activation page.
@@ -115,11 +121,18 @@ pub fn activation_page(props: &ActivationProps) -> Html {
                         <h2>{ activation.feature.name.clone() }</h2>
                         <p class="muted">{ activation.vehicle.vin.clone() }{ " · " }{ value(locale, &kind) }</p>
                         <p id="activation-status" class={classes!("status-badge", status.to_ascii_lowercase())} aria-live="polite">{ value(locale, &status) }</p>
-                        if status == "FAILED" { <p class="warning" role="note">{ t(locale, "activation.failed") }</p> }
+                        if status == "FAILED" {
+                            <p class="warning" role="note" id="activation-failure">
+                                { tf(locale, "activation.failed", &[("reason", &clause(activation.failure_message.as_deref().unwrap_or_default()))]) }
+                            </p>
+                        }
                         if let Some(ends) = &activation.ends_at { <p>{ t(locale, "dashboard.until") }{ " " }{ date(locale, ends) }</p> }
                         if activation.cancel_at_period_end { <p>{ t(locale, "activation.ends_at_period_end") }</p> }
                         { for activation.payments.iter().map(|payment| html! {
-                            <p class="charge">{ money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ charge_text(locale, &name(&payment.status)) }</p>
+                            <p class="charge">
+                                { money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ charge_text(locale, &name(&payment.status)) }
+                                { for payment.invoices.iter().map(|invoice| html! { <>{ " · " }{ document_links(locale, &invoice.number, &name(&invoice.kind), &invoice.pdf_url) }</> }) }
+                            </p>
                         }) }
                         if cancellable && !*asking {
                             <button type="button" class="secondary" id="cancel-activation" onclick={ask}>

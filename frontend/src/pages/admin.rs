@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::api::ops::{AdminFeatures, DurationKind, Regions, SetPrice, admin_features, regions, set_price};
 use crate::api::{Api, ApiError, QueryState, use_query, use_reload};
-use crate::components::{Layout, empty, error_view, loading, minor_units, name, stale_note};
+use crate::components::{Layout, done_note, empty, error_view, loading, minor_units, name, stale_note};
 use crate::i18n::{Locale, money, t, tf, value};
 use crate::state::use_app;
 
@@ -101,9 +101,14 @@ fn feature_prices(props: &FeatureProps) -> Html {
             })
         }
     };
+    let saved = use_state(|| None::<&'static str>);
     let send = {
         let (api, error, reload) = (api.clone(), error.clone(), props.reload.clone());
-        move |input: Option<set_price::PriceInput>| send_price(api.clone(), error.clone(), reload.clone(), input)
+        let saved = saved.clone();
+        move |input: Option<set_price::PriceInput>| {
+            let answer = Answer { error: error.clone(), saved: saved.clone(), reload: reload.clone(), locale };
+            send_price(api.clone(), answer, input)
+        }
     };
     let feature = &props.feature;
     let add = {
@@ -156,6 +161,7 @@ fn feature_prices(props: &FeatureProps) -> Html {
                 <button type="button" onclick={add}>{ t(locale, "admin.add") }</button>
             </fieldset>
             if let Some(err) = &*error { { error_view(locale, err) } }
+            { done_note(locale, &saved) }
         </li>
     }
 }
@@ -164,24 +170,29 @@ fn read_input(node: &NodeRef) -> String {
     node.cast::<HtmlInputElement>().map(|input| input.value()).unwrap_or_default()
 }
 
-/// Saves a price (or says what is wrong with it) and reloads the list.
-fn send_price(
-    api: Api,
+/// Where the answer of saving a price goes.
+struct Answer {
     error: UseStateHandle<Option<ApiError>>,
+    saved: UseStateHandle<Option<&'static str>>,
     reload: Callback<()>,
-    input: Option<set_price::PriceInput>,
-) {
+    locale: Locale,
+}
+
+/// Saves a price (or says what is wrong with it), says it is saved and reloads the list.
+fn send_price(api: Api, answer: Answer, input: Option<set_price::PriceInput>) {
+    answer.saved.set(None);
     let Some(input) = input else {
-        error.set(Some(ApiError::Server { code: "BAD_USER_INPUT".into(), reason: None, message: String::new() }));
+        answer.error.set(Some(ApiError::field("netMinor", t(answer.locale, "admin.price_rule"))));
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
         match api.send::<SetPrice>(set_price::Variables { input }).await {
             Ok(_) => {
-                error.set(None);
-                reload.emit(());
+                answer.error.set(None);
+                answer.saved.set(Some("admin.price_saved"));
+                answer.reload.emit(());
             }
-            Err(err) => error.set(Some(err)),
+            Err(err) => answer.error.set(Some(err)),
         }
     });
 }

@@ -11,7 +11,9 @@ use crate::api::ops::{
     cancel_order, mark_delivered, models, record_payment, register_sale, stock,
 };
 use crate::api::{Api, ApiError, QueryState, queue, use_query};
-use crate::components::{Layout, empty, error_view, loading, minor_units, stale_note};
+use crate::components::{
+    Layout, done_note, empty, error_view, field_error, form_error, loading, minor_units, stale_note,
+};
 use crate::i18n::{Locale, t};
 use crate::route::Route;
 use crate::state::use_app;
@@ -23,8 +25,17 @@ fn text(node: &NodeRef) -> String {
     node.cast::<HtmlSelectElement>().map(|select| select.value()).unwrap_or_default()
 }
 
-fn bad_input() -> ApiError {
-    ApiError::Server { code: "BAD_USER_INPUT".into(), reason: None, message: String::new() }
+/// The inputs of the sale form that the server can name in an error.
+const SALE_FIELDS: [&str; 5] = ["name", "customerEmail", "modelCode", "priceNetMinor", "stockVin"];
+
+/// Clears an error that names an input once the user edits the form.
+fn clear_field_error(error: &UseStateHandle<Option<ApiError>>) -> Callback<InputEvent> {
+    let error = error.clone();
+    Callback::from(move |_: InputEvent| {
+        if error.as_ref().is_some_and(|err| err.field_name().is_some()) {
+            error.set(None);
+        }
+    })
 }
 
 /// The VIN given in the address (`?vin=`), when selling a car from the stock page.
@@ -49,14 +60,18 @@ struct Fields {
 }
 
 impl Fields {
-    fn input(&self, from_stock: bool) -> Result<register_sale::RegisterSaleInput, ApiError> {
-        let price_net_minor = minor_units(&text(&self.price)).ok_or_else(bad_input)?;
+    fn input(&self, locale: Locale, from_stock: bool) -> Result<register_sale::RegisterSaleInput, ApiError> {
+        let price_net_minor = minor_units(&text(&self.price))
+            .ok_or_else(|| ApiError::field("priceNetMinor", t(locale, "sale.price_rule")))?;
         let phone = text(&self.phone);
         let color = text(&self.color);
         let (model_code, stock_vin) =
             if from_stock { (None, Some(text(&self.stock_vin))) } else { (Some(text(&self.model)), None) };
-        if model_code.as_deref() == Some("") || stock_vin.as_deref() == Some("") {
-            return Err(bad_input());
+        if model_code.as_deref() == Some("") {
+            return Err(ApiError::field("modelCode", t(locale, "sale.model_rule")));
+        }
+        if stock_vin.as_deref() == Some("") {
+            return Err(ApiError::field("stockVin", t(locale, "sale.stock_rule")));
         }
         Ok(register_sale::RegisterSaleInput {
             customer: register_sale::CustomerInput {
@@ -91,7 +106,7 @@ pub fn new_sale() -> Html {
         let (fields, from_stock, error, busy) = (fields.clone(), from_stock.clone(), error.clone(), busy.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let input = match fields.input(*from_stock) {
+            let input = match fields.input(locale, *from_stock) {
                 Ok(input) => input,
                 Err(err) => return error.set(Some(err)),
             };
@@ -128,6 +143,7 @@ pub fn new_sale() -> Html {
                             html! { <option value={car.vin.clone()} {selected}>{ format!("{} · {} · {}", car.model.name, car.color, car.vin) }</option> }
                         }) }
                     </select>
+                    { field_error(locale, &error, "stockVin") }
                 </>
             },
         }
@@ -143,6 +159,7 @@ pub fn new_sale() -> Html {
                             <option value={model.code.clone()} selected={i == 0}>{ format!("{} ({})", model.name, model.model_year) }</option>
                         }) }
                     </select>
+                    { field_error(locale, &error, "modelCode") }
                     <label for="color">{ t(locale, "sale.color") }</label>
                     <input id="color" ref={fields.color.clone()} autocomplete="off" />
                 </>
@@ -151,14 +168,16 @@ pub fn new_sale() -> Html {
     };
     html! {
         <Layout title="page.new_sale">
-            <form class="card" {onsubmit} id="sale-form">
+            <form class="card" {onsubmit} id="sale-form" oninput={clear_field_error(&error)}>
                 <fieldset>
                     <legend>{ t(locale, "sale.customer") }</legend>
                     <p class="muted">{ t(locale, "sale.customer_hint") }</p>
                     <label for="customer-name">{ t(locale, "sale.name") }</label>
                     <input id="customer-name" ref={fields.name.clone()} required=true autocomplete="off" />
+                    { field_error(locale, &error, "name") }
                     <label for="customer-email">{ t(locale, "sale.email") }</label>
                     <input id="customer-email" type="email" ref={fields.email.clone()} required=true autocomplete="off" />
+                    { field_error(locale, &error, "customerEmail") }
                     <label for="customer-phone">{ t(locale, "sale.phone") }</label>
                     <input id="customer-phone" type="tel" ref={fields.phone.clone()} autocomplete="off" />
                     <label for="customer-language">{ t(locale, "profile.language") }</label>
@@ -173,8 +192,9 @@ pub fn new_sale() -> Html {
                     { car_choice }
                     <label for="price">{ format!("{} ({})", t(locale, "sale.price"), app.me.as_ref().map(|me| me.currency.clone()).unwrap_or_default()) }</label>
                     <input id="price" ref={fields.price.clone()} required=true inputmode="decimal" autocomplete="off" />
+                    { field_error(locale, &error, "priceNetMinor") }
                 </fieldset>
-                if let Some(err) = &*error { { error_view(locale, err) } }
+                { form_error(locale, &error, &SALE_FIELDS) }
                 <button type="submit" disabled={*busy}>{ t(locale, "sale.submit") }</button>
             </form>
         </Layout>
@@ -243,9 +263,14 @@ pub fn order_actions(props: &ActionProps) -> Html {
     let amount = use_node_ref();
     let card = use_node_ref();
     let error = use_state(|| None::<ApiError>);
+    let finished = use_state(|| None::<&'static str>);
     let done = {
-        let reload = props.reload.clone();
-        move || reload.emit(())
+        let (reload, error, finished) = (props.reload.clone(), error.clone(), finished.clone());
+        move |what: &'static str| {
+            error.set(None);
+            finished.set(Some(what));
+            reload.emit(());
+        }
     };
     let pay = |kind: PaymentKind| {
         let (api, amount, card, error, id, done) =
@@ -255,11 +280,7 @@ pub fn order_actions(props: &ActionProps) -> Html {
             let token =
                 card.cast::<HtmlInputElement>().map(|input| input.value().trim().to_owned()).unwrap_or_default();
             let Some(amount_minor) = minor_units(&typed) else {
-                error.set(Some(ApiError::Server {
-                    code: "BAD_USER_INPUT".into(),
-                    reason: None,
-                    message: String::new(),
-                }));
+                error.set(Some(ApiError::field("amountMinor", t(locale, "order.amount_rule"))));
                 return;
             };
             let variables = record_payment::Variables {
@@ -274,7 +295,7 @@ pub fn order_actions(props: &ActionProps) -> Html {
             let (api, error, done) = (api.clone(), error.clone(), done.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api.send::<RecordPayment>(variables).await {
-                    Ok(_) => done(),
+                    Ok(_) => done("order.payment_recorded"),
                     Err(err) => error.set(Some(err)),
                 }
             });
@@ -286,7 +307,7 @@ pub fn order_actions(props: &ActionProps) -> Html {
             let (api, error, id, done) = (api.clone(), error.clone(), id.clone(), done.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api.send::<MarkDelivered>(mark_delivered::Variables { order_id: id }).await {
-                    Ok(_) => done(),
+                    Ok(_) => done("order.delivered_done"),
                     Err(err) => error.set(Some(err)),
                 }
             });
@@ -299,7 +320,7 @@ pub fn order_actions(props: &ActionProps) -> Html {
             let (api, error, id, done, reason) = (api.clone(), error.clone(), id.clone(), done.clone(), reason.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api.send::<CancelOrder>(cancel_order::Variables { order_id: id, reason }).await {
-                    Ok(_) => done(),
+                    Ok(_) => done("order.cancelled_done"),
                     Err(err) => error.set(Some(err)),
                 }
             });
@@ -317,8 +338,10 @@ pub fn order_actions(props: &ActionProps) -> Html {
                 } else {
                     <input id="amount" inputmode="decimal" ref={amount.clone()} />
                 }
+                { field_error(locale, &error, "amountMinor") }
                 <label for="card-token">{ t(locale, "order.card_token") }</label>
                 <input id="card-token" autocomplete="off" ref={card.clone()} />
+                { field_error(locale, &error, "paymentMethod") }
                 if status == "AWAITING_RESERVATION" {
                     <button type="button" id="pay-reservation" onclick={pay(PaymentKind::RESERVATION)}>{ t(locale, "order.record_reservation") }</button>
                 } else {
@@ -327,7 +350,8 @@ pub fn order_actions(props: &ActionProps) -> Html {
             }
             if status == "REGISTERED" { <button type="button" id="deliver" onclick={deliver}>{ t(locale, "order.deliver") }</button> }
             if cancellable { <button type="button" class="secondary" onclick={cancel}>{ t(locale, "order.cancel") }</button> }
-            if let Some(err) = &*error { { error_view(locale, err) } }
+            { form_error(locale, &error, &["amountMinor", "paymentMethod"]) }
+            { done_note(locale, &finished) }
         </section>
     }
 }

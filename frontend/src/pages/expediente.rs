@@ -6,8 +6,8 @@ use yew_router::prelude::*;
 
 use crate::api::ops::{Expediente as ExpedienteOp, expediente};
 use crate::api::{QueryState, use_query};
-use crate::components::{Layout, error_view, loading, name, stale_note};
-use crate::i18n::{Locale, date, money, t, value};
+use crate::components::{Layout, document_links, error_view, loading, name, stale_note};
+use crate::i18n::{Locale, colour, date, kilometres, money, t, value};
 use crate::route::Route;
 use crate::state::use_app;
 
@@ -45,7 +45,7 @@ pub fn expediente_page(props: &ExpedienteProps) -> Html {
                     { section(locale, "expediente.maintenance", file.maintenance.nodes.iter().map(|m| {
                         html! {
                             <li>
-                                { value(locale, &name(&m.kind)) }{ " · " }{ date(locale, &m.performed_at) }{ " · " }{ format!("{} km", m.mileage_km) }
+                                { value(locale, &name(&m.kind)) }{ " · " }{ date(locale, &m.performed_at) }{ " · " }{ kilometres(locale, m.mileage_km) }
                                 { " · " }{ m.workshop.name.clone() }
                                 if !m.notes.is_empty() { <br /><span class="muted">{ m.notes.clone() }</span> }
                                 if let Some(due) = &m.next_due_at { <br />{ t(locale, "expediente.next_due") }{ " " }{ date(locale, due) } }
@@ -55,7 +55,7 @@ pub fn expediente_page(props: &ExpedienteProps) -> Html {
                     { section(locale, "expediente.invoices", file.invoices.nodes.iter().map(|i| {
                         html! {
                             <li>{ i.number.clone() }{ " · " }{ value(locale, &name(&i.kind)) }{ " · " }{ date(locale, &i.issued_at) }{ " · " }
-                                <strong>{ money(locale, i.gross.amount_minor, &i.gross.currency) }</strong></li>
+                                <strong>{ money(locale, i.gross.amount_minor, &i.gross.currency) }</strong>{ " · " }{ document_links(locale, &i.number, &name(&i.kind), &i.pdf_url) }</li>
                         }
                     }).collect()) }
                     { section(locale, "expediente.orders", file.orders.nodes.iter().map(|o| {
@@ -76,8 +76,8 @@ fn vehicle_section(locale: Locale, car: &expediente::ExpedienteExpedienteVehicle
             <dl>
                 <dt>{ "VIN" }</dt><dd>{ car.vin.clone() }</dd>
                 <dt>{ t(locale, "expediente.status") }</dt><dd>{ value(locale, &name(&car.status)) }</dd>
-                <dt>{ t(locale, "expediente.color") }</dt><dd>{ car.color.clone() }</dd>
-                <dt>{ t(locale, "expediente.mileage") }</dt><dd>{ format!("{} km", car.mileage_km) }</dd>
+                <dt>{ t(locale, "expediente.color") }</dt><dd>{ colour(locale, &car.color) }</dd>
+                <dt>{ t(locale, "expediente.mileage") }</dt><dd>{ kilometres(locale, car.mileage_km) }</dd>
                 <dt>{ t(locale, "expediente.firmware") }</dt><dd>{ car.firmware_version.clone() }</dd>
             </dl>
             <p class="actions"><Link<Route> to={Route::Catalog { vin: car.vin.clone() }} classes="button">{ t(locale, "dashboard.discover") }</Link<Route>></p>

@@ -8,7 +8,7 @@ use crate::api::ops::{
     Login as LoginOp, RequestPasswordReset, SetPassword as SetPasswordOp, login, request_password_reset, set_password,
 };
 use crate::api::{Api, ApiError};
-use crate::components::{Layout, error_view};
+use crate::components::{Layout, error_view, field_error, form_error};
 use crate::i18n::t;
 use crate::route::Route;
 use crate::state::use_app;
@@ -44,6 +44,7 @@ pub fn login() -> Html {
                     Err(ApiError::Unauthenticated) => error.set(Some(ApiError::Server {
                         code: "INVALID_CREDENTIALS".into(),
                         reason: None,
+                        field: None,
                         message: String::new(),
                     })),
                     Err(err) => error.set(Some(err)),
@@ -58,9 +59,10 @@ pub fn login() -> Html {
             <form class="card narrow" {onsubmit}>
                 <label for="identifier">{ t(locale, IDENTIFIER.0) }</label>
                 <input id="identifier" name="identifier" type={IDENTIFIER.1} ref={identifier} required=true autocomplete="username" />
+                { field_error(locale, &error, "identifier") }
                 <label for="password">{ t(locale, "login.password") }</label>
                 <input id="password" name="password" type="password" ref={password} required=true autocomplete="current-password" />
-                if let Some(err) = &*error { { error_view(locale, err) } }
+                { form_error(locale, &error, &["identifier"]) }
                 <button type="submit" disabled={*busy}>{ t(locale, "login.submit") }</button>
             </form>
             <ForgottenPassword />
@@ -135,6 +137,7 @@ pub fn set_password_page() -> Html {
                     Err(ApiError::Unauthenticated) => error.set(Some(ApiError::Server {
                         code: "LINK_INVALID".into(),
                         reason: None,
+                        field: None,
                         message: String::new(),
                     })),
                     Err(err) => error.set(Some(err)),

@@ -9,7 +9,7 @@ use crate::api::ops::{
     OrderDetail, OrderProgress, OrderStatus, Orders as OrdersOp, order_detail, order_progress, orders,
 };
 use crate::api::{Api, QueryState, use_query, use_reload, ws};
-use crate::components::{Layout, empty, error_view, loading, name, stale_note};
+use crate::components::{Layout, document_links, empty, error_view, loading, name, stale_note};
 use crate::i18n::{date, date_time, money, t, value};
 use crate::route::Route;
 use crate::state::use_app;
@@ -147,13 +147,18 @@ pub fn order_page(props: &OrderProps) -> Html {
                     <section class="card">
                         <h2>{ format!("{} · {}", order.number, order.model.name) }</h2>
                         <p id="order-status" class="status-badge" aria-live="polite">{ value(locale, &status) }</p>
-                        <p>{ order.customer.name.clone() }{ " · " }{ order.dealership.name.clone() }{ " · " }{ money(locale, order.price.amount_minor, &order.price.currency) }</p>
-                        <p id="order-amounts">
-                            { format!("{} {} · {} {} · {} {} · ", t(locale, "order.gross"), money(locale, order.gross.amount_minor, &order.gross.currency), t(locale, "order.vat"), money(locale, order.vat.amount_minor, &order.vat.currency), t(locale, "order.paid"), money(locale, order.paid.amount_minor, &order.paid.currency)) }
-                            <strong id="order-due">{ format!("{} {}", t(locale, "order.due"), money(locale, order.due.amount_minor, &order.due.currency)) }</strong>
-                        </p>
+                        <p>{ order.customer.name.clone() }{ " · " }{ order.dealership.name.clone() }{ " · " }{ t(locale, "order.ordered_on") }{ " " }{ date(locale, &order.created_at) }</p>
+                        <dl id="order-amounts" class="amounts">
+                            <dt>{ t(locale, "order.net") }</dt><dd>{ money(locale, order.price.amount_minor, &order.price.currency) }</dd>
+                            <dt>{ t(locale, "order.vat") }</dt><dd>{ money(locale, order.vat.amount_minor, &order.vat.currency) }</dd>
+                            <dt>{ t(locale, "order.gross") }</dt><dd>{ money(locale, order.gross.amount_minor, &order.gross.currency) }</dd>
+                            <dt>{ t(locale, "order.paid") }</dt><dd>{ money(locale, order.paid.amount_minor, &order.paid.currency) }</dd>
+                            <dt>{ t(locale, "order.due") }</dt><dd><strong id="order-due">{ money(locale, order.due.amount_minor, &order.due.currency) }</strong></dd>
+                        </dl>
                         if let Some(car) = &order.vehicle { <p class="muted">{ car.vin.clone() }{ car.plate.clone().map(|p| format!(" · {p}")).unwrap_or_default() }</p> }
-                        if let Some(error) = &order.last_error { <p class="warning">{ t(locale, "order.last_error") }{ " " }<span class="muted">{ error.clone() }</span></p> }
+                        if let Some(error) = order.last_error.as_ref().filter(|_| props.dealer) {
+                            <details class="technical"><summary>{ t(locale, "order.last_error") }</summary><p>{ error.clone() }</p></details>
+                        }
                         if let Some(reason) = &order.cancel_reason { <p class="warning">{ t(locale, "order.cancelled_because") }{ " " }{ reason.clone() }</p> }
                     </section>
                     <section class="card">
@@ -172,7 +177,8 @@ pub fn order_page(props: &OrderProps) -> Html {
                             { for order.payments.iter().map(|payment| html! {
                                 <li>
                                     { value(locale, &name(&payment.kind)) }{ " · " }{ money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ value(locale, &name(&payment.status)) }
-                                    if let Some(reason) = &payment.failure_reason { { " · " }<span class="muted">{ reason.clone() }</span> }
+                                    if let Some(message) = &payment.failure_message { { " · " }<span class="warning">{ message.clone() }</span> }
+                                    { for payment.invoices.iter().map(|invoice| html! { <>{ " · " }{ document_links(locale, &invoice.number, &name(&invoice.kind), &invoice.pdf_url) }</> }) }
                                 </li>
                             }) }
                         </ul>

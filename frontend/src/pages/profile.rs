@@ -9,7 +9,7 @@ use crate::api::ops::{
     update_profile,
 };
 use crate::api::{Api, ApiError, QueryState, use_query};
-use crate::components::{Layout, error_view, loading, stale_note};
+use crate::components::{Layout, done_note, error_view, field_error, form_error, loading, stale_note};
 use crate::i18n::{Locale, t};
 use crate::state::{Action, use_app};
 
@@ -118,7 +118,7 @@ fn password_change() -> Html {
     let api = use_context::<Api>().expect("api");
     let (current, new) = (use_node_ref(), use_node_ref());
     let error = use_state(|| None::<ApiError>);
-    let changed = use_state(|| false);
+    let changed = use_state(|| None::<&'static str>);
     let onsubmit = {
         let (current, new, error, changed) = (current.clone(), new.clone(), error.clone(), changed.clone());
         Callback::from(move |event: SubmitEvent| {
@@ -131,7 +131,7 @@ fn password_change() -> Html {
                     Ok(data) => {
                         api.sign_in(data.change_password.access_token, data.change_password.refresh_token);
                         error.set(None);
-                        changed.set(true);
+                        changed.set(Some("profile.password_changed"));
                     }
                     Err(err) => error.set(Some(err)),
                 }
@@ -139,15 +139,21 @@ fn password_change() -> Html {
         })
     };
     let locale = app.locale;
+    let clear = {
+        let error = error.clone();
+        Callback::from(move |_: InputEvent| error.set(None))
+    };
     html! {
         <form class="card narrow" id="password-change" {onsubmit}>
             <h2>{ t(locale, "profile.change_password") }</h2>
             <label for="current-password">{ t(locale, "profile.current_password") }</label>
-            <input id="current-password" type="password" ref={current} required=true autocomplete="current-password" />
+            <input id="current-password" type="password" ref={current} required=true autocomplete="current-password" oninput={clear.clone()} />
+            { field_error(locale, &error, "currentPassword") }
             <label for="changed-password">{ t(locale, "login.new_password") }</label>
-            <input id="changed-password" type="password" ref={new} required=true minlength="8" autocomplete="new-password" />
-            if let Some(err) = &*error { { error_view(locale, err) } }
-            if *changed { <p class="status" role="status">{ t(locale, "profile.password_changed") }</p> }
+            <input id="changed-password" type="password" ref={new} required=true minlength="8" autocomplete="new-password" oninput={clear} />
+            { field_error(locale, &error, "password") }
+            { form_error(locale, &error, &["currentPassword", "password"]) }
+            { done_note(locale, &changed) }
             <button type="submit">{ t(locale, "profile.change_password") }</button>
         </form>
     }

@@ -1,55 +1,188 @@
-//! Support's desk: the open tickets (most opened by an activation that failed), with the actions
-//! that settle them — retry the activation, refund a charge, or close the ticket.
+//! Support's desk: a search for the car a person calls about (by name, e-mail, VIN, plate or order
+//! number) and the open tickets (most opened by an activation that failed), with the actions that
+//! settle them — retry the activation, refund a charge with a reason, close the ticket. People and
+//! features are shown by name; the technical detail is behind a "details" toggle.
 
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::api::ops::{
-    RefundPayment, ResolveTicket, RetryActivation, SupportTickets, refund_payment, resolve_ticket, retry_activation,
-    support_tickets,
+    RefundPayment, ResolveTicket, RetryActivation, SearchVehicles, SupportTickets, refund_payment, resolve_ticket,
+    retry_activation, search_vehicles, support_tickets,
 };
-use crate::api::{Api, ApiError, QueryState, use_query, use_reload};
-use crate::components::{Layout, empty, error_view, loading, name, stale_note};
-use crate::i18n::{date_time, money, t, value};
+use crate::api::{Api, ApiError, QueryState, queue, use_query, use_reload};
+use crate::components::{Layout, done_note, empty, error_view, field_error, form_error, loading, name, stale_note};
+use crate::i18n::{Locale, date_time, money, t, tf, value};
 use crate::state::use_app;
 
-/// What support can do.
-#[derive(Clone)]
-enum Step {
-    Retry(String),
-    /// A payment refunded in full, with the ticket's subject as the reason.
-    Refund {
-        payment: String,
-        reason: String,
-    },
-    Resolve(String),
+/// An invoice or credit note, as a link to its PDF.
+#[derive(Clone, PartialEq)]
+struct Document {
+    number: String,
+    kind: String,
+    pdf_url: String,
+}
+
+/// A payment, from whichever answer it came.
+#[derive(Clone, PartialEq)]
+struct PaymentRow {
+    id: String,
+    kind: String,
+    status: String,
+    amount_minor: i64,
+    currency: String,
+    documents: Vec<Document>,
+}
+
+/// An activation, from whichever answer it came.
+#[derive(Clone, PartialEq)]
+struct ActivationRow {
+    id: String,
+    status: String,
+    feature: String,
+    feature_code: String,
+    failure_message: Option<String>,
+    failure_reason: Option<String>,
+    payments: Vec<PaymentRow>,
+}
+
+macro_rules! rows_from {
+    ($activation:expr) => {{
+        let a = $activation;
+        ActivationRow {
+            id: a.id.clone(),
+            status: name(&a.status),
+            feature: a.feature.name.clone(),
+            feature_code: a.feature.code.clone(),
+            failure_message: a.failure_message.clone(),
+            failure_reason: a.failure_reason.clone(),
+            payments: a
+                .payments
+                .iter()
+                .map(|p| PaymentRow {
+                    id: p.id.clone(),
+                    kind: name(&p.kind),
+                    status: name(&p.status),
+                    amount_minor: p.amount.amount_minor,
+                    currency: p.amount.currency.clone(),
+                    documents: p
+                        .invoices
+                        .iter()
+                        .map(|i| Document { number: i.number.clone(), kind: name(&i.kind), pdf_url: i.pdf_url.clone() })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }};
+}
+
+fn document_link(locale: Locale, document: &Document) -> Html {
+    html! {
+        <a class="document" href={document.pdf_url.clone()} target="_blank" rel="noopener">
+            { format!("{} {} (PDF)", value(locale, &document.kind), document.number) }
+        </a>
+    }
 }
 
 /// The support desk.
 #[function_component(SupportDesk)]
 pub fn support_desk() -> Html {
     let app = use_app();
+    let locale = app.locale;
+    let typed = use_node_ref();
+    let searched = use_state(|| None::<String>);
+    let onsubmit = {
+        let (typed, searched) = (typed.clone(), searched.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let text =
+                typed.cast::<HtmlInputElement>().map(|input| input.value().trim().to_owned()).unwrap_or_default();
+            searched.set(Some(text));
+        })
+    };
+    html! {
+        <Layout title="page.support">
+            <form class="card" id="support-search-form" role="search" {onsubmit}>
+                <label for="support-search">{ t(locale, "support.search_label") }</label>
+                <input id="support-search" type="search" ref={typed} autocomplete="off" minlength="2" required=true />
+                <button type="submit">{ t(locale, "support.search") }</button>
+            </form>
+            if let Some(text) = &*searched { <SearchResults text={text.clone()} /> }
+            <h2>{ t(locale, "support.tickets") }</h2>
+            <Tickets />
+        </Layout>
+    }
+}
+
+/// Properties of [`SearchResults`].
+#[derive(Properties, PartialEq)]
+struct SearchProps {
+    text: AttrValue,
+}
+
+/// The cars found for a search, each with its owner, features and payments.
+#[function_component(SearchResults)]
+fn search_results(props: &SearchProps) -> Html {
+    let app = use_app();
+    let locale = app.locale;
+    let (refresh, reload) = use_reload();
+    let variables = search_vehicles::Variables { text: props.text.to_string() };
+    match use_query::<SearchVehicles>(variables, refresh) {
+        QueryState::Loading => html! { { loading(locale) } },
+        QueryState::Failed(error) => html! {
+            <>
+                { field_error(locale, &Some(error.clone()), "text") }
+                { form_error(locale, &Some(error), &["text"]) }
+            </>
+        },
+        QueryState::Ready(loaded) => {
+            let cars = &loaded.data.search_vehicles.nodes;
+            html! {
+                <section id="search-results" aria-live="polite">
+                    { stale_note(locale, loaded.stale) }
+                    if cars.is_empty() { { empty(locale, "support.no_results") } }
+                    <ul class="cards">
+                        { for cars.iter().map(|car| {
+                            let activations: Vec<ActivationRow> = car.activations.iter().map(|a| rows_from!(a)).collect();
+                            html! {
+                                <li class="card" data-vin={car.vin.clone()}>
+                                    <h3>{ car.model.name.clone() }{ " · " }{ car.vin.clone() }{ car.plate.clone().map(|p| format!(" · {p}")).unwrap_or_default() }</h3>
+                                    if let Some(owner) = &car.owner { <p>{ owner.name.clone() }{ " · " }{ owner.email.clone() }</p> }
+                                    <p class="muted">{ value(locale, &name(&car.status)) }</p>
+                                    if !activations.is_empty() {
+                                        <ul class="activations">
+                                            { for activations.into_iter().map(|a| html! { <li><ActivationView activation={a} reload={reload.clone()} /></li> }) }
+                                        </ul>
+                                    }
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                </section>
+            }
+        }
+    }
+}
+
+/// The open tickets.
+#[function_component(Tickets)]
+fn tickets() -> Html {
+    let app = use_app();
     let api = use_context::<Api>().expect("api");
     let locale = app.locale;
     let (refresh, reload) = use_reload();
     let error = use_state(|| None::<ApiError>);
-    let act = |step: Step| {
-        let (api, reload, error) = (api.clone(), reload.clone(), error.clone());
+    let closed = use_state(|| None::<&'static str>);
+    let resolve = |id: String| {
+        let (api, reload, error, closed) = (api.clone(), reload.clone(), error.clone(), closed.clone());
         Callback::from(move |_: MouseEvent| {
-            let (api, reload, error, step) = (api.clone(), reload.clone(), error.clone(), step.clone());
+            let (api, reload, error, closed, id) =
+                (api.clone(), reload.clone(), error.clone(), closed.clone(), id.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let result = match step {
-                    Step::Retry(id) => api.send::<RetryActivation>(retry_activation::Variables { id }).await,
-                    Step::Refund { payment, reason } => {
-                        // One key per payment: refunding it in full twice (a double click, a
-                        // retry after a lost answer) is one refund.
-                        let key = format!("desk-full-refund-{payment}");
-                        api.send::<RefundPayment>(refund_payment::Variables { id: payment, key, reason }).await
-                    }
-                    Step::Resolve(id) => api.send::<ResolveTicket>(resolve_ticket::Variables { id }).await,
-                };
-                match result {
+                match api.send::<ResolveTicket>(resolve_ticket::Variables { id }).await {
                     Ok(()) => {
                         error.set(None);
+                        closed.set(Some("support.resolved"));
                         reload.emit(());
                     }
                     Err(err) => error.set(Some(err)),
@@ -69,29 +202,25 @@ pub fn support_desk() -> Html {
                     <ul class="cards" id="tickets">
                         { for tickets.iter().map(|ticket| {
                             let activation = ticket.activation.as_ref();
-                            let failed = activation.is_some_and(|a| name(&a.status) == "FAILED");
+                            let heading = activation.map_or_else(
+                                || ticket.subject.clone(),
+                                |a| format!("{} · {}", a.feature.name, a.vehicle.vin),
+                            );
                             html! {
-                                <li class="card">
-                                    <h2>{ ticket.subject.clone() }</h2>
+                                <li class="card ticket">
+                                    <h3>{ heading }</h3>
                                     <p class="muted">{ date_time(locale, &ticket.created_at) }</p>
-                                    <p>{ ticket.details.clone() }</p>
-                                    if let Some(a) = activation {
-                                        <p>{ a.feature.name.clone() }{ " · " }{ a.vehicle.vin.clone() }{ " · " }<span class="status-badge">{ value(locale, &name(&a.status)) }</span></p>
-                                        <ul>
-                                            { for a.payments.iter().map(|payment| {
-                                                let refundable = matches!(name(&payment.status).as_str(), "CAPTURED" | "SETTLED");
-                                                html! {
-                                                    <li>
-                                                        { money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ value(locale, &name(&payment.status)) }
-                                                        if refundable { { " " }<button type="button" class="secondary" onclick={act(Step::Refund { payment: payment.id.clone(), reason: ticket.subject.clone() })}>{ t(locale, "support.refund") }</button> }
-                                                    </li>
-                                                }
-                                            }) }
-                                        </ul>
+                                    if let Some(owner) = activation.and_then(|a| a.vehicle.owner.as_ref()) {
+                                        <p>{ owner.name.clone() }{ " · " }{ owner.email.clone() }</p>
                                     }
+                                    if let Some(a) = activation { <ActivationView activation={rows_from!(a)} reload={reload.clone()} /> }
+                                    <details class="technical">
+                                        <summary>{ t(locale, "support.details") }</summary>
+                                        <p>{ ticket.subject.clone() }</p>
+                                        <p>{ ticket.details.clone() }</p>
+                                    </details>
                                     <p class="actions">
-                                        if failed { <button type="button" onclick={act(Step::Retry(activation.map(|a| a.id.clone()).unwrap_or_default()))}>{ t(locale, "support.retry") }</button> }
-                                        <button type="button" class="secondary" onclick={act(Step::Resolve(ticket.id.clone()))}>{ t(locale, "support.resolve") }</button>
+                                        <button type="button" class="secondary" onclick={resolve(ticket.id.clone())}>{ t(locale, "support.resolve") }</button>
                                     </p>
                                 </li>
                             }
@@ -102,9 +231,174 @@ pub fn support_desk() -> Html {
         }
     };
     html! {
-        <Layout title="page.support">
+        <>
             if let Some(err) = &*error { { error_view(locale, err) } }
+            { done_note(locale, &closed) }
             { content }
-        </Layout>
+        </>
+    }
+}
+
+/// Properties of [`ActivationView`].
+#[derive(Properties, PartialEq)]
+struct ActivationProps {
+    activation: ActivationRow,
+    reload: Callback<()>,
+}
+
+/// A feature bought for a car: its state, why it failed, its payments, and a retry when it failed.
+#[function_component(ActivationView)]
+fn activation_view(props: &ActivationProps) -> Html {
+    let app = use_app();
+    let api = use_context::<Api>().expect("api");
+    let locale = app.locale;
+    let error = use_state(|| None::<ApiError>);
+    let retried = use_state(|| None::<String>);
+    let a = &props.activation;
+    let retry = {
+        let (api, error, retried, reload, id) =
+            (api.clone(), error.clone(), retried.clone(), props.reload.clone(), a.id.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (api, error, retried, reload, id) =
+                (api.clone(), error.clone(), retried.clone(), reload.clone(), id.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api.call::<RetryActivation>(retry_activation::Variables { id }).await {
+                    Ok(data) => {
+                        error.set(None);
+                        retried.set(Some(name(&data.retry_activation.status)));
+                        reload.emit(());
+                    }
+                    Err(err) => error.set(Some(err)),
+                }
+            });
+        })
+    };
+    html! {
+        <div class="activation" data-feature={a.feature_code.clone()}>
+            <p><strong>{ a.feature.clone() }</strong>{ " · " }<span class="status-badge">{ value(locale, &a.status) }</span></p>
+            if let Some(message) = &a.failure_message { <p class="warning">{ message.clone() }</p> }
+            if !a.payments.is_empty() {
+                <ul class="payments">
+                    { for a.payments.iter().map(|payment| html! { <PaymentLine payment={payment.clone()} reload={props.reload.clone()} /> }) }
+                </ul>
+            }
+            if a.status == "FAILED" {
+                <p class="actions"><button type="button" onclick={retry}>{ t(locale, "support.retry") }</button></p>
+            }
+            if let Some(status) = &*retried {
+                <p class="status done" role="status">{ tf(locale, "support.retry_sent", &[("status", &value(locale, status))]) }</p>
+            }
+            if let Some(err) = &*error { { error_view(locale, err) } }
+            if a.failure_reason.is_some() {
+                <details class="technical">
+                    <summary>{ t(locale, "support.details") }</summary>
+                    <p><code>{ a.feature_code.clone() }</code></p>
+                    <p>{ a.failure_reason.clone().unwrap_or_default() }</p>
+                </details>
+            }
+        </div>
+    }
+}
+
+/// Properties of [`PaymentLine`].
+#[derive(Properties, PartialEq)]
+struct PaymentProps {
+    payment: PaymentRow,
+    reload: Callback<()>,
+}
+
+/// A payment with its documents and, when it was charged, a refund that asks for the reason the
+/// customer is told and shows the credit note it produced.
+#[function_component(PaymentLine)]
+fn payment_line(props: &PaymentProps) -> Html {
+    let app = use_app();
+    let api = use_context::<Api>().expect("api");
+    let locale = app.locale;
+    // The key of this refund, made when the form opens: a double click or a retry after a lost
+    // answer is one refund.
+    let asking = use_state(|| None::<String>);
+    let reason = use_node_ref();
+    let error = use_state(|| None::<ApiError>);
+    let credit_notes = use_state(Vec::<Document>::new);
+    let payment = &props.payment;
+    let refundable = matches!(payment.status.as_str(), "CAPTURED" | "SETTLED") && credit_notes.is_empty();
+    let open = {
+        let asking = asking.clone();
+        Callback::from(move |_: MouseEvent| asking.set(Some(queue::new_key())))
+    };
+    let keep = {
+        let (asking, error) = (asking.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            asking.set(None);
+            error.set(None);
+        })
+    };
+    let confirm = {
+        let (api, asking, reason, error, credit_notes, reload) =
+            (api.clone(), asking.clone(), reason.clone(), error.clone(), credit_notes.clone(), props.reload.clone());
+        let id = payment.id.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(key) = (*asking).clone() else { return };
+            let typed =
+                reason.cast::<HtmlInputElement>().map(|input| input.value().trim().to_owned()).unwrap_or_default();
+            if typed.is_empty() {
+                return error.set(Some(ApiError::field("reason", t(locale, "support.reason_rule"))));
+            }
+            let (api, asking, error, credit_notes, reload, id) =
+                (api.clone(), asking.clone(), error.clone(), credit_notes.clone(), reload.clone(), id.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let variables = refund_payment::Variables { id, key, reason: typed };
+                match api.call::<RefundPayment>(variables).await {
+                    Ok(data) => {
+                        let notes = data.refund_payment.invoices.iter().filter(|i| name(&i.kind) == "CREDIT_NOTE");
+                        let notes: Vec<Document> = notes
+                            .map(|i| Document {
+                                number: i.number.clone(),
+                                kind: name(&i.kind),
+                                pdf_url: i.pdf_url.clone(),
+                            })
+                            .collect();
+                        error.set(None);
+                        asking.set(None);
+                        credit_notes.set(notes);
+                        reload.emit(());
+                    }
+                    Err(err) => error.set(Some(err)),
+                }
+            });
+        })
+    };
+    let clear = {
+        let error = error.clone();
+        Callback::from(move |_: InputEvent| error.set(None))
+    };
+    let reason_id = format!("refund-reason-{}", payment.id);
+    html! {
+        <li class="payment" data-payment={payment.id.clone()}>
+            { money(locale, payment.amount_minor, &payment.currency) }{ " · " }{ value(locale, &payment.kind) }{ " · " }{ value(locale, &payment.status) }
+            { for payment.documents.iter().map(|document| html! { <>{ " · " }{ document_link(locale, document) }</> }) }
+            if refundable && asking.is_none() {
+                { " " }<button type="button" class="secondary refund" onclick={open}>{ t(locale, "support.refund") }</button>
+            }
+            if asking.is_some() {
+                <div class="confirm-refund" role="group">
+                    <p>{ tf(locale, "support.refund_ask", &[("amount", &money(locale, payment.amount_minor, &payment.currency))]) }</p>
+                    <label for={reason_id.clone()}>{ t(locale, "support.reason") }</label>
+                    <input id={reason_id} ref={reason} maxlength="300" autocomplete="off" oninput={clear} />
+                    { field_error(locale, &error, "reason") }
+                    <div class="actions">
+                        <button type="button" class="confirm-refund-button" onclick={confirm}>{ t(locale, "support.refund_confirm") }</button>
+                        <button type="button" class="secondary" onclick={keep}>{ t(locale, "support.refund_keep") }</button>
+                    </div>
+                </div>
+            }
+            { form_error(locale, &error, &["reason"]) }
+            if !credit_notes.is_empty() {
+                <p class="status done" role="status">
+                    { t(locale, "support.refunded") }{ " " }
+                    { for credit_notes.iter().map(|document| document_link(locale, document)) }
+                </p>
+            }
+        </li>
     }
 }

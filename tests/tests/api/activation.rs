@@ -193,7 +193,8 @@ async fn the_maintenance_gate_refuses_overdue_vehicles_and_waits_for_the_vss() {
     let lucia = app.token("customer2@demo.caas").await;
     let cirrus = app.vins_of("customer2@demo.caas").await.remove(0); // its oil service is 35 days overdue
     let refused = app.graphql_as(&lucia, PURCHASE, purchase_input(&cirrus, "SPORT_POWER", "PERMANENT", "m1")).await;
-    assert!(refused.expect_error("CONFLICT").contains("overdue"));
+    // In her language: she reads Spanish.
+    assert!(refused.expect_error("CONFLICT").contains("mantenimiento de este coche está vencido"));
     assert_eq!(refused.errors()[0]["extensions"]["reason"], "MAINTENANCE_OVERDUE");
     let catalog = app
         .graphql_as(&lucia, "query($v: String!) { catalog(vin: $v, first: 50) { edges { node { feature { code } purchasable unavailableReason unavailableCode } } } }", json!({ "v": cirrus }))

@@ -13,6 +13,7 @@ mod gateway_faults;
 mod graphql_cop;
 mod input;
 mod invoice_numbers;
+mod languages;
 mod logs;
 mod migrations;
 mod n_plus_one;

@@ -52,6 +52,7 @@ pub(crate) async fn recorded_payment(
         provider_ref: Set(provider_ref),
         idempotency_key: Set(key.into()),
         failure_reason: Set(None),
+        failure_code: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         captured_at: Set(None),

@@ -121,7 +121,8 @@ async fn a_sale_goes_from_registration_to_delivery_live() {
     assert_eq!(before.data()["order"]["due"]["currency"], "EUR");
     let net_only = payment(&order_id, "FINAL", 4_890_000 - 500_000, "pm_card_visa", "final-net");
     let refused = app.graphql_as(&dealer, RECORD_PAYMENT, net_only).await;
-    assert!(refused.expect_error("BAD_USER_INPUT").contains("53191.00 EUR due"));
+    // The dealer reads German, amounts the German way.
+    assert!(refused.expect_error("BAD_USER_INPUT").contains("offene Betrag von 53.191,00 €"));
     let final_amount = 5_319_100;
     app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "FINAL", final_amount, "pm_card_visa", "final-1"))
         .await

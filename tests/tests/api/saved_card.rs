@@ -79,9 +79,9 @@ async fn without_a_saved_card_a_subscription_is_refused_and_a_one_off_token_pays
     card.delete(&app.app.db).await.expect("delete");
     let vin = app.vins_of("customer2@demo.caas").await.remove(0);
     let refused = app.graphql_as(&lucia, PURCHASE, purchase(&vin, "LANE_KEEPING", "MONTHLY", "m1")).await;
-    assert!(refused.expect_error("BAD_USER_INPUT").contains("save a payment card first"));
+    assert!(refused.expect_error("BAD_USER_INPUT").contains("Guarde primero una tarjeta de pago"));
     let permanent = app.graphql_as(&lucia, PURCHASE, purchase(&vin, "LANE_KEEPING", "PERMANENT", "m2")).await;
-    assert!(permanent.expect_error("BAD_USER_INPUT").contains("save a payment card first"));
+    assert!(permanent.expect_error("BAD_USER_INPUT").contains("Guarde primero una tarjeta de pago"));
     let mut one_off = purchase(&vin, "LANE_KEEPING", "PERMANENT", "m3");
     one_off["input"]["paymentMethod"] = json!("pm_card_visa");
     assert_eq!(app.graphql_as(&lucia, PURCHASE, one_off).await.data()["purchaseFeature"]["status"], "PENDING");

@@ -297,7 +297,7 @@ async fn the_allow_list_mode_runs_only_the_web_apps_operations_except_for_partne
     assert_eq!(app.graphql_as(&dealer, me, json!({})).await.data()["me"]["email"], "dealer@demo.caas");
     // The same fields written another way are not the web app's operation.
     let custom = app.graphql_as(&dealer, "{ me { email } }", json!({})).await;
-    assert_eq!(custom.expect_error("BAD_USER_INPUT"), "only the web app's own operations are accepted here");
+    assert_eq!(custom.expect_error("BAD_USER_INPUT"), "Hier werden nur die Anfragen der App angenommen.");
     assert_eq!(custom.body["errors"][0]["extensions"]["reason"], "OPERATION_NOT_ALLOWED");
     // The web app's connectivity probe runs; an introspection probe does not.
     let (_, _, batch) =

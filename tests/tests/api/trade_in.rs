@@ -117,7 +117,7 @@ async fn trade_ins_are_refused_with_typed_errors() {
     pay_final(&app, &dealer, &order_id, "pm_card_visa", "f").await.data();
     wait_for_status(&app, &dealer, &order_id, "REGISTERED").await;
     let open = app.graphql_as(&dealer, TRADE_IN, trade_in(&in_stock, "ida.neu@example.com")).await;
-    assert!(open.expect_error("CONFLICT").contains("open order"));
+    assert!(open.expect_error("CONFLICT").contains("offenen Auftrag"));
     app.graphql_as(&dealer, "mutation($id: ID!) { markDelivered(orderId: $id) { status } }", json!({ "id": order_id }))
         .await
         .data();

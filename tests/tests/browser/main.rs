@@ -7,6 +7,7 @@ mod customer;
 mod dealer;
 mod offline;
 mod pages;
+mod screens;
 
 use caas_tests::browser::web_app_dir;
 use caas_tests::{TestApp, TestOptions, spawn_app_with};

@@ -81,7 +81,8 @@ async fn every_page_of_every_role_loads_fits_a_phone_and_labels_its_controls() {
     }
     // The failed purchase: explained, and not charged.
     customer.goto(&format!("/activations/{failed}")).await;
-    customer.wait_text("main", "Sie zahlen nichts").await;
+    customer.wait_text("#activation-failure", "Ihnen wird nichts berechnet").await;
+    customer.wait_text("#activation-failure", "das Auto hat die Änderung nicht angenommen").await;
     assert!(customer.severe_logs().await.is_empty(), "{:?}", customer.severe_logs().await);
     customer.close().await;
 
