@@ -6,6 +6,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::client::parse;
+use crate::api::hooks::Reconnections;
 use crate::api::ops::me;
 use crate::api::{Api, queue};
 use crate::i18n::Locale;
@@ -44,6 +45,7 @@ pub fn app() -> Html {
         locale: Locale::of_browser(),
         online: true,
         queued: queue::load().len(),
+        reconnections: 0,
     });
     let api = {
         let state = state.clone();
@@ -120,12 +122,15 @@ pub fn app() -> Html {
             }
         });
     }
+    let reconnections = Reconnections(state.reconnections);
     html! {
         <ContextProvider<Api> context={api}>
             <ContextProvider<AppContext> context={state}>
-                <BrowserRouter basename={crate::route::BASENAME}>
-                    <Switch<Route> render={pages::render} />
-                </BrowserRouter>
+                <ContextProvider<Reconnections> context={reconnections}>
+                    <BrowserRouter basename={crate::route::BASENAME}>
+                        <Switch<Route> render={pages::render} />
+                    </BrowserRouter>
+                </ContextProvider<Reconnections>>
             </ContextProvider<AppContext>>
         </ContextProvider<Api>>
     }

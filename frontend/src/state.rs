@@ -36,6 +36,8 @@ pub struct AppState {
     pub online: bool,
     /// Purchases waiting in the offline queue.
     pub queued: usize,
+    /// How many times the server became reachable again after it was not.
+    pub reconnections: u32,
 }
 
 /// Changes to the state.
@@ -84,6 +86,9 @@ impl Reducible for AppState {
                     return self;
                 }
                 next.online = online;
+                if online {
+                    next.reconnections += 1;
+                }
             }
             Action::Queued(queued) => next.queued = queued,
         }

@@ -84,16 +84,22 @@ impl Request {
     }
 }
 
+/// How many times the server became reachable again: every query on screen is asked again then,
+/// so a page saved earlier refreshes by itself when the connection returns.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Reconnections(pub u32);
+
 /// The answer of a request body, as text.
 #[hook]
 fn use_raw_query(body: String, refresh: u32) -> QueryState<Rc<str>> {
     let api = use_context::<Api>().expect("the API client is provided");
+    let reconnections = use_context::<Reconnections>().unwrap_or_default();
     let state = use_state(|| QueryState::Loading);
     let requests = use_memo((), |()| Requests::default());
     {
         let state = state.clone();
         let requests = (*requests).clone();
-        use_effect_with((body, refresh), move |(body, _)| {
+        use_effect_with((body, refresh, reconnections), move |(body, _, _)| {
             let request = requests.start();
             let key = body.clone();
             // The last answer is shown at once while the fresh one is on its way.

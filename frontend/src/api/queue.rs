@@ -8,6 +8,8 @@ use super::ops::{DurationKind, PurchaseFeature, purchase_feature};
 use super::{Api, ApiError, storage};
 
 const QUEUE_KEY: &str = "caas.queue";
+/// What was sent from the queue since the customer last looked.
+const APPLIED_KEY: &str = "caas.queue_applied";
 
 /// A purchase waiting to be sent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +28,32 @@ pub struct QueuedPurchase {
     pub days: Option<i64>,
     /// Why the last attempt was refused by the server, if it was.
     pub refused: Option<String>,
+}
+
+/// A queued purchase the server took, with the activation it became.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppliedPurchase {
+    /// The purchase as it was queued.
+    pub purchase: QueuedPurchase,
+    /// The activation the server made of it.
+    pub activation_id: String,
+}
+
+/// The queued purchases the server took since the customer last cleared the list.
+pub fn applied() -> Vec<AppliedPurchase> {
+    storage::get(APPLIED_KEY).unwrap_or_default()
+}
+
+/// Clears the list of applied purchases.
+pub fn forget_applied() {
+    storage::delete(APPLIED_KEY);
+}
+
+fn remember_applied(purchase: QueuedPurchase, activation_id: String) {
+    let mut list = applied();
+    list.retain(|done| done.purchase.key != purchase.key);
+    list.push(AppliedPurchase { purchase, activation_id });
+    storage::set(APPLIED_KEY, &list);
 }
 
 /// A new idempotency key.
@@ -81,8 +109,9 @@ pub async fn flush(api: &Api) -> usize {
     let mut sent = 0;
     for purchase in load().into_iter().filter(|purchase| purchase.refused.is_none()) {
         match api.call::<PurchaseFeature>(variables(&purchase)).await {
-            Ok(_) => {
+            Ok(data) => {
                 remove(&purchase.key);
+                remember_applied(purchase, data.purchase_feature.id);
                 sent += 1;
             }
             // No connection, or too many requests just now: it stays queued for the next try.

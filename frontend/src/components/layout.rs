@@ -19,6 +19,13 @@ pub struct LayoutProps {
     pub title: AttrValue,
 }
 
+/// What the app says without a connection: customers' purchases wait in the queue; staff have
+/// no queue, so their changes need the connection.
+#[cfg(not(feature = "staff"))]
+const OFFLINE: &str = "status.offline";
+#[cfg(feature = "staff")]
+const OFFLINE: &str = "status.offline_staff";
+
 fn links(role: &str) -> Vec<(Route, &'static str)> {
     match role {
         "DEALER" => vec![(Route::Home, "nav.orders"), (Route::NewSale, "nav.new_sale"), (Route::Stock, "nav.stock")],
@@ -52,6 +59,8 @@ pub fn layout(props: &LayoutProps) -> Html {
             });
         })
     };
+    // Only customers queue purchases; say so after the queue was sent, until they have looked.
+    let applied = if app.role == "CUSTOMER" { crate::api::queue::applied().len() } else { 0 };
     use_effect_with(locale, |locale| {
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
             let _ = root.set_attribute("lang", locale.tag());
@@ -71,7 +80,12 @@ pub fn layout(props: &LayoutProps) -> Html {
                 }
             </header>
             if !app.online {
-                <div class="offline" role="status" aria-live="polite">{ t(locale, "status.offline") }</div>
+                <div class="offline" role="status" aria-live="polite">{ t(locale, OFFLINE) }</div>
+            }
+            if applied > 0 {
+                <div class="applied" role="status">
+                    <Link<Route> to={Route::Queue}>{ plural(locale, "queue.applied_banner", applied) }</Link<Route>>
+                </div>
             }
             if app.queued > 0 {
                 <div class="queued" role="status">

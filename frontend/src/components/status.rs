@@ -2,9 +2,11 @@
 //! rather than components: they hold no state, and each component costs download size.
 
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::api::ApiError;
 use crate::i18n::{Locale, reason_text, t, tf};
+use crate::route::Route;
 
 /// Something is on its way.
 pub fn loading(locale: Locale) -> Html {
@@ -41,6 +43,27 @@ fn sentence(text: &str) -> String {
 /// An error explained in the user's language.
 pub fn error_view(locale: Locale, error: &ApiError) -> Html {
     html! { <p class="status error" role="alert">{ error_text(locale, error) }</p> }
+}
+
+/// The error of a page's own query: an address naming nothing (unknown, or not even a valid id or
+/// VIN in `url_field`) is a "not found" page with a way home, not an input error.
+pub fn page_error(locale: Locale, error: &ApiError, url_field: &str) -> Html {
+    let unknown = match error {
+        ApiError::Server { code, field, .. } => {
+            code == "NOT_FOUND" || code == "BAD_USER_INPUT" && field.as_deref() == Some(url_field)
+        }
+        _ => false,
+    };
+    if !unknown {
+        return error_view(locale, error);
+    }
+    html! {
+        <section class="card" id="not-found" role="alert">
+            <h2>{ t(locale, "page.not_found") }</h2>
+            <p>{ t(locale, "status.not_found") }</p>
+            <Link<Route> to={Route::Home} classes="button">{ t(locale, "nav.home") }</Link<Route>>
+        </section>
+    }
 }
 
 /// The error of a form, unless it belongs to one of its `fields` (shown next to that field).

@@ -458,6 +458,31 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         ],
     ),
     (
+        "queue.applied_banner",
+        [
+            "{count} queued purchases were sent: see what became of them",
+            "{count} wartende Käufe wurden gesendet: sehen Sie, was daraus wurde",
+            "Se enviaron {count} compras en cola: mira qué pasó con ellas",
+        ],
+    ),
+    (
+        "queue.applied_banner.one",
+        [
+            "1 queued purchase was sent: see what became of it",
+            "1 wartender Kauf wurde gesendet: sehen Sie, was daraus wurde",
+            "Se envió 1 compra en cola: mira qué pasó con ella",
+        ],
+    ),
+    ("queue.applied_clear", ["Clear this list", "Liste leeren", "Vaciar esta lista"]),
+    (
+        "queue.applied_title",
+        [
+            "Sent when the connection returned",
+            "Gesendet, als die Verbindung zurück war",
+            "Enviado al volver la conexión",
+        ],
+    ),
+    (
         "queue.banner",
         [
             "{count} purchases wait for a connection",
@@ -491,11 +516,27 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ),
     ("status.loading", ["Loading…", "Wird geladen…", "Cargando…"]),
     (
+        "status.not_found",
+        [
+            "There is nothing at this address: it may be mistyped, or it is not yours to see.",
+            "Unter dieser Adresse gibt es nichts: Sie ist vielleicht falsch geschrieben, oder Sie dürfen den Inhalt nicht sehen.",
+            "En esta dirección no hay nada: puede estar mal escrita o no tienes acceso a su contenido.",
+        ],
+    ),
+    (
         "status.offline",
         [
             "You are offline. What you see was saved earlier; purchases wait in the queue.",
             "Sie sind offline. Angezeigt wird der zuletzt gespeicherte Stand; Käufe warten in der Warteschlange.",
             "Estás sin conexión. Ves lo último guardado; las compras esperan en la cola.",
+        ],
+    ),
+    (
+        "status.offline_staff",
+        [
+            "You are offline. You can read what was loaded; payments, sales, refunds and prices need a connection and are not kept for later.",
+            "Sie sind offline. Sie können das Geladene lesen; Zahlungen, Verkäufe, Erstattungen und Preise brauchen eine Verbindung und werden nicht für später aufgehoben.",
+            "Estás sin conexión. Puedes leer lo ya cargado; pagos, ventas, reembolsos y precios necesitan conexión y no se guardan para más tarde.",
         ],
     ),
     (

@@ -7,7 +7,7 @@ use crate::api::ops::{
     ActivationDetail, ActivationProgress, CancelActivation, activation_detail, activation_progress, cancel_activation,
 };
 use crate::api::{Api, ApiError, QueryState, use_query, use_reload, ws};
-use crate::components::{Layout, document_links, error_view, loading, name, stale_note};
+use crate::components::{Layout, document_links, error_view, loading, name, page_error, stale_note};
 use crate::i18n::{Locale, date, money, t, tf, value};
 use crate::state::use_app;
 
@@ -82,7 +82,7 @@ pub fn activation_page(props: &ActivationProps) -> Html {
     let state = use_query::<ActivationDetail>(activation_detail::Variables { id: props.id.to_string() }, refresh);
     let content = match state {
         QueryState::Loading => html! { { loading(locale) } },
-        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
+        QueryState::Failed(error) => html! { { page_error(locale, &error, "id") } },
         QueryState::Ready(loaded) => {
             let activation = &loaded.data.activation;
             let status = name(&activation.status);

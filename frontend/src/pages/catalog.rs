@@ -12,7 +12,7 @@ use crate::api::ops::{
 };
 use crate::api::queue::{self, QueuedPurchase};
 use crate::api::{Api, ApiError, QueryState, use_query};
-use crate::components::{Layout, empty, error_view, loading, name, stale_note};
+use crate::components::{Layout, empty, error_view, loading, name, page_error, stale_note};
 use crate::i18n::{Locale, money, t, tf, value};
 use crate::route::Route;
 use crate::state::{Action, use_app};
@@ -31,7 +31,7 @@ pub fn catalog_page(props: &CatalogProps) -> Html {
     let error = use_state(|| None::<ApiError>);
     let content = match use_query::<CatalogOp>(catalog::Variables { vin: props.vin.to_string() }, 0) {
         QueryState::Loading => html! { { loading(locale) } },
-        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
+        QueryState::Failed(error) => html! { { page_error(locale, &error, "vin") } },
         QueryState::Ready(loaded) => {
             let entries = &loaded.data.catalog.nodes;
             html! {

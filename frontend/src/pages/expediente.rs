@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 
 use crate::api::ops::{Expediente as ExpedienteOp, expediente};
 use crate::api::{QueryState, use_query};
-use crate::components::{Layout, document_links, error_view, loading, name, stale_note};
+use crate::components::{Layout, document_links, loading, name, page_error, stale_note};
 use crate::i18n::{Locale, colour, date, kilometres, money, t, value};
 use crate::route::Route;
 use crate::state::use_app;
@@ -25,7 +25,7 @@ pub fn expediente_page(props: &ExpedienteProps) -> Html {
     let locale = app.locale;
     let content = match use_query::<ExpedienteOp>(expediente::Variables { vin: props.vin.to_string() }, 0) {
         QueryState::Loading => html! { { loading(locale) } },
-        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
+        QueryState::Failed(error) => html! { { page_error(locale, &error, "vin") } },
         QueryState::Ready(loaded) => {
             let file = &loaded.data.expediente;
             html! {

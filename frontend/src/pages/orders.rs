@@ -9,7 +9,7 @@ use crate::api::ops::{
     OrderDetail, OrderProgress, OrderStatus, Orders as OrdersOp, order_detail, order_progress, orders,
 };
 use crate::api::{Api, QueryState, use_query, use_reload, ws};
-use crate::components::{Layout, document_links, empty, error_view, loading, name, stale_note};
+use crate::components::{Layout, document_links, empty, error_view, loading, name, page_error, stale_note};
 use crate::i18n::{date, date_time, money, t, value};
 use crate::route::Route;
 use crate::state::use_app;
@@ -137,7 +137,7 @@ pub fn order_page(props: &OrderProps) -> Html {
     }
     let content = match use_query::<OrderDetail>(order_detail::Variables { id: props.id.to_string() }, refresh) {
         QueryState::Loading => html! { { loading(locale) } },
-        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
+        QueryState::Failed(error) => html! { { page_error(locale, &error, "id") } },
         QueryState::Ready(loaded) => {
             let order = &loaded.data.order;
             let status = name(&order.status);

@@ -1,11 +1,13 @@
 //! The purchases made without a connection, waiting to be sent: each can be removed, or sent now.
 
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::api::Api;
 use crate::api::queue::{self, QueuedPurchase};
 use crate::components::{Layout, empty};
 use crate::i18n::{Locale, reason_text, t, tf, value};
+use crate::route::Route;
 use crate::state::{Action, use_app};
 
 fn describe(locale: Locale, purchase: &QueuedPurchase) -> String {
@@ -50,8 +52,32 @@ pub fn queue_page() -> Html {
             items.set(now);
         })
     };
+    let applied = use_state(queue::applied);
+    {
+        let applied = applied.clone();
+        use_effect_with(app.queued, move |_| applied.set(queue::applied()));
+    }
+    let forget = {
+        let (app, applied) = (app.clone(), applied.clone());
+        Callback::from(move |_: MouseEvent| {
+            queue::forget_applied();
+            applied.set(Vec::new());
+            app.dispatch(Action::Queued(app.queued));
+        })
+    };
     html! {
         <Layout title="page.queue">
+            if !applied.is_empty() {
+                <section class="card" id="queue-applied" aria-live="polite">
+                    <h2>{ t(locale, "queue.applied_title") }</h2>
+                    <ul>
+                        { for applied.iter().map(|done| html! {
+                            <li><Link<Route> to={Route::Activation { id: done.activation_id.clone() }}>{ describe(locale, &done.purchase) }</Link<Route>></li>
+                        }) }
+                    </ul>
+                    <button type="button" class="secondary" onclick={forget}>{ t(locale, "queue.applied_clear") }</button>
+                </section>
+            }
             <p>{ t(locale, "queue.explain") }</p>
             if items.is_empty() { { empty(locale, "queue.empty") } }
             <ul class="rows" id="queue">

@@ -105,5 +105,31 @@ async fn without_a_connection_the_app_shows_saved_data_queues_purchases_and_appl
             .await;
         assert_eq!(activations.len(), 1, "{feature} is bought exactly once: {activations:?}");
     }
+    // The queue says what was sent, each with a link to what became of it.
+    let applied = browser.wait_text("#queue-applied", "Parkassistent").await;
+    let links =
+        browser.js("return [...document.querySelectorAll('#queue-applied a')].map(a => a.getAttribute('href'));").await;
+    assert_eq!(links.as_array().map(Vec::len), Some(2), "{applied}: {links}");
+    assert!(
+        links.as_array().into_iter().flatten().all(|href| href.as_str().unwrap_or("").starts_with("/activations/")),
+        "{links}"
+    );
+    browser.wait_text(".applied", "2 wartende Käufe wurden gesendet").await;
+    browser.screenshot("offline-queue-applied").await;
+    browser.click("#queue-applied a").await;
+    browser.find("#activation-status").await;
+
+    // A page saved earlier refreshes by itself when the connection returns.
+    link.set(LinkState::Down);
+    browser.goto("/").await;
+    browser.wait_text(".stale", "gespeichert").await;
+    link.set(LinkState::Up);
+    browser
+        .wait_js(
+            "the saved-earlier note to go by itself",
+            "!document.querySelector('.stale') && !document.querySelector('.offline')",
+        )
+        .await;
+    browser.wait_text("#vehicles", &aurora).await;
     browser.close().await;
 }

@@ -152,13 +152,14 @@ async fn pages_explain_loading_empty_and_error_states_in_the_users_language() {
     browser.wait_text("main p.status.empty", "Nichts wartet").await;
     browser.screenshot("state-empty").await;
 
-    // Errors: a car that is not there, an activation that is not hers — explained, never raw.
+    // Addresses naming nothing — a car that is not there, an activation that does not exist —
+    // are a "not found" page with a way home, never raw.
     browser.goto("/vehicles/WCAAUR1S3TB999999").await;
-    let error = browser.wait_text("main p.status.error", "Nicht gefunden").await;
+    let error = browser.wait_text("#not-found", "Seite nicht gefunden").await;
     assert!(!error.contains("not found"), "{error}");
     browser.screenshot("state-error").await;
     browser.goto("/activations/0190a0a0-0000-7000-8000-000000000000").await;
-    browser.wait_text("main p.status.error", "Nicht gefunden").await;
+    browser.wait_text("#not-found", "Unter dieser Adresse gibt es nichts").await;
     browser.goto("/no/such/page").await;
     browser.wait_text("main h1", "Seite nicht gefunden").await;
 

@@ -142,6 +142,13 @@ async fn a_spanish_customer_reads_failures_field_errors_and_invoices_in_spanish(
     let pdf = app.document(open[1].as_str().expect("href").trim_start_matches(&app.address)).await;
     assert!(pdf.text().contains("Factura"), "the invoice is in Spanish");
     browser.screenshot("customer-es-expediente").await;
+
+    // An address naming nothing is a "not found" page, not an input error.
+    for path in ["/orders/not-an-order", "/activations/00000000-0000-0000-0000-000000000000", "/vehicles/NOT-A-VIN"] {
+        browser.goto(path).await;
+        browser.wait_text("#not-found", "Página no encontrada").await;
+    }
+    browser.screenshot("customer-es-not-found").await;
     assert!(browser.severe_logs().await.is_empty(), "{:?}", browser.severe_logs().await);
     browser.close().await;
 }
