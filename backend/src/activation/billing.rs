@@ -19,7 +19,7 @@ use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
 use crate::billing::invoices::{self, InvoiceFor, Line};
-use crate::billing::wording::{LineText, describe};
+use crate::billing::wording::{LineText, date, describe};
 use crate::domain::Locale;
 use crate::domain::money::vat_of;
 use crate::error::{ApiError, ApiResult};
@@ -286,7 +286,9 @@ async fn mark_unpaid(
     }
     let grace_ends = app.clock.now() + Duration::days(app.config.settlement_grace_days);
     let feature = feature_names(db, activation.feature_id).await?;
-    let grace_ends = grace_ends.format("%Y-%m-%d").to_string();
+    // Written in each language, as the notification is read in its reader's.
+    let grace_ends: serde_json::Map<String, serde_json::Value> =
+        Locale::ALL.into_iter().map(|locale| (locale.tag().to_owned(), date(locale, grace_ends).into())).collect();
     let payload = json!({ "feature": feature, "reason": FailureCode::of_payment(reason).texts(), "detail": reason, "graceEnds": grace_ends });
     let channels = [NotificationChannel::InApp, NotificationChannel::Email];
     notify(app, db, outbox, activation.purchased_by, "activation.payment_failed", payload, &channels).await

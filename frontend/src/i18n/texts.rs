@@ -58,6 +58,13 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         ["needs maintenance up to date", "erfordert aktuelle Wartung", "requiere mantenimiento al día"],
     ),
     (
+        "car_status.ASSIGNED",
+        ["registered to the buyer", "auf den Käufer zugelassen", "matriculado a nombre del comprador"],
+    ),
+    ("car_status.DELIVERED", ["handed over", "übergeben", "entregado"]),
+    ("car_status.IN_STOCK", ["in stock", "im Bestand", "en stock"]),
+    ("car_status.RESERVED", ["reserved for this order", "für diesen Auftrag reserviert", "reservado para este pedido"]),
+    (
         "catalog.MAINTENANCE_OVERDUE",
         [
             "Maintenance is overdue: book a service to buy this feature.",
@@ -388,6 +395,7 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ("notifications.mark_read", ["Mark all as read", "Alle als gelesen markieren", "Marcar todo como leído"]),
     ("offer.days", ["{days} days", "{days} Tage", "{days} días"]),
     ("order.cancelled_because", ["Cancelled:", "Storniert:", "Anulada:"]),
+    ("order.car", ["the car:", "das Fahrzeug:", "el coche:"]),
     ("order.due", ["Due", "Offen", "Pendiente"]),
     ("order.gross", ["Total incl. VAT", "Gesamt inkl. MwSt.", "Total con IVA"]),
     ("order.last_error", ["Needs attention:", "Bitte prüfen:", "Requiere atención:"]),

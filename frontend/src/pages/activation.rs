@@ -130,7 +130,8 @@ pub fn activation_page(props: &ActivationProps) -> Html {
                         if activation.cancel_at_period_end { <p>{ t(locale, "activation.ends_at_period_end") }</p> }
                         { for activation.payments.iter().map(|payment| html! {
                             <p class="charge">
-                                { money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ charge_text(locale, &name(&payment.status)) }
+                                // A failed activation's note already says what happened to the money.
+                                if status != "FAILED" { { money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ charge_text(locale, &name(&payment.status)) } }
                                 { for payment.invoices.iter().map(|invoice| html! { <>{ " · " }{ document_links(locale, &invoice.number, &name(&invoice.kind), &invoice.pdf_url) }</> }) }
                             </p>
                         }) }

@@ -155,7 +155,9 @@ pub fn order_page(props: &OrderProps) -> Html {
                             <dt>{ t(locale, "order.paid") }</dt><dd>{ money(locale, order.paid.amount_minor, &order.paid.currency) }</dd>
                             <dt>{ t(locale, "order.due") }</dt><dd><strong id="order-due">{ money(locale, order.due.amount_minor, &order.due.currency) }</strong></dd>
                         </dl>
-                        if let Some(car) = &order.vehicle { <p class="muted">{ car.vin.clone() }{ car.plate.clone().map(|p| format!(" · {p}")).unwrap_or_default() }</p> }
+                        if let Some(car) = &order.vehicle {
+                            <p class="muted" id="order-car">{ car.vin.clone() }{ car.plate.clone().map(|p| format!(" · {p}")).unwrap_or_default() }{ " · " }{ t(locale, "order.car") }{ " " }{ t(locale, &format!("car_status.{}", name(&car.status))) }</p>
+                        }
                         if let Some(error) = order.last_error.as_ref().filter(|_| props.dealer) {
                             <details class="technical"><summary>{ t(locale, "order.last_error") }</summary><p>{ error.clone() }</p></details>
                         }

@@ -173,6 +173,8 @@ async fn refund(app: &TestApp, scan: &mut Scan, customer: &str, vin: &str, featu
         &app.graphql_as(&support, refund, json!({ "id": payment, "reason": " " })).await,
     );
     app.graphql_as(&support, refund, json!({ "id": payment, "reason": reason })).await.data();
+    // The refund switches the feature off: that command is done before the car is told to refuse.
+    wait_for(app, customer, &id, |a| a["status"] == "CANCELLED").await;
     let search = "query($text: String!) { searchVehicles(text: $text) { nodes { vin } } }";
     scan.errors("a one-letter search", &app.graphql_as(&support, search, json!({ "text": "a" })).await);
 }
@@ -219,6 +221,12 @@ async fn a_german_reader_gets_every_error_and_notification_in_german() {
     })
     .await;
     notifications(&app, &mut scan, &anna, &told).await;
+    // The day the feature is switched off if still unpaid is written the German way.
+    let read = app.graphql_as(&anna, NOTIFICATIONS, json!({})).await;
+    let nodes = read.data()["notifications"]["nodes"].as_array().cloned().unwrap_or_default();
+    let unpaid = nodes.iter().find(|n| n["template"] == "activation.payment_failed").expect("told");
+    let german_date = Regex::new(r"am \d{2}\.\d{2}\.\d{4} noch offen").expect("pattern");
+    assert!(german_date.is_match(unpaid["body"].as_str().unwrap_or_default()), "{unpaid}");
     scan.finish(25);
 }
 

@@ -58,6 +58,7 @@ async fn a_dealer_registers_a_sale_and_follows_manufacturing_live_to_the_handove
     browser.wait_text("#order-status", "Zugelassen").await;
     browser.click("#deliver").await;
     browser.wait_text("#order-status", "Übergeben").await;
+    browser.wait_text("#order-car", "das Fahrzeug: übergeben").await;
     browser.screenshot("dealer-order-delivered").await;
     assert!(browser.severe_logs().await.is_empty(), "{:?}", browser.severe_logs().await);
     browser.close().await;
