@@ -193,3 +193,70 @@ async fn a_dealer_is_told_what_is_wrong_next_to_the_field_and_what_each_action_d
     assert!(browser.severe_logs().await.is_empty(), "{:?}", browser.severe_logs().await);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn support_works_in_spanish_too() {
+    let app = spawn_web_app().await;
+    let lucia = app.token("customer2@demo.caas").await;
+    let cirrus = app.vins_of("customer2@demo.caas").await.remove(0);
+    bought(&app, &lucia, &cirrus, "NAVIGATION_PRO", "ACTIVE").await;
+    app.simulators.fleet.as_ref().expect("fleet").set_knobs(refusing(&cirrus));
+    bought(&app, &lucia, &cirrus, "HEATED_SEATS", "FAILED").await;
+    let support = app.token("support@demo.caas").await;
+    app.graphql_as(&support, "mutation { updateProfile(locale: ES) { locale } }", json!({})).await.data();
+
+    let browser = Browser::open(&app.address).await;
+    browser.sign_in("support@demo.caas", PASSWORD).await;
+    browser.goto("/staff/support").await;
+    browser.wait_text("main h2", "Incidencias abiertas").await;
+    let ticket = browser.wait_text("#tickets li", "El coche no aceptó el cambio").await;
+    assert!(ticket.contains(&cirrus) && ticket.contains("Lucía García"), "{ticket}");
+    let shown = visible_text(&browser, "#tickets li").await;
+    assert!(!shown.contains("HEATED_SEATS"), "codes are behind the toggle: {shown}");
+    browser.screenshot("support-es-ticket").await;
+
+    browser.fill("#support-search", "garcía").await;
+    browser.click("#support-search-form button[type=submit]").await;
+    browser.wait_text("#search-results", &cirrus).await;
+    let navigation = format!("#search-results li[data-vin='{cirrus}'] [data-feature='NAVIGATION_PRO']");
+    browser.click(&format!("{navigation} button.refund")).await;
+    browser.wait_text(&format!("{navigation} .confirm-refund"), "¿Reembolsar").await;
+    browser.fill(&format!("{navigation} .confirm-refund input"), "Cortesía tras la consulta").await;
+    browser.click(&format!("{navigation} .confirm-refund-button")).await;
+    let done = browser.wait_text(&format!("{navigation} .status.done"), "Reembolsado").await;
+    assert!(done.contains("Nota de crédito ES-"), "{done}");
+    browser.screenshot("support-es-refunded").await;
+    assert!(browser.severe_logs().await.is_empty(), "{:?}", browser.severe_logs().await);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_spanish_dealer_is_told_the_same_in_spanish() {
+    let app = spawn_web_app().await;
+    let browser = Browser::open(&app.address).await;
+    browser.sign_in("dealer2@demo.caas", PASSWORD).await;
+    browser.goto("/staff/dealer/sale").await;
+    browser.find("#model option").await;
+    browser.fill("#customer-name", "Marta López").await;
+    browser.fill("#customer-email", "marta.lopez@example.com").await;
+    browser.fill("#price", "mucho").await;
+    browser.click("#sale-form button[type=submit]").await;
+    browser.wait_text("#priceNetMinor-error", "precio neto").await;
+    browser.fill("#price", "31.990,00").await;
+    browser.wait_js("the error to go once the field is fixed", "!document.getElementById('priceNetMinor-error')").await;
+    browser.click("#sale-form button[type=submit]").await;
+    let amounts = browser.wait_text("#order-amounts", "Neto").await;
+    for label in ["IVA", "Total con IVA", "Pagado", "Pendiente", "31.990,00 €"] {
+        assert!(amounts.contains(label), "{label} in {amounts}");
+    }
+    browser.fill("#amount", "dos").await;
+    browser.click("#pay-reservation").await;
+    browser.wait_text("#amountMinor-error", "importe").await;
+    browser.fill("#amount", "3000").await;
+    browser.fill("#card-token", "pm_card_visa").await;
+    browser.click("#pay-reservation").await;
+    browser.wait_text("#dealer-actions .status.done", "Pago enviado").await;
+    browser.screenshot("dealer-es-payment-recorded").await;
+    assert!(browser.severe_logs().await.is_empty(), "{:?}", browser.severe_logs().await);
+    browser.close().await;
+}
