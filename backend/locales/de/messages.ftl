@@ -146,3 +146,8 @@ line-reservation = { $model }, Anzahlung — Auftrag { $order }{ $vin }
 line-final = { $model }, Schlusszahlung — Auftrag { $order }{ $vin }
 line-refund = Erstattung zu Rechnung { $number }
 line-period = { $feature }, Abonnementzeitraum ab { $from } — { $vin }
+
+## Countries, by their code.
+region-DE = Deutschland
+region-ES = Spanien
+region-GB = Vereinigtes Königreich

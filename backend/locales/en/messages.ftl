@@ -146,3 +146,8 @@ line-reservation = { $model }, reservation — order { $order }{ $vin }
 line-final = { $model }, final payment — order { $order }{ $vin }
 line-refund = Refund for invoice { $number }
 line-period = { $feature }, subscription period from { $from } — { $vin }
+
+## Countries, by their code.
+region-DE = Germany
+region-ES = Spain
+region-GB = United Kingdom

@@ -146,3 +146,8 @@ line-reservation = { $model }, señal de reserva — pedido { $order }{ $vin }
 line-final = { $model }, pago final — pedido { $order }{ $vin }
 line-refund = Devolución de la factura { $number }
 line-period = { $feature }, periodo de suscripción desde el { $from } — { $vin }
+
+## Countries, by their code.
+region-DE = Alemania
+region-ES = España
+region-GB = Reino Unido

@@ -8,7 +8,7 @@ use super::passwords::{self, CustomerRef};
 use crate::auth::Allow;
 use crate::domain::{Email, Locale};
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::{app, load_by_id, load_existing, viewer};
+use crate::graphql::context::{app, load_by_id, load_existing, locale, viewer};
 use crate::notifications::graphql::Notification;
 
 // The accounts domain's field of a type that a lower domain defines (GraphQL's `extend type`).
@@ -82,9 +82,13 @@ impl Region {
         &self.0.code
     }
 
-    /// Country name.
-    async fn name(&self) -> &str {
-        &self.0.name
+    /// Country name, in the reader's language (`Deutschland`, `Alemania`).
+    async fn name(&self, ctx: &Context<'_>) -> String {
+        let id = format!("region-{}", self.0.code);
+        match crate::i18n::text(locale(ctx), &id, &serde_json::json!({})) {
+            text if text != id => text,
+            _ => self.0.name.clone(),
+        }
     }
 
     /// ISO 4217 currency of prices, e.g. `EUR`.

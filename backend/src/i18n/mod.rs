@@ -152,6 +152,13 @@ mod tests {
     }
 
     #[test]
+    fn countries_are_named_in_each_language() {
+        assert_eq!(text(Locale::De, "region-ES", &json!({})), "Spanien");
+        assert_eq!(text(Locale::Es, "region-DE", &json!({})), "Alemania");
+        assert_eq!(text(Locale::En, "region-GB", &json!({})), "United Kingdom");
+    }
+
+    #[test]
     fn a_text_is_kept_in_every_language() {
         let texts = texts("failure-car_refused", &json!({}));
         assert_eq!(texts.as_object().map(|texts| texts.len()), Some(3));

@@ -61,9 +61,14 @@ pub fn layout(props: &LayoutProps) -> Html {
     };
     // Only customers queue purchases; say so after the queue was sent, until they have looked.
     let applied = if app.role == "CUSTOMER" { crate::api::queue::applied().len() } else { 0 };
-    use_effect_with(locale, |locale| {
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("lang", locale.tag());
+    use_effect_with((locale, props.title.clone()), |(locale, title)| {
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(document) = document {
+            if let Some(root) = document.document_element() {
+                let _ = root.set_attribute("lang", locale.tag());
+            }
+            // The tab says where the user is, in their language.
+            document.set_title(&format!("{} · CaaS", t(*locale, title)));
         }
     });
     html! {

@@ -126,6 +126,13 @@ async fn a_spanish_customer_reads_failures_field_errors_and_invoices_in_spanish(
     let why = browser.wait_text("#activation-failure", "el coche no aceptó el cambio").await;
     assert!(why.contains("No se te cobra nada"), "{why}");
     browser.screenshot("customer-es-activation-failed").await;
+    let title = browser.js("return document.title;").await;
+    assert_eq!(title, json!("Función · CaaS"), "the tab says where she is, in Spanish");
+
+    // Her profile names the countries in Spanish.
+    browser.goto("/profile").await;
+    browser.wait_text("#region", "España").await;
+    browser.wait_text("#region", "Alemania").await;
 
     // The car's file: mileage and colour in Spanish, each invoice opens and downloads as a PDF.
     browser.goto(&format!("/vehicles/{cirrus}")).await;
