@@ -85,10 +85,7 @@ impl Region {
     /// Country name, in the reader's language (`Deutschland`, `Alemania`).
     async fn name(&self, ctx: &Context<'_>) -> String {
         let id = format!("region-{}", self.0.code);
-        match crate::i18n::text(locale(ctx), &id, &serde_json::json!({})) {
-            text if text != id => text,
-            _ => self.0.name.clone(),
-        }
+        crate::i18n::find(locale(ctx), &id, &serde_json::json!({})).unwrap_or_else(|| self.0.name.clone())
     }
 
     /// ISO 4217 currency of prices, e.g. `EUR`.

@@ -23,7 +23,7 @@ use crate::billing::wording::{LineText, date, describe};
 use crate::domain::Locale;
 use crate::domain::money::vat_of;
 use crate::error::{ApiError, ApiResult};
-use crate::i18n::failures::FailureCode;
+use crate::i18n::{self, failures::FailureCode};
 use crate::notifications::service::notify;
 use crate::payments::service as payments_service;
 use crate::payments::{Answer, NewPayment, cards};
@@ -287,8 +287,7 @@ async fn mark_unpaid(
     let grace_ends = app.clock.now() + Duration::days(app.config.settlement_grace_days);
     let feature = feature_names(db, activation.feature_id).await?;
     // Written in each language, as the notification is read in its reader's.
-    let grace_ends: serde_json::Map<String, serde_json::Value> =
-        Locale::ALL.into_iter().map(|locale| (locale.tag().to_owned(), date(locale, grace_ends).into())).collect();
+    let grace_ends = i18n::in_every_language(|locale| date(locale, grace_ends));
     let payload = json!({ "feature": feature, "reason": FailureCode::of_payment(reason).texts(), "detail": reason, "graceEnds": grace_ends });
     let channels = [NotificationChannel::InApp, NotificationChannel::Email];
     notify(app, db, outbox, activation.purchased_by, "activation.payment_failed", payload, &channels).await

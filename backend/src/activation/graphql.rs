@@ -62,6 +62,13 @@ impl CatalogEntryValue {
 /// A feature bought for a vehicle, for a duration.
 pub struct Activation(pub activations::Model);
 
+impl Activation {
+    /// What its failure is told as, when it failed.
+    fn failure(&self) -> Option<FailureCode> {
+        Some(FailureCode::of_activation(self.0.failure_code.as_deref(), self.0.failure_reason.as_deref()?))
+    }
+}
+
 #[Object]
 impl Activation {
     /// Stable id.
@@ -129,13 +136,12 @@ impl Activation {
     /// Why it failed, when it did, in the reader's language (e.g. "The car did not accept the
     /// change").
     async fn failure_message(&self, ctx: &Context<'_>) -> Option<String> {
-        let code = FailureCode::of_activation(self.0.failure_code.as_deref(), self.0.failure_reason.as_deref()?);
-        Some(code.sentence(locale(ctx)))
+        Some(self.failure()?.sentence(locale(ctx)))
     }
 
     /// Why it failed, when it did, as a code (`CAR_REFUSED`, `CARD_DECLINED`, …).
     async fn failure_code(&self) -> Option<FailureCode> {
-        Some(FailureCode::of_activation(self.0.failure_code.as_deref(), self.0.failure_reason.as_deref()?))
+        self.failure()
     }
 
     /// Why it ended: `EXPIRED`, `CANCELLED`, `PAYMENT_FAILED` or `OWNER_CHANGED`.

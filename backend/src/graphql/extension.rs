@@ -4,6 +4,7 @@
 //! counts operations and errors for `/metrics`; it writes every error's message in the reader's
 //! language.
 
+use std::any::TypeId;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
@@ -51,8 +52,8 @@ struct ErrorCodes {
     root_fields: Mutex<Vec<(&'static str, String)>>,
     /// What the document costs, charged to the caller's rate limits before validation.
     cost: Mutex<OperationCost>,
-    /// The reader's language, read once the request's data is attached (the request hook's own
-    /// context comes before it).
+    /// The reader's language, read from the request before it is prepared (the request hook's
+    /// own context does not hold the request's data).
     locale: Mutex<Option<Locale>>,
 }
 
@@ -102,6 +103,14 @@ fn classify(error: &mut ServerError) {
 fn reader_locale(ctx: &ExtensionContext<'_>) -> Locale {
     let user = ctx.data_opt::<Viewer>().and_then(Viewer::locale);
     user.or_else(|| ctx.data_opt::<RequestLocale>().map(|requested| requested.0)).unwrap_or_default()
+}
+
+/// The same, from a request's own data (the request hook's context comes before it is attached).
+fn locale_of_request(request: &Request) -> Locale {
+    let get = |id: TypeId| request.data.get(&id);
+    let user = get(TypeId::of::<Viewer>()).and_then(|data| data.downcast_ref::<Viewer>()).and_then(Viewer::locale);
+    let requested = get(TypeId::of::<RequestLocale>()).and_then(|data| data.downcast_ref::<RequestLocale>());
+    user.or_else(|| requested.map(|requested| requested.0)).unwrap_or_default()
 }
 
 fn internal_error() -> ServerError {
@@ -196,6 +205,9 @@ impl Extension for ErrorCodes {
         request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
+        if let Ok(mut locale) = self.locale.lock() {
+            *locale = Some(locale_of_request(&request));
+        }
         let mut request = next.run(ctx, request).await?;
         document_size::check(request.parsed_query()?).map_err(|too_large| {
             let mut error = ServerError::new(too_large.to_string(), None);
@@ -214,9 +226,6 @@ impl Extension for ErrorCodes {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        if let Ok(mut locale) = self.locale.lock() {
-            *locale = Some(reader_locale(ctx));
-        }
         refuse_unlisted(ctx, query)?;
         let document = next.run(ctx, query, variables).await?;
         let fields = root_fields(&document);

@@ -91,20 +91,27 @@ pub(crate) fn arguments(locale: Locale, payload: &Value) -> FluentArgs<'_> {
     args
 }
 
-/// The message `id` in `locale` (falling back to English) with the fields of `payload`; the id
-/// itself when no language has it, so a missing text shows as such rather than as nothing.
-pub fn text(locale: Locale, id: &str, payload: &Value) -> String {
-    [locale, Locale::En]
-        .into_iter()
-        .find_map(|locale| message(locale, id, Some(&arguments(locale, payload))))
-        .unwrap_or_else(|| id.to_owned())
+/// The message `id` in `locale` (falling back to English) with the fields of `payload`, if some
+/// language has it.
+pub fn find(locale: Locale, id: &str, payload: &Value) -> Option<String> {
+    [locale, Locale::En].into_iter().find_map(|locale| message(locale, id, Some(&arguments(locale, payload))))
 }
 
-/// The message `id` written in every language, for a text stored now and read later in its
+/// [`find`], or the id itself when no language has it, so a missing text shows as such rather
+/// than as nothing.
+pub fn text(locale: Locale, id: &str, payload: &Value) -> String {
+    find(locale, id, payload).unwrap_or_else(|| id.to_owned())
+}
+
+/// A text written in every language by `write`, for a text stored now and read later in its
 /// reader's (a notification's payload).
+pub fn in_every_language(write: impl Fn(Locale) -> String) -> Value {
+    Value::Object(Locale::ALL.into_iter().map(|locale| (locale.tag().to_owned(), Value::from(write(locale)))).collect())
+}
+
+/// The message `id` written in every language.
 pub fn texts(id: &str, payload: &Value) -> Value {
-    let texts = Locale::ALL.into_iter().map(|locale| (locale.tag().to_owned(), Value::from(text(locale, id, payload))));
-    Value::Object(texts.collect())
+    in_every_language(|locale| text(locale, id, payload))
 }
 
 #[cfg(test)]

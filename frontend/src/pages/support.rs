@@ -46,6 +46,15 @@ struct ActivationRow {
     payments: Vec<PaymentRow>,
 }
 
+/// A [`Document`] from an invoice of any answer (each operation has its own generated type).
+macro_rules! document_from {
+    ($invoice:expr) => {{
+        let i = $invoice;
+        Document { number: i.number.clone(), kind: name(&i.kind), pdf_url: i.pdf_url.clone() }
+    }};
+}
+
+/// An [`ActivationRow`] from an activation of any answer.
 macro_rules! rows_from {
     ($activation:expr) => {{
         let a = $activation;
@@ -65,11 +74,7 @@ macro_rules! rows_from {
                     status: name(&p.status),
                     amount_minor: p.amount.amount_minor,
                     currency: p.amount.currency.clone(),
-                    documents: p
-                        .invoices
-                        .iter()
-                        .map(|i| Document { number: i.number.clone(), kind: name(&i.kind), pdf_url: i.pdf_url.clone() })
-                        .collect(),
+                    documents: p.invoices.iter().map(|i| document_from!(i)).collect(),
                 })
                 .collect(),
         }
@@ -351,13 +356,7 @@ fn payment_line(props: &PaymentProps) -> Html {
                 match api.call::<RefundPayment>(variables).await {
                     Ok(data) => {
                         let notes = data.refund_payment.invoices.iter().filter(|i| name(&i.kind) == "CREDIT_NOTE");
-                        let notes: Vec<Document> = notes
-                            .map(|i| Document {
-                                number: i.number.clone(),
-                                kind: name(&i.kind),
-                                pdf_url: i.pdf_url.clone(),
-                            })
-                            .collect();
+                        let notes: Vec<Document> = notes.map(|i| document_from!(i)).collect();
                         error.set(None);
                         asking.set(None);
                         credit_notes.set(notes);

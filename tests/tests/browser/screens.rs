@@ -167,38 +167,83 @@ fn regex_like_km(text: &str) -> bool {
     })
 }
 
-#[tokio::test]
-async fn a_dealer_is_told_what_is_wrong_next_to_the_field_and_what_each_action_did() {
+/// What a dealer types and reads in one language.
+struct DealerRun {
+    dealer: &'static str,
+    lang: &'static str,
+    customer: (&'static str, &'static str),
+    bad_price: &'static str,
+    price: &'static str,
+    bad_amount: &'static str,
+    /// The price rule, the amount rule, "payment sent".
+    told: [&'static str; 3],
+    /// The labels of net, VAT, gross, paid and due.
+    labels: [&'static str; 5],
+}
+
+/// A sale with a wrong price, then a reservation with a wrong amount: each error next to its
+/// field, gone once the field is fixed; the order's amounts labelled; the payment confirmed.
+async fn dealer_form_and_payment(run: DealerRun) {
     let app = spawn_web_app().await;
     let browser = Browser::open(&app.address).await;
-    browser.sign_in("dealer@demo.caas", PASSWORD).await;
+    browser.sign_in(run.dealer, PASSWORD).await;
     browser.goto("/staff/dealer/sale").await;
     browser.find("#model option").await;
-    browser.fill("#customer-name", "Erika Musterfrau").await;
-    browser.fill("#customer-email", "erika.musterfrau@example.com").await;
-    browser.fill("#price", "viel").await;
+    browser.fill("#customer-name", run.customer.0).await;
+    browser.fill("#customer-email", run.customer.1).await;
+    browser.fill("#price", run.bad_price).await;
     browser.click("#sale-form button[type=submit]").await;
-    browser.wait_text("#priceNetMinor-error", "Nettopreis").await;
-    browser.screenshot("dealer-de-sale-field-error").await;
-    browser.fill("#price", "39.990,00").await;
+    browser.wait_text("#priceNetMinor-error", run.told[0]).await;
+    browser.screenshot(&format!("dealer-{}-sale-field-error", run.lang)).await;
+    browser.fill("#price", run.price).await;
     browser.wait_js("the error to go once the field is fixed", "!document.getElementById('priceNetMinor-error')").await;
     browser.click("#sale-form button[type=submit]").await;
 
     // The order reads net, VAT, gross, paid and due, each labelled.
-    let amounts = browser.wait_text("#order-amounts", "Netto").await;
-    for label in ["MwSt.", "Gesamt inkl. MwSt.", "Bezahlt", "Offen", "39.990,00 €"] {
+    let amounts = browser.wait_text("#order-amounts", run.labels[0]).await;
+    for label in run.labels.iter().chain([&format!("{} €", run.price).as_str()]) {
         assert!(amounts.contains(label), "{label} in {amounts}");
     }
-    browser.fill("#amount", "zwei").await;
+    browser.fill("#amount", run.bad_amount).await;
     browser.click("#pay-reservation").await;
-    browser.wait_text("#amountMinor-error", "Betrag").await;
-    browser.fill("#amount", "5000").await;
+    browser.wait_text("#amountMinor-error", run.told[1]).await;
+    browser.fill("#amount", "3000").await;
     browser.fill("#card-token", "pm_card_visa").await;
     browser.click("#pay-reservation").await;
-    browser.wait_text("#dealer-actions .status.done", "Zahlung gesendet").await;
-    browser.screenshot("dealer-de-payment-recorded").await;
+    browser.wait_text("#dealer-actions .status.done", run.told[2]).await;
+    browser.screenshot(&format!("dealer-{}-payment-recorded", run.lang)).await;
     assert!(browser.severe_logs().await.is_empty(), "{:?}", browser.severe_logs().await);
     browser.close().await;
+}
+
+#[tokio::test]
+async fn a_dealer_is_told_what_is_wrong_next_to_the_field_and_what_each_action_did() {
+    dealer_form_and_payment(DealerRun {
+        dealer: "dealer@demo.caas",
+        lang: "de",
+        customer: ("Erika Musterfrau", "erika.musterfrau@example.com"),
+        bad_price: "viel",
+        price: "39.990,00",
+        bad_amount: "zwei",
+        told: ["Nettopreis", "Betrag", "Zahlung gesendet"],
+        labels: ["Netto", "MwSt.", "Gesamt inkl. MwSt.", "Bezahlt", "Offen"],
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_spanish_dealer_is_told_the_same_in_spanish() {
+    dealer_form_and_payment(DealerRun {
+        dealer: "dealer2@demo.caas",
+        lang: "es",
+        customer: ("Marta López", "marta.lopez@example.com"),
+        bad_price: "mucho",
+        price: "31.990,00",
+        bad_amount: "dos",
+        told: ["precio neto", "importe", "Pago enviado"],
+        labels: ["Neto", "IVA", "Total con IVA", "Pagado", "Pendiente"],
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -233,37 +278,6 @@ async fn support_works_in_spanish_too() {
     let done = browser.wait_text(&format!("{navigation} .status.done"), "Reembolsado").await;
     assert!(done.contains("Nota de crédito ES-"), "{done}");
     browser.screenshot("support-es-refunded").await;
-    assert!(browser.severe_logs().await.is_empty(), "{:?}", browser.severe_logs().await);
-    browser.close().await;
-}
-
-#[tokio::test]
-async fn a_spanish_dealer_is_told_the_same_in_spanish() {
-    let app = spawn_web_app().await;
-    let browser = Browser::open(&app.address).await;
-    browser.sign_in("dealer2@demo.caas", PASSWORD).await;
-    browser.goto("/staff/dealer/sale").await;
-    browser.find("#model option").await;
-    browser.fill("#customer-name", "Marta López").await;
-    browser.fill("#customer-email", "marta.lopez@example.com").await;
-    browser.fill("#price", "mucho").await;
-    browser.click("#sale-form button[type=submit]").await;
-    browser.wait_text("#priceNetMinor-error", "precio neto").await;
-    browser.fill("#price", "31.990,00").await;
-    browser.wait_js("the error to go once the field is fixed", "!document.getElementById('priceNetMinor-error')").await;
-    browser.click("#sale-form button[type=submit]").await;
-    let amounts = browser.wait_text("#order-amounts", "Neto").await;
-    for label in ["IVA", "Total con IVA", "Pagado", "Pendiente", "31.990,00 €"] {
-        assert!(amounts.contains(label), "{label} in {amounts}");
-    }
-    browser.fill("#amount", "dos").await;
-    browser.click("#pay-reservation").await;
-    browser.wait_text("#amountMinor-error", "importe").await;
-    browser.fill("#amount", "3000").await;
-    browser.fill("#card-token", "pm_card_visa").await;
-    browser.click("#pay-reservation").await;
-    browser.wait_text("#dealer-actions .status.done", "Pago enviado").await;
-    browser.screenshot("dealer-es-payment-recorded").await;
     assert!(browser.severe_logs().await.is_empty(), "{:?}", browser.severe_logs().await);
     browser.close().await;
 }
