@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
+use tokio_util::sync::CancellationToken;
 
 use crate::auth::jwt::AccessTokens;
 use crate::auth::secret::LinkSigner;
@@ -34,6 +35,11 @@ pub struct App {
     pub sessions: SessionCache,
     /// The clients of the external systems.
     pub integrations: Integrations,
+    /// This instance's name among the cluster's (unique per process).
+    pub instance: String,
+    /// Cancelled when the instance starts shutting down: live connections close so that their
+    /// clients reconnect to another instance.
+    pub stopping: CancellationToken,
 }
 
 /// The shared handle to the application.
@@ -52,6 +58,20 @@ impl App {
         let access_tokens = AccessTokens::new(&config.jwt_secret, config.access_token_ttl_secs);
         let link_signer = LinkSigner::new(&config.jwt_secret);
         let sessions = SessionCache::default();
-        Self { config, db, clock, events, metrics, access_tokens, link_signer, sessions, integrations }
+        let instance = config.instance_name();
+        let stopping = CancellationToken::new();
+        Self {
+            config,
+            db,
+            clock,
+            events,
+            metrics,
+            access_tokens,
+            link_signer,
+            sessions,
+            integrations,
+            instance,
+            stopping,
+        }
     }
 }

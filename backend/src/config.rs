@@ -270,6 +270,23 @@ pub struct Config {
     #[arg(long, env = "CAAS_SCHEDULER_INTERVAL", default_value_t = 60)]
     pub scheduler_interval_secs: u64,
 
+    /// NATS with JetStream (`CAAS_NATS_URL`), e.g. `nats://127.0.0.1:4222`: set, this instance is a
+    /// cluster member — its domain events go through the outbox to NATS and reach every instance;
+    /// unset: the in-process bus of a single instance.
+    #[arg(long, env = "CAAS_NATS_URL", hide_env_values = true)]
+    pub nats_url: Option<String>,
+
+    /// How long an instance's hold on a periodic task (scheduler, reconciler, outbox relay) lasts
+    /// without renewal, in seconds: how soon another instance takes over when it dies
+    /// (`CAAS_LEASE_SECONDS`).
+    #[arg(long, env = "CAAS_LEASE_SECONDS", default_value_t = 15)]
+    pub lease_seconds: u64,
+
+    /// The instance's name in leases, logs and metrics (`CAAS_INSTANCE`); unset: host name and
+    /// process id.
+    #[arg(long, env = "CAAS_INSTANCE")]
+    pub instance: Option<String>,
+
     /// Seconds after which a captured payment whose settlement was not reported is looked up at
     /// the gateway, and how often that check runs (`CAAS_SETTLEMENT_CHECK_SECONDS`).
     #[arg(long, env = "CAAS_SETTLEMENT_CHECK_SECONDS", default_value_t = 300)]
@@ -423,6 +440,20 @@ impl Config {
                     .map_err(|_| ConfigError::BadTrustedProxy(entry.to_owned()))
             })
             .collect()
+    }
+
+    /// This process's name among the cluster's: `CAAS_INSTANCE` (or the host name) with the
+    /// process id and a random suffix, so two processes given one name still hold leases apart.
+    pub fn instance_name(&self) -> String {
+        let base = self
+            .instance
+            .clone()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or_else(|| "caas".to_owned());
+        let suffix = &uuid::Uuid::new_v4().simple().to_string()[..6];
+        let name = format!("{base}-{}-{suffix}", std::process::id());
+        name.chars().take(64).collect()
     }
 
     /// Refuses malformed settings, and demo secrets and demo seeding in production.

@@ -18,7 +18,9 @@ use crate::notifications::dispatcher;
 use crate::platform::clock::{Clock, SystemClock};
 use crate::platform::db;
 use crate::platform::events::{BroadcastEventBus, EventBus};
+use crate::platform::lease::Lease;
 use crate::platform::metrics::Metrics;
+use crate::platform::nats::NatsEventBus;
 use crate::schema::build_schema;
 use crate::{activation, http, integrations, seed};
 
@@ -68,15 +70,28 @@ impl ServerBuilder {
             integrations::simulators::connect(&config, &db, webhook_base.trim_end_matches('/'), shutdown.clone())
                 .await?;
         let seeds_demo = config.seeds_demo();
-        let app: AppState = Arc::new(App::new(config, db, self.clock, self.events, metrics, integrations));
+        let (events, cluster) = match &config.nats_url {
+            Some(url) => {
+                let bus = NatsEventBus::connect(url, db.clone(), metrics.clone())
+                    .await
+                    .context("connecting to NATS (CAAS_NATS_URL)")?;
+                (bus.clone() as Arc<dyn EventBus>, Some(bus))
+            }
+            None => (self.events, None),
+        };
+        let app: AppState = Arc::new(App::new(config, db, self.clock, events, metrics, integrations));
         if seeds_demo && seed::is_empty(&app.db).await? {
-            seed::seed_demo(&app).await.context("seeding the demo data")?;
-            // Not the partner key: no key is ever logged (`caas seed` prints it, README lists it).
-            tracing::info!("seeded the demo data");
+            match seed::seed_demo(&app).await {
+                // Not the partner key: no key is ever logged (`caas seed` prints it, README lists it).
+                Ok(_) => tracing::info!("seeded the demo data"),
+                // Members of a cluster starting together: one seeds, the others' transactions fail.
+                Err(_) if !seed::is_empty(&app.db).await? => tracing::info!("another instance seeded the demo data"),
+                Err(err) => return Err(err.context("seeding the demo data")),
+            }
         }
         let extra = self.extra_routes.map_or_else(Router::new, |build| build(app.clone()));
         let router = http::router(app.clone(), build_schema(app.clone()), extra);
-        Ok(Server { listener, router, app, shutdown, simulators })
+        Ok(Server { listener, router, app, shutdown, simulators, cluster })
     }
 }
 
@@ -87,6 +102,7 @@ pub struct Server {
     app: AppState,
     shutdown: CancellationToken,
     simulators: Simulators,
+    cluster: Option<Arc<NatsEventBus>>,
 }
 
 impl Server {
@@ -122,18 +138,37 @@ impl Server {
 
     /// Serves until the shutdown token is cancelled, then gives open requests the configured grace.
     pub async fn run(self) -> anyhow::Result<()> {
-        let Server { listener, router, app, shutdown, .. } = self;
-        let workers = [
+        let Server { listener, router, app, shutdown, cluster, .. } = self;
+        let term = Duration::from_secs(app.config.lease_seconds.max(3));
+        let lease = |name| Lease::new(name, &app.instance, term);
+        let (scheduler, reconciler, relay) =
+            (lease("scheduler"), lease("settlement-reconciler"), lease("outbox-relay"));
+        // Leases outlive the workers: handed back once they have stopped, so a successor takes
+        // over at once and never beside them.
+        let leases_stop = CancellationToken::new();
+        let mut keepers = Vec::new();
+        for lease in [&scheduler, &reconciler, &relay] {
+            // Taken before the workers start: a single instance runs its first period at once.
+            if let Err(err) = lease.take(&app.db).await {
+                tracing::warn!(task = lease.name(), error = %err, "could not take a lease");
+            }
+            keepers.push(tokio::spawn(lease.clone().keep(app.db.clone(), app.metrics.clone(), leases_stop.clone())));
+        }
+        let mut workers = vec![
             tokio::spawn(dispatcher::run(app.clone(), shutdown.clone())),
             tokio::spawn(activation::engine::run(app.clone(), shutdown.clone())),
-            tokio::spawn(activation::scheduler::run(app.clone(), shutdown.clone())),
-            tokio::spawn(crate::settlement::reconciler::run(app.clone(), shutdown.clone())),
+            tokio::spawn(activation::scheduler::run(app.clone(), scheduler, shutdown.clone())),
+            tokio::spawn(crate::settlement::reconciler::run(app.clone(), reconciler, shutdown.clone())),
         ];
+        if let Some(bus) = &cluster {
+            workers.extend(bus.start(relay, &shutdown));
+        }
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let serving = axum::serve(listener, service).with_graceful_shutdown(shutdown.clone().cancelled_owned());
         let serving = tokio::spawn(async move { serving.await });
         shutdown.cancelled().await;
-        tracing::info!("shutting down: finishing open requests");
+        tracing::info!("shutting down: finishing open requests, closing live connections");
+        app.stopping.cancel();
         let grace = Duration::from_secs(app.config.shutdown_grace_secs);
         match tokio::time::timeout(grace, serving).await {
             Ok(finished) => finished.context("the server task failed")?.context("serving")?,
@@ -143,6 +178,10 @@ impl Server {
             if tokio::time::timeout(grace, worker).await.is_err() {
                 tracing::warn!("a background worker did not stop within the grace period");
             }
+        }
+        leases_stop.cancel();
+        for keeper in keepers {
+            let _ = tokio::time::timeout(grace, keeper).await;
         }
         app.db.clone().close().await.ok();
         tracing::info!("stopped");

@@ -170,5 +170,14 @@ async fn open(url: &str, token: &str, activation_id: &str) -> anyhow::Result<Soc
         "payload": { "query": PROGRESS, "variables": { "id": activation_id } },
     });
     socket.send(Message::text(subscribe.to_string())).await?;
+    // The subscription answers with the activation's current state first; the events come after.
+    loop {
+        let message = socket.next().await.context("the server closed")??;
+        if let Message::Text(text) = message {
+            let message: Value = serde_json::from_str(&text)?;
+            anyhow::ensure!(message["type"] == "next", "expected the current state, got {message}");
+            break;
+        }
+    }
     Ok(socket)
 }

@@ -21,6 +21,7 @@ mod m20261201_000011_one_live_activation;
 mod m20261201_000012_sale_payments_and_yearly_numbers;
 mod m20261202_000013_rate_limits;
 mod m20261203_000014_failure_codes;
+mod m20261204_000015_cluster;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_sale_payments_and_yearly_numbers::Migration),
             Box::new(m20261202_000013_rate_limits::Migration),
             Box::new(m20261203_000014_failure_codes::Migration),
+            Box::new(m20261204_000015_cluster::Migration),
         ]
     }
 }

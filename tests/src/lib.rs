@@ -2,7 +2,9 @@
 //! database (a fresh SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set),
 //! and talks to it over HTTP and WebSocket like any client.
 
+pub mod api;
 pub mod browser;
+pub mod cluster;
 pub mod database;
 pub mod documents;
 pub mod graphql;
@@ -19,10 +21,11 @@ use caas::integrations::simulators::Simulators;
 use caas::platform::clock::ManualClock;
 use caas::server::Server;
 use chrono::Utc;
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+pub use api::Api;
 pub use database::TestDatabase;
 pub use graphql::GqlResponse;
 pub use ordered_json::OrderedJson;
@@ -32,10 +35,8 @@ pub const PASSWORD: &str = caas::seed::DEMO_PASSWORD;
 
 /// A running server and what a test needs to drive it.
 pub struct TestApp {
-    /// `http://127.0.0.1:PORT`.
-    pub address: String,
-    /// The HTTP client.
-    pub client: reqwest::Client,
+    /// Its address and an HTTP client (`app.address`, `app.graphql(…)`).
+    pub api: Api,
     /// The application inside the server, to arrange data and look at it.
     pub app: AppState,
     /// The server's clock; tests move it instead of sleeping.
@@ -66,6 +67,8 @@ impl Default for TestOptions {
 pub fn test_config(database_url: &str) -> Config {
     let mut config = Config::from_env();
     config.database_url = database_url.to_owned();
+    // One instance with the in-process bus unless a test makes a cluster.
+    config.nats_url = None;
     config.listen = "127.0.0.1:0".parse().expect("address");
     config.db_max_connections = 8;
     config.shutdown_grace_secs = 2;
@@ -114,66 +117,10 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let shutdown = server.shutdown_token();
     let simulators = server.simulators();
     let task = tokio::spawn(server.run());
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
-    TestApp { address, client, app, clock, shutdown, task: Some(task), database, simulators }
+    TestApp { api: Api::new(address), app, clock, shutdown, task: Some(task), database, simulators }
 }
 
 impl TestApp {
-    /// Sends a GraphQL request with optional headers.
-    pub async fn request(&self, query: &str, variables: Value, headers: &[(&str, &str)]) -> GqlResponse {
-        let mut request = self.client.post(format!("{}/graphql", self.address));
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let response = request.json(&json!({ "query": query, "variables": variables })).send().await.expect("request");
-        GqlResponse::read(response).await
-    }
-
-    /// An anonymous GraphQL request.
-    pub async fn graphql(&self, query: &str, variables: Value) -> GqlResponse {
-        self.request(query, variables, &[]).await
-    }
-
-    /// A GraphQL request with an access token.
-    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> GqlResponse {
-        self.request(query, variables, &[("authorization", &format!("Bearer {token}"))]).await
-    }
-
-    /// A GraphQL request with a partner API key.
-    pub async fn graphql_with_key(&self, key: &str, query: &str, variables: Value) -> GqlResponse {
-        self.request(query, variables, &[("x-api-key", key)]).await
-    }
-
-    /// Signs in and returns the whole `login` payload.
-    pub async fn login(&self, identifier: &str, password: &str) -> GqlResponse {
-        self.graphql(
-            "mutation($i: String!, $p: String!) { login(identifier: $i, password: $p) { accessToken refreshToken expiresIn user { email role } } }",
-            json!({ "i": identifier, "p": password }),
-        )
-        .await
-    }
-
-    /// The access token of a demo user.
-    pub async fn token(&self, email: &str) -> String {
-        let response = self.login(email, PASSWORD).await;
-        response.data()["login"]["accessToken"]
-            .as_str()
-            .unwrap_or_else(|| panic!("login of {email}: {response:?}"))
-            .to_owned()
-    }
-
-    /// The VINs of a demo customer's vehicles.
-    pub async fn vins_of(&self, email: &str) -> Vec<String> {
-        let token = self.token(email).await;
-        let response = self.graphql_as(&token, "{ myVehicles { edges { node { vin } } } }", json!({})).await;
-        response.data()["myVehicles"]["edges"]
-            .as_array()
-            .expect("edges")
-            .iter()
-            .map(|edge| edge["node"]["vin"].as_str().expect("vin").to_owned())
-            .collect()
-    }
-
     /// A new API key of the demo partner with `scopes` (e.g. `[CATALOG_READ]`), made by the admin.
     pub async fn create_partner_key(&self, scopes: &str) -> String {
         use sea_orm::EntityTrait;
@@ -184,12 +131,6 @@ impl TestApp {
         );
         let created = self.graphql_as(&admin, &mutation, json!({ "p": partner.id })).await;
         created.data()["createApiKey"]["secret"].as_str().expect("secret").to_owned()
-    }
-
-    /// Signs in with a password and returns the access token.
-    pub async fn token_for(&self, email: &str, password: &str) -> String {
-        let response = self.login(email, password).await;
-        response.data()["login"]["accessToken"].as_str().expect("token").to_owned()
     }
 
     /// The server clock as Unix seconds.
@@ -239,22 +180,6 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no e-mail to {recipient} about {subject:?}: {:#?}", catcher.messages()))
     }
 
-    /// Polls `check` every 20 ms until it returns `Some`, for at most 15 s.
-    pub async fn eventually<T, F, Fut>(&self, what: &str, check: F) -> T
-    where
-        F: Fn() -> Fut,
-        Fut: std::future::Future<Output = Option<T>>,
-    {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Some(value) = check().await {
-                return value;
-            }
-            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
     /// How many live streams listen to the event bus (subscriptions and background workers).
     pub fn subscribers(&self) -> usize {
         self.app.events.subscriber_count()
@@ -269,24 +194,6 @@ impl TestApp {
         }
     }
 
-    /// The value of a counter or gauge in `/metrics` (summed over its labels).
-    pub async fn metric(&self, name: &str) -> f64 {
-        let text = self
-            .client
-            .get(format!("{}/metrics", self.address))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("text");
-        text.lines()
-            .filter(|line| !line.starts_with('#'))
-            .filter(|line| line.split(['{', ' ']).next() == Some(name))
-            .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
-            .sum()
-    }
-
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         self.shutdown.cancel();
@@ -294,6 +201,14 @@ impl TestApp {
             Some(task) => task.await?,
             None => Ok(()),
         }
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
     }
 }
 

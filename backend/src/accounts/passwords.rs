@@ -95,8 +95,7 @@ pub async fn request_reset(app: &App, email: &str) -> ApiResult<()> {
         let subject = user_subject(&user_id);
         audit::record(app, &txn, &Viewer::Anonymous, "account.password_reset_request", subject, json!({})).await?;
     }
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(())
 }
 
@@ -168,8 +167,7 @@ pub async fn resend_link(app: &App, viewer: &Viewer, customer: CustomerRef) -> A
         .await?;
     let customer_id = customer.id.to_string();
     audit::record(app, &txn, viewer, "account.password_link_resend", user_subject(&customer_id), json!({})).await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(link.expires_at)
 }
 

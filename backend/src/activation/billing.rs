@@ -92,8 +92,7 @@ pub async fn cancel(app: &App, viewer: &Viewer, activation_id: Uuid) -> ApiResul
         json!({}),
     )
     .await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(cancelled)
 }
 
@@ -199,8 +198,7 @@ async fn charge_period(
         _ if invoice => invoice_period(app, &txn, activation, &payer, region, &recorded, net, billed).await?,
         _ => {}
     }
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(payments::Entity::find_by_id(payment.id).one(&app.db).await?)
 }
 

@@ -10,7 +10,6 @@ use futures::StreamExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
 
 use super::job::{Context, progress, reports_on, send};
 use super::jobs;
@@ -29,9 +28,9 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(250);
 /// Runs `config.ota_workers` workers until `stop`; each finishes the job in hand first. No workers
 /// (0) makes an instance that serves the API only.
 pub async fn run(app: AppState, stop: CancellationToken) {
-    let instance = Uuid::new_v4().simple().to_string();
+    // Named after the instance: a job's `lease_owner` tells which member of a cluster holds it.
     let workers: Vec<_> = (0..app.config.ota_workers)
-        .map(|n| tokio::spawn(work(app.clone(), format!("{}-{n}", &instance[..8]), stop.clone())))
+        .map(|n| tokio::spawn(work(app.clone(), format!("{}/{n}", app.instance), stop.clone())))
         .collect();
     futures::future::join_all(workers).await;
 }

@@ -1,7 +1,8 @@
 //! GraphQL of activations: buying, trying and cancelling features, their live progress, and
 //! support's tickets, retries and refunds.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Subscription};
@@ -13,7 +14,7 @@ use futures::stream::{Stream, StreamExt};
 use uuid::Uuid;
 
 use super::end_reason::EndReason;
-use super::live::ProgressReads;
+use super::live::{ProgressReads, ProgressState};
 use super::{billing, purchase, queries, support};
 use crate::app::AppState;
 use crate::auth::viewer::PLATFORM_STAFF;
@@ -386,6 +387,12 @@ pub struct ActivationProgress {
     charge: Option<PaymentStatus>,
 }
 
+impl ActivationProgress {
+    fn of(phase: ActivationPhase, attempt: i32, state: &ProgressState) -> Self {
+        Self { phase, attempt, activation: state.activation.clone(), charge: state.charge }
+    }
+}
+
 #[Object]
 impl ActivationProgress {
     /// The step: QUEUED, SENDING, RETRY_SCHEDULED, ACTIVE, FAILED, DEACTIVATING or ENDED.
@@ -416,7 +423,9 @@ pub struct ActivationSubscription;
 
 #[Subscription]
 impl ActivationSubscription {
-    /// The steps of an activation as they happen (its vehicle's owner and platform staff).
+    /// The steps of an activation as they happen (its vehicle's owner and platform staff): first
+    /// its current state, then each step after it, so a subscriber that (re)connects late never
+    /// shows a stale one.
     #[graphql(guard = "Allow::any_user()")]
     async fn activation_progress(
         &self,
@@ -427,14 +436,32 @@ impl ActivationSubscription {
         let app: AppState = ctx.data_unchecked::<AppState>().clone();
         let reads = ctx.data_unchecked::<Arc<ProgressReads>>().clone();
         queries::activation(&app, Viewer::of(ctx), id).await?;
-        Ok(app.events.subscribe_topic(Topic::Activation(id)).filter_map(move |(published, event)| {
-            let (app, reads) = (app.clone(), reads.clone());
+        // Subscribed before the current state is read: no step between the two is missed.
+        let events = app.events.subscribe_topic(Topic::Activation(id));
+        let read_from = Instant::now();
+        let current = reads.read(&app, id, read_from).await.ok_or(ApiError::NotFound("activation"))?;
+        let first = ActivationProgress::of(current.phase(), current.attempt, &current);
+        let shown = Arc::new(Mutex::new((first.phase, first.attempt)));
+        let changes = events.filter_map(move |(published, event)| {
+            let (app, reads, shown) = (app.clone(), reads.clone(), shown.clone());
             async move {
                 let DomainEvent::ActivationProgressed { phase, attempt, .. } = event else { return None };
+                // Already in the current state the subscriber was given.
+                if published < read_from {
+                    return None;
+                }
+                {
+                    let mut shown = shown.lock().unwrap_or_else(PoisonError::into_inner);
+                    if *shown == (phase, attempt) {
+                        return None;
+                    }
+                    *shown = (phase, attempt);
+                }
                 // Read once for every subscription watching this activation.
                 let state = reads.read(&app, id, published).await?;
-                Some(ActivationProgress { phase, attempt, activation: state.activation.clone(), charge: state.charge })
+                Some(ActivationProgress::of(phase, attempt, &state))
             }
-        }))
+        });
+        Ok(futures::stream::once(async move { first }).chain(changes))
     }
 }

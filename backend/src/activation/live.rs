@@ -5,13 +5,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use entity::{PaymentStatus, activations};
+use entity::{ActivationStatus, PaymentStatus, activations};
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 use uuid::Uuid;
 
 use super::queries;
 use crate::app::App;
+use crate::platform::events::ActivationPhase;
 
 /// An activation's state as its live progress shows it.
 #[derive(Clone, Debug)]
@@ -20,6 +21,22 @@ pub struct ProgressState {
     pub activation: activations::Model,
     /// Its latest charge's status.
     pub charge: Option<PaymentStatus>,
+    /// Its latest OTA job's delivery attempts.
+    pub attempt: i32,
+}
+
+impl ProgressState {
+    /// The step its status shows, for a subscriber's first answer (the current state).
+    pub fn phase(&self) -> ActivationPhase {
+        match self.activation.status {
+            ActivationStatus::Pending => ActivationPhase::Queued,
+            ActivationStatus::Activating => ActivationPhase::Sending,
+            ActivationStatus::Active => ActivationPhase::Active,
+            ActivationStatus::Failed => ActivationPhase::Failed,
+            ActivationStatus::Deactivating => ActivationPhase::Deactivating,
+            ActivationStatus::Expired | ActivationStatus::Cancelled => ActivationPhase::Ended,
+        }
+    }
 }
 
 type SharedRead = Shared<BoxFuture<'static, Option<Arc<ProgressState>>>>;
@@ -64,5 +81,6 @@ impl ProgressReads {
 async fn load(app: &App, activation_id: Uuid) -> Option<ProgressState> {
     let activation = queries::activation_by_id(app, activation_id).await.ok()?;
     let charge = queries::latest_charge(app, activation_id).await.ok().flatten().map(|payment| payment.status);
-    Some(ProgressState { activation, charge })
+    let attempt = queries::latest_attempts(app, activation_id).await.ok()?;
+    Some(ProgressState { activation, charge, attempt })
 }

@@ -149,8 +149,7 @@ pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> 
     if let Some(charged) = &to_invoice {
         invoice_payment(app, &txn, ctx, charged).await?;
     }
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(())
 }
 
@@ -220,8 +219,7 @@ pub async fn failed(app: &App, ctx: &Context, failure: Failure) -> ApiResult<()>
         phase: ActivationPhase::Failed,
         attempt: ctx.job.attempts,
     });
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     let ctx = Context { activation: failed, ..ctx_clone(ctx) };
     if ticket {
         make_sure_off(app, &ctx).await?;
@@ -321,8 +319,7 @@ pub async fn deactivated(app: &App, ctx: &Context) -> ApiResult<()> {
         phase: ActivationPhase::Ended,
         attempt: ctx.job.attempts,
     });
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(())
 }
 

@@ -104,8 +104,7 @@ pub async fn purchase(app: &App, viewer: &Viewer, input: PurchaseInput) -> ApiRe
         drop(txn);
         return replay(app, customer.id, &key, &hash).await?.ok_or(ApiError::Conflict("try again".into()));
     }
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(created)
 }
 

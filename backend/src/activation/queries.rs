@@ -1,6 +1,6 @@
 //! Reading activations within the caller's scope.
 
-use entity::{activations, payments, vehicles};
+use entity::{activations, ota_jobs, payments, vehicles};
 use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -42,4 +42,14 @@ pub async fn latest_charge(app: &App, activation_id: Uuid) -> ApiResult<Option<p
         .order_by_desc(payments::Column::Id)
         .one(&app.db)
         .await?)
+}
+
+/// The delivery attempts of an activation's latest OTA job (0 before the first).
+pub async fn latest_attempts(app: &App, activation_id: Uuid) -> ApiResult<i32> {
+    let job = ota_jobs::Entity::find()
+        .filter(ota_jobs::Column::ActivationId.eq(activation_id))
+        .order_by_desc(ota_jobs::Column::Id)
+        .one(&app.db)
+        .await?;
+    Ok(job.map_or(0, |job| job.attempts))
 }

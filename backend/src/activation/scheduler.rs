@@ -16,6 +16,8 @@ use crate::app::{App, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::platform::db::begin_write;
 use crate::platform::events::Outbox;
+use crate::platform::lease::Lease;
+use crate::platform::periodic;
 
 /// How often a failed subscription payment is tried again (at most 3 times, once a day).
 const RETRIES: u64 = 3;
@@ -31,18 +33,20 @@ pub struct Tick {
     pub retried: usize,
 }
 
-/// Runs the scheduler until `stop`.
-pub async fn run(app: AppState, stop: CancellationToken) {
-    let interval = std::time::Duration::from_secs(app.config.scheduler_interval_secs.max(1));
-    loop {
-        if let Err(err) = tick(&app).await {
-            tracing::warn!(error = ?err, "the scheduler run failed; trying again next time");
+/// Runs the scheduler every `CAAS_SCHEDULER_INTERVAL` seconds while this instance holds its
+/// `lease`, until `stop`.
+pub async fn run(app: AppState, lease: Lease, stop: CancellationToken) {
+    let interval = std::time::Duration::from_secs(app.config.scheduler_interval_secs);
+    let (db, instance) = (app.db.clone(), app.instance.clone());
+    periodic::run(db, lease, instance, interval, stop, move || {
+        let app = app.clone();
+        async move {
+            if let Err(err) = tick(&app).await {
+                tracing::warn!(error = ?err, "the scheduler run failed; trying again next time");
+            }
         }
-        tokio::select! {
-            () = stop.cancelled() => return,
-            () = tokio::time::sleep(interval) => {}
-        }
-    }
+    })
+    .await;
 }
 
 /// One run of every rule.
@@ -81,8 +85,7 @@ async fn end(app: &App, activation: activations::Model, reason: EndReason) -> Ap
     let txn = begin_write(&app.db).await?;
     let mut outbox = Outbox::new();
     start_deactivation(app, &txn, &mut outbox, activation, reason).await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(())
 }
 

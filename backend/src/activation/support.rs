@@ -107,8 +107,7 @@ pub async fn retry_activation(app: &App, viewer: &Viewer, activation_id: Uuid) -
         .on_unique_violation("the feature is live on this vehicle through another purchase; nothing to retry")?;
     let retry = Retry { command: OtaCommand::Activate, action: "activation.retry", phase: ActivationPhase::Queued };
     start_again(app, &txn, &mut outbox, viewer, pending.id, retry).await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(pending)
 }
 
@@ -137,8 +136,7 @@ pub async fn retry_deactivation(app: &App, viewer: &Viewer, activation_id: Uuid)
         phase: ActivationPhase::Deactivating,
     };
     start_again(app, &txn, &mut outbox, viewer, activation.id, retry).await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(activation)
 }
 
@@ -237,8 +235,7 @@ pub async fn refund_payment(app: &App, viewer: &Viewer, request: RefundRequest) 
     let details = json!({ "amountMinor": amount, "reason": reason });
     let subject = Subject { kind: "payment", id: &payment.id.to_string() };
     audit::record(app, &txn, viewer, "payment.refund", subject, details).await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(refunded)
 }
 

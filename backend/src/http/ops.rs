@@ -15,14 +15,23 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The server can do its work: the database answers.
+/// The server can do its work: the database answers. In a cluster the broker's state is reported
+/// too, without failing the check: while NATS is down the API keeps answering and live events
+/// wait in the outbox, so taking every instance out of the proxy would only make things worse.
+/// An instance shutting down is no longer ready (the proxy stops sending it clients).
 pub async fn readyz(State(state): State<HttpState>) -> Response {
-    match state.app.db.ping().await {
-        Ok(()) => "ready".into_response(),
-        Err(err) => {
-            tracing::warn!(error = %err, "readiness check failed");
-            json_error(StatusCode::SERVICE_UNAVAILABLE, code::UNAVAILABLE, "the database is not reachable")
-        }
+    let app = &state.app;
+    if app.stopping.is_cancelled() {
+        return json_error(StatusCode::SERVICE_UNAVAILABLE, code::UNAVAILABLE, "the instance is shutting down");
+    }
+    if let Err(err) = app.db.ping().await {
+        tracing::warn!(error = %err, "readiness check failed: database");
+        return json_error(StatusCode::SERVICE_UNAVAILABLE, code::UNAVAILABLE, "the database is not reachable");
+    }
+    match app.events.broker_connected() {
+        Some(true) => "ready: database up, broker up".into_response(),
+        Some(false) => "ready: database up, broker down (live events are delayed)".into_response(),
+        None => "ready".into_response(),
     }
 }
 

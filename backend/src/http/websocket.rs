@@ -151,8 +151,14 @@ pub async fn serve(
     tokio::pin!(init_deadline);
     let mut recheck = tokio::time::interval(Duration::from_secs(config.ws_recheck_secs.max(1)));
     recheck.tick().await;
+    let stopping = connection.app.stopping.clone();
     let outcome: Result<(), Close> = loop {
         tokio::select! {
+            () = stopping.cancelled() => {
+                // 1012 Service Restart: the client connects again (to another instance) and its
+                // subscriptions start over from the current state.
+                break Err(Close(1012, "The server is restarting; connect again".into()));
+            }
             () = &mut init_deadline, if connection.session.is_none() => {
                 break Err(Close(4408, "Connection initialisation timeout".into()));
             }

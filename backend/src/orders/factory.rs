@@ -99,8 +99,7 @@ pub async fn place_factory_order(app: &App, viewer: &Viewer, order: orders::Mode
         details,
     )
     .await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(placed)
 }
 
@@ -168,8 +167,7 @@ pub async fn apply_webhook(
     }
     let mut outbox = Outbox::new();
     let applied = apply_event(app, &txn, &mut outbox, order, &event).await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(applied)
 }
 

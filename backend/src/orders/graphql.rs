@@ -1,5 +1,8 @@
 //! GraphQL types, queries, mutations and the live progress subscription of vehicle sales.
 
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
+
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
@@ -413,7 +416,8 @@ pub struct OrdersSubscription;
 #[Subscription]
 impl OrdersSubscription {
     /// Every change of a sale as it happens: each manufacturing stage, payment, registration and
-    /// delivery. For its customer, its dealership and platform staff.
+    /// delivery. For its customer, its dealership and platform staff. First its current state, then
+    /// each change after it, so a subscriber that (re)connects late never shows a stale stage.
     #[graphql(guard = "Allow::any_user()")]
     async fn order_progress(
         &self,
@@ -423,17 +427,29 @@ impl OrdersSubscription {
         let id = parse_id(&order_id, "orderId")?;
         let app: AppState = ctx.data_unchecked::<AppState>().clone();
         queries::order(&app, Viewer::of(ctx), id).await?;
+        // Subscribed before the current state is read: no change between the two is missed.
         let events = app.events.subscribe_topic(Topic::Order(id));
-        Ok(events.filter_map(move |(_, event)| {
-            let app = app.clone();
+        let read_from = Instant::now();
+        let (order, occurred_at) = queries::progress(&app, id, None).await?;
+        let first = OrderProgress { stage: order.status, order, occurred_at };
+        let shown = Arc::new(Mutex::new(first.stage));
+        let changes = events.filter_map(move |(published, event)| {
+            let (app, shown) = (app.clone(), shown.clone());
             async move {
-                match event {
-                    DomainEvent::OrderProgressed { order_id, stage, event_id } if order_id == id => {
-                        progress_of(&app, order_id, stage, event_id).await
-                    }
-                    _ => None,
+                let DomainEvent::OrderProgressed { order_id, stage, event_id } = event else { return None };
+                if order_id != id || published < read_from {
+                    return None;
                 }
+                {
+                    let mut shown = shown.lock().unwrap_or_else(PoisonError::into_inner);
+                    if *shown == stage {
+                        return None;
+                    }
+                    *shown = stage;
+                }
+                progress_of(&app, order_id, stage, event_id).await
             }
-        }))
+        });
+        Ok(futures::stream::once(async move { first }).chain(changes))
     }
 }

@@ -108,8 +108,7 @@ pub async fn register_vehicle(app: &App, order: orders::Model) -> ApiResult<orde
                 )
                 .await?;
             }
-            txn.commit().await?;
-            outbox.publish(app.events.as_ref()).await;
+            outbox.commit(txn, app.events.as_ref()).await?;
             return Err(match err {
                 RegistrationError::Refused(reason) => ApiError::Conflict(format!("registration refused: {reason}")),
                 RegistrationError::Unavailable(message) => ApiError::Unavailable(message),
@@ -132,8 +131,7 @@ pub async fn register_vehicle(app: &App, order: orders::Model) -> ApiResult<orde
     crate::activation::billing::owner_changed(app, &txn, &mut outbox, vehicle_id).await?;
     let extra = json!({ "plate": registration.plate });
     notices::tell_customer(app, &txn, &mut outbox, &registered, "order.ready_for_delivery", extra).await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(registered)
 }
 
@@ -176,8 +174,7 @@ pub async fn mark_delivered(app: &App, viewer: &Viewer, order_id: uuid::Uuid) ->
         json!({}),
     )
     .await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(delivered)
 }
 
@@ -238,8 +235,7 @@ pub async fn cancel_order(app: &App, viewer: &Viewer, order_id: uuid::Uuid, reas
     let details = json!({ "reason": reason });
     audit::record(app, &txn, viewer, "order.cancel", Subject { kind: "order", id: &cancelled.id.to_string() }, details)
         .await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(cancelled)
 }
 

@@ -150,8 +150,7 @@ async fn charge(
         _ if charged.status == PaymentStatus::Captured => invoice_payment(app, &txn, order, &charged).await?,
         _ => {}
     }
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(charged)
 }
 
@@ -220,8 +219,7 @@ async fn reserve(app: &App, viewer: &Viewer, order: orders::Model) -> ApiResult<
     let mut outbox = Outbox::new();
     let ready = set_status(app, &txn, &mut outbox, order, OrderStatus::Ready, None).await?;
     notices::tell_customer(app, &txn, &mut outbox, &ready, "order.ready", json!({})).await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(ready)
 }
 

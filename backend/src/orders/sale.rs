@@ -120,8 +120,7 @@ pub async fn register_sale(app: &App, viewer: &Viewer, input: SaleInput) -> ApiR
         let mut outbox = Outbox::new();
         match register_in(app, &txn, &mut outbox, viewer, dealership_id, &customer, &input).await {
             Ok(order) => {
-                txn.commit().await?;
-                outbox.publish(app.events.as_ref()).await;
+                outbox.commit(txn, app.events.as_ref()).await?;
                 return Ok(order);
             }
             Err(ApiError::Conflict(message)) if message == NUMBER_TAKEN => continue,

@@ -65,8 +65,7 @@ pub async fn register_trade_in(app: &App, viewer: &Viewer, input: TradeInInput) 
     let details = json!({ "previousOwner": owner.id, "dealership": dealership_id, "from": car.status, "subscriptionsEnded": ended });
     audit::record(app, &txn, viewer, "vehicle.trade_in", Subject { kind: "vehicle", id: &car.vin }, details).await?;
     let traded = vehicles::Entity::find_by_id(car.id).one(&txn).await?.ok_or(ApiError::NotFound("vehicle"))?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     Ok(traded)
 }
 

@@ -1,7 +1,9 @@
 //! Domain events and the bus that carries them to GraphQL subscriptions.
 //!
-//! The in-process bus is a `tokio::sync::broadcast` channel; a broker (NATS) can implement the same
-//! trait when several server instances must share events.
+//! The in-process bus is a `tokio::sync::broadcast` channel: the embedded default, one instance.
+//! When several instances share the work, [`super::nats::NatsEventBus`] implements the same trait:
+//! events are written to the outbox table in the transaction of their change and reach every
+//! instance through NATS.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -9,12 +11,15 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use futures::stream::{BoxStream, StreamExt};
+use sea_orm::{DatabaseTransaction, DbErr};
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use uuid::Uuid;
 
 /// Something that happened in the domain that live views may want to know about.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
 pub enum DomainEvent {
     /// A notification for `user_id` was stored.
     NotificationCreated {
@@ -48,7 +53,7 @@ pub enum DomainEvent {
 }
 
 /// A step of an activation, as its live progress shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum, Serialize, Deserialize)]
 pub enum ActivationPhase {
     /// Waiting for the OTA engine.
     Queued,
@@ -67,9 +72,10 @@ pub enum ActivationPhase {
 }
 
 /// Events raised inside a transaction, published once it has committed (so that a subscriber
-/// never looks for a row that is not there yet).
+/// never looks for a row that is not there yet). On a shared bus they are written to the outbox
+/// table in the same transaction, so a crash after the commit loses none and a rollback sends none.
 #[derive(Debug, Default)]
-#[must_use = "publish the outbox after the commit"]
+#[must_use = "commit the transaction through the outbox"]
 pub struct Outbox(Vec<DomainEvent>);
 
 impl Outbox {
@@ -83,11 +89,20 @@ impl Outbox {
         self.0.push(event);
     }
 
-    /// Publishes every queued event, in order.
-    pub async fn publish(self, bus: &dyn EventBus) {
+    /// Commits `txn` with its events: written in it first when the bus is shared (then the relay
+    /// publishes them), else published once it has committed.
+    pub async fn commit(self, txn: DatabaseTransaction, bus: &dyn EventBus) -> Result<(), DbErr> {
+        if bus.is_shared() && !self.0.is_empty() {
+            super::outbox::write(&txn, &self.0).await?;
+            txn.commit().await?;
+            bus.outbox_written();
+            return Ok(());
+        }
+        txn.commit().await?;
         for event in self.0 {
             bus.publish(event).await;
         }
+        Ok(())
     }
 }
 
@@ -105,6 +120,19 @@ pub enum Topic {
     Order(Uuid),
     /// One user's notifications.
     User(Uuid),
+}
+
+impl Topic {
+    /// The broker subject its events are published on.
+    pub fn subject(self) -> String {
+        match self {
+            Self::Jobs => "caas.events.jobs".to_owned(),
+            Self::Mail => "caas.events.mail".to_owned(),
+            Self::Activation(id) => format!("caas.events.activation.{id}"),
+            Self::Order(id) => format!("caas.events.order.{id}"),
+            Self::User(id) => format!("caas.events.user.{id}"),
+        }
+    }
 }
 
 impl DomainEvent {
@@ -140,6 +168,20 @@ pub trait EventBus: Send + Sync + 'static {
 
     /// How many streams currently listen (to everything or to a topic).
     fn subscriber_count(&self) -> usize;
+
+    /// Whether events are shared with other instances: then [`Outbox::commit`] writes them to the
+    /// outbox table in their transaction and the relay publishes them.
+    fn is_shared(&self) -> bool {
+        false
+    }
+
+    /// Events were committed to the outbox table: the relay can publish them now.
+    fn outbox_written(&self) {}
+
+    /// Whether the broker is reachable; `None` without one (the in-process bus).
+    fn broker_connected(&self) -> Option<bool> {
+        None
+    }
 }
 
 /// Events the subscriber of one thing's topic may fall behind by before it skips some (the
@@ -160,6 +202,20 @@ impl BroadcastEventBus {
     pub fn new(capacity: usize) -> Self {
         let (sender, _) = broadcast::channel(capacity);
         Self { sender, capacity, topics: Arc::default() }
+    }
+
+    /// Hands `event` to the current subscribers.
+    pub fn publish_now(&self, event: DomainEvent) {
+        let stamped = (Instant::now(), event);
+        let topic = stamped.1.topic();
+        let mut topics = self.topics();
+        // Sending fails only when the topic's last subscriber has gone: forget the topic then.
+        if topics.get(&topic).is_some_and(|sender| sender.send(stamped.clone()).is_err()) {
+            topics.remove(&topic);
+        }
+        drop(topics);
+        // An error only means nobody is listening right now.
+        let _ = self.sender.send(stamped);
     }
 
     fn topics(&self) -> MutexGuard<'_, HashMap<Topic, broadcast::Sender<Stamped>>> {
@@ -185,16 +241,7 @@ fn stream_of(receiver: broadcast::Receiver<Stamped>) -> BoxStream<'static, Stamp
 #[async_trait]
 impl EventBus for BroadcastEventBus {
     async fn publish(&self, event: DomainEvent) {
-        let stamped = (Instant::now(), event);
-        let topic = stamped.1.topic();
-        let mut topics = self.topics();
-        // Sending fails only when the topic's last subscriber has gone: forget the topic then.
-        if topics.get(&topic).is_some_and(|sender| sender.send(stamped.clone()).is_err()) {
-            topics.remove(&topic);
-        }
-        drop(topics);
-        // An error only means nobody is listening right now.
-        let _ = self.sender.send(stamped);
+        self.publish_now(event);
     }
 
     fn subscribe(&self) -> BoxStream<'static, DomainEvent> {

@@ -47,6 +47,13 @@ pub struct ErrorLabels {
     pub code: String,
 }
 
+/// Labels of a periodic task.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TaskLabels {
+    /// The task, e.g. `scheduler`.
+    pub task: String,
+}
+
 type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 
 fn latency_histogram() -> Histogram {
@@ -72,6 +79,14 @@ pub struct Metrics {
     pub db_failures: Counter,
     /// Open GraphQL WebSocket connections.
     pub websocket_connections: Gauge,
+    /// Events this instance's relay published to the broker.
+    pub events_relayed: Counter,
+    /// Events this instance received from the broker and handed to its subscribers.
+    pub events_received: Counter,
+    /// Second copies of events received and dropped.
+    pub events_duplicates: Counter,
+    /// Periodic tasks this instance runs now (1 per lease held).
+    pub leases_held: Family<TaskLabels, Gauge>,
     /// The statements sent while recording is on (for the benchmarks).
     pub statement_log: StatementLog,
 }
@@ -135,6 +150,16 @@ impl Metrics {
         registry.register("db_statements", "SQL statements executed", db_statements.clone());
         registry.register("db_statement_failures", "SQL statements that failed", db_failures.clone());
         registry.register("websocket_connections", "Open GraphQL WebSocket connections", websocket_connections.clone());
+        let (events_relayed, events_received, events_duplicates) = Default::default();
+        let leases_held = Family::<TaskLabels, Gauge>::default();
+        registry.register(
+            "events_relayed",
+            "Events published from the outbox to the broker",
+            Counter::clone(&events_relayed),
+        );
+        registry.register("events_received", "Events received from the broker", Counter::clone(&events_received));
+        registry.register("events_duplicates", "Second copies of events dropped", Counter::clone(&events_duplicates));
+        registry.register("leases_held", "Periodic tasks this instance runs", leases_held.clone());
         Self {
             registry: Arc::new(registry),
             http_requests,
@@ -144,6 +169,10 @@ impl Metrics {
             db_statements,
             db_failures,
             websocket_connections,
+            events_relayed,
+            events_received,
+            events_duplicates,
+            leases_held,
             statement_log: StatementLog::default(),
         }
     }

@@ -11,24 +11,28 @@ use tokio_util::sync::CancellationToken;
 use super::webhook::{PaymentWebhookError, apply_settlement};
 use crate::app::{App, AppState};
 use crate::payments::service::look_up;
+use crate::platform::lease::Lease;
+use crate::platform::periodic;
 
 /// Payments looked up per run: a backlog is worked off run by run.
 const BATCH: u64 = 200;
 
-/// Runs the check every `CAAS_SETTLEMENT_CHECK_SECONDS` until `stop`.
-pub async fn run(app: AppState, stop: CancellationToken) {
-    let interval = std::time::Duration::from_secs(app.config.settlement_check_secs.max(1));
-    loop {
-        tokio::select! {
-            () = stop.cancelled() => return,
-            () = tokio::time::sleep(interval) => {}
+/// Runs the check every `CAAS_SETTLEMENT_CHECK_SECONDS` while this instance holds its `lease`,
+/// until `stop`.
+pub async fn run(app: AppState, lease: Lease, stop: CancellationToken) {
+    let interval = std::time::Duration::from_secs(app.config.settlement_check_secs);
+    let (db, instance) = (app.db.clone(), app.instance.clone());
+    periodic::run(db, lease, instance, interval, stop, move || {
+        let app = app.clone();
+        async move {
+            match reconcile(&app).await {
+                Ok(0) => {}
+                Ok(applied) => tracing::info!(applied, "settlements applied from the gateway's state"),
+                Err(err) => tracing::warn!(error = %err, "reconciling settlements failed; trying again next time"),
+            }
         }
-        match reconcile(&app).await {
-            Ok(0) => {}
-            Ok(applied) => tracing::info!(applied, "settlements applied from the gateway's state"),
-            Err(err) => tracing::warn!(error = %err, "reconciling settlements failed; trying again next time"),
-        }
-    }
+    })
+    .await;
 }
 
 /// Looks up captured payments that waited too long for their settlement and applies what the

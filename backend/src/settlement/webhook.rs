@@ -91,8 +91,7 @@ pub async fn apply_settlement(
     let mut outbox = Outbox::new();
     let register = orders::payments::order_settled(app, &txn, &mut outbox, &updated, settled, reason).await?;
     activation::billing::settled(app, &txn, &mut outbox, &updated, settled, reason).await?;
-    txn.commit().await?;
-    outbox.publish(app.events.as_ref()).await;
+    outbox.commit(txn, app.events.as_ref()).await?;
     if let Some(order) = register
         && let Err(err) = orders::lifecycle::register_vehicle(app, order).await
     {

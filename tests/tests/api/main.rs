@@ -5,6 +5,7 @@ mod access_matrix;
 mod activation;
 mod auth;
 mod catalog;
+mod cluster;
 mod concurrency;
 mod documents;
 mod durations;

@@ -5,7 +5,7 @@ use caas::integrations::factory::simulator::FactoryKnobs;
 use caas::integrations::payments::simulator::{DECLINED_CARD, SETTLEMENT_FAILS};
 use caas::integrations::registration::simulator::RegistrationKnobs;
 use caas_tests::ws::GqlSocket;
-use caas_tests::{GqlResponse, TestApp, spawn_app};
+use caas_tests::{Api, GqlResponse, TestApp, spawn_app};
 use serde_json::{Value, json};
 
 pub(crate) const REGISTER_SALE: &str = "mutation($input: RegisterSaleInput!) { registerSale(input: $input) { id number status stockSale customer { email } } }";
@@ -28,7 +28,7 @@ pub(crate) fn payment(order_id: &str, kind: &str, amount: i64, method: &str, key
 }
 
 /// What is still due on an order, in minor units.
-pub(crate) async fn due(app: &TestApp, token: &str, id: &str) -> i64 {
+pub(crate) async fn due(app: &Api, token: &str, id: &str) -> i64 {
     let answer =
         app.graphql_as(token, "query($id: ID!) { order(id: $id) { due { amountMinor } } }", json!({ "id": id }));
     answer.await.data()["order"]["due"]["amountMinor"].as_i64().expect("due")
@@ -84,6 +84,9 @@ async fn a_sale_goes_from_registration_to_delivery_live() {
     let listening = app.subscribers();
     socket.subscribe("progress", PROGRESS, json!({ "id": order_id })).await;
     app.wait_for_subscribers(listening + 1).await;
+    // First the state she subscribed in.
+    let current = socket.next_message().await;
+    assert_eq!(current["payload"]["data"]["orderProgress"]["stage"], "AWAITING_RESERVATION", "{current}");
 
     // Reservation → the factory builds the car, stage by stage.
     let reserved = app
@@ -200,6 +203,8 @@ async fn duplicated_reordered_and_delayed_webhooks_apply_once_and_never_go_back(
     let listening = app.subscribers();
     socket.subscribe("p", PROGRESS, json!({ "id": order_id })).await;
     app.wait_for_subscribers(listening + 1).await;
+    let current = socket.next_message().await;
+    assert_eq!(current["payload"]["data"]["orderProgress"]["stage"], "AWAITING_RESERVATION", "the state first");
     app.graphql_as(&dealer, RECORD_PAYMENT, payment(&order_id, "RESERVATION", 100_000, "pm_card_visa", "r"))
         .await
         .data();

@@ -1,0 +1,63 @@
+//! The outbox table: domain events written in the transaction of their change, then published to
+//! the broker by one relay at a time, in the order they were written, and deleted once the broker
+//! has acknowledged them. A relay that dies between the two publishes again: delivery is at least
+//! once, and receivers drop an event id they have already seen.
+
+use chrono::Utc;
+use entity::outbox_events;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::events::DomainEvent;
+
+/// An event as it travels between instances: with its id, so a receiver can drop a duplicate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// The event's id.
+    pub id: Uuid,
+    /// The event.
+    pub event: DomainEvent,
+}
+
+/// Writes `events` into the outbox in `db` (the change's transaction).
+pub async fn write(db: &impl ConnectionTrait, events: &[DomainEvent]) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let rows = events.iter().map(|event| {
+        let id = Uuid::now_v7();
+        let payload = serde_json::to_string(&Envelope { id, event: event.clone() })
+            .expect("a domain event is plain data and always serialises");
+        outbox_events::ActiveModel {
+            event_id: Set(id),
+            subject: Set(event.topic().subject()),
+            payload: Set(payload),
+            created_at: Set(now),
+            ..Default::default()
+        }
+    });
+    outbox_events::Entity::insert_many(rows).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// The oldest `limit` events waiting, in the order they were written.
+pub async fn oldest(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<outbox_events::Model>, DbErr> {
+    outbox_events::Entity::find().order_by_asc(outbox_events::Column::Seq).limit(limit).all(db).await
+}
+
+/// Forgets the events the broker has taken.
+pub async fn delete(db: &impl ConnectionTrait, published: &[i64]) -> Result<(), DbErr> {
+    if published.is_empty() {
+        return Ok(());
+    }
+    outbox_events::Entity::delete_many()
+        .filter(outbox_events::Column::Seq.is_in(published.iter().copied()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// How many events wait for the relay.
+pub async fn backlog(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    outbox_events::Entity::find().count(db).await
+}
