@@ -331,3 +331,54 @@ impl Member {
         self.child.is_some()
     }
 }
+
+/// A NATS server of a test's own (`nats-server -js` on a free port), to stop and start again.
+pub struct NatsServer {
+    /// `nats://127.0.0.1:PORT`.
+    pub url: String,
+    port: u16,
+    storage: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl NatsServer {
+    /// Starts one when `nats-server` is installed.
+    pub async fn start() -> Option<Self> {
+        let port = free_address().port();
+        let storage = tempfile::tempdir().expect("JetStream storage");
+        let mut server = Self { url: format!("nats://127.0.0.1:{port}"), port, storage, child: None };
+        server.restart().await.then_some(server)
+    }
+
+    /// Starts it (again, on the same port and storage): whether it runs.
+    pub async fn restart(&mut self) -> bool {
+        let binary = ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"]
+            .into_iter()
+            .find(|path| Path::new(path).exists());
+        let Some(binary) = binary else { return false };
+        let storage = self.storage.path().display().to_string();
+        let port = self.port.to_string();
+        let child = Command::new(binary)
+            .args(["-a", "127.0.0.1", "-p", &port, "-js", "-sd", &storage])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn();
+        let Ok(child) = child else { return false };
+        self.child = Some(child);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_err() {
+            assert!(tokio::time::Instant::now() < deadline, "nats-server did not listen on {}", self.port);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
+    }
+
+    /// Kills it.
+    pub async fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.start_kill().expect("SIGKILL");
+            child.wait().await.expect("the killed server is reaped");
+        }
+    }
+}

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use caas::integrations::fleet::simulator::{FleetKnobs, Outcome};
-use caas_tests::cluster::{Cluster, ClusterOptions};
+use caas_tests::cluster::{Cluster, ClusterOptions, NatsServer};
 use caas_tests::ws::GqlSocket;
 use caas_tests::{Api, GqlResponse};
 use entity::periodic_runs;
@@ -177,4 +177,70 @@ async fn a_killed_scheduler_is_taken_over_and_no_period_runs_twice() {
     // The successor took over within the lease's term (3 s) and an interval.
     let gap = runs[handed_over].period - runs[handed_over - 1].period;
     assert!(gap <= 6, "{} periods went unrun in the take-over: {periods:?}", gap - 1);
+}
+
+#[tokio::test]
+async fn while_nats_is_down_the_api_answers_and_the_events_come_once_it_is_back() {
+    if Cluster::configured("NATS outage").is_none() {
+        return;
+    }
+    let Some(mut nats) = NatsServer::start().await else {
+        eprintln!("NATS outage: skipped — no nats-server binary to run a NATS of the test's own");
+        return;
+    };
+    let options = ClusterOptions::new(MEMBER, nats.url.clone()).with_member(0, "CAAS_OTA_WORKERS", 0);
+    let cluster = Cluster::start(options).await;
+    let (a, b) = (cluster.member(0), cluster.member(1));
+    let token = a.token("customer@demo.caas").await;
+    let aurora = a.vins_of("customer@demo.caas").await[0].clone();
+    let ready = |member: &Api| {
+        let member = member.clone();
+        async move { member.client.get(format!("{}/readyz", member.address)).send().await.expect("readyz") }
+    };
+    assert_eq!(ready(a).await.text().await.expect("body"), "ready: database up, broker up");
+
+    // A subscriber on A to an activation bought before the outage and switched on by B during it.
+    let mut knobs = FleetKnobs::default();
+    knobs.latency_ms = 1_000;
+    cluster.simulators.fleet.as_ref().expect("fleet").set_knobs(knobs);
+    let bought = a.graphql_as(&token, PURCHASE, purchase_input(&aurora, "PARKING_ASSISTANT", "outage-1")).await;
+    let id = bought.data()["purchaseFeature"]["id"].as_str().expect("id").to_owned();
+    let mut socket = socket_as(a, &token).await;
+    socket.subscribe("p", ACTIVATION_PROGRESS, json!({ "id": id })).await;
+    let first = next_progress(&mut socket, "activationProgress").await;
+    nats.stop().await;
+    let outage = tokio::time::Instant::now();
+
+    // The API answers on both members, and says the broker is away.
+    let query = "query($id: ID!) { activation(id: $id) { status } }";
+    let active = b
+        .eventually("the activation to be switched on during the outage", || async {
+            let answer = b.graphql_as(&token, query, json!({ "id": id })).await;
+            (answer.data()["activation"]["status"] == "ACTIVE").then_some(())
+        })
+        .await;
+    let () = active;
+    for member in [a, b] {
+        member.graphql_as(&token, "{ myVehicles { edges { node { vin } } } }", json!({})).await.data();
+        let answer = ready(member).await;
+        assert_eq!(answer.status(), 200, "still ready: the database answers");
+        assert_eq!(answer.text().await.expect("body"), "ready: database up, broker down (live events are delayed)");
+    }
+    tokio::time::sleep(Duration::from_secs(30).saturating_sub(outage.elapsed())).await;
+
+    // NATS is back: the steps reach the subscriber, after what it was shown first, in order, once.
+    assert!(nats.restart().await, "nats-server starts again");
+    let mut steps = vec![first["phase"].as_str().expect("phase").to_owned()];
+    while steps.last().map(String::as_str) != Some("ACTIVE") {
+        let progress = next_progress(&mut socket, "activationProgress").await;
+        steps.push(progress["phase"].as_str().expect("phase").to_owned());
+    }
+    let whole = ["QUEUED", "SENDING", "ACTIVE"];
+    let start = whole.iter().position(|phase| *phase == steps[0]).unwrap_or_else(|| panic!("{steps:?}"));
+    assert_eq!(steps, whole[start..], "none lost, none twice");
+    a.eventually("A to see the broker again", || async {
+        let body = ready(a).await.text().await.expect("body");
+        (body == "ready: database up, broker up").then_some(())
+    })
+    .await;
 }
