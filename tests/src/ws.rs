@@ -98,29 +98,64 @@ impl GqlSocket {
         self.next_text().await.unwrap_or_else(|close| panic!("socket closed ({close:?})"))
     }
 
+    /// Connects and waits for `connection_ack`; `None` when the server is not there or refuses.
+    pub async fn try_connect_acked(http_address: &str, payload: Value) -> Option<Self> {
+        let url = format!("{}/graphql", http_address.replacen("http", "ws", 1));
+        let mut request = url.into_client_request().ok()?;
+        request.headers_mut().insert("sec-websocket-protocol", HeaderValue::from_static("graphql-transport-ws"));
+        let (socket, _) = tokio_tungstenite::connect_async(request).await.ok()?;
+        let mut socket = Self { socket };
+        let init = json!({ "type": "connection_init", "payload": payload });
+        socket.socket.send(Message::text(init.to_string())).await.ok()?;
+        match socket.next_within(Duration::from_secs(10)).await {
+            Some(Frame::Message(message)) if message["type"] == "connection_ack" => Some(socket),
+            _ => None,
+        }
+    }
+
+    /// Starts a subscription with `id`: false when the connection is gone.
+    pub async fn try_subscribe(&mut self, id: &str, query: &str, variables: Value) -> bool {
+        let message = json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } });
+        self.socket.send(Message::text(message.to_string())).await.is_ok()
+    }
+
+    /// The next message or close, skipping pings; `None` after `wait` of silence.
+    pub async fn next_within(&mut self, wait: Duration) -> Option<Frame> {
+        match self.read_text(wait).await? {
+            Ok(text) => Some(serde_json::from_str(&text).map_or(Frame::Closed(None), Frame::Message)),
+            Err(close) => Some(Frame::Closed(close)),
+        }
+    }
+
     /// The text of the next message, or the close code and reason.
     async fn next_text(&mut self) -> Result<String, Option<(u16, String)>> {
+        self.read_text(Duration::from_secs(10)).await.expect("a frame within 10 s")
+    }
+
+    /// [`GqlSocket::next_text`] within `wait`.
+    async fn read_text(&mut self, wait: Duration) -> Option<Result<String, Option<(u16, String)>>> {
+        let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let received =
-                tokio::time::timeout(Duration::from_secs(10), self.socket.next()).await.expect("a frame within 10 s");
+            let received = tokio::time::timeout_at(deadline, self.socket.next()).await.ok()?;
             match received {
                 Some(Ok(Message::Text(text))) => {
                     let value: Value = serde_json::from_str(&text).expect("JSON frame");
                     if value["type"] == "ping" {
-                        self.send(json!({ "type": "pong" })).await;
+                        // A pong that cannot go out shows as the close that follows.
+                        let _ = self.socket.send(Message::text(json!({ "type": "pong" }).to_string())).await;
                         continue;
                     }
-                    return Ok(text.to_string());
+                    return Some(Ok(text.to_string()));
                 }
                 Some(Ok(Message::Close(frame))) => {
-                    return Err(frame.map(|f| (u16::from(f.code), f.reason.to_string())));
+                    return Some(Err(frame.map(|f| (u16::from(f.code), f.reason.to_string()))));
                 }
                 Some(Ok(_)) => continue,
                 Some(Err(err)) => {
                     eprintln!("the socket failed: {err}");
-                    return Err(None);
+                    return Some(Err(None));
                 }
-                None => return Err(None),
+                None => return Some(Err(None)),
             }
         }
     }
