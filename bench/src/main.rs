@@ -88,8 +88,8 @@ pub struct RunArgs {
     /// The databases to run against.
     #[arg(long, value_enum, default_value_t = Databases::Both)]
     pub db: Databases,
-    /// Run only these suites (comma-separated: read, sql, footprint, subscriptions, ota, instructions,
-    /// attack).
+    /// Run only these suites (comma-separated: read, sql, footprint, subscriptions, cluster, ota,
+    /// instructions, attack).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Also put the report between the `<!-- SECTION:start -->` and `<!-- SECTION:end -->` markers
@@ -109,6 +109,35 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Ops(args)) => instructions::ops(args).await,
         None => run(cli.run).await,
     }
+}
+
+/// The subscriptions suite on one instance and on two, both on NATS (`BENCH_NATS_URL`, default
+/// `nats://127.0.0.1:4222`), side by side; nothing when NATS is not reachable.
+async fn cluster_subscriptions(
+    database: &child::BenchDatabase,
+    args: &RunArgs,
+) -> anyhow::Result<Vec<subscriptions::SubscriptionResult>> {
+    let nats = std::env::var("BENCH_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
+    let reachable = nats
+        .strip_prefix("nats://")
+        .is_some_and(|address| std::net::TcpStream::connect(address.trim_end_matches('/')).is_ok());
+    if !reachable {
+        eprintln!("cluster: NATS is not reachable at {nats}; skipped");
+        return Ok(Vec::new());
+    }
+    let env = [("CAAS_NATS_URL", nats.as_str())];
+    let label = format!("{} + NATS", database.label);
+    let (count, seconds) = (args.subscriptions, args.event_seconds);
+    eprintln!("cluster: {count} subscriptions on one instance, then on two");
+    let one = child::Child::start(&database.url, &env).await?;
+    let alone = subscriptions::run_on(&[&one], &label, count, seconds).await?;
+    one.stop().await;
+    let a = child::Child::start(&database.url, &env).await?;
+    let b = child::Child::start(&database.url, &env).await?;
+    let pair = subscriptions::run_on(&[&a, &b], &label, count, seconds).await?;
+    a.stop().await;
+    b.stop().await;
+    Ok(vec![alone, pair])
 }
 
 impl RunArgs {
@@ -141,6 +170,9 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
             let result = subscriptions::run(&server, &database.label, args.subscriptions, args.event_seconds).await?;
             results.subscriptions.push(result);
             server.stop().await;
+        }
+        if args.subscriptions > 0 && args.runs_suite("cluster") && database.label == "PostgreSQL" {
+            results.cluster.extend(cluster_subscriptions(&database, &args).await?);
         }
         if args.runs_suite("attack") {
             let server = child::Child::start(&database.url, &[]).await?;

@@ -24,6 +24,8 @@ pub struct Results {
     pub footprint: Vec<Footprint>,
     /// Live subscriptions.
     pub subscriptions: Vec<SubscriptionResult>,
+    /// Live subscriptions across the instances of a cluster (NATS), one instance first.
+    pub cluster: Vec<SubscriptionResult>,
     /// The OTA engine.
     pub ota: Vec<OtaResult>,
     /// Instructions per canonical operation.
@@ -67,6 +69,9 @@ pub fn markdown(results: &Results) -> String {
     }
     if !results.subscriptions.is_empty() {
         subscriptions_table(&mut out, results);
+    }
+    if !results.cluster.is_empty() {
+        cluster_table(&mut out, results);
     }
     if !results.ota.is_empty() {
         ota_tables(&mut out, results);
@@ -124,6 +129,35 @@ fn sql_table(out: &mut String, results: &Results) {
     let _ = writeln!(out, "|---|---:|---:|---:|");
     for c in &results.sql_count {
         let _ = writeln!(out, "| {} | {} | {} | {} |", c.database, c.vehicles, c.items, c.statements);
+    }
+}
+
+fn cluster_table(out: &mut String, results: &Results) {
+    let _ = writeln!(
+        out,
+        "\n### Subscriptions across instances (PostgreSQL and NATS; subscription `n` on instance `n mod k`, each instance producing the events of its own block of activations, so that with two most events cross from one to the other)\n"
+    );
+    let _ = writeln!(
+        out,
+        "| instances | subscriptions | events received / due | p50 | p99 | delivered per second | ratio to one instance | server CPU (all instances) |"
+    );
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let per_second = |s: &SubscriptionResult| s.received as f64 / f64::from(s.seconds.max(1));
+    let one = results.cluster.iter().find(|s| s.instances == 1).map(per_second);
+    for s in &results.cluster {
+        let ratio = one.filter(|one| *one > 0.0).map_or("–".to_owned(), |one| format!("{:.2}", per_second(s) / one));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} / {} | {:.1} ms | {:.1} ms | {:.0} | {ratio} | {:.2} cores |",
+            s.instances,
+            s.subscriptions,
+            s.received,
+            s.expected,
+            s.p50_ms,
+            s.p99_ms,
+            per_second(s),
+            s.cpu_cores,
+        );
     }
 }
 

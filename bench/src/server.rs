@@ -11,7 +11,7 @@
 //! - `POST /bench/activations/{count}`: at least `count` activations for the demo customer (cars with
 //!   nine each are added as needed); answers their ids.
 //! - `POST /bench/emit`: for `seconds` seconds an `ActivationProgressed` event a second for each of
-//!   the first `count` activations `/bench/activations` answered, spread over the second in 100 slots of 10 ms (the id at index `i` in slot
+//!   `count` activations `/bench/activations` answered, after the first `skip`, spread over the second in 100 slots of 10 ms (the id at index `i` in slot
 //!   `i % 100`), its `attempt` the second's number (the subscriptions suite).
 
 use std::collections::HashMap;
@@ -28,7 +28,7 @@ use caas::config::Config;
 use caas::platform::events::DomainEvent;
 use caas::server::Server;
 use entity::{activations, users, vehicles};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, JsonValue, QueryFilter, Statement};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, JsonValue, QueryFilter, QueryOrder, Statement};
 use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 
@@ -141,8 +141,10 @@ async fn replay(
 /// What `/bench/emit` publishes.
 #[derive(serde::Deserialize)]
 struct Emit {
-    /// How many of the activations `/bench/activations` answered, from the first.
+    /// How many of the activations `/bench/activations` answered, after the first `skip`.
     count: usize,
+    #[serde(default)]
+    skip: usize,
     seconds: u32,
 }
 
@@ -155,8 +157,8 @@ async fn emit(State(state): State<Baselines>, Json(emit): Json<Emit>) -> Json<se
     let now_ms = chrono::Utc::now().timestamp_millis();
     let first_tick_ms = (now_ms / 1000 + 2) * 1000;
     let app = state.app.clone();
-    let mut activation_ids = state.watched.lock().expect("watched activations").clone();
-    activation_ids.truncate(emit.count);
+    let watched = state.watched.lock().expect("watched activations").clone();
+    let activation_ids: Vec<Uuid> = watched.into_iter().skip(emit.skip).take(emit.count).collect();
     tokio::spawn(async move {
         for tick in 1..=emit.seconds {
             for slot in 0..SLOTS {
@@ -207,8 +209,12 @@ async fn customer_activations(app: &AppState) -> anyhow::Result<Vec<Uuid>> {
         .from(vehicles::Entity)
         .and_where(vehicles::Column::OwnerId.eq(customer.id))
         .to_owned();
-    let activations =
-        activations::Entity::find().filter(activations::Column::VehicleId.in_subquery(cars)).all(&app.db).await?;
+    // In the order of their ids: every instance of a cluster answers the same list.
+    let activations = activations::Entity::find()
+        .filter(activations::Column::VehicleId.in_subquery(cars))
+        .order_by_asc(activations::Column::Id)
+        .all(&app.db)
+        .await?;
     let ids = activations.into_iter().map(|activation| activation.id).collect();
     Ok(ids)
 }

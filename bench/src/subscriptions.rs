@@ -24,8 +24,10 @@ const PROGRESS: &str = include_str!("../../frontend/graphql/activation_progress.
 /// The figures of one run.
 #[derive(Clone, Debug, Serialize)]
 pub struct SubscriptionResult {
-    /// `SQLite` or `PostgreSQL`.
+    /// `SQLite` or `PostgreSQL`, and the event bus.
     pub database: String,
+    /// Server instances the subscriptions and the events were spread over.
+    pub instances: usize,
     /// Open subscriptions.
     pub subscriptions: usize,
     /// Seconds of events.
@@ -46,33 +48,48 @@ pub struct SubscriptionResult {
     pub connect_seconds: f64,
 }
 
-/// Opens `count` subscriptions and sends events for `seconds`.
+/// Opens `count` subscriptions and sends events for `seconds`, on one server.
 pub async fn run(server: &Child, database: &str, count: usize, seconds: u32) -> anyhow::Result<SubscriptionResult> {
-    let token = server.token("customer@demo.caas").await?;
-    let url = format!("{}/bench/activations/{count}", server.address);
-    let mut ids: Vec<String> = server.client.post(url).send().await?.error_for_status()?.json().await?;
+    run_on(&[server], database, count, seconds).await
+}
+
+/// Opens `count` subscriptions spread over `servers` (subscription `n` on server `n % len`) and
+/// has each server produce the events of its share of the activations (a contiguous block), so
+/// that in a cluster most events cross from one instance to another.
+pub async fn run_on(servers: &[&Child], database: &str, count: usize, seconds: u32) -> anyhow::Result<SubscriptionResult> {
+    let first = servers.first().context("a server")?;
+    let token = first.token("customer@demo.caas").await?;
+    let mut ids = Vec::new();
+    for server in servers {
+        let url = format!("{}/bench/activations/{count}", server.address);
+        ids = server.client.post(url).send().await?.error_for_status()?.json::<Vec<String>>().await?;
+    }
     ids.truncate(count);
     anyhow::ensure!(ids.len() == count, "{count} activations for as many subscriptions");
-    let url = format!("{}/graphql/ws", server.address.replacen("http", "ws", 1));
+    // Each server's block of activations is a whole number of slots, so an id's slot is its index's.
+    let share = count.div_ceil(servers.len()).div_ceil(SLOTS) * SLOTS;
+    let urls: Vec<String> =
+        servers.iter().map(|server| format!("{}/graphql/ws", server.address.replacen("http", "ws", 1))).collect();
 
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rss_before = server.rss_kib();
+    let rss_before: u64 = servers.iter().map(|server| server.rss_kib()).sum();
     let started = std::time::Instant::now();
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(count);
-    let (start_tx, _) = tokio::sync::broadcast::channel::<i64>(1);
+    let (start_tx, _) = tokio::sync::broadcast::channel::<Vec<i64>>(1);
     let opening = Arc::new(Semaphore::new(256));
     let deadline = Duration::from_secs(u64::from(seconds) + 60);
     let mut clients = Vec::with_capacity(count);
     for (n, id) in ids.iter().enumerate() {
-        let (url, token, id) = (url.clone(), token.clone(), id.clone());
+        let (url, token, id) = (urls[n % urls.len()].clone(), token.clone(), id.clone());
         let offset_ms = ((n % SLOTS) * 1000 / SLOTS) as i64;
+        let emitter = n / share;
         let (ready_tx, mut start_rx, opening) = (ready_tx.clone(), start_tx.subscribe(), opening.clone());
         clients.push(tokio::spawn(async move {
             let permit = opening.acquire_owned().await.ok()?;
             let mut socket = open(&url, &token, &id).await.ok()?;
             drop(permit);
             ready_tx.send(()).await.ok()?;
-            let first_tick_ms = start_rx.recv().await.ok()?;
+            let first_tick_ms = *start_rx.recv().await.ok()?.get(emitter)?;
             let mut latencies = Vec::new();
             let until = tokio::time::Instant::now() + deadline;
             while latencies.len() < seconds as usize {
@@ -103,26 +120,24 @@ pub async fn run(server: &Child, database: &str, count: usize, seconds: u32) -> 
     anyhow::ensure!(open_count == count, "only {open_count} of {count} subscriptions opened");
     // Every subscription is registered on the server before the first event is due.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let rss_open = server.rss_kib();
-    let cpu_before = server.cpu_seconds();
-    let emitted: Value = server
-        .client
-        .post(format!("{}/bench/emit", server.address))
-        .json(&json!({ "count": count, "seconds": seconds }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let first_tick_ms = emitted["first_tick_ms"].as_i64().context("first tick")?;
-    let _ = start_tx.send(first_tick_ms);
+    let rss_open: u64 = servers.iter().map(|server| server.rss_kib()).sum();
+    let cpu_before: f64 = servers.iter().map(|server| server.cpu_seconds()).sum();
+    let mut first_ticks = Vec::with_capacity(servers.len());
+    for (k, server) in servers.iter().enumerate() {
+        let block = json!({ "skip": k * share, "count": share.min(count.saturating_sub(k * share)), "seconds": seconds });
+        let emitted: Value =
+            server.client.post(format!("{}/bench/emit", server.address)).json(&block).send().await?.error_for_status()?.json().await?;
+        first_ticks.push(emitted["first_tick_ms"].as_i64().context("first tick")?);
+    }
+    let _ = start_tx.send(first_ticks.clone());
     let mut latencies = Vec::new();
     for client in clients {
         if let Ok(Some(received)) = client.await {
             latencies.extend(received);
         }
     }
-    let busy_seconds = (server.cpu_seconds() - cpu_before).max(0.0);
+    let busy_seconds = (servers.iter().map(|server| server.cpu_seconds()).sum::<f64>() - cpu_before).max(0.0);
+    let first_tick_ms = first_ticks.iter().copied().min().unwrap_or_default();
     let elapsed = (chrono::Utc::now().timestamp_millis() - first_tick_ms) as f64 / 1000.0 + 2.0;
     latencies.sort_by(f64::total_cmp);
     let percentile = |p: f64| {
@@ -133,6 +148,7 @@ pub async fn run(server: &Child, database: &str, count: usize, seconds: u32) -> 
     };
     Ok(SubscriptionResult {
         database: database.to_owned(),
+        instances: servers.len(),
         subscriptions: count,
         seconds,
         expected: count * seconds as usize,
