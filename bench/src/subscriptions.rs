@@ -56,7 +56,12 @@ pub async fn run(server: &Child, database: &str, count: usize, seconds: u32) -> 
 /// Opens `count` subscriptions spread over `servers` (subscription `n` on server `n % len`) and
 /// has each server produce the events of its share of the activations (a contiguous block), so
 /// that in a cluster most events cross from one instance to another.
-pub async fn run_on(servers: &[&Child], database: &str, count: usize, seconds: u32) -> anyhow::Result<SubscriptionResult> {
+pub async fn run_on(
+    servers: &[&Child],
+    database: &str,
+    count: usize,
+    seconds: u32,
+) -> anyhow::Result<SubscriptionResult> {
     let first = servers.first().context("a server")?;
     let token = first.token("customer@demo.caas").await?;
     let mut ids = Vec::new();
@@ -124,9 +129,17 @@ pub async fn run_on(servers: &[&Child], database: &str, count: usize, seconds: u
     let cpu_before: f64 = servers.iter().map(|server| server.cpu_seconds()).sum();
     let mut first_ticks = Vec::with_capacity(servers.len());
     for (k, server) in servers.iter().enumerate() {
-        let block = json!({ "skip": k * share, "count": share.min(count.saturating_sub(k * share)), "seconds": seconds });
-        let emitted: Value =
-            server.client.post(format!("{}/bench/emit", server.address)).json(&block).send().await?.error_for_status()?.json().await?;
+        let block =
+            json!({ "skip": k * share, "count": share.min(count.saturating_sub(k * share)), "seconds": seconds });
+        let emitted: Value = server
+            .client
+            .post(format!("{}/bench/emit", server.address))
+            .json(&block)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
         first_ticks.push(emitted["first_tick_ms"].as_i64().context("first tick")?);
     }
     let _ = start_tx.send(first_ticks.clone());

@@ -18,7 +18,7 @@ use crate::domain::Email;
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::service::notify;
 use crate::platform::db::begin_write;
-use crate::platform::events::Outbox;
+use crate::platform::outbox::Outbox;
 use crate::sessions::service::{Session, start_session, viewer_of};
 use crate::sessions::{refresh, throttle};
 

@@ -28,7 +28,8 @@ use crate::notifications::service::notify;
 use crate::payments::service as payments_service;
 use crate::payments::{Answer, NewPayment, cards};
 use crate::platform::db::begin_write;
-use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
+use crate::platform::events::{ActivationPhase, DomainEvent};
+use crate::platform::outbox::Outbox;
 
 /// Starts switching an activation off, for `reason`.
 pub async fn start_deactivation(

@@ -14,7 +14,8 @@ use uuid::Uuid;
 
 use crate::app::App;
 use crate::config::Config;
-use crate::platform::events::{DomainEvent, Outbox};
+use crate::platform::events::DomainEvent;
+use crate::platform::outbox::Outbox;
 
 /// A job for `command` on an activation, due now, not yet stored (bulk inserts build on it too).
 pub fn new_job(app: &App, activation_id: Uuid, command: OtaCommand) -> ota_jobs::ActiveModel {

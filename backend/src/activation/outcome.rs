@@ -28,7 +28,8 @@ use crate::notifications::service::notify;
 use crate::payments::Answer;
 use crate::payments::service as payments_service;
 use crate::platform::db::begin_write;
-use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
+use crate::platform::events::{ActivationPhase, DomainEvent};
+use crate::platform::outbox::Outbox;
 
 /// Why an activation failed.
 #[derive(Clone, Debug)]

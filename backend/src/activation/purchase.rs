@@ -25,7 +25,8 @@ use crate::integrations::vss::MaintenanceState;
 use crate::payments::service as payments_service;
 use crate::payments::{NewPayment, cards};
 use crate::platform::db::begin_write;
-use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
+use crate::platform::events::{ActivationPhase, DomainEvent};
+use crate::platform::outbox::Outbox;
 use crate::policy::{Access, LIVE_STATUSES};
 
 /// A purchase as the customer asks for it.

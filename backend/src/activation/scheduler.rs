@@ -15,8 +15,8 @@ use super::periods::next_month_start;
 use crate::app::{App, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::platform::db::begin_write;
-use crate::platform::events::Outbox;
 use crate::platform::lease::Lease;
+use crate::platform::outbox::Outbox;
 use crate::platform::periodic;
 
 /// How often a failed subscription payment is tried again (at most 3 times, once a day).

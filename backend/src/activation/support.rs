@@ -28,7 +28,8 @@ use crate::pagination::{Page, PageArgs, keyset};
 use crate::payments::NewPayment;
 use crate::payments::service as payments_service;
 use crate::platform::db::begin_write;
-use crate::platform::events::{ActivationPhase, DomainEvent, Outbox};
+use crate::platform::events::{ActivationPhase, DomainEvent};
+use crate::platform::outbox::Outbox;
 
 /// A page of tickets, newest first.
 pub async fn tickets(

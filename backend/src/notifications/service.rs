@@ -10,7 +10,8 @@ use crate::app::App;
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Page, PageArgs, keyset};
-use crate::platform::events::{DomainEvent, Outbox};
+use crate::platform::events::DomainEvent;
+use crate::platform::outbox::Outbox;
 
 /// Notifies `user_id` on each of `channels`: in-app notifications are stored as sent and pushed to
 /// live subscribers; e-mails are queued for the dispatcher, which renders and sends them with

@@ -16,8 +16,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::integrations::factory::{FactoryError, FactoryEvent, FactoryOrder};
 use crate::integrations::signing::{self, SignatureError};
 use crate::platform::db::begin_write;
-use crate::platform::events::{DomainEvent, Outbox};
+use crate::platform::events::DomainEvent;
 use crate::platform::inbox::{first_delivery, wall_clock_now};
+use crate::platform::outbox::Outbox;
 
 /// Places the factory order of a reserved sale and records the car the factory will build.
 pub async fn place_factory_order(app: &App, viewer: &Viewer, order: orders::Model) -> ApiResult<orders::Model> {

@@ -14,7 +14,8 @@ use crate::i18n::failures::FailureCode;
 use crate::integrations::registration::{RegistrationError, RegistrationRequest};
 use crate::payments::service as payments_service;
 use crate::platform::db::begin_write;
-use crate::platform::events::{DomainEvent, Outbox};
+use crate::platform::events::DomainEvent;
+use crate::platform::outbox::Outbox;
 use crate::policy;
 
 /// The position of a status in a sale's life; CANCELLED is outside it.

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::service::{APP_AND_EMAIL, notify};
-use crate::platform::events::Outbox;
+use crate::platform::outbox::Outbox;
 
 /// The facts every order message uses: names of the customer, model and dealership, the number.
 pub async fn payload(db: &impl ConnectionTrait, order: &orders::Model) -> ApiResult<Value> {

@@ -24,7 +24,7 @@ use crate::i18n::{self, failures::FailureCode};
 use crate::payments::service as payments_service;
 use crate::payments::{Answer, NewPayment};
 use crate::platform::db::begin_write;
-use crate::platform::events::Outbox;
+use crate::platform::outbox::Outbox;
 use crate::policy;
 
 /// A payment the dealer takes for a sale.

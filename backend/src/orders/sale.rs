@@ -23,7 +23,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::fleet::service::parse_vin;
 use crate::notifications::service::notify;
 use crate::platform::db::begin_write;
-use crate::platform::events::{DomainEvent, Outbox};
+use crate::platform::events::DomainEvent;
+use crate::platform::outbox::Outbox;
 
 /// The largest price of a car we accept: ten million in major units.
 const MAX_PRICE_MINOR: i64 = 1_000_000_000;

@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::fleet::service::parse_vin;
 use crate::notifications::service::{APP_AND_EMAIL, notify};
 use crate::platform::db::begin_write;
-use crate::platform::events::Outbox;
+use crate::platform::outbox::Outbox;
 
 /// A car a customer hands back, as the dealer enters it.
 #[derive(Clone, Debug)]

@@ -11,7 +11,6 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use futures::stream::{BoxStream, StreamExt};
-use sea_orm::{DatabaseTransaction, DbErr};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
@@ -69,41 +68,6 @@ pub enum ActivationPhase {
     Deactivating,
     /// Switched off at its end.
     Ended,
-}
-
-/// Events raised inside a transaction, published once it has committed (so that a subscriber
-/// never looks for a row that is not there yet). On a shared bus they are written to the outbox
-/// table in the same transaction, so a crash after the commit loses none and a rollback sends none.
-#[derive(Debug, Default)]
-#[must_use = "commit the transaction through the outbox"]
-pub struct Outbox(Vec<DomainEvent>);
-
-impl Outbox {
-    /// An empty outbox.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Queues `event`.
-    pub fn push(&mut self, event: DomainEvent) {
-        self.0.push(event);
-    }
-
-    /// Commits `txn` with its events: written in it first when the bus is shared (then the relay
-    /// publishes them), else published once it has committed.
-    pub async fn commit(self, txn: DatabaseTransaction, bus: &dyn EventBus) -> Result<(), DbErr> {
-        if bus.is_shared() && !self.0.is_empty() {
-            super::outbox::write(&txn, &self.0).await?;
-            txn.commit().await?;
-            bus.outbox_written();
-            return Ok(());
-        }
-        txn.commit().await?;
-        for event in self.0 {
-            bus.publish(event).await;
-        }
-        Ok(())
-    }
 }
 
 /// What a subscriber can listen to on its own: the events about one thing, or one worker's

@@ -1,15 +1,18 @@
-//! The outbox table: domain events written in the transaction of their change, then published to
+//! The outbox: the events a transaction raises ([`Outbox`]) and the table they go through on a
+//! shared bus — written in the transaction of their change, then published to
 //! the broker by one relay at a time, in the order they were written, and deleted once the broker
 //! has acknowledged them. A relay that dies between the two publishes again: delivery is at least
 //! once, and receivers drop an event id they have already seen.
 
 use chrono::Utc;
 use entity::outbox_events;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::events::DomainEvent;
+use super::events::{DomainEvent, EventBus};
 
 /// An event as it travels between instances: with its id, so a receiver can drop a duplicate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,4 +63,39 @@ pub async fn delete(db: &impl ConnectionTrait, published: &[i64]) -> Result<(), 
 pub async fn backlog(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     outbox_events::Entity::find().count(db).await
+}
+
+/// Events raised inside a transaction, published once it has committed (so that a subscriber
+/// never looks for a row that is not there yet). On a shared bus they are written to the outbox
+/// table in the same transaction, so a crash after the commit loses none and a rollback sends none.
+#[derive(Debug, Default)]
+#[must_use = "commit the transaction through the outbox"]
+pub struct Outbox(Vec<DomainEvent>);
+
+impl Outbox {
+    /// An empty outbox.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Queues `event`.
+    pub fn push(&mut self, event: DomainEvent) {
+        self.0.push(event);
+    }
+
+    /// Commits `txn` with its events: written in it first when the bus is shared (then the relay
+    /// publishes them), else published once it has committed.
+    pub async fn commit(self, txn: DatabaseTransaction, bus: &dyn EventBus) -> Result<(), DbErr> {
+        if bus.is_shared() && !self.0.is_empty() {
+            write(&txn, &self.0).await?;
+            txn.commit().await?;
+            bus.outbox_written();
+            return Ok(());
+        }
+        txn.commit().await?;
+        for event in self.0 {
+            bus.publish(event).await;
+        }
+        Ok(())
+    }
 }

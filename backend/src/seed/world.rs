@@ -14,7 +14,7 @@ use crate::auth::{Scope, password};
 use crate::domain::money::vat_of;
 use crate::domain::vin::check_digit;
 use crate::notifications::service::notify;
-use crate::platform::events::Outbox;
+use crate::platform::outbox::Outbox;
 use crate::sessions::api_keys;
 
 type Db = DatabaseTransaction;

@@ -8,8 +8,8 @@ use crate::integrations::payments::{GatewayEvent, WebhookRejected};
 use crate::orders;
 use crate::payments::{self, service::Settlement, service::SettlementError};
 use crate::platform::db::begin_write;
-use crate::platform::events::Outbox;
 use crate::platform::inbox::{first_delivery, wall_clock_now};
+use crate::platform::outbox::Outbox;
 
 /// Why a payment webhook was not applied.
 #[derive(Debug, thiserror::Error)]

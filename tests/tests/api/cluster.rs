@@ -486,3 +486,44 @@ async fn a_campaign_survives_members_killed_twice_each_and_every_invariant_holds
         runs.len()
     );
 }
+
+#[tokio::test]
+async fn a_member_stopping_closes_its_live_views_and_they_resume_on_another_from_the_current_state() {
+    let Some(nats) = Cluster::configured("graceful hand-over") else { return };
+    let mut cluster = Cluster::start(ClusterOptions::new(MEMBER, nats)).await;
+    let (a, b) = (cluster.member(0).api.clone(), cluster.member(1).api.clone());
+    let dealer = a.token("dealer@demo.caas").await;
+    let sale = a.graphql_as(&dealer, REGISTER_SALE, sale_for("ida@example.com", "Ida", ("modelCode", "AURORA"))).await;
+    let order_id = sale.data()["registerSale"]["id"].as_str().expect("id").to_owned();
+    let mut on_a = socket_as(&a, &dealer).await;
+    on_a.subscribe("o", ORDER_PROGRESS, json!({ "id": order_id })).await;
+    assert_eq!(next_progress(&mut on_a, "orderProgress").await["stage"], "AWAITING_RESERVATION");
+
+    // SIGTERM: A tells its clients to reconnect, finishes, hands its leases back and exits cleanly.
+    assert_eq!(a.metric("caas_leases_held").await, 3.0);
+    assert!(cluster.terminate(0).await, "A exits with success");
+    match on_a.next_within(Duration::from_secs(10)).await {
+        Some(Frame::Closed(Some((code, reason)))) => {
+            assert_eq!((code, reason.as_str()), (1012, "The server is restarting; connect again"))
+        }
+        other => panic!("expected a close with 1012, got {other:?}"),
+    }
+    b.eventually("B to take the handed-back leases", || async {
+        (b.metric("caas_leases_held").await == 3.0).then_some(())
+    })
+    .await;
+
+    // The client reconnects to B (as through the proxy) and gets the state first, then the changes.
+    let reserve = payment(&order_id, "RESERVATION", 500_000, "pm_card_visa", "res-ida");
+    b.graphql_as(&dealer, RECORD_PAYMENT, reserve).await.data();
+    let mut on_b = socket_as(&b, &dealer).await;
+    on_b.subscribe("o", ORDER_PROGRESS, json!({ "id": order_id })).await;
+    let current = next_progress(&mut on_b, "orderProgress").await;
+    let built = ["ORDERED", "IN_PRODUCTION", "PAINTING", "ASSEMBLY", "QUALITY_CHECK", "SHIPPED", "READY"];
+    let from = built.iter().position(|stage| current["stage"] == *stage).unwrap_or_else(|| panic!("{current}"));
+    let mut stages = vec![current["stage"].as_str().expect("stage").to_owned()];
+    if from + 1 < built.len() {
+        stages.extend(stages_until(&mut on_b, "READY").await);
+    }
+    assert_eq!(stages, built[from..], "from the current stage on, each once");
+}

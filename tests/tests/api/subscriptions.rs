@@ -2,7 +2,7 @@
 //! `connection_init` payload.
 
 use caas::notifications::service::notify as notify_user;
-use caas::platform::events::Outbox;
+use caas::platform::outbox::Outbox;
 use caas_tests::ws::{Frame, GqlSocket};
 use caas_tests::{TestApp, spawn_app};
 use entity::{NotificationChannel, users};
