@@ -205,14 +205,26 @@ async fn while_nats_is_down_the_api_answers_and_the_events_come_once_it_is_back(
     assert_eq!(ready(a).await.text().await.expect("body"), "ready: database up, broker up");
 
     // A subscriber on A to an activation bought before the outage and switched on by B during it.
-    let mut knobs = FleetKnobs::default();
-    knobs.latency_ms = 1_000;
+    let knobs = FleetKnobs { latency_ms: 1_000, ..FleetKnobs::default() };
     cluster.simulators.fleet.as_ref().expect("fleet").set_knobs(knobs);
     let bought = a.graphql_as(&token, PURCHASE, purchase_input(&aurora, "PARKING_ASSISTANT", "outage-1")).await;
     let id = bought.data()["purchaseFeature"]["id"].as_str().expect("id").to_owned();
     let mut socket = socket_as(a, &token).await;
     socket.subscribe("p", ACTIVATION_PROGRESS, json!({ "id": id })).await;
     let first = next_progress(&mut socket, "activationProgress").await;
+
+    // However many subscriptions are open, each member has one consumer per topic family.
+    let mut others = Vec::new();
+    for _ in 0..20 {
+        let mut other = socket_as(b, &token).await;
+        other.subscribe("p", ACTIVATION_PROGRESS, json!({ "id": id })).await;
+        next_progress(&mut other, "activationProgress").await;
+        others.push(other);
+    }
+    let client = async_nats::connect(&nats.url).await.expect("connect to NATS");
+    let mut stream = async_nats::jetstream::new(client).get_stream("CAAS_EVENTS").await.expect("the stream");
+    let consumers = stream.info().await.expect("stream info").state.consumer_count;
+    assert_eq!(consumers, 2 * 5, "two members × five families, not one per subscription");
     nats.stop().await;
     let outage = tokio::time::Instant::now();
 
