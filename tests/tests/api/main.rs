@@ -15,6 +15,7 @@ mod graphql_cop;
 mod input;
 mod invoice_numbers;
 mod languages;
+mod leases;
 mod logs;
 mod migrations;
 mod n_plus_one;
