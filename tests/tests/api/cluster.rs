@@ -110,7 +110,7 @@ async fn stages_until(socket: &mut GqlSocket, last: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_partner_limit_holds_across_members() {
+async fn a_partner_limit_and_the_sign_in_throttle_hold_across_members() {
     let Some(nats) = Cluster::configured("shared partner limit") else { return };
     const LIMIT: usize = 20;
     let options = ClusterOptions::new(MEMBER, nats).with("CAAS_PARTNER_REQUESTS_PER_MINUTE", LIMIT);
@@ -133,6 +133,15 @@ async fn a_partner_limit_holds_across_members() {
     }
     assert!((LIMIT..=LIMIT + 2).contains(&allowed), "{allowed} let through for a limit of {LIMIT} (not 2 × {LIMIT})");
     assert_eq!(allowed + refused, 2 * LIMIT);
+
+    // Sign-in failures count for the cluster too: five guesses spread over both lock the account.
+    for n in 0..5 {
+        let member = if n % 2 == 0 { a } else { b };
+        member.login("dealer@demo.caas", "guess").await.expect_error("UNAUTHENTICATED");
+    }
+    for member in [a, b] {
+        member.login("dealer@demo.caas", caas_tests::PASSWORD).await.expect_error("RATE_LIMITED");
+    }
 }
 
 #[tokio::test]
