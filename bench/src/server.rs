@@ -167,11 +167,12 @@ async fn emit(State(state): State<Baselines>, Json(emit): Json<Emit>) -> Json<se
                 if wait > 0 {
                     tokio::time::sleep(std::time::Duration::from_millis(wait as u64)).await;
                 }
-                for &activation_id in activation_ids.iter().skip(slot).step_by(SLOTS) {
+                // A slot's events are published together, as concurrent changes would be.
+                let slot_events = activation_ids.iter().skip(slot).step_by(SLOTS).map(|&activation_id| {
                     let phase = caas::platform::events::ActivationPhase::Active;
-                    let event = DomainEvent::ActivationProgressed { activation_id, phase, attempt: tick as i32 };
-                    app.events.publish(event).await;
-                }
+                    app.events.publish(DomainEvent::ActivationProgressed { activation_id, phase, attempt: tick as i32 })
+                });
+                futures::future::join_all(slot_events).await;
             }
         }
     });

@@ -133,8 +133,9 @@ pub trait EventBus: Send + Sync + 'static {
     /// How many streams currently listen (to everything or to a topic).
     fn subscriber_count(&self) -> usize;
 
-    /// Whether events are shared with other instances: then [`Outbox::commit`] writes them to the
-    /// outbox table in their transaction and the relay publishes them.
+    /// Whether events are shared with other instances: then
+    /// [`Outbox::commit`](super::outbox::Outbox::commit) writes them to the outbox table in their
+    /// transaction and the relay publishes them.
     fn is_shared(&self) -> bool {
         false
     }

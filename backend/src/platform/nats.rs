@@ -1,8 +1,9 @@
 //! The event bus of a cluster: domain events go through the outbox table to NATS JetStream and
 //! come back to every instance, where the in-process bus fans them out to the subscriptions.
 //!
-//! - **Writing**: [`super::events::Outbox::commit`] writes events in the transaction of their
-//!   change; [`EventBus::publish`] (a step outside any transaction) writes one row on its own.
+//! - **Writing**: [`super::outbox::Outbox::commit`] writes events in the transaction of their
+//!   change; [`EventBus::publish`] (a step outside any transaction) hands its event to a writer
+//!   that stores all the events waiting in one statement, and returns once its event is stored.
 //! - **Relaying**: the instance holding the `outbox-relay` lease publishes the rows in the order
 //!   they were written, each with its event id as `Nats-Msg-Id` (JetStream drops a second copy
 //!   within its duplicate window), and deletes them once acknowledged. One relay keeps the events
@@ -22,7 +23,7 @@ use async_trait::async_trait;
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use sea_orm::DatabaseConnection;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -43,9 +44,12 @@ const FAMILIES: [&str; 5] =
 /// How many event ids a receiver remembers to drop a second copy.
 const REMEMBERED: usize = 65_536;
 /// Rows the relay publishes per round.
-const BATCH: u64 = 256;
+const BATCH: u64 = 1024;
 /// How often the relay looks without a poke.
 const RELAY_POLL: Duration = Duration::from_millis(500);
+
+/// Events written by [`EventBus::publish`] per statement at most.
+const WRITE_BATCH: usize = 1024;
 
 /// The cluster's event bus.
 pub struct NatsEventBus {
@@ -53,9 +57,16 @@ pub struct NatsEventBus {
     db: DatabaseConnection,
     client: async_nats::Client,
     jetstream: jetstream::Context,
-    relay_wanted: Notify,
+    relay_wanted: Arc<Notify>,
+    writes: mpsc::UnboundedSender<PendingWrite>,
     seen: Mutex<RecentIds>,
     metrics: Metrics,
+}
+
+/// An event published outside a transaction, waiting for its row in the outbox.
+struct PendingWrite {
+    event: DomainEvent,
+    written: oneshot::Sender<()>,
 }
 
 /// The ids of the last events received, oldest first out.
@@ -92,12 +103,16 @@ impl NatsEventBus {
             .event_callback(|event| async move { tracing::info!(%event, "NATS") });
         let client = options.connect(url).await?;
         let jetstream = jetstream::new(client.clone());
+        let relay_wanted = Arc::new(Notify::new());
+        let (writes, pending) = mpsc::unbounded_channel();
+        tokio::spawn(write_outbox(pending, db.clone(), client.clone(), relay_wanted.clone()));
         Ok(Arc::new(Self {
             local: BroadcastEventBus::new(1024),
             db,
             client,
             jetstream,
-            relay_wanted: Notify::new(),
+            relay_wanted,
+            writes,
             seen: Mutex::new(RecentIds::default()),
             metrics,
         }))
@@ -273,6 +288,40 @@ impl NatsEventBus {
     }
 }
 
+/// Writes the events published outside a transaction into the outbox, all those waiting in one
+/// statement (a group commit: under load one insert carries many events, and each publisher
+/// returns once its event is stored), then tells the relay. Ends when the bus is dropped.
+async fn write_outbox(
+    mut pending: mpsc::UnboundedReceiver<PendingWrite>,
+    db: DatabaseConnection,
+    client: async_nats::Client,
+    relay_wanted: Arc<Notify>,
+) {
+    let mut batch = Vec::with_capacity(WRITE_BATCH);
+    while pending.recv_many(&mut batch, WRITE_BATCH).await > 0 {
+        let events: Vec<DomainEvent> = batch.iter().map(|write| write.event.clone()).collect();
+        match outbox::write(&db, &events).await {
+            Ok(()) => poke(&relay_wanted, &client),
+            Err(err) => {
+                tracing::warn!(error = %err, events = events.len(), "events could not be written to the outbox")
+            }
+        }
+        for write in batch.drain(..) {
+            let _ = write.written.send(());
+        }
+    }
+}
+
+/// Tells the relay there are rows: its own instance at once, the holder's over core NATS.
+fn poke(relay_wanted: &Notify, client: &async_nats::Client) {
+    relay_wanted.notify_one();
+    let client = client.clone();
+    // Fire and forget: a lost poke only waits for the relay's next look.
+    tokio::spawn(async move {
+        let _ = client.publish(POKE, "".into()).await;
+    });
+}
+
 /// Sleeps for `pause`: true when `stop` came first.
 async fn sleep_or_stop(stop: &CancellationToken, pause: Duration) -> bool {
     tokio::select! {
@@ -284,10 +333,13 @@ async fn sleep_or_stop(stop: &CancellationToken, pause: Duration) -> bool {
 #[async_trait]
 impl EventBus for NatsEventBus {
     async fn publish(&self, event: DomainEvent) {
-        match outbox::write(&self.db, std::slice::from_ref(&event)).await {
-            Ok(()) => self.outbox_written(),
-            Err(err) => tracing::warn!(error = %err, ?event, "an event could not be written to the outbox"),
+        let (written, stored) = oneshot::channel();
+        if self.writes.send(PendingWrite { event, written }).is_err() {
+            tracing::warn!("the outbox writer has stopped; an event is dropped");
+            return;
         }
+        // The writer logs a failure; the publisher only waits until its event is stored.
+        let _ = stored.await;
     }
 
     fn subscribe(&self) -> BoxStream<'static, DomainEvent> {
@@ -307,12 +359,7 @@ impl EventBus for NatsEventBus {
     }
 
     fn outbox_written(&self) {
-        self.relay_wanted.notify_one();
-        let client = self.client.clone();
-        // Fire and forget: a lost poke only waits for the relay's next look.
-        tokio::spawn(async move {
-            let _ = client.publish(POKE, "".into()).await;
-        });
+        poke(&self.relay_wanted, &self.client);
     }
 
     fn broker_connected(&self) -> Option<bool> {
