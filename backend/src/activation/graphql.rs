@@ -440,7 +440,9 @@ impl ActivationSubscription {
         let events = app.events.subscribe_topic(Topic::Activation(id));
         let read_from = Instant::now();
         let current = reads.read(&app, id, read_from).await.ok_or(ApiError::NotFound("activation"))?;
-        let first = ActivationProgress::of(current.phase(), current.attempt, &current);
+        // The attempt is read for the first answer only: each event carries its own.
+        let attempt = queries::latest_attempts(&app, id).await?;
+        let first = ActivationProgress::of(current.phase(), attempt, &current);
         let shown = Arc::new(Mutex::new((first.phase, first.attempt)));
         let changes = events.filter_map(move |(published, event)| {
             let (app, reads, shown) = (app.clone(), reads.clone(), shown.clone());

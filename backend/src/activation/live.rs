@@ -21,8 +21,6 @@ pub struct ProgressState {
     pub activation: activations::Model,
     /// Its latest charge's status.
     pub charge: Option<PaymentStatus>,
-    /// Its latest OTA job's delivery attempts.
-    pub attempt: i32,
 }
 
 impl ProgressState {
@@ -81,6 +79,5 @@ impl ProgressReads {
 async fn load(app: &App, activation_id: Uuid) -> Option<ProgressState> {
     let activation = queries::activation_by_id(app, activation_id).await.ok()?;
     let charge = queries::latest_charge(app, activation_id).await.ok().flatten().map(|payment| payment.status);
-    let attempt = queries::latest_attempts(app, activation_id).await.ok()?;
-    Some(ProgressState { activation, charge, attempt })
+    Some(ProgressState { activation, charge })
 }
