@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Router;
+use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -21,6 +22,9 @@ use crate::platform::events::{BroadcastEventBus, EventBus};
 use crate::platform::lease::Lease;
 use crate::platform::metrics::Metrics;
 use crate::platform::nats::NatsEventBus;
+
+/// Connections of the pool for leases and the outbox relay.
+const CONTROL_CONNECTIONS: u32 = 3;
 use crate::schema::build_schema;
 use crate::{activation, http, integrations, seed};
 
@@ -58,6 +62,11 @@ impl ServerBuilder {
         let db = db::connect(&config.database_url, config.db_max_connections, &metrics)
             .await
             .with_context(|| "connecting to the database (DATABASE_URL)")?;
+        // Leases and the outbox relay get connections of their own: requests filling the main
+        // pool must not delay a lease's renewal (it would lapse) or the events' way out.
+        let control_db = db::connect(&config.database_url, CONTROL_CONNECTIONS, &metrics)
+            .await
+            .with_context(|| "connecting to the database (DATABASE_URL)")?;
         db::migrate(&db).await.context("migrating the database")?;
         if config.is_production() && seed::demo_present(&db).await? {
             anyhow::bail!("the database holds the demo accounts; production refuses to start with demo secrets");
@@ -72,7 +81,7 @@ impl ServerBuilder {
         let seeds_demo = config.seeds_demo();
         let (events, cluster) = match &config.nats_url {
             Some(url) => {
-                let bus = NatsEventBus::connect(url, db.clone(), metrics.clone())
+                let bus = NatsEventBus::connect(url, control_db.clone(), metrics.clone())
                     .await
                     .context("connecting to NATS (CAAS_NATS_URL)")?;
                 (bus.clone() as Arc<dyn EventBus>, Some(bus))
@@ -91,7 +100,7 @@ impl ServerBuilder {
         }
         let extra = self.extra_routes.map_or_else(Router::new, |build| build(app.clone()));
         let router = http::router(app.clone(), build_schema(app.clone()), extra);
-        Ok(Server { listener, router, app, shutdown, simulators, cluster })
+        Ok(Server { listener, router, app, shutdown, simulators, cluster, control_db })
     }
 }
 
@@ -103,6 +112,7 @@ pub struct Server {
     shutdown: CancellationToken,
     simulators: Simulators,
     cluster: Option<Arc<NatsEventBus>>,
+    control_db: DatabaseConnection,
 }
 
 impl Server {
@@ -138,7 +148,7 @@ impl Server {
 
     /// Serves until the shutdown token is cancelled, then gives open requests the configured grace.
     pub async fn run(self) -> anyhow::Result<()> {
-        let Server { listener, router, app, shutdown, cluster, .. } = self;
+        let Server { listener, router, app, shutdown, cluster, control_db, .. } = self;
         let term = Duration::from_secs(app.config.lease_seconds.max(3));
         let lease = |name| Lease::new(name, &app.instance, term);
         let (scheduler, reconciler, relay) =
@@ -149,10 +159,11 @@ impl Server {
         let mut keepers = Vec::new();
         for lease in [&scheduler, &reconciler, &relay] {
             // Taken before the workers start: a single instance runs its first period at once.
-            if let Err(err) = lease.take(&app.db).await {
+            if let Err(err) = lease.take(&control_db).await {
                 tracing::warn!(task = lease.name(), error = %err, "could not take a lease");
             }
-            keepers.push(tokio::spawn(lease.clone().keep(app.db.clone(), app.metrics.clone(), leases_stop.clone())));
+            let keeper = lease.clone().keep(control_db.clone(), app.metrics.clone(), leases_stop.clone());
+            keepers.push(tokio::spawn(keeper));
         }
         let mut workers = vec![
             tokio::spawn(dispatcher::run(app.clone(), shutdown.clone())),
@@ -184,6 +195,7 @@ impl Server {
             let _ = tokio::time::timeout(grace, keeper).await;
         }
         app.db.clone().close().await.ok();
+        control_db.close().await.ok();
         tracing::info!("stopped");
         Ok(())
     }
