@@ -147,6 +147,17 @@ async fn simulate(config: &Config, system: SimulatedSystem) -> anyhow::Result<()
     Ok(())
 }
 
+/// The `caas` command: parses the command line, runs it, and says how it ended.
+pub async fn main() -> std::process::ExitCode {
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Runs the command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config;

@@ -151,13 +151,14 @@ impl Server {
         let Server { listener, router, app, shutdown, cluster, control_db, .. } = self;
         let term = Duration::from_secs(app.config.lease_seconds.max(3));
         let lease = |name| Lease::new(name, &app.instance, term);
-        let (scheduler, reconciler, relay) =
-            (lease("scheduler"), lease("settlement-reconciler"), lease("outbox-relay"));
+        let (scheduler, reconciler) = (lease("scheduler"), lease("settlement-reconciler"));
+        // Only a cluster has an outbox to relay.
+        let relay = cluster.as_ref().map(|_| lease("outbox-relay"));
         // Leases outlive the workers: handed back once they have stopped, so a successor takes
         // over at once and never beside them.
         let leases_stop = CancellationToken::new();
         let mut keepers = Vec::new();
-        for lease in [&scheduler, &reconciler, &relay] {
+        for lease in [Some(&scheduler), Some(&reconciler), relay.as_ref()].into_iter().flatten() {
             // Taken before the workers start: a single instance runs its first period at once.
             if let Err(err) = lease.take(&control_db).await {
                 tracing::warn!(task = lease.name(), error = %err, "could not take a lease");
@@ -171,7 +172,7 @@ impl Server {
             tokio::spawn(activation::scheduler::run(app.clone(), scheduler, shutdown.clone())),
             tokio::spawn(crate::settlement::reconciler::run(app.clone(), reconciler, shutdown.clone())),
         ];
-        if let Some(bus) = &cluster {
+        if let (Some(bus), Some(relay)) = (&cluster, relay) {
             workers.extend(bus.start(relay, &shutdown));
         }
         let service = router.into_make_service_with_connect_info::<SocketAddr>();

@@ -1,7 +1,7 @@
 //! GraphQL of activations: buying, trying and cancelling features, their live progress, and
 //! support's tickets, retries and refunds.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Instant;
 
 use async_graphql::connection::Connection;
@@ -28,7 +28,7 @@ use crate::graphql::loaders::{ActivationsOfVehicle, PaymentsOfActivation};
 use crate::i18n::failures::FailureCode;
 use crate::pagination::PageArgs;
 use crate::payments::graphql::Payment;
-use crate::platform::events::{ActivationPhase, DomainEvent, Topic};
+use crate::platform::events::{ActivationPhase, DomainEvent, Topic, changes_after};
 use crate::policy::{self, Access};
 
 // The activation domain's fields of types that lower domains define (GraphQL's `extend type`).
@@ -443,22 +443,15 @@ impl ActivationSubscription {
         // The attempt is read for the first answer only: each event carries its own.
         let attempt = queries::latest_attempts(&app, id).await?;
         let first = ActivationProgress::of(current.phase(), attempt, &current);
-        let shown = Arc::new(Mutex::new((first.phase, first.attempt)));
-        let changes = events.filter_map(move |(published, event)| {
-            let (app, reads, shown) = (app.clone(), reads.clone(), shown.clone());
+        let step_of = |event: &DomainEvent| match event {
+            DomainEvent::ActivationProgressed { phase, attempt, .. } => Some((*phase, *attempt)),
+            _ => None,
+        };
+        let changes = changes_after(events, read_from, (first.phase, first.attempt), step_of);
+        let changes = changes.filter_map(move |(published, event)| {
+            let (app, reads) = (app.clone(), reads.clone());
             async move {
                 let DomainEvent::ActivationProgressed { phase, attempt, .. } = event else { return None };
-                // Already in the current state the subscriber was given.
-                if published < read_from {
-                    return None;
-                }
-                {
-                    let mut shown = shown.lock().unwrap_or_else(PoisonError::into_inner);
-                    if *shown == (phase, attempt) {
-                        return None;
-                    }
-                    *shown = (phase, attempt);
-                }
                 // Read once for every subscription watching this activation.
                 let state = reads.read(&app, id, published).await?;
                 Some(ActivationProgress::of(phase, attempt, &state))

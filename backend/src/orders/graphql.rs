@@ -1,6 +1,5 @@
 //! GraphQL types, queries, mutations and the live progress subscription of vehicle sales.
 
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use async_graphql::connection::Connection;
@@ -30,7 +29,7 @@ use crate::graphql::context::{app, load_by_id, load_children, load_existing, vie
 use crate::graphql::loaders::{EventsOfOrder, PaymentsOfOrder};
 use crate::pagination::PageArgs;
 use crate::payments::graphql::Payment;
-use crate::platform::events::{DomainEvent, Topic};
+use crate::platform::events::{DomainEvent, Topic, changes_after};
 use crate::policy;
 
 /// A vehicle sale.
@@ -432,21 +431,14 @@ impl OrdersSubscription {
         let read_from = Instant::now();
         let (order, occurred_at) = queries::progress(&app, id, None).await?;
         let first = OrderProgress { stage: order.status, order, occurred_at };
-        let shown = Arc::new(Mutex::new(first.stage));
-        let changes = events.filter_map(move |(published, event)| {
-            let (app, shown) = (app.clone(), shown.clone());
+        let step_of = move |event: &DomainEvent| match event {
+            DomainEvent::OrderProgressed { order_id, stage, .. } if *order_id == id => Some(*stage),
+            _ => None,
+        };
+        let changes = changes_after(events, read_from, first.stage, step_of).filter_map(move |(_, event)| {
+            let app = app.clone();
             async move {
                 let DomainEvent::OrderProgressed { order_id, stage, event_id } = event else { return None };
-                if order_id != id || published < read_from {
-                    return None;
-                }
-                {
-                    let mut shown = shown.lock().unwrap_or_else(PoisonError::into_inner);
-                    if *shown == stage {
-                        return None;
-                    }
-                    *shown = stage;
-                }
                 progress_of(&app, order_id, stage, event_id).await
             }
         });

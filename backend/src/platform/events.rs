@@ -70,6 +70,31 @@ pub enum ActivationPhase {
     Ended,
 }
 
+/// The events of a live view that answered with the current state first: those published before
+/// `read_from` (the moment that state was read, so it holds them) and those repeating the step
+/// shown last are dropped; `step_of` names an event's step (`None`: not one of this view's).
+pub fn changes_after<K, F>(
+    events: BoxStream<'static, Stamped>,
+    read_from: Instant,
+    mut shown: K,
+    step_of: F,
+) -> impl futures::Stream<Item = Stamped> + Send + 'static
+where
+    K: PartialEq + Send + 'static,
+    F: Fn(&DomainEvent) -> Option<K> + Send + 'static,
+{
+    events.filter(move |(published, event)| {
+        let fresh = match step_of(event) {
+            Some(step) if *published >= read_from && step != shown => {
+                shown = step;
+                true
+            }
+            _ => false,
+        };
+        std::future::ready(fresh)
+    })
+}
+
 /// What a subscriber can listen to on its own: the events about one thing, or one worker's
 /// wake-up calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

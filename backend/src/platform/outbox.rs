@@ -59,12 +59,6 @@ pub async fn delete(db: &impl ConnectionTrait, published: &[i64]) -> Result<(), 
     Ok(())
 }
 
-/// How many events wait for the relay.
-pub async fn backlog(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    use sea_orm::PaginatorTrait;
-    outbox_events::Entity::find().count(db).await
-}
-
 /// Events raised inside a transaction, published once it has committed (so that a subscriber
 /// never looks for a row that is not there yet). On a shared bus they are written to the outbox
 /// table in the same transaction, so a crash after the commit loses none and a rollback sends none.
