@@ -7,16 +7,20 @@
 //!   are live on it, never the previous owner's purchases or payments;
 //! - a dealer sees the vehicles their dealership holds or sold, with their history, the orders of
 //!   their dealership, the car payments of those orders and their invoices, never feature payments;
-//! - a workshop sees any vehicle's technical data (a car can arrive at any workshop), no history,
-//!   no personal data, no money;
+//! - a workshop sees any vehicle's technical data (a car can arrive at any workshop); while the car
+//!   has a booking or an open repair order there (the customer's booking is their consent), also
+//!   what the job needs: its owner, its maintenance and diagnostics — never its purchases, sales,
+//!   payments or other sellers' invoices; its own bookings, repair orders and invoices;
 //! - support and admins see everything;
 //! - a partner sees the vehicles granted to it, with the scope the field guard checks, the current
 //!   owner's history, no personal data and no money.
 
 use entity::{
-    ActivationStatus, PaymentKind, Role, activations, invoices, orders, partner_vehicle_grants, payments, vehicles,
+    ActivationStatus, BookingStatus, PaymentKind, RepairOrderStatus, Role, activations, bookings, invoices, orders,
+    partner_vehicle_grants, payments, repair_orders, users, vehicles,
 };
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use uuid::Uuid;
 
 use crate::app::App;
 use crate::auth::{PartnerViewer, Scope, UserViewer, Viewer};
@@ -43,7 +47,7 @@ pub async fn vehicle(app: &App, viewer: &Viewer, vehicle: &vehicles::Model, acce
         Viewer::User(user) => match user.role {
             Role::Customer => vehicle.owner_id == Some(user.id),
             Role::Dealer => of_dealership(user, vehicle.dealership_id),
-            Role::Workshop => access == Access::Basic,
+            Role::Workshop => access == Access::Basic || works_on(app, user, vehicle.id).await?,
             Role::Support | Role::Admin => true,
         },
         Viewer::Partner(partner) => partner_scope_covers(partner, access) && is_granted(app, partner, vehicle).await?,
@@ -69,16 +73,111 @@ fn of_dealership(user: &UserViewer, dealership_id: Option<uuid::Uuid>) -> bool {
 }
 
 /// Whether `viewer` may see who owns `vehicle` (personal data): the owner, the dealership that
-/// holds or sold it, platform staff.
-pub fn vehicle_owner(viewer: &Viewer, vehicle: &vehicles::Model) -> bool {
-    match viewer {
+/// holds or sold it, a workshop working on it, platform staff.
+pub async fn vehicle_owner(app: &App, viewer: &Viewer, vehicle: &vehicles::Model) -> ApiResult<bool> {
+    Ok(match viewer {
         Viewer::User(user) => match user.role {
             Role::Customer => vehicle.owner_id == Some(user.id),
             Role::Dealer => of_dealership(user, vehicle.dealership_id),
             Role::Support | Role::Admin => true,
-            Role::Workshop => false,
+            Role::Workshop => works_on(app, user, vehicle.id).await?,
         },
         _ => false,
+    })
+}
+
+/// Bookings during which the workshop works on the car.
+const BOOKED: [BookingStatus; 3] = [BookingStatus::Requested, BookingStatus::Confirmed, BookingStatus::CheckedIn];
+/// Repair orders that are over.
+const JOB_OVER: [RepairOrderStatus; 2] = [RepairOrderStatus::Closed, RepairOrderStatus::Cancelled];
+
+/// Whether the workshop of `user` works on `vehicle_id` now: a booking of the car there that is not
+/// over, or a repair order not closed. The customer's booking is their consent.
+async fn works_on(app: &App, user: &UserViewer, vehicle_id: Uuid) -> ApiResult<bool> {
+    let Some(workshop_id) = user.workshop_id else { return Ok(false) };
+    let booked = bookings::Entity::find()
+        .filter(bookings::Column::WorkshopId.eq(workshop_id))
+        .filter(bookings::Column::VehicleId.eq(vehicle_id))
+        .filter(bookings::Column::Status.is_in(BOOKED))
+        .count(&app.db)
+        .await?;
+    if booked > 0 {
+        return Ok(true);
+    }
+    let open = repair_orders::Entity::find()
+        .filter(repair_orders::Column::WorkshopId.eq(workshop_id))
+        .filter(repair_orders::Column::VehicleId.eq(vehicle_id))
+        .filter(repair_orders::Column::Status.is_not_in(JOB_OVER))
+        .count(&app.db)
+        .await?;
+    Ok(open > 0)
+}
+
+/// Whether `viewer` may see the diagnostic sessions of a vehicle whose history they may see: its
+/// owner, a workshop working on it, platform staff — not the selling dealership, not partners.
+pub fn diagnostics(viewer: &Viewer) -> bool {
+    matches!(viewer, Viewer::User(user) if user.role != Role::Dealer)
+}
+
+/// Whether `viewer` may see `booking`: the customer it is for, its workshop's staff, platform staff.
+pub fn booking(viewer: &Viewer, booking: &bookings::Model) -> bool {
+    match viewer {
+        Viewer::User(user) => match user.role {
+            Role::Customer => booking.customer_id == Some(user.id),
+            Role::Workshop => user.workshop_id == Some(booking.workshop_id),
+            Role::Support | Role::Admin => true,
+            Role::Dealer => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether `viewer` may see `job` (a repair order, with its estimate and invoice): its customer,
+/// its workshop's staff, platform staff.
+pub fn repair_order(viewer: &Viewer, job: &repair_orders::Model) -> bool {
+    match viewer {
+        Viewer::User(user) => match user.role {
+            Role::Customer => job.customer_id == Some(user.id),
+            Role::Workshop => user.workshop_id == Some(job.workshop_id),
+            Role::Support | Role::Admin => true,
+            Role::Dealer => false,
+        },
+        _ => false,
+    }
+}
+
+/// Checks that `viewer` may see `job`.
+pub fn ensure_repair_order(viewer: &Viewer, job: &repair_orders::Model) -> ApiResult<()> {
+    viewer.user()?;
+    if repair_order(viewer, job) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("this repair order is outside your scope".into()))
+    }
+}
+
+/// The staff member of workshop `workshop_id` acting on its bookings and repair orders.
+pub fn workshop_staff(viewer: &Viewer, workshop_id: Uuid) -> ApiResult<&UserViewer> {
+    let staff = viewer.user_with_role(&[Role::Workshop])?;
+    if staff.workshop_id == Some(workshop_id) {
+        Ok(staff)
+    } else {
+        Err(ApiError::Forbidden("this belongs to another workshop".into()))
+    }
+}
+
+/// Who may set workshop `workshop_id` up (resources, hours, services, prices): its administrators
+/// and platform admins.
+pub async fn workshop_admin<'a>(app: &App, viewer: &'a Viewer, workshop_id: Uuid) -> ApiResult<&'a UserViewer> {
+    let user = viewer.user_with_role(&[Role::Workshop, Role::Admin])?;
+    if user.role == Role::Admin {
+        return Ok(user);
+    }
+    let row = users::Entity::find_by_id(user.id).one(&app.db).await?;
+    if user.workshop_id == Some(workshop_id) && row.is_some_and(|row| row.workshop_admin) {
+        Ok(user)
+    } else {
+        Err(ApiError::Forbidden("only the workshop's administrators set it up".into()))
     }
 }
 
@@ -181,14 +280,16 @@ pub fn ensure_sale_invoices(viewer: &Viewer, order: &orders::Model) -> ApiResult
     ensure_order(viewer, order)
 }
 
-/// Whether `viewer` may see `invoice` on its own: the customer billed and platform staff (a
-/// dealership sees the invoices of its sales through the sale, [`ensure_sale_invoices`]).
+/// Whether `viewer` may see `invoice` on its own: the customer billed, the workshop that issued it,
+/// and platform staff (a dealership sees the invoices of its sales through the sale,
+/// [`ensure_sale_invoices`]).
 pub fn invoice(viewer: &Viewer, invoice: &invoices::Model) -> bool {
     match viewer {
         Viewer::User(user) => match user.role {
             Role::Customer => invoice.customer_id == user.id,
+            Role::Workshop => user.workshop_id.is_some() && user.workshop_id == invoice.workshop_id,
             Role::Support | Role::Admin => true,
-            Role::Dealer | Role::Workshop => false,
+            Role::Dealer => false,
         },
         _ => false,
     }

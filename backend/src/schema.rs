@@ -21,6 +21,7 @@ use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, N
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
 use crate::sessions::graphql::ApiKeysMutation;
+use crate::workshops::graphql::{WorkshopsMutation, WorkshopsQuery, WorkshopsSubscription};
 
 /// Every query.
 #[derive(MergedObject, Default)]
@@ -34,6 +35,7 @@ pub struct Query(
     BillingQuery,
     PaymentsQuery,
     NotificationsQuery,
+    WorkshopsQuery,
 );
 
 /// Every mutation.
@@ -47,11 +49,12 @@ pub struct Mutation(
     ActivationMutation,
     PaymentsMutation,
     NotificationsMutation,
+    WorkshopsMutation,
 );
 
 /// Every subscription.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(OrdersSubscription, ActivationSubscription, NotificationsSubscription);
+pub struct Subscription(OrdersSubscription, ActivationSubscription, NotificationsSubscription, WorkshopsSubscription);
 
 /// The CaaS GraphQL schema.
 pub type CaasSchema = Schema<Query, Mutation, Subscription>;

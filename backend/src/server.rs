@@ -75,9 +75,14 @@ impl ServerBuilder {
         let bound = listener.local_addr()?;
         let shutdown = CancellationToken::new();
         let webhook_base = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}"));
-        let (integrations, simulators) =
-            integrations::simulators::connect(&config, &db, webhook_base.trim_end_matches('/'), shutdown.clone())
-                .await?;
+        let (integrations, simulators) = integrations::simulators::connect(
+            &config,
+            &db,
+            self.clock.clone(),
+            webhook_base.trim_end_matches('/'),
+            shutdown.clone(),
+        )
+        .await?;
         let seeds_demo = config.seeds_demo();
         let (events, cluster) = match &config.nats_url {
             Some(url) => {
@@ -152,13 +157,14 @@ impl Server {
         let term = Duration::from_secs(app.config.lease_seconds.max(3));
         let lease = |name| Lease::new(name, &app.instance, term);
         let (scheduler, reconciler) = (lease("scheduler"), lease("settlement-reconciler"));
+        let reminders = lease("workshop-reminders");
         // Only a cluster has an outbox to relay.
         let relay = cluster.as_ref().map(|_| lease("outbox-relay"));
         // Leases outlive the workers: handed back once they have stopped, so a successor takes
         // over at once and never beside them.
         let leases_stop = CancellationToken::new();
         let mut keepers = Vec::new();
-        for lease in [Some(&scheduler), Some(&reconciler), relay.as_ref()].into_iter().flatten() {
+        for lease in [Some(&scheduler), Some(&reconciler), Some(&reminders), relay.as_ref()].into_iter().flatten() {
             // Taken before the workers start: a single instance runs its first period at once.
             if let Err(err) = lease.take(&control_db).await {
                 tracing::warn!(task = lease.name(), error = %err, "could not take a lease");
@@ -171,6 +177,7 @@ impl Server {
             tokio::spawn(activation::engine::run(app.clone(), shutdown.clone())),
             tokio::spawn(activation::scheduler::run(app.clone(), scheduler, shutdown.clone())),
             tokio::spawn(crate::settlement::reconciler::run(app.clone(), reconciler, shutdown.clone())),
+            tokio::spawn(crate::workshops::reminders::run(app.clone(), reminders, shutdown.clone())),
         ];
         if let (Some(bus), Some(relay)) = (&cluster, relay) {
             workers.extend(bus.start(relay, &shutdown));

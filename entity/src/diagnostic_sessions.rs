@@ -1,10 +1,10 @@
-//! `diagnostic_sessions`: A diagnostic session with its OBD-II fault codes.
+//! `diagnostic_sessions`: A diagnostic session on a repair order, with its OBD-II fault codes.
 
 use sea_orm::entity::prelude::*;
 
 use crate::enums::{DiagnosticStatus, DiagnosticType};
 
-/// A diagnostic session with its OBD-II fault codes.
+/// A diagnostic session on a repair order, with its OBD-II fault codes.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "diagnostic_sessions")]
 pub struct Model {
@@ -12,15 +12,18 @@ pub struct Model {
     pub id: Uuid,
     pub workshop_id: Uuid,
     pub vehicle_id: Uuid,
-    pub booking_id: Option<Uuid>,
+    pub repair_order_id: Option<Uuid>,
     pub session_type: DiagnosticType,
+    /// The codes read, as a JSON array of strings (`["P0301", "P1234"]`).
     pub fault_codes: Json,
     #[sea_orm(column_type = "Text")]
     pub symptoms: String,
     #[sea_orm(column_type = "Text")]
     pub technician_notes: String,
     pub cost_estimate_minor: i64,
+    pub currency: String,
     pub status: DiagnosticStatus,
+    pub recorded_by: Uuid,
     pub created_at: DateTimeUtc,
     pub closed_at: Option<DateTimeUtc>,
 }

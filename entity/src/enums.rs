@@ -225,14 +225,18 @@ pub enum MaintenanceKind {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum BookingStatus {
-    /// Asked for by the customer.
+    /// Asked for by the customer; the slot is held until the workshop confirms.
     Requested,
     /// Confirmed by the workshop.
     Confirmed,
+    /// The car arrived: a repair order was opened for it.
+    CheckedIn,
     /// Done.
     Completed,
-    /// Cancelled.
+    /// Cancelled by the customer or the workshop.
     Cancelled,
+    /// The car did not come.
+    NoShow,
 }
 
 /// How a diagnostic session was run.
@@ -291,4 +295,70 @@ pub enum NotificationStatus {
     Sent,
     /// Could not be delivered after retries.
     Failed,
+}
+
+/// What a workshop's booking can hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ResourceKind {
+    /// A work bay.
+    Bay,
+    /// A lift.
+    Lift,
+    /// A car lent to the customer while theirs is in the workshop.
+    LoanCar,
+}
+
+/// Where a repair order (job card) stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RepairOrderStatus {
+    /// The car is at the workshop, its odometer and the customer's complaint recorded.
+    CheckedIn,
+    /// Looked at: findings and diagnostics recorded.
+    Inspected,
+    /// An estimate waits for the customer's approval (first, or again when the work would cost more).
+    Estimated,
+    /// The customer approved the estimate.
+    Approved,
+    /// The work is being done.
+    InProgress,
+    /// Done; the car can be collected.
+    Ready,
+    /// The invoice is issued.
+    Invoiced,
+    /// Collected and paid; the job is over.
+    Closed,
+    /// Called off before it was invoiced.
+    Cancelled,
+}
+
+/// What a repair order line charges for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RepairLineKind {
+    /// Hours of work at an hourly rate.
+    Labour,
+    /// Parts or material, by the piece.
+    Part,
+}
+
+/// Whether the customer has agreed to a repair order line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RepairLineStatus {
+    /// Added since the last approval; waits for it (or is within the tolerance).
+    Proposed,
+    /// Approved by the customer (or within the tolerance of the approved estimate).
+    Approved,
+    /// Declined by the customer: not done, not charged.
+    Declined,
 }

@@ -24,6 +24,8 @@ pub struct Model {
     pub vat_minor: i64,
     pub gross_minor: i64,
     pub issued_at: DateTimeUtc,
+    /// The workshop that sold the work, for a repair order's invoice; `None`: the platform.
+    pub workshop_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,8 @@ pub struct Model {
     pub region_id: Uuid,
     pub dealership_id: Option<Uuid>,
     pub workshop_id: Option<Uuid>,
+    /// A WORKSHOP user who may set the workshop up (resources, hours, services, prices).
+    pub workshop_admin: bool,
     pub phone: Option<String>,
     pub created_at: DateTimeUtc,
     /// Set when the account was anonymised (GDPR erasure).

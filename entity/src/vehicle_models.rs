@@ -13,6 +13,10 @@ pub struct Model {
     pub name: String,
     pub body_type: String,
     pub model_year: i32,
+    /// A service is due this many months after the last one (or after the car was made).
+    pub service_interval_months: i32,
+    /// … or this many kilometres after it, whichever comes first.
+    pub service_interval_km: i32,
     pub created_at: DateTimeUtc,
 }
 

@@ -21,6 +21,10 @@ pub struct Model {
     pub plate: Option<String>,
     pub color: String,
     pub mileage_km: i32,
+    /// When the next service is due, as the latest maintenance record (or the first service) set it.
+    pub service_due_at: Option<DateTimeUtc>,
+    /// At what mileage it is due.
+    pub service_due_km: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

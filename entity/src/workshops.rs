@@ -11,6 +11,15 @@ pub struct Model {
     pub name: String,
     pub region_id: Uuid,
     pub city: String,
+    /// Short code, unique: the prefix of its invoice numbers (`MUCS-2026-000001`).
+    pub code: String,
+    /// IANA time zone its opening hours are in, e.g. `Europe/Berlin`.
+    pub time_zone: String,
+    /// The grid its bookings start on, in minutes.
+    pub slot_minutes: i32,
+    #[sea_orm(column_type = "Text")]
+    pub address: String,
+    pub phone: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -22,6 +22,7 @@ mod m20261201_000012_sale_payments_and_yearly_numbers;
 mod m20261202_000013_rate_limits;
 mod m20261203_000014_failure_codes;
 mod m20261204_000015_cluster;
+mod m20261205_000016_workshop_operations;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_rate_limits::Migration),
             Box::new(m20261203_000014_failure_codes::Migration),
             Box::new(m20261204_000015_cluster::Migration),
+            Box::new(m20261205_000016_workshop_operations::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::Duration;
 
 use caas::integrations::factory::simulator::{FactorySimulator, FactorySimulatorConfig};
@@ -16,6 +17,7 @@ use caas::integrations::payments::simulator::{PaymentSimulator, PaymentSimulator
 use caas::integrations::registration::simulator::RegistrationSimulator;
 use caas::integrations::simulators::Simulators;
 use caas::integrations::vss::simulator::VssSimulator;
+use caas::platform::clock::SystemClock;
 use sea_orm::{Database, DatabaseConnection};
 use tokio::process::{Child, Command};
 use tokio_util::sync::CancellationToken;
@@ -277,8 +279,12 @@ async fn start_simulators(
         webhook_secret: config.stripe_webhook_secret.clone(),
         settle_delay: seconds(config.payment_settle_seconds),
     });
-    let (registration, mail, fleet, vss) =
-        (RegistrationSimulator::new(), MailCatcher::new(), FleetSimulator::new(), VssSimulator::new(db.clone()));
+    let (registration, mail, fleet, vss) = (
+        RegistrationSimulator::new(),
+        MailCatcher::new(),
+        FleetSimulator::new(),
+        VssSimulator::new(db.clone(), Arc::new(SystemClock)),
+    );
     let started = "a simulator starts";
     let factory_at = factory.start(local, stop.clone()).await.expect(started);
     let payments_at = payments.start(local, stop.clone()).await.expect(started);

@@ -145,9 +145,90 @@ line-year = { $feature }, 1 Jahr ab { $from } — { $vin }
 line-reservation = { $model }, Anzahlung — Auftrag { $order }{ $vin }
 line-final = { $model }, Schlusszahlung — Auftrag { $order }{ $vin }
 line-refund = Erstattung zu Rechnung { $number }
+line-labour = Arbeitszeit: { $description } ({ $hours } Std. × { $rate })
+line-measured = { $description } ({ $quantity } × { $price })
 line-period = { $feature }, Abonnementzeitraum ab { $from } — { $vin }
 
 ## Countries, by their code.
 region-DE = Deutschland
 region-ES = Spanien
 region-GB = Vereinigtes Königreich
+
+# Werkstätten: Termine, Werkstattaufträge, Wartung.
+booking-requested-subject = Terminanfrage an { $workshop } gesendet
+booking-requested-body = Hallo { $name },
+
+    wir haben Ihre Anfrage für „{ $service }“ am { $when } an { $workshop } gesendet. Die Werkstatt bestätigt sie in Kürze; bis dahin ist der Termin für Sie reserviert.
+
+booking-confirmed-subject = Ihr Termin bei { $workshop } am { $when }
+booking-confirmed-body = Hallo { $name },
+
+    { $workshop } hat Ihren Termin für „{ $service }“ am { $when } bestätigt (Fahrzeug { $vin }).
+    Adresse: { $address }
+
+booking-rescheduled-subject = Ihr Termin bei { $workshop } wurde auf den { $when } verlegt
+booking-rescheduled-body = Hallo { $name },
+
+    Ihr Termin für „{ $service }“ bei { $workshop } ist jetzt am { $when } (Fahrzeug { $vin }).
+
+booking-cancelled-subject = Ihr Termin bei { $workshop } wurde abgesagt
+booking-cancelled-body = Hallo { $name },
+
+    { $workshop } hat Ihren Termin für „{ $service }“ am { $when } abgesagt. Buchen Sie in der App einfach einen anderen Termin.
+
+booking-reminder_day-subject = Morgen: Ihr Termin bei { $workshop }
+booking-reminder_day-body = Hallo { $name },
+
+    zur Erinnerung: Ihr Termin für „{ $service }“ am { $when } bei { $workshop } (Fahrzeug { $vin }).
+    Adresse: { $address }
+    Falls Sie nicht kommen können, sagen Sie ihn bitte in der App ab oder verlegen Sie ihn.
+
+booking-reminder_hour-subject = In einer Stunde: { $service } bei { $workshop }
+booking-reminder_hour-body = Ihr Termin bei { $workshop } beginnt am { $when }. Adresse: { $address }
+
+workshop-booking_requested-subject = Neue Terminanfrage: { $service } am { $when }
+workshop-booking_requested-body = Ein Kunde fragt „{ $service }“ am { $when } für das Fahrzeug { $vin } an. Bestätigen Sie den Termin im Kalender.
+
+workshop-booking_cancelled-subject = Termin abgesagt: { $service } am { $when }
+workshop-booking_cancelled-body = Der Kunde hat „{ $service }“ am { $when } für das Fahrzeug { $vin } abgesagt; die Zeit ist wieder frei.
+
+workshop-estimate_approved-subject = Kostenvoranschlag freigegeben: Auftrag { $job }
+workshop-estimate_approved-body = Der Kunde hat den Kostenvoranschlag zu Auftrag { $job } (Fahrzeug { $vin }) freigegeben. Die Arbeit kann weitergehen.
+
+workshop-estimate_declined-subject = Kostenvoranschlag abgelehnt: Auftrag { $job }
+workshop-estimate_declined-body = Der Kunde hat den Kostenvoranschlag zu Auftrag { $job } (Fahrzeug { $vin }) abgelehnt. Führen Sie nur die freigegebenen Arbeiten aus oder überarbeiten Sie den Voranschlag.
+
+repair-checked_in-subject = Ihr Fahrzeug ist bei { $workshop }
+repair-checked_in-body = Ihr Fahrzeug { $vin } wurde bei { $workshop } angenommen (Auftrag { $job }). Den Fortschritt sehen Sie in der App.
+
+repair-estimate_ready-subject = Ihr Kostenvoranschlag von { $workshop }: { $estimate }
+repair-estimate_ready-body = Hallo { $name },
+
+    { $workshop } hat Ihr Fahrzeug { $vin } angesehen und schätzt die Arbeiten auf { $estimate } (inkl. USt., Auftrag { $job }).
+    Geben Sie den Kostenvoranschlag in der App frei oder lehnen Sie ihn ab, oder hier:
+
+    { $link }
+
+repair-reapproval_needed-subject = { $workshop } braucht erneut Ihre Freigabe
+repair-reapproval_needed-body = Hallo { $name },
+
+    die Arbeiten an Ihrem Fahrzeug { $vin } würden { $estimate } (inkl. USt.) kosten statt der freigegebenen { $approved }, also { $over } % mehr. Die Werkstatt arbeitet erst weiter, wenn Sie entschieden haben.
+    Geben Sie die zusätzlichen Arbeiten in der App frei oder lehnen Sie sie ab, oder hier:
+
+    { $link }
+
+repair-ready-subject = Ihr Fahrzeug ist bei { $workshop } abholbereit
+repair-ready-body = Hallo { $name },
+
+    die Arbeiten an Ihrem Fahrzeug { $vin } sind erledigt (Auftrag { $job }). Sie können es bei { $workshop } abholen.
+
+repair-invoiced-subject = Ihre Rechnung { $invoice } von { $workshop }
+repair-invoiced-body = Hallo { $name },
+
+    { $workshop } hat den Auftrag { $job } für Ihr Fahrzeug { $vin } abgerechnet: { $amount }. Die Rechnung finden Sie in der App bei den Unterlagen Ihres Fahrzeugs.
+
+maintenance-due-subject = Bald ist die Wartung Ihres Fahrzeugs { $vin } fällig
+maintenance-due-body = Ihr Fahrzeug { $vin } ist am { $dueDate } oder bei { $dueKm } km zur Wartung fällig, je nachdem, was zuerst eintritt (jetzt { $mileageKm } km). Buchen Sie eine Werkstatt in der App.
+
+maintenance-overdue-subject = Die Wartung Ihres Fahrzeugs { $vin } ist überfällig
+maintenance-overdue-body = Die Wartung Ihres Fahrzeugs { $vin } war am { $dueDate } oder bei { $dueKm } km fällig (jetzt { $mileageKm } km). Bis sie gemacht ist, können Funktionen, die eine aktuelle Wartung voraussetzen, nicht gekauft werden. Buchen Sie eine Werkstatt in der App.

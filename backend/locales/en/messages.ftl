@@ -145,9 +145,90 @@ line-year = { $feature }, 1 year from { $from } — { $vin }
 line-reservation = { $model }, reservation — order { $order }{ $vin }
 line-final = { $model }, final payment — order { $order }{ $vin }
 line-refund = Refund for invoice { $number }
+line-labour = Labour: { $description } ({ $hours } h × { $rate })
+line-measured = { $description } ({ $quantity } × { $price })
 line-period = { $feature }, subscription period from { $from } — { $vin }
 
 ## Countries, by their code.
 region-DE = Germany
 region-ES = Spain
 region-GB = United Kingdom
+
+# Workshops: bookings, repair orders, maintenance.
+booking-requested-subject = Booking request sent to { $workshop }
+booking-requested-body = Hello { $name },
+
+    we have sent your request for "{ $service }" on { $when } to { $workshop }. They will confirm it shortly; the slot is held for you until then.
+
+booking-confirmed-subject = Your appointment at { $workshop } on { $when }
+booking-confirmed-body = Hello { $name },
+
+    { $workshop } has confirmed your appointment for "{ $service }" on { $when } (car { $vin }).
+    Address: { $address }
+
+booking-rescheduled-subject = Your appointment at { $workshop } was moved to { $when }
+booking-rescheduled-body = Hello { $name },
+
+    your appointment for "{ $service }" at { $workshop } is now on { $when } (car { $vin }).
+
+booking-cancelled-subject = Your appointment at { $workshop } was cancelled
+booking-cancelled-body = Hello { $name },
+
+    { $workshop } has cancelled your appointment for "{ $service }" on { $when }. Book another time in the app whenever it suits you.
+
+booking-reminder_day-subject = Tomorrow: your appointment at { $workshop }
+booking-reminder_day-body = Hello { $name },
+
+    a reminder of your appointment for "{ $service }" on { $when } at { $workshop } (car { $vin }).
+    Address: { $address }
+    If you cannot come, please cancel or move it in the app.
+
+booking-reminder_hour-subject = In an hour: { $service } at { $workshop }
+booking-reminder_hour-body = Your appointment at { $workshop } starts at { $when }. Address: { $address }
+
+workshop-booking_requested-subject = New booking request: { $service } on { $when }
+workshop-booking_requested-body = A customer asks for "{ $service }" on { $when } for the car { $vin }. Confirm it on the calendar.
+
+workshop-booking_cancelled-subject = Booking cancelled: { $service } on { $when }
+workshop-booking_cancelled-body = The customer cancelled "{ $service }" on { $when } for the car { $vin }; the time is free again.
+
+workshop-estimate_approved-subject = Estimate approved: repair order { $job }
+workshop-estimate_approved-body = The customer approved the estimate of repair order { $job } (car { $vin }). The work can go on.
+
+workshop-estimate_declined-subject = Estimate declined: repair order { $job }
+workshop-estimate_declined-body = The customer declined the estimate of repair order { $job } (car { $vin }). Do only the work they approved, or revise the estimate.
+
+repair-checked_in-subject = Your car is at { $workshop }
+repair-checked_in-body = Your car { $vin } was checked in at { $workshop } (repair order { $job }). You can follow the work in the app.
+
+repair-estimate_ready-subject = Your estimate from { $workshop }: { $estimate }
+repair-estimate_ready-body = Hello { $name },
+
+    { $workshop } has looked at your car { $vin } and estimates the work at { $estimate } (VAT included, repair order { $job }).
+    Approve or decline it in the app, or here:
+
+    { $link }
+
+repair-reapproval_needed-subject = { $workshop } needs your approval again
+repair-reapproval_needed-body = Hello { $name },
+
+    the work on your car { $vin } would cost { $estimate } (VAT included) instead of the { $approved } you approved, { $over } % more. The workshop continues only once you decide.
+    Approve or decline the additional work in the app, or here:
+
+    { $link }
+
+repair-ready-subject = Your car is ready at { $workshop }
+repair-ready-body = Hello { $name },
+
+    the work on your car { $vin } is done (repair order { $job }). You can collect it at { $workshop }.
+
+repair-invoiced-subject = Your invoice { $invoice } from { $workshop }
+repair-invoiced-body = Hello { $name },
+
+    { $workshop } has invoiced repair order { $job } for your car { $vin }: { $amount }. The invoice is in the app with your car's documents.
+
+maintenance-due-subject = A service of your car { $vin } is due soon
+maintenance-due-body = Your car { $vin } is due for its service on { $dueDate } or at { $dueKm } km, whichever comes first (it shows { $mileageKm } km now). Book a workshop in the app.
+
+maintenance-overdue-subject = The service of your car { $vin } is overdue
+maintenance-overdue-body = The service of your car { $vin } was due on { $dueDate } or at { $dueKm } km (it shows { $mileageKm } km now). Until it is done, features that need up-to-date maintenance cannot be bought. Book a workshop in the app.

@@ -145,9 +145,90 @@ line-year = { $feature }, 1 año desde el { $from } — { $vin }
 line-reservation = { $model }, señal de reserva — pedido { $order }{ $vin }
 line-final = { $model }, pago final — pedido { $order }{ $vin }
 line-refund = Devolución de la factura { $number }
+line-labour = Mano de obra: { $description } ({ $hours } h × { $rate })
+line-measured = { $description } ({ $quantity } × { $price })
 line-period = { $feature }, periodo de suscripción desde el { $from } — { $vin }
 
 ## Countries, by their code.
 region-DE = Alemania
 region-ES = España
 region-GB = Reino Unido
+
+# Talleres: citas, órdenes de reparación, mantenimiento.
+booking-requested-subject = Solicitud de cita enviada a { $workshop }
+booking-requested-body = Hola, { $name }:
+
+    hemos enviado su solicitud de «{ $service }» el { $when } a { $workshop }. El taller la confirmará en breve; hasta entonces la hora queda reservada para usted.
+
+booking-confirmed-subject = Su cita en { $workshop } el { $when }
+booking-confirmed-body = Hola, { $name }:
+
+    { $workshop } ha confirmado su cita de «{ $service }» el { $when } (vehículo { $vin }).
+    Dirección: { $address }
+
+booking-rescheduled-subject = Su cita en { $workshop } se ha cambiado al { $when }
+booking-rescheduled-body = Hola, { $name }:
+
+    su cita de «{ $service }» en { $workshop } es ahora el { $when } (vehículo { $vin }).
+
+booking-cancelled-subject = Su cita en { $workshop } se ha cancelado
+booking-cancelled-body = Hola, { $name }:
+
+    { $workshop } ha cancelado su cita de «{ $service }» del { $when }. Reserve otra hora en la aplicación cuando le venga bien.
+
+booking-reminder_day-subject = Mañana: su cita en { $workshop }
+booking-reminder_day-body = Hola, { $name }:
+
+    le recordamos su cita de «{ $service }» el { $when } en { $workshop } (vehículo { $vin }).
+    Dirección: { $address }
+    Si no puede venir, cancélela o cámbiela en la aplicación.
+
+booking-reminder_hour-subject = Dentro de una hora: { $service } en { $workshop }
+booking-reminder_hour-body = Su cita en { $workshop } empieza el { $when }. Dirección: { $address }
+
+workshop-booking_requested-subject = Nueva solicitud de cita: { $service } el { $when }
+workshop-booking_requested-body = Un cliente solicita «{ $service }» el { $when } para el vehículo { $vin }. Confírmela en el calendario.
+
+workshop-booking_cancelled-subject = Cita cancelada: { $service } el { $when }
+workshop-booking_cancelled-body = El cliente ha cancelado «{ $service }» del { $when } para el vehículo { $vin }; la hora vuelve a estar libre.
+
+workshop-estimate_approved-subject = Presupuesto aprobado: orden { $job }
+workshop-estimate_approved-body = El cliente ha aprobado el presupuesto de la orden { $job } (vehículo { $vin }). El trabajo puede continuar.
+
+workshop-estimate_declined-subject = Presupuesto rechazado: orden { $job }
+workshop-estimate_declined-body = El cliente ha rechazado el presupuesto de la orden { $job } (vehículo { $vin }). Haga solo los trabajos aprobados o revise el presupuesto.
+
+repair-checked_in-subject = Su vehículo está en { $workshop }
+repair-checked_in-body = Su vehículo { $vin } ha sido recibido en { $workshop } (orden { $job }). Puede seguir el trabajo en la aplicación.
+
+repair-estimate_ready-subject = Su presupuesto de { $workshop }: { $estimate }
+repair-estimate_ready-body = Hola, { $name }:
+
+    { $workshop } ha revisado su vehículo { $vin } y presupuesta los trabajos en { $estimate } (IVA incluido, orden { $job }).
+    Apruébelo o recházelo en la aplicación, o aquí:
+
+    { $link }
+
+repair-reapproval_needed-subject = { $workshop } necesita de nuevo su aprobación
+repair-reapproval_needed-body = Hola, { $name }:
+
+    los trabajos en su vehículo { $vin } costarían { $estimate } (IVA incluido) en lugar de los { $approved } que aprobó, un { $over } % más. El taller solo continúa cuando usted decida.
+    Apruebe o rechace los trabajos adicionales en la aplicación, o aquí:
+
+    { $link }
+
+repair-ready-subject = Su vehículo está listo en { $workshop }
+repair-ready-body = Hola, { $name }:
+
+    los trabajos en su vehículo { $vin } están terminados (orden { $job }). Puede recogerlo en { $workshop }.
+
+repair-invoiced-subject = Su factura { $invoice } de { $workshop }
+repair-invoiced-body = Hola, { $name }:
+
+    { $workshop } ha facturado la orden { $job } de su vehículo { $vin }: { $amount }. La factura está en la aplicación, con los documentos de su vehículo.
+
+maintenance-due-subject = Pronto toca el mantenimiento de su vehículo { $vin }
+maintenance-due-body = A su vehículo { $vin } le toca el mantenimiento el { $dueDate } o a los { $dueKm } km, lo que llegue antes (ahora marca { $mileageKm } km). Reserve un taller en la aplicación.
+
+maintenance-overdue-subject = El mantenimiento de su vehículo { $vin } está vencido
+maintenance-overdue-body = El mantenimiento de su vehículo { $vin } tocaba el { $dueDate } o a los { $dueKm } km (ahora marca { $mileageKm } km). Hasta que se haga, no se pueden comprar las funciones que exigen el mantenimiento al día. Reserve un taller en la aplicación.

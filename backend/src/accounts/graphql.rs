@@ -1,6 +1,6 @@
 //! GraphQL types of accounts and organisations, and the `me` query.
 
-use async_graphql::{ComplexObject, Context, ID, Object};
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{Role, dealerships, regions, users, workshops};
 
@@ -63,12 +63,17 @@ impl User {
         Ok(load_by_id::<dealerships::Entity>(ctx, id).await?.map(Dealership))
     }
 
+    /// Whether a WORKSHOP user may set their workshop up (resources, hours, services, prices).
+    async fn workshop_admin(&self) -> bool {
+        self.0.workshop_admin
+    }
+
     /// The workshop a WORKSHOP user works for.
     async fn workshop(&self, ctx: &Context<'_>) -> ApiResult<Option<Workshop>> {
         let Some(id) = self.0.workshop_id else {
             return Ok(None);
         };
-        Ok(load_by_id::<workshops::Entity>(ctx, id).await?.map(Workshop))
+        Ok(load_by_id::<workshops::Entity>(ctx, id).await?.map(Workshop::from))
     }
 }
 
@@ -130,11 +135,34 @@ impl Dealership {
     }
 }
 
-/// A workshop.
-pub struct Workshop(pub workshops::Model);
+// Its own fields are those of `WorkshopFields`; the workshops domain adds its set-up (hours,
+// services, resources) as GraphQL's `extend type` does, so that accounts never imports it.
+/// A workshop: where cars are booked in, diagnosed, repaired and serviced.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Workshop {
+    #[graphql(flatten)]
+    fields: WorkshopFields,
+}
+
+impl Workshop {
+    /// The workshop's row.
+    pub fn row(&self) -> &workshops::Model {
+        &self.fields.0
+    }
+}
+
+impl From<workshops::Model> for Workshop {
+    fn from(row: workshops::Model) -> Self {
+        Self { fields: WorkshopFields(row) }
+    }
+}
+
+/// The fields of [`Workshop`] that accounts know.
+pub struct WorkshopFields(workshops::Model);
 
 #[Object]
-impl Workshop {
+impl WorkshopFields {
     /// Stable id.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
@@ -148,6 +176,36 @@ impl Workshop {
     /// City.
     async fn city(&self) -> &str {
         &self.0.city
+    }
+
+    /// Street address.
+    async fn address(&self) -> &str {
+        &self.0.address
+    }
+
+    /// Telephone number.
+    async fn phone(&self) -> &str {
+        &self.0.phone
+    }
+
+    /// Short code: the prefix of its invoice numbers.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The IANA time zone of its opening hours, e.g. `Europe/Berlin`.
+    async fn time_zone(&self) -> &str {
+        &self.0.time_zone
+    }
+
+    /// Bookings start on this grid, in minutes.
+    async fn slot_minutes(&self) -> i32 {
+        self.0.slot_minutes
+    }
+
+    /// The region it works in (its prices and VAT).
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
+        load_existing::<regions::Entity>(ctx, self.0.region_id, "region").await.map(Region)
     }
 }
 

@@ -59,6 +59,7 @@ pub async fn find_or_create_customer(
         region_id: Set(region_id),
         dealership_id: Set(None),
         workshop_id: Set(None),
+        workshop_admin: Set(false),
         phone: Set(customer.phone.clone().filter(|p| !p.trim().is_empty())),
         created_at: Set(app.clock.now()),
         erased_at: Set(None),

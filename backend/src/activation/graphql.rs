@@ -11,7 +11,6 @@ use entity::{
     ActivationStatus, DurationKind, PaymentStatus, Role, TicketStatus, activations, features, support_tickets, vehicles,
 };
 use futures::stream::{Stream, StreamExt};
-use uuid::Uuid;
 
 use super::end_reason::EndReason;
 use super::live::{ProgressReads, ProgressState};
@@ -23,7 +22,7 @@ use crate::catalog::graphql::{CatalogEntryValue, Feature};
 use crate::error::{ApiError, ApiResult};
 use crate::fleet::graphql::Vehicle;
 use crate::graphql::connection::connection;
-use crate::graphql::context::{app, load_children, load_existing, locale, viewer};
+use crate::graphql::context::{app, load_children, load_existing, locale, parse_id, viewer};
 use crate::graphql::loaders::{ActivationsOfVehicle, PaymentsOfActivation};
 use crate::i18n::failures::FailureCode;
 use crate::pagination::PageArgs;
@@ -192,10 +191,6 @@ pub struct PurchaseFeatureInput {
     /// A one-off payment method from the gateway; your saved card when not given (subscriptions
     /// always use the saved card).
     pub payment_method: Option<String>,
-}
-
-fn parse_id(id: &ID, field: &'static str) -> ApiResult<Uuid> {
-    id.parse().map_err(|_| ApiError::bad_input(field, "not a valid id"))
 }
 
 /// A support ticket.

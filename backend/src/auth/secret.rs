@@ -69,6 +69,12 @@ impl LinkSigner {
     pub fn password_link(&self, public_base: &str, link_id: Uuid) -> String {
         format!("{public_base}/set-password?token={}", self.token(link_id))
     }
+
+    /// The web app's address where a customer approves or declines a repair estimate, for link
+    /// `link_id`.
+    pub fn estimate_link(&self, public_base: &str, link_id: Uuid) -> String {
+        format!("{public_base}/estimate?token={}", self.token(link_id))
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,15 @@
-//! Issuing invoices and credit notes with gapless numbers per region and year (`ES-2027-000001`).
+//! Issuing invoices and credit notes with gapless numbers per region and year (`ES-2027-000001`),
+//! or, for a workshop's work, per workshop and year (`MUCS-2027-000001`, the workshop as seller).
 //!
-//! The number is taken from the region's counter of the year inside the caller's transaction: the counter row is
+//! The number is taken from the counter of the year inside the caller's transaction: the counter row is
 //! updated first (which locks it on PostgreSQL; SQLite transactions here hold the write lock), so two
 //! invoices never share a number, and a rolled-back invoice gives its number back.
 
 use chrono::Datelike;
-use entity::{InvoiceKind, Role, invoice_lines, invoice_sequences, invoices, payments, regions, users};
+use entity::{
+    InvoiceKind, Role, invoice_lines, invoice_sequences, invoices, payments, regions, users, workshop_sequences,
+    workshops,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
@@ -71,6 +75,45 @@ async fn bump_sequence(db: &impl ConnectionTrait, region_id: Uuid, year: i32) ->
     Ok(bumped.first().map(|counter| counter.next_sequence - 1))
 }
 
+/// The next sequence of a workshop's counter of `kind` (`INVOICE`, `JOB`) in `year`, taken inside
+/// the caller's transaction like the regions' ([`take_sequence`]).
+pub async fn take_workshop_sequence(
+    db: &impl ConnectionTrait,
+    workshop_id: Uuid,
+    kind: &str,
+    year: i32,
+) -> ApiResult<i64> {
+    let bump = || async {
+        let bumped = workshop_sequences::Entity::update_many()
+            .col_expr(
+                workshop_sequences::Column::NextSequence,
+                Expr::col(workshop_sequences::Column::NextSequence).add(1),
+            )
+            .filter(workshop_sequences::Column::WorkshopId.eq(workshop_id))
+            .filter(workshop_sequences::Column::Kind.eq(kind))
+            .filter(workshop_sequences::Column::Year.eq(year))
+            .exec_with_returning(db)
+            .await?;
+        Ok::<_, ApiError>(bumped.first().map(|counter| counter.next_sequence - 1))
+    };
+    if let Some(sequence) = bump().await? {
+        return Ok(sequence);
+    }
+    let counter = workshop_sequences::ActiveModel {
+        workshop_id: Set(workshop_id),
+        kind: Set(kind.to_owned()),
+        year: Set(year),
+        next_sequence: Set(1),
+    };
+    let key =
+        [workshop_sequences::Column::WorkshopId, workshop_sequences::Column::Kind, workshop_sequences::Column::Year];
+    workshop_sequences::Entity::insert(counter)
+        .on_conflict(OnConflict::columns(key).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    bump().await?.ok_or_else(|| ApiError::Conflict("no invoice counter".into()))
+}
+
 /// Issues an invoice (or, with `credits`, a credit note) with the region's next number. Takes the
 /// number inside `db`'s transaction: issue it last, just before the commit.
 pub async fn issue(
@@ -80,9 +123,39 @@ pub async fn issue(
     lines: &[Line],
     credits: Option<Uuid>,
 ) -> ApiResult<invoices::Model> {
+    let year = app.clock.now().year();
+    let sequence = take_sequence(db, target.region.id, year).await?;
+    let number = format!("{}-{year}-{sequence:06}", target.region.code);
+    write(app, db, target, lines, credits, (sequence, number), None).await
+}
+
+/// Issues `workshop`'s invoice for its work: the workshop is the seller, the number its own next
+/// (`MUCS-2026-000001`), the VAT of `target.region` (the workshop's). Issue it last in the
+/// transaction.
+pub async fn issue_for_workshop(
+    app: &App,
+    db: &impl ConnectionTrait,
+    target: &InvoiceFor,
+    workshop: &workshops::Model,
+    lines: &[Line],
+) -> ApiResult<invoices::Model> {
+    let year = app.clock.now().year();
+    let sequence = take_workshop_sequence(db, workshop.id, "INVOICE", year).await?;
+    let number = format!("{}-{year}-{sequence:06}", workshop.code);
+    write(app, db, target, lines, None, (sequence, number), Some(workshop.id)).await
+}
+
+async fn write(
+    app: &App,
+    db: &impl ConnectionTrait,
+    target: &InvoiceFor,
+    lines: &[Line],
+    credits: Option<Uuid>,
+    (sequence, number): (i64, String),
+    workshop_id: Option<Uuid>,
+) -> ApiResult<invoices::Model> {
     let region = &target.region;
     let now = app.clock.now();
-    let sequence = take_sequence(db, region.id, now.year()).await?;
     let priced: Vec<(i64, i64)> = lines
         .iter()
         .map(|line| {
@@ -96,7 +169,7 @@ pub async fn issue(
         id: Set(Uuid::now_v7()),
         region_id: Set(region.id),
         sequence: Set(sequence),
-        number: Set(format!("{}-{}-{sequence:06}", region.code, now.year())),
+        number: Set(number),
         kind: Set(if credits.is_some() { InvoiceKind::CreditNote } else { InvoiceKind::Invoice }),
         credits_invoice_id: Set(credits),
         customer_id: Set(target.customer_id),
@@ -107,6 +180,7 @@ pub async fn issue(
         vat_minor: Set(vat),
         gross_minor: Set(net + vat),
         issued_at: Set(now),
+        workshop_id: Set(workshop_id),
     }
     .insert(db)
     .await?;

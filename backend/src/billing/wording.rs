@@ -23,6 +23,10 @@ pub enum LineText<'a> {
     CarPayment { model: &'a str, kind: PaymentKind, order: &'a str, vin: Option<&'a str> },
     /// A refund, on the credit note of `invoice`.
     Refund { invoice: &'a str },
+    /// A workshop's labour: `hours` (in hundredths) at an hourly `rate` (written for the reader).
+    Labour { description: &'a str, hours: i32, rate: &'a str },
+    /// A part or material by a measure that is not whole pieces (4.5 l of oil) at `price` each.
+    Measured { description: &'a str, quantity: i32, price: &'a str },
 }
 
 /// The line's description in `locale`.
@@ -49,6 +53,28 @@ pub fn describe(locale: Locale, line: &LineText<'_>) -> String {
             text(locale, id, &json!({ "model": model, "order": order, "vin": vin }))
         }
         LineText::Refund { invoice } => text(locale, "line-refund", &json!({ "number": invoice })),
+        LineText::Labour { description, hours, rate } => text(
+            locale,
+            "line-labour",
+            &json!({ "description": description, "hours": hundredths(locale, *hours), "rate": rate }),
+        ),
+        LineText::Measured { description, quantity, price } => text(
+            locale,
+            "line-measured",
+            &json!({ "description": description, "quantity": hundredths(locale, *quantity), "price": price }),
+        ),
+    }
+}
+
+/// A quantity in hundredths as the reader writes it: `1.5`, `1,5`, `2`.
+pub fn hundredths(locale: Locale, value: i32) -> String {
+    let whole = value / 100;
+    let fraction = (value % 100).abs();
+    let separator = if locale == Locale::En { "." } else { "," };
+    match fraction {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}{separator}{}", f / 10),
+        f => format!("{whole}{separator}{f:02}"),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod email;
 pub mod locale;
+pub mod maintenance;
 pub mod money;
 pub mod vin;
 

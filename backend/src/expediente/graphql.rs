@@ -14,11 +14,13 @@ use crate::fleet::graphql::{Manual, Vehicle, owner_of};
 use crate::graphql::connection::sliced;
 use crate::graphql::context::{app, load_children, viewer};
 use crate::graphql::loaders::{
-    ActivationsOfVehicle, InvoicesOfVehicle, MaintenanceOfVehicle, ManualsOfModel, OrdersOfVehicle,
+    ActivationsOfVehicle, DiagnosticsOfVehicle, InvoicesOfVehicle, MaintenanceOfVehicle, ManualsOfModel,
+    OrdersOfVehicle, RepairOrdersOfVehicle,
 };
 use crate::orders::graphql::Order;
 use crate::policy;
 use crate::workshops::graphql::MaintenanceRecord;
+use crate::workshops::graphql::repairs::{DiagnosticSession, RepairOrder};
 
 /// Everything about one vehicle that the caller may see.
 pub struct Expediente(pub vehicles::Model);
@@ -68,6 +70,24 @@ impl Expediente {
     ) -> ApiResult<Connection<String, MaintenanceRecord>> {
         let rows = load_children(ctx, MaintenanceOfVehicle(self.0.id)).await?;
         sliced(rows, after, first, |record| record.id.to_string(), MaintenanceRecord)
+    }
+
+    /// Diagnostic sessions of this vehicle, newest first, with their fault codes decoded: for its
+    /// owner, a workshop working on it and platform staff.
+    async fn diagnostics(&self, ctx: &Context<'_>) -> ApiResult<Vec<DiagnosticSession>> {
+        if !policy::diagnostics(viewer(ctx)) {
+            return Ok(Vec::new());
+        }
+        let rows = load_children(ctx, DiagnosticsOfVehicle(self.0.id)).await?;
+        Ok(rows.into_iter().map(DiagnosticSession).collect())
+    }
+
+    /// Repair orders of this vehicle visible to you, newest first: its customer's, a workshop's
+    /// own, every one for platform staff.
+    async fn repair_orders(&self, ctx: &Context<'_>) -> ApiResult<Vec<RepairOrder>> {
+        let mut rows = load_children(ctx, RepairOrdersOfVehicle(self.0.id)).await?;
+        rows.retain(|job| policy::repair_order(viewer(ctx), job));
+        Ok(rows.into_iter().map(RepairOrder).collect())
     }
 
     /// Invoices and credit notes for this vehicle visible to you, newest first.

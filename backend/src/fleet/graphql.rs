@@ -2,12 +2,14 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
 use entity::{VehicleStatus, dealerships, model_manuals, regions, users, vehicle_models, vehicles};
 
 use super::service;
 use crate::accounts::graphql::{Dealership, Region, User};
 use crate::auth::viewer::PLATFORM_STAFF;
 use crate::auth::{Allow, Scope};
+use crate::domain::maintenance::{MaintenanceState, classify};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::connection::connection;
 use crate::graphql::context::{app, load_by_id, load_children, load_existing, viewer};
@@ -17,7 +19,7 @@ use crate::policy::{self, Access};
 
 /// The owner of `vehicle`, if the viewer may see this personal data.
 pub async fn owner_of(ctx: &Context<'_>, vehicle: &vehicles::Model) -> ApiResult<Option<User>> {
-    if !policy::vehicle_owner(viewer(ctx), vehicle) {
+    if !policy::vehicle_owner(app(ctx), viewer(ctx), vehicle).await? {
         return Err(ApiError::Forbidden("the owner of this vehicle is not visible to you".into()));
     }
     let Some(owner_id) = vehicle.owner_id else {
@@ -90,6 +92,19 @@ impl VehicleFields {
         self.0.mileage_km
     }
 
+    /// Where its maintenance stands: up to date, due (within 30 days or 1,000 km) or overdue, and
+    /// when and at what mileage the next service is due (set by the latest service record, or a
+    /// model's interval after the car was made).
+    async fn maintenance_status(&self, ctx: &Context<'_>) -> MaintenanceStatus {
+        let car = &self.0;
+        let now = app(ctx).clock.now();
+        MaintenanceStatus {
+            state: classify(car.service_due_at, car.service_due_km, car.mileage_km, now),
+            next_due_at: car.service_due_at,
+            next_due_km: car.service_due_km,
+        }
+    }
+
     /// The region the vehicle is sold or registered in.
     async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
         load_existing::<regions::Entity>(ctx, self.0.region_id, "region").await.map(Region)
@@ -107,6 +122,17 @@ impl VehicleFields {
     async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
         owner_of(ctx, &self.0).await
     }
+}
+
+/// Where a vehicle's maintenance stands.
+#[derive(SimpleObject)]
+pub struct MaintenanceStatus {
+    /// Up to date, due soon, or overdue.
+    pub state: MaintenanceState,
+    /// When the next service is due.
+    pub next_due_at: Option<DateTime<Utc>>,
+    /// At what odometer reading it is due.
+    pub next_due_km: Option<i32>,
 }
 
 /// A vehicle model.

@@ -19,6 +19,11 @@ pub struct RequestLocale(pub Locale);
 #[derive(Clone, Debug)]
 pub struct ClientIp(pub String);
 
+/// The UUID an `ID` argument named `field` carries, or `BAD_USER_INPUT`.
+pub fn parse_id(id: &async_graphql::ID, field: &'static str) -> ApiResult<Uuid> {
+    id.parse().map_err(|_| ApiError::bad_input(field, "not a valid id"))
+}
+
 /// The application.
 pub fn app<'a>(ctx: &'a Context<'_>) -> &'a App {
     ctx.data_unchecked::<AppState>()

@@ -188,3 +188,27 @@ children!(
     /// The payments of an activation, oldest first (ids are time-ordered).
     PaymentsOfActivation => payments.activation_id(ActivationId), by Id Asc
 );
+children!(
+    /// The lines of a repair order, in position order.
+    LinesOfRepairOrder => repair_order_lines.repair_order_id(RepairOrderId), by Position Asc
+);
+children!(
+    /// The timeline of a repair order, in the order it happened (ids are time-ordered).
+    EventsOfRepairOrder => repair_order_events.repair_order_id(RepairOrderId), by Id Asc
+);
+children!(
+    /// The repair orders of a vehicle, newest first.
+    RepairOrdersOfVehicle => repair_orders.vehicle_id(VehicleId), by CreatedAt Desc
+);
+children!(
+    /// The diagnostic sessions of a vehicle, newest first.
+    DiagnosticsOfVehicle => diagnostic_sessions.vehicle_id(VehicleId), by CreatedAt Desc
+);
+children!(
+    /// The diagnostic sessions of a repair order, oldest first.
+    DiagnosticsOfRepairOrder => diagnostic_sessions.repair_order_id(RepairOrderId), by CreatedAt Asc
+);
+children!(
+    /// The net prices of a service type by region.
+    PricesOfServiceType => service_type_prices.service_type_id(ServiceTypeId), by RegionId Asc
+);

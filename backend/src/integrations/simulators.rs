@@ -24,6 +24,7 @@ use super::registration::simulator::RegistrationSimulator;
 use super::vss::client::HttpVss;
 use super::vss::simulator::VssSimulator;
 use crate::config::Config;
+use crate::platform::clock::Clock;
 
 /// The simulators running in this process, for tests and the demo to steer and inspect.
 #[derive(Clone, Default)]
@@ -56,6 +57,7 @@ fn seconds(value: f64) -> Duration {
 pub async fn connect(
     config: &Config,
     db: &DatabaseConnection,
+    clock: Arc<dyn Clock>,
     webhook_base: &str,
     stop: CancellationToken,
 ) -> anyhow::Result<(Integrations, Simulators)> {
@@ -132,7 +134,7 @@ pub async fn connect(
 
     let vss_url = match &config.vss_url {
         _ if simulate(&config.vss_url) => {
-            let vss = VssSimulator::new(db.clone());
+            let vss = VssSimulator::new(db.clone(), clock);
             let address = vss.start(local(), stop.clone()).await.context("starting the VSS simulator")?;
             simulators.vss = Some(vss);
             format!("http://{address}")

@@ -26,6 +26,9 @@ const POLL: std::time::Duration = std::time::Duration::from_secs(2);
 /// when the e-mail is composed, so no payload, stored body or log holds it.
 pub const PASSWORD_LINK_KEY: &str = "passwordLinkId";
 
+/// The payload key of a repair estimate's one-time approval link, derived the same way.
+pub const ESTIMATE_LINK_KEY: &str = "estimateLinkId";
+
 /// The wait before attempt `attempt + 1`: 30 s, doubling, at most an hour.
 pub fn backoff(attempt: i32) -> Duration {
     let exponent = u32::try_from(attempt.clamp(1, 8) - 1).unwrap_or(0);
@@ -131,6 +134,10 @@ async fn compose(app: &App, notification: &notifications::Model) -> Result<Resul
     let link_id = payload.get(PASSWORD_LINK_KEY).and_then(|id| id.as_str()).and_then(|id| id.parse().ok());
     if let Some(link_id) = link_id {
         payload["link"] = app.link_signer.password_link(&app.config.public_base(), link_id).into();
+    }
+    let estimate_link = payload.get(ESTIMATE_LINK_KEY).and_then(|id| id.as_str()).and_then(|id| id.parse().ok());
+    if let Some(link_id) = estimate_link {
+        payload["link"] = app.link_signer.estimate_link(&app.config.public_base(), link_id).into();
     }
     let Some(rendered) = templates::render(locale, &notification.template, &payload) else {
         return Ok(Err(format!("no template {}", notification.template)));

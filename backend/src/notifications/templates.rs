@@ -71,6 +71,23 @@ mod tests {
             "vehicle.traded_in",
             "dealer.order_ready",
             "dealer.final_payment_failed",
+            "booking.requested",
+            "booking.confirmed",
+            "booking.rescheduled",
+            "booking.cancelled",
+            "booking.reminder_day",
+            "booking.reminder_hour",
+            "workshop.booking_requested",
+            "workshop.booking_cancelled",
+            "workshop.estimate_approved",
+            "workshop.estimate_declined",
+            "repair.checked_in",
+            "repair.estimate_ready",
+            "repair.reapproval_needed",
+            "repair.ready",
+            "repair.invoiced",
+            "maintenance.due",
+            "maintenance.overdue",
         ];
         for locale in Locale::ALL {
             for template in templates {

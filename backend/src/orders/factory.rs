@@ -12,6 +12,7 @@ use super::notices;
 use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
+use crate::domain::maintenance::ServiceInterval;
 use crate::error::{ApiError, ApiResult};
 use crate::integrations::factory::{FactoryError, FactoryEvent, FactoryOrder};
 use crate::integrations::signing::{self, SignatureError};
@@ -46,6 +47,8 @@ pub async fn place_factory_order(app: &App, viewer: &Viewer, order: orders::Mode
     let txn = begin_write(&app.db).await?;
     let mut outbox = Outbox::new();
     let now = app.clock.now();
+    let (service_due_at, service_due_km) =
+        ServiceInterval::new(model.service_interval_months, model.service_interval_km).next_after(now, 0);
     let car = vehicles::ActiveModel {
         id: Set(Uuid::now_v7()),
         vin: Set(confirmation.vin.clone()),
@@ -58,6 +61,8 @@ pub async fn place_factory_order(app: &App, viewer: &Viewer, order: orders::Mode
         plate: Set(None),
         color: Set(order.configuration["color"].as_str().unwrap_or("Glacier White").to_owned()),
         mileage_km: Set(0),
+        service_due_at: Set(Some(service_due_at)),
+        service_due_km: Set(Some(service_due_km)),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -25,7 +25,7 @@ use crate::domain::{Locale, Money};
 use crate::error::{ApiError, ApiResult};
 use crate::fleet::graphql::{Vehicle, VehicleModel};
 use crate::graphql::connection::connection;
-use crate::graphql::context::{app, load_by_id, load_children, load_existing, viewer};
+use crate::graphql::context::{app, load_by_id, load_children, load_existing, parse_id, viewer};
 use crate::graphql::loaders::{EventsOfOrder, PaymentsOfOrder};
 use crate::pagination::PageArgs;
 use crate::payments::graphql::Payment;
@@ -249,10 +249,6 @@ pub struct RecordPaymentPayload {
     pub order: Order,
     /// The payment.
     pub payment: Payment,
-}
-
-fn parse_id(id: &ID, field: &'static str) -> ApiResult<Uuid> {
-    id.parse().map_err(|_| ApiError::bad_input(field, "not a valid id"))
 }
 
 /// Queries of sales.

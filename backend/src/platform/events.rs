@@ -49,6 +49,15 @@ pub enum DomainEvent {
         /// The manufacturing event, when the change came from the factory.
         event_id: Option<Uuid>,
     },
+    /// A repair order moved on (a new status, an estimate, a decision).
+    RepairOrderChanged {
+        /// The repair order.
+        repair_order_id: Uuid,
+        /// Its status now.
+        status: entity::RepairOrderStatus,
+        /// The timeline entry of the change.
+        event_id: Uuid,
+    },
 }
 
 /// A step of an activation, as its live progress shows it.
@@ -109,6 +118,8 @@ pub enum Topic {
     Order(Uuid),
     /// One user's notifications.
     User(Uuid),
+    /// One repair order's progress.
+    RepairOrder(Uuid),
 }
 
 impl Topic {
@@ -120,6 +131,7 @@ impl Topic {
             Self::Activation(id) => format!("caas.events.activation.{id}"),
             Self::Order(id) => format!("caas.events.order.{id}"),
             Self::User(id) => format!("caas.events.user.{id}"),
+            Self::RepairOrder(id) => format!("caas.events.repair.{id}"),
         }
     }
 }
@@ -131,6 +143,7 @@ impl DomainEvent {
             Self::NotificationCreated { user_id, .. } => Topic::User(*user_id),
             Self::ActivationProgressed { activation_id, .. } => Topic::Activation(*activation_id),
             Self::OrderProgressed { order_id, .. } => Topic::Order(*order_id),
+            Self::RepairOrderChanged { repair_order_id, .. } => Topic::RepairOrder(*repair_order_id),
             Self::MailQueued => Topic::Mail,
             Self::JobQueued => Topic::Jobs,
         }

@@ -10,7 +10,7 @@
 //!   of one thing in order; an instance that wrote rows pokes it over core NATS, and it looks by
 //!   itself twice a second in case a poke was lost.
 //! - **Receiving**: each instance has one ordered JetStream consumer per topic family (activations,
-//!   orders, users' notifications, the workers' wake-up calls), not one per WebSocket. It drops an
+//!   orders, users' notifications, repair orders, the workers' wake-up calls), not one per WebSocket. It drops an
 //!   event id it has seen and hands the rest to the local bus. The consumer resumes after the last
 //!   stream sequence it got when NATS comes back, so an outage delays events but loses none.
 
@@ -39,8 +39,14 @@ const SUBJECTS: &str = "caas.events.>";
 /// The core-NATS subject on which an instance tells the relay it wrote events.
 const POKE: &str = "caas.outbox.written";
 /// The topic families, one consumer each per instance.
-const FAMILIES: [&str; 5] =
-    ["caas.events.activation.>", "caas.events.order.>", "caas.events.user.>", "caas.events.jobs", "caas.events.mail"];
+const FAMILIES: [&str; 6] = [
+    "caas.events.activation.>",
+    "caas.events.order.>",
+    "caas.events.user.>",
+    "caas.events.repair.>",
+    "caas.events.jobs",
+    "caas.events.mail",
+];
 /// How many event ids a receiver remembers to drop a second copy.
 const REMEMBERED: usize = 65_536;
 /// Rows the relay publishes per round.

@@ -1,11 +1,13 @@
 //! The demo data: a small but complete world to try the product with.
 //!
-//! Three regions, two dealerships, a workshop, three models, 24 vehicles, 13 features priced for
+//! Three regions, two dealerships, two workshops (with bays, hours, services, bookings and a job
+//! in progress), three models, 24 vehicles, 13 features priced for
 //! every duration model in every region, the demo users of the README, owned vehicles with their
 //! order history, activations, maintenance and invoices, and a partner with an API key.
 
 mod features;
 pub mod fleet;
+mod workshops;
 mod world;
 
 use std::fmt;
@@ -24,12 +26,13 @@ pub const DEMO_PASSWORD: &str = "caas-demo";
 pub const DEMO_PARTNER_API_KEY: &str = "caas_demopartner_k3y-for-the-demo-only-never-in-production";
 
 /// The demo accounts, as listed in the README.
-pub const DEMO_USERS: [&str; 7] = [
+pub const DEMO_USERS: [&str; 8] = [
     "admin@demo.caas",
     "support@demo.caas",
     "dealer@demo.caas",
     "dealer2@demo.caas",
     "workshop@demo.caas",
+    "workshop2@demo.caas",
     "customer@demo.caas",
     "customer2@demo.caas",
 ];
@@ -49,7 +52,7 @@ impl fmt::Display for SeedSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "Demo data loaded: 3 regions, 2 dealerships, 1 workshop, 3 models, {} vehicles, {} features.",
+            "Demo data loaded: 3 regions, 2 dealerships, 2 workshops, 3 models, {} vehicles, {} features.",
             self.vehicles, self.features
         )?;
         writeln!(f, "Demo users (password `{DEMO_PASSWORD}`): {}", DEMO_USERS.join(", "))?;

@@ -7,6 +7,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::features::{DemoFeature, FEATURES};
+use super::workshops::{self, DemoBooking, DemoWorkshop, SeededWorkshop};
 use super::{DEMO_PARTNER_API_KEY, DEMO_PASSWORD, SeedSummary};
 use crate::activation::end_reason::EndReason;
 use crate::app::App;
@@ -83,6 +84,7 @@ async fn user(db: &Db, now: DateTime<Utc>, new: NewUser<'_>) -> anyhow::Result<u
         region_id: Set(new.region.model.id),
         dealership_id: Set(new.dealership),
         workshop_id: Set(new.workshop),
+        workshop_admin: Set(new.workshop.is_some()),
         phone: Set(None),
         created_at: Set(now),
         erased_at: Set(None),
@@ -106,6 +108,8 @@ async fn vehicle_model(
         name: Set(name.into()),
         body_type: Set(body.into()),
         model_year: Set(2026),
+        service_interval_months: Set(12),
+        service_interval_km: Set(15_000),
         created_at: Set(now),
     }
     .insert(db)
@@ -213,6 +217,9 @@ async fn vehicle(db: &Db, now: DateTime<Utc>, new: NewVehicle<'_>) -> anyhow::Re
         plate: Set(new.plate.map(Into::into)),
         color: Set(COLORS[new.serial as usize % COLORS.len()].into()),
         mileage_km: Set(new.mileage_km),
+        // The first service, a year after the car was made; a maintenance record moves it.
+        service_due_at: Set(Some(now + Duration::days(365))),
+        service_due_km: Set(Some(15_000)),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -418,6 +425,7 @@ async fn purchase(db: &Db, p: Purchase<'_>, sequences: &mut Sequences) -> anyhow
         vat_minor: Set(vat),
         gross_minor: Set(p.net + vat),
         issued_at: Set(p.starts_at),
+        workshop_id: Set(None),
     }
     .insert(db)
     .await?;
@@ -466,6 +474,10 @@ async fn maintenance(
     }
     .insert(db)
     .await?;
+    let mut due: vehicles::ActiveModel = vehicle.clone().into();
+    due.service_due_at = Set(Some(next_due_at));
+    due.service_due_km = Set(Some(mileage_km + 15_000));
+    due.update(db).await?;
     Ok(())
 }
 
@@ -477,6 +489,49 @@ async fn welcome(app: &App, db: &Db, user: &users::Model) -> anyhow::Result<()> 
         .map_err(|err| anyhow::anyhow!("welcoming {}: {}", user.email, err.message()))?;
     // Nobody is subscribed while the demo is being seeded: the events have no one to reach.
     drop(outbox);
+    Ok(())
+}
+
+/// München's day: Anna's Borealis in its pre-delivery inspection since this morning, two cars
+/// booked for the coming working days by phone.
+async fn demo_workshop_days(
+    db: &Db,
+    now: DateTime<Utc>,
+    (munich, mechanic): (&SeededWorkshop, &users::Model),
+    (borealis, anna): (&vehicles::Model, &users::Model),
+    stock: &[vehicles::Model],
+) -> anyhow::Result<()> {
+    let zone = chrono_tz::Europe::Berlin;
+    let this_morning = now.with_timezone(&zone).date_naive().and_hms_opt(8, 0, 0).unwrap_or_default();
+    let this_morning = zone.from_local_datetime(&this_morning).earliest().map_or(now, |at| at.with_timezone(&Utc));
+    let inspection = DemoBooking {
+        workshop: munich,
+        service: 0,
+        vehicle: borealis,
+        customer: Some(anna),
+        contact: ("", ""),
+        starts_at: this_morning.min(now - Duration::hours(2)),
+        status: BookingStatus::CheckedIn,
+        notes: "Übergabeinspektion vor der Auslieferung",
+        booked_by: anna.id,
+    };
+    let booked = workshops::booking(db, now, inspection).await?;
+    workshops::job_in_progress(db, now, &booked, borealis, ("EUR", mechanic.id)).await?;
+    let callers = [("Max Mustermann", "+49 170 5550101", 1, 1, 10), ("Petra Schmidt", "+49 171 5550202", 2, 2, 9)];
+    for ((name, phone, service, days, hour), car) in callers.into_iter().zip(stock) {
+        let call = DemoBooking {
+            workshop: munich,
+            service,
+            vehicle: car,
+            customer: None,
+            contact: (name, phone),
+            starts_at: workshops::working_day_at(now, zone, days, hour),
+            status: BookingStatus::Confirmed,
+            notes: "",
+            booked_by: mechanic.id,
+        };
+        workshops::booking(db, now, call).await?;
+    }
     Ok(())
 }
 
@@ -510,14 +565,42 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
     }
     .insert(db)
     .await?;
-    let munich = workshops::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        name: Set("Werkstatt München Süd".into()),
-        region_id: Set(de.model.id),
-        city: Set("München".into()),
-        created_at: Set(now),
-    }
-    .insert(db)
+    let prices = [(de.model.id, de.price_level), (es.model.id, es.price_level), (gb.model.id, gb.price_level)];
+    let munich = workshops::workshop(
+        db,
+        now,
+        DemoWorkshop {
+            name: "Werkstatt München Süd",
+            code: "MUCS",
+            city: "München",
+            address: "Boschetsrieder Str. 12, 81379 München",
+            phone: "+49 89 1234560",
+            region_id: de.model.id,
+            zone: chrono_tz::Europe::Berlin,
+            services: ["Inspektion", "Ölservice", "Bremsen", "Fehlerdiagnose"],
+            resources: ["Platz 1", "Platz 2", "Hebebühne", "Ersatzwagen M-CA 77"],
+            holiday: "Weihnachten",
+        },
+        &prices,
+    )
+    .await?;
+    let madrid_workshop = workshops::workshop(
+        db,
+        now,
+        DemoWorkshop {
+            name: "Taller Madrid Norte",
+            code: "MADN",
+            city: "Madrid",
+            address: "Calle de Bravo Murillo 101, 28020 Madrid",
+            phone: "+34 91 5550123",
+            region_id: es.model.id,
+            zone: chrono_tz::Europe::Madrid,
+            services: ["Revisión", "Cambio de aceite", "Frenos", "Diagnóstico"],
+            resources: ["Puesto 1", "Puesto 2", "Elevador", "Coche de sustitución"],
+            holiday: "Navidad",
+        },
+        &prices,
+    )
     .await?;
 
     let person = |email, name, role, locale, region, dealership, workshop| NewUser {
@@ -540,7 +623,21 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
     let mechanic = user(
         db,
         now,
-        person("workshop@demo.caas", "Wolfgang Werkstatt", Role::Workshop, "de", &de, None, Some(munich.id)),
+        person("workshop@demo.caas", "Wolfgang Werkstatt", Role::Workshop, "de", &de, None, Some(munich.workshop.id)),
+    )
+    .await?;
+    let mechanic2 = user(
+        db,
+        now,
+        person(
+            "workshop2@demo.caas",
+            "Marta Mecánica",
+            Role::Workshop,
+            "es",
+            &es,
+            None,
+            Some(madrid_workshop.workshop.id),
+        ),
     )
     .await?;
     let customer =
@@ -613,12 +710,15 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
     .await?;
     let firmwares = ["2.4.0", "3.1.0", "3.2.1"];
     let mut vehicle_count = 3;
+    let mut stock = Vec::new();
     for serial in 4..=24u32 {
         let (region, dealership) = if serial <= 16 { (de, berlin.id) } else { (es, madrid.id) };
         let model = &models[serial as usize % models.len()];
         let firmware = firmwares[serial as usize % firmwares.len()];
-        vehicle(db, now, owned(serial, model, region, dealership, firmware, VehicleStatus::InStock, None, None, 5))
-            .await?;
+        let car =
+            vehicle(db, now, owned(serial, model, region, dealership, firmware, VehicleStatus::InStock, None, None, 5))
+                .await?;
+        stock.push(car);
         vehicle_count += 1;
     }
 
@@ -741,7 +841,7 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
     maintenance(
         db,
         &anna_aurora,
-        munich.id,
+        munich.workshop.id,
         mechanic.id,
         MaintenanceKind::Inspection,
         now - Duration::days(120),
@@ -753,8 +853,8 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
     maintenance(
         db,
         &lucia_cirrus,
-        munich.id,
-        mechanic.id,
+        madrid_workshop.workshop.id,
+        mechanic2.id,
         MaintenanceKind::OilService,
         now - Duration::days(400),
         1_100,
@@ -762,6 +862,8 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
         "Oil and filter changed.",
     )
     .await?;
+
+    demo_workshop_days(db, now, (&munich, &mechanic), (&anna_borealis, &customer), &stock).await?;
 
     welcome(app, db, &customer).await?;
     welcome(app, db, &customer2).await?;

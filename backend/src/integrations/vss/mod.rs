@@ -8,17 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Where a vehicle's maintenance stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum MaintenanceState {
-    /// Nothing due soon.
-    UpToDate,
-    /// Due within 30 days or 1,000 km.
-    Due,
-    /// Past its due date or mileage.
-    Overdue,
-}
+pub use crate::domain::maintenance::MaintenanceState;
 
 /// The VSS's answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! GraphQL types of maintenance.
+//! GraphQL types of maintenance records.
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
@@ -50,6 +50,6 @@ impl MaintenanceRecord {
 
     /// The workshop that did it.
     async fn workshop(&self, ctx: &Context<'_>) -> ApiResult<Workshop> {
-        load_existing::<workshops::Entity>(ctx, self.0.workshop_id, "workshop").await.map(Workshop)
+        load_existing::<workshops::Entity>(ctx, self.0.workshop_id, "workshop").await.map(Workshop::from)
     }
 }
