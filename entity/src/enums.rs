@@ -246,6 +246,7 @@ pub enum BookingStatus {
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DiagnosticType {
     /// Read from the OBD-II port.
+    #[cfg_attr(feature = "graphql", graphql(name = "OBD2"))]
     Obd2,
     /// Visual inspection.
     Visual,

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod graphql;
 pub mod link;
 pub mod ordered_json;
+pub mod workshops;
 pub mod ws;
 
 use std::sync::Arc;

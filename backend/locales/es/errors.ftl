@@ -206,3 +206,4 @@ msg-use-a-time-zone-such-as-europe-madrid = Indique una zona horaria como Europe
 msg-write-times-as-hh-mm-e-g-n-n = Escriba las horas como HH:MM, p. ej. 08:30.
 msg-you-can-book-only-for-your-own-cars = Solo puede reservar para sus propios vehículos.
 msg-you-work-for-no-workshop = No pertenece a ningún taller.
+msg-a-fault-code-is-a-letter-p-c-b-or-u-a-digit-n-to-n-and-three-hexadecimal-digits = Un código de avería tiene una letra P, C, B o U, una cifra del 0 al 3 y tres cifras hexadecimales, p. ej. P0301.

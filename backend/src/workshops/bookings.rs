@@ -70,6 +70,8 @@ pub async fn book(app: &App, viewer: &Viewer, request: BookingRequest) -> ApiRes
     let by_workshop = user.role == Role::Workshop;
     if by_workshop {
         policy::workshop_staff(viewer, request.workshop_id)?;
+    } else if request.resource_id.is_some() {
+        return Err(ApiError::Forbidden("the workshop chooses the bay".into()));
     }
     let vehicle = find_by_vin(app, &parse_vin(&request.vin)?).await?;
     if !by_workshop && vehicle.owner_id != Some(user.id) {

@@ -100,7 +100,8 @@ async fn remind_bookings(app: &App, reminder: Reminder) -> ApiResult<usize> {
         .await?;
     let mut sent = 0;
     for booking in due {
-        let needed = booking.updated_at <= booking.starts_at - reminder.ahead();
+        // Walk-ins without an account are called by the workshop, not reminded by us.
+        let needed = booking.customer_id.is_some() && booking.updated_at <= booking.starts_at - reminder.ahead();
         if claim(app, &booking, reminder, now).await? && needed {
             let txn = begin_write(&app.db).await?;
             let mut outbox = Outbox::new();

@@ -12,43 +12,61 @@ use serde_json::{Value, json};
 use super::access_matrix::{ROLES, fixture};
 
 /// Who may call each root field: one character per role of `access_matrix::ROLES`
-/// (owner, customer, former, dealer, other_dealer, workshop, support, admin, partner_veh,
+/// (owner, customer, former, dealer, other_dealer, workshop, workshop_job, support, admin, partner_veh,
 /// partner_cat, partner_exp, partner_all, anonymous); `y` may call it, `-` is refused. A `y` is the
 /// role's right to call; which rows it may then touch is the service's check (a customer's own
 /// car, a dealer's own orders), shown in the scope tests.
 #[rustfmt::skip]
 const CALLERS: &[(&str, &str)] = &[
-    ("Mutation.cancelActivation", "yyy----------"),
-    ("Mutation.cancelOrder", "---yy--------"),
-    ("Mutation.changePassword", "yyyyyyyy-----"),
-    ("Mutation.createApiKey", "-------y-----"),
-    ("Mutation.login", "yyyyyyyyyyyyy"),
-    ("Mutation.logout", "yyyyyyyyyyyyy"),
-    ("Mutation.markAllNotificationsRead", "yyyyyyyy-----"),
-    ("Mutation.markDelivered", "---yy--------"),
-    ("Mutation.markNotificationRead", "yyyyyyyy-----"),
-    ("Mutation.purchaseFeature", "yyy----------"),
-    ("Mutation.recordPayment", "---yy--------"),
-    ("Mutation.refreshToken", "yyyyyyyyyyyyy"),
-    ("Mutation.refundPayment", "------yy-----"),
-    ("Mutation.registerSale", "---yy--------"),
-    ("Mutation.registerTradeIn", "---yy--------"),
-    ("Mutation.requestPasswordReset", "yyyyyyyyyyyyy"),
-    ("Mutation.resendPasswordLink", "---yy-y------"),
-    ("Mutation.resetPassword", "yyyyyyyyyyyyy"),
-    ("Mutation.resolveTicket", "------yy-----"),
-    ("Mutation.retryActivation", "------yy-----"),
-    ("Mutation.retryDeactivation", "------yy-----"),
-    ("Mutation.retryRegistration", "---yy--------"),
-    ("Mutation.revokeApiKey", "-------y-----"),
-    ("Mutation.savePaymentCard", "yyy----------"),
-    ("Mutation.setPassword", "yyyyyyyyyyyyy"),
-    ("Mutation.setPrice", "-------y-----"),
-    ("Mutation.startTrial", "yyy----------"),
-    ("Mutation.updateProfile", "yyyyyyyy-----"),
-    ("Subscription.activationProgress", "yyyyyyyy-----"),
-    ("Subscription.notifications", "yyyyyyyy-----"),
-    ("Subscription.orderProgress", "yyyyyyyy-----"),
+    ("Mutation.addRepairOrderLine", "-----yy-------"),
+    ("Mutation.bookService", "yyy--yy-------"),
+    ("Mutation.cancelActivation", "yyy-----------"),
+    ("Mutation.cancelBooking", "yyy--yy-------"),
+    ("Mutation.cancelOrder", "---yy---------"),
+    ("Mutation.changePassword", "yyyyyyyyy-----"),
+    ("Mutation.checkInVehicle", "-----yy-------"),
+    ("Mutation.confirmBooking", "-----yy-------"),
+    ("Mutation.createApiKey", "--------y-----"),
+    ("Mutation.decideEstimate", "yyy-----------"),
+    ("Mutation.decideEstimateByLink", "yyyyyyyyyyyyyy"),
+    ("Mutation.login", "yyyyyyyyyyyyyy"),
+    ("Mutation.logout", "yyyyyyyyyyyyyy"),
+    ("Mutation.markAllNotificationsRead", "yyyyyyyyy-----"),
+    ("Mutation.markDelivered", "---yy---------"),
+    ("Mutation.markNoShow", "-----yy-------"),
+    ("Mutation.markNotificationRead", "yyyyyyyyy-----"),
+    ("Mutation.moveRepairOrder", "-----yy-------"),
+    ("Mutation.purchaseFeature", "yyy-----------"),
+    ("Mutation.recordDiagnosticSession", "-----yy-------"),
+    ("Mutation.recordPayment", "---yy---------"),
+    ("Mutation.refreshToken", "yyyyyyyyyyyyyy"),
+    ("Mutation.refundPayment", "-------yy-----"),
+    ("Mutation.registerSale", "---yy---------"),
+    ("Mutation.registerTradeIn", "---yy---------"),
+    ("Mutation.removeRepairOrderLine", "-----yy-------"),
+    ("Mutation.requestPasswordReset", "yyyyyyyyyyyyyy"),
+    ("Mutation.rescheduleBooking", "yyy--yy-------"),
+    ("Mutation.resendPasswordLink", "---yy--y------"),
+    ("Mutation.resetPassword", "yyyyyyyyyyyyyy"),
+    ("Mutation.resolveTicket", "-------yy-----"),
+    ("Mutation.retryActivation", "-------yy-----"),
+    ("Mutation.retryDeactivation", "-------yy-----"),
+    ("Mutation.retryRegistration", "---yy---------"),
+    ("Mutation.revokeApiKey", "--------y-----"),
+    ("Mutation.savePaymentCard", "yyy-----------"),
+    ("Mutation.saveServiceType", "-----yy-y-----"),
+    ("Mutation.saveWorkshopResource", "-----yy-y-----"),
+    ("Mutation.setClosedDay", "-----yy-y-----"),
+    ("Mutation.setOpeningHours", "-----yy-y-----"),
+    ("Mutation.setPassword", "yyyyyyyyyyyyyy"),
+    ("Mutation.setPrice", "--------y-----"),
+    ("Mutation.startTrial", "yyy-----------"),
+    ("Mutation.updateProfile", "yyyyyyyyy-----"),
+    ("Mutation.updateWorkshop", "-----yy-y-----"),
+    ("Subscription.activationProgress", "yyyyyyyyy-----"),
+    ("Subscription.notifications", "yyyyyyyyy-----"),
+    ("Subscription.orderProgress", "yyyyyyyyy-----"),
+    ("Subscription.repairOrderProgress", "yyyyyyyyy-----"),
 ];
 
 /// Input types and enums of the schema, to write arguments of the right type.
@@ -81,6 +99,7 @@ impl Types {
                 "Boolean" => "false".to_owned(),
                 "ID" => "\"00000000-0000-7000-8000-000000000000\"".to_owned(),
                 "DateTime" => "\"2027-01-01T00:00:00Z\"".to_owned(),
+                "NaiveDate" => "\"2027-01-01\"".to_owned(),
                 "JSON" => "{}".to_owned(),
                 _ => "\"x\"".to_owned(),
             },
@@ -164,7 +183,7 @@ async fn every_mutation_and_subscription_has_its_callers_and_refuses_everyone_el
     let printing = std::env::var("ACCESS_MATRIX_PRINT").is_ok();
     let mut problems = Vec::new();
     for (field, call) in &calls {
-        let Some(expected) = table.get(field.as_str()).copied().or(printing.then_some("-------------")) else {
+        let Some(expected) = table.get(field.as_str()).copied().or(printing.then_some("--------------")) else {
             problems.push(format!("{field} has no row in the callers' table"));
             continue;
         };

@@ -34,3 +34,6 @@ mod subscriptions;
 mod trade_in;
 mod unreachable;
 mod web;
+mod workshop_access;
+mod workshop_bookings;
+mod workshop_job;
