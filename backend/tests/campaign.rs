@@ -112,6 +112,8 @@ async fn add_cars(db: &DatabaseConnection) -> Vec<String> {
             plate: Set(None),
             color: Set("Obsidian Black".into()),
             mileage_km: Set(100),
+            service_due_at: Set(Some(now + chrono::Duration::days(365))),
+            service_due_km: Set(Some(15_000)),
             created_at: Set(now),
             updated_at: Set(now),
         }

@@ -249,7 +249,7 @@ mod tests {
         let summer = calendar.starts_on(day(2031, 7, 7), 120);
         assert_eq!(summer[0], Utc.with_ymd_and_hms(2031, 7, 7, 6, 0, 0).unwrap());
         assert!(calendar.starts_on(day(2031, 1, 7), 60).is_empty(), "closed on Tuesdays");
-        assert_eq!(calendar.starts_on(day(2031, 1, 6), 480), Vec::new(), "a full day does not fit in four hours");
+        assert!(calendar.starts_on(day(2031, 1, 6), 480).is_empty(), "a full day does not fit in four hours");
     }
 
     #[test]
