@@ -83,7 +83,7 @@ async fn the_trace_log_of_the_seeded_flows_holds_no_secret_and_no_personal_data(
 
     // A password reset by e-mail, redeemed.
     app.graphql("mutation { requestPasswordReset(email: \"customer2@demo.caas\") }", json!({})).await.data();
-    let mail = app.email("customer2@demo.caas", "").await;
+    let mail = app.email("customer2@demo.caas", "Restablezca su contraseña").await;
     let link = mail.body.split_whitespace().find(|word| word.contains("token=")).expect("a link");
     let link_token = link.split("token=").nth(1).expect("token").trim_end_matches(['.', ',', ')']).to_owned();
     let reset = "mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) { accessToken } }";

@@ -107,7 +107,7 @@ async fn a_password_link_token_is_in_no_payload_body_or_table_staff_can_read() {
     let app = spawn_app().await;
     let request = "mutation($e: String!) { requestPasswordReset(email: $e) }";
     app.graphql(request, json!({ "e": "customer2@demo.caas" })).await.data();
-    let mail = app.email("customer2@demo.caas", "").await;
+    let mail = app.email("customer2@demo.caas", "Restablezca su contraseña").await;
     let link = mail.body.split_whitespace().find(|word| word.contains("/set-password?token=")).expect("a link");
     let token = link.split("token=").nth(1).expect("token").trim_end_matches(['.', ',', ')']).to_owned();
 
