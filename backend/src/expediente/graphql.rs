@@ -20,7 +20,8 @@ use crate::graphql::loaders::{
 use crate::orders::graphql::Order;
 use crate::policy;
 use crate::workshops::graphql::MaintenanceRecord;
-use crate::workshops::graphql::repairs::{DiagnosticSession, RepairOrder};
+use crate::workshops::graphql::diagnostics::DiagnosticSession;
+use crate::workshops::graphql::types::RepairOrder;
 
 /// Everything about one vehicle that the caller may see.
 pub struct Expediente(pub vehicles::Model);

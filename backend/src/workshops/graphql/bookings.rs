@@ -3,20 +3,13 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{
-    BookingStatus, Role, bookings as booking_rows, repair_orders, service_types, users, vehicles, workshop_resources,
-    workshops,
-};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::Role;
 
-use super::repairs::RepairOrder;
-use super::setup::{ServiceType, WorkshopResource};
-use crate::accounts::graphql::{User, Workshop};
+use super::types::Booking;
 use crate::auth::Allow;
 use crate::error::{ApiError, ApiResult};
-use crate::fleet::graphql::Vehicle;
-use crate::graphql::context::{app, load_by_id, load_existing, load_many_by_id, parse_id, viewer};
-use crate::policy::{self, Access};
+use crate::graphql::context::{app, parse_id, viewer};
+use crate::policy::{self};
 use crate::workshops::bookings::{self, BookingRequest, Contact};
 use crate::workshops::slots::{self, Slot};
 
@@ -42,107 +35,6 @@ impl From<Slot> for FreeSlot {
             free_resources: count(slot.free_resources),
             free_loan_cars: count(slot.free_loan_cars),
         }
-    }
-}
-
-/// A workshop appointment.
-pub struct Booking(pub booking_rows::Model);
-
-#[Object]
-impl Booking {
-    /// Stable id.
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-
-    /// Where.
-    async fn workshop(&self, ctx: &Context<'_>) -> ApiResult<Workshop> {
-        load_existing::<workshops::Entity>(ctx, self.0.workshop_id, "workshop").await.map(Workshop::from)
-    }
-
-    /// The service booked.
-    async fn service_type(&self, ctx: &Context<'_>) -> ApiResult<ServiceType> {
-        load_existing::<service_types::Entity>(ctx, self.0.service_type_id, "service type").await.map(ServiceType)
-    }
-
-    /// The car.
-    async fn vehicle(&self, ctx: &Context<'_>) -> ApiResult<Vehicle> {
-        let vehicle = load_existing::<vehicles::Entity>(ctx, self.0.vehicle_id, "vehicle").await?;
-        policy::vehicle(app(ctx), viewer(ctx), &vehicle, Access::Basic).await?;
-        Ok(Vehicle::from(vehicle))
-    }
-
-    /// The car's owner, when they have an account.
-    async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
-        let Some(id) = self.0.customer_id else { return Ok(None) };
-        Ok(load_by_id::<users::Entity>(ctx, id).await?.map(User))
-    }
-
-    /// Who brings the car.
-    async fn contact_name(&self) -> &str {
-        &self.0.contact_name
-    }
-
-    /// Their telephone number.
-    async fn contact_phone(&self) -> &str {
-        &self.0.contact_phone
-    }
-
-    /// Their e-mail address.
-    async fn contact_email(&self) -> &str {
-        &self.0.contact_email
-    }
-
-    /// When it starts.
-    async fn starts_at(&self) -> DateTime<Utc> {
-        self.0.starts_at
-    }
-
-    /// When it ends.
-    async fn ends_at(&self) -> DateTime<Utc> {
-        self.0.ends_at
-    }
-
-    /// Where it stands.
-    async fn status(&self) -> BookingStatus {
-        self.0.status
-    }
-
-    /// What the customer wants done or has noticed.
-    async fn notes(&self) -> &str {
-        &self.0.notes
-    }
-
-    /// Whether a loan car is held for it.
-    async fn loan_car(&self) -> bool {
-        self.0.loan_car
-    }
-
-    /// Why it was cancelled.
-    async fn cancel_reason(&self) -> Option<&str> {
-        self.0.cancel_reason.as_deref()
-    }
-
-    /// The bay (or lift) and loan car it holds (its workshop's staff).
-    async fn resources(&self, ctx: &Context<'_>) -> ApiResult<Vec<WorkshopResource>> {
-        policy::workshop_staff(viewer(ctx), self.0.workshop_id)?;
-        let held = bookings::held_by(&app(ctx).db, self.0.id).await?;
-        let rows = load_many_by_id::<workshop_resources::Entity>(ctx, held.iter().map(|h| h.resource_id)).await?;
-        Ok(rows.into_iter().map(WorkshopResource).collect())
-    }
-
-    /// The repair order opened when the car was checked in.
-    async fn repair_order(&self, ctx: &Context<'_>) -> ApiResult<Option<RepairOrder>> {
-        let job = repair_orders::Entity::find()
-            .filter(repair_orders::Column::BookingId.eq(self.0.id))
-            .one(&app(ctx).db)
-            .await?;
-        Ok(job.filter(|job| policy::repair_order(viewer(ctx), job)).map(RepairOrder))
-    }
-
-    /// When it was made.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
     }
 }
 

@@ -2,9 +2,11 @@
 //! maintenance records of the expediente.
 
 pub mod bookings;
+pub mod diagnostics;
 pub mod maintenance;
 pub mod repairs;
 pub mod setup;
+pub mod types;
 
 use async_graphql::{MergedObject, MergedSubscription};
 
