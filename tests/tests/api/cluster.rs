@@ -1,5 +1,6 @@
 //! Several `caas serve` processes on one PostgreSQL database and one NATS: live views across
-//! members, one scheduler at a time with take-over, shared limits, and a broker outage.
+//! members, one scheduler at a time with take-over, shared limits, a broker outage, and a bay booked
+//! once however the requests for it are spread over the members.
 //!
 //! Each test returns early (and says so) unless `TEST_DATABASE_URL` is PostgreSQL and
 //! `CAAS_TEST_NATS_URL` is set, as `.ci/run` sets them.
@@ -547,4 +548,55 @@ async fn a_member_stopping_closes_its_live_views_and_they_resume_on_another_from
         stages.extend(stages_until(&mut on_b, "READY").await);
     }
     assert_eq!(stages, built[from..], "from the current stage on, each once");
+}
+
+#[tokio::test]
+async fn twenty_bookings_of_one_bay_over_two_members_make_one_booking() {
+    let Some(nats) = Cluster::configured("bookings across members") else { return };
+    let cluster = Cluster::start(ClusterOptions::new(MEMBER, nats)).await;
+    let (a, b) = (cluster.member(0).api.clone(), cluster.member(1).api.clone());
+    let staff = a.token("workshop@demo.caas").await;
+    let me = a
+        .graphql_as(
+            &staff,
+            "{ me { workshop { id serviceTypes { id maintenanceKind } resources { id name } } } }",
+            json!({}),
+        )
+        .await;
+    let workshop = me.data()["me"]["workshop"].clone();
+    let oil =
+        workshop["serviceTypes"].as_array().expect("services").iter().find(|s| s["maintenanceKind"] == "OIL_SERVICE");
+    let oil = oil.expect("oil service")["id"].clone();
+    let bay = workshop["resources"].as_array().expect("resources").iter().find(|r| r["name"] == "Platz 1");
+    let bay = bay.expect("bay 1")["id"].clone();
+    let today = chrono::Utc::now().date_naive();
+    let slots = a
+        .graphql_as(
+            &staff,
+            "query($w: ID!, $s: ID!, $f: NaiveDate!, $t: NaiveDate!) { availableSlots(workshopId: $w, serviceTypeId: $s, from: $f, to: $t) { startsAt freeResources } }",
+            json!({ "w": workshop["id"], "s": oil, "f": (today + chrono::Duration::days(1)).to_string(), "t": (today + chrono::Duration::days(10)).to_string() }),
+        )
+        .await;
+    let starts_at = slots.data()["availableSlots"].as_array().expect("slots").iter().find(|s| s["freeResources"] == 2);
+    let starts_at = starts_at.expect("a slot with both bays free")["startsAt"].clone();
+    let cars = {
+        use sea_orm::QuerySelect;
+        entity::vehicles::Entity::find()
+            .filter(entity::vehicles::Column::OwnerId.is_null())
+            .limit(20)
+            .all(&cluster.db)
+            .await
+            .expect("stock")
+    };
+    let book = "mutation($input: BookServiceInput!) { bookService(input: $input) { id } }";
+    let attempts = cars.iter().enumerate().map(|(n, car)| {
+        let member = if n % 2 == 0 { &a } else { &b };
+        let input = json!({ "workshopId": workshop["id"], "serviceTypeId": oil, "vin": car.vin, "startsAt": starts_at,
+            "resourceId": bay, "contact": { "name": format!("Caller {n}") } });
+        member.graphql_as(&staff, book, json!({ "input": input }))
+    });
+    let answers = futures::future::join_all(attempts).await;
+    let booked = answers.iter().filter(|answer| answer.errors().is_empty()).count();
+    let conflicts = answers.iter().filter(|answer| answer.error_code().as_deref() == Some("CONFLICT")).count();
+    assert_eq!((booked, conflicts), (1, 19), "{:#?}", answers.iter().map(|a| &a.body).collect::<Vec<_>>());
 }
