@@ -77,7 +77,7 @@ pub const JOB: &str = "id number status odometerKm approvalPending reapproval ov
     estimate { net { amountMinor } vat { amountMinor } gross { amountMinor } } \
     approved { net { amountMinor } gross { amountMinor } } \
     lines { description quantity net { amountMinor } status } \
-    invoice { number net { amountMinor } vat { amountMinor } gross { amountMinor } lines { description quantity net { amountMinor } } } \
+    invoice { number pdfUrl net { amountMinor } vat { amountMinor } gross { amountMinor } lines { description quantity net { amountMinor } } } \
     maintenanceRecord { kind mileageKm nextDueKm } \
     timeline { status note }";
 

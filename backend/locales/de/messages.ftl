@@ -132,6 +132,7 @@ invoice-vat = USt. { $rate }
 invoice-total_gross = Gesamtbetrag
 invoice-paid_note = Bezahlt per Karte. Vielen Dank.
 invoice-refund_note = Der Betrag wird auf die Karte erstattet, mit der die Rechnung bezahlt wurde.
+invoice-workshop_note = Zahlbar bei Abholung des Fahrzeugs in der Werkstatt. Vielen Dank.
 
 # Rechnungszeilen, bei der Ausstellung in der Sprache des Käufers geschrieben.
 duration-PERMANENT = dauerhaft

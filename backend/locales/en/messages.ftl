@@ -132,6 +132,7 @@ invoice-vat = VAT { $rate }
 invoice-total_gross = Total
 invoice-paid_note = Paid by card. Thank you.
 invoice-refund_note = The amount is refunded to the card that paid the invoice.
+invoice-workshop_note = Payable at the workshop when you collect the car. Thank you.
 
 # Invoice lines, written in the buyer's language when the invoice is issued.
 duration-PERMANENT = permanent

@@ -132,6 +132,7 @@ invoice-vat = IVA { $rate }
 invoice-total_gross = Importe total
 invoice-paid_note = Pagado con tarjeta. Gracias.
 invoice-refund_note = El importe se devuelve a la tarjeta con la que se pagó la factura.
+invoice-workshop_note = Se paga en el taller al recoger el vehículo. Gracias.
 
 # Líneas de factura, escritas en el idioma del comprador al emitir la factura.
 duration-PERMANENT = permanente

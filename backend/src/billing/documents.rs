@@ -5,7 +5,7 @@
 //! open or download it without the access token.
 
 use chrono::Duration;
-use entity::{InvoiceKind, dealerships, invoice_lines, invoices, orders, payments, users, vehicles};
+use entity::{InvoiceKind, dealerships, invoice_lines, invoices, orders, payments, users, vehicles, workshops};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
@@ -28,7 +28,8 @@ pub struct Document {
     pub bytes: Vec<u8>,
 }
 
-/// Who sells: the dealership for a car sale, the platform's operator for features.
+/// Who sells: the dealership for a car sale, the workshop for its work, the platform's operator for
+/// features.
 struct Seller {
     name: String,
     address: Vec<String>,
@@ -82,6 +83,12 @@ pub async fn invoice_pdf(app: &App, invoice_id: Uuid, locale: Locale) -> ApiResu
 }
 
 async fn seller_of(app: &App, invoice: &invoices::Model) -> ApiResult<Seller> {
+    if let Some(id) = invoice.workshop_id
+        && let Some(workshop) = workshops::Entity::find_by_id(id).one(&app.db).await?
+    {
+        let address = [workshop.address, workshop.city].into_iter().filter(|line| !line.is_empty()).collect();
+        return Ok(Seller { name: workshop.name, address, vat_id: None });
+    }
     let payment = match invoice.payment_id {
         Some(id) => payments::Entity::find_by_id(id).one(&app.db).await?,
         None => None,
@@ -230,6 +237,7 @@ impl Sheet<'_> {
             baseline += 15.0;
         }
         let note = match self.invoice.kind {
+            InvoiceKind::Invoice if self.invoice.workshop_id.is_some() => self.label("workshop_note"),
             InvoiceKind::Invoice => self.label("paid_note"),
             InvoiceKind::CreditNote => self.label("refund_note"),
         };
