@@ -109,8 +109,7 @@ pub async fn book(app: &App, viewer: &Viewer, request: BookingRequest) -> ApiRes
         updated_at: Set(now),
     };
     let held = Hold { service: &service, window, resource_id: request.resource_id, loan_car: request.loan_car };
-    let booking = held.commit_with(app, |txn| Box::pin(booking.clone().insert(txn))).await?;
-    let txn = begin_write(&app.db).await?;
+    let (txn, booking) = held.write(app, |txn| Box::pin(booking.clone().insert(txn))).await?;
     let mut outbox = Outbox::new();
     if by_workshop {
         notices::tell_booking_customer(app, &txn, &mut outbox, &booking, "booking.confirmed", APP_AND_EMAIL).await?;
@@ -182,11 +181,12 @@ struct Hold<'a> {
 }
 
 impl Hold<'_> {
-    /// Writes the booking (`write`) and its holds in one transaction. The free resource is picked
-    /// from what the transaction reads; when another request took it in between, the database
-    /// refuses the overlap and another free one is tried — or, for a resource chosen by name, the
-    /// request is refused with `CONFLICT`.
-    async fn commit_with<W>(&self, app: &App, write: W) -> ApiResult<bookings::Model>
+    /// Writes the booking (`write`) and its holds in a transaction, which it hands back for the
+    /// caller to add its notices and commit. The free resource is picked from what the transaction
+    /// reads; when another request took it in between, the database refuses the overlap and
+    /// another free one is tried — or, for a resource chosen by name, the request is refused with
+    /// `CONFLICT`.
+    async fn write<W>(&self, app: &App, write: W) -> ApiResult<(DatabaseTransaction, bookings::Model)>
     where
         W: for<'t> Fn(&'t DatabaseTransaction) -> futures::future::BoxFuture<'t, Result<bookings::Model, DbErr>>,
     {
@@ -202,10 +202,7 @@ impl Hold<'_> {
             }
             .await;
             match written {
-                Ok(booking) => {
-                    txn.commit().await.map_err(taken)?;
-                    return Ok(booking);
-                }
+                Ok(booking) => return Ok((txn, booking)),
                 Err(err) => {
                     let err = taken(err);
                     let last = self.resource_id.is_some() || attempt == 2;
@@ -351,8 +348,8 @@ pub async fn reschedule(
     let now = app.clock.now();
     let booking_id = booking.id;
     let hold = Hold { service: &service, window: (starts_at, ends_at), resource_id, loan_car: booking.loan_car };
-    let moved = hold
-        .commit_with(app, |txn| {
+    let (txn, moved) = hold
+        .write(app, |txn| {
             let mut row: bookings::ActiveModel = booking.clone().into();
             row.starts_at = Set(starts_at);
             row.ends_at = Set(ends_at);
@@ -366,7 +363,6 @@ pub async fn reschedule(
             })
         })
         .await?;
-    let txn = begin_write(&app.db).await?;
     let mut outbox = Outbox::new();
     notices::tell_booking_customer(app, &txn, &mut outbox, &moved, "booking.rescheduled", APP_AND_EMAIL).await?;
     if !by_workshop {

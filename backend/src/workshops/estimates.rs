@@ -81,6 +81,11 @@ pub async fn add_line(app: &App, viewer: &Viewer, job_id: Uuid, input: LineInput
         return Err(ApiError::bad_input("unitNet", "a price is 0 to 100,000.00"));
     }
     let txn = begin_write(&app.db).await?;
+    // Read again inside the transaction: the order may have moved since.
+    let job = jobs::find(&txn, job.id).await?;
+    if !EDITABLE.contains(&job.status) {
+        return Err(ApiError::Conflict("this repair order was just changed; reload it".into()));
+    }
     let position = jobs::lines(&txn, job.id).await?.iter().map(|line| line.position).max().unwrap_or(0) + 1;
     repair_order_lines::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -102,26 +102,34 @@ async fn remind_bookings(app: &App, reminder: Reminder) -> ApiResult<usize> {
     for booking in due {
         // Walk-ins without an account are called by the workshop, not reminded by us.
         let needed = booking.customer_id.is_some() && booking.updated_at <= booking.starts_at - reminder.ahead();
-        if claim(app, &booking, reminder, now).await? && needed {
-            let txn = begin_write(&app.db).await?;
-            let mut outbox = Outbox::new();
-            let (template, channels) = reminder.message();
-            notices::tell_booking_customer(app, &txn, &mut outbox, &booking, template, channels).await?;
-            outbox.commit(txn, app.events.as_ref()).await?;
-            sent += 1;
+        let txn = begin_write(&app.db).await?;
+        if !claim(&txn, &booking, reminder, now).await? || !needed {
+            txn.commit().await?;
+            continue;
         }
+        let mut outbox = Outbox::new();
+        let (template, channels) = reminder.message();
+        notices::tell_booking_customer(app, &txn, &mut outbox, &booking, template, channels).await?;
+        outbox.commit(txn, app.events.as_ref()).await?;
+        sent += 1;
     }
     Ok(sent)
 }
 
-/// Marks the reminder of `booking` sent, if no one did and the booking is still open.
-async fn claim(app: &App, booking: &bookings::Model, reminder: Reminder, now: DateTime<Utc>) -> ApiResult<bool> {
+/// Marks the reminder of `booking` sent inside the caller's transaction, if no one did and the
+/// booking is still open: the reminder goes out with the mark, or neither does.
+async fn claim(
+    db: &impl ConnectionTrait,
+    booking: &bookings::Model,
+    reminder: Reminder,
+    now: DateTime<Utc>,
+) -> ApiResult<bool> {
     let claimed = bookings::Entity::update_many()
         .col_expr(reminder.column(), Expr::value(now))
         .filter(bookings::Column::Id.eq(booking.id))
         .filter(bookings::Column::Status.is_in(OPEN))
         .filter(reminder.column().is_null())
-        .exec(&app.db)
+        .exec(db)
         .await?;
     Ok(claimed.rows_affected == 1)
 }
