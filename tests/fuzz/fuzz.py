@@ -323,6 +323,9 @@ def custom_scalars(ids: list[str], strings: list[str]) -> dict[str, st.SearchStr
             st.integers(-2, 120), st.integers(0, 1_000_000), st.integers(-(2**31), 2**31 - 1)
         ).map(nodes.Int),
         "DateTime": st.one_of(iso, near, text).map(nodes.String),
+        "NaiveDate": st.one_of(st.dates().map(lambda d: d.isoformat()), near.map(lambda t: t[:10]), text).map(
+            nodes.String
+        ),
         "JSON": json_values(),
     }
     return scalars

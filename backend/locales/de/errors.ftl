@@ -207,3 +207,5 @@ msg-write-times-as-hh-mm-e-g-n-n = Schreiben Sie Uhrzeiten als HH:MM, z. B. 08:3
 msg-you-can-book-only-for-your-own-cars = Sie können nur für Ihre eigenen Fahrzeuge buchen.
 msg-you-work-for-no-workshop = Sie gehören zu keiner Werkstatt.
 msg-a-fault-code-is-a-letter-p-c-b-or-u-a-digit-n-to-n-and-three-hexadecimal-digits = Ein Fehlercode besteht aus einem Buchstaben P, C, B oder U, einer Ziffer von 0 bis 3 und drei Hexadezimalziffern, z. B. P0301.
+msg-pick-a-free-time-within-the-next-year = Wählen Sie eine freie Zeit innerhalb des nächsten Jahres.
+msg-ask-for-days-within-the-next-year = Fragen Sie Tage innerhalb des nächsten Jahres ab.

@@ -207,3 +207,5 @@ msg-write-times-as-hh-mm-e-g-n-n = Escriba las horas como HH:MM, p. ej. 08:30.
 msg-you-can-book-only-for-your-own-cars = Solo puede reservar para sus propios vehículos.
 msg-you-work-for-no-workshop = No pertenece a ningún taller.
 msg-a-fault-code-is-a-letter-p-c-b-or-u-a-digit-n-to-n-and-three-hexadecimal-digits = Un código de avería tiene una letra P, C, B o U, una cifra del 0 al 3 y tres cifras hexadecimales, p. ej. P0301.
+msg-pick-a-free-time-within-the-next-year = Elija una hora libre dentro del próximo año.
+msg-ask-for-days-within-the-next-year = Consulte días dentro del próximo año.

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::notices;
 use super::setup;
-use super::slots::{CalendarData, MAX_DAYS};
+use super::slots::{CalendarData, LEAD_MINUTES, MAX_DAYS};
 use crate::app::App;
 use crate::auth::{UserViewer, Viewer};
 use crate::domain::Email;
@@ -83,6 +83,7 @@ pub async fn book(app: &App, viewer: &Viewer, request: BookingRequest) -> ApiRes
     }
     let contact = contact_for(app, user, &vehicle, request.contact.clone(), by_workshop).await?;
     let notes = notes_of(&request.notes)?;
+    check_start(app, request.starts_at, by_workshop)?;
     let ends_at = request.starts_at + Duration::minutes(i64::from(service.duration_minutes));
     let window = (request.starts_at, ends_at);
     let status = if by_workshop { BookingStatus::Confirmed } else { BookingStatus::Requested };
@@ -161,6 +162,18 @@ async fn contact_for(
         text => Email::parse(text).map_err(|err| ApiError::bad_input("contact", err.to_string()))?.as_str().to_owned(),
     };
     Ok(Contact { name, phone, email })
+}
+
+/// A booking starts within the next year: for a customer not sooner than the workshop's lead time,
+/// for the workshop from the day before (a walk-in written down after the fact).
+fn check_start(app: &App, starts_at: DateTime<Utc>, by_workshop: bool) -> ApiResult<()> {
+    let now = app.clock.now();
+    let earliest = if by_workshop { now - Duration::days(1) } else { now + Duration::minutes(LEAD_MINUTES) };
+    if (earliest..=now + Duration::days(366)).contains(&starts_at) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_input("startsAt", "pick a free time within the next year"))
+    }
 }
 
 fn notes_of(text: &str) -> ApiResult<String> {
@@ -336,6 +349,7 @@ pub async fn reschedule(
     resource_id: Option<Uuid>,
 ) -> ApiResult<bookings::Model> {
     let (booking, by_workshop) = actionable(app, viewer, id).await?;
+    check_start(app, starts_at, by_workshop)?;
     if !by_workshop && resource_id.is_some() {
         return Err(ApiError::Forbidden("the workshop chooses the bay".into()));
     }

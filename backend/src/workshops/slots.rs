@@ -195,6 +195,10 @@ pub async fn available(
     if to < from || (to - from).num_days() >= MAX_DAYS {
         return Err(ApiError::bad_input("to", "ask for 1 to 31 days at a time"));
     }
+    let today = app.clock.now().date_naive();
+    if from < today - Duration::days(1) || to > today + Duration::days(366) {
+        return Err(ApiError::bad_input("from", "ask for days within the next year"));
+    }
     let service = setup::service_type(&app.db, workshop_id, service_type_id).await?;
     if !service.active {
         return Err(ApiError::NotFound("service type"));
