@@ -227,7 +227,8 @@ async fn lucias_overdue_cirrus_is_serviced_end_to_end_and_the_catalog_opens_agai
     assert!(invoice["lines"][0]["description"].as_str().expect("line").contains("1,5 h × 95,00 €"), "{invoice}");
     assert_eq!(invoice["lines"][1]["quantity"], 4);
     let pdf = app.document(invoice["pdfUrl"].as_str().expect("pdf")).await.text();
-    for wanted in ["Factura", MADRID, "Calle de Bravo Murillo 101", "Lucía García", "IVA 21 %", "Se paga en el taller"] {
+    for wanted in ["Factura", MADRID, "Calle de Bravo Murillo 101", "Lucía García", "IVA 21 %", "Se paga en el taller"]
+    {
         assert!(pdf.contains(wanted), "{wanted:?} missing in the workshop's invoice:\n{pdf}");
     }
     assert!(!pdf.contains("CaaS Mobility"), "the workshop sells its work, not the platform");
