@@ -29,6 +29,20 @@ pub enum Route {
         /// The VIN.
         vin: String,
     },
+    /// Book a service for a vehicle at a workshop.
+    BookService {
+        /// The VIN.
+        vin: String,
+    },
+    /// The customer's workshop bookings.
+    Bookings,
+    /// A repair order with its live progress and estimate.
+    RepairOrder {
+        /// The repair order.
+        id: String,
+    },
+    /// An estimate opened from its e-mailed one-time link (`?token=`), without signing in.
+    Estimate,
     /// An activation's live progress.
     Activation {
         /// The activation.
@@ -55,6 +69,10 @@ pub enum Route {
     Support,
     /// Catalog administration.
     Admin,
+    /// The workshop's repair orders by status.
+    WorkshopBoard,
+    /// The workshop's set-up: hours, closed days, bays, services.
+    WorkshopSetup,
     /// Unknown address.
     NotFound,
 }
@@ -73,6 +91,10 @@ impl Routable for Route {
             Self::SetPassword => "/set-password".into(),
             Self::Vehicle { vin } => format!("/vehicles/{vin}"),
             Self::Catalog { vin } => format!("/vehicles/{vin}/features"),
+            Self::BookService { vin } => format!("/vehicles/{vin}/book"),
+            Self::Bookings => "/bookings".into(),
+            Self::RepairOrder { id } => format!("/repair-orders/{id}"),
+            Self::Estimate => "/estimate".into(),
             Self::Activation { id } => format!("/activations/{id}"),
             Self::Orders => "/orders".into(),
             Self::Order { id } => format!("/orders/{id}"),
@@ -83,6 +105,8 @@ impl Routable for Route {
             Self::Stock => "/dealer/stock".into(),
             Self::Support => "/support".into(),
             Self::Admin => "/admin".into(),
+            Self::WorkshopBoard => "/workshop/board".into(),
+            Self::WorkshopSetup => "/workshop/setup".into(),
             Self::NotFound => "/404".into(),
         }
     }
@@ -94,6 +118,10 @@ impl Routable for Route {
             "/set-password",
             "/vehicles/:vin",
             "/vehicles/:vin/features",
+            "/vehicles/:vin/book",
+            "/bookings",
+            "/repair-orders/:id",
+            "/estimate",
             "/activations/:id",
             "/orders",
             "/orders/:id",
@@ -104,6 +132,8 @@ impl Routable for Route {
             "/dealer/stock",
             "/support",
             "/admin",
+            "/workshop/board",
+            "/workshop/setup",
             "/404",
         ]
     }
@@ -128,6 +158,10 @@ impl Route {
             ["set-password"] => Self::SetPassword,
             ["vehicles", vin] => Self::Vehicle { vin: owned(vin) },
             ["vehicles", vin, "features"] => Self::Catalog { vin: owned(vin) },
+            ["vehicles", vin, "book"] => Self::BookService { vin: owned(vin) },
+            ["bookings"] => Self::Bookings,
+            ["repair-orders", id] => Self::RepairOrder { id: owned(id) },
+            ["estimate"] => Self::Estimate,
             ["activations", id] => Self::Activation { id: owned(id) },
             ["orders"] => Self::Orders,
             ["orders", id] => Self::Order { id: owned(id) },
@@ -138,6 +172,8 @@ impl Route {
             ["dealer", "stock"] => Self::Stock,
             ["support"] => Self::Support,
             ["admin"] => Self::Admin,
+            ["workshop", "board"] => Self::WorkshopBoard,
+            ["workshop", "setup"] => Self::WorkshopSetup,
             _ => Self::NotFound,
         }
     }
@@ -155,6 +191,10 @@ mod tests {
             Route::SetPassword,
             Route::Vehicle { vin: "WCAAUR1S3TB000001".into() },
             Route::Catalog { vin: "WCAAUR1S3TB000001".into() },
+            Route::BookService { vin: "WCAAUR1S3TB000001".into() },
+            Route::Bookings,
+            Route::RepairOrder { id: "0195".into() },
+            Route::Estimate,
             Route::Activation { id: "0193".into() },
             Route::Orders,
             Route::Order { id: "0194".into() },
@@ -165,6 +205,8 @@ mod tests {
             Route::Stock,
             Route::Support,
             Route::Admin,
+            Route::WorkshopBoard,
+            Route::WorkshopSetup,
         ];
         assert_eq!(pages.len(), Route::routes().len() - 1, "every route but 404 is listed here");
         for page in pages {
@@ -175,7 +217,9 @@ mod tests {
     #[test]
     fn unknown_paths_are_not_found_and_trailing_slashes_do_not_matter() {
         assert_eq!(Route::recognize("/orders/"), Some(Route::Orders));
-        for unknown in ["/nope", "/vehicles", "/vehicles/X/other", "/dealer", "/orders/1/2"] {
+        for unknown in
+            ["/nope", "/vehicles", "/vehicles/X/other", "/dealer", "/orders/1/2", "/workshop", "/repair-orders"]
+        {
             assert_eq!(Route::recognize(unknown), Some(Route::NotFound), "{unknown}");
         }
     }

@@ -19,6 +19,8 @@ pub struct Me {
     pub region: String,
     /// Currency of the region.
     pub currency: String,
+    /// Whether a workshop user may set their workshop up.
+    pub workshop_admin: bool,
 }
 
 /// Shared state.
@@ -78,7 +80,12 @@ impl Reducible for AppState {
             Action::Me(me) => {
                 next.locale = Locale::parse(me.locale.as_str());
                 next.role = me.role.as_str().to_owned();
-                next.me = Some(Me { name: me.name, region: me.region.code, currency: me.region.currency });
+                next.me = Some(Me {
+                    name: me.name,
+                    region: me.region.code,
+                    currency: me.region.currency,
+                    workshop_admin: me.workshop_admin,
+                });
             }
             Action::Locale(locale) => next.locale = locale,
             Action::Online(online) => {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use yew::Callback;
 
+use super::json::Answer;
 use super::ops::{RefreshSession, refresh_session};
 use super::storage;
 
@@ -128,6 +129,11 @@ fn internal() -> ApiError {
 /// Parses the `data` text of an operation into its type.
 pub fn parse<T: DeserializeOwned>(data: &str) -> Result<T, ApiError> {
     super::json::from_text(data).ok_or_else(internal)
+}
+
+/// Reads the `data` text of an operation as the shared answer type `T`.
+pub fn parse_answer<T: Answer>(data: &str) -> Result<T, ApiError> {
+    super::json::answer_from_text(data).ok_or_else(internal)
 }
 
 /// The request body of `Q` with `variables`.
@@ -287,6 +293,12 @@ impl Api {
     {
         let data = self.execute(&body::<Q>(variables)).await?;
         parse(&data)
+    }
+
+    /// Runs an operation and reads its answer as the shared type `T` (see `api::workshop`).
+    pub async fn call_as<Q: GraphQLQuery, T: Answer>(&self, variables: Q::Variables) -> Result<T, ApiError> {
+        let data = self.execute(&body::<Q>(variables)).await?;
+        parse_answer(&data)
     }
 
     /// Runs an operation whose answer the app does not read (it reloads what it shows instead).

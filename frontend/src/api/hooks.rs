@@ -9,7 +9,8 @@ use graphql_client::GraphQLQuery;
 use serde::de::DeserializeOwned;
 use yew::prelude::*;
 
-use super::client::{Api, ApiError, body, parse};
+use super::client::{Api, ApiError, body, parse, parse_answer};
+use super::json::Answer;
 
 /// Data and whether it came from the offline cache.
 pub struct Loaded<T> {
@@ -138,10 +139,27 @@ where
     Q::ResponseData: DeserializeOwned + 'static,
 {
     let raw = use_raw_query(body::<Q>(variables), refresh);
+    use_parsed(raw, parse::<Q::ResponseData>)
+}
+
+/// [`use_query`] read as the shared answer type `T` (see `api::workshop`).
+#[hook]
+pub fn use_query_as<Q, T>(variables: Q::Variables, refresh: u32) -> QueryState<T>
+where
+    Q: GraphQLQuery + 'static,
+    T: Answer + 'static,
+{
+    let raw = use_raw_query(body::<Q>(variables), refresh);
+    use_parsed(raw, parse_answer::<T>)
+}
+
+/// The answer's text read with `read`, once per answer.
+#[hook]
+fn use_parsed<T: 'static>(raw: QueryState<Rc<str>>, read: fn(&str) -> Result<T, ApiError>) -> QueryState<T> {
     let parsed = use_memo(raw, |raw| match raw {
         QueryState::Loading => QueryState::Loading,
         QueryState::Failed(error) => QueryState::Failed(error.clone()),
-        QueryState::Ready(loaded) => match parse::<Q::ResponseData>(&loaded.data) {
+        QueryState::Ready(loaded) => match read(&loaded.data) {
             Ok(data) => QueryState::Ready(Loaded { data: Rc::new(data), stale: loaded.stale }),
             Err(error) => QueryState::Failed(error),
         },

@@ -8,7 +8,8 @@ pub mod json;
 pub mod ops;
 pub mod queue;
 pub mod storage;
+pub mod workshop;
 pub mod ws;
 
 pub use client::{Api, ApiError};
-pub use hooks::{QueryState, use_query, use_reload};
+pub use hooks::{QueryState, use_query, use_query_as, use_reload};

@@ -53,19 +53,29 @@ macro_rules! api_enums {
 api_enums! {
     ActivationPhase { ACTIVE, DEACTIVATING, ENDED, FAILED, QUEUED, RETRY_SCHEDULED, SENDING },
     ActivationStatus { ACTIVATING, ACTIVE, CANCELLED, DEACTIVATING, EXPIRED, FAILED, PENDING },
+    BookingStatus { CANCELLED, CHECKED_IN, COMPLETED, CONFIRMED, NO_SHOW, REQUESTED },
+    DiagnosticType { OBD2, TEST_DRIVE, VISUAL },
     DurationKind { ANNUAL, FIXED_DAYS, MONTHLY, PERMANENT, TRIAL },
     InvoiceKind { CREDIT_NOTE, INVOICE },
     Locale { DE, EN, ES },
     MaintenanceKind { BATTERY, BRAKES, INSPECTION, OIL_SERVICE, REPAIR, TYRES },
+    MaintenanceState { DUE, OVERDUE, UP_TO_DATE },
     OrderStatus { ASSEMBLY, AWAITING_RESERVATION, CANCELLED, DELIVERED, IN_PRODUCTION, ORDERED, PAID, PAINTING, QUALITY_CHECK, READY, REGISTERED, SHIPPED },
     PaymentKind { FEATURE, FINAL, RESERVATION, SUBSCRIPTION_PERIOD },
     PaymentStatus { AUTHORIZED, CAPTURED, FAILED, PENDING, REFUNDED, SETTLED, VOIDED },
+    RepairLineKind { LABOUR, PART },
+    RepairLineStatus { APPROVED, DECLINED, PROPOSED },
+    RepairOrderStatus { APPROVED, CANCELLED, CHECKED_IN, CLOSED, ESTIMATED, INSPECTED, INVOICED, IN_PROGRESS, READY },
+    ResourceKind { BAY, LIFT, LOAN_CAR },
     Role { ADMIN, CUSTOMER, DEALER, SUPPORT, WORKSHOP },
     VehicleStatus { ASSIGNED, DELIVERED, IN_STOCK, RESERVED },
+    Weekday { FRIDAY, MONDAY, SATURDAY, SUNDAY, THURSDAY, TUESDAY, WEDNESDAY },
 }
 
 /// GraphQL `DateTime`: RFC 3339 text.
 pub type DateTime = String;
+/// GraphQL `NaiveDate`: `YYYY-MM-DD`.
+pub type NaiveDate = String;
 /// GraphQL `JSON`.
 pub type JSON = serde_json::Value;
 
@@ -78,7 +88,7 @@ macro_rules! operations {
                 schema_path = "../schema.graphql",
                 query_path = $path,
                 response_derives = "Clone, PartialEq",
-                extern_enums("ActivationPhase", "ActivationStatus", "DurationKind", "InvoiceKind", "Locale", "MaintenanceKind", "OrderStatus", "PaymentKind", "PaymentStatus", "Role", "VehicleStatus")
+                extern_enums("ActivationPhase", "ActivationStatus", "BookingStatus", "DiagnosticType", "DurationKind", "InvoiceKind", "Locale", "MaintenanceKind", "MaintenanceState", "OrderStatus", "PaymentKind", "PaymentStatus", "RepairLineKind", "RepairLineStatus", "RepairOrderStatus", "ResourceKind", "Role", "VehicleStatus", "Weekday")
             )]
             pub struct $name;
         )*
@@ -125,4 +135,34 @@ operations!(
     RequestPasswordReset => "graphql/request_password_reset.graphql",
     ChangePassword => "graphql/change_password.graphql",
     PaymentCard => "graphql/payment_card.graphql",
+    Workshops => "graphql/workshops.graphql",
+    AvailableSlots => "graphql/available_slots.graphql",
+    BookService => "graphql/book_service.graphql",
+    MyBookings => "graphql/my_bookings.graphql",
+    CancelBooking => "graphql/cancel_booking.graphql",
+    RepairOrder => "graphql/repair_order.graphql",
+    RepairOrderProgress => "graphql/repair_order_progress.graphql",
+    DecideEstimate => "graphql/decide_estimate.graphql",
+    EstimateByLink => "graphql/estimate_by_link.graphql",
+    DecideEstimateByLink => "graphql/decide_estimate_by_link.graphql",
+);
+
+// The workshop's own operations, only in the staff app.
+#[cfg(feature = "staff")]
+operations!(
+    MyWorkshop => "graphql/my_workshop.graphql",
+    WorkshopBookings => "graphql/workshop_bookings.graphql",
+    ConfirmBooking => "graphql/confirm_booking.graphql",
+    MarkNoShow => "graphql/mark_no_show.graphql",
+    CheckInVehicle => "graphql/check_in_vehicle.graphql",
+    RepairOrders => "graphql/repair_orders.graphql",
+    MoveRepairOrder => "graphql/move_repair_order.graphql",
+    AddRepairOrderLine => "graphql/add_repair_order_line.graphql",
+    RemoveRepairOrderLine => "graphql/remove_repair_order_line.graphql",
+    RecordDiagnosticSession => "graphql/record_diagnostic_session.graphql",
+    FaultCode => "graphql/fault_code.graphql",
+    SetOpeningHours => "graphql/set_opening_hours.graphql",
+    SetClosedDay => "graphql/set_closed_day.graphql",
+    SaveWorkshopResource => "graphql/save_workshop_resource.graphql",
+    SaveServiceType => "graphql/save_service_type.graphql",
 );

@@ -26,15 +26,21 @@ const OFFLINE: &str = "status.offline";
 #[cfg(feature = "staff")]
 const OFFLINE: &str = "status.offline_staff";
 
-fn links(role: &str) -> Vec<(Route, &'static str)> {
+fn links(role: &str, workshop_admin: bool) -> Vec<(Route, &'static str)> {
     match role {
         "DEALER" => vec![(Route::Home, "nav.orders"), (Route::NewSale, "nav.new_sale"), (Route::Stock, "nav.stock")],
         "SUPPORT" => vec![(Route::Home, "nav.support")],
         "ADMIN" => vec![(Route::Home, "nav.admin"), (Route::Support, "nav.support")],
-        "WORKSHOP" => vec![(Route::Home, "nav.home")],
+        "WORKSHOP" if workshop_admin => vec![
+            (Route::Home, "nav.calendar"),
+            (Route::WorkshopBoard, "nav.board"),
+            (Route::WorkshopSetup, "nav.setup"),
+        ],
+        "WORKSHOP" => vec![(Route::Home, "nav.calendar"), (Route::WorkshopBoard, "nav.board")],
         _ => vec![
             (Route::Home, "nav.home"),
             (Route::Orders, "nav.my_orders"),
+            (Route::Bookings, "nav.bookings"),
             (Route::Notifications, "nav.notifications"),
         ],
     }
@@ -47,6 +53,7 @@ pub fn layout(props: &LayoutProps) -> Html {
     let api = use_context::<Api>().expect("api");
     let locale = app.locale;
     let role = app.role.clone();
+    let workshop_admin = app.me.as_ref().is_some_and(|me| me.workshop_admin);
     let sign_out = {
         let api = api.clone();
         Callback::from(move |_: MouseEvent| {
@@ -78,7 +85,7 @@ pub fn layout(props: &LayoutProps) -> Html {
                 <Link<Route> to={Route::Home} classes="brand">{ "CaaS" }</Link<Route>>
                 if app.signed_in {
                     <nav aria-label={t(locale, "nav.label")}>
-                        { for links(&role).into_iter().map(|(route, key)| html! { <Link<Route> to={route}>{ t(locale, key) }</Link<Route>> }) }
+                        { for links(&role, workshop_admin).into_iter().map(|(route, key)| html! { <Link<Route> to={route}>{ t(locale, key) }</Link<Route>> }) }
                         <Link<Route> to={Route::Profile}>{ t(locale, "nav.profile") }</Link<Route>>
                         <button type="button" class="link" onclick={sign_out}>{ t(locale, "nav.sign_out") }</button>
                     </nav>

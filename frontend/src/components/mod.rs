@@ -1,6 +1,9 @@
 //! Pieces every page uses: the layout, status views, money.
 
+#[cfg(feature = "staff")]
+pub mod forms;
 mod layout;
+pub mod repair;
 mod status;
 
 pub use layout::Layout;

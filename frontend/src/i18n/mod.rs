@@ -1,6 +1,7 @@
 //! Every text of the app in English, German and Spanish, and money and dates formatted for the
 //! user's language. Pages ask `t(locale, key)`; errors are explained with `error_text`, never raw.
 
+pub mod calendar;
 mod texts;
 
 /// A language of the app.
@@ -189,6 +190,36 @@ pub fn date_time(locale: Locale, rfc3339: &str) -> String {
     }
 }
 
+/// The local time of day of an RFC 3339 instant, e.g. `14:05`.
+pub fn time(rfc3339: &str) -> String {
+    local_parts(rfc3339).map_or_else(String::new, |(_, _, _, hour, minute)| format!("{hour:02}:{minute:02}"))
+}
+
+/// The local calendar day of an RFC 3339 instant, `YYYY-MM-DD` (how the API writes days).
+pub fn day_of(rfc3339: &str) -> String {
+    local_parts(rfc3339).map_or_else(String::new, |(year, month, day, _, _)| format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// A day (`YYYY-MM-DD`) with its weekday, e.g. `Montag, 07.12.2026`.
+pub fn day_heading(locale: Locale, day: &str) -> String {
+    let Some((year, month, date)) = calendar::parts(day) else { return day.to_owned() };
+    let weekday = value(locale, calendar::WEEKDAYS[calendar::weekday(day)]);
+    format!("{weekday}, {}", format_date(locale, year as u32, month as u32, date as u32))
+}
+
+/// A quantity of hours or pieces with at most two decimals, e.g. `1,5` (de, es) or `1.5` (en).
+pub fn quantity(locale: Locale, amount: f64) -> String {
+    let hundredths = (amount * 100.0).round() as i64;
+    let mut text = format!("{}.{:02}", hundredths / 100, (hundredths % 100).abs());
+    while text.ends_with('0') {
+        text.pop();
+    }
+    if text.ends_with('.') {
+        text.pop();
+    }
+    if locale == Locale::En { text } else { text.replace('.', ",") }
+}
+
 /// The name of an enum value (`IN_PRODUCTION`) in `locale`.
 pub fn value(locale: Locale, value: &str) -> String {
     t(locale, &format!("value.{value}"))
@@ -282,6 +313,38 @@ mod tests {
         }
     }
 
+    /// The values of the API's enum `name`.
+    fn values_of(name: &str) -> Vec<String> {
+        let schema = include_str!("../../../schema.graphql");
+        let block = schema.split(&format!("\nenum {name} {{")).nth(1).expect("the enum is in the schema");
+        let body = block.split('}').next().unwrap_or_default();
+        body.split("\"\"\"").step_by(2).flat_map(str::split_whitespace).map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn every_state_of_the_workshop_api_is_translated() {
+        let shown = [
+            ("RepairOrderStatus", "repair_status"),
+            ("BookingStatus", "booking_status"),
+            ("RepairLineStatus", "line_status"),
+            ("RepairLineKind", "line_kind"),
+            ("MaintenanceState", "maintenance_state"),
+            ("DiagnosticType", "diagnostic"),
+            ("ResourceKind", "resource"),
+            ("Weekday", "value"),
+        ];
+        for (name, prefix) in shown {
+            let values = values_of(name);
+            assert!(values.len() >= 2, "{name}: {values:?}");
+            for value in values {
+                for locale in Locale::ALL {
+                    let key = format!("{prefix}.{value}");
+                    assert!(lookup(locale, &key).is_some(), "{key} in {}", locale.name());
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_tables_are_sorted_translated_and_apart() {
         for table in tables() {
@@ -296,15 +359,18 @@ mod tests {
         }
     }
 
-    /// Whether a key is used in the customer app's sources (everything but the staff pages).
+    /// Whether a key is used in the customer app's sources (everything but the staff pages: the
+    /// dealer's, support's, the admin's, the workshop's folder and the staff forms' helpers).
     fn used_by_customer_app(key: &str) -> bool {
-        let staff = ["dealer.rs", "support.rs", "admin.rs"];
+        let staff = ["dealer.rs", "support.rs", "admin.rs", "forms.rs"];
         let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
         while let Some(dir) = dirs.pop() {
             for entry in std::fs::read_dir(dir).expect("sources").flatten() {
                 let path = entry.path();
                 if path.is_dir() {
-                    dirs.push(path);
+                    if !path.ends_with("pages/workshop") {
+                        dirs.push(path);
+                    }
                 } else if !staff.iter().any(|name| path.ends_with(name)) && !path.ends_with("texts.rs") {
                     let source = std::fs::read_to_string(&path).expect("source");
                     if source.contains(&format!("\"{key}\"")) {
@@ -365,5 +431,17 @@ mod tests {
         assert_eq!(date(Locale::En, "2026-11-02T10:00:00Z"), "2 Nov 2026");
         assert_eq!(date_time(Locale::De, "2026-11-02T09:05:00Z"), "02.11.2026, 09:05");
         assert_eq!(date(Locale::De, "yesterday"), "yesterday");
+        assert_eq!(time("2026-11-02T09:05:00Z"), "09:05");
+        assert_eq!(day_of("2026-11-02T09:05:00Z"), "2026-11-02");
+        assert_eq!(day_heading(Locale::De, "2026-12-07"), "Montag, 07.12.2026");
+        assert_eq!(day_heading(Locale::Es, "2026-12-13"), "Domingo, 13/12/2026");
+    }
+
+    #[test]
+    fn quantities_keep_only_the_decimals_they_have() {
+        assert_eq!(quantity(Locale::De, 1.5), "1,5");
+        assert_eq!(quantity(Locale::En, 1.5), "1.5");
+        assert_eq!(quantity(Locale::Es, 4.0), "4");
+        assert_eq!(quantity(Locale::En, 0.25), "0.25");
     }
 }

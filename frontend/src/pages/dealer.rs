@@ -2,7 +2,7 @@
 //! stock, for a new or an existing customer), the stock, and the actions on an order (payments,
 //! handover, cancellation).
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -11,6 +11,7 @@ use crate::api::ops::{
     cancel_order, mark_delivered, models, record_payment, register_sale, stock,
 };
 use crate::api::{Api, ApiError, QueryState, queue, use_query};
+use crate::components::forms::{clear_field_error, query_param, text};
 use crate::components::{
     Layout, done_note, empty, error_view, field_error, form_error, loading, minor_units, stale_note,
 };
@@ -18,33 +19,8 @@ use crate::i18n::{Locale, t};
 use crate::route::Route;
 use crate::state::use_app;
 
-fn text(node: &NodeRef) -> String {
-    if let Some(input) = node.cast::<HtmlInputElement>() {
-        return input.value().trim().to_owned();
-    }
-    node.cast::<HtmlSelectElement>().map(|select| select.value()).unwrap_or_default()
-}
-
 /// The inputs of the sale form that the server can name in an error.
 const SALE_FIELDS: [&str; 5] = ["name", "customerEmail", "modelCode", "priceNetMinor", "stockVin"];
-
-/// Clears an error that names an input once the user edits the form.
-fn clear_field_error(error: &UseStateHandle<Option<ApiError>>) -> Callback<InputEvent> {
-    let error = error.clone();
-    Callback::from(move |_: InputEvent| {
-        if error.as_ref().is_some_and(|err| err.field_name().is_some()) {
-            error.set(None);
-        }
-    })
-}
-
-/// The VIN given in the address (`?vin=`), when selling a car from the stock page.
-fn vin_in_address() -> String {
-    web_sys::window()
-        .and_then(|window| window.location().search().ok())
-        .and_then(|search| search.split("vin=").nth(1).map(|v| v.split('&').next().unwrap_or_default().to_owned()))
-        .unwrap_or_default()
-}
 
 /// The form's fields.
 #[derive(Clone, Default, PartialEq)]
@@ -96,7 +72,7 @@ pub fn new_sale() -> Html {
     let navigator = use_navigator().expect("router");
     let locale = app.locale;
     let fields = use_state(Fields::default);
-    let preset_vin = use_memo((), |_| vin_in_address());
+    let preset_vin = use_memo((), |_| query_param("vin"));
     let from_stock = use_state(|| !preset_vin.is_empty());
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);

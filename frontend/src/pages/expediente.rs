@@ -1,13 +1,15 @@
-//! A car's expediente: the car, its sale, the features it has had, its maintenance, its invoices
-//! and its manuals in the customer's language.
+//! A car's expediente: the car, where its maintenance stands (and the way to book a service), its
+//! sale, the features it has had, its maintenance, diagnostics and repair orders, its invoices and
+//! its manuals in the customer's language.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::ops::{Expediente as ExpedienteOp, expediente};
 use crate::api::{QueryState, use_query};
+use crate::components::repair::{diagnosis_from, diagnostics_view, repair_status};
 use crate::components::{Layout, document_links, loading, name, page_error, stale_note};
-use crate::i18n::{Locale, colour, date, kilometres, money, t, value};
+use crate::i18n::{Locale, colour, date, kilometres, money, t, tf, value};
 use crate::route::Route;
 use crate::state::use_app;
 
@@ -32,6 +34,7 @@ pub fn expediente_page(props: &ExpedienteProps) -> Html {
                 <>
                     { stale_note(locale, loaded.stale) }
                     { vehicle_section(locale, &file.vehicle) }
+                    { maintenance_status(locale, &file.vehicle) }
                     { section(locale, "expediente.features", file.activations.nodes.iter().map(|a| {
                         html! {
                             <li>
@@ -52,6 +55,23 @@ pub fn expediente_page(props: &ExpedienteProps) -> Html {
                             </li>
                         }
                     }).collect()) }
+                    <section class="card" id="diagnostics">
+                        <h2>{ t(locale, "expediente.diagnostics") }</h2>
+                        { diagnostics_view(locale, &file.diagnostics.iter().map(|d| diagnosis_from!(d)).collect::<Vec<_>>()) }
+                    </section>
+                    <section class="card" id="repair-orders">
+                        <h2>{ t(locale, "expediente.repair_orders") }</h2>
+                        if file.repair_orders.is_empty() { <p class="muted">{ t(locale, "expediente.none") }</p> }
+                        <ul>
+                            { for file.repair_orders.iter().map(|job| html! {
+                                <li>
+                                    <Link<Route> to={Route::RepairOrder { id: job.id.clone() }}>{ job.number.clone() }</Link<Route>>
+                                    { " · " }{ job.workshop.name.clone() }{ " · " }{ date(locale, &job.created_at) }{ " · " }
+                                    { repair_status(locale, &name(&job.status), None) }
+                                </li>
+                            }) }
+                        </ul>
+                    </section>
                     { section(locale, "expediente.invoices", file.invoices.nodes.iter().map(|i| {
                         html! {
                             <li>{ i.number.clone() }{ " · " }{ value(locale, &name(&i.kind)) }{ " · " }{ date(locale, &i.issued_at) }{ " · " }
@@ -81,6 +101,34 @@ fn vehicle_section(locale: Locale, car: &expediente::ExpedienteExpedienteVehicle
                 <dt>{ t(locale, "expediente.firmware") }</dt><dd>{ car.firmware_version.clone() }</dd>
             </dl>
             <p class="actions"><Link<Route> to={Route::Catalog { vin: car.vin.clone() }} classes="button">{ t(locale, "dashboard.discover") }</Link<Route>></p>
+        </section>
+    }
+}
+
+/// Whether the car's service is due, with when and at what mileage, and the way to book it.
+fn maintenance_status(locale: Locale, car: &expediente::ExpedienteExpedienteVehicle) -> Html {
+    let status = &car.maintenance_status;
+    let state = name(&status.state);
+    let due = match (&status.next_due_at, status.next_due_km) {
+        (Some(at), Some(km)) => {
+            let key = if state == "OVERDUE" { "expediente.was_due" } else { "expediente.next_service" };
+            tf(locale, key, &[("date", &date(locale, at)), ("km", &kilometres(locale, km))])
+        }
+        (Some(at), None) => date(locale, at),
+        (None, Some(km)) => kilometres(locale, km),
+        (None, None) => String::new(),
+    };
+    html! {
+        <section class="card" id="maintenance-status">
+            <h2>{ t(locale, "expediente.maintenance_status") }</h2>
+            <p class={classes!("maintenance-state", state.to_ascii_lowercase())} data-state={state.clone()}>
+                <strong>{ t(locale, &format!("maintenance_state.{state}")) }</strong>
+            </p>
+            if !due.is_empty() { <p>{ due }</p> }
+            <p class="actions">
+                <Link<Route> to={Route::BookService { vin: car.vin.clone() }} classes="button">{ t(locale, "booking.book_service") }</Link<Route>>
+                <Link<Route> to={Route::Bookings} classes="button secondary">{ t(locale, "nav.bookings") }</Link<Route>>
+            </p>
         </section>
     }
 }

@@ -3,18 +3,23 @@
 mod activation;
 #[cfg(feature = "staff")]
 mod admin;
+mod booking;
 mod catalog;
 mod dashboard;
 #[cfg(feature = "staff")]
 mod dealer;
+mod estimate;
 mod expediente;
 mod login;
 mod notifications;
 mod orders;
 mod profile;
 mod queue;
+mod repair_order;
 #[cfg(feature = "staff")]
 mod support;
+#[cfg(feature = "staff")]
+mod workshop;
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -36,7 +41,7 @@ struct PageProps {
 #[function_component(Page)]
 fn page(props: &PageProps) -> Html {
     let app = use_app();
-    let public = matches!(props.route, Route::Login | Route::SetPassword);
+    let public = matches!(props.route, Route::Login | Route::SetPassword | Route::Estimate);
     if !app.signed_in && !public {
         return html! { <Redirect<Route> to={Route::Login} /> };
     }
@@ -47,6 +52,7 @@ fn page(props: &PageProps) -> Html {
     match props.route.clone() {
         Route::Login => html! { <login::Login /> },
         Route::SetPassword => html! { <login::SetPassword /> },
+        Route::Estimate => html! { <estimate::EstimatePage /> },
         Route::Home => match role {
             "CUSTOMER" => html! { <dashboard::Dashboard /> },
             "" => html! { <Layout title="page.loading">{ crate::components::loading(app.locale) }</Layout> },
@@ -54,13 +60,22 @@ fn page(props: &PageProps) -> Html {
         },
         Route::Vehicle { vin } => html! { <expediente::ExpedientePage {vin} /> },
         Route::Catalog { vin } => html! { <catalog::CatalogPage {vin} /> },
+        Route::BookService { vin } => html! { <booking::BookServicePage {vin} /> },
+        Route::Bookings => html! { <booking::BookingsPage /> },
+        Route::RepairOrder { id } if role == "WORKSHOP" => staff_page(Route::RepairOrder { id }, app.locale),
+        Route::RepairOrder { id } => html! { <repair_order::RepairOrderPage {id} staff=false /> },
         Route::Activation { id } => html! { <activation::ActivationPage {id} /> },
         Route::Orders => html! { <orders::OrderList dealer={role == "DEALER"} /> },
         Route::Order { id } => html! { <orders::OrderPage {id} dealer={role == "DEALER"} /> },
         Route::Notifications => html! { <notifications::NotificationsPage /> },
         Route::Profile => html! { <profile::ProfilePage /> },
         Route::Queue => html! { <queue::QueuePage /> },
-        staff @ (Route::NewSale | Route::Stock | Route::Support | Route::Admin) => staff_page(staff, app.locale),
+        staff @ (Route::NewSale
+        | Route::Stock
+        | Route::Support
+        | Route::Admin
+        | Route::WorkshopBoard
+        | Route::WorkshopSetup) => staff_page(staff, app.locale),
         Route::NotFound => {
             html! { <Layout title="page.not_found"><Link<Route> to={Route::Home}>{ crate::i18n::t(app.locale, "nav.home") }</Link<Route>></Layout> }
         }
@@ -74,7 +89,8 @@ fn staff_home(role: &str, locale: crate::i18n::Locale) -> Html {
         "DEALER" => html! { <orders::OrderList dealer=true /> },
         "SUPPORT" => html! { <support::SupportDesk /> },
         "ADMIN" => html! { <admin::AdminPage /> },
-        _ => html! { <Layout title="page.workshop"><p>{ crate::i18n::t(locale, "workshop.soon") }</p></Layout> },
+        "WORKSHOP" => html! { <workshop::Calendar /> },
+        _ => html! { <Layout title="page.not_found">{ crate::components::empty(locale, "status.not_found") }</Layout> },
     }
 }
 
@@ -85,6 +101,9 @@ fn staff_page(route: Route, _: crate::i18n::Locale) -> Html {
         Route::NewSale => html! { <dealer::NewSale /> },
         Route::Stock => html! { <dealer::StockPage /> },
         Route::Support => html! { <support::SupportDesk /> },
+        Route::WorkshopBoard => html! { <workshop::Board /> },
+        Route::WorkshopSetup => html! { <workshop::Setup /> },
+        Route::RepairOrder { id } => html! { <repair_order::RepairOrderPage {id} staff=true /> },
         _ => html! { <admin::AdminPage /> },
     }
 }
