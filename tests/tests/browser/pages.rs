@@ -8,7 +8,7 @@ use super::spawn_web_app;
 
 /// What every page must do: finish loading, fit a 360 px screen, label every control, show no
 /// raw error; then its screenshot is kept.
-async fn check_page(browser: &Browser, path: &str, name: &str) {
+pub(super) async fn check_page(browser: &Browser, path: &str, name: &str) {
     browser.goto(path).await;
     browser.find("main h1").await;
     browser.wait_js("the page finished loading", "!document.querySelector('main p.status[role=status]')").await;
@@ -22,7 +22,7 @@ async fn check_page(browser: &Browser, path: &str, name: &str) {
     assert_eq!(unlabelled, json!([]), "{path}: every control has a label");
     let nameless = browser
         .js("return [...document.querySelectorAll('button, a')]
-                .filter(e => !(e.innerText || '').trim() && !e.getAttribute('aria-label'))
+                .filter(e => !(e.innerText || e.textContent || '').trim() && !e.getAttribute('aria-label'))
                 .map(e => e.outerHTML);")
         .await;
     assert_eq!(nameless, json!([]), "{path}: every button and link says what it does");
