@@ -942,10 +942,6 @@ pub static STAFF_TEXTS: &[(&str, [&str; 3])] = &[
     ("diagnosis.symptoms", ["Symptoms", "Symptome", "Síntomas"]),
     ("diagnosis.title", ["Record a diagnostic session", "Diagnose erfassen", "Registrar un diagnóstico"]),
     ("diagnosis.type", ["How it was run", "Art der Diagnose", "Tipo de diagnóstico"]),
-    (
-        "diagnostic.invalid_code",
-        ["not a valid fault code", "kein gültiger Fehlercode", "no es un código de avería válido"],
-    ),
     ("job.add", ["Add the line", "Position hinzufügen", "Añadir la línea"]),
     ("job.add_line", ["Add to the estimate", "Zum Kostenvoranschlag hinzufügen", "Añadir al presupuesto"]),
     (

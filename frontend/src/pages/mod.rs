@@ -4,6 +4,7 @@ mod activation;
 #[cfg(feature = "staff")]
 mod admin;
 mod booking;
+mod bookings;
 mod catalog;
 mod dashboard;
 #[cfg(feature = "staff")]
@@ -61,7 +62,7 @@ fn page(props: &PageProps) -> Html {
         Route::Vehicle { vin } => html! { <expediente::ExpedientePage {vin} /> },
         Route::Catalog { vin } => html! { <catalog::CatalogPage {vin} /> },
         Route::BookService { vin } => html! { <booking::BookServicePage {vin} /> },
-        Route::Bookings => html! { <booking::BookingsPage /> },
+        Route::Bookings => html! { <bookings::BookingsPage /> },
         Route::RepairOrder { id } if role == "WORKSHOP" => staff_page(Route::RepairOrder { id }, app.locale),
         Route::RepairOrder { id } => html! { <repair_order::RepairOrderPage {id} staff=false /> },
         Route::Activation { id } => html! { <activation::ActivationPage {id} /> },

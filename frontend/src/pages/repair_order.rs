@@ -118,7 +118,7 @@ pub fn repair_order_page(props: &RepairOrderProps) -> Html {
                     </section>
                     { line_form(props.staff, job, &reload) }
                     { diagnosis_form(props.staff, job, &reload) }
-                    <section class="card">
+                    <section class="card" id="diagnostics">
                         <h2>{ t(locale, "expediente.diagnostics") }</h2>
                         { diagnostics_view(locale, &job.diagnostics) }
                     </section>

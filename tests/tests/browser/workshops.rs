@@ -41,6 +41,19 @@ async fn estimate_link(app: &TestApp, recipient: &str, subject: &str) -> String 
     link[link.find("/estimate?token=").expect("the path")..].trim_end_matches(['.', ',', ')']).to_owned()
 }
 
+/// The München workshop as `token` sees it.
+async fn munich_of(app: &TestApp, token: &str) -> Value {
+    workshops::workshop(app, token, MUNICH).await
+}
+
+/// The local time of day (`HH:MM`) of an instant, as the browser sees it.
+async fn local_time(browser: &Browser, instant: &str) -> String {
+    let script = format!(
+        "const d = new Date({instant:?}); return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');"
+    );
+    browser.js(&script).await.as_str().expect("a time").to_owned()
+}
+
 /// A screenshot with `css` scrolled to the top of the screen.
 async fn shot(browser: &Browser, css: &str, name: &str) {
     browser.js(&format!("document.querySelector({css:?}).scrollIntoView({{ block: 'start' }}); return true;")).await;
@@ -202,6 +215,18 @@ async fn munich_checks_a_booked_car_in_and_takes_its_repair_order_from_the_estim
     // Inspected; an estimate line; the estimate goes to Anna.
     browser.click("button.move[data-to='INSPECTED']").await;
     browser.wait_text("#repair-status", "Geprüft").await;
+
+    // A diagnostic session: each fault code is decoded as soon as it is typed, before it is saved.
+    browser.click("details.diagnosis summary").await;
+    browser.fill("#fault-codes", "p0301, P1234\u{E004}").await;
+    let decoded = browser.wait_text("#decoded-codes", "P1234").await;
+    assert!(decoded.contains("Zylinder 1: Fehlzündung erkannt"), "a generic code is described: {decoded}");
+    assert!(decoded.contains("nicht beschrieben (herstellerspezifisch)"), "a maker's code is not: {decoded}");
+    browser.fill("#symptoms", "Ruckeln beim Beschleunigen").await;
+    shot(&browser, "#diagnosis-form", "workshop-diagnosis").await;
+    browser.fill("#cost-estimate", "120\u{E007}").await;
+    let diagnostics = browser.wait_text("#diagnostics", "Zylinder 1: Fehlzündung erkannt").await;
+    assert!(diagnostics.contains("OBD-II-Auslesung") && diagnostics.contains("Ruckeln"), "{diagnostics}");
     browser.fill("#line-description", "Bremsbeläge vorne erneuern").await;
     browser.fill("#line-quantity", "1,5").await;
     browser.fill("#line-unit", "95,00").await;
@@ -271,6 +296,34 @@ async fn the_workshop_pages_fit_a_phone_and_label_their_controls() {
     ] {
         check_page(&staff, &path, name).await;
     }
+    // A booking taken on the phone, in a free time of the day it is asked for, confirmed at once.
+    let brakes = workshops::service_id(&munich_of(&app, &anna).await, Some("BRAKES"));
+    let munich_id = munich_of(&app, &anna).await["id"].as_str().expect("id").to_owned();
+    let free = free_slots(&app, &anna, &munich_id, &brakes, 10).await.remove(0);
+    let day = local_day(&staff, free["startsAt"].as_str().expect("start")).await;
+    staff.goto("/staff/").await;
+    staff.click("details.phone-booking summary").await;
+    staff.fill("#phone-vin", &vins[1]).await;
+    let pick_day = format!(
+        "const day = document.getElementById('phone-day'); day.value = '{day}'; day.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
+    );
+    staff.js(&pick_day).await;
+    staff.wait_text("#phone-form", &local_time(&staff, free["startsAt"].as_str().expect("start")).await).await;
+    staff.fill("#phone-name", "Erika Musterfrau").await;
+    staff.fill("#phone-phone", "+49 170 5550199\u{E007}").await;
+    staff.wait_text("#phone-form", "Gebucht und bestätigt").await;
+    staff.goto(&format!("/staff/?day={day}")).await;
+    let taken = staff.wait_text("#calendar", "Erika Musterfrau").await;
+    assert!(taken.contains("Bremsen") && taken.contains("Hebebühne"), "on the lift: {taken}");
+    shot(&staff, "li.booking:last-of-type", "workshop-phone-booking").await;
+
+    // The set-up: a new bay is on the calendar at once.
+    staff.goto("/staff/workshop/setup").await;
+    staff.fill("#new-resource-name", "Platz 3\u{E007}").await;
+    staff.wait_text("#resources-setup", "Gespeichert").await;
+    staff.goto(&format!("/staff/?day={day}")).await;
+    staff.wait_text("#calendar .resources", "Platz 3 · Arbeitsplatz").await;
+
     // The set-up: a service's price changes for customers of the region.
     staff.goto("/staff/workshop/setup").await;
     let service = "form.service-form[data-service='Ölservice']";

@@ -9,7 +9,7 @@ use crate::api::workshop::Code;
 use crate::api::{Api, ApiError};
 use crate::components::forms::{clear_field_error, text};
 use crate::components::repair::codes_view;
-use crate::components::{field_error, form_error, minor_units};
+use crate::components::{error_text, field_error, form_error, minor_units};
 use crate::i18n::t;
 use crate::state::use_app;
 
@@ -59,9 +59,7 @@ pub fn diagnosis_form(props: &DiagnosisProps) -> Html {
                             let known = data.fault_code;
                             Code { code: known.code, description: known.description, subsystem: known.subsystem }
                         }
-                        Err(_) => {
-                            Code { code, description: None, subsystem: Some(t(locale, "diagnostic.invalid_code")) }
-                        }
+                        Err(error) => Code { code, description: Some(error_text(locale, &error)), subsystem: None },
                     };
                     found.push(shown);
                 }
@@ -109,7 +107,7 @@ pub fn diagnosis_form(props: &DiagnosisProps) -> Html {
         })
     };
     html! {
-        <details class="card">
+        <details class="card diagnosis">
             <summary>{ t(locale, "diagnosis.title") }</summary>
             <form id="diagnosis-form" {onsubmit} oninput={clear_field_error(&error)}>
                 <label for="session-type">{ t(locale, "diagnosis.type") }</label>

@@ -256,7 +256,7 @@ fn resources(props: &PartProps) -> Html {
                 <input id="new-resource-name" ref={new_name} required=true maxlength="80" autocomplete="off" />
                 <label for="new-resource-kind">{ t(locale, "setup.kind") }</label>
                 <select id="new-resource-kind" ref={new_kind}>
-                    { for ["BAY", "LIFT", "LOAN_CAR"].iter().map(|k| html! { <option value={*k}>{ t(locale, &format!("resource.{k}")) }</option> }) }
+                    { for ["BAY", "LIFT", "LOAN_CAR"].iter().map(|k| html! { <option value={*k} selected={*k == "BAY"}>{ t(locale, &format!("resource.{k}")) }</option> }) }
                 </select>
                 <button type="submit">{ t(locale, "admin.add") }</button>
             </form>

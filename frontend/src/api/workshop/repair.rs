@@ -1,73 +1,10 @@
-//! The answers of the customer's workshop operations (workshops and their services, free times,
-//! bookings, a repair order, an estimate opened by its link), read into types they share. The
-//! operations stay typed and checked against the schema for what they send; their answers, which
-//! have the same amounts, cars and lines, are read field by field from the browser's parse of the
-//! answer — a few bytes of code per field, where a derived deserializer costs a kilobyte and more
-//! per type, once for every place the type appears. Enum values are read as text
-//! (`IN_PROGRESS`): the pages only show them. A field missing from an answer reads as empty.
+//! A repair order and an estimate opened by its e-mailed link: their lines, amounts, diagnostics
+//! and timeline.
 
-use js_sys::Array;
 use wasm_bindgen::JsValue;
 
-use super::client::field;
-use super::json::Answer;
-
-fn text(value: &JsValue, name: &str) -> String {
-    field(value, name).as_string().unwrap_or_default()
-}
-
-fn maybe_text(value: &JsValue, name: &str) -> Option<String> {
-    field(value, name).as_string()
-}
-
-fn number(value: &JsValue, name: &str) -> f64 {
-    field(value, name).as_f64().unwrap_or_default()
-}
-
-fn integer(value: &JsValue, name: &str) -> i64 {
-    number(value, name) as i64
-}
-
-fn flag(value: &JsValue, name: &str) -> bool {
-    field(value, name).as_bool().unwrap_or_default()
-}
-
-/// The object `name`, if the answer has one.
-fn object(value: &JsValue, name: &str) -> Option<JsValue> {
-    Some(field(value, name)).filter(JsValue::is_object)
-}
-
-fn list<T>(value: &JsValue, name: &str, read: impl Fn(&JsValue) -> T) -> Vec<T> {
-    let items = field(value, name);
-    if !Array::is_array(&items) {
-        return Vec::new();
-    }
-    Array::from(&items).iter().map(|item| read(&item)).collect()
-}
-
-fn named(value: &JsValue, name: &str) -> Named {
-    Named { name: object(value, name).map(|named| text(&named, "name")).unwrap_or_default() }
-}
-
-/// An amount of money.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Amount {
-    /// Minor units (cents).
-    pub amount_minor: i64,
-    /// ISO 4217 code.
-    pub currency: String,
-}
-
-/// Net, VAT and gross.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Amounts {
-    /// Without VAT.
-    pub net: Amount,
-    /// The VAT.
-    pub vat: Amount,
-    /// With VAT.
-    pub gross: Amount,
-}
+use super::{Amount, Amounts, Car, Named, Place, field, flag, integer, list, maybe_text, named, number, object, text};
+use crate::api::json::Answer;
 
 /// An estimate line.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,13 +23,6 @@ pub struct Line {
     pub unit_net: Amount,
     /// Quantity × unit, without VAT.
     pub net: Amount,
-}
-
-/// Something known by its name.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Named {
-    /// The name.
-    pub name: String,
 }
 
 /// A fault code read in a diagnostic session.
@@ -143,28 +73,6 @@ pub struct Document {
     pub kind: String,
     /// A short-lived link to its PDF.
     pub pdf_url: String,
-}
-
-/// The car of a repair order or booking.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Car {
-    /// Its VIN.
-    pub vin: String,
-    /// Its plate, once registered.
-    pub plate: Option<String>,
-    /// Its model.
-    pub model: Named,
-}
-
-/// The workshop of a repair order or booking.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Place {
-    /// Its name.
-    pub name: String,
-    /// Its city.
-    pub city: String,
-    /// Its telephone number.
-    pub phone: String,
 }
 
 /// The customer of a repair order.
@@ -249,23 +157,6 @@ pub struct Estimate {
     pub estimate: Amounts,
     /// What was approved before.
     pub approved: Option<Amounts>,
-}
-
-impl Amount {
-    fn read(value: &JsValue) -> Self {
-        Self { amount_minor: integer(value, "amountMinor"), currency: text(value, "currency") }
-    }
-
-    fn of(value: &JsValue, name: &str) -> Self {
-        object(value, name)
-            .map_or_else(|| Self { amount_minor: 0, currency: String::new() }, |amount| Self::read(&amount))
-    }
-}
-
-impl Amounts {
-    fn read(value: &JsValue) -> Self {
-        Self { net: Amount::of(value, "net"), vat: Amount::of(value, "vat"), gross: Amount::of(value, "gross") }
-    }
 }
 
 impl Line {
@@ -375,135 +266,5 @@ pub struct Decided(pub String);
 impl Answer for Decided {
     fn read(data: &JsValue) -> Option<Self> {
         object(data, "decideEstimateByLink").map(|decided| Self(text(&decided, "number")))
-    }
-}
-
-/// A service a workshop offers.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Service {
-    /// Stable id.
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// How long it takes.
-    pub duration_minutes: i64,
-    /// The maintenance it records (`INSPECTION`…), if any.
-    pub maintenance_kind: Option<String>,
-    /// What the customer pays, when it has a price in the region.
-    pub gross: Option<Amount>,
-}
-
-/// A workshop where cars can be booked in.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Workshop {
-    /// Stable id.
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// Its city.
-    pub city: String,
-    /// Its street address.
-    pub address: String,
-    /// What it offers.
-    pub services: Vec<Service>,
-}
-
-/// The workshops of a region (`Workshops`' answer).
-pub struct Workshops(pub Vec<Workshop>);
-
-impl Answer for Workshops {
-    fn read(data: &JsValue) -> Option<Self> {
-        let service = |value: &JsValue| Service {
-            id: text(value, "id"),
-            name: text(value, "name"),
-            duration_minutes: integer(value, "durationMinutes"),
-            maintenance_kind: maybe_text(value, "maintenanceKind"),
-            gross: object(value, "price").map(|price| Amount::of(&price, "gross")),
-        };
-        let workshop = |value: &JsValue| Workshop {
-            id: text(value, "id"),
-            name: text(value, "name"),
-            city: text(value, "city"),
-            address: text(value, "address"),
-            services: list(value, "serviceTypes", service),
-        };
-        Array::is_array(&field(data, "workshops")).then(|| Self(list(data, "workshops", workshop)))
-    }
-}
-
-/// When free times start (`AvailableSlots`' answer).
-pub struct Slots(pub Vec<String>);
-
-impl Answer for Slots {
-    fn read(data: &JsValue) -> Option<Self> {
-        let items = field(data, "availableSlots");
-        Array::is_array(&items).then(|| Self(list(data, "availableSlots", |slot| text(slot, "startsAt"))))
-    }
-}
-
-/// When a booking just made starts (`BookService`'s answer).
-pub struct BookedAt(pub String);
-
-impl Answer for BookedAt {
-    fn read(data: &JsValue) -> Option<Self> {
-        object(data, "bookService").map(|booking| Self(text(&booking, "startsAt")))
-    }
-}
-
-/// A booking of the customer's.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Booking {
-    /// Stable id.
-    pub id: String,
-    /// `REQUESTED`, `CONFIRMED`…
-    pub status: String,
-    /// When it starts.
-    pub starts_at: String,
-    /// When it ends.
-    pub ends_at: String,
-    /// Whether a loan car is held for it.
-    pub loan_car: bool,
-    /// Why it was cancelled.
-    pub cancel_reason: Option<String>,
-    /// Where (name and city).
-    pub workshop: Place,
-    /// The service.
-    pub service: Named,
-    /// The car.
-    pub vehicle: Car,
-    /// The repair order opened at check-in: its id and number.
-    pub repair_order: Option<(String, String)>,
-}
-
-/// The customer's bookings, latest first (`MyBookings`' answer).
-pub struct Bookings(pub Vec<Booking>);
-
-impl Answer for Bookings {
-    fn read(data: &JsValue) -> Option<Self> {
-        let booking = |value: &JsValue| Booking {
-            id: text(value, "id"),
-            status: text(value, "status"),
-            starts_at: text(value, "startsAt"),
-            ends_at: text(value, "endsAt"),
-            loan_car: flag(value, "loanCar"),
-            cancel_reason: maybe_text(value, "cancelReason"),
-            workshop: object(value, "workshop").as_ref().map_or_else(Place::default, Place::read),
-            service: named(value, "serviceType"),
-            vehicle: object(value, "vehicle").as_ref().map_or_else(Car::default, Car::read),
-            repair_order: object(value, "repairOrder").map(|job| (text(&job, "id"), text(&job, "number"))),
-        };
-        Array::is_array(&field(data, "myBookings")).then(|| Self(list(data, "myBookings", booking)))
-    }
-}
-
-impl Car {
-    fn read(value: &JsValue) -> Self {
-        Self { vin: text(value, "vin"), plate: maybe_text(value, "plate"), model: named(value, "model") }
-    }
-}
-
-impl Place {
-    fn read(value: &JsValue) -> Self {
-        Self { name: text(value, "name"), city: text(value, "city"), phone: text(value, "phone") }
     }
 }

@@ -1,0 +1,140 @@
+//! The answers of the customer's workshop operations (workshops and their services, free times,
+//! bookings, a repair order, an estimate opened by its link), read into types they share. The
+//! operations stay typed and checked against the schema for what they send; their answers, which
+//! have the same amounts, cars and lines, are read field by field from the browser's parse of the
+//! answer — a few bytes of code per field, where a derived deserializer costs a kilobyte and more
+//! per type, once for every place the type appears. Enum values are read as text
+//! (`IN_PROGRESS`): the pages only show them. A field missing from an answer reads as empty.
+
+mod booking;
+mod repair;
+
+pub use booking::{BookedAt, Booking, Bookings, Slots, Workshops};
+pub use repair::{Code, Decided, Diagnosis, Estimate, Line, RepairOrder};
+
+use js_sys::Array;
+use wasm_bindgen::JsValue;
+
+use super::client::field;
+
+/// The text `name` (empty when missing).
+fn text(value: &JsValue, name: &str) -> String {
+    field(value, name).as_string().unwrap_or_default()
+}
+
+/// The text `name`, if there is one.
+fn maybe_text(value: &JsValue, name: &str) -> Option<String> {
+    field(value, name).as_string()
+}
+
+/// The number `name` (0 when missing).
+fn number(value: &JsValue, name: &str) -> f64 {
+    field(value, name).as_f64().unwrap_or_default()
+}
+
+/// The whole number `name` (0 when missing).
+fn integer(value: &JsValue, name: &str) -> i64 {
+    number(value, name) as i64
+}
+
+/// The boolean `name` (false when missing).
+fn flag(value: &JsValue, name: &str) -> bool {
+    field(value, name).as_bool().unwrap_or_default()
+}
+
+/// The object `name`, if the answer has one.
+fn object(value: &JsValue, name: &str) -> Option<JsValue> {
+    Some(field(value, name)).filter(JsValue::is_object)
+}
+
+/// The list `name`, each item read with `read` (empty when missing).
+fn list<T>(value: &JsValue, name: &str, read: impl Fn(&JsValue) -> T) -> Vec<T> {
+    let items = field(value, name);
+    if !Array::is_array(&items) {
+        return Vec::new();
+    }
+    Array::from(&items).iter().map(|item| read(&item)).collect()
+}
+
+/// The name of the object `name`.
+fn named(value: &JsValue, name: &str) -> Named {
+    Named { name: object(value, name).map(|named| text(&named, "name")).unwrap_or_default() }
+}
+
+/// An amount of money.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Amount {
+    /// Minor units (cents).
+    pub amount_minor: i64,
+    /// ISO 4217 code.
+    pub currency: String,
+}
+
+/// Net, VAT and gross.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Amounts {
+    /// Without VAT.
+    pub net: Amount,
+    /// The VAT.
+    pub vat: Amount,
+    /// With VAT.
+    pub gross: Amount,
+}
+
+/// Something known by its name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Named {
+    /// The name.
+    pub name: String,
+}
+
+/// The car of a repair order or booking.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Car {
+    /// Its VIN.
+    pub vin: String,
+    /// Its plate, once registered.
+    pub plate: Option<String>,
+    /// Its model.
+    pub model: Named,
+}
+
+/// The workshop of a repair order or booking.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Place {
+    /// Its name.
+    pub name: String,
+    /// Its city.
+    pub city: String,
+    /// Its telephone number.
+    pub phone: String,
+}
+
+impl Amount {
+    fn read(value: &JsValue) -> Self {
+        Self { amount_minor: integer(value, "amountMinor"), currency: text(value, "currency") }
+    }
+
+    fn of(value: &JsValue, name: &str) -> Self {
+        object(value, name)
+            .map_or_else(|| Self { amount_minor: 0, currency: String::new() }, |amount| Self::read(&amount))
+    }
+}
+
+impl Amounts {
+    fn read(value: &JsValue) -> Self {
+        Self { net: Amount::of(value, "net"), vat: Amount::of(value, "vat"), gross: Amount::of(value, "gross") }
+    }
+}
+
+impl Car {
+    fn read(value: &JsValue) -> Self {
+        Self { vin: text(value, "vin"), plate: maybe_text(value, "plate"), model: named(value, "model") }
+    }
+}
+
+impl Place {
+    fn read(value: &JsValue) -> Self {
+        Self { name: text(value, "name"), city: text(value, "city"), phone: text(value, "phone") }
+    }
+}
