@@ -7,7 +7,9 @@ pub mod repair;
 mod status;
 
 pub use layout::Layout;
-pub use status::{done_note, empty, error_text, error_view, field_error, form_error, loading, page_error, stale_note};
+#[cfg(feature = "staff")]
+pub use status::error_text;
+pub use status::{done_note, empty, error_view, field_error, form_error, loading, page_error, stale_note};
 
 use crate::api::ops::ApiEnum;
 use crate::i18n::{Locale, t, value};

@@ -11,7 +11,7 @@ use crate::api::ops::{
 };
 use crate::api::workshop::{BookedAt, Slots, Workshops};
 use crate::api::{Api, ApiError, QueryState, use_query_as};
-use crate::components::{Layout, empty, error_view, field_error, form_error, loading, page_error, stale_note};
+use crate::components::{Layout, empty, error_view, field_error, form_error, loading, stale_note};
 use crate::i18n::calendar::{add_days, today};
 use crate::i18n::{Locale, day_heading, day_of, money, t, tf, time};
 use crate::route::Route;
@@ -59,7 +59,7 @@ pub fn book_service_page(props: &BookProps) -> Html {
         (None, QueryState::Ready(loaded)) => loaded,
         (None, QueryState::Loading) => return html! { <Layout title="page.book_service">{ loading(locale) }</Layout> },
         (None, QueryState::Failed(error)) => {
-            return html! { <Layout title="page.book_service">{ page_error(locale, &error, "vin") }</Layout> };
+            return html! { <Layout title="page.book_service">{ error_view(locale, &error) }</Layout> };
         }
     };
     let list = &loaded.data.0;

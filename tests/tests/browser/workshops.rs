@@ -4,6 +4,7 @@
 //! the invoice; every new page fits a phone and labels its controls.
 
 use caas_tests::browser::{Browser, BrowserOptions};
+use caas_tests::link::{LinkState, NetworkLink};
 use caas_tests::workshops::{self, JOB, MADRID, MUNICH, add_line, book, free_slots, move_job};
 use caas_tests::{PASSWORD, TestApp};
 use serde_json::{Value, json};
@@ -285,6 +286,21 @@ async fn the_workshop_pages_fit_a_phone_and_label_their_controls() {
     }
     customer.wait_text("#repair-status", "In Arbeit").await;
     customer.close().await;
+
+    // Without a connection the booking page says that booking needs one, and books nothing.
+    let link = NetworkLink::to(&app.address).await;
+    let offline = Browser::open(&link.address).await;
+    offline.sign_in("customer@demo.caas", PASSWORD).await;
+    offline.goto(&format!("/vehicles/{}/book", vins[0])).await;
+    offline.click("#services input[data-kind='INSPECTION']").await;
+    offline.find("#slots input[name='slot']").await;
+    link.set(LinkState::Down);
+    offline.click("#later").await;
+    offline.wait_text("#booking-offline", "Zum Buchen brauchen Sie eine Verbindung").await;
+    assert_eq!(offline.js("return document.getElementById('book').disabled;").await, json!(true));
+    shot(&offline, "#booking-offline", "workshop-customer-book-offline").await;
+    link.set(LinkState::Up);
+    offline.close().await;
 
     let staff = Browser::open(&app.address).await;
     staff.sign_in("workshop@demo.caas", PASSWORD).await;

@@ -109,9 +109,12 @@ fn day_view(
             if held.is_empty() && (week || !resource.active) {
                 return None;
             }
+            let kind = t(locale, &format!("resource.{}", name(&resource.kind)));
+            // "Hebebühne · Hebebühne" says nothing more: the kind only when the name does not say it.
+            let kind = (!resource.name.contains(&kind)).then(|| format!(" · {kind}"));
             Some(html! {
                 <section class="resource" data-resource={resource.id.clone()}>
-                    <h3>{ resource.name.clone() }<span class="muted">{ " · " }{ t(locale, &format!("resource.{}", name(&resource.kind))) }</span></h3>
+                    <h3>{ resource.name.clone() }<span class="muted">{ kind }</span></h3>
                     if held.is_empty() { <p class="muted">{ t(locale, "calendar.free") }</p> }
                     <ul class="cal-bookings">
                         { for held.iter().map(|b| html! { <BookingCard booking={(**b).clone()} loan_car={loan_car_name(b, &names)} reload={reload.clone()} /> }) }
