@@ -12,6 +12,9 @@ pub struct Model {
     pub id: Uuid,
     pub repair_order_id: Uuid,
     pub status: RepairOrderStatus,
+    /// Why it moved (`estimate_approved`, `reapproval_needed`, …), told in the reader's language.
+    pub step: String,
+    /// The workshop's own words, if it wrote any.
     #[sea_orm(column_type = "Text")]
     pub note: String,
     pub actor_id: Option<Uuid>,

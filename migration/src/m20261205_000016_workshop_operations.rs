@@ -264,6 +264,7 @@ fn repair_order_events() -> TableCreateStatement {
     table("repair_order_events")
         .col(uuid("repair_order_id"))
         .col(status("status"))
+        .col(string_len("step", 32))
         .col(text("note"))
         .col(uuid_null("actor_id"))
         .col(at("occurred_at"))

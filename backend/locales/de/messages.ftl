@@ -233,3 +233,16 @@ maintenance-due-body = Ihr Fahrzeug { $vin } ist am { $dueDate } oder bei { $due
 
 maintenance-overdue-subject = Die Wartung Ihres Fahrzeugs { $vin } ist überfällig
 maintenance-overdue-body = Die Wartung Ihres Fahrzeugs { $vin } war am { $dueDate } oder bei { $dueKm } km fällig (jetzt { $mileageKm } km). Bis sie gemacht ist, können Funktionen, die eine aktuelle Wartung voraussetzen, nicht gekauft werden. Buchen Sie eine Werkstatt in der App.
+
+repair-step-checked_in = Das Fahrzeug wurde angenommen.
+repair-step-inspected = Die Werkstatt hat das Fahrzeug geprüft.
+repair-step-estimate_sent = Der Kostenvoranschlag ging an den Kunden.
+repair-step-reapproval_needed = Die Arbeiten würden mehr als 15 % über dem freigegebenen Kostenvoranschlag liegen: Der Kunde wird erneut gefragt.
+repair-step-estimate_approved = Der Kunde hat den Kostenvoranschlag freigegeben.
+repair-step-estimate_declined = Der Kunde hat den Kostenvoranschlag abgelehnt.
+repair-step-extra_work_declined = Der Kunde hat die zusätzlichen Arbeiten abgelehnt; nur die freigegebenen werden ausgeführt.
+repair-step-work_started = Die Arbeiten haben begonnen.
+repair-step-ready = Die Arbeiten sind erledigt; das Fahrzeug kann abgeholt werden.
+repair-step-invoiced = Die Rechnung wurde ausgestellt.
+repair-step-collected = Das Fahrzeug wurde abgeholt.
+repair-step-cancelled = Der Werkstattauftrag wurde storniert.

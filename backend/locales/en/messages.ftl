@@ -233,3 +233,16 @@ maintenance-due-body = Your car { $vin } is due for its service on { $dueDate } 
 
 maintenance-overdue-subject = The service of your car { $vin } is overdue
 maintenance-overdue-body = The service of your car { $vin } was due on { $dueDate } or at { $dueKm } km (it shows { $mileageKm } km now). Until it is done, features that need up-to-date maintenance cannot be bought. Book a workshop in the app.
+
+repair-step-checked_in = The car was checked in.
+repair-step-inspected = The workshop inspected the car.
+repair-step-estimate_sent = The estimate was sent to the customer.
+repair-step-reapproval_needed = The work would cost more than 15 % over the approved estimate: the customer is asked again.
+repair-step-estimate_approved = The customer approved the estimate.
+repair-step-estimate_declined = The customer declined the estimate.
+repair-step-extra_work_declined = The customer declined the additional work; only the approved work is done.
+repair-step-work_started = Work started.
+repair-step-ready = The work is done; the car can be collected.
+repair-step-invoiced = The invoice was issued.
+repair-step-collected = The car was collected.
+repair-step-cancelled = The repair order was cancelled.

@@ -233,3 +233,16 @@ maintenance-due-body = A su vehículo { $vin } le toca el mantenimiento el { $du
 
 maintenance-overdue-subject = El mantenimiento de su vehículo { $vin } está vencido
 maintenance-overdue-body = El mantenimiento de su vehículo { $vin } tocaba el { $dueDate } o a los { $dueKm } km (ahora marca { $mileageKm } km). Hasta que se haga, no se pueden comprar las funciones que exigen el mantenimiento al día. Reserve un taller en la aplicación.
+
+repair-step-checked_in = El vehículo se ha recibido en el taller.
+repair-step-inspected = El taller ha revisado el vehículo.
+repair-step-estimate_sent = El presupuesto se ha enviado al cliente.
+repair-step-reapproval_needed = Los trabajos costarían más de un 15 % sobre el presupuesto aprobado: se pregunta de nuevo al cliente.
+repair-step-estimate_approved = El cliente ha aprobado el presupuesto.
+repair-step-estimate_declined = El cliente ha rechazado el presupuesto.
+repair-step-extra_work_declined = El cliente ha rechazado los trabajos adicionales; solo se hacen los aprobados.
+repair-step-work_started = Han empezado los trabajos.
+repair-step-ready = Los trabajos están terminados; se puede recoger el vehículo.
+repair-step-invoiced = Se ha emitido la factura.
+repair-step-collected = Se ha recogido el vehículo.
+repair-step-cancelled = La orden de reparación se ha cancelado.

@@ -294,17 +294,18 @@ pub async fn job_in_progress(
         .await?;
     }
     let steps = [
-        (RepairOrderStatus::CheckedIn, "checked in", 0),
-        (RepairOrderStatus::Inspected, "inspected", 25),
-        (RepairOrderStatus::Estimated, "estimate sent to the customer", 40),
-        (RepairOrderStatus::Approved, "estimate approved", 55),
-        (RepairOrderStatus::InProgress, "work started", 70),
+        (RepairOrderStatus::CheckedIn, "checked_in", "", 0),
+        (RepairOrderStatus::Inspected, "inspected", "Wischerblatt hinten rissig", 25),
+        (RepairOrderStatus::Estimated, "estimate_sent", "", 40),
+        (RepairOrderStatus::Approved, "estimate_approved", "", 55),
+        (RepairOrderStatus::InProgress, "work_started", "", 70),
     ];
-    for (status, note, minutes) in steps {
+    for (status, step, note, minutes) in steps {
         repair_order_events::ActiveModel {
             id: Set(Uuid::now_v7()),
             repair_order_id: Set(job.id),
             status: Set(status),
+            step: Set(step.into()),
             note: Set(note.into()),
             actor_id: Set(Some(mechanic)),
             occurred_at: Set(booking.starts_at + Duration::minutes(minutes)),

@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde_json::json;
 use uuid::Uuid;
 
-use super::jobs::{self, Totals};
+use super::jobs::{self, Step, Totals};
 use super::{notices, setup};
 use crate::app::App;
 use crate::auth::Viewer;
@@ -144,9 +144,8 @@ async fn hold_to_estimate(
         "estimate": Money::new(estimate.gross(), &job.currency).texts(),
         "over": percent_over(approved_net, estimate.net),
     });
-    let note = "the work would exceed the approved estimate by more than 15 %";
-    request_approval(app, db, outbox, (&workshop, job), Some(resume), ("repair.reapproval_needed", extra, note), actor)
-        .await
+    let step = ("repair.reapproval_needed", extra, Step::ReapprovalNeeded);
+    request_approval(app, db, outbox, (&workshop, job), Some(resume), step, (actor, "")).await
 }
 
 /// How far `estimate` goes past `approved`, in whole percent.
@@ -169,13 +168,13 @@ async fn set_lines(
     Ok(())
 }
 
-/// Sends the estimate of an inspected car to its customer for approval.
+/// Sends the estimate of an inspected car to its customer for approval, with the workshop's `note`.
 pub async fn submit(
     app: &App,
     db: &impl ConnectionTrait,
     outbox: &mut Outbox,
     job: repair_orders::Model,
-    actor: Uuid,
+    (actor, note): (Uuid, &str),
 ) -> ApiResult<repair_orders::Model> {
     let workshop = setup::workshop(db, job.workshop_id).await?;
     let lines = jobs::lines(db, job.id).await?;
@@ -185,8 +184,8 @@ pub async fn submit(
     let vat_bp = jobs::vat_rate(db, workshop.region_id).await?;
     let estimate = Totals::of(jobs::estimated(&lines), vat_bp);
     let extra = json!({ "estimate": Money::new(estimate.gross(), &job.currency).texts() });
-    let step = ("repair.estimate_ready", extra, "estimate sent to the customer");
-    request_approval(app, db, outbox, (&workshop, job), None, step, actor).await
+    let step = ("repair.estimate_ready", extra, Step::EstimateSent);
+    request_approval(app, db, outbox, (&workshop, job), None, step, (actor, note)).await
 }
 
 /// Puts the order to the customer: a fresh one-time link (the older one stops working), the
@@ -197,8 +196,8 @@ async fn request_approval(
     outbox: &mut Outbox,
     (workshop, job): (&workshops::Model, repair_orders::Model),
     resume: Option<RepairOrderStatus>,
-    (template, extra, note): (&str, serde_json::Value, &str),
-    actor: Uuid,
+    (template, extra, step): (&str, serde_json::Value, Step),
+    (actor, note): (Uuid, &str),
 ) -> ApiResult<repair_orders::Model> {
     let now = app.clock.now();
     let link_id = Uuid::now_v7();
@@ -209,7 +208,7 @@ async fn request_approval(
     row.approval_expires_at = Set(Some(now + Duration::days(LINK_DAYS)));
     row.resume_status = Set(resume);
     let job = row.update(db).await?;
-    let job = jobs::record_step(app, db, outbox, job, RepairOrderStatus::Estimated, (note, Some(actor))).await?;
+    let job = jobs::record_step(app, db, outbox, job, RepairOrderStatus::Estimated, (step, note, Some(actor))).await?;
     let mut extra = extra;
     extra[ESTIMATE_LINK_KEY] = link_id.to_string().into();
     notices::tell_job_customer(app, db, outbox, (workshop, &job), template, extra, true).await?;
@@ -258,20 +257,20 @@ async fn apply_decision(
     let txn = begin_write(&app.db).await?;
     let workshop = setup::workshop(&txn, job.workshop_id).await?;
     let resume = job.resume_status;
-    let (lines_to, next, note, template) = match (approve, resume) {
+    let (lines_to, next, step, template) = match (approve, resume) {
         (true, _) => (
             RepairLineStatus::Approved,
             resume.unwrap_or(RepairOrderStatus::Approved),
-            "estimate approved",
+            Step::EstimateApproved,
             "workshop.estimate_approved",
         ),
         (false, Some(resume)) => {
-            (RepairLineStatus::Declined, resume, "additional work declined", "workshop.estimate_declined")
+            (RepairLineStatus::Declined, resume, Step::ExtraWorkDeclined, "workshop.estimate_declined")
         }
         (false, None) => (
             RepairLineStatus::Proposed,
             RepairOrderStatus::Inspected,
-            "estimate declined",
+            Step::EstimateDeclined,
             "workshop.estimate_declined",
         ),
     };
@@ -297,7 +296,7 @@ async fn apply_decision(
         job = row.update(&txn).await?;
     }
     let mut outbox = Outbox::new();
-    let job = jobs::record_step(app, &txn, &mut outbox, job, next, (note, actor)).await?;
+    let job = jobs::record_step(app, &txn, &mut outbox, job, next, (step, "", actor)).await?;
     notices::tell_job_workshop(app, &txn, &mut outbox, (&workshop, &job), template).await?;
     outbox.commit(txn, app.events.as_ref()).await?;
     Ok(job)

@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::jobs;
+use super::jobs::{self, Step};
 use super::notices;
 use crate::app::App;
 use crate::billing::invoices::{InvoiceFor, Line, buyer_locale, issue_for_workshop};
@@ -29,7 +29,7 @@ pub async fn invoice(
     db: &impl ConnectionTrait,
     outbox: &mut Outbox,
     (workshop, job): (&workshops::Model, repair_orders::Model),
-    actor: Uuid,
+    (actor, note): (Uuid, &str),
 ) -> ApiResult<repair_orders::Model> {
     let customer_id =
         job.customer_id.ok_or_else(|| ApiError::Conflict("this car has no owner to send the invoice to".into()))?;
@@ -52,8 +52,8 @@ pub async fn invoice(
     row.invoice_id = Set(Some(invoice.id));
     row.maintenance_record_id = Set(record.map(|record| record.id));
     let job = row.update(db).await?;
-    let note = format!("invoice {}", invoice.number);
-    let job = jobs::record_step(app, db, outbox, job, RepairOrderStatus::Invoiced, (&note, Some(actor))).await?;
+    let job = jobs::record_step(app, db, outbox, job, RepairOrderStatus::Invoiced, (Step::Invoiced, note, Some(actor)))
+        .await?;
     let extra =
         json!({ "invoice": invoice.number, "amount": Money::new(invoice.gross_minor, &invoice.currency).texts() });
     notices::tell_job_customer(app, db, outbox, (workshop, &job), "repair.invoiced", extra, true).await?;

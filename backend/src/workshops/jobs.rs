@@ -84,15 +84,80 @@ pub async fn vat_rate(db: &impl ConnectionTrait, region_id: Uuid) -> ApiResult<i
     Ok(region.vat_rate_bp)
 }
 
-/// Moves `job` to `status` inside the caller's transaction: the row, a timeline entry with `note`,
-/// and the event for live followers (sent once the transaction commits).
+/// Why a repair order moved, as its timeline tells it (`repair-step-…` in the reader's language).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// The car arrived.
+    CheckedIn,
+    /// The workshop looked at it.
+    Inspected,
+    /// The estimate went to the customer.
+    EstimateSent,
+    /// The work would cost more than 15 % over the approved estimate: asked again.
+    ReapprovalNeeded,
+    /// The customer approved.
+    EstimateApproved,
+    /// The customer declined the estimate.
+    EstimateDeclined,
+    /// The customer declined the additional work.
+    ExtraWorkDeclined,
+    /// Work started.
+    WorkStarted,
+    /// Done, ready for collection.
+    Ready,
+    /// Invoiced.
+    Invoiced,
+    /// Collected; the job is over.
+    Collected,
+    /// Called off.
+    Cancelled,
+}
+
+impl Step {
+    /// The code stored and told, e.g. `reapproval_needed`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::CheckedIn => "checked_in",
+            Self::Inspected => "inspected",
+            Self::EstimateSent => "estimate_sent",
+            Self::ReapprovalNeeded => "reapproval_needed",
+            Self::EstimateApproved => "estimate_approved",
+            Self::EstimateDeclined => "estimate_declined",
+            Self::ExtraWorkDeclined => "extra_work_declined",
+            Self::WorkStarted => "work_started",
+            Self::Ready => "ready",
+            Self::Invoiced => "invoiced",
+            Self::Collected => "collected",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// The step of a plain move of the workshop's to `status`.
+    pub fn of_move(status: RepairOrderStatus) -> Self {
+        match status {
+            RepairOrderStatus::CheckedIn => Self::CheckedIn,
+            RepairOrderStatus::Inspected => Self::Inspected,
+            RepairOrderStatus::Estimated => Self::EstimateSent,
+            RepairOrderStatus::Approved => Self::EstimateApproved,
+            RepairOrderStatus::InProgress => Self::WorkStarted,
+            RepairOrderStatus::Ready => Self::Ready,
+            RepairOrderStatus::Invoiced => Self::Invoiced,
+            RepairOrderStatus::Closed => Self::Collected,
+            RepairOrderStatus::Cancelled => Self::Cancelled,
+        }
+    }
+}
+
+/// Moves `job` to `status` inside the caller's transaction: the row, a timeline entry with the
+/// `step` and the workshop's `note`, and the event for live followers (sent once the transaction
+/// commits).
 pub async fn record_step(
     app: &App,
     db: &impl ConnectionTrait,
     outbox: &mut Outbox,
     job: repair_orders::Model,
     status: RepairOrderStatus,
-    (note, actor): (&str, Option<Uuid>),
+    (step, note, actor): (Step, &str, Option<Uuid>),
 ) -> ApiResult<repair_orders::Model> {
     let now = app.clock.now();
     let mut row: repair_orders::ActiveModel = job.into();
@@ -106,6 +171,7 @@ pub async fn record_step(
         id: Set(Uuid::now_v7()),
         repair_order_id: Set(job.id),
         status: Set(status),
+        step: Set(step.code().to_owned()),
         note: Set(note.chars().take(500).collect()),
         actor_id: Set(actor),
         occurred_at: Set(now),
@@ -119,6 +185,26 @@ pub async fn record_step(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Locale;
+
+    #[test]
+    fn every_step_is_told_in_every_language() {
+        use RepairOrderStatus::*;
+        let mut steps: Vec<Step> =
+            [CheckedIn, Inspected, Estimated, Approved, InProgress, Ready, Invoiced, Closed, Cancelled]
+                .into_iter()
+                .map(Step::of_move)
+                .collect();
+        steps.extend([Step::ReapprovalNeeded, Step::EstimateDeclined, Step::ExtraWorkDeclined]);
+        for step in steps {
+            let id = format!("repair-step-{}", step.code());
+            let english = crate::i18n::find(Locale::En, &id, &serde_json::json!({})).expect("English");
+            for locale in [Locale::De, Locale::Es] {
+                let told = crate::i18n::find(locale, &id, &serde_json::json!({})).expect("translated");
+                assert_ne!(told, english, "{locale} {id}");
+            }
+        }
+    }
 
     #[test]
     fn fifteen_percent_more_is_within_the_estimate_and_a_cent_more_is_not() {

@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde_json::json;
 use uuid::Uuid;
 
+use super::jobs::Step;
 use super::{bookings, estimates, invoicing, jobs, notices, setup};
 use crate::app::App;
 use crate::auth::Viewer;
@@ -106,9 +107,15 @@ pub async fn check_in(app: &App, viewer: &Viewer, request: CheckIn) -> ApiResult
         bookings::check_in(app, &txn, booking).await?;
     }
     let mut outbox = Outbox::new();
-    let job =
-        jobs::record_step(app, &txn, &mut outbox, job, RepairOrderStatus::CheckedIn, ("checked in", Some(staff.id)))
-            .await?;
+    let job = jobs::record_step(
+        app,
+        &txn,
+        &mut outbox,
+        job,
+        RepairOrderStatus::CheckedIn,
+        (Step::CheckedIn, "", Some(staff.id)),
+    )
+    .await?;
     notices::tell_job_customer(app, &txn, &mut outbox, (&workshop, &job), "repair.checked_in", json!({}), false)
         .await?;
     outbox.commit(txn, app.events.as_ref()).await?;
@@ -159,28 +166,19 @@ pub async fn advance(
     let mut outbox = Outbox::new();
     let actor = staff.id;
     let job = match to {
-        RepairOrderStatus::Estimated => estimates::submit(app, &txn, &mut outbox, job, actor).await?,
-        RepairOrderStatus::Invoiced => invoicing::invoice(app, &txn, &mut outbox, (&workshop, job), actor).await?,
+        RepairOrderStatus::Estimated => estimates::submit(app, &txn, &mut outbox, job, (actor, &note)).await?,
+        RepairOrderStatus::Invoiced => {
+            invoicing::invoice(app, &txn, &mut outbox, (&workshop, job), (actor, &note)).await?
+        }
         _ => {
-            let note = if note.is_empty() { step_note(to) } else { &note };
-            let job = jobs::record_step(app, &txn, &mut outbox, job, to, (note, Some(actor))).await?;
+            let job =
+                jobs::record_step(app, &txn, &mut outbox, job, to, (Step::of_move(to), &note, Some(actor))).await?;
             after_step(app, &txn, &mut outbox, (&workshop, &job)).await?;
             job
         }
     };
     outbox.commit(txn, app.events.as_ref()).await?;
     Ok(job)
-}
-
-fn step_note(status: RepairOrderStatus) -> &'static str {
-    match status {
-        RepairOrderStatus::Inspected => "inspected",
-        RepairOrderStatus::InProgress => "work started",
-        RepairOrderStatus::Ready => "ready for collection",
-        RepairOrderStatus::Closed => "collected",
-        RepairOrderStatus::Cancelled => "cancelled",
-        _ => "",
-    }
 }
 
 /// What follows a step: the customer hears the car is ready; a closed or cancelled job completes

@@ -750,6 +750,7 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
             "El trabajo costaría un {percent} % más de lo que aprobaste. El taller espera tu decisión para seguir.",
         ],
     ),
+    ("repair.timeline", ["What happened, live", "Verlauf, live", "Historial, en directo"]),
     ("repair.your_decision", ["Your decision", "Ihre Entscheidung", "Tu decisión"]),
     ("repair_status.APPROVED", ["Approved", "Freigegeben", "Aprobado"]),
     ("repair_status.CANCELLED", ["Cancelled", "Storniert", "Cancelado"]),

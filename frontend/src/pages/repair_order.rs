@@ -123,11 +123,12 @@ pub fn repair_order_page(props: &RepairOrderProps) -> Html {
                         { diagnostics_view(locale, &job.diagnostics) }
                     </section>
                     <section class="card">
-                        <h2>{ t(locale, "order.timeline") }</h2>
+                        <h2>{ t(locale, "repair.timeline") }</h2>
                         <ol id="timeline">
                             { for job.timeline.iter().map(|event| html! {
                                 <li data-status={event.status.clone()}>
-                                    { t(locale, &format!("repair_status.{}", event.status)) }{ " · " }{ date_time(locale, &event.occurred_at) }
+                                    <strong>{ t(locale, &format!("repair_status.{}", event.status)) }</strong>{ " · " }{ date_time(locale, &event.occurred_at) }
+                                    <br />{ event.summary.clone() }
                                     if props.staff && !event.note.is_empty() { <br /><span class="muted">{ event.note.clone() }</span> }
                                 </li>
                             }) }

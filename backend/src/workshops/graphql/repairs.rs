@@ -14,11 +14,13 @@ use futures::stream::{Stream, StreamExt};
 use sea_orm::EntityTrait;
 
 use super::diagnostics::{DiagnosticSession, FaultCodeInfo};
-use super::types::{Amounts, RepairOrder, RepairOrderLine, approved_amounts, estimate_amounts, lines_of};
+use super::types::{
+    Amounts, RepairOrder, RepairOrderLine, approved_amounts, estimate_amounts, lines_of, over_percent, step_summary,
+};
 use crate::app::AppState;
 use crate::auth::{Allow, Viewer};
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::{app, load_existing, parse_id, viewer};
+use crate::graphql::context::{app, load_existing, locale, parse_id, viewer};
 use crate::platform::events::{DomainEvent, Topic, changes_after};
 use crate::workshops::diagnostics::{self, SessionInput};
 use crate::workshops::estimates::{self, LineInput};
@@ -69,6 +71,11 @@ impl EstimateByLink {
         approved_amounts(ctx, &self.0).await
     }
 
+    /// How far the estimate goes beyond the approved one, in whole percent (for a re-approval).
+    async fn over_approved_percent(&self, ctx: &Context<'_>) -> ApiResult<Option<i32>> {
+        over_percent(ctx, &self.0).await
+    }
+
     /// Until when the link works.
     async fn expires_at(&self) -> Option<DateTime<Utc>> {
         self.0.approval_expires_at
@@ -79,6 +86,7 @@ impl EstimateByLink {
 pub struct RepairOrderProgress {
     job: job_rows::Model,
     status: RepairOrderStatus,
+    step: String,
     note: String,
     occurred_at: DateTime<Utc>,
 }
@@ -95,7 +103,12 @@ impl RepairOrderProgress {
         self.status
     }
 
-    /// What the workshop noted.
+    /// What happened, in your language.
+    async fn summary(&self, ctx: &Context<'_>) -> String {
+        step_summary(locale(ctx), &self.step)
+    }
+
+    /// What the workshop wrote about the step (empty when it wrote nothing).
     async fn note(&self) -> &str {
         &self.note
     }
@@ -317,6 +330,7 @@ impl RepairsSubscription {
         let last = jobs::timeline(&app.db, id).await?.pop();
         let first = RepairOrderProgress {
             status: job.status,
+            step: last.as_ref().map(|entry| entry.step.clone()).unwrap_or_default(),
             note: last.as_ref().map(|entry| entry.note.clone()).unwrap_or_default(),
             occurred_at: last.map_or(job.updated_at, |entry| entry.occurred_at),
             job,
@@ -337,6 +351,7 @@ impl RepairsSubscription {
                 Some(RepairOrderProgress {
                     job,
                     status: entry.status,
+                    step: entry.step,
                     note: entry.note,
                     occurred_at: entry.occurred_at,
                 })

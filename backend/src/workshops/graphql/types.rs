@@ -15,10 +15,11 @@ use super::maintenance::MaintenanceRecord;
 use super::setup::{ServiceType, WorkshopResource};
 use crate::accounts::graphql::{User, Workshop};
 use crate::billing::graphql::Invoice;
+use crate::domain::Locale;
 use crate::domain::Money;
 use crate::error::ApiResult;
 use crate::fleet::graphql::Vehicle;
-use crate::graphql::context::{app, load_by_id, load_children, load_existing, load_many_by_id, viewer};
+use crate::graphql::context::{app, load_by_id, load_children, load_existing, load_many_by_id, locale, viewer};
 use crate::graphql::loaders::{DiagnosticsOfRepairOrder, EventsOfRepairOrder, LinesOfRepairOrder};
 use crate::policy::{self, Access};
 use crate::workshops::bookings;
@@ -67,6 +68,14 @@ pub(super) async fn lines_of(ctx: &Context<'_>, job: &job_rows::Model) -> ApiRes
 pub(super) async fn estimate_amounts(ctx: &Context<'_>, job: &job_rows::Model) -> ApiResult<Amounts> {
     let (lines, vat_bp) = estimate_of(ctx, job).await?;
     Ok(Amounts::of(Totals::of(jobs::estimated(&lines), vat_bp), &job.currency))
+}
+
+/// How far the estimate of `job` goes beyond what was approved, in whole percent.
+pub(super) async fn over_percent(ctx: &Context<'_>, job: &job_rows::Model) -> ApiResult<Option<i32>> {
+    let Some(approved) = job.approved_net_minor else { return Ok(None) };
+    let (lines, vat_bp) = estimate_of(ctx, job).await?;
+    let estimate = Totals::of(jobs::estimated(&lines), vat_bp).net;
+    Ok(Some(i32::try_from(percent_over(approved, estimate)).unwrap_or(i32::MAX)))
 }
 
 /// What the customer approved of `job`, once they did.
@@ -165,10 +174,7 @@ impl RepairOrder {
     /// How far the estimate now goes beyond the approved one, in whole percent (null before an
     /// approval).
     async fn over_approved_percent(&self, ctx: &Context<'_>) -> ApiResult<Option<i32>> {
-        let Some(approved) = self.0.approved_net_minor else { return Ok(None) };
-        let (lines, vat_bp) = estimate_of(ctx, &self.0).await?;
-        let estimate = Totals::of(jobs::estimated(&lines), vat_bp).net;
-        Ok(Some(i32::try_from(percent_over(approved, estimate)).unwrap_or(i32::MAX)))
+        over_percent(ctx, &self.0).await
     }
 
     /// Diagnostic sessions recorded on it.
@@ -257,7 +263,12 @@ impl RepairOrderEvent {
         self.0.status
     }
 
-    /// What the workshop noted.
+    /// What happened, in your language (e.g. "The customer approved the estimate").
+    async fn summary(&self, ctx: &Context<'_>) -> String {
+        step_summary(locale(ctx), &self.0.step)
+    }
+
+    /// What the workshop wrote about the step (empty when it wrote nothing).
     async fn note(&self) -> &str {
         &self.0.note
     }
@@ -266,6 +277,11 @@ impl RepairOrderEvent {
     async fn occurred_at(&self) -> DateTime<Utc> {
         self.0.occurred_at
     }
+}
+
+/// A timeline step's `code` told in `locale`.
+pub fn step_summary(locale: Locale, code: &str) -> String {
+    crate::i18n::text(locale, &format!("repair-step-{code}"), &serde_json::json!({}))
 }
 
 /// A workshop appointment.

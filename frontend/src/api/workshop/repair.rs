@@ -58,7 +58,9 @@ pub struct Diagnosis {
 pub struct Step {
     /// The status reached.
     pub status: String,
-    /// What the workshop noted.
+    /// What happened, in the reader's language.
+    pub summary: String,
+    /// What the workshop wrote about it.
     pub note: String,
     /// When.
     pub occurred_at: String,
@@ -198,7 +200,12 @@ impl Diagnosis {
 
 impl Step {
     fn read(value: &JsValue) -> Self {
-        Self { status: text(value, "status"), note: text(value, "note"), occurred_at: text(value, "occurredAt") }
+        Self {
+            status: text(value, "status"),
+            summary: text(value, "summary"),
+            note: text(value, "note"),
+            occurred_at: text(value, "occurredAt"),
+        }
     }
 }
 
