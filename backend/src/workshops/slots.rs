@@ -184,14 +184,15 @@ impl CalendarData {
 }
 
 /// The free slots of service `service_type_id` at `workshop_id` on the days `from..=to` (the
-/// workshop's days), at most [`MAX_DAYS`] at once, none sooner than [`LEAD_MINUTES`] from now.
+/// workshop's days), at most [`MAX_DAYS`] at once, none sooner than [`LEAD_MINUTES`] from now;
+/// with the workshop's time zone.
 pub async fn available(
     app: &App,
     workshop_id: Uuid,
     service_type_id: Uuid,
     (from, to): (NaiveDate, NaiveDate),
     loan_car: bool,
-) -> ApiResult<Vec<Slot>> {
+) -> ApiResult<(Tz, Vec<Slot>)> {
     if to < from || (to - from).num_days() >= MAX_DAYS {
         return Err(ApiError::bad_input("to", "ask for 1 to 31 days at a time"));
     }
@@ -208,7 +209,7 @@ pub async fn available(
     let end = local_instant(zone, to + Duration::days(1), 0).unwrap_or(start + Duration::days(MAX_DAYS + 1));
     let data = CalendarData::read(&app.db, &service, start, end).await?;
     let earliest = app.clock.now() + Duration::minutes(LEAD_MINUTES);
-    Ok(data.calendar().free_slots(from, to, i64::from(service.duration_minutes), earliest, loan_car))
+    Ok((zone, data.calendar().free_slots(from, to, i64::from(service.duration_minutes), earliest, loan_car)))
 }
 
 #[cfg(test)]

@@ -172,6 +172,17 @@ fn format_date(locale: Locale, year: u32, month: u32, day: u32) -> String {
     }
 }
 
+/// The wall-clock time an RFC 3339 value is written in, `HH:MM`: a workshop's times carry its own
+/// offset, so they read as the workshop's local time wherever the reader is.
+pub fn wall_time(rfc3339: &str) -> String {
+    rfc3339.get(11..16).unwrap_or_default().to_owned()
+}
+
+/// The calendar day an RFC 3339 value is written in, `YYYY-MM-DD` (see [`wall_time`]).
+pub fn wall_day(rfc3339: &str) -> String {
+    rfc3339.get(..10).unwrap_or_default().to_owned()
+}
+
 /// A date in the user's time zone, e.g. `22.11.2026` (de), `22/11/2026` (es), `22 Nov 2026` (en).
 pub fn date(locale: Locale, rfc3339: &str) -> String {
     match local_parts(rfc3339) {
@@ -188,16 +199,6 @@ pub fn date_time(locale: Locale, rfc3339: &str) -> String {
         }
         None => rfc3339.to_owned(),
     }
-}
-
-/// The local time of day of an RFC 3339 instant, e.g. `14:05`.
-pub fn time(rfc3339: &str) -> String {
-    local_parts(rfc3339).map_or_else(String::new, |(_, _, _, hour, minute)| format!("{hour:02}:{minute:02}"))
-}
-
-/// The local calendar day of an RFC 3339 instant, `YYYY-MM-DD` (how the API writes days).
-pub fn day_of(rfc3339: &str) -> String {
-    local_parts(rfc3339).map_or_else(String::new, |(year, month, day, _, _)| format!("{year:04}-{month:02}-{day:02}"))
 }
 
 /// A day (`YYYY-MM-DD`) with its weekday, e.g. `Montag, 07.12.2026`.
@@ -431,8 +432,9 @@ mod tests {
         assert_eq!(date(Locale::En, "2026-11-02T10:00:00Z"), "2 Nov 2026");
         assert_eq!(date_time(Locale::De, "2026-11-02T09:05:00Z"), "02.11.2026, 09:05");
         assert_eq!(date(Locale::De, "yesterday"), "yesterday");
-        assert_eq!(time("2026-11-02T09:05:00Z"), "09:05");
-        assert_eq!(day_of("2026-11-02T09:05:00Z"), "2026-11-02");
+        // A workshop's times are read as written, in its own zone, wherever the reader is.
+        assert_eq!(wall_time("2026-11-02T09:05:00+01:00"), "09:05");
+        assert_eq!(wall_day("2026-11-02T00:30:00+01:00"), "2026-11-02");
         assert_eq!(day_heading(Locale::De, "2026-12-07"), "Montag, 07.12.2026");
         assert_eq!(day_heading(Locale::Es, "2026-12-13"), "Domingo, 13/12/2026");
     }

@@ -91,9 +91,9 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     (
         "booking.local_times",
         [
-            "Times in your device's time zone; the workshop is in {city}.",
-            "Uhrzeiten in der Zeitzone Ihres Geräts; die Werkstatt ist in {city}.",
-            "Horas en la zona horaria de tu dispositivo; el taller está en {city}.",
+            "Times are local time in {city}, where the workshop is.",
+            "Uhrzeiten in Ortszeit von {city}, wo die Werkstatt ist.",
+            "Horas en hora local de {city}, donde está el taller.",
         ],
     ),
     (

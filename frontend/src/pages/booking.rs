@@ -13,7 +13,7 @@ use crate::api::workshop::{BookedAt, Slots, Workshops};
 use crate::api::{Api, ApiError, QueryState, use_query_as};
 use crate::components::{Layout, empty, error_view, field_error, form_error, loading, stale_note};
 use crate::i18n::calendar::{add_days, today};
-use crate::i18n::{Locale, day_heading, day_of, money, t, tf, time};
+use crate::i18n::{Locale, day_heading, money, t, tf, wall_day, wall_time};
 use crate::route::Route;
 use crate::state::use_app;
 
@@ -184,7 +184,7 @@ fn booked_view(locale: Locale, done: &Booked) -> Html {
         <section class="card" id="booking-done" role="status">
             <h2>{ t(locale, "booking.requested") }</h2>
             <p>{ done.service.clone() }{ " · " }{ done.workshop.clone() }</p>
-            <p><strong>{ day_heading(locale, &day_of(&done.starts_at)) }{ ", " }{ time(&done.starts_at) }</strong></p>
+            <p><strong>{ day_heading(locale, &wall_day(&done.starts_at)) }{ ", " }{ wall_time(&done.starts_at) }</strong></p>
             <p>{ t(locale, "booking.confirms_soon") }</p>
             <p class="actions"><Link<Route> to={Route::Bookings} classes="button">{ t(locale, "nav.bookings") }</Link<Route>></p>
         </section>
@@ -227,7 +227,7 @@ fn slot_picker(props: &SlotProps) -> Html {
             let slots = &loaded.data.0;
             let mut days: Vec<(String, Vec<&str>)> = Vec::new();
             for slot in slots {
-                let day = day_of(slot);
+                let day = wall_day(slot);
                 match days.last_mut() {
                     Some((last, times)) if *last == day => times.push(slot.as_str()),
                     _ => days.push((day, vec![slot.as_str()])),
@@ -249,7 +249,7 @@ fn slot_picker(props: &SlotProps) -> Html {
                                         <label class="slot">
                                             <input type="radio" name="slot" value={starts_at.to_owned()} {onchange}
                                                 checked={props.selected.as_deref() == Some(starts_at)} />
-                                            { time(starts_at) }
+                                            { wall_time(starts_at) }
                                         </label>
                                     }
                                 }) }

@@ -8,7 +8,7 @@ use crate::api::ops::{CancelBooking, MyBookings, cancel_booking, my_bookings};
 use crate::api::workshop::{Booking, Bookings};
 use crate::api::{Api, ApiError, QueryState, use_query_as, use_reload};
 use crate::components::{Layout, empty, error_view, loading, stale_note};
-use crate::i18n::{Locale, date, day_heading, day_of, t, tf, time};
+use crate::i18n::{Locale, day_heading, t, tf, wall_day, wall_time};
 use crate::route::Route;
 use crate::state::use_app;
 
@@ -91,7 +91,7 @@ fn booking_row(
     };
     html! {
         <li class="card booking" data-id={b.id.clone()} data-status={status.clone()}>
-            <h3>{ day_heading(locale, &day_of(&b.starts_at)) }{ ", " }{ time(&b.starts_at) }{ "–" }{ time(&b.ends_at) }</h3>
+            <h3>{ day_heading(locale, &wall_day(&b.starts_at)) }{ ", " }{ wall_time(&b.starts_at) }{ "–" }{ wall_time(&b.ends_at) }</h3>
             <p>{ b.service.name.clone() }{ " · " }{ b.workshop.name.clone() }{ ", " }{ b.workshop.city.clone() }</p>
             <p class="muted">{ car }</p>
             <p><span class="status-badge">{ t(locale, &format!("booking_status.{status}")) }</span>
@@ -104,7 +104,7 @@ fn booking_row(
             if matches!(status.as_str(), "REQUESTED" | "CONFIRMED") {
                 if asking {
                     <div class="confirm-cancel" role="group">
-                        <p>{ tf(locale, "booking.cancel_ask", &[("date", &date(locale, &b.starts_at))]) }</p>
+                        <p>{ tf(locale, "booking.cancel_ask", &[("date", &day_heading(locale, &wall_day(&b.starts_at)))]) }</p>
                         <div class="actions">
                             <button type="button" class="confirm-cancel-booking" onclick={confirm}>{ t(locale, "booking.cancel_confirm") }</button>
                             <button type="button" class="secondary" onclick={ask_with(None)}>{ t(locale, "booking.cancel_keep") }</button>

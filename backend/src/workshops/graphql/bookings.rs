@@ -2,7 +2,8 @@
 //! no-show); the customer's bookings and the workshop's calendar.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono_tz::Tz;
 use entity::Role;
 
 use super::types::Booking;
@@ -13,25 +14,26 @@ use crate::policy::{self};
 use crate::workshops::bookings::{self, BookingRequest, Contact};
 use crate::workshops::slots::{self, Slot};
 
-/// A time a service can start.
+/// A time a service can start, written in the workshop's time zone (its offset in the value: the
+/// same instant, read as the workshop's wall-clock time).
 #[derive(SimpleObject)]
 pub struct FreeSlot {
     /// When it starts.
-    pub starts_at: DateTime<Utc>,
+    pub starts_at: DateTime<FixedOffset>,
     /// When it ends.
-    pub ends_at: DateTime<Utc>,
+    pub ends_at: DateTime<FixedOffset>,
     /// How many bays (or lifts) are still free then.
     pub free_resources: i32,
     /// How many loan cars are still free then.
     pub free_loan_cars: i32,
 }
 
-impl From<Slot> for FreeSlot {
-    fn from(slot: Slot) -> Self {
+impl FreeSlot {
+    fn of(slot: Slot, zone: Tz) -> Self {
         let count = |ids: Vec<uuid::Uuid>| i32::try_from(ids.len()).unwrap_or(i32::MAX);
         Self {
-            starts_at: slot.starts_at,
-            ends_at: slot.ends_at,
+            starts_at: slot.starts_at.with_timezone(&zone).fixed_offset(),
+            ends_at: slot.ends_at.with_timezone(&zone).fixed_offset(),
             free_resources: count(slot.free_resources),
             free_loan_cars: count(slot.free_loan_cars),
         }
@@ -59,8 +61,8 @@ impl BookingsQuery {
     ) -> ApiResult<Vec<FreeSlot>> {
         let workshop_id = parse_id(&workshop_id, "workshopId")?;
         let service_type_id = parse_id(&service_type_id, "serviceTypeId")?;
-        let found = slots::available(app(ctx), workshop_id, service_type_id, (from, to), loan_car).await?;
-        Ok(found.into_iter().map(FreeSlot::from).collect())
+        let (zone, found) = slots::available(app(ctx), workshop_id, service_type_id, (from, to), loan_car).await?;
+        Ok(found.into_iter().map(|slot| FreeSlot::of(slot, zone)).collect())
     }
 
     /// Your bookings, latest first.

@@ -2,7 +2,7 @@
 //! with its estimate lines, amounts and timeline. Both reach each other, so they live together.
 
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use entity::{
     BookingStatus, MaintenanceKind, RepairLineKind, RepairLineStatus, RepairOrderStatus, bookings as booking_rows,
     invoices, maintenance_records, repair_order_events, repair_order_lines, repair_orders as job_rows, service_types,
@@ -287,6 +287,14 @@ pub fn step_summary(locale: Locale, code: &str) -> String {
 /// A workshop appointment.
 pub struct Booking(pub booking_rows::Model);
 
+impl Booking {
+    /// `at` in the workshop's time zone: the same instant, read as its wall-clock time.
+    async fn at_workshop(&self, ctx: &Context<'_>, at: DateTime<Utc>) -> ApiResult<DateTime<FixedOffset>> {
+        let workshop = load_existing::<workshops::Entity>(ctx, self.0.workshop_id, "workshop").await?;
+        Ok(at.with_timezone(&crate::workshops::setup::time_zone(&workshop)).fixed_offset())
+    }
+}
+
 #[Object]
 impl Booking {
     /// Stable id.
@@ -332,14 +340,14 @@ impl Booking {
         &self.0.contact_email
     }
 
-    /// When it starts.
-    async fn starts_at(&self) -> DateTime<Utc> {
-        self.0.starts_at
+    /// When it starts, in the workshop's time zone.
+    async fn starts_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<FixedOffset>> {
+        self.at_workshop(ctx, self.0.starts_at).await
     }
 
-    /// When it ends.
-    async fn ends_at(&self) -> DateTime<Utc> {
-        self.0.ends_at
+    /// When it ends, in the workshop's time zone.
+    async fn ends_at(&self, ctx: &Context<'_>) -> ApiResult<DateTime<FixedOffset>> {
+        self.at_workshop(ctx, self.0.ends_at).await
     }
 
     /// Where it stands.

@@ -15,7 +15,7 @@ use crate::api::{Api, ApiError, QueryState, use_query, use_reload};
 use crate::components::forms::query_param;
 use crate::components::{Layout, error_view, loading, name, stale_note};
 use crate::i18n::calendar::{add_days, has_come, monday_of, parts, start_of, today};
-use crate::i18n::{Locale, day_heading, day_of, t, tf, time};
+use crate::i18n::{Locale, day_heading, t, tf, wall_day, wall_time};
 use crate::route::Route;
 use crate::state::use_app;
 
@@ -97,7 +97,7 @@ fn day_view(
     week: bool,
     reload: &Callback<()>,
 ) -> Html {
-    let mut of_day: Vec<&Booking> = all.iter().filter(|b| day_of(&b.starts_at) == day).collect();
+    let mut of_day: Vec<&Booking> = all.iter().filter(|b| wall_day(&b.starts_at) == day).collect();
     of_day.sort_by(|a, b| a.starts_at.cmp(&b.starts_at));
     let names: HashMap<&str, &Resource> = resources.iter().map(|r| (r.id.as_str(), r)).collect();
     let is_bay = |id: &str| names.get(id).is_some_and(|r| name(&r.kind) != "LOAN_CAR");
@@ -201,7 +201,7 @@ fn booking_card(props: &CardProps) -> Html {
     let car = b.vehicle.plate.clone().unwrap_or_else(|| b.vehicle.vin.clone());
     html! {
         <li class={classes!("booking", status.to_ascii_lowercase())} data-id={b.id.clone()} data-status={status.clone()}>
-            <p><strong>{ time(&b.starts_at) }{ "–" }{ time(&b.ends_at) }</strong>{ " · " }{ b.service_type.name.clone() }</p>
+            <p><strong>{ wall_time(&b.starts_at) }{ "–" }{ wall_time(&b.ends_at) }</strong>{ " · " }{ b.service_type.name.clone() }</p>
             <p>{ format!("{} · {car}", b.vehicle.model.name) }</p>
             <p class="muted">{ b.contact_name.clone() }
                 if !b.contact_phone.is_empty() { { " · " }<a href={format!("tel:{}", b.contact_phone)}>{ b.contact_phone.clone() }</a> }</p>

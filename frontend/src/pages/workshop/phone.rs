@@ -8,7 +8,7 @@ use crate::api::ops::{AvailableSlots, BookService, MyWorkshop, available_slots, 
 use crate::api::{Api, ApiError, QueryState, use_query};
 use crate::components::forms::{checked, clear_field_error, text};
 use crate::components::{done_note, empty, error_view, field_error, form_error, loading};
-use crate::i18n::{t, time};
+use crate::i18n::{t, wall_time};
 use crate::state::use_app;
 
 /// The inputs the server can name in an error.
@@ -155,7 +155,7 @@ fn day_slots(props: &SlotProps) -> Html {
                 <label for="phone-slot">{ t(locale, "phone.time") }</label>
                 <select id="phone-slot" ref={props.node.clone()}>
                     { for loaded.data.available_slots.iter().enumerate().map(|(i, slot)| html! {
-                        <option value={slot.starts_at.clone()} selected={i == 0}>{ time(&slot.starts_at) }</option>
+                        <option value={slot.starts_at.clone()} selected={i == 0}>{ wall_time(&slot.starts_at) }</option>
                     }) }
                 </select>
             </>
