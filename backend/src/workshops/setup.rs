@@ -27,6 +27,12 @@ pub async fn workshop(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<workshop
     workshops::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound("workshop"))
 }
 
+/// Workshop `workshop_id`, if `viewer` may set it up (its administrators, platform admins).
+async fn administered(app: &App, viewer: &Viewer, workshop_id: Uuid) -> ApiResult<workshops::Model> {
+    policy::workshop_admin(app, viewer, workshop_id).await?;
+    workshop(&app.db, workshop_id).await
+}
+
 /// The workshop's time zone (its configured one; Central European time if that is not a zone).
 pub fn time_zone(workshop: &workshops::Model) -> Tz {
     workshop.time_zone.parse().unwrap_or(chrono_tz::Europe::Berlin)
@@ -68,8 +74,7 @@ pub async fn update_details(
     workshop_id: Uuid,
     change: DetailsChange,
 ) -> ApiResult<workshops::Model> {
-    policy::workshop_admin(app, viewer, workshop_id).await?;
-    let mut row: workshops::ActiveModel = workshop(&app.db, workshop_id).await?.into();
+    let mut row: workshops::ActiveModel = administered(app, viewer, workshop_id).await?.into();
     if let Some(code) = change.code {
         row.code = Set(check_code(&code)?);
     }
@@ -154,7 +159,7 @@ pub async fn save_resource(
     workshop_id: Uuid,
     input: ResourceInput,
 ) -> ApiResult<workshop_resources::Model> {
-    policy::workshop_admin(app, viewer, workshop_id).await?;
+    administered(app, viewer, workshop_id).await?;
     let name = name_of(&input.name, "name")?;
     let saved = match input.id {
         Some(id) => {
@@ -212,7 +217,7 @@ pub async fn set_hours(
     workshop_id: Uuid,
     week: &[DayHours],
 ) -> ApiResult<Vec<workshop_hours::Model>> {
-    policy::workshop_admin(app, viewer, workshop_id).await?;
+    administered(app, viewer, workshop_id).await?;
     let mut seen = [false; 7];
     for day in week {
         let weekday = usize::try_from(day.weekday).ok().filter(|d| *d < 7);
@@ -263,7 +268,7 @@ pub async fn set_closed_day(
     reason: &str,
     closed: bool,
 ) -> ApiResult<()> {
-    policy::workshop_admin(app, viewer, workshop_id).await?;
+    administered(app, viewer, workshop_id).await?;
     if !closed {
         workshop_closed_days::Entity::delete_by_id((workshop_id, day)).exec(&app.db).await?;
         return Ok(());
@@ -321,7 +326,7 @@ pub async fn save_service_type(
     workshop_id: Uuid,
     input: ServiceTypeInput,
 ) -> ApiResult<service_types::Model> {
-    policy::workshop_admin(app, viewer, workshop_id).await?;
+    administered(app, viewer, workshop_id).await?;
     let name = bounded(&input.name, 120, "name").and_then(|n| name_of(&n, "name").map(|_| n))?;
     if !DURATIONS.contains(&input.duration_minutes) {
         return Err(ApiError::bad_input("durationMinutes", "a service lasts 60, 120, 240 or 480 minutes"));

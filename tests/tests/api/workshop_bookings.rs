@@ -306,4 +306,10 @@ async fn bad_workshop_requests_get_typed_errors() {
     app.graphql_as(&staff, hours, json!({ "w": workshop_id })).await.expect_error("BAD_USER_INPUT");
     let other = app.token("workshop2@demo.caas").await;
     app.graphql_as(&other, hours, json!({ "w": workshop_id })).await.expect_error("FORBIDDEN");
+    // A platform admin sets up any workshop — one that exists.
+    let admin = app.token("admin@demo.caas").await;
+    let bay =
+        "mutation($w: ID!) { saveWorkshopResource(workshopId: $w, input: { kind: BAY, name: \"Bay 9\" }) { id } }";
+    app.graphql_as(&admin, bay, json!({ "w": Uuid::now_v7() })).await.expect_error("NOT_FOUND");
+    app.graphql_as(&admin, bay, json!({ "w": workshop_id })).await.data();
 }
