@@ -79,6 +79,32 @@ pub async fn run<F, Fut>(
     }
 }
 
+/// [`run`] for work that may fail: a failed period is logged under the lease's task name, and the
+/// next period tries again.
+pub async fn run_logged<F, Fut, T, E>(
+    db: DatabaseConnection,
+    lease: Lease,
+    instance: String,
+    interval: Duration,
+    stop: CancellationToken,
+    work: F,
+) where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    E: std::fmt::Debug,
+{
+    let task = lease.name().to_owned();
+    run(db, lease, instance, interval, stop, move || {
+        let (done, task) = (work(), task.clone());
+        async move {
+            if let Err(err) = done.await {
+                tracing::warn!(task, error = ?err, "a periodic task failed; trying again next period");
+            }
+        }
+    })
+    .await;
+}
+
 /// The wait until the next period starts (a lease taken in between is acted on then).
 fn until_next_period(interval: Duration) -> Duration {
     let now = Utc::now();

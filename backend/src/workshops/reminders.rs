@@ -38,13 +38,9 @@ pub struct Sent {
 pub async fn run(app: AppState, lease: Lease, stop: CancellationToken) {
     let interval = std::time::Duration::from_secs(app.config.scheduler_interval_secs);
     let (db, instance) = (app.db.clone(), app.instance.clone());
-    periodic::run(db, lease, instance, interval, stop, move || {
+    periodic::run_logged(db, lease, instance, interval, stop, move || {
         let app = app.clone();
-        async move {
-            if let Err(err) = tick(&app).await {
-                tracing::warn!(error = ?err, "the workshop reminders failed; trying again next time");
-            }
-        }
+        async move { tick(&app).await }
     })
     .await;
 }
