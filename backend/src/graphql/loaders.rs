@@ -212,3 +212,11 @@ children!(
     /// The net prices of a service type by region.
     PricesOfServiceType => service_type_prices.service_type_id(ServiceTypeId), by RegionId Asc
 );
+children!(
+    /// The resources a booking holds.
+    HoldsOfBooking => resource_bookings.booking_id(BookingId), by StartsAt Asc
+);
+children!(
+    /// The repair order opened for a booking (one at most).
+    RepairOrdersOfBooking => repair_orders.booking_id(BookingId), by CreatedAt Asc
+);

@@ -467,8 +467,3 @@ pub async fn calendar(
         .all(&app.db)
         .await?)
 }
-
-/// The resources `booking_id` holds.
-pub async fn held_by(db: &impl ConnectionTrait, booking_id: Uuid) -> ApiResult<Vec<resource_bookings::Model>> {
-    Ok(resource_bookings::Entity::find().filter(resource_bookings::Column::BookingId.eq(booking_id)).all(db).await?)
-}

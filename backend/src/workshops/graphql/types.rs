@@ -8,7 +8,6 @@ use entity::{
     invoices, maintenance_records, repair_order_events, repair_order_lines, repair_orders as job_rows, service_types,
     users, vehicles, workshop_resources, workshops,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::diagnostics::DiagnosticSession;
 use super::maintenance::MaintenanceRecord;
@@ -20,9 +19,10 @@ use crate::domain::Money;
 use crate::error::ApiResult;
 use crate::fleet::graphql::Vehicle;
 use crate::graphql::context::{app, load_by_id, load_children, load_existing, load_many_by_id, locale, viewer};
-use crate::graphql::loaders::{DiagnosticsOfRepairOrder, EventsOfRepairOrder, LinesOfRepairOrder};
+use crate::graphql::loaders::{
+    DiagnosticsOfRepairOrder, EventsOfRepairOrder, HoldsOfBooking, LinesOfRepairOrder, RepairOrdersOfBooking,
+};
 use crate::policy::{self, Access};
-use crate::workshops::bookings;
 use crate::workshops::estimates::percent_over;
 use crate::workshops::jobs::{self, Totals};
 
@@ -373,15 +373,15 @@ impl Booking {
     /// The bay (or lift) and loan car it holds (its workshop's staff).
     async fn resources(&self, ctx: &Context<'_>) -> ApiResult<Vec<WorkshopResource>> {
         policy::workshop_staff(viewer(ctx), self.0.workshop_id)?;
-        let held = bookings::held_by(&app(ctx).db, self.0.id).await?;
+        let held = load_children(ctx, HoldsOfBooking(self.0.id)).await?;
         let rows = load_many_by_id::<workshop_resources::Entity>(ctx, held.iter().map(|h| h.resource_id)).await?;
         Ok(rows.into_iter().map(WorkshopResource).collect())
     }
 
     /// The repair order opened when the car was checked in.
     async fn repair_order(&self, ctx: &Context<'_>) -> ApiResult<Option<RepairOrder>> {
-        let job = job_rows::Entity::find().filter(job_rows::Column::BookingId.eq(self.0.id)).one(&app(ctx).db).await?;
-        Ok(job.filter(|job| policy::repair_order(viewer(ctx), job)).map(RepairOrder))
+        let jobs = load_children(ctx, RepairOrdersOfBooking(self.0.id)).await?;
+        Ok(jobs.into_iter().find(|job| policy::repair_order(viewer(ctx), job)).map(RepairOrder))
     }
 
     /// When it was made.
