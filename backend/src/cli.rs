@@ -23,7 +23,7 @@ use crate::platform::db;
 use crate::platform::events::BroadcastEventBus;
 use crate::platform::metrics::Metrics;
 use crate::server::Server;
-use crate::{schema, seed, telemetry};
+use crate::{logging, schema, seed};
 
 /// CaaS: the Car-as-a-Service platform server.
 #[derive(Debug, Parser)]
@@ -161,7 +161,7 @@ pub async fn main() -> std::process::ExitCode {
 /// Runs the command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config;
-    telemetry::init(&config.log_filter, config.log_format);
+    logging::init(&config.log_filter, config.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let server = Server::builder(config).build().await?;

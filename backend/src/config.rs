@@ -12,6 +12,8 @@ use secrecy::{ExposeSecret, SecretString};
 pub const DEMO_JWT_SECRET: &str = "caas-demo-jwt-secret-do-not-use-in-production";
 /// The factory webhook secret of the demo.
 pub const DEMO_FACTORY_SECRET: &str = "caas-demo-factory-webhook-secret";
+/// The telemetry secret of the demo, from which each car's signing key is derived.
+pub const DEMO_TELEMETRY_SECRET: &str = "caas-demo-telemetry-secret";
 /// The Stripe API key of the demo (the payment simulator accepts it).
 pub const DEMO_STRIPE_KEY: &str = "sk_test_caas_demo";
 /// The Stripe webhook secret of the demo.
@@ -241,6 +243,40 @@ pub struct Config {
     /// The VSS, the workshops' maintenance system (`CAAS_VSS_URL`); unset: its simulator.
     #[arg(long, env = "CAAS_VSS_URL")]
     pub vss_url: Option<String>,
+
+    /// The MQTT broker the cars publish telemetry to (`CAAS_MQTT_URL`), e.g.
+    /// `mqtt://127.0.0.1:1883`: set, the server reads `caas/v1/vehicles/+/telemetry` through a
+    /// shared subscription and the fleet simulator publishes there; unset: telemetry arrives over
+    /// HTTP only (`POST /iot/v1/vehicles/{vin}/telemetry`).
+    #[arg(long, env = "CAAS_MQTT_URL", hide_env_values = true)]
+    pub mqtt_url: Option<String>,
+
+    /// The secret each car's telemetry signing key is derived from, as the carmaker provisions
+    /// the cars (`CAAS_TELEMETRY_SECRET`).
+    #[arg(long, env = "CAAS_TELEMETRY_SECRET", default_value = DEMO_TELEMETRY_SECRET, value_parser = secret, hide_env_values = true, hide_default_value = true)]
+    pub telemetry_secret: SecretString,
+
+    /// Days raw telemetry readings are kept before they are down-sampled to hourly
+    /// minimum/maximum/average (`CAAS_TELEMETRY_RAW_DAYS`); older readings are refused.
+    #[arg(long, env = "CAAS_TELEMETRY_RAW_DAYS", default_value_t = 7)]
+    pub telemetry_raw_days: i64,
+
+    /// Hours a car may stay silent before its owner is told (`CAAS_TELEMETRY_SILENT_HOURS`).
+    #[arg(long, env = "CAAS_TELEMETRY_SILENT_HOURS", default_value_t = 48)]
+    pub telemetry_silent_hours: i64,
+
+    /// State of charge (%) under which the battery counts as low (`CAAS_TELEMETRY_BATTERY_LOW_PERCENT`).
+    #[arg(long, env = "CAAS_TELEMETRY_BATTERY_LOW_PERCENT", default_value_t = 15.0)]
+    pub telemetry_battery_low_percent: f64,
+
+    /// Seconds between the fleet simulator's telemetry reports per car; 0: it sends none
+    /// (`CAAS_TELEMETRY_INTERVAL_SECONDS`).
+    #[arg(long, env = "CAAS_TELEMETRY_INTERVAL_SECONDS", default_value_t = 60.0)]
+    pub telemetry_interval_seconds: f64,
+
+    /// Chance that a simulated car's report carries a new fault code (`CAAS_TELEMETRY_FAULT_RATE`).
+    #[arg(long, env = "CAAS_TELEMETRY_FAULT_RATE", default_value_t = 0.002)]
+    pub telemetry_fault_rate: f64,
 
     /// OTA workers running jobs at once (`CAAS_OTA_WORKERS`).
     #[arg(long, env = "CAAS_OTA_WORKERS", default_value_t = 4)]
@@ -473,6 +509,7 @@ impl Config {
             ("CAAS_FACTORY_WEBHOOK_SECRET", &self.factory_secret, DEMO_FACTORY_SECRET),
             ("CAAS_STRIPE_SECRET_KEY", &self.stripe_secret_key, DEMO_STRIPE_KEY),
             ("CAAS_STRIPE_WEBHOOK_SECRET", &self.stripe_webhook_secret, DEMO_STRIPE_WEBHOOK_SECRET),
+            ("CAAS_TELEMETRY_SECRET", &self.telemetry_secret, DEMO_TELEMETRY_SECRET),
         ];
         for (name, value, demo) in integration_secrets {
             let value = value.expose_secret();
@@ -503,6 +540,7 @@ mod tests {
         config.factory_secret = SecretString::from("factory-secret-of-the-carmaker".to_owned());
         config.stripe_secret_key = SecretString::from("sk_live_51Hxxxxxxxxxxxxxxxxxxxx".to_owned());
         config.stripe_webhook_secret = SecretString::from("whsec_xxxxxxxxxxxxxxxxxxxxxxxx".to_owned());
+        config.telemetry_secret = SecretString::from("telemetry-secret-of-the-carmaker".to_owned());
         for url in [
             &mut config.factory_url,
             &mut config.stripe_api_base,

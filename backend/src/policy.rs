@@ -33,6 +33,9 @@ pub enum Access {
     Basic,
     /// Its history too (the expediente): orders, activations, maintenance, invoices.
     History,
+    /// What the car reports of itself (mileage, battery, fault codes over time) and its health
+    /// alerts: the owner's data — the dealership sees it only while the car is its stock.
+    Telemetry,
 }
 
 /// Statuses in which a feature is bought and not over — on, or being switched on or off in the
@@ -46,7 +49,10 @@ pub async fn vehicle(app: &App, viewer: &Viewer, vehicle: &vehicles::Model, acce
         Viewer::Anonymous => return Err(ApiError::Unauthenticated("sign in first".into())),
         Viewer::User(user) => match user.role {
             Role::Customer => vehicle.owner_id == Some(user.id),
-            Role::Dealer => of_dealership(user, vehicle.dealership_id),
+            Role::Dealer => {
+                of_dealership(user, vehicle.dealership_id)
+                    && (access != Access::Telemetry || vehicle.owner_id.is_none())
+            }
             Role::Workshop => access == Access::Basic || works_on(app, user, vehicle.id).await?,
             Role::Support | Role::Admin => true,
         },
@@ -56,11 +62,13 @@ pub async fn vehicle(app: &App, viewer: &Viewer, vehicle: &vehicles::Model, acce
 }
 
 /// A partner's key reads a granted vehicle's data with any scope, its history only with
-/// `expediente:read` (the owner consented to that, not to more).
+/// `expediente:read`, its telemetry only with `telemetry:read` (the owner consented to that, not
+/// to more).
 fn partner_scope_covers(partner: &PartnerViewer, access: Access) -> bool {
     match access {
         Access::Basic => !partner.scopes.is_empty(),
         Access::History => partner.scopes.contains(&Scope::ExpedienteRead),
+        Access::Telemetry => partner.scopes.contains(&Scope::TelemetryRead),
     }
 }
 

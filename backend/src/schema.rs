@@ -21,6 +21,7 @@ use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, N
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
 use crate::sessions::graphql::ApiKeysMutation;
+use crate::telemetry::graphql::TelemetrySubscription;
 use crate::workshops::graphql::{WorkshopsMutation, WorkshopsQuery, WorkshopsSubscription};
 
 /// Every query.
@@ -54,7 +55,13 @@ pub struct Mutation(
 
 /// Every subscription.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(OrdersSubscription, ActivationSubscription, NotificationsSubscription, WorkshopsSubscription);
+pub struct Subscription(
+    OrdersSubscription,
+    ActivationSubscription,
+    NotificationsSubscription,
+    WorkshopsSubscription,
+    TelemetrySubscription,
+);
 
 /// The CaaS GraphQL schema.
 pub type CaasSchema = Schema<Query, Mutation, Subscription>;

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use crate::app::{App, AppState};
 use crate::config::Config;
 use crate::integrations::simulators::Simulators;
+use crate::integrations::telemetry::client::BrokerAddress;
 use crate::notifications::dispatcher;
 use crate::platform::clock::{Clock, SystemClock};
 use crate::platform::db;
@@ -158,13 +159,18 @@ impl Server {
         let lease = |name| Lease::new(name, &app.instance, term);
         let (scheduler, reconciler) = (lease("scheduler"), lease("settlement-reconciler"));
         let reminders = lease("workshop-reminders");
+        let telemetry_housekeeping = lease("telemetry-housekeeping");
         // Only a cluster has an outbox to relay.
         let relay = cluster.as_ref().map(|_| lease("outbox-relay"));
         // Leases outlive the workers: handed back once they have stopped, so a successor takes
         // over at once and never beside them.
         let leases_stop = CancellationToken::new();
         let mut keepers = Vec::new();
-        for lease in [Some(&scheduler), Some(&reconciler), Some(&reminders), relay.as_ref()].into_iter().flatten() {
+        for lease in
+            [Some(&scheduler), Some(&reconciler), Some(&reminders), Some(&telemetry_housekeeping), relay.as_ref()]
+                .into_iter()
+                .flatten()
+        {
             // Taken before the workers start: a single instance runs its first period at once.
             if let Err(err) = lease.take(&control_db).await {
                 tracing::warn!(task = lease.name(), error = %err, "could not take a lease");
@@ -178,7 +184,11 @@ impl Server {
             tokio::spawn(activation::scheduler::run(app.clone(), scheduler, shutdown.clone())),
             tokio::spawn(crate::settlement::reconciler::run(app.clone(), reconciler, shutdown.clone())),
             tokio::spawn(crate::workshops::reminders::run(app.clone(), reminders, shutdown.clone())),
+            tokio::spawn(crate::telemetry::housekeeping::run(app.clone(), telemetry_housekeeping, shutdown.clone())),
         ];
+        if let Some(broker) = app.config.mqtt_url.as_deref().and_then(BrokerAddress::parse) {
+            workers.push(tokio::spawn(crate::telemetry::ingest::run_mqtt(app.clone(), broker, shutdown.clone())));
+        }
         if let (Some(bus), Some(relay)) = (&cluster, relay) {
             workers.extend(bus.start(relay, &shutdown));
         }

@@ -67,7 +67,7 @@ pub async fn run(args: ServerArgs) -> anyhow::Result<()> {
     config.ws_max_connections_per_user = usize::MAX;
     config.login_max_failures = u32::MAX;
     config.login_max_failures_per_ip = u32::MAX;
-    caas::telemetry::init(&config.log_filter, config.log_format);
+    caas::logging::init(&config.log_filter, config.log_format);
     let simulators = Arc::new(OnceLock::new());
     let handles = simulators.clone();
     let server = Server::builder(config)

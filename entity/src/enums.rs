@@ -260,6 +260,9 @@ pub enum DiagnosticType {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DiagnosticStatus {
+    /// Opened by the car's own report (a fault code over telemetry) for the workshop where the
+    /// car is booked, to start from when it arrives.
+    Draft,
     /// In progress.
     Open,
     /// Finished.
@@ -362,4 +365,20 @@ pub enum RepairLineStatus {
     Approved,
     /// Declined by the customer: not done, not charged.
     Declined,
+}
+
+/// What a vehicle health alert is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum HealthAlertKind {
+    /// The car reports a diagnostic trouble code.
+    FaultCode,
+    /// The traction battery is low.
+    BatteryLow,
+    /// The mileage reached the next service's.
+    ServiceDue,
+    /// The car has not reported for longer than allowed.
+    Silent,
 }

@@ -110,7 +110,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     let mut config = test_config(&database.url);
     config.seed_demo = options.seed_demo;
     (options.configure)(&mut config);
-    caas::telemetry::init(&config.log_filter, config.log_format);
+    caas::logging::init(&config.log_filter, config.log_format);
     let clock = ManualClock::new(Utc::now());
     let server = Server::builder(config).clock(Arc::new(clock.clone())).build().await.expect("server starts");
     let address = format!("http://{}", server.local_addr());

@@ -209,3 +209,6 @@ msg-you-work-for-no-workshop = Sie gehören zu keiner Werkstatt.
 msg-a-fault-code-is-a-letter-p-c-b-or-u-a-digit-n-to-n-and-three-hexadecimal-digits = Ein Fehlercode besteht aus einem Buchstaben P, C, B oder U, einer Ziffer von 0 bis 3 und drei Hexadezimalziffern, z. B. P0301.
 msg-pick-a-free-time-within-the-next-year = Wählen Sie eine freie Zeit innerhalb des nächsten Jahres.
 msg-ask-for-days-within-the-next-year = Fragen Sie Tage innerhalb des nächsten Jahres ab.
+msg-to-must-be-after-from = `to` muss nach `from` liegen.
+msg-a-series-covers-a-year-at-most = Eine Reihe umfasst höchstens ein Jahr.
+msg-more-than-n-readings-ask-for-a-shorter-time-or-hourly = Mehr als 5000 Messwerte: Fragen Sie einen kürzeren Zeitraum oder stündliche Werte ab.

@@ -234,6 +234,15 @@ maintenance-due-body = Ihr Fahrzeug { $vin } ist am { $dueDate } oder bei { $due
 maintenance-overdue-subject = Die Wartung Ihres Fahrzeugs { $vin } ist überfällig
 maintenance-overdue-body = Die Wartung Ihres Fahrzeugs { $vin } war am { $dueDate } oder bei { $dueKm } km fällig (jetzt { $mileageKm } km). Bis sie gemacht ist, können Funktionen, die eine aktuelle Wartung voraussetzen, nicht gekauft werden. Buchen Sie eine Werkstatt in der App.
 
+health-fault_code-subject = Ihr Fahrzeug { $vin } meldet einen Fehler: { $code }
+health-fault_code-body = Ihr Fahrzeug { $vin } meldet den Fehlercode { $code } ({ $description }). Buchen Sie eine Werkstatt in der App; ist das Fahrzeug schon angemeldet, liegt der Code der Werkstatt vor.
+health-battery_low-subject = Die Batterie Ihres Fahrzeugs { $vin } ist schwach ({ $value } %)
+health-battery_low-body = Die Batterie Ihres Fahrzeugs { $vin } steht bei { $value } %. Laden Sie es bald.
+health-service_due-subject = Die Wartung Ihres Fahrzeugs { $vin } ist fällig
+health-service_due-body = Ihr Fahrzeug { $vin } hat { $value } km erreicht, den Stand der nächsten Wartung. Buchen Sie eine Werkstatt in der App.
+health-silent-subject = Ihr Fahrzeug { $vin } meldet sich seit { $value } Stunden nicht
+health-silent-body = Seit { $value } Stunden haben wir nichts von Ihrem Fahrzeug { $vin } gehört. Vielleicht ist es außer Empfang, oder seine Verbindung sollte geprüft werden.
+
 repair-step-checked_in = Das Fahrzeug wurde angenommen.
 repair-step-inspected = Die Werkstatt hat das Fahrzeug geprüft.
 repair-step-estimate_sent = Der Kostenvoranschlag ging an den Kunden.

@@ -234,6 +234,15 @@ maintenance-due-body = Your car { $vin } is due for its service on { $dueDate } 
 maintenance-overdue-subject = The service of your car { $vin } is overdue
 maintenance-overdue-body = The service of your car { $vin } was due on { $dueDate } or at { $dueKm } km (it shows { $mileageKm } km now). Until it is done, features that need up-to-date maintenance cannot be bought. Book a workshop in the app.
 
+health-fault_code-subject = Your car { $vin } reports a fault: { $code }
+health-fault_code-body = Your car { $vin } reports the fault code { $code } ({ $description }). Book a workshop in the app so they can look at it; if the car is already booked in, the workshop has the code.
+health-battery_low-subject = The battery of your car { $vin } is low ({ $value } %)
+health-battery_low-body = The battery of your car { $vin } is at { $value } %. Charge it soon.
+health-service_due-subject = Your car { $vin } is due for its service
+health-service_due-body = Your car { $vin } reached { $value } km, the mileage of its next service. Book a workshop in the app.
+health-silent-subject = Your car { $vin } has not reported for { $value } hours
+health-silent-body = We have heard nothing from your car { $vin } for { $value } hours. It may be out of coverage or its connection may need a look.
+
 repair-step-checked_in = The car was checked in.
 repair-step-inspected = The workshop inspected the car.
 repair-step-estimate_sent = The estimate was sent to the customer.

@@ -209,3 +209,6 @@ msg-you-work-for-no-workshop = No pertenece a ningún taller.
 msg-a-fault-code-is-a-letter-p-c-b-or-u-a-digit-n-to-n-and-three-hexadecimal-digits = Un código de avería tiene una letra P, C, B o U, una cifra del 0 al 3 y tres cifras hexadecimales, p. ej. P0301.
 msg-pick-a-free-time-within-the-next-year = Elija una hora libre dentro del próximo año.
 msg-ask-for-days-within-the-next-year = Consulte días dentro del próximo año.
+msg-to-must-be-after-from = `to` debe ser posterior a `from`.
+msg-a-series-covers-a-year-at-most = Una serie abarca como máximo un año.
+msg-more-than-n-readings-ask-for-a-shorter-time-or-hourly = Más de 5000 lecturas: pida un periodo más corto o valores por hora.

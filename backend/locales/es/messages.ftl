@@ -234,6 +234,15 @@ maintenance-due-body = A su vehículo { $vin } le toca el mantenimiento el { $du
 maintenance-overdue-subject = El mantenimiento de su vehículo { $vin } está vencido
 maintenance-overdue-body = El mantenimiento de su vehículo { $vin } tocaba el { $dueDate } o a los { $dueKm } km (ahora marca { $mileageKm } km). Hasta que se haga, no se pueden comprar las funciones que exigen el mantenimiento al día. Reserve un taller en la aplicación.
 
+health-fault_code-subject = Su vehículo { $vin } informa de una avería: { $code }
+health-fault_code-body = Su vehículo { $vin } informa del código de avería { $code } ({ $description }). Reserve un taller en la aplicación; si el vehículo ya tiene cita, el taller tiene el código.
+health-battery_low-subject = La batería de su vehículo { $vin } está baja ({ $value } %)
+health-battery_low-body = La batería de su vehículo { $vin } está al { $value } %. Cárguela pronto.
+health-service_due-subject = A su vehículo { $vin } le toca el mantenimiento
+health-service_due-body = Su vehículo { $vin } ha llegado a { $value } km, el kilometraje de su próximo mantenimiento. Reserve un taller en la aplicación.
+health-silent-subject = Su vehículo { $vin } no da señales desde hace { $value } horas
+health-silent-body = No sabemos nada de su vehículo { $vin } desde hace { $value } horas. Puede que esté sin cobertura o que haya que revisar su conexión.
+
 repair-step-checked_in = El vehículo se ha recibido en el taller.
 repair-step-inspected = El taller ha revisado el vehículo.
 repair-step-estimate_sent = El presupuesto se ha enviado al cliente.

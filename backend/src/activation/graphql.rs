@@ -32,20 +32,13 @@ use crate::policy::{self, Access};
 
 // The activation domain's fields of types that lower domains define (GraphQL's `extend type`).
 
-#[ComplexObject]
-impl Vehicle {
-    /// The features of this vehicle, newest first: those of its current ownership (a resale never
-    /// shows one owner's purchases to the next); history, so not for workshops.
-    async fn activations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Activation>> {
-        let (viewer, vehicle) = (viewer(ctx), self.row());
-        policy::vehicle(app(ctx), viewer, vehicle, Access::History).await?;
-        let rows = load_children(ctx, ActivationsOfVehicle(vehicle.id)).await?;
-        Ok(rows
-            .into_iter()
-            .filter(|activation| policy::activation(viewer, activation, vehicle))
-            .map(Activation)
-            .collect())
-    }
+/// The features of `vehicle`, newest first: those of its current ownership (a resale never shows
+/// one owner's purchases to the next); history, so not for workshops. `Vehicle.activations`.
+pub async fn activations_of(ctx: &Context<'_>, vehicle: &vehicles::Model) -> ApiResult<Vec<Activation>> {
+    let viewer = viewer(ctx);
+    policy::vehicle(app(ctx), viewer, vehicle, Access::History).await?;
+    let rows = load_children(ctx, ActivationsOfVehicle(vehicle.id)).await?;
+    Ok(rows.into_iter().filter(|activation| policy::activation(viewer, activation, vehicle)).map(Activation).collect())
 }
 
 #[ComplexObject]

@@ -31,11 +31,13 @@ pub enum Scope {
     CatalogRead,
     /// `expediente:read`: the history of vehicles the partner was granted.
     ExpedienteRead,
+    /// `telemetry:read`: what the vehicles the partner was granted report, and their health alerts.
+    TelemetryRead,
 }
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 3] = [Scope::VehiclesRead, Scope::CatalogRead, Scope::ExpedienteRead];
+    pub const ALL: [Scope; 4] = [Scope::VehiclesRead, Scope::CatalogRead, Scope::ExpedienteRead, Scope::TelemetryRead];
 
     /// The scope's name as stored and documented, e.g. `vehicles:read`.
     pub fn as_str(self) -> &'static str {
@@ -43,6 +45,7 @@ impl Scope {
             Self::VehiclesRead => "vehicles:read",
             Self::CatalogRead => "catalog:read",
             Self::ExpedienteRead => "expediente:read",
+            Self::TelemetryRead => "telemetry:read",
         }
     }
 

@@ -4,6 +4,7 @@ mod client_address;
 mod documents;
 mod errors;
 mod graphql;
+mod iot;
 mod layers;
 mod ops;
 mod spa;
@@ -51,6 +52,7 @@ pub fn router(app: AppState, schema: CaasSchema, extra: Router) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/webhooks/factory", post(webhooks::factory))
         .route("/webhooks/payments", post(webhooks::payments))
+        .route("/iot/v1/vehicles/{vin}/telemetry", post(iot::telemetry))
         .route("/documents/invoices/{file}", get(documents::invoice_pdf))
         .with_state(state)
         .merge(extra);

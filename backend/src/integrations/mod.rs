@@ -11,6 +11,7 @@ pub mod payments;
 pub mod registration;
 pub mod signing;
 pub mod simulators;
+pub mod telemetry;
 pub mod vss;
 
 use std::sync::Arc;

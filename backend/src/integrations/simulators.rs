@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
 
 use super::Integrations;
@@ -21,6 +22,9 @@ use super::payments::simulator::{PaymentSimulator, PaymentSimulatorConfig};
 use super::payments::stripe::StripeGateway;
 use super::registration::client::HttpRegistration;
 use super::registration::simulator::RegistrationSimulator;
+use super::telemetry::CarKeys;
+use super::telemetry::client::BrokerAddress;
+use super::telemetry::simulator::TelemetrySimulatorConfig;
 use super::vss::client::HttpVss;
 use super::vss::simulator::VssSimulator;
 use crate::config::Config;
@@ -131,6 +135,21 @@ pub async fn connect(
         Some(url) => url.clone(),
         None => anyhow::bail!("CAAS_FLEET_URL is not set and the simulators are off"),
     };
+
+    let broker = match &config.mqtt_url {
+        Some(url) => Some(BrokerAddress::parse(url).context("CAAS_MQTT_URL must look like mqtt://host:port")?),
+        None => None,
+    };
+    if simulators.fleet.is_some() && config.telemetry_interval_seconds > 0.0 {
+        let cars = TelemetrySimulatorConfig {
+            interval: seconds(config.telemetry_interval_seconds.max(0.05)),
+            fault_rate: config.telemetry_fault_rate,
+            broker,
+            server_url: webhook_base.to_owned(),
+        };
+        let keys = CarKeys::new(config.telemetry_secret.expose_secret().as_bytes());
+        tokio::spawn(super::telemetry::simulator::run(cars, keys, db.clone(), stop.clone()));
+    }
 
     let vss_url = match &config.vss_url {
         _ if simulate(&config.vss_url) => {

@@ -88,6 +88,10 @@ mod tests {
             "repair.invoiced",
             "maintenance.due",
             "maintenance.overdue",
+            "health.fault_code",
+            "health.battery_low",
+            "health.service_due",
+            "health.silent",
         ];
         for locale in Locale::ALL {
             for template in templates {

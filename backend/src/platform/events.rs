@@ -58,6 +58,20 @@ pub enum DomainEvent {
         /// The timeline entry of the change.
         event_id: Uuid,
     },
+    /// A car's latest telemetry changed.
+    TelemetryReported {
+        /// The car.
+        vehicle_id: Uuid,
+        /// The reading's sequence number.
+        sequence: i64,
+    },
+    /// A car's health alert opened or closed.
+    HealthAlertChanged {
+        /// The car.
+        vehicle_id: Uuid,
+        /// The alert.
+        alert_id: Uuid,
+    },
 }
 
 /// A step of an activation, as its live progress shows it.
@@ -120,6 +134,8 @@ pub enum Topic {
     User(Uuid),
     /// One repair order's progress.
     RepairOrder(Uuid),
+    /// One vehicle's telemetry and health.
+    Vehicle(Uuid),
 }
 
 impl Topic {
@@ -132,6 +148,7 @@ impl Topic {
             Self::Order(id) => format!("caas.events.order.{id}"),
             Self::User(id) => format!("caas.events.user.{id}"),
             Self::RepairOrder(id) => format!("caas.events.repair.{id}"),
+            Self::Vehicle(id) => format!("caas.events.vehicle.{id}"),
         }
     }
 }
@@ -144,6 +161,9 @@ impl DomainEvent {
             Self::ActivationProgressed { activation_id, .. } => Topic::Activation(*activation_id),
             Self::OrderProgressed { order_id, .. } => Topic::Order(*order_id),
             Self::RepairOrderChanged { repair_order_id, .. } => Topic::RepairOrder(*repair_order_id),
+            Self::TelemetryReported { vehicle_id, .. } | Self::HealthAlertChanged { vehicle_id, .. } => {
+                Topic::Vehicle(*vehicle_id)
+            }
             Self::MailQueued => Topic::Mail,
             Self::JobQueued => Topic::Jobs,
         }

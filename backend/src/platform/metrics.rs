@@ -54,6 +54,14 @@ pub struct TaskLabels {
     pub task: String,
 }
 
+/// Labels of a telemetry reading's fate: `stored`, or why it was refused (`duplicate`,
+/// `bad_signature`, …).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReadingLabels {
+    /// What became of it.
+    pub outcome: String,
+}
+
 type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 
 fn latency_histogram() -> Histogram {
@@ -87,6 +95,8 @@ pub struct Metrics {
     pub events_duplicates: Counter,
     /// Periodic tasks this instance runs now (1 per lease held).
     pub leases_held: Family<TaskLabels, Gauge>,
+    /// Telemetry readings received, by what became of them.
+    pub telemetry_readings: Family<ReadingLabels, Counter>,
     /// The statements sent while recording is on (for the benchmarks).
     pub statement_log: StatementLog,
 }
@@ -160,6 +170,12 @@ impl Metrics {
         registry.register("events_received", "Events received from the broker", Counter::clone(&events_received));
         registry.register("events_duplicates", "Second copies of events dropped", Counter::clone(&events_duplicates));
         registry.register("leases_held", "Periodic tasks this instance runs", leases_held.clone());
+        let telemetry_readings = Family::<ReadingLabels, Counter>::default();
+        registry.register(
+            "telemetry_readings",
+            "Telemetry readings received: stored, or refused and why",
+            telemetry_readings.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             http_requests,
@@ -173,6 +189,7 @@ impl Metrics {
             events_received,
             events_duplicates,
             leases_held,
+            telemetry_readings,
             statement_log: StatementLog::default(),
         }
     }
@@ -183,6 +200,13 @@ impl Metrics {
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
+    }
+
+    /// Counts `count` telemetry readings with `outcome`.
+    pub fn count_readings(&self, outcome: &str, count: usize) {
+        if count > 0 {
+            self.telemetry_readings.get_or_create(&ReadingLabels { outcome: outcome.to_owned() }).inc_by(count as u64);
+        }
     }
 
     /// Counts one GraphQL error with its code.

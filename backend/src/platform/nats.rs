@@ -39,8 +39,9 @@ const SUBJECTS: &str = "caas.events.>";
 /// The core-NATS subject on which an instance tells the relay it wrote events.
 const POKE: &str = "caas.outbox.written";
 /// The topic families, one consumer each per instance.
-const FAMILIES: [&str; 6] = [
+const FAMILIES: [&str; 7] = [
     "caas.events.activation.>",
+    "caas.events.vehicle.>",
     "caas.events.order.>",
     "caas.events.user.>",
     "caas.events.repair.>",

@@ -34,7 +34,7 @@ async fn the_trace_log_of_the_seeded_flows_holds_no_secret_and_no_personal_data(
     let log = Captured::default();
     // Installed before the server starts, so the server's own (identical) set-up is skipped.
     let writer = log.clone();
-    caas::telemetry::init_writing_to("trace", LogFormat::Json, move || writer.clone());
+    caas::logging::init_writing_to("trace", LogFormat::Json, move || writer.clone());
     let app = spawn_app().await;
     let mut secrets: Vec<(String, String)> = vec![
         ("the demo password".into(), PASSWORD.into()),

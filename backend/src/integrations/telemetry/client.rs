@@ -1,0 +1,144 @@
+//! The server's MQTT side: connections to the broker that join the shared subscription and hand
+//! each reading on with the means to acknowledge it once it is stored (QoS 1 with manual acks: a
+//! reading the server took but did not store is delivered again after a crash or reconnect).
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use rumqttc::{AsyncClient, Event, EventLoop, MqttOptions, Packet, Publish, QoS};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::{SHARED_SUBSCRIPTION, vin_of_topic};
+
+/// A reading received over MQTT.
+pub struct Delivery {
+    /// The car, from the topic.
+    pub vin: String,
+    /// The message as published.
+    pub payload: Bytes,
+    /// Acknowledges it to the broker.
+    pub ack: Ack,
+}
+
+/// The broker's hold on a delivered message, released by [`Ack::send`].
+pub struct Ack {
+    client: AsyncClient,
+    publish: Publish,
+}
+
+impl Ack {
+    /// Tells the broker the message is taken care of.
+    pub async fn send(self) {
+        if let Err(err) = self.client.ack(&self.publish).await {
+            tracing::warn!(error = %err, "could not acknowledge a telemetry message");
+        }
+    }
+}
+
+/// Where the broker is: `mqtt://host:port` (or `tcp://`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokerAddress {
+    /// Host name or address.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+}
+
+impl BrokerAddress {
+    /// Parses `url`; `None` when it is not an `mqtt://` or `tcp://` URL.
+    pub fn parse(url: &str) -> Option<Self> {
+        let rest = url.trim().strip_prefix("mqtt://").or_else(|| url.trim().strip_prefix("tcp://"))?;
+        let authority = rest.split('/').next()?;
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) => (host, port.parse().ok()?),
+            None => (authority, 1883),
+        };
+        (!host.is_empty()).then(|| Self { host: host.to_owned(), port })
+    }
+
+    /// Options for a client named `client_id`.
+    pub fn options(&self, client_id: &str) -> MqttOptions {
+        let mut options = MqttOptions::new(client_id, &self.host, self.port);
+        options.set_keep_alive(Duration::from_secs(15)).set_max_packet_size(64 * 1024, 64 * 1024);
+        options
+    }
+}
+
+/// Connects `connections` clients named after `instance` to the broker, each in the shared
+/// subscription, sending what they receive to `deliveries` until `stop`. Each connection keeps its
+/// session (clean session off): messages not acknowledged when it drops come again.
+pub fn subscribe(
+    broker: &BrokerAddress,
+    instance: &str,
+    connections: usize,
+    deliveries: mpsc::Sender<Delivery>,
+    stop: CancellationToken,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    (0..connections)
+        .map(|index| {
+            let mut options = broker.options(&format!("caas-{instance}-{index}"));
+            options.set_clean_session(false).set_manual_acks(true);
+            let (client, events) = AsyncClient::new(options, 1024);
+            tokio::spawn(receive(client, events, deliveries.clone(), stop.clone()))
+        })
+        .collect()
+}
+
+async fn receive(
+    client: AsyncClient,
+    mut events: EventLoop,
+    deliveries: mpsc::Sender<Delivery>,
+    stop: CancellationToken,
+) {
+    loop {
+        let event = tokio::select! {
+            () = stop.cancelled() => break,
+            event = events.poll() => event,
+        };
+        match event {
+            Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                // Also after a reconnection: a broker that lost the session forgot the subscription.
+                if let Err(err) = client.subscribe(SHARED_SUBSCRIPTION, QoS::AtLeastOnce).await {
+                    tracing::warn!(error = %err, "could not subscribe to telemetry");
+                }
+            }
+            Ok(Event::Incoming(Packet::Publish(publish))) => {
+                let Some(vin) = vin_of_topic(&publish.topic).map(str::to_owned) else {
+                    // Not a telemetry topic: nothing to store, nothing to deliver again.
+                    let _ = client.ack(&publish).await;
+                    continue;
+                };
+                let payload = publish.payload.clone();
+                let delivery = Delivery { vin, payload, ack: Ack { client: client.clone(), publish } };
+                if deliveries.send(delivery).await.is_err() {
+                    break;
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                tracing::warn!(error = %err, "the MQTT broker connection failed; reconnecting");
+                tokio::select! {
+                    () = stop.cancelled() => break,
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+        }
+    }
+    let _ = client.disconnect().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broker_urls_name_host_and_port() {
+        let local = BrokerAddress { host: "127.0.0.1".into(), port: 1883 };
+        assert_eq!(BrokerAddress::parse("mqtt://127.0.0.1:1883"), Some(local.clone()));
+        assert_eq!(BrokerAddress::parse("tcp://127.0.0.1"), Some(local));
+        assert_eq!(BrokerAddress::parse("http://127.0.0.1:1883"), None);
+        assert_eq!(BrokerAddress::parse("mqtt://:1883"), None);
+        assert_eq!(BrokerAddress::parse("mqtt://broker:port"), None);
+    }
+}
