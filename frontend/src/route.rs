@@ -29,6 +29,11 @@ pub enum Route {
         /// The VIN.
         vin: String,
     },
+    /// A vehicle's health: its latest telemetry, charts and alerts, live.
+    VehicleHealth {
+        /// The VIN.
+        vin: String,
+    },
     /// Book a service for a vehicle at a workshop.
     BookService {
         /// The VIN.
@@ -91,6 +96,7 @@ impl Routable for Route {
             Self::SetPassword => "/set-password".into(),
             Self::Vehicle { vin } => format!("/vehicles/{vin}"),
             Self::Catalog { vin } => format!("/vehicles/{vin}/features"),
+            Self::VehicleHealth { vin } => format!("/vehicles/{vin}/health"),
             Self::BookService { vin } => format!("/vehicles/{vin}/book"),
             Self::Bookings => "/bookings".into(),
             Self::RepairOrder { id } => format!("/repair-orders/{id}"),
@@ -118,6 +124,7 @@ impl Routable for Route {
             "/set-password",
             "/vehicles/:vin",
             "/vehicles/:vin/features",
+            "/vehicles/:vin/health",
             "/vehicles/:vin/book",
             "/bookings",
             "/repair-orders/:id",
@@ -158,6 +165,7 @@ impl Route {
             ["set-password"] => Self::SetPassword,
             ["vehicles", vin] => Self::Vehicle { vin: owned(vin) },
             ["vehicles", vin, "features"] => Self::Catalog { vin: owned(vin) },
+            ["vehicles", vin, "health"] => Self::VehicleHealth { vin: owned(vin) },
             ["vehicles", vin, "book"] => Self::BookService { vin: owned(vin) },
             ["bookings"] => Self::Bookings,
             ["repair-orders", id] => Self::RepairOrder { id: owned(id) },
@@ -191,6 +199,7 @@ mod tests {
             Route::SetPassword,
             Route::Vehicle { vin: "WCAAUR1S3TB000001".into() },
             Route::Catalog { vin: "WCAAUR1S3TB000001".into() },
+            Route::VehicleHealth { vin: "WCAAUR1S3TB000001".into() },
             Route::BookService { vin: "WCAAUR1S3TB000001".into() },
             Route::Bookings,
             Route::RepairOrder { id: "0195".into() },

@@ -8,6 +8,7 @@ pub mod json;
 pub mod ops;
 pub mod queue;
 pub mod storage;
+pub mod telemetry;
 pub mod workshop;
 pub mod ws;
 

@@ -56,6 +56,7 @@ api_enums! {
     BookingStatus { CANCELLED, CHECKED_IN, COMPLETED, CONFIRMED, NO_SHOW, REQUESTED },
     DiagnosticType { OBD2, TEST_DRIVE, VISUAL },
     DurationKind { ANNUAL, FIXED_DAYS, MONTHLY, PERMANENT, TRIAL },
+    HealthAlertKind { BATTERY_LOW, FAULT_CODE, SERVICE_DUE, SILENT },
     InvoiceKind { CREDIT_NOTE, INVOICE },
     Locale { DE, EN, ES },
     MaintenanceKind { BATTERY, BRAKES, INSPECTION, OIL_SERVICE, REPAIR, TYRES },
@@ -68,6 +69,7 @@ api_enums! {
     RepairOrderStatus { APPROVED, CANCELLED, CHECKED_IN, CLOSED, ESTIMATED, INSPECTED, INVOICED, IN_PROGRESS, READY },
     ResourceKind { BAY, LIFT, LOAN_CAR },
     Role { ADMIN, CUSTOMER, DEALER, SUPPORT, WORKSHOP },
+    TelemetryResolution { HOUR, RAW },
     VehicleStatus { ASSIGNED, DELIVERED, IN_STOCK, RESERVED },
     Weekday { FRIDAY, MONDAY, SATURDAY, SUNDAY, THURSDAY, TUESDAY, WEDNESDAY },
 }
@@ -88,7 +90,7 @@ macro_rules! operations {
                 schema_path = "../schema.graphql",
                 query_path = $path,
                 response_derives = "Clone, PartialEq",
-                extern_enums("ActivationPhase", "ActivationStatus", "BookingStatus", "DiagnosticType", "DurationKind", "InvoiceKind", "Locale", "MaintenanceKind", "MaintenanceState", "OrderStatus", "PaymentKind", "PaymentStatus", "RepairLineKind", "RepairLineStatus", "RepairOrderStatus", "ResourceKind", "Role", "VehicleStatus", "Weekday")
+                extern_enums("ActivationPhase", "ActivationStatus", "BookingStatus", "DiagnosticType", "DurationKind", "HealthAlertKind", "InvoiceKind", "Locale", "MaintenanceKind", "MaintenanceState", "OrderStatus", "PaymentKind", "PaymentStatus", "RepairLineKind", "RepairLineStatus", "RepairOrderStatus", "ResourceKind", "Role", "TelemetryResolution", "VehicleStatus", "Weekday")
             )]
             pub struct $name;
         )*
@@ -145,6 +147,8 @@ operations!(
     DecideEstimate => "graphql/decide_estimate.graphql",
     EstimateByLink => "graphql/estimate_by_link.graphql",
     DecideEstimateByLink => "graphql/decide_estimate_by_link.graphql",
+    VehicleHealth => "graphql/vehicle_health.graphql",
+    VehicleTelemetry => "graphql/vehicle_telemetry.graphql",
 );
 
 // The workshop's own operations, only in the staff app.

@@ -13,6 +13,7 @@ use yew::Callback;
 
 use super::Api;
 use super::client::field;
+use super::json::{Answer, answer_from_text};
 
 /// A live subscription; dropping it ends it.
 pub struct Subscription {
@@ -43,6 +44,23 @@ where
         Some(data) => {
             if let Ok(data) = super::client::parse::<Q::ResponseData>(&data) {
                 on_event.emit(Some(data));
+            }
+        }
+        None => on_event.emit(None),
+    });
+    subscribe_text(api, super::client::body::<Q>(variables), on_text)
+}
+
+/// [`subscribe`] with each event read as the shared answer type `T` (see `api::telemetry`).
+pub fn subscribe_as<Q: GraphQLQuery, T: Answer + 'static>(
+    api: &Api,
+    variables: Q::Variables,
+    on_event: Callback<Option<T>>,
+) -> Subscription {
+    let on_text = Callback::from(move |data: Option<String>| match data {
+        Some(data) => {
+            if let Some(event) = answer_from_text::<T>(&data) {
+                on_event.emit(Some(event));
             }
         }
         None => on_event.emit(None),

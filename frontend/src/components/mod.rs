@@ -1,11 +1,13 @@
 //! Pieces every page uses: the layout, status views, money.
 
+mod chart;
 #[cfg(feature = "staff")]
 pub mod forms;
 mod layout;
 pub mod repair;
 mod status;
 
+pub use chart::LineChart;
 pub use layout::Layout;
 #[cfg(feature = "staff")]
 pub use status::error_text;

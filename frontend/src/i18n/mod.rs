@@ -123,6 +123,19 @@ pub fn kilometres(locale: Locale, km: i64) -> String {
     format!("{sign}{} km", group(&km.unsigned_abs().to_string(), separator))
 }
 
+/// A measured value with its unit, e.g. `12,6 V` (de, es), `12.6 V` (en), `12.481 km`: one decimal
+/// below 100, none from 100 on (a reading's precision, not the sensor's).
+pub fn measure(locale: Locale, value: f64, unit: &str) -> String {
+    let decimals = value.abs() < 99.95;
+    let scaled = if decimals { value * 10.0 } else { value };
+    let rounded = (scaled.abs() + 0.5) as u64;
+    let (whole, tenth) = if decimals { (rounded / 10, rounded % 10) } else { (rounded, 0) };
+    let (thousands, point) = if locale == Locale::En { (',', '.') } else { ('.', ',') };
+    let sign = if value < 0.0 && rounded > 0 { "-" } else { "" };
+    let fraction = if tenth > 0 { format!("{point}{tenth}") } else { String::new() };
+    format!("{sign}{}{fraction} {unit}", group(&whole.to_string(), thousands))
+}
+
 /// A car's colour in the language (the name as the factory gives it when there is no translation).
 pub fn colour(locale: Locale, name: &str) -> String {
     lookup(locale, &format!("colour.{}", name.to_ascii_uppercase().replace(' ', "_")))
@@ -347,6 +360,17 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_health_alert_is_named() {
+        let kinds = values_of("HealthAlertKind");
+        assert!(kinds.len() >= 4, "{kinds:?}");
+        for kind in kinds {
+            for locale in Locale::ALL {
+                assert!(lookup(locale, &format!("alert_kind.{kind}")).is_some(), "{kind} in {}", locale.name());
+            }
+        }
+    }
+
+    #[test]
     fn the_tables_are_sorted_translated_and_apart() {
         for table in tables() {
             let keys: Vec<&str> = table.iter().map(|(key, _)| *key).collect();
@@ -437,6 +461,18 @@ mod tests {
         assert_eq!(wall_day("2026-11-02T00:30:00+01:00"), "2026-11-02");
         assert_eq!(day_heading(Locale::De, "2026-12-07"), "Montag, 07.12.2026");
         assert_eq!(day_heading(Locale::Es, "2026-12-13"), "Domingo, 13/12/2026");
+    }
+
+    #[test]
+    fn measured_values_keep_one_decimal_below_a_hundred() {
+        assert_eq!(measure(Locale::De, 12.63, "V"), "12,6 V");
+        assert_eq!(measure(Locale::En, 12.63, "V"), "12.6 V");
+        assert_eq!(measure(Locale::Es, 80.0, "%"), "80 %");
+        assert_eq!(measure(Locale::De, 99.97, "%"), "100 %");
+        assert_eq!(measure(Locale::De, 12_480.6, "km"), "12.481 km");
+        assert_eq!(measure(Locale::En, 12_480.4, "km"), "12,480 km");
+        assert_eq!(measure(Locale::En, -3.25, "°C"), "-3.3 °C");
+        assert_eq!(measure(Locale::En, -0.01, "V"), "0 V");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The customer's dashboard: their cars, the features on each (what is expiring soon), and the
-//! way to discover more.
+//! way to discover more, to each car's file and to its health.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -64,6 +64,7 @@ fn vehicle_card(locale: crate::i18n::Locale, vehicle: &dashboard::DashboardMyVeh
             <p class="actions">
                 <Link<Route> to={Route::Catalog { vin: vehicle.vin.clone() }} classes="button">{ t(locale, "dashboard.discover") }</Link<Route>>
                 <Link<Route> to={Route::Vehicle { vin: vehicle.vin.clone() }} classes="button secondary">{ t(locale, "dashboard.expediente") }</Link<Route>>
+                <Link<Route> to={Route::VehicleHealth { vin: vehicle.vin.clone() }} classes="button secondary">{ t(locale, "page.health") }</Link<Route>>
             </p>
         </li>
     }

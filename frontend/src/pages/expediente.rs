@@ -1,4 +1,4 @@
-//! A car's expediente: the car, where its maintenance stands (and the way to book a service), its
+//! A car's expediente: the car (and the way to its health page), where its maintenance stands (and the way to book a service), its
 //! sale, the features it has had, its maintenance, diagnostics and repair orders, its invoices and
 //! its manuals in the customer's language.
 
@@ -100,7 +100,10 @@ fn vehicle_section(locale: Locale, car: &expediente::ExpedienteExpedienteVehicle
                 <dt>{ t(locale, "expediente.mileage") }</dt><dd>{ kilometres(locale, car.mileage_km) }</dd>
                 <dt>{ t(locale, "expediente.firmware") }</dt><dd>{ car.firmware_version.clone() }</dd>
             </dl>
-            <p class="actions"><Link<Route> to={Route::Catalog { vin: car.vin.clone() }} classes="button">{ t(locale, "dashboard.discover") }</Link<Route>></p>
+            <p class="actions">
+                <Link<Route> to={Route::Catalog { vin: car.vin.clone() }} classes="button">{ t(locale, "dashboard.discover") }</Link<Route>>
+                <Link<Route> to={Route::VehicleHealth { vin: car.vin.clone() }} classes="button secondary">{ t(locale, "page.health") }</Link<Route>>
+            </p>
         </section>
     }
 }

@@ -11,6 +11,7 @@ mod dashboard;
 mod dealer;
 mod estimate;
 mod expediente;
+mod health;
 mod login;
 mod notifications;
 mod orders;
@@ -61,6 +62,7 @@ fn page(props: &PageProps) -> Html {
         },
         Route::Vehicle { vin } => html! { <expediente::ExpedientePage {vin} /> },
         Route::Catalog { vin } => html! { <catalog::CatalogPage {vin} /> },
+        Route::VehicleHealth { vin } => html! { <health::HealthPage vin={vin.clone()} key={vin} /> },
         Route::BookService { vin } => html! { <booking::BookServicePage {vin} /> },
         Route::Bookings => html! { <bookings::BookingsPage /> },
         Route::RepairOrder { id } if role == "WORKSHOP" => staff_page(Route::RepairOrder { id }, app.locale),

@@ -12,49 +12,10 @@ mod repair;
 pub use booking::{BookedAt, Booking, Bookings, Slots, Workshops};
 pub use repair::{Code, Decided, Diagnosis, Estimate, Line, RepairOrder};
 
-use js_sys::Array;
 use wasm_bindgen::JsValue;
 
 use super::client::field;
-
-/// The text `name` (empty when missing).
-fn text(value: &JsValue, name: &str) -> String {
-    field(value, name).as_string().unwrap_or_default()
-}
-
-/// The text `name`, if there is one.
-fn maybe_text(value: &JsValue, name: &str) -> Option<String> {
-    field(value, name).as_string()
-}
-
-/// The number `name` (0 when missing).
-fn number(value: &JsValue, name: &str) -> f64 {
-    field(value, name).as_f64().unwrap_or_default()
-}
-
-/// The whole number `name` (0 when missing).
-fn integer(value: &JsValue, name: &str) -> i64 {
-    number(value, name) as i64
-}
-
-/// The boolean `name` (false when missing).
-fn flag(value: &JsValue, name: &str) -> bool {
-    field(value, name).as_bool().unwrap_or_default()
-}
-
-/// The object `name`, if the answer has one.
-fn object(value: &JsValue, name: &str) -> Option<JsValue> {
-    Some(field(value, name)).filter(JsValue::is_object)
-}
-
-/// The list `name`, each item read with `read` (empty when missing).
-fn list<T>(value: &JsValue, name: &str, read: impl Fn(&JsValue) -> T) -> Vec<T> {
-    let items = field(value, name);
-    if !Array::is_array(&items) {
-        return Vec::new();
-    }
-    Array::from(&items).iter().map(|item| read(&item)).collect()
-}
+use super::json::{flag, integer, list, maybe_text, number, object, text};
 
 /// The name of the object `name`.
 fn named(value: &JsValue, name: &str) -> Named {
