@@ -251,6 +251,11 @@ pub struct Config {
     #[arg(long, env = "CAAS_MQTT_URL", hide_env_values = true)]
     pub mqtt_url: Option<String>,
 
+    /// The shared-subscription group of the instances reading telemetry (`CAAS_MQTT_GROUP`): the
+    /// broker hands each reading to one member of the group.
+    #[arg(long, env = "CAAS_MQTT_GROUP", default_value = "caas")]
+    pub mqtt_group: String,
+
     /// The secret each car's telemetry signing key is derived from, as the carmaker provisions
     /// the cars (`CAAS_TELEMETRY_SECRET`).
     #[arg(long, env = "CAAS_TELEMETRY_SECRET", default_value = DEMO_TELEMETRY_SECRET, value_parser = secret, hide_env_values = true, hide_default_value = true)]

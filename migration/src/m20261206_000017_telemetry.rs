@@ -84,6 +84,12 @@ fn alerts() -> TableCreateStatement {
         .take()
 }
 
+/// The series' index. Named apart from the old table's: SQLite dropped that one with its table,
+/// yet a pooled connection can still hold the old statement creating the same name.
+fn by_car_and_time() -> IndexCreateStatement {
+    Index::create().name("idx_telemetry_series").table("telemetry_readings").col("vehicle_id").col("recorded_at").take()
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -91,10 +97,7 @@ impl MigrationTrait for Migration {
         create(
             manager,
             vec![readings(), latest(), hourly(), alerts()],
-            vec![
-                index("telemetry_readings", &["vehicle_id", "recorded_at"]),
-                index("health_alerts", &["vehicle_id", "opened_at"]),
-            ],
+            vec![by_car_and_time(), index("health_alerts", &["vehicle_id", "opened_at"])],
         )
         .await?;
         // One open alert per car and episode, whichever instance evaluates the rule (both

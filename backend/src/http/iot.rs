@@ -42,7 +42,11 @@ pub async fn telemetry(State(state): State<HttpState>, Path(vin): Path<String>, 
                 .map(|item| Incoming { vin: vin.clone(), payload: Bytes::copy_from_slice(item.get().as_bytes()) })
                 .collect(),
             Ok(_) => {
-                return json_error(StatusCode::PAYLOAD_TOO_LARGE, code::BAD_USER_INPUT, "at most 2000 readings at once");
+                return json_error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    code::BAD_USER_INPUT,
+                    "at most 2000 readings at once",
+                );
             }
             Err(_) => vec![Incoming { vin, payload: body.clone() }],
         },

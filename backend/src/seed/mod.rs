@@ -7,6 +7,7 @@
 
 mod features;
 pub mod fleet;
+mod telemetry;
 mod workshops;
 mod world;
 

@@ -864,6 +864,9 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
     .await?;
 
     demo_workshop_days(db, now, (&munich, &mechanic), (&anna_borealis, &customer), &stock).await?;
+    for car in [&anna_aurora, &lucia_cirrus] {
+        super::telemetry::history(db, now, car).await?;
+    }
 
     welcome(app, db, &customer).await?;
     welcome(app, db, &customer2).await?;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{
     BookingStatus, DiagnosticStatus, DiagnosticType, HealthAlertKind, NotificationChannel, bookings,
-    diagnostic_sessions, health_alerts, regions, users, vehicle_telemetry, vehicles, workshops,
+    diagnostic_sessions, health_alerts, regions, repair_orders, users, vehicle_telemetry, vehicles, workshops,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -212,14 +212,23 @@ pub fn describe(code: &FaultCode, locale: Locale) -> String {
     code.description(locale).unwrap_or_else(|| code.subsystem(locale)).to_owned()
 }
 
-/// The car's next booking not yet over, requested or confirmed.
+/// The booking that brings the car to a workshop: the one it is checked in on now, else its next
+/// requested or confirmed one not yet over.
 async fn upcoming_booking(
     db: &impl ConnectionTrait,
     vehicle_id: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<Option<bookings::Model>> {
-    Ok(bookings::Entity::find()
-        .filter(bookings::Column::VehicleId.eq(vehicle_id))
+    let of_car = || bookings::Entity::find().filter(bookings::Column::VehicleId.eq(vehicle_id));
+    let checked_in = of_car()
+        .filter(bookings::Column::Status.eq(BookingStatus::CheckedIn))
+        .order_by_desc(bookings::Column::StartsAt)
+        .one(db)
+        .await?;
+    if checked_in.is_some() {
+        return Ok(checked_in);
+    }
+    Ok(of_car()
         .filter(bookings::Column::Status.is_in([BookingStatus::Requested, BookingStatus::Confirmed]))
         .filter(bookings::Column::EndsAt.gt(now))
         .order_by_asc(bookings::Column::StartsAt)
@@ -239,12 +248,18 @@ async fn diagnostic_draft(
         Some(workshop) => regions::Entity::find_by_id(workshop.region_id).one(db).await?.map(|region| region.currency),
         None => None,
     };
+    // A car already checked in gets the draft on its repair order.
+    let repair_order = repair_orders::Entity::find()
+        .filter(repair_orders::Column::BookingId.eq(booking.id))
+        .one(db)
+        .await?
+        .map(|order| order.id);
     let id = Uuid::now_v7();
     diagnostic_sessions::Entity::insert(diagnostic_sessions::ActiveModel {
         id: Set(id),
         workshop_id: Set(booking.workshop_id),
         vehicle_id: Set(booking.vehicle_id),
-        repair_order_id: Set(None),
+        repair_order_id: Set(repair_order),
         session_type: Set(DiagnosticType::Obd2),
         fault_codes: Set(json!([code.as_str()])),
         symptoms: Set(format!("Reported by the car: {}", code.as_str())),

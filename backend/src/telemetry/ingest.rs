@@ -19,7 +19,7 @@ use super::store;
 use crate::app::{App, AppState};
 use crate::error::ApiResult;
 use crate::integrations::telemetry::CarKeys;
-use crate::integrations::telemetry::client::{self, BrokerAddress, Delivery};
+use crate::integrations::telemetry::client::{self, BrokerAddress, Delivery, Subscriber};
 use crate::platform::db;
 use crate::platform::events::DomainEvent;
 use crate::platform::outbox::Outbox;
@@ -175,7 +175,13 @@ const WRITERS: usize = 2;
 /// message once its batch is stored (a failed batch is tried again, never acknowledged unstored).
 pub async fn run_mqtt(app: AppState, broker: BrokerAddress, stop: CancellationToken) {
     let (deliveries, mut received) = mpsc::channel::<Delivery>(BATCH * 2);
-    let connections = client::subscribe(&broker, &app.instance, MQTT_CONNECTIONS, deliveries, stop.clone());
+    let subscriber = Subscriber {
+        group: app.config.mqtt_group.clone(),
+        instance: app.instance.clone(),
+        durable: app.config.instance.is_some(),
+        connections: MQTT_CONNECTIONS,
+    };
+    let connections = client::subscribe(&broker, &subscriber, deliveries, stop.clone());
     let (batches, queue) = async_channel(WRITERS);
     let writers: Vec<_> = (0..WRITERS).map(|_| tokio::spawn(write_batches(app.clone(), queue.clone()))).collect();
     drop(queue);

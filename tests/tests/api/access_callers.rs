@@ -67,6 +67,7 @@ const CALLERS: &[(&str, &str)] = &[
     ("Subscription.notifications", "yyyyyyyyy-----"),
     ("Subscription.orderProgress", "yyyyyyyyy-----"),
     ("Subscription.repairOrderProgress", "yyyyyyyyy-----"),
+    ("Subscription.vehicleTelemetry", "yyyyyyyyy---y-"),
 ];
 
 /// Input types and enums of the schema, to write arguments of the right type.

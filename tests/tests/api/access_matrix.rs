@@ -181,6 +181,15 @@ const TABLE: &[(&str, &str)] = &[
     ("FreeSlot.freeLoanCars", "yyyyyyyyy-----"),
     ("FreeSlot.freeResources", "yyyyyyyyy-----"),
     ("FreeSlot.startsAt", "yyyyyyyyy-----"),
+    ("HealthAlert.closedAt", "yy----yyy---y-"),
+    ("HealthAlert.description", "yy----yyy---y-"),
+    ("HealthAlert.faultCode", "yy----yyy---y-"),
+    ("HealthAlert.id", "yy----yyy---y-"),
+    ("HealthAlert.kind", "yy----yyy---y-"),
+    ("HealthAlert.open", "yy----yyy---y-"),
+    ("HealthAlert.openedAt", "yy----yyy---y-"),
+    ("HealthAlert.suggestsWorkshop", "yy----yyy---y-"),
+    ("HealthAlert.value", "yy----yyy---y-"),
     ("Invoice.gross", "yy-----yy-----"),
     ("Invoice.id", "yy-----yy-----"),
     ("Invoice.issuedAt", "yy-----yy-----"),
@@ -400,6 +409,21 @@ const TABLE: &[(&str, &str)] = &[
     ("SupportTicketConnection.pageInfo", "-------yy-----"),
     ("SupportTicketEdge.cursor", "--------------"),
     ("SupportTicketEdge.node", "--------------"),
+    ("TelemetryPoint.at", "yy----yyy---y-"),
+    ("TelemetryPoint.max", "yy----yyy---y-"),
+    ("TelemetryPoint.min", "yy----yyy---y-"),
+    ("TelemetryPoint.samples", "yy----yyy---y-"),
+    ("TelemetryPoint.value", "yy----yyy---y-"),
+    ("TelemetrySnapshot.faultCodes", "yy----yyy---y-"),
+    ("TelemetrySnapshot.fuelLevelPercent", "yy----yyy---y-"),
+    ("TelemetrySnapshot.lowVoltageBatteryVolts", "yy----yyy---y-"),
+    ("TelemetrySnapshot.odometerKm", "yy----yyy---y-"),
+    ("TelemetrySnapshot.recordedAt", "yy----yyy---y-"),
+    ("TelemetrySnapshot.speedKmh", "yy----yyy---y-"),
+    ("TelemetrySnapshot.stateOfChargePercent", "yy----yyy---y-"),
+    ("TelemetryUpdate.alert", "yy----yyy---y-"),
+    ("TelemetryUpdate.reading", "yy----yyy---y-"),
+    ("TelemetryUpdate.vin", "yy----yyy---y-"),
     ("User.dealership", "yyyyyyyyy-----"),
     ("User.email", "yyyyyyyyy-----"),
     ("User.id", "yyyyyyyyy-----"),
@@ -413,6 +437,8 @@ const TABLE: &[(&str, &str)] = &[
     ("Vehicle.color", "yy-yyyyyyyyyy-"),
     ("Vehicle.dealership", "yy-yyyyyyyyyy-"),
     ("Vehicle.firmwareVersion", "yy-yyyyyyyyyy-"),
+    ("Vehicle.healthAlerts", "yy----yyy---y-"),
+    ("Vehicle.latestTelemetry", "yy----yyy---y-"),
     ("Vehicle.maintenanceStatus", "yy-yyyyyyyyyy-"),
     ("Vehicle.mileageKm", "yy-yyyyyyyyyy-"),
     ("Vehicle.model", "yy-yyyyyyyyyy-"),
@@ -420,6 +446,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Vehicle.plate", "yy-yyyyyyyyyy-"),
     ("Vehicle.region", "yy-yyyyyyyyyy-"),
     ("Vehicle.status", "yy-yyyyyyyyyy-"),
+    ("Vehicle.telemetry", "yy----yyy---y-"),
     ("Vehicle.vin", "yy-yyyyyyyyyy-"),
     ("VehicleConnection.edges", "yyyyyyyyy-----"),
     ("VehicleConnection.nodes", "yyyyyyyyy-----"),
@@ -564,6 +591,9 @@ impl Fixture {
             "Query.repairOrder.id" => json!(self.job.repair_order_id).to_string(),
             "Query.estimateByLink.token" => json!(self.job.link_token).to_string(),
             "Query.faultCode.code" => "\"P0301\"".to_owned(),
+            "Vehicle.telemetry.signal" => "TRAVELED_DISTANCE".to_owned(),
+            "Vehicle.telemetry.from" => json!(format!("{}T00:00:00Z", self.day(-7))).to_string(),
+            "Vehicle.telemetry.to" => json!(format!("{}T00:00:00Z", self.day(1))).to_string(),
             _ => return None,
         };
         Some(value)
@@ -852,10 +882,17 @@ pub(crate) async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(
         ("partner_veh", key(app.create_partner_key("[VEHICLES_READ]").await)),
         ("partner_cat", key(app.create_partner_key("[CATALOG_READ]").await)),
         ("partner_exp", key(app.create_partner_key("[EXPEDIENTE_READ]").await)),
-        ("partner_all", key(app.create_partner_key("[VEHICLES_READ, CATALOG_READ, EXPEDIENTE_READ]").await)),
+        (
+            "partner_all",
+            key(app.create_partner_key("[VEHICLES_READ, CATALOG_READ, EXPEDIENTE_READ, TELEMETRY_READ]").await),
+        ),
         ("anonymous", Vec::new()),
     ];
     let job = aurora_at_madrid(app, &vin).await;
+    // The car reports a fault: it has a health alert (and the Madrid job a diagnostic draft).
+    let at = chrono::Utc::now() + chrono::Duration::seconds(1);
+    let reported = caas_tests::telemetry::send(app, &vin, 1, at, json!({ "Vehicle.OBD.DTCList": ["P0301"] })).await;
+    assert_eq!(reported.0, 202, "{reported:?}");
     let fixture = Fixture { vin, order_id: order.id.to_string(), activation_id: activation.id.to_string(), job };
     (fixture, viewers)
 }

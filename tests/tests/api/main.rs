@@ -31,6 +31,7 @@ mod slow_car;
 mod stuck_deactivation;
 mod subscription_billing;
 mod subscriptions;
+mod telemetry;
 mod trade_in;
 mod unreachable;
 mod web;

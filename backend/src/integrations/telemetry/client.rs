@@ -9,7 +9,7 @@ use rumqttc::{AsyncClient, Event, EventLoop, MqttOptions, Packet, Publish, QoS};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::{SHARED_SUBSCRIPTION, vin_of_topic};
+use super::{shared_subscription, vin_of_topic};
 
 /// A reading received over MQTT.
 pub struct Delivery {
@@ -65,22 +65,38 @@ impl BrokerAddress {
     }
 }
 
-/// Connects `connections` clients named after `instance` to the broker, each in the shared
-/// subscription, sending what they receive to `deliveries` until `stop`. Each connection keeps its
-/// session (clean session off): messages not acknowledged when it drops come again.
+/// How the server's connections join the broker.
+#[derive(Clone, Debug)]
+pub struct Subscriber {
+    /// The shared-subscription group.
+    pub group: String,
+    /// The instance's name, in the connections' client ids.
+    pub instance: String,
+    /// Whether the instance has a stable name (`CAAS_INSTANCE`): then each connection keeps its
+    /// session across restarts, and messages not acknowledged when it dropped come again; a name
+    /// made up per process would leave sessions behind that nobody resumes.
+    pub durable: bool,
+    /// Connections to open.
+    pub connections: usize,
+}
+
+/// Connects the subscriber's clients to the broker, each in the shared subscription, sending what
+/// they receive to `deliveries` until `stop`.
 pub fn subscribe(
     broker: &BrokerAddress,
-    instance: &str,
-    connections: usize,
+    subscriber: &Subscriber,
     deliveries: mpsc::Sender<Delivery>,
     stop: CancellationToken,
 ) -> Vec<tokio::task::JoinHandle<()>> {
-    (0..connections)
+    (0..subscriber.connections)
         .map(|index| {
-            let mut options = broker.options(&format!("caas-{instance}-{index}"));
-            options.set_clean_session(false).set_manual_acks(true);
-            let (client, events) = AsyncClient::new(options, 1024);
-            tokio::spawn(receive(client, events, deliveries.clone(), stop.clone()))
+            let mut options = broker.options(&format!("caas-{}-{index}", subscriber.instance));
+            options.set_clean_session(!subscriber.durable).set_manual_acks(true);
+            // Room for every acknowledgement a batch sends at once, so that acknowledging never
+            // waits on a connection that is itself waiting for the batch queue.
+            let (client, events) = AsyncClient::new(options, 16 * 1024);
+            let topic = shared_subscription(&subscriber.group);
+            tokio::spawn(receive(client, events, topic, deliveries.clone(), stop.clone()))
         })
         .collect()
 }
@@ -88,6 +104,7 @@ pub fn subscribe(
 async fn receive(
     client: AsyncClient,
     mut events: EventLoop,
+    topic: String,
     deliveries: mpsc::Sender<Delivery>,
     stop: CancellationToken,
 ) {
@@ -99,7 +116,7 @@ async fn receive(
         match event {
             Ok(Event::Incoming(Packet::ConnAck(_))) => {
                 // Also after a reconnection: a broker that lost the session forgot the subscription.
-                if let Err(err) = client.subscribe(SHARED_SUBSCRIPTION, QoS::AtLeastOnce).await {
+                if let Err(err) = client.subscribe(topic.clone(), QoS::AtLeastOnce).await {
                     tracing::warn!(error = %err, "could not subscribe to telemetry");
                 }
             }

@@ -29,8 +29,11 @@ pub const VERSION: u32 = 1;
 const TOPIC_PREFIX: &str = "caas/v1/vehicles/";
 const TOPIC_SUFFIX: &str = "/telemetry";
 
-/// The shared subscription every instance joins: the broker hands each reading to one of them.
-pub const SHARED_SUBSCRIPTION: &str = "$share/caas/caas/v1/vehicles/+/telemetry";
+/// The shared subscription the instances of `group` join: the broker hands each reading to one of
+/// them.
+pub fn shared_subscription(group: &str) -> String {
+    format!("$share/{group}/{TOPIC_PREFIX}+{TOPIC_SUFFIX}")
+}
 
 /// The topic car `vin` publishes its readings to.
 pub fn topic(vin: &str) -> String {
@@ -113,6 +116,7 @@ mod tests {
         assert_eq!(vin_of_topic("caas/v1/vehicles/WCAAS000000000001/telemetry"), Some("WCAAS000000000001"));
         assert_eq!(vin_of_topic("caas/v1/vehicles/a/b/telemetry"), None);
         assert_eq!(vin_of_topic("caas/v2/vehicles/X/telemetry"), None);
+        assert_eq!(shared_subscription("caas"), "$share/caas/caas/v1/vehicles/+/telemetry");
     }
 
     #[test]
