@@ -18,6 +18,7 @@ mod report;
 mod server;
 mod sql_count;
 mod subscriptions;
+mod telemetry;
 
 use std::path::PathBuf;
 
@@ -85,11 +86,17 @@ pub struct RunArgs {
     /// Share of the campaign's commands the fleet fails transiently.
     #[arg(long, default_value_t = 0.05)]
     pub campaign_failures: f64,
+    /// Cars publishing in the telemetry suite.
+    #[arg(long, default_value_t = 2_000)]
+    pub telemetry_cars: usize,
+    /// Readings per run of the telemetry suite.
+    #[arg(long, default_value_t = 200_000)]
+    pub telemetry_readings: usize,
     /// The databases to run against.
     #[arg(long, value_enum, default_value_t = Databases::Both)]
     pub db: Databases,
     /// Run only these suites (comma-separated: read, sql, footprint, subscriptions, cluster, ota,
-    /// instructions, attack).
+    /// telemetry, instructions, attack).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Also put the report between the `<!-- SECTION:start -->` and `<!-- SECTION:end -->` markers
@@ -178,6 +185,11 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
             let server = child::Child::start(&database.url, &[]).await?;
             results.attacks.extend(attack::run(&server, &database.label, &args).await?);
             server.stop().await;
+        }
+        if args.runs_suite("telemetry") && database.label == "PostgreSQL" {
+            let runs = args.runs.clamp(1, 3);
+            let result = telemetry::run(&database, args.telemetry_cars, args.telemetry_readings, runs).await?;
+            results.telemetry.extend(result);
         }
         if args.runs_suite("ota") {
             results.ota.push(ota::run(&database.url, &database.label, &args).await?);

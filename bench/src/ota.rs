@@ -171,7 +171,7 @@ async fn noop_jobs(server: &Child, count: usize) -> anyhow::Result<f64> {
     Ok(count as f64 * 1000.0 / (last - queued.queued_at_ms).max(1) as f64)
 }
 
-async fn new_cars(server: &Child, count: usize) -> anyhow::Result<Vec<String>> {
+pub(crate) async fn new_cars(server: &Child, count: usize) -> anyhow::Result<Vec<String>> {
     let url = format!("{}/bench/ota/cars/{count}", server.address);
     let vins: Vec<String> = server.client.post(url).send().await?.error_for_status()?.json().await?;
     if vins.len() != count {

@@ -32,6 +32,8 @@ pub struct Results {
     pub instructions: Vec<InstructionCount>,
     /// `/healthz` under attack.
     pub attacks: Vec<AttackResult>,
+    /// Telemetry ingestion over MQTT and the chart query.
+    pub telemetry: Vec<crate::telemetry::TelemetryResult>,
     /// Size of the release `caas` binary.
     pub binary_bytes: Option<u64>,
 }
@@ -84,6 +86,9 @@ pub fn markdown(results: &Results) -> String {
     }
     if !results.attacks.is_empty() {
         attack_table(&mut out, results);
+    }
+    if !results.telemetry.is_empty() {
+        telemetry_table(&mut out, results);
     }
     if let Some(bytes) = results.binary_bytes {
         let _ = writeln!(out, "\nRelease binary `caas`: {:.1} MiB.", bytes as f64 / (1024.0 * 1024.0));
@@ -333,4 +338,49 @@ pub fn save(results: &Results, markdown: &str, document: Option<&Path>, section:
         eprintln!("wrote {}", path.display());
     }
     Ok(())
+}
+
+fn telemetry_table(out: &mut String, results: &Results) {
+    use crate::telemetry::{CHART_TARGET_MS, TARGET_PER_SECOND};
+    let _ = writeln!(
+        out,
+        "\n### Telemetry over MQTT (signed readings, QoS 1, from the first publish to the last stored; median of the runs)\n"
+    );
+    let _ = writeln!(
+        out,
+        "| database | cars | readings | stored (counted / rows) | readings/s | runs | target | verdict |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---|");
+    for run in &results.telemetry {
+        let runs: Vec<String> = run.runs.iter().map(|rate| format!("{rate:.0}")).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} / {} | {:.0} | {} | ≥ {:.0} | {} |",
+            run.database,
+            run.cars,
+            run.published,
+            run.stored,
+            run.rows,
+            run.per_second,
+            runs.join(", "),
+            TARGET_PER_SECOND,
+            verdict(run.per_second >= TARGET_PER_SECOND && run.stored == run.published && run.rows == run.published),
+        );
+    }
+    let _ =
+        writeln!(out, "\n### A 30-day hourly chart (`Vehicle.telemetry`, resolution HOUR, 200 requests in a row)\n");
+    let _ = writeln!(out, "| database | points | median ms | p99 ms | target (median) | verdict |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---|");
+    for run in &results.telemetry {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.1} | {:.1} | ≤ {:.0} | {} |",
+            run.database,
+            run.chart_points,
+            run.chart_ms.0,
+            run.chart_ms.1,
+            CHART_TARGET_MS,
+            verdict(run.chart_ms.0 <= CHART_TARGET_MS),
+        );
+    }
 }
