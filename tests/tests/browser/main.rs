@@ -8,6 +8,7 @@ mod dealer;
 mod offline;
 mod pages;
 mod screens;
+mod telemetry;
 mod workshops;
 
 use caas_tests::browser::web_app_dir;
