@@ -87,6 +87,12 @@ impl Child {
                 None => bail!("the server process ended before listening"),
             }
         };
+        // The server's log (BENCH_SERVER_LOG sets its filter) goes on to the suite's standard error.
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                eprintln!("server: {line}");
+            }
+        });
         let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
         loop {
             let ready = client.get(format!("{address}/readyz")).send().await;

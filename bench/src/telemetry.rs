@@ -47,24 +47,73 @@ pub struct TelemetryResult {
     pub chart_points: usize,
 }
 
-/// The broker of `BENCH_MQTT_URL` (default the local Mosquitto).
-fn broker() -> anyhow::Result<BrokerAddress> {
-    let url = std::env::var("BENCH_MQTT_URL").unwrap_or_else(|_| "mqtt://127.0.0.1:1883".into());
-    BrokerAddress::parse(&url).context("BENCH_MQTT_URL must look like mqtt://host:port")
+/// A Mosquitto of the suite's own, configured as `deploy/mosquitto.conf` recommends (the defaults
+/// drop QoS 1 messages beyond 1,000 queued per subscriber connection: a burst would be lost in the
+/// broker, not in the server).
+struct OwnBroker {
+    process: tokio::process::Child,
+    address: BrokerAddress,
+    _dir: tempfile::TempDir,
 }
 
-/// Runs the suite on `database` (the caller passes PostgreSQL); `None` when no broker answers.
+impl OwnBroker {
+    async fn start() -> anyhow::Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let dir = tempfile::tempdir()?;
+        let config = dir.path().join("mosquitto.conf");
+        std::fs::write(
+            &config,
+            format!(
+                "listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n\
+                 max_inflight_messages 1000\nmax_queued_messages 100000\n"
+            ),
+        )?;
+        let binary = ["mosquitto", "/usr/sbin/mosquitto"]
+            .into_iter()
+            .find(|candidate| std::process::Command::new(candidate).arg("-h").output().is_ok())
+            .context("mosquitto is not installed")?;
+        let process = tokio::process::Command::new(binary)
+            .arg("-c")
+            .arg(&config)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                bail!("mosquitto did not start on port {port}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok(Self { process, address: BrokerAddress { host: "127.0.0.1".into(), port }, _dir: dir })
+    }
+}
+
+/// The broker: `BENCH_MQTT_URL`'s when set, else a Mosquitto of the suite's own.
+async fn broker() -> anyhow::Result<(BrokerAddress, Option<OwnBroker>)> {
+    if let Ok(url) = std::env::var("BENCH_MQTT_URL") {
+        let address = BrokerAddress::parse(&url).context("BENCH_MQTT_URL must look like mqtt://host:port")?;
+        return Ok((address, None));
+    }
+    let own = OwnBroker::start().await?;
+    Ok((own.address.clone(), Some(own)))
+}
+
+/// Runs the suite on `database` (the caller passes PostgreSQL); `None` without a broker.
 pub async fn run(
     database: &BenchDatabase,
     cars: usize,
     readings: usize,
     runs: usize,
 ) -> anyhow::Result<Option<TelemetryResult>> {
-    let broker = broker()?;
-    if std::net::TcpStream::connect((broker.host.as_str(), broker.port)).is_err() {
-        eprintln!("telemetry: no MQTT broker at {}:{}; skipped", broker.host, broker.port);
-        return Ok(None);
-    }
+    let (broker, own) = match broker().await {
+        Ok(found) => found,
+        Err(error) => {
+            eprintln!("telemetry: no MQTT broker ({error}); skipped");
+            return Ok(None);
+        }
+    };
     let url = format!("mqtt://{}:{}", broker.host, broker.port);
     let group = format!("caas-bench-{}", std::process::id());
     let env = [
@@ -73,6 +122,9 @@ pub async fn run(
         ("CAAS_TELEMETRY_INTERVAL_SECONDS", "0"),
     ];
     let server = Child::start(&database.url, &env).await?;
+    // The demo customer's Aurora, whose month of history the chart shows (found before the
+    // suite's cars join her list).
+    let chart_car = aurora(&server).await?;
     let vins = crate::ota::new_cars(&server, cars).await?;
     let db = Database::connect(&database.url).await?;
     let rows_before = count_rows(&db).await?;
@@ -91,8 +143,11 @@ pub async fn run(
     if stored != published || rows != published {
         bail!("readings lost: {published} published, {stored} counted stored, {rows} rows");
     }
-    let (chart_ms, chart_points) = chart(&server).await?;
+    let (chart_ms, chart_points) = chart(&server, &chart_car).await?;
     server.stop().await;
+    if let Some(mut own) = own {
+        let _ = own.process.kill().await;
+    }
     Ok(Some(TelemetryResult {
         database: database.label.clone(),
         cars,
@@ -199,17 +254,22 @@ async fn count_rows(db: &sea_orm::DatabaseConnection) -> anyhow::Result<u64> {
     Ok(row.try_get::<i64>("", "n")? as u64)
 }
 
-/// The health page's 30-day hourly mileage chart of the demo customer's Aurora, 200 times in a
-/// row: median and 99th percentile, ms, and its points.
-async fn chart(server: &Child) -> anyhow::Result<((f64, f64), usize)> {
+/// The demo customer's Aurora.
+async fn aurora(server: &Child) -> anyhow::Result<String> {
     let token = server.token("customer@demo.caas").await?;
     let cars = server.graphql(Some(&token), "{ myVehicles { nodes { vin model { code } } } }", json!({})).await?;
-    let vin = cars["myVehicles"]["nodes"]
+    cars["myVehicles"]["nodes"]
         .as_array()
         .and_then(|cars| cars.iter().find(|car| car["model"]["code"] == "AURORA"))
         .and_then(|car| car["vin"].as_str())
-        .context("the Aurora")?
-        .to_owned();
+        .map(str::to_owned)
+        .context("the Aurora")
+}
+
+/// The health page's 30-day hourly mileage chart of `vin`, 200 times in a row: median and 99th
+/// percentile, ms, and its points.
+async fn chart(server: &Child, vin: &str) -> anyhow::Result<((f64, f64), usize)> {
+    let token = server.token("customer@demo.caas").await?;
     let now = Utc::now();
     let query = "query($vin: String!, $from: DateTime!, $to: DateTime!) { vehicle(vin: $vin) { \
         telemetry(signal: TRAVELED_DISTANCE, from: $from, to: $to, resolution: HOUR) { at value min max } } }";

@@ -119,11 +119,12 @@ async fn store_accepted(app: &App, accepted: &[(usize, &vehicles::Model, Reading
         }
         latest_rows.push(merged(previous, *id, reading, now));
         let mut car = car.clone();
-        if let Some(km) = reading.values.get(TelemetrySignal::TraveledDistance).map(|km| km.floor() as i32) {
-            if km > car.mileage_km {
-                raises.push((car.id, km));
-                car.mileage_km = km;
-            }
+        let km = reading.values.get(TelemetrySignal::TraveledDistance).map(|km| km.floor() as i32);
+        if let Some(km) = km
+            && km > car.mileage_km
+        {
+            raises.push((car.id, km));
+            car.mileage_km = km;
         }
         changed.push((car, reading));
     }
@@ -174,7 +175,7 @@ const WRITERS: usize = 2;
 /// Reads telemetry from the broker until `stop`, storing it in batches and acknowledging each
 /// message once its batch is stored (a failed batch is tried again, never acknowledged unstored).
 pub async fn run_mqtt(app: AppState, broker: BrokerAddress, stop: CancellationToken) {
-    let (deliveries, mut received) = mpsc::channel::<Delivery>(BATCH * 2);
+    let (deliveries, mut received) = mpsc::unbounded_channel::<Delivery>();
     let subscriber = Subscriber {
         group: app.config.mqtt_group.clone(),
         instance: app.instance.clone(),
@@ -204,15 +205,16 @@ pub async fn run_mqtt(app: AppState, broker: BrokerAddress, stop: CancellationTo
     }
 }
 
+/// Batches waiting for a writer, shared by the writers.
+type BatchQueue = std::sync::Arc<tokio::sync::Mutex<mpsc::Receiver<Vec<Delivery>>>>;
+
 /// A channel several writers take batches from.
-fn async_channel(
-    capacity: usize,
-) -> (mpsc::Sender<Vec<Delivery>>, std::sync::Arc<tokio::sync::Mutex<mpsc::Receiver<Vec<Delivery>>>>) {
+fn async_channel(capacity: usize) -> (mpsc::Sender<Vec<Delivery>>, BatchQueue) {
     let (sender, receiver) = mpsc::channel(capacity);
     (sender, std::sync::Arc::new(tokio::sync::Mutex::new(receiver)))
 }
 
-async fn write_batches(app: AppState, queue: std::sync::Arc<tokio::sync::Mutex<mpsc::Receiver<Vec<Delivery>>>>) {
+async fn write_batches(app: AppState, queue: BatchQueue) {
     loop {
         let Some(batch) = queue.lock().await.recv().await else { break };
         let messages: Vec<Incoming> = batch

@@ -81,11 +81,14 @@ pub struct Subscriber {
 }
 
 /// Connects the subscriber's clients to the broker, each in the shared subscription, sending what
-/// they receive to `deliveries` until `stop`.
+/// they receive to `deliveries` until `stop`. The channel is unbounded because the broker bounds
+/// it: it sends a connection no more messages than its in-flight window until they are
+/// acknowledged, and a receiver that waited for room would stop reading the acknowledgements'
+/// way out too.
 pub fn subscribe(
     broker: &BrokerAddress,
     subscriber: &Subscriber,
-    deliveries: mpsc::Sender<Delivery>,
+    deliveries: mpsc::UnboundedSender<Delivery>,
     stop: CancellationToken,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     (0..subscriber.connections)
@@ -105,7 +108,7 @@ async fn receive(
     client: AsyncClient,
     mut events: EventLoop,
     topic: String,
-    deliveries: mpsc::Sender<Delivery>,
+    deliveries: mpsc::UnboundedSender<Delivery>,
     stop: CancellationToken,
 ) {
     loop {
@@ -128,7 +131,7 @@ async fn receive(
                 };
                 let payload = publish.payload.clone();
                 let delivery = Delivery { vin, payload, ack: Ack { client: client.clone(), publish } };
-                if deliveries.send(delivery).await.is_err() {
+                if deliveries.send(delivery).is_err() {
                     break;
                 }
             }
