@@ -169,8 +169,15 @@ fn merged(
 /// Connections each instance keeps to the broker: the broker lets each have only so many
 /// messages unacknowledged, and a batch is acknowledged once stored.
 const MQTT_CONNECTIONS: usize = 8;
-/// Batches stored at the same time.
-const WRITERS: usize = 2;
+/// Batches stored at the same time, each for its own share of the cars: two writers never wait
+/// for each other's rows (a car's latest values, its mileage).
+const WRITERS: usize = 4;
+
+/// The writer that stores car `vin`'s readings.
+fn writer_of(vin: &str) -> usize {
+    let hash = vin.bytes().fold(0_u32, |hash, byte| hash.wrapping_mul(31).wrapping_add(u32::from(byte)));
+    hash as usize % WRITERS
+}
 
 /// Reads telemetry from the broker until `stop`, storing it in batches and acknowledging each
 /// message once its batch is stored (a failed batch is tried again, never acknowledged unstored).
@@ -183,50 +190,52 @@ pub async fn run_mqtt(app: AppState, broker: BrokerAddress, stop: CancellationTo
         connections: MQTT_CONNECTIONS,
     };
     let connections = client::subscribe(&broker, &subscriber, deliveries, stop.clone());
-    let (batches, queue) = async_channel(WRITERS);
-    let writers: Vec<_> = (0..WRITERS).map(|_| tokio::spawn(write_batches(app.clone(), queue.clone()))).collect();
-    drop(queue);
-    while let Some(first) = received.recv().await {
-        let mut batch = vec![first];
-        // Whatever else has arrived joins the batch, up to its size.
-        while batch.len() < BATCH {
-            match received.try_recv() {
-                Ok(delivery) => batch.push(delivery),
-                Err(_) => break,
+    let (queues, writers): (Vec<_>, Vec<_>) = (0..WRITERS)
+        .map(|_| {
+            let (queue, batches) = mpsc::channel::<Vec<Delivery>>(2);
+            (queue, tokio::spawn(write_batches(app.clone(), batches)))
+        })
+        .unzip();
+    'receiving: while let Some(first) = received.recv().await {
+        let mut shares: Vec<Vec<Delivery>> = (0..WRITERS).map(|_| Vec::new()).collect();
+        shares[writer_of(&first.vin)].push(first);
+        // Whatever else has arrived joins the batches, up to their size.
+        let mut taken = 1;
+        while taken < BATCH * WRITERS {
+            let Ok(delivery) = received.try_recv() else { break };
+            shares[writer_of(&delivery.vin)].push(delivery);
+            taken += 1;
+        }
+        for (queue, share) in queues.iter().zip(shares) {
+            if !share.is_empty() && queue.send(share).await.is_err() {
+                break 'receiving;
             }
         }
-        if batches.send(batch).await.is_err() {
-            break;
-        }
     }
-    drop(batches);
+    drop(queues);
     for task in connections.into_iter().chain(writers) {
         let _ = task.await;
     }
 }
 
-/// Batches waiting for a writer, shared by the writers.
-type BatchQueue = std::sync::Arc<tokio::sync::Mutex<mpsc::Receiver<Vec<Delivery>>>>;
-
-/// A channel several writers take batches from.
-fn async_channel(capacity: usize) -> (mpsc::Sender<Vec<Delivery>>, BatchQueue) {
-    let (sender, receiver) = mpsc::channel(capacity);
-    (sender, std::sync::Arc::new(tokio::sync::Mutex::new(receiver)))
-}
-
-async fn write_batches(app: AppState, queue: BatchQueue) {
-    loop {
-        let Some(batch) = queue.lock().await.recv().await else { break };
+async fn write_batches(app: AppState, mut batches: mpsc::Receiver<Vec<Delivery>>) {
+    while let Some(batch) = batches.recv().await {
         let messages: Vec<Incoming> = batch
             .iter()
             .map(|delivery| Incoming { vin: delivery.vin.clone(), payload: delivery.payload.clone() })
             .collect();
+        let started = std::time::Instant::now();
         let mut pause = Duration::from_millis(100);
         while let Err(err) = ingest(&app, &messages).await {
             tracing::warn!(error = %err.message(), "storing telemetry failed; trying the batch again");
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_secs(10));
         }
+        tracing::debug!(
+            readings = batch.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "telemetry batch stored"
+        );
         for delivery in batch {
             delivery.ack.send().await;
         }
