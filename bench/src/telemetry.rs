@@ -236,9 +236,8 @@ async fn publish(broker: BrokerAddress, index: usize, share: Vec<(String, Vec<u8
     });
     let mut acknowledged = 0;
     while acknowledged < expected {
-        match events.poll().await? {
-            Event::Incoming(Packet::PubAck(_)) => acknowledged += 1,
-            _ => {}
+        if let Event::Incoming(Packet::PubAck(_)) = events.poll().await? {
+            acknowledged += 1;
         }
     }
     let client = sender.await??;
