@@ -6,6 +6,7 @@ use entity::{Role, api_keys};
 use serde_json::json;
 
 use super::api_keys as keys;
+use super::grants;
 use crate::audit::{self, Subject};
 use crate::auth::{Allow, Scope};
 use crate::error::{ApiError, ApiResult};
@@ -109,5 +110,31 @@ impl ApiKeysMutation {
         )
         .await?;
         Ok(ApiKey(revoked))
+    }
+
+    /// Lets a partner read a vehicle (ADMIN; owners will grant it themselves): the partner's keys
+    /// then see the car within their scopes (`telemetry:read` for what it reports). Granting twice
+    /// is one grant.
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn grant_partner_vehicle(&self, ctx: &Context<'_>, partner_id: ID, vin: String) -> ApiResult<bool> {
+        let partner_id = partner_id.parse().map_err(|_| ApiError::bad_input("partnerId", "not a partner id"))?;
+        let app = app(ctx);
+        let vehicle_id = grants::grant(app, partner_id, &vin).await?;
+        let subject = Subject { kind: "vehicle", id: &vehicle_id.to_string() };
+        audit::record(app, &app.db, viewer(ctx), "partner_vehicle.grant", subject, json!({ "partnerId": partner_id }))
+            .await?;
+        Ok(true)
+    }
+
+    /// Stops a partner reading a vehicle, at once (ADMIN).
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn revoke_partner_vehicle(&self, ctx: &Context<'_>, partner_id: ID, vin: String) -> ApiResult<bool> {
+        let partner_id = partner_id.parse().map_err(|_| ApiError::bad_input("partnerId", "not a partner id"))?;
+        let app = app(ctx);
+        let vehicle_id = grants::revoke(app, partner_id, &vin).await?;
+        let subject = Subject { kind: "vehicle", id: &vehicle_id.to_string() };
+        audit::record(app, &app.db, viewer(ctx), "partner_vehicle.revoke", subject, json!({ "partnerId": partner_id }))
+            .await?;
+        Ok(true)
     }
 }

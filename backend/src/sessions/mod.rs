@@ -3,6 +3,7 @@
 //! credentials a request presents into a `Viewer`. Built on `auth`'s primitives.
 
 pub mod api_keys;
+pub mod grants;
 pub mod graphql;
 pub mod refresh;
 pub mod service;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use yew::Callback;
 
-use super::json::Answer;
+use super::json::{Answer, field};
 use super::ops::{RefreshSession, refresh_session};
 use super::storage;
 
@@ -350,11 +350,6 @@ fn take_prefetched(body: &str) -> Option<impl std::future::Future<Output = Optio
         let status = answer.get(0).as_f64()? as u16;
         (status != 0).then(|| answer.get(1).as_string()).flatten().map(|text| (status, text))
     })
-}
-
-/// The member `name` of a JS object (`undefined` when there is none).
-pub fn field(object: &wasm_bindgen::JsValue, name: &str) -> wasm_bindgen::JsValue {
-    js_sys::Reflect::get(object, &name.into()).unwrap_or_default()
 }
 
 #[cfg(test)]

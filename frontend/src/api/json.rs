@@ -7,8 +7,6 @@ use js_sys::Array;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
-use super::client::field;
-
 /// An answer read field by field from the browser's parse of its `data` (see `api::workshop`).
 pub trait Answer: Sized {
     /// Reads the answer; `None` when it is not of this shape.
@@ -68,4 +66,9 @@ pub fn list<T>(value: &JsValue, name: &str, read: impl Fn(&JsValue) -> T) -> Vec
         return Vec::new();
     }
     Array::from(&items).iter().map(|item| read(&item)).collect()
+}
+
+/// The member `name` of a JS object (`undefined` when there is none).
+pub fn field(object: &wasm_bindgen::JsValue, name: &str) -> wasm_bindgen::JsValue {
+    js_sys::Reflect::get(object, &name.into()).unwrap_or_default()
 }

@@ -5,7 +5,7 @@
 use js_sys::Array;
 use wasm_bindgen::JsValue;
 
-use super::client::field;
+use super::json::field;
 use super::json::{Answer, flag, list, maybe_number, maybe_text, number, object, text};
 
 /// When an RFC 3339 instant is, in milliseconds since 1970 (for drawing and ordering).

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use yew::Callback;
 
 use super::Api;
-use super::client::field;
+use super::json::field;
 use super::json::{Answer, answer_from_text};
 
 /// A live subscription; dropping it ends it.

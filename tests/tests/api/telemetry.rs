@@ -423,3 +423,45 @@ async fn the_simulated_fleet_publishes_over_mqtt_when_a_broker_is_set() {
         .await;
     assert_eq!(counted(&app, "bad_signature").await, 0.0);
 }
+
+#[tokio::test]
+async fn a_partner_reads_a_cars_telemetry_only_with_the_scope_and_while_an_admin_grants_it() {
+    let app = spawn_app().await;
+    let vin = vin_of(&app, LUCIA, "CIRRUS").await;
+    let admin = app.token("admin@demo.caas").await;
+    let partner = {
+        use sea_orm::EntityTrait;
+        entity::partners::Entity::find().one(&app.app.db).await.expect("db").expect("demo partner").id
+    };
+    let telemetry_key = app.create_partner_key("[VEHICLES_READ, TELEMETRY_READ]").await;
+    let vehicles_key = app.create_partner_key("[VEHICLES_READ]").await;
+    let read = |key: String| {
+        let app = &app;
+        let vin = vin.clone();
+        async move {
+            let query = "query($vin: String!) { vehicle(vin: $vin) { vin latestTelemetry { odometerKm } } }";
+            let answer = app.graphql_with_key(&key, query, json!({ "vin": vin })).await;
+            (answer.body["data"]["vehicle"]["latestTelemetry"]["odometerKm"].as_f64(), answer.error_code())
+        }
+    };
+    assert_eq!(read(telemetry_key.clone()).await, (None, Some("FORBIDDEN".to_owned())), "not granted yet");
+
+    let grant = "mutation($p: ID!, $vin: String!) { grantPartnerVehicle(partnerId: $p, vin: $vin) }";
+    let revoke = "mutation($p: ID!, $vin: String!) { revokePartnerVehicle(partnerId: $p, vin: $vin) }";
+    let variables = json!({ "p": partner, "vin": vin });
+    for _ in 0..2 {
+        let granted = app.graphql_as(&admin, grant, variables.clone()).await;
+        assert_eq!(granted.data()["grantPartnerVehicle"], true, "granting twice is one grant");
+    }
+    let (odometer, error) = read(telemetry_key.clone()).await;
+    assert!(odometer.is_some_and(|km| km > 8_000.0), "{odometer:?} {error:?}");
+    assert_eq!(read(vehicles_key).await.1, Some("FORBIDDEN".to_owned()), "the car, but not what it reports");
+
+    let lucia = app.token_for(LUCIA, PASSWORD).await;
+    let refused = app.graphql_as(&lucia, grant, variables.clone()).await;
+    assert_eq!(refused.error_code(), Some("FORBIDDEN".to_owned()), "admins grant");
+    let unknown = app.graphql_as(&admin, grant, json!({ "p": partner, "vin": "WCAAS0000000000X1" })).await;
+    assert_eq!(unknown.error_code(), Some("NOT_FOUND".to_owned()));
+    app.graphql_as(&admin, revoke, variables).await;
+    assert_eq!(read(telemetry_key).await.1, Some("FORBIDDEN".to_owned()), "revoked at once");
+}

@@ -14,8 +14,7 @@ pub use repair::{Code, Decided, Diagnosis, Estimate, Line, RepairOrder};
 
 use wasm_bindgen::JsValue;
 
-use super::client::field;
-use super::json::{flag, integer, list, maybe_text, number, object, text};
+use super::json::{field, flag, integer, list, maybe_text, number, object, text};
 
 /// The name of the object `name`.
 fn named(value: &JsValue, name: &str) -> Named {
