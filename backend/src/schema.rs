@@ -20,7 +20,7 @@ use crate::graphql::loaders::loaders;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, NotificationsSubscription};
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
-use crate::sessions::graphql::ApiKeysMutation;
+use crate::sessions::graphql::{ApiKeysMutation, PartnersQuery};
 use crate::telemetry::graphql::TelemetrySubscription;
 use crate::workshops::graphql::{WorkshopsMutation, WorkshopsQuery, WorkshopsSubscription};
 
@@ -37,6 +37,7 @@ pub struct Query(
     PaymentsQuery,
     NotificationsQuery,
     WorkshopsQuery,
+    PartnersQuery,
 );
 
 /// Every mutation.

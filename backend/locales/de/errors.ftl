@@ -212,3 +212,4 @@ msg-ask-for-days-within-the-next-year = Fragen Sie Tage innerhalb des nächsten 
 msg-to-must-be-after-from = `to` muss nach `from` liegen.
 msg-a-series-covers-a-year-at-most = Eine Reihe umfasst höchstens ein Jahr.
 msg-more-than-n-readings-ask-for-a-shorter-time-or-hourly = Mehr als 5000 Messwerte: Fragen Sie einen kürzeren Zeitraum oder stündliche Werte ab.
+msg-a-partner-needs-a-name-of-n-to-n-characters = Ein Partner braucht einen Namen mit 1 bis 120 Zeichen.

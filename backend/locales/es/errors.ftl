@@ -212,3 +212,4 @@ msg-ask-for-days-within-the-next-year = Consulte días dentro del próximo año.
 msg-to-must-be-after-from = `to` debe ser posterior a `from`.
 msg-a-series-covers-a-year-at-most = Una serie abarca como máximo un año.
 msg-more-than-n-readings-ask-for-a-shorter-time-or-hourly = Más de 5000 lecturas: pida un periodo más corto o valores por hora.
+msg-a-partner-needs-a-name-of-n-to-n-characters = Un socio necesita un nombre de 1 a 120 caracteres.

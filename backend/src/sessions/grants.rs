@@ -1,9 +1,9 @@
-//! Which vehicles a partner may read: an admin grants and revokes them until owners give their
+//! Partner organisations, and which vehicles each may read: an admin grants and revokes them until owners give their
 //! consent themselves. A partner's keys then read a granted car within their scopes.
 
 use entity::{partner_vehicle_grants, partners, vehicles};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::app::App;
@@ -43,4 +43,47 @@ pub async fn revoke(app: &App, partner_id: Uuid, vin: &str) -> ApiResult<Uuid> {
     let vehicle_id = partner_and_car(app, partner_id, vin).await?;
     partner_vehicle_grants::Entity::delete_by_id((partner_id, vehicle_id)).exec(&app.db).await?;
     Ok(vehicle_id)
+}
+
+/// Most characters of a partner's name.
+const NAME_LENGTH: usize = 120;
+
+/// Registers a partner organisation named `name`.
+pub async fn create_partner(app: &App, name: &str) -> ApiResult<partners::Model> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_LENGTH {
+        return Err(ApiError::bad_input("name", "a partner needs a name of 1 to 120 characters"));
+    }
+    let partner =
+        partners::ActiveModel { id: Set(Uuid::now_v7()), name: Set(name.to_owned()), created_at: Set(app.clock.now()) };
+    Ok(partners::Entity::insert(partner).exec_with_returning(&app.db).await?)
+}
+
+/// Every partner, by name.
+pub async fn partners(app: &App) -> ApiResult<Vec<partners::Model>> {
+    Ok(partners::Entity::find().order_by_asc(partners::Column::Name).all(&app.db).await?)
+}
+
+/// The VINs of the cars `partner_id` may read, in order.
+pub async fn granted_vins(app: &App, partner_id: Uuid) -> ApiResult<Vec<String>> {
+    let granted = partner_vehicle_grants::Entity::find()
+        .filter(partner_vehicle_grants::Column::PartnerId.eq(partner_id))
+        .all(&app.db)
+        .await?;
+    let ids: Vec<Uuid> = granted.into_iter().map(|grant| grant.vehicle_id).collect();
+    let cars = vehicles::Entity::find()
+        .filter(vehicles::Column::Id.is_in(ids))
+        .order_by_asc(vehicles::Column::Vin)
+        .all(&app.db)
+        .await?;
+    Ok(cars.into_iter().map(|car| car.vin).collect())
+}
+
+/// The partner's API keys, newest first.
+pub async fn keys_of(app: &App, partner_id: Uuid) -> ApiResult<Vec<entity::api_keys::Model>> {
+    Ok(entity::api_keys::Entity::find()
+        .filter(entity::api_keys::Column::PartnerId.eq(partner_id))
+        .order_by_desc(entity::api_keys::Column::CreatedAt)
+        .all(&app.db)
+        .await?)
 }

@@ -53,6 +53,50 @@ impl ApiKey {
     }
 }
 
+/// A partner organisation reading the API with keys (ADMIN).
+pub struct Partner(entity::partners::Model);
+
+#[Object]
+impl Partner {
+    /// Stable id (the `partnerId` of its keys and grants).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Its name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// When it was registered.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// Its API keys, newest first (revoked ones too).
+    async fn api_keys(&self, ctx: &Context<'_>) -> ApiResult<Vec<ApiKey>> {
+        Ok(grants::keys_of(app(ctx), self.0.id).await?.into_iter().map(ApiKey).collect())
+    }
+
+    /// The VINs of the cars it may read.
+    async fn granted_vehicles(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        grants::granted_vins(app(ctx), self.0.id).await
+    }
+}
+
+/// Queries of partners.
+#[derive(Default)]
+pub struct PartnersQuery;
+
+#[Object]
+impl PartnersQuery {
+    /// Every partner, by name (ADMIN).
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn partners(&self, ctx: &Context<'_>) -> ApiResult<Vec<Partner>> {
+        Ok(grants::partners(app(ctx)).await?.into_iter().map(Partner).collect())
+    }
+}
+
 /// A key just created, with its secret shown this once.
 pub struct CreatedApiKey(keys::CreatedKey);
 
@@ -110,6 +154,16 @@ impl ApiKeysMutation {
         )
         .await?;
         Ok(ApiKey(revoked))
+    }
+
+    /// Registers a partner organisation (ADMIN), to give keys and cars to.
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn create_partner(&self, ctx: &Context<'_>, name: String) -> ApiResult<Partner> {
+        let app = app(ctx);
+        let partner = grants::create_partner(app, &name).await?;
+        let subject = Subject { kind: "partner", id: &partner.id.to_string() };
+        audit::record(app, &app.db, viewer(ctx), "partner.create", subject, json!({ "name": partner.name })).await?;
+        Ok(Partner(partner))
     }
 
     /// Lets a partner read a vehicle (ADMIN; owners will grant it themselves): the partner's keys

@@ -27,6 +27,7 @@ const CALLERS: &[(&str, &str)] = &[
     ("Mutation.checkInVehicle", "-----yy-------"),
     ("Mutation.confirmBooking", "-----yy-------"),
     ("Mutation.createApiKey", "--------y-----"),
+    ("Mutation.createPartner", "--------y-----"),
     ("Mutation.decideEstimate", "yyy-----------"),
     ("Mutation.decideEstimateByLink", "yyyyyyyyyyyyyy"),
     ("Mutation.grantPartnerVehicle", "--------y-----"),

@@ -20,6 +20,7 @@ mod logs;
 mod migrations;
 mod n_plus_one;
 mod operations;
+mod partners;
 mod passwords;
 mod payment_faults;
 mod purchase;
