@@ -242,6 +242,9 @@ health-service_due-subject = Die Wartung Ihres Fahrzeugs { $vin } ist fällig
 health-service_due-body = Ihr Fahrzeug { $vin } hat { $value } km erreicht, den Stand der nächsten Wartung. Buchen Sie eine Werkstatt in der App.
 health-silent-subject = Ihr Fahrzeug { $vin } meldet sich seit { $value } Stunden nicht
 health-silent-body = Seit { $value } Stunden haben wir nichts von Ihrem Fahrzeug { $vin } gehört. Vielleicht ist es außer Empfang, oder seine Verbindung sollte geprüft werden.
+health-alert-battery_low = Batterie bei { $value } %
+health-alert-service_due = Wartung fällig ({ $value } km)
+health-alert-silent = Seit { $value } Stunden keine Meldung
 
 repair-step-checked_in = Das Fahrzeug wurde angenommen.
 repair-step-inspected = Die Werkstatt hat das Fahrzeug geprüft.

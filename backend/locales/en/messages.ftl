@@ -242,6 +242,9 @@ health-service_due-subject = Your car { $vin } is due for its service
 health-service_due-body = Your car { $vin } reached { $value } km, the mileage of its next service. Book a workshop in the app.
 health-silent-subject = Your car { $vin } has not reported for { $value } hours
 health-silent-body = We have heard nothing from your car { $vin } for { $value } hours. It may be out of coverage or its connection may need a look.
+health-alert-battery_low = Battery at { $value } %
+health-alert-service_due = Service due ({ $value } km)
+health-alert-silent = No report for { $value } hours
 
 repair-step-checked_in = The car was checked in.
 repair-step-inspected = The workshop inspected the car.

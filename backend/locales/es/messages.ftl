@@ -242,6 +242,9 @@ health-service_due-subject = A su vehículo { $vin } le toca el mantenimiento
 health-service_due-body = Su vehículo { $vin } ha llegado a { $value } km, el kilometraje de su próximo mantenimiento. Reserve un taller en la aplicación.
 health-silent-subject = Su vehículo { $vin } no da señales desde hace { $value } horas
 health-silent-body = No sabemos nada de su vehículo { $vin } desde hace { $value } horas. Puede que esté sin cobertura o que haya que revisar su conexión.
+health-alert-battery_low = Batería al { $value } %
+health-alert-service_due = Mantenimiento pendiente ({ $value } km)
+health-alert-silent = Sin noticias desde hace { $value } horas
 
 repair-step-checked_in = El vehículo se ha recibido en el taller.
 repair-step-inspected = El taller ha revisado el vehículo.

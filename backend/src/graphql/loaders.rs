@@ -165,6 +165,14 @@ children!(
     EventsOfOrder => manufacturing_events.order_id(OrderId), by OccurredAt Asc
 );
 children!(
+    /// The API keys of a partner, newest first.
+    KeysOfPartner => api_keys.partner_id(PartnerId), by CreatedAt Desc
+);
+children!(
+    /// The vehicles a partner was granted, in the order granted.
+    GrantsOfPartner => partner_vehicle_grants.partner_id(PartnerId), by GrantedAt Asc
+);
+children!(
     /// The maintenance history of a vehicle, newest first.
     MaintenanceOfVehicle => maintenance_records.vehicle_id(VehicleId), by PerformedAt Desc
 );

@@ -35,25 +35,19 @@ fn label(outcome: Result<(), Rejection>) -> &'static str {
 
 /// `POST /iot/v1/vehicles/{vin}/telemetry`.
 pub async fn telemetry(State(state): State<HttpState>, Path(vin): Path<String>, body: Bytes) -> Response {
-    let messages: Vec<Incoming> = match body.iter().find(|byte| !byte.is_ascii_whitespace()) {
-        Some(b'[') => match serde_json::from_slice::<Vec<&RawValue>>(&body) {
-            Ok(items) if items.len() <= BATCH => items
-                .into_iter()
-                .map(|item| Incoming { vin: vin.clone(), payload: Bytes::copy_from_slice(item.get().as_bytes()) })
-                .collect(),
-            Ok(_) => {
-                return json_error(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    code::BAD_USER_INPUT,
-                    "at most 2000 readings at once",
-                );
-            }
-            Err(_) => vec![Incoming { vin, payload: body.clone() }],
-        },
+    let is_array = body.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'[');
+    let messages: Vec<Incoming> = match is_array.then(|| serde_json::from_slice::<Vec<&RawValue>>(&body)) {
+        Some(Ok(items)) if items.len() > BATCH => {
+            return json_error(StatusCode::PAYLOAD_TOO_LARGE, code::BAD_USER_INPUT, "at most 2000 readings at once");
+        }
+        Some(Ok(items)) => items
+            .into_iter()
+            .map(|item| Incoming { vin: vin.clone(), payload: Bytes::copy_from_slice(item.get().as_bytes()) })
+            .collect(),
+        // One message, or a broken array (refused as malformed like any broken message).
         _ => vec![Incoming { vin, payload: body.clone() }],
     };
-    let many = body.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'[') && messages.len() != 1
-        || messages.is_empty();
+    let many = is_array && messages.len() != 1 || messages.is_empty();
     let outcomes = match ingest::ingest(&state.app, &messages).await {
         Ok(outcomes) => outcomes,
         Err(err) => {

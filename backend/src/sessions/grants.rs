@@ -63,27 +63,3 @@ pub async fn create_partner(app: &App, name: &str) -> ApiResult<partners::Model>
 pub async fn partners(app: &App) -> ApiResult<Vec<partners::Model>> {
     Ok(partners::Entity::find().order_by_asc(partners::Column::Name).all(&app.db).await?)
 }
-
-/// The VINs of the cars `partner_id` may read, in order.
-pub async fn granted_vins(app: &App, partner_id: Uuid) -> ApiResult<Vec<String>> {
-    let granted = partner_vehicle_grants::Entity::find()
-        .filter(partner_vehicle_grants::Column::PartnerId.eq(partner_id))
-        .all(&app.db)
-        .await?;
-    let ids: Vec<Uuid> = granted.into_iter().map(|grant| grant.vehicle_id).collect();
-    let cars = vehicles::Entity::find()
-        .filter(vehicles::Column::Id.is_in(ids))
-        .order_by_asc(vehicles::Column::Vin)
-        .all(&app.db)
-        .await?;
-    Ok(cars.into_iter().map(|car| car.vin).collect())
-}
-
-/// The partner's API keys, newest first.
-pub async fn keys_of(app: &App, partner_id: Uuid) -> ApiResult<Vec<entity::api_keys::Model>> {
-    Ok(entity::api_keys::Entity::find()
-        .filter(entity::api_keys::Column::PartnerId.eq(partner_id))
-        .order_by_desc(entity::api_keys::Column::CreatedAt)
-        .all(&app.db)
-        .await?)
-}

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::{Role, api_keys};
+use entity::{Role, api_keys, vehicles};
 use serde_json::json;
 
 use super::api_keys as keys;
@@ -10,7 +10,8 @@ use super::grants;
 use crate::audit::{self, Subject};
 use crate::auth::{Allow, Scope};
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::{app, viewer};
+use crate::graphql::context::{app, load_by_id, load_children, viewer};
+use crate::graphql::loaders::{GrantsOfPartner, KeysOfPartner};
 
 /// A partner API key (without its secret).
 pub struct ApiKey(api_keys::Model);
@@ -75,12 +76,16 @@ impl Partner {
 
     /// Its API keys, newest first (revoked ones too).
     async fn api_keys(&self, ctx: &Context<'_>) -> ApiResult<Vec<ApiKey>> {
-        Ok(grants::keys_of(app(ctx), self.0.id).await?.into_iter().map(ApiKey).collect())
+        Ok(load_children(ctx, KeysOfPartner(self.0.id)).await?.into_iter().map(ApiKey).collect())
     }
 
-    /// The VINs of the cars it may read.
+    /// The VINs of the cars it may read, in the order granted.
     async fn granted_vehicles(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
-        grants::granted_vins(app(ctx), self.0.id).await
+        let mut vins = Vec::new();
+        for grant in load_children(ctx, GrantsOfPartner(self.0.id)).await? {
+            vins.extend(load_by_id::<vehicles::Entity>(ctx, grant.vehicle_id).await?.map(|car| car.vin));
+        }
+        Ok(vins)
     }
 }
 

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{HealthAlertKind, health_alerts, vehicle_telemetry, vehicles};
 use futures::stream::{Stream, StreamExt};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
 
 use super::alerts::describe;
 use super::reading::TelemetrySignal;
@@ -15,6 +16,7 @@ use crate::auth::{Allow, Scope, Viewer};
 use crate::domain::{Locale, Vin};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::{app, locale, viewer};
+use crate::i18n;
 use crate::platform::events::{DomainEvent, Topic};
 use crate::policy::{self, Access};
 use crate::workshops::fault_codes::FaultCode;
@@ -155,29 +157,20 @@ impl HealthAlert {
     }
 }
 
+/// What `alert` is about for people in `locale`: the fault code and its meaning, or the
+/// `health-alert-<kind>` text with the value that fired it.
 fn describe_alert(alert: &health_alerts::Model, locale: Locale) -> String {
-    let value = alert.value.map(|value| format!("{value:.0}")).unwrap_or_default();
-    match alert.kind {
+    let kind = match alert.kind {
         HealthAlertKind::FaultCode => {
             let code = alert.fault_code.as_deref().and_then(|code| FaultCode::parse(code).ok());
-            code.map(|code| format!("{}: {}", code.as_str(), describe(&code, locale))).unwrap_or_default()
+            return code.map(|code| format!("{}: {}", code.as_str(), describe(&code, locale))).unwrap_or_default();
         }
-        HealthAlertKind::BatteryLow => match locale {
-            Locale::De => format!("Batterie bei {value} %"),
-            Locale::Es => format!("Batería al {value} %"),
-            Locale::En => format!("Battery at {value} %"),
-        },
-        HealthAlertKind::ServiceDue => match locale {
-            Locale::De => format!("Wartung fällig ({value} km)"),
-            Locale::Es => format!("Mantenimiento pendiente ({value} km)"),
-            Locale::En => format!("Service due ({value} km)"),
-        },
-        HealthAlertKind::Silent => match locale {
-            Locale::De => format!("Seit {value} Stunden keine Meldung"),
-            Locale::Es => format!("Sin noticias desde hace {value} horas"),
-            Locale::En => format!("No report for {value} hours"),
-        },
-    }
+        HealthAlertKind::BatteryLow => "battery_low",
+        HealthAlertKind::ServiceDue => "service_due",
+        HealthAlertKind::Silent => "silent",
+    };
+    let value = alert.value.map(|value| value.round() as i64);
+    i18n::text(locale, &format!("health-alert-{kind}"), &json!({ "value": value }))
 }
 
 /// The car's latest values, for those who may see its telemetry.

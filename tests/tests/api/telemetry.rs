@@ -264,6 +264,7 @@ async fn the_battery_alert_has_hysteresis_and_a_silent_car_raises_one_until_it_r
         assert_eq!(battery.len(), 1, "one episode: {car}");
         assert_eq!(battery.iter().filter(|alert| alert["open"] == true).count(), open, "at {charge} %");
         assert_eq!(battery[0]["value"], 12.0, "the charge that opened it");
+        assert_eq!(battery[0]["description"], "Batería al 12 %", "in Lucía's language");
     }
 
     // Two days and a bit without a word.
