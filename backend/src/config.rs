@@ -14,6 +14,8 @@ pub const DEMO_JWT_SECRET: &str = "caas-demo-jwt-secret-do-not-use-in-production
 pub const DEMO_FACTORY_SECRET: &str = "caas-demo-factory-webhook-secret";
 /// The telemetry secret of the demo, from which each car's signing key is derived.
 pub const DEMO_TELEMETRY_SECRET: &str = "caas-demo-telemetry-secret";
+/// The key of the buyer records sealed at an erasure, in the demo.
+pub const DEMO_RETENTION_SECRET: &str = "caas-demo-retention-secret";
 /// The Stripe API key of the demo (the payment simulator accepts it).
 pub const DEMO_STRIPE_KEY: &str = "sk_test_caas_demo";
 /// The Stripe webhook secret of the demo.
@@ -260,6 +262,21 @@ pub struct Config {
     /// the cars (`CAAS_TELEMETRY_SECRET`).
     #[arg(long, env = "CAAS_TELEMETRY_SECRET", default_value = DEMO_TELEMETRY_SECRET, value_parser = secret, hide_env_values = true, hide_default_value = true)]
     pub telemetry_secret: SecretString,
+
+    /// The secret sealing what an erased buyer's invoices need for the tax authorities, kept
+    /// for the legal retention period and opened only on their request (`CAAS_RETENTION_SECRET`).
+    #[arg(long, env = "CAAS_RETENTION_SECRET", default_value = DEMO_RETENTION_SECRET, value_parser = secret, hide_env_values = true, hide_default_value = true)]
+    pub retention_secret: SecretString,
+
+    /// Days an account erasure waits, cancellable, before it is carried out
+    /// (`CAAS_ERASURE_GRACE_DAYS`).
+    #[arg(long, env = "CAAS_ERASURE_GRACE_DAYS", default_value_t = 7)]
+    pub erasure_grace_days: i64,
+
+    /// Hours a data export's download link works; the document is deleted then
+    /// (`CAAS_EXPORT_LINK_HOURS`).
+    #[arg(long, env = "CAAS_EXPORT_LINK_HOURS", default_value_t = 48)]
+    pub export_link_hours: i64,
 
     /// Days raw telemetry readings are kept before they are down-sampled to hourly
     /// minimum/maximum/average (`CAAS_TELEMETRY_RAW_DAYS`); older readings are refused.
@@ -515,6 +532,7 @@ impl Config {
             ("CAAS_STRIPE_SECRET_KEY", &self.stripe_secret_key, DEMO_STRIPE_KEY),
             ("CAAS_STRIPE_WEBHOOK_SECRET", &self.stripe_webhook_secret, DEMO_STRIPE_WEBHOOK_SECRET),
             ("CAAS_TELEMETRY_SECRET", &self.telemetry_secret, DEMO_TELEMETRY_SECRET),
+            ("CAAS_RETENTION_SECRET", &self.retention_secret, DEMO_RETENTION_SECRET),
         ];
         for (name, value, demo) in integration_secrets {
             let value = value.expose_secret();
@@ -546,6 +564,7 @@ mod tests {
         config.stripe_secret_key = SecretString::from("sk_live_51Hxxxxxxxxxxxxxxxxxxxx".to_owned());
         config.stripe_webhook_secret = SecretString::from("whsec_xxxxxxxxxxxxxxxxxxxxxxxx".to_owned());
         config.telemetry_secret = SecretString::from("telemetry-secret-of-the-carmaker".to_owned());
+        config.retention_secret = SecretString::from("retention-secret-of-the-operator".to_owned());
         for url in [
             &mut config.factory_url,
             &mut config.stripe_api_base,

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod activation;
+pub mod analytics;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -13,6 +14,7 @@ pub mod billing;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod consents;
 pub mod domain;
 pub mod error;
 pub mod expediente;
@@ -29,6 +31,7 @@ pub mod pagination;
 pub mod payments;
 pub mod platform;
 pub mod policy;
+pub mod privacy;
 pub mod schema;
 pub mod seed;
 pub mod server;

@@ -56,24 +56,45 @@ pub async fn vehicle(app: &App, viewer: &Viewer, vehicle: &vehicles::Model, acce
             Role::Workshop => access == Access::Basic || works_on(app, user, vehicle.id).await?,
             Role::Support | Role::Admin => true,
         },
-        Viewer::Partner(partner) => partner_scope_covers(partner, access) && is_granted(app, partner, vehicle).await?,
+        Viewer::Partner(partner) => partner_may_read(app, partner, vehicle, access).await?,
     };
     if allowed { Ok(()) } else { Err(ApiError::Forbidden("this vehicle is outside your scope".into())) }
 }
 
-/// A partner's key reads a granted vehicle's data with any scope, its history only with
-/// `expediente:read`, its telemetry only with `telemetry:read` (the owner consented to that, not
-/// to more).
-fn partner_scope_covers(partner: &PartnerViewer, access: Access) -> bool {
+/// The scope a partner needs, on its key and in the owner's grant, for each level of access: the
+/// owner consented to that, not to more.
+fn scope_for(access: Access) -> Scope {
     match access {
-        Access::Basic => !partner.scopes.is_empty(),
-        Access::History => partner.scopes.contains(&Scope::ExpedienteRead),
-        Access::Telemetry => partner.scopes.contains(&Scope::TelemetryRead),
+        Access::Basic => Scope::VehiclesRead,
+        Access::History => Scope::ExpedienteRead,
+        Access::Telemetry => Scope::TelemetryRead,
     }
 }
 
-async fn is_granted(app: &App, partner: &PartnerViewer, vehicle: &vehicles::Model) -> ApiResult<bool> {
-    Ok(partner_vehicle_grants::Entity::find_by_id((partner.partner_id, vehicle.id)).one(&app.db).await?.is_some())
+/// Whether the partner's key holds the scope and the car's grant (its owner's consent) gives it.
+async fn partner_may_read(
+    app: &App,
+    partner: &PartnerViewer,
+    vehicle: &vehicles::Model,
+    access: Access,
+) -> ApiResult<bool> {
+    let scope = scope_for(access);
+    if !partner.scopes.contains(&scope) {
+        return Ok(false);
+    }
+    let grant = partner_vehicle_grants::Entity::find_by_id((partner.partner_id, vehicle.id)).one(&app.db).await?;
+    Ok(grant.is_some_and(|grant| grant_scopes(&grant).contains(&scope)))
+}
+
+/// The scopes a stored grant gives.
+pub fn grant_scopes(grant: &partner_vehicle_grants::Model) -> Vec<Scope> {
+    grant.scopes.split(',').filter_map(Scope::parse).collect()
+}
+
+/// Whether `viewer` may give partners access to `vehicle` or take it back: its owner, and nobody
+/// else — consent is the owner's.
+pub fn may_consent(viewer: &Viewer, vehicle: &vehicles::Model) -> bool {
+    matches!(viewer, Viewer::User(user) if user.role == Role::Customer && vehicle.owner_id == Some(user.id))
 }
 
 fn of_dealership(user: &UserViewer, dealership_id: Option<uuid::Uuid>) -> bool {

@@ -7,11 +7,15 @@ use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, 
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
 use crate::accounts::sign_in::SignInMutation;
+use crate::accounts::staff_graphql::{StaffMutation, StaffQuery};
 use crate::activation::graphql::{ActivationMutation, ActivationQuery, ActivationSubscription};
 use crate::activation::live::ProgressReads;
+use crate::analytics::graphql::{AnalyticsMutation, AnalyticsQuery};
 use crate::app::AppState;
 use crate::billing::graphql::BillingQuery;
+use crate::catalog::admin_graphql::{CatalogAdminMutation, CatalogAdminQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
+use crate::consents::graphql::{ConsentsMutation, ConsentsQuery};
 use crate::expediente::graphql::ExpedienteQuery;
 use crate::fleet::graphql::FleetQuery;
 use crate::graphql::extension::ErrorCodesFactory;
@@ -20,6 +24,7 @@ use crate::graphql::loaders::loaders;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, NotificationsSubscription};
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
+use crate::privacy::graphql::{PrivacyMutation, PrivacyQuery};
 use crate::sessions::graphql::{ApiKeysMutation, PartnersQuery};
 use crate::telemetry::graphql::TelemetrySubscription;
 use crate::workshops::graphql::{WorkshopsMutation, WorkshopsQuery, WorkshopsSubscription};
@@ -38,6 +43,11 @@ pub struct Query(
     NotificationsQuery,
     WorkshopsQuery,
     PartnersQuery,
+    ConsentsQuery,
+    StaffQuery,
+    CatalogAdminQuery,
+    PrivacyQuery,
+    AnalyticsQuery,
 );
 
 /// Every mutation.
@@ -52,6 +62,11 @@ pub struct Mutation(
     PaymentsMutation,
     NotificationsMutation,
     WorkshopsMutation,
+    ConsentsMutation,
+    StaffMutation,
+    CatalogAdminMutation,
+    PrivacyMutation,
+    AnalyticsMutation,
 );
 
 /// Every subscription.

@@ -160,16 +160,23 @@ impl Server {
         let (scheduler, reconciler) = (lease("scheduler"), lease("settlement-reconciler"));
         let reminders = lease("workshop-reminders");
         let telemetry_housekeeping = lease("telemetry-housekeeping");
+        let data_rights = lease("data-rights");
         // Only a cluster has an outbox to relay.
         let relay = cluster.as_ref().map(|_| lease("outbox-relay"));
         // Leases outlive the workers: handed back once they have stopped, so a successor takes
         // over at once and never beside them.
         let leases_stop = CancellationToken::new();
         let mut keepers = Vec::new();
-        for lease in
-            [Some(&scheduler), Some(&reconciler), Some(&reminders), Some(&telemetry_housekeeping), relay.as_ref()]
-                .into_iter()
-                .flatten()
+        for lease in [
+            Some(&scheduler),
+            Some(&reconciler),
+            Some(&reminders),
+            Some(&telemetry_housekeeping),
+            Some(&data_rights),
+            relay.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
         {
             // Taken before the workers start: a single instance runs its first period at once.
             if let Err(err) = lease.take(&control_db).await {
@@ -180,11 +187,13 @@ impl Server {
         }
         let mut workers = vec![
             tokio::spawn(dispatcher::run(app.clone(), shutdown.clone())),
+            tokio::spawn(crate::sessions::service::forget_ended_sessions(app.clone(), shutdown.clone())),
             tokio::spawn(activation::engine::run(app.clone(), shutdown.clone())),
             tokio::spawn(activation::scheduler::run(app.clone(), scheduler, shutdown.clone())),
             tokio::spawn(crate::settlement::reconciler::run(app.clone(), reconciler, shutdown.clone())),
             tokio::spawn(crate::workshops::reminders::run(app.clone(), reminders, shutdown.clone())),
             tokio::spawn(crate::telemetry::housekeeping::run(app.clone(), telemetry_housekeeping, shutdown.clone())),
+            tokio::spawn(crate::privacy::housekeeping::run(app.clone(), data_rights, shutdown.clone())),
         ];
         if let Some(broker) = app.config.mqtt_url.as_deref().and_then(BrokerAddress::parse) {
             workers.push(tokio::spawn(crate::telemetry::ingest::run_mqtt(app.clone(), broker, shutdown.clone())));

@@ -6,6 +6,7 @@ use async_graphql::{ComplexObject, Context};
 use chrono::{DateTime, Utc};
 
 use crate::activation::graphql::{Activation, activations_of};
+use crate::consents::graphql::{VehicleConsent, consents_of};
 use crate::error::ApiResult;
 use crate::fleet::graphql::Vehicle;
 use crate::telemetry::graphql::{
@@ -43,5 +44,10 @@ impl Vehicle {
     /// Health alerts, newest first (100 at most): `open: true` only open ones, `false` only past ones.
     async fn health_alerts(&self, ctx: &Context<'_>, open: Option<bool>) -> ApiResult<Vec<HealthAlert>> {
         telemetry::health_alerts(ctx, self.row(), open).await
+    }
+
+    /// The partners its owner lets read it, with what each may read (its owner, platform staff).
+    async fn consents(&self, ctx: &Context<'_>) -> ApiResult<Vec<VehicleConsent>> {
+        consents_of(ctx, self.row()).await
     }
 }

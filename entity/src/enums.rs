@@ -382,3 +382,17 @@ pub enum HealthAlertKind {
     /// The car has not reported for longer than allowed.
     Silent,
 }
+
+/// Where a data export stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ExportStatus {
+    /// Requested; the document is being put together.
+    Pending,
+    /// The document can be downloaded until it expires.
+    Ready,
+    /// The link lapsed and the document was deleted.
+    Expired,
+}

@@ -17,6 +17,10 @@ pub struct Model {
     pub demo_media_url: Option<String>,
     pub available: bool,
     pub created_at: DateTimeUtc,
+    /// From when the catalog shows the feature as new (for 30 days).
+    pub new_since: Option<DateTimeUtc>,
+    /// When an admin retired it: no longer sold; what was bought stays on.
+    pub retired_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,13 +3,16 @@
 //! Behaviour lives in the backend's domain services; GraphQL types are the backend's own structs, so
 //! a column rename never changes the public API.
 
+pub mod account_erasures;
 pub mod activations;
 pub mod api_keys;
 pub mod audit_events;
 pub mod bookings;
+pub mod data_exports;
 pub mod dealerships;
 pub mod diagnostic_sessions;
 pub mod enums;
+pub mod erased_emails;
 pub mod feature_models;
 pub mod feature_texts;
 pub mod features;
@@ -41,12 +44,15 @@ pub mod repair_order_events;
 pub mod repair_order_lines;
 pub mod repair_orders;
 pub mod resource_bookings;
+pub mod retained_buyers;
 pub mod service_reminders;
 pub mod service_type_prices;
 pub mod service_types;
 pub mod support_tickets;
 pub mod telemetry_hourly;
 pub mod telemetry_readings;
+pub mod ticket_comments;
+pub mod user_actions;
 pub mod users;
 pub mod vehicle_models;
 pub mod vehicle_telemetry;

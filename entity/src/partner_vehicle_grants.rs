@@ -11,6 +11,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub vehicle_id: Uuid,
     pub granted_at: DateTimeUtc,
+    /// The scopes granted, comma-separated (`vehicles:read,telemetry:read`).
+    pub scopes: String,
+    /// The owner who consented; `None` for a grant an admin made.
+    pub granted_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

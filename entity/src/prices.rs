@@ -18,6 +18,8 @@ pub struct Model {
     /// Net amount in minor units of the region's currency.
     pub net_minor: i64,
     pub created_at: DateTimeUtc,
+    /// When an admin removed it from sale; what was bought at it keeps its terms.
+    pub withdrawn_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,8 @@ pub struct Model {
     pub details: String,
     pub created_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,
+    /// The support member dealing with it.
+    pub assigned_to: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

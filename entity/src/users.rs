@@ -26,6 +26,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Set when the account was anonymised (GDPR erasure).
     pub erased_at: Option<DateTimeUtc>,
+    /// Set while an admin has disabled the account: it cannot sign in and its sessions are refused.
+    pub disabled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,29 @@ account-set_password-body = Hallo { $name },
 
     Der Link funktioniert einmal und läuft am { $expires } ab.
 
+account-invitation-subject = Sie sind zu CaaS eingeladen
+account-invitation-body = Hallo { $name },
+
+    Sie wurden eingeladen, auf der CaaS-Plattform zu arbeiten (Rolle: { $role }).
+    Legen Sie Ihr Passwort fest, um sich anzumelden:
+
+    { $link }
+
+    Der Link funktioniert einmal und läuft am { $expires } ab.
+
+privacy-export_ready-subject = Ihr CaaS-Datenexport ist bereit
+privacy-export_ready-body = Hallo,
+
+    die angeforderte Kopie Ihrer Daten ist bereit. Laden Sie sie bis { $expires } unter Datenschutz
+    in der CaaS-App herunter (angemeldet mit Ihrem Konto); danach wird sie gelöscht.
+
+privacy-erasure_scheduled-subject = Ihr CaaS-Konto wird gelöscht
+privacy-erasure_scheduled-body = Hallo { $name },
+
+    Sie haben die Löschung Ihres CaaS-Kontos beantragt. Es wird am { $due } gelöscht.
+    Bis dahin können Sie die Löschung unter Datenschutz in der CaaS-App widerrufen.
+    Rechnungen werden so lange aufbewahrt, wie das Gesetz es verlangt; Ihre Angaben darin sind für die Steuerbehörden versiegelt.
+
 account-password_reset-subject = Setzen Sie Ihr CaaS-Passwort zurück
 account-password_reset-body = Hallo { $name },
 
@@ -258,3 +281,8 @@ repair-step-ready = Die Arbeiten sind erledigt; das Fahrzeug kann abgeholt werde
 repair-step-invoiced = Die Rechnung wurde ausgestellt.
 repair-step-collected = Das Fahrzeug wurde abgeholt.
 repair-step-cancelled = Der Werkstattauftrag wurde storniert.
+
+## What a partner may read of a car its owner shares (consents).
+consent-scope-vehicles-read = Modell, Firmware und Status des Autos
+consent-scope-expediente-read = Die Geschichte des Autos: Halter, Wartungen, Reparaturen und gekaufte Funktionen
+consent-scope-telemetry-read = Was das Auto meldet: Kilometerstand, Batterie oder Tank, Geschwindigkeit, Warnungen

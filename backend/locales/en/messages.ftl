@@ -28,6 +28,29 @@ account-set_password-body = Hello { $name },
 
     The link works once and expires on { $expires }.
 
+account-invitation-subject = You are invited to CaaS
+account-invitation-body = Hello { $name },
+
+    you have been invited to work on the CaaS platform (role: { $role }).
+    Set your password to sign in:
+
+    { $link }
+
+    The link works once and expires on { $expires }.
+
+privacy-export_ready-subject = Your CaaS data export is ready
+privacy-export_ready-body = Hello,
+
+    the copy of your data you asked for is ready. Download it under Privacy in the CaaS app,
+    signed in as yourself, until { $expires }; it is deleted then.
+
+privacy-erasure_scheduled-subject = Your CaaS account will be erased
+privacy-erasure_scheduled-body = Hello { $name },
+
+    you asked for your CaaS account to be erased. It will be erased on { $due }.
+    Until then you can cancel under Privacy in the CaaS app.
+    Invoices are kept for the period the law requires, with your details sealed for the tax authorities.
+
 account-password_reset-subject = Reset your CaaS password
 account-password_reset-body = Hello { $name },
 
@@ -258,3 +281,8 @@ repair-step-ready = The work is done; the car can be collected.
 repair-step-invoiced = The invoice was issued.
 repair-step-collected = The car was collected.
 repair-step-cancelled = The repair order was cancelled.
+
+## What a partner may read of a car its owner shares (consents).
+consent-scope-vehicles-read = The car's model, firmware and status
+consent-scope-expediente-read = The car's history: owners, services, repairs and features bought
+consent-scope-telemetry-read = What the car reports: mileage, battery or fuel, speed, warnings

@@ -28,6 +28,29 @@ account-set_password-body = Hola, { $name }:
 
     El enlace funciona una sola vez y caduca el { $expires }.
 
+account-invitation-subject = Le invitamos a CaaS
+account-invitation-body = Hola, { $name }:
+
+    le han invitado a trabajar en la plataforma CaaS (rol: { $role }).
+    Establezca su contraseña para iniciar sesión:
+
+    { $link }
+
+    El enlace funciona una sola vez y caduca el { $expires }.
+
+privacy-export_ready-subject = Su exportación de datos de CaaS está lista
+privacy-export_ready-body = Hola:
+
+    la copia de sus datos que pidió está lista. Descárguela en Privacidad en la app de CaaS,
+    con su cuenta, hasta el { $expires }; después se elimina.
+
+privacy-erasure_scheduled-subject = Su cuenta de CaaS se eliminará
+privacy-erasure_scheduled-body = Hola, { $name }:
+
+    ha pedido eliminar su cuenta de CaaS. Se eliminará el { $due }.
+    Hasta entonces puede cancelarlo en Privacidad en la app de CaaS.
+    Las facturas se conservan el tiempo que exige la ley, con sus datos sellados para las autoridades fiscales.
+
 account-password_reset-subject = Restablezca su contraseña de CaaS
 account-password_reset-body = Hola, { $name }:
 
@@ -258,3 +281,8 @@ repair-step-ready = Los trabajos están terminados; se puede recoger el vehícul
 repair-step-invoiced = Se ha emitido la factura.
 repair-step-collected = Se ha recogido el vehículo.
 repair-step-cancelled = La orden de reparación se ha cancelado.
+
+## What a partner may read of a car its owner shares (consents).
+consent-scope-vehicles-read = El modelo, el firmware y el estado del coche
+consent-scope-expediente-read = El historial del coche: propietarios, mantenimientos, reparaciones y funciones compradas
+consent-scope-telemetry-read = Lo que informa el coche: kilometraje, batería o combustible, velocidad, avisos

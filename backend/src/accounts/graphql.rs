@@ -6,6 +6,7 @@ use entity::{Role, dealerships, regions, users, workshops};
 
 use super::passwords::{self, CustomerRef};
 use crate::auth::Allow;
+use crate::auth::viewer::PLATFORM_STAFF;
 use crate::domain::{Email, Locale};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::{app, load_by_id, load_existing, locale, viewer};
@@ -74,6 +75,18 @@ impl User {
             return Ok(None);
         };
         Ok(load_by_id::<workshops::Entity>(ctx, id).await?.map(Workshop::from))
+    }
+
+    /// When an administrator disabled the account (platform staff).
+    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    async fn disabled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.disabled_at
+    }
+
+    /// Whether the person has set a password (platform staff: an invitation still open).
+    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    async fn has_password(&self) -> bool {
+        self.0.password_hash.is_some()
     }
 }
 

@@ -1,8 +1,10 @@
 //! People and organisations: users, regions, dealerships and workshops as the API shows them;
-//! customer accounts and their passwords.
+//! customer accounts and their passwords; staff administration.
 
 pub mod graphql;
 pub mod links;
 pub mod passwords;
 pub mod service;
 pub mod sign_in;
+pub mod staff;
+pub mod staff_graphql;

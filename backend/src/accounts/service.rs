@@ -43,6 +43,13 @@ pub async fn find_or_create_customer(
     default_locale: &str,
 ) -> ApiResult<(users::Model, bool)> {
     let existing = users::Entity::find().filter(users::Column::Email.eq(customer.email.as_str())).one(db).await?;
+    if existing.is_none() && crate::privacy::erasure::was_erased(db, customer.email.as_str()).await? {
+        return Err(ApiError::Refused {
+            reason: "ERASED_EMAIL",
+            message: "this e-mail belonged to an erased account; the person must confirm a new account in person"
+                .into(),
+        });
+    }
     if let Some(user) = existing {
         if user.role != Role::Customer || user.erased_at.is_some() {
             return Err(ApiError::Conflict("this e-mail belongs to an account that cannot buy a vehicle".into()));
@@ -63,6 +70,7 @@ pub async fn find_or_create_customer(
         phone: Set(customer.phone.clone().filter(|p| !p.trim().is_empty())),
         created_at: Set(app.clock.now()),
         erased_at: Set(None),
+        disabled_at: Set(None),
     }
     .insert(db)
     .await

@@ -133,6 +133,7 @@ async fn approve(app: &App, viewer: &Viewer, input: &PurchaseInput) -> ApiResult
         .filter(prices::Column::FeatureId.eq(feature.id))
         .filter(prices::Column::RegionId.eq(region.id))
         .filter(prices::Column::DurationKind.eq(input.kind))
+        .filter(prices::Column::WithdrawnAt.is_null())
         .all(&app.db)
         .await?;
     let price = match input.days {

@@ -26,6 +26,7 @@ pub async fn open_ticket(
         details: Set(details.to_owned()),
         created_at: Set(app.clock.now()),
         resolved_at: Set(None),
+        assigned_to: Set(None),
     }
     .insert(db)
     .await?)

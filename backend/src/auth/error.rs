@@ -8,6 +8,9 @@ pub enum AuthError {
     /// Unknown identifier or wrong password; deliberately the same message for both.
     #[error("the e-mail/VIN or the password is wrong")]
     InvalidCredentials,
+    /// The password is right but an administrator has disabled the account.
+    #[error("this account has been disabled; ask your administrator")]
+    AccountDisabled,
     /// The access token has expired.
     #[error("the access token has expired; refresh it or sign in again")]
     TokenExpired,

@@ -2,6 +2,7 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
 use entity::{DurationKind, Role, feature_texts, features, vehicle_models};
 
 use super::service::{self, CatalogEntry, Offer};
@@ -80,10 +81,66 @@ impl Feature {
         Ok(models.into_iter().map(VehicleModel).collect())
     }
 
+    /// From when the catalog shows it as new.
+    async fn new_since(&self) -> Option<DateTime<Utc>> {
+        self.0.new_since
+    }
+
+    /// Whether it is new: its "new since" date passed less than 30 days ago.
+    async fn is_new(&self, ctx: &Context<'_>) -> bool {
+        super::admin::is_new(&self.0, app(ctx).clock.now())
+    }
+
+    /// When it was retired: out of the catalog, what was bought stays on (ADMIN).
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn retired_at(&self) -> Option<DateTime<Utc>> {
+        self.0.retired_at
+    }
+
+    /// What the OTA command sends the car (ADMIN).
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn ota_parameters(&self) -> async_graphql::Json<serde_json::Value> {
+        async_graphql::Json(self.0.ota_parameters.clone())
+    }
+
+    /// Its texts in every language, for editing (ADMIN).
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn texts(&self, ctx: &Context<'_>) -> ApiResult<Vec<FeatureTextValue>> {
+        let mut texts = load_children(ctx, TextsOfFeature(self.0.id)).await?;
+        texts.sort_by(|a, b| a.locale.cmp(&b.locale));
+        Ok(texts.into_iter().map(FeatureTextValue).collect())
+    }
+
     /// Its prices in the region with `regionCode`, as customers there see them.
     async fn prices(&self, ctx: &Context<'_>, region_code: String) -> ApiResult<Vec<OfferValue>> {
         let offers = service::offers_in_region(app(ctx), self.0.id, &region_code).await?;
         Ok(offers.into_iter().map(OfferValue).collect())
+    }
+}
+
+/// A feature's texts in one language.
+pub struct FeatureTextValue(feature_texts::Model);
+
+#[Object(name = "FeatureText")]
+impl FeatureTextValue {
+    /// The language.
+    async fn locale(&self) -> Locale {
+        Locale::from_tag(&self.0.locale).unwrap_or_default()
+    }
+
+    /// Its name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What it does.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// The text of its demo.
+    async fn demo_text(&self) -> &str {
+        &self.0.demo_text
     }
 }
 

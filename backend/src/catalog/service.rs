@@ -128,6 +128,7 @@ pub async fn catalog(app: &App, viewer: &Viewer, vin: &str, args: &PageArgs) -> 
     for price in prices::Entity::find()
         .filter(prices::Column::RegionId.eq(region.id))
         .filter(prices::Column::FeatureId.is_in(feature_ids))
+        .filter(prices::Column::WithdrawnAt.is_null())
         .order_by_asc(prices::Column::NetMinor)
         .all(&app.db)
         .await?
@@ -212,6 +213,7 @@ pub async fn offers_in_region(app: &App, feature_id: Uuid, region_code: &str) ->
     let mut prices = prices::Entity::find()
         .filter(prices::Column::FeatureId.eq(feature_id))
         .filter(prices::Column::RegionId.eq(region.id))
+        .filter(prices::Column::WithdrawnAt.is_null())
         .all(&app.db)
         .await?;
     // For good first, the free trial last.
@@ -291,6 +293,7 @@ pub async fn set_price(app: &App, viewer: &Viewer, change: PriceChange) -> ApiRe
         Some(price) => {
             let mut active: prices::ActiveModel = price.into();
             active.net_minor = Set(change.net_minor);
+            active.withdrawn_at = Set(None);
             active.update(&app.db).await?
         }
         None => prices::ActiveModel {
@@ -301,6 +304,7 @@ pub async fn set_price(app: &App, viewer: &Viewer, change: PriceChange) -> ApiRe
             duration_days: Set(change.days),
             net_minor: Set(change.net_minor),
             created_at: Set(app.clock.now()),
+            withdrawn_at: Set(None),
         }
         .insert(&app.db)
         .await

@@ -70,3 +70,49 @@ pub async fn invoice_pdf(
         }
     }
 }
+
+/// `GET /documents/exports/{id}.json`: a data export's JSON document, for the person it is about
+/// only (signed in with the API's `Authorization` header), while its link lasts. Anyone else, and
+/// an expired export, get 404.
+pub async fn data_export(
+    State(state): State<HttpState>,
+    Path(file): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let Some(id) = file.strip_suffix(".json").and_then(|id| id.parse::<Uuid>().ok()) else {
+        return json_error(StatusCode::NOT_FOUND, code::NOT_FOUND, "no such document");
+    };
+    let app = &state.app;
+    let viewer = match super::graphql::credentials_from_headers(&headers) {
+        Ok(credentials) => crate::sessions::service::authenticate(app, &credentials).await,
+        Err(err) => Err(err),
+    };
+    let viewer = match viewer {
+        Ok(viewer) => viewer,
+        Err(err) => {
+            let err = ApiError::from(err);
+            return json_error(StatusCode::UNAUTHORIZED, err.code(), &err.message());
+        }
+    };
+    match crate::privacy::export::download(app, &viewer, id).await {
+        Ok(document) => {
+            let headers = [
+                (header::CONTENT_TYPE, "application/json".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"caas-data-export-{id}.json\"")),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ];
+            (headers, document).into_response()
+        }
+        Err(ApiError::Unauthenticated(message)) => {
+            json_error(StatusCode::UNAUTHORIZED, code::UNAUTHENTICATED, &message)
+        }
+        Err(ApiError::NotFound(what)) => {
+            json_error(StatusCode::NOT_FOUND, code::NOT_FOUND, &format!("{what} not found"))
+        }
+        Err(err @ ApiError::Conflict(_)) => json_error(StatusCode::CONFLICT, err.code(), &err.message()),
+        Err(err) => {
+            tracing::error!(error = ?err, "a data export could not be served");
+            json_error(StatusCode::INTERNAL_SERVER_ERROR, err.code(), &err.message())
+        }
+    }
+}

@@ -25,7 +25,7 @@ use crate::sessions::service::{Credentials, authenticate};
 
 const API_KEY_HEADER: &str = "x-api-key";
 
-fn credentials_from_headers(headers: &HeaderMap) -> Result<Credentials, AuthError> {
+pub(super) fn credentials_from_headers(headers: &HeaderMap) -> Result<Credentials, AuthError> {
     let bearer = match headers.get(header::AUTHORIZATION) {
         None => None,
         Some(value) => {

@@ -54,6 +54,7 @@ pub fn router(app: AppState, schema: CaasSchema, extra: Router) -> Router {
         .route("/webhooks/payments", post(webhooks::payments))
         .route("/iot/v1/vehicles/{vin}/telemetry", post(iot::telemetry))
         .route("/documents/invoices/{file}", get(documents::invoice_pdf))
+        .route("/documents/exports/{file}", get(documents::data_export))
         .with_state(state)
         .merge(extra);
     let routes = match spa::router(&config.static_dir) {

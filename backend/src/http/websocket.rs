@@ -31,6 +31,7 @@ use crate::app::AppState;
 use crate::auth::{AuthError, Viewer};
 use crate::error::ApiError;
 use crate::graphql::context::{ClientIp, RequestLocale};
+use crate::platform::events::{DomainEvent, Stamped, Topic};
 use crate::schema::CaasSchema;
 use crate::sessions::service::{Credentials, authenticate};
 
@@ -152,7 +153,12 @@ pub async fn serve(
     let mut recheck = tokio::time::interval(Duration::from_secs(config.ws_recheck_secs.max(1)));
     recheck.tick().await;
     let stopping = connection.app.stopping.clone();
+    // The signed-in user's events: an account disabled or erased closes the connection at once.
+    let mut account_events: Option<BoxStream<'static, Stamped>> = None;
     let outcome: Result<(), Close> = loop {
+        if account_events.is_none() {
+            account_events = connection.account_events();
+        }
         tokio::select! {
             () = stopping.cancelled() => {
                 // 1012 Service Restart: the client connects again (to another instance) and its
@@ -165,6 +171,14 @@ pub async fn serve(
             _ = recheck.tick(), if connection.session.is_some() => {
                 if let Err(close) = connection.recheck().await {
                     break Err(close);
+                }
+            }
+            Some((_, event)) = next_of(&mut account_events) => {
+                if let DomainEvent::SessionsEnded { user_id } = event {
+                    connection.app.sessions.forget_user(user_id);
+                    if let Err(close) = connection.recheck().await {
+                        break Err(close);
+                    }
                 }
             }
             Some((id, response)) = streams.next(), if !streams.is_empty() => {
@@ -220,7 +234,23 @@ struct Connection {
     running: HashMap<String, AbortHandle>,
 }
 
+/// The next item of `stream`, or never when there is none.
+async fn next_of(stream: &mut Option<BoxStream<'static, Stamped>>) -> Option<Stamped> {
+    match stream {
+        Some(stream) => stream.next().await,
+        None => std::future::pending().await,
+    }
+}
+
 impl Connection {
+    /// The events of the signed-in user of this connection, once it has one.
+    fn account_events(&self) -> Option<BoxStream<'static, Stamped>> {
+        match &self.session.as_ref()?.viewer {
+            Viewer::User(user) => Some(self.app.events.subscribe_topic(Topic::User(user.id))),
+            _ => None,
+        }
+    }
+
     /// Handles one message; the reply to send, if any, or why to close.
     async fn handle(
         &mut self,

@@ -72,6 +72,12 @@ pub enum DomainEvent {
         /// The alert.
         alert_id: Uuid,
     },
+    /// Every session of a user ended (account disabled or erased): each instance forgets what it
+    /// cached and closes the user's WebSockets.
+    SessionsEnded {
+        /// The user.
+        user_id: Uuid,
+    },
 }
 
 /// A step of an activation, as its live progress shows it.
@@ -157,7 +163,7 @@ impl DomainEvent {
     /// The topic the event belongs to.
     pub fn topic(&self) -> Topic {
         match self {
-            Self::NotificationCreated { user_id, .. } => Topic::User(*user_id),
+            Self::NotificationCreated { user_id, .. } | Self::SessionsEnded { user_id } => Topic::User(*user_id),
             Self::ActivationProgressed { activation_id, .. } => Topic::Activation(*activation_id),
             Self::OrderProgressed { order_id, .. } => Topic::Order(*order_id),
             Self::RepairOrderChanged { repair_order_id, .. } => Topic::RepairOrder(*repair_order_id),

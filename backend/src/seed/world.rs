@@ -88,6 +88,7 @@ async fn user(db: &Db, now: DateTime<Utc>, new: NewUser<'_>) -> anyhow::Result<u
         phone: Set(None),
         created_at: Set(now),
         erased_at: Set(None),
+        disabled_at: Set(None),
     }
     .insert(db)
     .await?)
@@ -145,6 +146,8 @@ async fn feature(
         demo_media_url: Set(Some(format!("https://media.caas.example/demo/{}.webm", demo.code.to_lowercase()))),
         available: Set(true),
         created_at: Set(now),
+        new_since: Set(None),
+        retired_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -181,6 +184,7 @@ async fn feature(
                 duration_days: Set(days),
                 net_minor: Set(net),
                 created_at: Set(now),
+                withdrawn_at: Set(None),
             }
             .insert(db)
             .await?;
@@ -882,6 +886,8 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
         partner_id: Set(partner.id),
         vehicle_id: Set(anna_aurora.id),
         granted_at: Set(now),
+        scopes: Set(crate::sessions::grants::READ_SCOPES.join(",")),
+        granted_by: Set(Some(customer.id)),
     }
     .insert(db)
     .await?;

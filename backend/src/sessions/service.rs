@@ -92,6 +92,9 @@ pub async fn login(app: &App, identifier: &str, password: &str, client_ip: &str)
         return Err(AuthError::InvalidCredentials);
     };
     throttle::clear(app, identifier.key()).await?;
+    if user.disabled_at.is_some() {
+        return Err(AuthError::AccountDisabled);
+    }
     let session = start_session(app, user, Uuid::now_v7()).await?;
     let actor = Viewer::User(viewer_of(&session.user));
     audit::record(
@@ -111,6 +114,7 @@ pub async fn refresh(app: &App, refresh_token: &str) -> Result<Session, AuthErro
     let rotated = refresh::rotate(app, refresh_token).await?;
     let user = users::Entity::find_by_id(rotated.user_id)
         .filter(users::Column::ErasedAt.is_null())
+        .filter(users::Column::DisabledAt.is_null())
         .one(&app.db)
         .await?
         .ok_or(AuthError::RefreshInvalid)?;
@@ -148,7 +152,11 @@ pub async fn user_of_token(app: &App, token: &str) -> Result<UserViewer, AuthErr
 }
 
 async fn live_user(app: &App, user_id: Uuid, session_id: Uuid) -> Result<Option<UserViewer>, AuthError> {
-    let user = users::Entity::find_by_id(user_id).filter(users::Column::ErasedAt.is_null()).one(&app.db).await?;
+    let user = users::Entity::find_by_id(user_id)
+        .filter(users::Column::ErasedAt.is_null())
+        .filter(users::Column::DisabledAt.is_null())
+        .one(&app.db)
+        .await?;
     let Some(user) = user else { return Ok(None) };
     Ok(refresh::is_live(app, user_id, session_id).await?.then(|| viewer_of(&user)))
 }
@@ -171,4 +179,21 @@ pub async fn authenticate(app: &App, credentials: &Credentials) -> Result<Viewer
         return api_keys::authenticate(app, key).await;
     }
     Ok(Viewer::Anonymous)
+}
+
+/// Forgets the cached sessions of users whose sessions ended on any instance (an account disabled
+/// or erased), so that their next request here is refused too; runs until `stop`.
+pub async fn forget_ended_sessions(app: crate::app::AppState, stop: tokio_util::sync::CancellationToken) {
+    use futures::StreamExt;
+    let mut events = app.events.subscribe();
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => break,
+            event = events.next() => match event {
+                Some(crate::platform::events::DomainEvent::SessionsEnded { user_id }) => app.sessions.forget_user(user_id),
+                Some(_) => {}
+                None => break,
+            },
+        }
+    }
 }
