@@ -37,6 +37,7 @@ pub mod seed;
 pub mod server;
 pub mod sessions;
 pub mod settlement;
+pub mod support;
 pub mod telemetry;
 pub mod vehicle_extensions;
 pub mod workshops;

@@ -25,6 +25,7 @@ use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, N
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
 use crate::privacy::graphql::{PrivacyMutation, PrivacyQuery};
+use crate::support::graphql::{SupportMutation, SupportQuery};
 use crate::sessions::graphql::{ApiKeysMutation, PartnersQuery};
 use crate::telemetry::graphql::TelemetrySubscription;
 use crate::workshops::graphql::{WorkshopsMutation, WorkshopsQuery, WorkshopsSubscription};
@@ -48,6 +49,7 @@ pub struct Query(
     CatalogAdminQuery,
     PrivacyQuery,
     AnalyticsQuery,
+    SupportQuery,
 );
 
 /// Every mutation.
@@ -67,6 +69,7 @@ pub struct Mutation(
     CatalogAdminMutation,
     PrivacyMutation,
     AnalyticsMutation,
+    SupportMutation,
 );
 
 /// Every subscription.

@@ -16,10 +16,19 @@ pub enum EndReason {
     OwnerChanged,
     /// Its charge was refunded in full: the purchase is undone.
     Refunded,
+    /// Support switched it off by hand, with a reason (audited).
+    SwitchedOffBySupport,
 }
 
 impl EndReason {
-    const ALL: [Self; 5] = [Self::Expired, Self::Cancelled, Self::PaymentFailed, Self::OwnerChanged, Self::Refunded];
+    const ALL: [Self; 6] = [
+        Self::Expired,
+        Self::Cancelled,
+        Self::PaymentFailed,
+        Self::OwnerChanged,
+        Self::Refunded,
+        Self::SwitchedOffBySupport,
+    ];
 
     /// The stored name, e.g. `OWNER_CHANGED`.
     pub fn as_str(self) -> &'static str {
@@ -29,6 +38,7 @@ impl EndReason {
             Self::PaymentFailed => "PAYMENT_FAILED",
             Self::OwnerChanged => "OWNER_CHANGED",
             Self::Refunded => "REFUNDED",
+            Self::SwitchedOffBySupport => "SWITCHED_OFF_BY_SUPPORT",
         }
     }
 

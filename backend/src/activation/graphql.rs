@@ -14,7 +14,8 @@ use futures::stream::{Stream, StreamExt};
 
 use super::end_reason::EndReason;
 use super::live::{ProgressReads, ProgressState};
-use super::{billing, purchase, queries, support};
+use super::{billing, by_hand, purchase, queries, support};
+use crate::accounts::graphql::User;
 use crate::app::AppState;
 use crate::auth::viewer::PLATFORM_STAFF;
 use crate::auth::{Allow, Scope, Viewer};
@@ -226,6 +227,38 @@ impl SupportTicket {
     async fn resolved_at(&self) -> Option<DateTime<Utc>> {
         self.0.resolved_at
     }
+
+    /// The support member dealing with it.
+    async fn assignee(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
+        let Some(id) = self.0.assigned_to else { return Ok(None) };
+        Ok(Some(User(load_existing::<entity::users::Entity>(ctx, id, "user").await?)))
+    }
+
+    /// Its comments, oldest first.
+    async fn comments(&self, ctx: &Context<'_>) -> ApiResult<Vec<TicketComment>> {
+        Ok(by_hand::comments_of(app(ctx), self.0.id).await?.into_iter().map(TicketComment).collect())
+    }
+}
+
+/// A note on a support ticket.
+pub struct TicketComment(entity::ticket_comments::Model);
+
+#[Object]
+impl TicketComment {
+    /// Who wrote it.
+    async fn author(&self, ctx: &Context<'_>) -> ApiResult<User> {
+        load_existing::<entity::users::Entity>(ctx, self.0.author_id, "user").await.map(User)
+    }
+
+    /// What they wrote.
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+
+    /// When.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
 }
 
 /// Activation queries.
@@ -358,6 +391,33 @@ impl ActivationMutation {
             reason,
         };
         support::refund_payment(app(ctx), viewer(ctx), request).await.map(Payment)
+    }
+
+    /// Switches a feature on (`on: true`, free and permanent) or off in a car by hand, saying why;
+    /// audited, never charged (SUPPORT, ADMIN).
+    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    async fn switch_feature(
+        &self,
+        ctx: &Context<'_>,
+        vin: String,
+        feature_code: String,
+        on: bool,
+        reason: String,
+    ) -> ApiResult<Activation> {
+        by_hand::switch(app(ctx), viewer(ctx), &vin, &feature_code, on, &reason).await.map(Activation)
+    }
+
+    /// Gives a ticket to a support member, or to nobody without `assigneeId` (SUPPORT, ADMIN).
+    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    async fn assign_ticket(&self, ctx: &Context<'_>, ticket_id: ID, assignee_id: Option<ID>) -> ApiResult<SupportTicket> {
+        let assignee = assignee_id.map(|id| parse_id(&id, "assigneeId")).transpose()?;
+        by_hand::assign_ticket(app(ctx), viewer(ctx), parse_id(&ticket_id, "ticketId")?, assignee).await.map(SupportTicket)
+    }
+
+    /// Adds a comment to an open ticket (SUPPORT, ADMIN).
+    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    async fn comment_ticket(&self, ctx: &Context<'_>, ticket_id: ID, body: String) -> ApiResult<TicketComment> {
+        by_hand::comment_ticket(app(ctx), viewer(ctx), parse_id(&ticket_id, "ticketId")?, &body).await.map(TicketComment)
     }
 
     /// Closes a ticket that needs nothing more (SUPPORT, ADMIN).

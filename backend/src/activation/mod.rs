@@ -3,6 +3,7 @@
 //! and bills subscriptions, and support's tools for what failed.
 
 pub mod billing;
+pub mod by_hand;
 pub mod end_reason;
 pub mod engine;
 pub mod graphql;

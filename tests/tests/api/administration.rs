@@ -2,13 +2,11 @@
 //! given another role, disabled and enabled again — a disabled user's session and WebSocket end at
 //! once.
 
-use caas::platform::clock::Clock;
 use caas_tests::ws::{Frame, GqlSocket};
 use caas_tests::{PASSWORD, TestApp, spawn_app};
 use serde_json::{Value, json};
 
-const CREATE_FEATURE: &str =
-    "mutation($code: String!, $input: FeatureInput!) { createFeature(code: $code, input: $input) { code name isNew newSince } }";
+const CREATE_FEATURE: &str = "mutation($code: String!, $input: FeatureInput!) { createFeature(code: $code, input: $input) { code name isNew newSince } }";
 const SET_PRICE: &str = "mutation($input: PriceInput!) { setPrice(input: $input) { gross { amountMinor currency } } }";
 const CATALOG: &str = "query($vin: String!) { catalog(vin: $vin, first: 50) { nodes { feature { code name isNew } purchasable offers { durationKind gross { amountMinor currency } } } } }";
 const PURCHASE: &str =
@@ -46,7 +44,8 @@ async fn activation_status(app: &TestApp, token: &str, id: &str) -> String {
 async fn an_admin_creates_a_feature_a_customer_buys_it_and_retiring_it_keeps_what_was_bought() {
     let app = spawn_app().await;
     let admin = app.token("admin@demo.caas").await;
-    let created = app.graphql_as(&admin, CREATE_FEATURE, json!({ "code": "massage_seats", "input": feature_input(&app) })).await;
+    let created =
+        app.graphql_as(&admin, CREATE_FEATURE, json!({ "code": "massage_seats", "input": feature_input(&app) })).await;
     let feature = &created.data()["createFeature"];
     assert_eq!(feature["code"], "MASSAGE_SEATS");
     assert_eq!(feature["isNew"], true, "new since two days ago");
@@ -54,7 +53,8 @@ async fn an_admin_creates_a_feature_a_customer_buys_it_and_retiring_it_keeps_wha
         let price = json!({ "input": { "featureCode": "MASSAGE_SEATS", "regionCode": region, "durationKind": "PERMANENT", "netMinor": net } });
         app.graphql_as(&admin, SET_PRICE, price).await.data();
     }
-    let twice = app.graphql_as(&admin, CREATE_FEATURE, json!({ "code": "MASSAGE_SEATS", "input": feature_input(&app) })).await;
+    let twice =
+        app.graphql_as(&admin, CREATE_FEATURE, json!({ "code": "MASSAGE_SEATS", "input": feature_input(&app) })).await;
     assert_eq!(twice.error_code(), Some("CONFLICT".to_owned()));
     let mut two_english = feature_input(&app);
     two_english["texts"][1]["locale"] = json!("EN");
@@ -82,7 +82,9 @@ async fn an_admin_creates_a_feature_a_customer_buys_it_and_retiring_it_keeps_wha
     })
     .await;
 
-    let retired = app.graphql_as(&admin, "mutation { retireFeature(code: \"MASSAGE_SEATS\") { code retiredAt } }", json!({})).await;
+    let retired = app
+        .graphql_as(&admin, "mutation { retireFeature(code: \"MASSAGE_SEATS\") { code retiredAt } }", json!({}))
+        .await;
     assert!(retired.data()["retireFeature"]["retiredAt"].is_string());
     assert!(catalog_entry(&app, &anna, &aurora, "MASSAGE_SEATS").await.is_none(), "gone from the catalog");
     assert!(catalog_entry(&app, &lucia, &cirrus, "MASSAGE_SEATS").await.is_none());
@@ -107,7 +109,12 @@ async fn a_price_taken_off_sale_leaves_the_offers() {
     let aurora = app.vins_of("customer@demo.caas").await[0].clone();
     let before = catalog_entry(&app, &anna, &aurora, "HEATED_SEATS").await.expect("heated seats");
     let kinds = |entry: &Value| -> Vec<String> {
-        entry["offers"].as_array().expect("offers").iter().map(|o| o["durationKind"].as_str().unwrap_or_default().to_owned()).collect()
+        entry["offers"]
+            .as_array()
+            .expect("offers")
+            .iter()
+            .map(|o| o["durationKind"].as_str().unwrap_or_default().to_owned())
+            .collect()
     };
     assert!(kinds(&before).contains(&"MONTHLY".to_owned()));
     let remove = "mutation { removePrice(featureCode: \"HEATED_SEATS\", regionCode: \"DE\", durationKind: MONTHLY) }";
@@ -118,7 +125,8 @@ async fn a_price_taken_off_sale_leaves_the_offers() {
     assert_eq!(kinds(&after).len() + 1, kinds(&before).len());
 }
 
-const INVITE: &str = "mutation($input: InviteStaffInput!) { inviteStaff(input: $input) { id email role hasPassword disabledAt } }";
+const INVITE: &str =
+    "mutation($input: InviteStaffInput!) { inviteStaff(input: $input) { id email role hasPassword disabledAt } }";
 
 #[tokio::test]
 async fn a_disabled_staff_members_session_and_socket_end_at_once_and_they_come_back_when_enabled() {
@@ -136,13 +144,21 @@ async fn a_disabled_staff_members_session_and_socket_end_at_once_and_they_come_b
     let mail = app.email("new.support@demo.caas", "eingeladen").await;
     let token = crate::purchase::link_token(&mail.body);
     let set = app
-        .graphql("mutation($t: String!, $p: String!) { setPassword(token: $t, password: $p) { accessToken } }", json!({ "t": token, "p": "a-long-new-password" }))
+        .graphql(
+            "mutation($t: String!, $p: String!) { setPassword(token: $t, password: $p) { accessToken } }",
+            json!({ "t": token, "p": "a-long-new-password" }),
+        )
         .await;
     assert!(set.data()["setPassword"]["accessToken"].is_string());
     let support = app.token_for("new.support@demo.caas", "a-long-new-password").await;
     let init = json!({ "authorization": format!("Bearer {support}") });
     let mut socket = GqlSocket::connect_acked(&app.address, init).await;
-    assert!(app.graphql_as(&support, "{ supportTickets(first: 1) { nodes { id } } }", json!({})).await.error_code().is_none());
+    assert!(
+        app.graphql_as(&support, "{ supportTickets(first: 1) { nodes { id } } }", json!({}))
+            .await
+            .error_code()
+            .is_none()
+    );
 
     let disable = "mutation($id: ID!) { disableUser(userId: $id) { disabledAt } }";
     let disabled = app.graphql_as(&admin, disable, json!({ "id": nora["id"] })).await;
@@ -159,16 +175,30 @@ async fn a_disabled_staff_members_session_and_socket_end_at_once_and_they_come_b
     let own = app.graphql_as(&admin, disable, json!({ "id": admin_id(&app, &admin).await })).await;
     assert_eq!(own.error_code(), Some("CONFLICT".to_owned()), "an admin does not lock themselves out");
 
-    app.graphql_as(&admin, "mutation($id: ID!) { enableUser(userId: $id) { disabledAt } }", json!({ "id": nora["id"] }))
-        .await
-        .data();
+    app.graphql_as(
+        &admin,
+        "mutation($id: ID!) { enableUser(userId: $id) { disabledAt } }",
+        json!({ "id": nora["id"] }),
+    )
+    .await
+    .data();
     let back = app.token_for("new.support@demo.caas", "a-long-new-password").await;
     let role = "mutation($id: ID!) { changeUserRole(userId: $id, role: ADMIN) { role } }";
-    assert_eq!(app.graphql_as(&admin, role, json!({ "id": nora["id"] })).await.data()["changeUserRole"]["role"], "ADMIN");
+    assert_eq!(
+        app.graphql_as(&admin, role, json!({ "id": nora["id"] })).await.data()["changeUserRole"]["role"],
+        "ADMIN"
+    );
     let as_admin = app.graphql_as(&back, "{ users(search: \"nora\") { email role } }", json!({})).await;
-    assert_eq!(as_admin.data()["users"], json!([{ "email": "new.support@demo.caas", "role": "ADMIN" }]), "the new role at once");
+    assert_eq!(
+        as_admin.data()["users"],
+        json!([{ "email": "new.support@demo.caas", "role": "ADMIN" }]),
+        "the new role at once"
+    );
     let customer = app.token_for("customer@demo.caas", PASSWORD).await;
-    assert_eq!(app.graphql_as(&customer, "{ users { email } }", json!({})).await.error_code(), Some("FORBIDDEN".to_owned()));
+    assert_eq!(
+        app.graphql_as(&customer, "{ users { email } }", json!({})).await.error_code(),
+        Some("FORBIDDEN".to_owned())
+    );
 }
 
 async fn admin_id(app: &TestApp, admin: &str) -> String {

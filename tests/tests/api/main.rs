@@ -3,10 +3,14 @@
 mod access_callers;
 mod access_matrix;
 mod activation;
+mod administration;
+mod analytics;
 mod auth;
 mod catalog;
 mod cluster;
 mod concurrency;
+mod consents;
+mod data_rights;
 mod documents;
 mod durations;
 mod field_order;
