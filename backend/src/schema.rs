@@ -25,8 +25,8 @@ use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, N
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
 use crate::privacy::graphql::{PrivacyMutation, PrivacyQuery};
-use crate::support::graphql::{SupportMutation, SupportQuery};
 use crate::sessions::graphql::{ApiKeysMutation, PartnersQuery};
+use crate::support::graphql::{SupportMutation, SupportQuery};
 use crate::telemetry::graphql::TelemetrySubscription;
 use crate::workshops::graphql::{WorkshopsMutation, WorkshopsQuery, WorkshopsSubscription};
 

@@ -39,6 +39,7 @@ pub mod periodic_runs;
 pub mod prices;
 pub mod rate_limit_windows;
 pub mod refresh_tokens;
+pub mod region_vat_rates;
 pub mod regions;
 pub mod repair_order_events;
 pub mod repair_order_lines;

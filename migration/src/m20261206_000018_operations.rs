@@ -1,11 +1,12 @@
 //! Running the platform: disabled accounts, features' "new since" and retirement, owners' consents
 //! with scopes, data exports (one per person and day, enforced by a unique key), account erasures
-//! with their grace period, tombstones of erased e-mail addresses, and the web app's user actions.
+//! with their grace period, tombstones of erased e-mail addresses, sealed buyer records, ticket
+//! assignees and comments, VAT rates by the date they apply from, and the web app's user actions.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::helpers::{at, at_null, create, drop, fk, index, status, table};
+use crate::helpers::{at, at_null, create, drop, fk, index, status, table, unique};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -80,6 +81,16 @@ fn ticket_comments() -> TableCreateStatement {
         .take()
 }
 
+fn vat_rates() -> TableCreateStatement {
+    table("region_vat_rates")
+        .col(uuid("region_id"))
+        .col(integer("rate_bp"))
+        .col(at("applies_from"))
+        .col(at("created_at"))
+        .foreign_key(&mut fk("region_vat_rates", "region_id", "regions", true))
+        .take()
+}
+
 fn user_actions() -> TableCreateStatement {
     table("user_actions")
         .col(uuid("user_id"))
@@ -108,12 +119,21 @@ impl MigrationTrait for Migration {
             .take();
         create(
             manager,
-            vec![data_exports(), erasures(), tombstones(), retained_buyers(), ticket_comments(), user_actions()],
+            vec![
+                data_exports(),
+                erasures(),
+                tombstones(),
+                retained_buyers(),
+                ticket_comments(),
+                vat_rates(),
+                user_actions(),
+            ],
             vec![
                 one_a_day,
                 index("user_actions", &["occurred_at"]),
                 index("account_erasures", &["due_at"]),
                 index("ticket_comments", &["ticket_id", "created_at"]),
+                unique("region_vat_rates", &["region_id", "applies_from"]),
             ],
         )
         .await

@@ -90,6 +90,38 @@ impl User {
     }
 }
 
+/// A VAT rate from the date it applies.
+pub struct VatRate(entity::region_vat_rates::Model);
+
+#[Object]
+impl VatRate {
+    /// Basis points: 1900 is 19 %.
+    async fn rate_basis_points(&self) -> i32 {
+        self.0.rate_bp
+    }
+
+    /// From when it applies.
+    async fn applies_from(&self) -> DateTime<Utc> {
+        self.0.applies_from
+    }
+}
+
+/// A region to create or edit.
+#[derive(async_graphql::InputObject)]
+pub struct RegionInput {
+    /// Two letters, e.g. `FR`.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// ISO 4217, e.g. `EUR`.
+    pub currency: String,
+    /// The language of new accounts there.
+    pub default_locale: Locale,
+    /// The VAT rate of a new region, in basis points; an existing region's rate changes with
+    /// `scheduleVatRate`.
+    pub vat_rate_basis_points: Option<i32>,
+}
+
 /// A country the platform sells in.
 pub struct Region(pub regions::Model);
 
@@ -109,6 +141,12 @@ impl Region {
     /// ISO 4217 currency of prices, e.g. `EUR`.
     async fn currency(&self) -> &str {
         &self.0.currency
+    }
+
+    /// Its VAT rates by the date they apply from, scheduled ones too (ADMIN).
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn vat_rates(&self, ctx: &Context<'_>) -> ApiResult<Vec<VatRate>> {
+        Ok(super::regions::vat_rates_of(app(ctx), self.0.id).await?.into_iter().map(VatRate).collect())
     }
 
     /// VAT rate in basis points: 1900 is 19 %.
@@ -243,6 +281,34 @@ impl AccountsMutation {
     /// E-mails a customer who has not set a password yet a new set-password link, by id or by
     /// e-mail (give one); earlier links stop working (DEALER for customers of your dealership's
     /// sales, SUPPORT for any customer). Answers when the new link expires.
+    /// Creates a region or edits its name, currency and language (ADMIN).
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn save_region(&self, ctx: &Context<'_>, input: RegionInput) -> ApiResult<Region> {
+        let draft = super::regions::RegionDraft {
+            code: input.code,
+            name: input.name,
+            currency: input.currency,
+            default_locale: input.default_locale,
+            vat_rate_bp: input.vat_rate_basis_points,
+        };
+        super::regions::save(app(ctx), viewer(ctx), draft).await.map(Region)
+    }
+
+    /// Schedules a region's VAT rate from a date (ADMIN): prices and charges use it from then on;
+    /// invoices issued before keep their rate.
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn schedule_vat_rate(
+        &self,
+        ctx: &Context<'_>,
+        region_code: String,
+        rate_basis_points: i32,
+        applies_from: DateTime<Utc>,
+    ) -> ApiResult<VatRate> {
+        super::regions::schedule_vat_rate(app(ctx), viewer(ctx), &region_code, rate_basis_points, applies_from)
+            .await
+            .map(VatRate)
+    }
+
     #[graphql(guard = "Allow::users(&[Role::Dealer, Role::Support])")]
     async fn resend_password_link(
         &self,

@@ -4,6 +4,7 @@
 pub mod graphql;
 pub mod links;
 pub mod passwords;
+pub mod regions;
 pub mod service;
 pub mod sign_in;
 pub mod staff;

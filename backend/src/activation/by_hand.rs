@@ -61,7 +61,9 @@ pub async fn switch(
     let switched = match (on, live) {
         (true, Some(_)) => return Err(ApiError::Conflict(format!("{} is already on in this car", feature.code))),
         (false, None) => return Err(ApiError::Conflict(format!("{} is not on in this car", feature.code))),
-        (false, Some(live)) => start_deactivation(app, &txn, &mut outbox, live, EndReason::SwitchedOffBySupport).await?,
+        (false, Some(live)) => {
+            start_deactivation(app, &txn, &mut outbox, live, EndReason::SwitchedOffBySupport).await?
+        }
         (true, None) => {
             let activation = activations::ActiveModel {
                 id: Set(Uuid::now_v7()),
@@ -110,7 +112,8 @@ pub async fn assign_ticket(
     assignee_id: Option<Uuid>,
 ) -> ApiResult<support_tickets::Model> {
     viewer.user_with_role(PLATFORM_STAFF)?;
-    let ticket = support_tickets::Entity::find_by_id(ticket_id).one(&app.db).await?.ok_or(ApiError::NotFound("ticket"))?;
+    let ticket =
+        support_tickets::Entity::find_by_id(ticket_id).one(&app.db).await?.ok_or(ApiError::NotFound("ticket"))?;
     if let Some(assignee) = assignee_id {
         let person = users::Entity::find_by_id(assignee).one(&app.db).await?.ok_or(ApiError::NotFound("user"))?;
         if !PLATFORM_STAFF.contains(&person.role) || person.disabled_at.is_some() {
@@ -137,7 +140,8 @@ pub async fn comment_ticket(
     if body.is_empty() || body.chars().count() > 4000 {
         return Err(ApiError::bad_input("body", "a comment has 1 to 4,000 characters"));
     }
-    let ticket = support_tickets::Entity::find_by_id(ticket_id).one(&app.db).await?.ok_or(ApiError::NotFound("ticket"))?;
+    let ticket =
+        support_tickets::Entity::find_by_id(ticket_id).one(&app.db).await?.ok_or(ApiError::NotFound("ticket"))?;
     if ticket.status == TicketStatus::Resolved {
         return Err(ApiError::Conflict("the ticket is resolved".into()));
     }

@@ -409,15 +409,24 @@ impl ActivationMutation {
 
     /// Gives a ticket to a support member, or to nobody without `assigneeId` (SUPPORT, ADMIN).
     #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
-    async fn assign_ticket(&self, ctx: &Context<'_>, ticket_id: ID, assignee_id: Option<ID>) -> ApiResult<SupportTicket> {
+    async fn assign_ticket(
+        &self,
+        ctx: &Context<'_>,
+        ticket_id: ID,
+        assignee_id: Option<ID>,
+    ) -> ApiResult<SupportTicket> {
         let assignee = assignee_id.map(|id| parse_id(&id, "assigneeId")).transpose()?;
-        by_hand::assign_ticket(app(ctx), viewer(ctx), parse_id(&ticket_id, "ticketId")?, assignee).await.map(SupportTicket)
+        by_hand::assign_ticket(app(ctx), viewer(ctx), parse_id(&ticket_id, "ticketId")?, assignee)
+            .await
+            .map(SupportTicket)
     }
 
     /// Adds a comment to an open ticket (SUPPORT, ADMIN).
     #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
     async fn comment_ticket(&self, ctx: &Context<'_>, ticket_id: ID, body: String) -> ApiResult<TicketComment> {
-        by_hand::comment_ticket(app(ctx), viewer(ctx), parse_id(&ticket_id, "ticketId")?, &body).await.map(TicketComment)
+        by_hand::comment_ticket(app(ctx), viewer(ctx), parse_id(&ticket_id, "ticketId")?, &body)
+            .await
+            .map(TicketComment)
     }
 
     /// Closes a ticket that needs nothing more (SUPPORT, ADMIN).

@@ -48,6 +48,8 @@ pub async fn run(app: AppState, lease: Lease, stop: CancellationToken) {
 /// One run of every rule.
 pub async fn tick(app: &App) -> ApiResult<Tick> {
     let mut done = Tick::default();
+    // A VAT rate whose date has come applies before anything is billed.
+    crate::accounts::regions::apply_due_vat_rates(app).await?;
     let now = app.clock.now();
     let due = activations::Entity::find()
         .filter(activations::Column::Status.eq(ActivationStatus::Active))

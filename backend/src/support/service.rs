@@ -99,13 +99,11 @@ pub async fn timeline(app: &App, viewer: &Viewer, of: TimelineOf, key: &str) -> 
     let about = match of {
         TimelineOf::User => {
             let id: Uuid = key.trim().parse().map_err(|_| ApiError::bad_input("key", "not a user id"))?;
-            Condition::any()
-                .add(audit_events::Column::ActorUserId.eq(id))
-                .add(
-                    Condition::all()
-                        .add(audit_events::Column::SubjectType.eq("user"))
-                        .add(audit_events::Column::SubjectId.eq(id.to_string())),
-                )
+            Condition::any().add(audit_events::Column::ActorUserId.eq(id)).add(
+                Condition::all()
+                    .add(audit_events::Column::SubjectType.eq("user"))
+                    .add(audit_events::Column::SubjectId.eq(id.to_string())),
+            )
         }
         TimelineOf::Vehicle => {
             let vin = Vin::parse(key).map_err(|err| ApiError::bad_input("key", err.to_string()))?;
@@ -122,6 +120,8 @@ pub async fn timeline(app: &App, viewer: &Viewer, of: TimelineOf, key: &str) -> 
     Ok(audit_events::Entity::find()
         .filter(about)
         .order_by_desc(audit_events::Column::OccurredAt)
+        // Ids are time-ordered (UUIDv7): entries of the same instant keep their order.
+        .order_by_desc(audit_events::Column::Id)
         .limit(TIMELINE_MAX)
         .all(&app.db)
         .await?)

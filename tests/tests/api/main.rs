@@ -36,6 +36,7 @@ mod slow_car;
 mod stuck_deactivation;
 mod subscription_billing;
 mod subscriptions;
+mod support_desk;
 mod telemetry;
 mod trade_in;
 mod unreachable;
