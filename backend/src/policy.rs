@@ -61,29 +61,34 @@ pub async fn vehicle(app: &App, viewer: &Viewer, vehicle: &vehicles::Model, acce
     if allowed { Ok(()) } else { Err(ApiError::Forbidden("this vehicle is outside your scope".into())) }
 }
 
-/// The scope a partner needs, on its key and in the owner's grant, for each level of access: the
-/// owner consented to that, not to more.
-fn scope_for(access: Access) -> Scope {
+/// The scope a partner needs, on its key and in the owner's grant, to read a car's history or its
+/// telemetry: the owner consented to that, not to more. Its basic record (model, firmware, status)
+/// comes with any grant, to any key.
+fn scope_for(access: Access) -> Option<Scope> {
     match access {
-        Access::Basic => Scope::VehiclesRead,
-        Access::History => Scope::ExpedienteRead,
-        Access::Telemetry => Scope::TelemetryRead,
+        Access::Basic => None,
+        Access::History => Some(Scope::ExpedienteRead),
+        Access::Telemetry => Some(Scope::TelemetryRead),
     }
 }
 
-/// Whether the partner's key holds the scope and the car's grant (its owner's consent) gives it.
+/// Whether the partner's key and the car's grant (its owner's consent) both allow `access`.
 async fn partner_may_read(
     app: &App,
     partner: &PartnerViewer,
     vehicle: &vehicles::Model,
     access: Access,
 ) -> ApiResult<bool> {
-    let scope = scope_for(access);
-    if !partner.scopes.contains(&scope) {
+    let needed = scope_for(access);
+    let key_allows = match needed {
+        Some(scope) => partner.scopes.contains(&scope),
+        None => !partner.scopes.is_empty(),
+    };
+    if !key_allows {
         return Ok(false);
     }
     let grant = partner_vehicle_grants::Entity::find_by_id((partner.partner_id, vehicle.id)).one(&app.db).await?;
-    Ok(grant.is_some_and(|grant| grant_scopes(&grant).contains(&scope)))
+    Ok(grant.is_some_and(|grant| needed.is_none_or(|scope| grant_scopes(&grant).contains(&scope))))
 }
 
 /// The scopes a stored grant gives.

@@ -214,7 +214,11 @@ async fn a_vat_rate_applies_from_its_date_and_earlier_invoices_keep_theirs() {
     let after = gross(anna.clone(), aurora.clone()).await;
     assert_eq!(after["vatRateBasisPoints"], 2000);
     let net = after["net"]["amountMinor"].as_i64().expect("net");
-    assert_eq!(after["gross"]["amountMinor"].as_i64(), Some(net + (net * 2000 + 5_000) / 10_000), "20 %, rounded half up");
+    assert_eq!(
+        after["gross"]["amountMinor"].as_i64(),
+        Some(net + (net * 2000 + 5_000) / 10_000),
+        "20 %, rounded half up"
+    );
     let invoices_after = entity::invoice_lines::Entity::find().all(&app.app.db).await.expect("lines");
     assert_eq!(invoices_after, invoices_before, "earlier invoices keep their rate");
 
