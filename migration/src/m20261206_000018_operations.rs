@@ -144,6 +144,7 @@ impl MigrationTrait for Migration {
             manager,
             &[
                 "user_actions",
+                "region_vat_rates",
                 "ticket_comments",
                 "retained_buyers",
                 "erased_emails",

@@ -136,6 +136,7 @@ async fn production_refuses_demo_secrets_and_demo_accounts() {
     config.stripe_secret_key = SecretString::from("sk_live_a_real_key_of_some_length".to_owned());
     config.stripe_webhook_secret = SecretString::from("whsec_a_real_secret_of_some_length".to_owned());
     config.telemetry_secret = SecretString::from("a-real-telemetry-secret-of-the-carmaker".to_owned());
+    config.retention_secret = SecretString::from("a-real-retention-secret-of-the-operator".to_owned());
     // The external systems are simulated here, which production must be told explicitly.
     config.simulators = Some(true);
     Server::builder(config.clone()).build().await.expect("production starts");

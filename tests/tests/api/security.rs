@@ -259,6 +259,7 @@ fn production(config: &mut caas::config::Config) {
     config.stripe_secret_key = SecretString::from("sk_live_not_the_demo_key_xxxxxxxx".to_owned());
     config.stripe_webhook_secret = SecretString::from("whsec_not_the_demo_secret_xxxxxx".to_owned());
     config.telemetry_secret = SecretString::from("a-real-telemetry-secret-of-the-carmaker".to_owned());
+    config.retention_secret = SecretString::from("a-real-retention-secret-of-the-operator".to_owned());
     config.seed_demo = false;
     config.simulators = Some(true);
 }
