@@ -64,6 +64,10 @@ pub fn app() -> Html {
     let api = (*api).clone();
     use_effect_with((), |_| register_service_worker());
     {
+        let api = api.clone();
+        use_effect_with((), move |_| crate::api::events::start(api));
+    }
+    {
         let (api, state) = (api.clone(), state.clone());
         use_effect_with(state.signed_in, move |signed_in| {
             if *signed_in {

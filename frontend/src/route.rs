@@ -64,6 +64,8 @@ pub enum Route {
     Notifications,
     /// Language and region.
     Profile,
+    /// The customer's data: exports, erasure of the account, the partners who may read each car.
+    Privacy,
     /// Purchases waiting for a connection.
     Queue,
     /// Register a sale.
@@ -72,8 +74,14 @@ pub enum Route {
     Stock,
     /// Support's desk.
     Support,
-    /// Catalog administration.
+    /// Catalog administration: features and their prices.
     Admin,
+    /// Staff accounts: invitations, roles, disabling.
+    Users,
+    /// Partner organisations and their API keys.
+    Partners,
+    /// Business figures.
+    Analytics,
     /// The workshop's repair orders by status.
     WorkshopBoard,
     /// The workshop's set-up: hours, closed days, bays, services.
@@ -106,11 +114,15 @@ impl Routable for Route {
             Self::Order { id } => format!("/orders/{id}"),
             Self::Notifications => "/notifications".into(),
             Self::Profile => "/profile".into(),
+            Self::Privacy => "/privacy".into(),
             Self::Queue => "/queue".into(),
             Self::NewSale => "/dealer/sale".into(),
             Self::Stock => "/dealer/stock".into(),
             Self::Support => "/support".into(),
             Self::Admin => "/admin".into(),
+            Self::Users => "/admin/users".into(),
+            Self::Partners => "/admin/partners".into(),
+            Self::Analytics => "/admin/analytics".into(),
             Self::WorkshopBoard => "/workshop/board".into(),
             Self::WorkshopSetup => "/workshop/setup".into(),
             Self::NotFound => "/404".into(),
@@ -134,11 +146,15 @@ impl Routable for Route {
             "/orders/:id",
             "/notifications",
             "/profile",
+            "/privacy",
             "/queue",
             "/dealer/sale",
             "/dealer/stock",
             "/support",
             "/admin",
+            "/admin/users",
+            "/admin/partners",
+            "/admin/analytics",
             "/workshop/board",
             "/workshop/setup",
             "/404",
@@ -175,11 +191,15 @@ impl Route {
             ["orders", id] => Self::Order { id: owned(id) },
             ["notifications"] => Self::Notifications,
             ["profile"] => Self::Profile,
+            ["privacy"] => Self::Privacy,
             ["queue"] => Self::Queue,
             ["dealer", "sale"] => Self::NewSale,
             ["dealer", "stock"] => Self::Stock,
             ["support"] => Self::Support,
             ["admin"] => Self::Admin,
+            ["admin", "users"] => Self::Users,
+            ["admin", "partners"] => Self::Partners,
+            ["admin", "analytics"] => Self::Analytics,
             ["workshop", "board"] => Self::WorkshopBoard,
             ["workshop", "setup"] => Self::WorkshopSetup,
             _ => Self::NotFound,
@@ -209,11 +229,15 @@ mod tests {
             Route::Order { id: "0194".into() },
             Route::Notifications,
             Route::Profile,
+            Route::Privacy,
             Route::Queue,
             Route::NewSale,
             Route::Stock,
             Route::Support,
             Route::Admin,
+            Route::Users,
+            Route::Partners,
+            Route::Analytics,
             Route::WorkshopBoard,
             Route::WorkshopSetup,
         ];

@@ -306,6 +306,35 @@ impl Api {
         self.execute(&body::<Q>(variables)).await.map(drop)
     }
 
+    /// The text of a document the API serves to the signed-in user at `path` (e.g. a data
+    /// export), asked for with the session's token like any request; an expired session is
+    /// renewed once. Refusals come as the API's errors.
+    pub async fn document(&self, path: &str) -> Result<String, ApiError> {
+        let mut renewed = false;
+        loop {
+            let mut request = Request::get(path);
+            if let Some(token) = self.access_token() {
+                request = request.header("authorization", &format!("Bearer {token}"));
+            }
+            let answer = match request.send().await {
+                Ok(response) => response.text().await.ok().map(|text| (response.status(), text)),
+                Err(_) => None,
+            };
+            let Some((status, text)) = answer else {
+                self.on_connectivity.emit(false);
+                return Err(ApiError::Offline);
+            };
+            if status == 200 {
+                return Ok(text);
+            }
+            match self.interpret(status, &text) {
+                Err(ApiError::Unauthenticated) if !renewed && self.renew().await => renewed = true,
+                Err(error) => return Err(error),
+                Ok(_) => return Err(internal()),
+            }
+        }
+    }
+
     async fn renew(&self) -> bool {
         let Some(refresh) = self.refresh_token() else { return false };
         let saved = self.tokens.borrow_mut().take();

@@ -3,9 +3,11 @@
 //! WebSocket, and the queue of purchases made offline.
 
 pub mod client;
+pub mod events;
 pub mod hooks;
 pub mod json;
 pub mod ops;
+pub mod privacy;
 pub mod queue;
 pub mod storage;
 pub mod telemetry;

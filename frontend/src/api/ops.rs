@@ -56,11 +56,14 @@ api_enums! {
     BookingStatus { CANCELLED, CHECKED_IN, COMPLETED, CONFIRMED, NO_SHOW, REQUESTED },
     DiagnosticType { OBD2, TEST_DRIVE, VISUAL },
     DurationKind { ANNUAL, FIXED_DAYS, MONTHLY, PERMANENT, TRIAL },
+    ExportStatus { EXPIRED, PENDING, READY },
     HealthAlertKind { BATTERY_LOW, FAULT_CODE, SERVICE_DUE, SILENT },
     InvoiceKind { CREDIT_NOTE, INVOICE },
     Locale { DE, EN, ES },
     MaintenanceKind { BATTERY, BRAKES, INSPECTION, OIL_SERVICE, REPAIR, TYRES },
     MaintenanceState { DUE, OVERDUE, UP_TO_DATE },
+    NotificationChannel { EMAIL, IN_APP, IN_CAR, PUSH, SMS },
+    NotificationStatus { FAILED, PENDING, SENT },
     OrderStatus { ASSEMBLY, AWAITING_RESERVATION, CANCELLED, DELIVERED, IN_PRODUCTION, ORDERED, PAID, PAINTING, QUALITY_CHECK, READY, REGISTERED, SHIPPED },
     PaymentKind { FEATURE, FINAL, RESERVATION, SUBSCRIPTION_PERIOD },
     PaymentStatus { AUTHORIZED, CAPTURED, FAILED, PENDING, REFUNDED, SETTLED, VOIDED },
@@ -69,7 +72,11 @@ api_enums! {
     RepairOrderStatus { APPROVED, CANCELLED, CHECKED_IN, CLOSED, ESTIMATED, INSPECTED, INVOICED, IN_PROGRESS, READY },
     ResourceKind { BAY, LIFT, LOAN_CAR },
     Role { ADMIN, CUSTOMER, DEALER, SUPPORT, WORKSHOP },
+    Scope { CATALOG_READ, EXPEDIENTE_READ, TELEMETRY_READ, VEHICLES_READ },
     TelemetryResolution { HOUR, RAW },
+    TicketStatus { OPEN, RESOLVED },
+    TimelineOf { USER, VEHICLE },
+    UserActionKind { ACTION, PAGE },
     VehicleStatus { ASSIGNED, DELIVERED, IN_STOCK, RESERVED },
     Weekday { FRIDAY, MONDAY, SATURDAY, SUNDAY, THURSDAY, TUESDAY, WEDNESDAY },
 }
@@ -90,7 +97,7 @@ macro_rules! operations {
                 schema_path = "../schema.graphql",
                 query_path = $path,
                 response_derives = "Clone, PartialEq",
-                extern_enums("ActivationPhase", "ActivationStatus", "BookingStatus", "DiagnosticType", "DurationKind", "HealthAlertKind", "InvoiceKind", "Locale", "MaintenanceKind", "MaintenanceState", "OrderStatus", "PaymentKind", "PaymentStatus", "RepairLineKind", "RepairLineStatus", "RepairOrderStatus", "ResourceKind", "Role", "TelemetryResolution", "VehicleStatus", "Weekday")
+                extern_enums("ActivationPhase", "ActivationStatus", "BookingStatus", "DiagnosticType", "DurationKind", "ExportStatus", "HealthAlertKind", "InvoiceKind", "Locale", "MaintenanceKind", "MaintenanceState", "NotificationChannel", "NotificationStatus", "OrderStatus", "PaymentKind", "PaymentStatus", "RepairLineKind", "RepairLineStatus", "RepairOrderStatus", "ResourceKind", "Role", "Scope", "TelemetryResolution", "TicketStatus", "TimelineOf", "UserActionKind", "VehicleStatus", "Weekday")
             )]
             pub struct $name;
         )*
@@ -126,7 +133,6 @@ operations!(
     Models => "graphql/models.graphql",
     Stock => "graphql/stock.graphql",
     SupportTickets => "graphql/support_tickets.graphql",
-    SearchVehicles => "graphql/search_vehicles.graphql",
     RetryActivation => "graphql/retry_activation.graphql",
     RefundPayment => "graphql/refund_payment.graphql",
     SetPrice => "graphql/set_price.graphql",
@@ -149,6 +155,14 @@ operations!(
     DecideEstimateByLink => "graphql/decide_estimate_by_link.graphql",
     VehicleHealth => "graphql/vehicle_health.graphql",
     VehicleTelemetry => "graphql/vehicle_telemetry.graphql",
+    Privacy => "graphql/privacy.graphql",
+    RequestDataExport => "graphql/request_data_export.graphql",
+    RequestAccountErasure => "graphql/request_account_erasure.graphql",
+    CancelAccountErasure => "graphql/cancel_account_erasure.graphql",
+    Consents => "graphql/consents.graphql",
+    GrantVehicleAccess => "graphql/grant_vehicle_access.graphql",
+    RevokeVehicleAccess => "graphql/revoke_vehicle_access.graphql",
+    RecordUserActions => "graphql/record_user_actions.graphql",
 );
 
 // The workshop's own operations, only in the staff app.
@@ -169,4 +183,31 @@ operations!(
     SetClosedDay => "graphql/set_closed_day.graphql",
     SaveWorkshopResource => "graphql/save_workshop_resource.graphql",
     SaveServiceType => "graphql/save_service_type.graphql",
+);
+
+// Administration and support, only in the staff app.
+#[cfg(feature = "staff")]
+operations!(
+    CreateFeature => "graphql/create_feature.graphql",
+    UpdateFeature => "graphql/update_feature.graphql",
+    RetireFeature => "graphql/retire_feature.graphql",
+    RemovePrice => "graphql/remove_price.graphql",
+    Users => "graphql/users.graphql",
+    InviteStaff => "graphql/invite_staff.graphql",
+    ChangeUserRole => "graphql/change_user_role.graphql",
+    DisableUser => "graphql/disable_user.graphql",
+    EnableUser => "graphql/enable_user.graphql",
+    Partners => "graphql/partners.graphql",
+    CreatePartner => "graphql/create_partner.graphql",
+    CreateApiKey => "graphql/create_api_key.graphql",
+    RevokeApiKey => "graphql/revoke_api_key.graphql",
+    SupportSearch => "graphql/support_search.graphql",
+    Timeline => "graphql/timeline.graphql",
+    VehicleFeatures => "graphql/vehicle_features.graphql",
+    SwitchFeature => "graphql/switch_feature.graphql",
+    FailedDeliveries => "graphql/failed_deliveries.graphql",
+    ResendEmail => "graphql/resend_email.graphql",
+    AssignTicket => "graphql/assign_ticket.graphql",
+    CommentTicket => "graphql/comment_ticket.graphql",
+    Analytics => "graphql/analytics.graphql",
 );

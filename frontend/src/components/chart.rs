@@ -121,6 +121,83 @@ impl LineChart<'_> {
     }
 }
 
+/// A bar chart of figures by month (the staff app's business figures): one bar per series side by
+/// side in each month, the highest value above and the first and last month below, a legend, and
+/// a sentence saying the same for screen readers.
+#[cfg(feature = "staff")]
+pub struct BarChart<'a> {
+    /// The figure's id.
+    pub id: &'static str,
+    /// What is drawn, e.g. "Revenue (gross)".
+    pub title: String,
+    /// The months, `YYYY-MM`, oldest first.
+    pub months: &'a [String],
+    /// Each series: its name, its CSS class (its colour) and a value per month.
+    pub series: Vec<(String, &'static str, Vec<f64>)>,
+    /// How a value is written, e.g. as money.
+    pub format: &'a dyn Fn(f64) -> String,
+    /// What to say when there is nothing to draw.
+    pub empty: String,
+    /// The chart in a sentence, for screen readers (see [`BarChart::highest`]).
+    pub summary: String,
+}
+
+#[cfg(feature = "staff")]
+impl BarChart<'_> {
+    /// The highest value drawn (0 without any): the top of the scale.
+    pub fn highest(&self) -> f64 {
+        self.series.iter().flat_map(|(_, _, values)| values.iter().copied()).fold(0.0_f64, f64::max)
+    }
+
+    /// The chart, or a note that there is nothing to draw.
+    pub fn view(&self) -> Html {
+        let empty = self.months.is_empty() || self.series.is_empty();
+        html! {
+            <figure class="chart bars" id={self.id}>
+                <figcaption>{ self.title.clone() }</figcaption>
+                if empty { <p class="muted">{ self.empty.clone() }</p> } else { { self.drawing() } }
+                if self.series.len() > 1 {
+                    <ul class="legend">
+                        { for self.series.iter().map(|(name, class, _)| html! { <li><span class={classes!("swatch", *class)} />{ name.clone() }</li> }) }
+                    </ul>
+                }
+            </figure>
+        }
+    }
+
+    fn drawing(&self) -> Html {
+        let high = self.highest();
+        let group = f64::from(WIDTH) / self.months.len() as f64;
+        let bar = group * 0.8 / self.series.len() as f64;
+        let height = f64::from(BOTTOM - TOP);
+        let bars = self.series.iter().enumerate().flat_map(|(s, (name, class, values))| {
+            values.iter().enumerate().map(move |(m, value)| {
+                let h = if high > 0.0 { (value / high * height).round() } else { 0.0 };
+                let x = (m as f64 * group + group * 0.1 + s as f64 * bar).round();
+                let label =
+                    format!("{} · {name}: {}", self.months.get(m).cloned().unwrap_or_default(), (self.format)(*value));
+                html! {
+                    <rect class={*class} x={x.to_string()} y={(f64::from(BOTTOM) - h).to_string()}
+                        width={bar.floor().max(1.0).to_string()} height={h.to_string()}><title>{ label }</title></rect>
+                }
+            })
+        });
+        let (first, last) =
+            (self.months.first().cloned().unwrap_or_default(), self.months.last().cloned().unwrap_or_default());
+        html! {
+            <svg viewBox={VIEW_BOX} role="img" aria-label={self.summary.clone()}>
+                <title>{ self.title.clone() }</title>
+                <path class="grid" d={GRID} />
+                { for bars }
+                <text x="0" y="24">{ (self.format)(high) }</text>
+                <text x="0" y="258">{ (self.format)(0.0) }</text>
+                <text x="0" y="296">{ first }</text>
+                <text x="600" y="296" text-anchor="end">{ last }</text>
+            </svg>
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

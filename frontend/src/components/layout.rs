@@ -30,7 +30,8 @@ fn links(role: &str, workshop_admin: bool) -> Vec<(Route, &'static str)> {
     match role {
         "DEALER" => vec![(Route::Home, "nav.orders"), (Route::NewSale, "nav.new_sale"), (Route::Stock, "nav.stock")],
         "SUPPORT" => vec![(Route::Home, "nav.support")],
-        "ADMIN" => vec![(Route::Home, "nav.admin"), (Route::Support, "nav.support")],
+        #[cfg(feature = "staff")]
+        "ADMIN" => crate::pages::ADMIN_LINKS.to_vec(),
         "WORKSHOP" if workshop_admin => vec![
             (Route::Home, "nav.calendar"),
             (Route::WorkshopBoard, "nav.board"),

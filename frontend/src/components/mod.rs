@@ -1,12 +1,15 @@
 //! Pieces every page uses: the layout, status views, money.
 
 mod chart;
+pub mod download;
 #[cfg(feature = "staff")]
 pub mod forms;
 mod layout;
 pub mod repair;
 mod status;
 
+#[cfg(feature = "staff")]
+pub use chart::BarChart;
 pub use chart::LineChart;
 pub use layout::Layout;
 #[cfg(feature = "staff")]

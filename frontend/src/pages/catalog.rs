@@ -7,6 +7,7 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::api::events;
 use crate::api::ops::{
     Catalog as CatalogOp, PaymentCard, PurchaseFeature, StartTrial, catalog, payment_card, start_trial,
 };
@@ -29,6 +30,7 @@ pub struct CatalogProps {
 pub fn catalog_page(props: &CatalogProps) -> Html {
     let locale = use_app().locale;
     let error = use_state(|| None::<ApiError>);
+    use_effect_with(props.vin.clone(), |_| events::page("catalog"));
     let content = match use_query::<CatalogOp>(catalog::Variables { vin: props.vin.to_string() }, 0) {
         QueryState::Loading => html! { { loading(locale) } },
         QueryState::Failed(error) => html! { { page_error(locale, &error, "vin") } },
@@ -116,7 +118,8 @@ fn entry(props: &EntryProps) -> Html {
     });
     html! {
         <li class="card feature" data-code={feature.code.clone()}>
-            <h2>{ feature.name.clone() }</h2>
+            <h2>{ feature.name.clone() }
+                if feature.is_new { { " " }<span class="badge new">{ t(locale, "catalog.new") }</span> }</h2>
             <p>{ feature.description.clone() }</p>
             <p class="demo"><em>{ t(locale, "catalog.try_it") }{ " " }{ feature.demo_text.clone() }</em></p>
             if let Some(current) = &entry.current_activation {
@@ -255,6 +258,8 @@ fn buy(
     purchase: QueuedPurchase,
 ) -> Callback<MouseEvent> {
     Callback::from(move |_: MouseEvent| {
+        // Written in two parts: the app's text keys look the same (`area.key`).
+        events::action(concat!("feature", ".purchase"));
         let purchase = QueuedPurchase { key: queue::new_key(), ..purchase.clone() };
         let (api, app, navigator, error) = (api.clone(), app.clone(), navigator.clone(), error.clone());
         wasm_bindgen_futures::spawn_local(async move {

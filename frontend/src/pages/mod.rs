@@ -15,6 +15,7 @@ mod health;
 mod login;
 mod notifications;
 mod orders;
+mod privacy;
 mod profile;
 mod queue;
 mod repair_order;
@@ -29,6 +30,10 @@ use yew_router::prelude::*;
 use crate::components::Layout;
 use crate::route::Route;
 use crate::state::use_app;
+
+/// The administrator's pages, for the navigation.
+#[cfg(feature = "staff")]
+pub use admin::LINKS as ADMIN_LINKS;
 
 /// The page of an address.
 pub fn render(route: Route) -> Html {
@@ -72,11 +77,15 @@ fn page(props: &PageProps) -> Html {
         Route::Order { id } => html! { <orders::OrderPage {id} dealer={role == "DEALER"} /> },
         Route::Notifications => html! { <notifications::NotificationsPage /> },
         Route::Profile => html! { <profile::ProfilePage /> },
+        Route::Privacy => html! { <privacy::PrivacyPage /> },
         Route::Queue => html! { <queue::QueuePage /> },
         staff @ (Route::NewSale
         | Route::Stock
         | Route::Support
         | Route::Admin
+        | Route::Users
+        | Route::Partners
+        | Route::Analytics
         | Route::WorkshopBoard
         | Route::WorkshopSetup) => staff_page(staff, app.locale),
         Route::NotFound => {
@@ -91,7 +100,7 @@ fn staff_home(role: &str, locale: crate::i18n::Locale) -> Html {
     match role {
         "DEALER" => html! { <orders::OrderList dealer=true /> },
         "SUPPORT" => html! { <support::SupportDesk /> },
-        "ADMIN" => html! { <admin::AdminPage /> },
+        "ADMIN" => html! { <admin::FeaturesPage /> },
         "WORKSHOP" => html! { <workshop::Calendar /> },
         _ => html! { <Layout title="page.not_found">{ crate::components::empty(locale, "status.not_found") }</Layout> },
     }
@@ -104,10 +113,13 @@ fn staff_page(route: Route, _: crate::i18n::Locale) -> Html {
         Route::NewSale => html! { <dealer::NewSale /> },
         Route::Stock => html! { <dealer::StockPage /> },
         Route::Support => html! { <support::SupportDesk /> },
+        Route::Users => html! { <admin::UsersPage /> },
+        Route::Partners => html! { <admin::PartnersPage /> },
+        Route::Analytics => html! { <admin::AnalyticsPage /> },
         Route::WorkshopBoard => html! { <workshop::Board /> },
         Route::WorkshopSetup => html! { <workshop::Setup /> },
         Route::RepairOrder { id } => html! { <repair_order::RepairOrderPage {id} staff=true /> },
-        _ => html! { <admin::AdminPage /> },
+        _ => html! { <admin::FeaturesPage /> },
     }
 }
 

@@ -3,6 +3,7 @@
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::api::ops::{
     ChangePassword, Locale as ApiLocale, PaymentCard, Regions, UpdateProfile, change_password, payment_card, regions,
@@ -11,6 +12,7 @@ use crate::api::ops::{
 use crate::api::{Api, ApiError, QueryState, use_query};
 use crate::components::{Layout, done_note, error_view, field_error, form_error, loading, stale_note};
 use crate::i18n::{Locale, t};
+use crate::route::Route;
 use crate::state::{Action, use_app};
 
 /// The profile page.
@@ -81,7 +83,10 @@ pub fn profile_page() -> Html {
                 if *saved { <p class="status" role="status">{ t(locale, "profile.saved") }</p> }
                 <button type="submit">{ t(locale, "profile.save") }</button>
             </form>
-            if app.role == "CUSTOMER" { <SavedCard /> }
+            if app.role == "CUSTOMER" {
+                <SavedCard />
+                <p class="card narrow"><Link<Route> to={Route::Privacy} classes="privacy-link">{ t(locale, "profile.privacy") }</Link<Route>></p>
+            }
             <PasswordChange />
         </Layout>
     }

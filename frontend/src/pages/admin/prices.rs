@@ -1,12 +1,12 @@
-//! Catalog administration: every feature with its prices in a region, by duration model; a price
-//! can be changed or added (net, in the region's currency; customers see it with VAT).
+//! A feature's prices in a region, by duration model: each can be changed or taken off sale, and
+//! one added (net, in the region's currency; customers see it with VAT).
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::api::ops::{AdminFeatures, DurationKind, Regions, SetPrice, admin_features, regions, set_price};
-use crate::api::{Api, ApiError, QueryState, use_query, use_reload};
-use crate::components::{Layout, done_note, empty, error_view, loading, minor_units, name, stale_note};
+use crate::api::ops::{DurationKind, RemovePrice, SetPrice, admin_features, remove_price, set_price};
+use crate::api::{Api, ApiError};
+use crate::components::{done_note, error_view, minor_units, name};
 use crate::i18n::{Locale, money, t, tf, value};
 use crate::state::use_app;
 
@@ -26,62 +26,24 @@ fn major(minor: i64) -> String {
     format!("{}.{:02}", minor / 100, minor % 100)
 }
 
-/// The admin page.
-#[function_component(AdminPage)]
-pub fn admin_page() -> Html {
-    let app = use_app();
-    let locale = app.locale;
-    let region = use_state(|| app.me.as_ref().map(|me| me.region.clone()).unwrap_or_else(|| "DE".into()));
-    let (refresh, reload) = use_reload();
-    let on_region = {
-        let region = region.clone();
-        Callback::from(move |event: Event| region.set(event.target_unchecked_into::<HtmlSelectElement>().value()))
-    };
-    let regions = match use_query::<Regions>(regions::Variables, 0) {
-        QueryState::Ready(loaded) => loaded.data.regions.clone(),
-        _ => Vec::new(),
-    };
-    let features = use_query::<AdminFeatures>(admin_features::Variables { region_code: (*region).clone() }, refresh);
-    let content = match features {
-        QueryState::Loading => html! { { loading(locale) } },
-        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
-        QueryState::Ready(loaded) => {
-            let features = &loaded.data.features.nodes;
-            html! {
-                <>
-                    { stale_note(locale, loaded.stale) }
-                    if features.is_empty() { { empty(locale, "admin.no_features") } }
-                    <ul class="cards" id="features">
-                        { for features.iter().map(|feature| html! {
-                            <FeaturePrices feature={feature.clone()} region={(*region).clone()} reload={reload.clone()} />
-                        }) }
-                    </ul>
-                </>
-            }
-        }
-    };
-    html! {
-        <Layout title="page.admin">
-            <div class="filters">
-                <label for="admin-region">{ t(locale, "profile.region") }</label>
-                <select id="admin-region" onchange={on_region}>
-                    { for regions.iter().map(|r| html! { <option value={r.code.clone()} selected={r.code == *region}>{ format!("{} ({})", r.name, r.currency) }</option> }) }
-                </select>
-            </div>
-            { content }
-        </Layout>
-    }
-}
-
+/// Properties of [`FeaturePrices`].
 #[derive(Properties, PartialEq)]
-struct FeatureProps {
-    feature: admin_features::AdminFeaturesFeaturesNodes,
-    region: AttrValue,
-    reload: Callback<()>,
+pub struct PricesProps {
+    /// The feature's code.
+    pub code: AttrValue,
+    /// The feature's name, for the buttons' labels.
+    pub feature: AttrValue,
+    /// Its prices in the region.
+    pub prices: Vec<admin_features::AdminFeaturesAllFeaturesPrices>,
+    /// The region.
+    pub region: AttrValue,
+    /// Reloads the list once a price changed.
+    pub reload: Callback<()>,
 }
 
+/// The prices of a feature in a region, to change, take off sale or add.
 #[function_component(FeaturePrices)]
-fn feature_prices(props: &FeatureProps) -> Html {
+pub fn feature_prices(props: &PricesProps) -> Html {
     let app = use_app();
     let api = use_context::<Api>().expect("api");
     let locale = app.locale;
@@ -90,7 +52,7 @@ fn feature_prices(props: &FeatureProps) -> Html {
     let new_days = use_node_ref();
     let new_net = use_node_ref();
     let price_input = {
-        let (code, region) = (props.feature.code.clone(), props.region.to_string());
+        let (code, region) = (props.code.to_string(), props.region.to_string());
         move |kind: &str, days: Option<i64>, net: &NodeRef| -> Option<set_price::PriceInput> {
             Some(set_price::PriceInput {
                 feature_code: code.clone(),
@@ -110,7 +72,34 @@ fn feature_prices(props: &FeatureProps) -> Html {
             send_price(api.clone(), answer, input)
         }
     };
-    let feature = &props.feature;
+    let remove = {
+        let (api, error, saved, reload) = (api.clone(), error.clone(), saved.clone(), props.reload.clone());
+        let (code, region) = (props.code.to_string(), props.region.to_string());
+        move |kind: &str, days: i64| {
+            let (api, error, saved, reload) = (api.clone(), error.clone(), saved.clone(), reload.clone());
+            let (code, region, kind) = (code.clone(), region.clone(), DurationKind::from_name(kind));
+            Callback::from(move |_: MouseEvent| {
+                let (api, error, saved, reload) = (api.clone(), error.clone(), saved.clone(), reload.clone());
+                let variables = remove_price::Variables {
+                    feature_code: code.clone(),
+                    region_code: region.clone(),
+                    duration_kind: kind,
+                    duration_days: days,
+                };
+                saved.set(None);
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api.send::<RemovePrice>(variables).await {
+                        Ok(()) => {
+                            error.set(None);
+                            saved.set(Some("admin.price_removed"));
+                            reload.emit(());
+                        }
+                        Err(err) => error.set(Some(err)),
+                    }
+                });
+            })
+        }
+    };
     let add = {
         let (price_input, send) = (price_input.clone(), send.clone());
         let (new_kind, new_days, new_net) = (new_kind.clone(), new_days.clone(), new_net.clone());
@@ -121,15 +110,14 @@ fn feature_prices(props: &FeatureProps) -> Html {
             send(price_input(&kind, days, &new_net));
         })
     };
-    let id = |suffix: &str| format!("{}-{suffix}", feature.code.to_ascii_lowercase());
+    let id = |suffix: &str| format!("{}-{suffix}", props.code.to_ascii_lowercase());
+    let feature = &props.feature;
     html! {
-        <li class="card" data-code={feature.code.clone()}>
-            <h2>{ feature.name.clone() }</h2>
-            <p class="muted">{ feature.code.clone() }{ " · " }{ feature.category.clone() }
-                if feature.requires_maintenance { { " · " }{ t(locale, "admin.requires_maintenance") } }</p>
-            if feature.prices.is_empty() { <p class="muted">{ t(locale, "admin.no_prices") }</p> }
+        <section class="feature-prices">
+            <h3>{ t(locale, "admin.prices") }</h3>
+            if props.prices.is_empty() { <p class="muted">{ t(locale, "admin.no_prices") }</p> }
             <ul class="prices">
-                { for feature.prices.iter().map(|price| {
+                { for props.prices.iter().map(|price| {
                     let kind = name(&price.duration_kind);
                     let net = NodeRef::default();
                     let input_id = id(&format!("{}-{}", kind.to_ascii_lowercase(), price.duration_days));
@@ -143,7 +131,9 @@ fn feature_prices(props: &FeatureProps) -> Html {
                                 let (price_input, send, kind, days) = (price_input.clone(), send.clone(), kind.clone(), price.duration_days);
                                 Callback::from(move |_: MouseEvent| send(price_input(&kind, Some(days), &net)))
                             }
-                                aria-label={format!("{} {} {label}", t(locale, "admin.save"), feature.name)}>{ t(locale, "admin.save") }</button>
+                                aria-label={format!("{} {feature} {label}", t(locale, "admin.save"))}>{ t(locale, "admin.save") }</button>
+                            <button type="button" class="secondary remove-price" onclick={remove(&kind, price.duration_days)}
+                                aria-label={format!("{} {feature} {label}", t(locale, "admin.remove_price"))}>{ t(locale, "admin.remove_price") }</button>
                         </li>
                     }
                 }) }
@@ -162,7 +152,7 @@ fn feature_prices(props: &FeatureProps) -> Html {
             </fieldset>
             if let Some(err) = &*error { { error_view(locale, err) } }
             { done_note(locale, &saved) }
-        </li>
+        </section>
     }
 }
 

@@ -1,18 +1,17 @@
-//! Support's desk: a search for the car a person calls about (by name, e-mail, VIN, plate or order
-//! number) and the open tickets (most opened by an activation that failed), with the actions that
-//! settle them — retry the activation, refund a charge with a reason, close the ticket. People and
-//! features are shown by name; the technical detail is behind a "details" toggle.
+//! Support's desk: one search for whoever calls (people, cars, orders and payments by name, e-mail,
+//! VIN, plate, order number or payment reference) with each person's and car's history, a feature
+//! switched by hand with a reason; the open tickets (most opened by an activation that failed),
+//! with the actions that settle them — assign, comment, retry the activation, refund a charge with
+//! a reason, close; and the e-mails that never arrived, to send again. People and features are
+//! shown by name; the technical detail is behind a "details" toggle.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::api::ops::{
-    RefundPayment, ResolveTicket, RetryActivation, SearchVehicles, SupportTickets, refund_payment, resolve_ticket,
-    retry_activation, search_vehicles, support_tickets,
-};
-use crate::api::{Api, ApiError, QueryState, queue, use_query, use_reload};
-use crate::components::{Layout, done_note, empty, error_view, field_error, form_error, loading, name, stale_note};
-use crate::i18n::{Locale, date_time, money, t, tf, value};
+use crate::api::ops::{RefundPayment, RetryActivation, refund_payment, retry_activation};
+use crate::api::{Api, ApiError, queue};
+use crate::components::{Layout, error_view, field_error, form_error, name};
+use crate::i18n::{Locale, money, t, tf, value};
 use crate::state::use_app;
 
 /// An invoice or credit note, as a link to its PDF.
@@ -81,6 +80,11 @@ macro_rules! rows_from {
     }};
 }
 
+// After the macros: the pages below use them.
+mod deliveries;
+mod search;
+mod tickets;
+
 fn document_link(locale: Locale, document: &Document) -> Html {
     html! {
         <a class="document" href={document.pdf_url.clone()} target="_blank" rel="noopener">
@@ -112,135 +116,12 @@ pub fn support_desk() -> Html {
                 <input id="support-search" type="search" ref={typed} autocomplete="off" minlength="2" required=true />
                 <button type="submit">{ t(locale, "support.search") }</button>
             </form>
-            if let Some(text) = &*searched { <SearchResults text={text.clone()} /> }
+            if let Some(text) = &*searched { <search::SearchResults text={text.clone()} /> }
             <h2>{ t(locale, "support.tickets") }</h2>
-            <Tickets />
+            <tickets::Tickets />
+            <h2>{ t(locale, "support.failed_emails") }</h2>
+            <deliveries::FailedEmails />
         </Layout>
-    }
-}
-
-/// Properties of [`SearchResults`].
-#[derive(Properties, PartialEq)]
-struct SearchProps {
-    text: AttrValue,
-}
-
-/// The cars found for a search, each with its owner, features and payments.
-#[function_component(SearchResults)]
-fn search_results(props: &SearchProps) -> Html {
-    let app = use_app();
-    let locale = app.locale;
-    let (refresh, reload) = use_reload();
-    let variables = search_vehicles::Variables { text: props.text.to_string() };
-    match use_query::<SearchVehicles>(variables, refresh) {
-        QueryState::Loading => html! { { loading(locale) } },
-        QueryState::Failed(error) => html! {
-            <>
-                { field_error(locale, &Some(error.clone()), "text") }
-                { form_error(locale, &Some(error), &["text"]) }
-            </>
-        },
-        QueryState::Ready(loaded) => {
-            let cars = &loaded.data.search_vehicles.nodes;
-            html! {
-                <section id="search-results" aria-live="polite">
-                    { stale_note(locale, loaded.stale) }
-                    if cars.is_empty() { { empty(locale, "support.no_results") } }
-                    <ul class="cards">
-                        { for cars.iter().map(|car| {
-                            let activations: Vec<ActivationRow> = car.activations.iter().map(|a| rows_from!(a)).collect();
-                            html! {
-                                <li class="card" data-vin={car.vin.clone()}>
-                                    <h3>{ car.model.name.clone() }{ " · " }{ car.vin.clone() }{ car.plate.clone().map(|p| format!(" · {p}")).unwrap_or_default() }</h3>
-                                    if let Some(owner) = &car.owner { <p>{ owner.name.clone() }{ " · " }{ owner.email.clone() }</p> }
-                                    <p class="muted">{ value(locale, &name(&car.status)) }</p>
-                                    if !activations.is_empty() {
-                                        <ul class="activations">
-                                            { for activations.into_iter().map(|a| html! { <li><ActivationView activation={a} reload={reload.clone()} /></li> }) }
-                                        </ul>
-                                    }
-                                </li>
-                            }
-                        }) }
-                    </ul>
-                </section>
-            }
-        }
-    }
-}
-
-/// The open tickets.
-#[function_component(Tickets)]
-fn tickets() -> Html {
-    let app = use_app();
-    let api = use_context::<Api>().expect("api");
-    let locale = app.locale;
-    let (refresh, reload) = use_reload();
-    let error = use_state(|| None::<ApiError>);
-    let closed = use_state(|| None::<&'static str>);
-    let resolve = |id: String| {
-        let (api, reload, error, closed) = (api.clone(), reload.clone(), error.clone(), closed.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (api, reload, error, closed, id) =
-                (api.clone(), reload.clone(), error.clone(), closed.clone(), id.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api.send::<ResolveTicket>(resolve_ticket::Variables { id }).await {
-                    Ok(()) => {
-                        error.set(None);
-                        closed.set(Some("support.resolved"));
-                        reload.emit(());
-                    }
-                    Err(err) => error.set(Some(err)),
-                }
-            });
-        })
-    };
-    let content = match use_query::<SupportTickets>(support_tickets::Variables, refresh) {
-        QueryState::Loading => html! { { loading(locale) } },
-        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
-        QueryState::Ready(loaded) => {
-            let tickets = &loaded.data.support_tickets.nodes;
-            html! {
-                <>
-                    { stale_note(locale, loaded.stale) }
-                    if tickets.is_empty() { { empty(locale, "support.empty") } }
-                    <ul class="cards" id="tickets">
-                        { for tickets.iter().map(|ticket| {
-                            let activation = ticket.activation.as_ref();
-                            let heading = activation.map_or_else(
-                                || ticket.subject.clone(),
-                                |a| format!("{} · {}", a.feature.name, a.vehicle.vin),
-                            );
-                            html! {
-                                <li class="card ticket">
-                                    <h3>{ heading }</h3>
-                                    <p class="muted">{ date_time(locale, &ticket.created_at) }</p>
-                                    if let Some(owner) = activation.and_then(|a| a.vehicle.owner.as_ref()) {
-                                        <p>{ owner.name.clone() }{ " · " }{ owner.email.clone() }</p>
-                                    }
-                                    if let Some(a) = activation { <ActivationView activation={rows_from!(a)} reload={reload.clone()} /> }
-                                    <details class="technical">
-                                        <summary>{ t(locale, "support.details") }</summary>
-                                        <p>{ ticket.subject.clone() }</p>
-                                        <p>{ ticket.details.clone() }</p>
-                                    </details>
-                                    <p class="actions">
-                                        <button type="button" class="secondary" onclick={resolve(ticket.id.clone())}>{ t(locale, "support.resolve") }</button>
-                                    </p>
-                                </li>
-                            }
-                        }) }
-                    </ul>
-                </>
-            }
-        }
-    };
-    html! {
-        <>
-            if let Some(err) = &*error { { error_view(locale, err) } }
-            { done_note(locale, &closed) }
-            { content }
-        </>
     }
 }
 
