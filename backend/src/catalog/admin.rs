@@ -83,10 +83,10 @@ fn check_draft(draft: &FeatureDraft) -> ApiResult<()> {
     if !draft.ota_parameters.is_object() {
         return Err(ApiError::bad_input("otaParameters", "the OTA parameters are a JSON object"));
     }
-    if let Some(url) = &draft.demo_media_url {
-        if !(url.starts_with("https://") && url.len() <= 500) {
-            return Err(ApiError::bad_input("demoMediaUrl", "the demo media is an https address"));
-        }
+    if let Some(url) = &draft.demo_media_url
+        && !(url.starts_with("https://") && url.len() <= 500)
+    {
+        return Err(ApiError::bad_input("demoMediaUrl", "the demo media is an https address"));
     }
     if draft.model_codes.is_empty() {
         return Err(ApiError::bad_input("modelCodes", "name at least one model the feature fits"));

@@ -160,7 +160,7 @@ async fn the_figures_of_each_month_and_region_equal_those_computed_from_the_raw_
         let expected = json!({
             "catalogViews": catalog_views,
             "purchases": purchases,
-            "conversionBasisPoints": if catalog_views == 0 { 0 } else { purchases * 10_000 / catalog_views },
+            "conversionBasisPoints": (purchases * 10_000).checked_div(catalog_views).unwrap_or(0),
             "trialsStarted": trials.len(),
             "trialsConverted": converted,
             "activationsSucceeded": succeeded,

@@ -4,7 +4,6 @@
 //! date, leaving earlier invoices as they were.
 
 use caas::activation::{scheduler, tickets};
-use caas::platform::clock::Clock;
 use caas_tests::{TestApp, spawn_app, spawn_app_for_time_travel};
 use chrono::Duration;
 use entity::{NotificationChannel, NotificationStatus, notifications};
