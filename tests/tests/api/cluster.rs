@@ -600,3 +600,28 @@ async fn twenty_bookings_of_one_bay_over_two_members_make_one_booking() {
     let conflicts = answers.iter().filter(|answer| answer.error_code().as_deref() == Some("CONFLICT")).count();
     assert_eq!((booked, conflicts), (1, 19), "{:#?}", answers.iter().map(|a| &a.body).collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn a_user_disabled_on_one_member_is_refused_on_the_other_at_once_and_its_socket_there_closes() {
+    let Some(nats) = Cluster::configured("disabled accounts across members") else { return };
+    let cluster = Cluster::start(ClusterOptions::new(MEMBER, nats)).await;
+    let (a, b) = (cluster.member(0).api.clone(), cluster.member(1).api.clone());
+    let admin = a.token("admin@demo.caas").await;
+    let dealer = b.token("dealer@demo.caas").await;
+    // B has the dealer's session in its cache, and a socket of theirs open.
+    assert!(b.graphql_as(&dealer, "{ me { email } }", json!({})).await.error_code().is_none());
+    let mut socket = socket_as(&b, &dealer).await;
+    let users = a.graphql_as(&admin, "{ users(search: \"dealer@demo.caas\") { id } }", json!({})).await;
+    let id = users.data()["users"][0]["id"].clone();
+    a.graphql_as(&admin, "mutation($id: ID!) { disableUser(userId: $id) { disabledAt } }", json!({ "id": id }))
+        .await
+        .data();
+    // The event reaches B through NATS: its socket closes well before the 30 s recheck…
+    match socket.next_within(Duration::from_secs(5)).await {
+        Some(Frame::Closed(Some((code, _)))) => assert_eq!(code, 4403),
+        other => panic!("expected B to close the dealer's socket, got {other:?}"),
+    }
+    // …and B forgot the session it had cached for 10 s: the very next request is refused.
+    let next = b.graphql_as(&dealer, "{ me { email } }", json!({})).await;
+    assert_eq!(next.error_code(), Some("UNAUTHENTICATED".to_owned()));
+}
