@@ -61,7 +61,40 @@ fn api_locale(locale: Locale) -> ApiLocale {
     }
 }
 
+/// Puts `value` in the input or text area `node`.
+fn put(node: &NodeRef, value: &str) {
+    if let Some(input) = node.cast::<web_sys::HtmlInputElement>() {
+        input.set_value(value);
+    } else if let Some(area) = node.cast::<web_sys::HtmlTextAreaElement>() {
+        area.set_value(value);
+    }
+}
+
 impl Fields {
+    /// The fields as `feature` has them (a new feature: new from today, no OTA parameters).
+    fn fill(&self, feature: Option<&admin_features::AdminFeaturesAllFeatures>) {
+        let Some(f) = feature else {
+            put(&self.new_since, &today());
+            put(&self.ota, "{}");
+            return;
+        };
+        put(&self.category, &f.category);
+        for (locale, fields) in Locale::ALL.iter().zip(&self.texts) {
+            if let Some(text) = f.texts.iter().find(|text| text.locale == api_locale(*locale)) {
+                put(&fields.name, &text.name);
+                put(&fields.description, &text.description);
+                put(&fields.demo, &text.demo_text);
+            }
+        }
+        put(&self.min_firmware, &f.min_firmware);
+        put(&self.new_since, &f.new_since.as_deref().map(wall_day).unwrap_or_default());
+        put(&self.demo_media, f.demo_media_url.as_deref().unwrap_or_default());
+        put(&self.ota, &f.ota_parameters.to_string());
+        if let Some(maintenance) = self.maintenance.cast::<web_sys::HtmlInputElement>() {
+            maintenance.set_checked(f.requires_maintenance);
+        }
+    }
+
     fn draft(&self, locale: Locale, models: &[String]) -> Result<Draft, ApiError> {
         let ota = text(&self.ota);
         let ota_parameters = match serde_json::from_str::<serde_json::Value>(if ota.is_empty() { "{}" } else { &ota }) {
@@ -191,10 +224,13 @@ pub fn feature_form(props: &FormProps) -> Html {
         let cancel = props.cancel.clone();
         Callback::from(move |_: MouseEvent| cancel.emit(()))
     };
-    let text_of = |l: Locale| feature.and_then(|f| f.texts.iter().find(|text| text.locale == api_locale(l)));
+    {
+        // The fields start with the feature's values, set once: bound to `value`, every render
+        // (a model ticked, an error shown) would put back what the admin typed over.
+        let (fields, feature) = (fields.clone(), props.feature.clone());
+        use_effect_with((), move |()| fields.fill(feature.as_ref()));
+    }
     let clear = clear_field_error(&error);
-    let ota = feature.map_or_else(|| "{}".to_owned(), |f| f.ota_parameters.to_string());
-    let new_since = feature.map_or_else(today, |f| f.new_since.as_deref().map(wall_day).unwrap_or_default());
     let title =
         feature.map_or_else(|| t(locale, "admin.new_feature"), |f| format!("{} {}", t(locale, "admin.edit"), f.name));
     html! {
@@ -209,23 +245,22 @@ pub fn feature_form(props: &FormProps) -> Html {
             }
             <label for={id("category")}>{ t(locale, "admin.category") }</label>
             <input id={id("category")} ref={fields.category.clone()} required=true autocomplete="off" maxlength="40"
-                value={feature.map(|f| f.category.clone()).unwrap_or_default()} />
+                />
             { field_error(locale, &error, "category") }
             { for Locale::ALL.iter().zip(fields.texts.iter()).map(|(l, refs)| {
-                let known = text_of(*l);
                 let tid = |name: &str| id(&format!("{}-{name}", l.tag()));
                 html! {
                     <fieldset lang={l.tag()}>
                         <legend>{ l.name() }</legend>
                         <label for={tid("name")}>{ t(locale, "admin.name") }</label>
                         <input id={tid("name")} ref={refs.name.clone()} required=true maxlength="80"
-                            value={known.map(|k| k.name.clone()).unwrap_or_default()} />
+                            />
                         <label for={tid("description")}>{ t(locale, "admin.description") }</label>
                         <textarea id={tid("description")} ref={refs.description.clone()} required=true rows="3"
-                            value={known.map(|k| k.description.clone()).unwrap_or_default()} />
+                            />
                         <label for={tid("demo")}>{ t(locale, "admin.demo_text") }</label>
                         <textarea id={tid("demo")} ref={refs.demo.clone()} rows="2"
-                            value={known.map(|k| k.demo_text.clone()).unwrap_or_default()} />
+                            />
                     </fieldset>
                 }
             }) }
@@ -253,20 +288,20 @@ pub fn feature_form(props: &FormProps) -> Html {
             { field_error(locale, &error, "modelCodes") }
             <label for={id("firmware")}>{ t(locale, "admin.min_firmware") }</label>
             <input id={id("firmware")} ref={fields.min_firmware.clone()} required=true placeholder="2.1.0" autocomplete="off"
-                value={feature.map(|f| f.min_firmware.clone()).unwrap_or_default()} />
+                />
             { field_error(locale, &error, "minFirmware") }
             <label for={id("new-since")}>{ t(locale, "admin.new_since") }</label>
-            <input id={id("new-since")} type="date" ref={fields.new_since.clone()} value={new_since} />
+            <input id={id("new-since")} type="date" ref={fields.new_since.clone()} />
             <label for={id("media")}>{ t(locale, "admin.demo_media") }</label>
             <input id={id("media")} type="url" ref={fields.demo_media.clone()} placeholder="https://"
-                value={feature.and_then(|f| f.demo_media_url.clone()).unwrap_or_default()} />
+                />
             { field_error(locale, &error, "demoMediaUrl") }
             <label for={id("ota")}>{ t(locale, "admin.ota_parameters") }</label>
-            <textarea id={id("ota")} class="code" ref={fields.ota.clone()} rows="3" spellcheck="false" value={ota} />
+            <textarea id={id("ota")} class="code" ref={fields.ota.clone()} rows="3" spellcheck="false" />
             { field_error(locale, &error, "otaParameters") }
             <label class="choice">
                 <input type="checkbox" id={id("maintenance")} ref={fields.maintenance.clone()}
-                    checked={feature.is_some_and(|f| f.requires_maintenance)} />
+                    />
                 { t(locale, "admin.requires_maintenance_label") }
             </label>
             { form_error(locale, &error, &FIELDS) }
