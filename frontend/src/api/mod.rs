@@ -2,11 +2,15 @@
 //! expire), the last answer of every query cached for offline use, live subscriptions over
 //! WebSocket, and the queue of purchases made offline.
 
+pub mod activation;
 pub mod client;
+pub mod dashboard;
 pub mod events;
+pub mod expediente;
 pub mod hooks;
 pub mod json;
 pub mod ops;
+pub mod orders;
 pub mod privacy;
 pub mod queue;
 pub mod storage;

@@ -8,7 +8,6 @@ use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::Message;
 use gloo_net::websocket::futures::WebSocket;
 use graphql_client::GraphQLQuery;
-use serde::de::DeserializeOwned;
 use yew::Callback;
 
 use super::Api;
@@ -32,26 +31,18 @@ fn endpoint() -> String {
     format!("{scheme}://{}/graphql/ws", location.host().unwrap_or_default())
 }
 
-/// Subscribes to the subscription `Q`. `on_event` gets each event, and `None` when the connection
-/// came back after a break (events may have been missed: reload what is shown). Events the app
-/// cannot read are skipped rather than shown.
-pub fn subscribe<Q>(api: &Api, variables: Q::Variables, on_event: Callback<Option<Q::ResponseData>>) -> Subscription
-where
-    Q: GraphQLQuery,
-    Q::ResponseData: DeserializeOwned + 'static,
-{
-    let on_text = Callback::from(move |data: Option<String>| match data {
-        Some(data) => {
-            if let Ok(data) = super::client::parse::<Q::ResponseData>(&data) {
-                on_event.emit(Some(data));
-            }
-        }
-        None => on_event.emit(None),
-    });
+/// Subscribes to the subscription `Q` for a page that reloads what it shows on every event (and
+/// when the connection came back after a break: events may have been missed). The events
+/// themselves are not read, so no reader of their type is in the app.
+pub fn reload_on<Q: GraphQLQuery>(api: &Api, variables: Q::Variables, reload: Callback<()>) -> Subscription {
+    let on_text = Callback::from(move |_: Option<String>| reload.emit(()));
     subscribe_text(api, super::client::body::<Q>(variables), on_text)
 }
 
-/// [`subscribe`] with each event read as the shared answer type `T` (see `api::telemetry`).
+/// Subscribes to the subscription `Q`, each event read as the shared answer type `T` (see
+/// `api::telemetry`). `on_event` gets each event, and `None` when the connection came back after
+/// a break (events may have been missed: reload what is shown). Events the app cannot read are
+/// skipped rather than shown.
 pub fn subscribe_as<Q: GraphQLQuery, T: Answer + 'static>(
     api: &Api,
     variables: Q::Variables,
@@ -68,7 +59,8 @@ pub fn subscribe_as<Q: GraphQLQuery, T: Answer + 'static>(
     subscribe_text(api, super::client::body::<Q>(variables), on_text)
 }
 
-/// The part of [`subscribe`] that does not depend on the operation (it exists once in the app).
+/// The part of [`subscribe_as`] and [`reload_on`] that does not depend on the operation (it exists
+/// once in the app).
 fn subscribe_text(api: &Api, payload: String, on_text: Callback<Option<String>>) -> Subscription {
     let alive = Rc::new(Cell::new(true));
     let api = api.clone();

@@ -7,30 +7,6 @@ use yew::prelude::*;
 use crate::api::workshop::{Amount, Amounts, Code, Diagnosis, Line};
 use crate::i18n::{Locale, date_time, money, quantity, t, tf};
 
-/// A [`Diagnosis`] from a generated diagnostic session type.
-macro_rules! diagnosis_from {
-    ($session:expr) => {
-        $crate::api::workshop::Diagnosis {
-            session_type: $crate::components::name(&$session.session_type),
-            created_at: $session.created_at.clone(),
-            workshop: $crate::api::workshop::Named { name: $session.workshop.name.clone() },
-            symptoms: $session.symptoms.clone(),
-            technician_notes: $session.technician_notes.clone(),
-            fault_codes: $session
-                .fault_codes
-                .iter()
-                .map(|code| $crate::api::workshop::Code {
-                    code: code.code.clone(),
-                    description: code.description.clone(),
-                    subsystem: code.subsystem.clone(),
-                })
-                .collect(),
-        }
-    };
-}
-
-pub(crate) use diagnosis_from;
-
 /// A repair order's status as a badge (`id` for the page's main one).
 pub fn repair_status(locale: Locale, status: &str, id: Option<&'static str>) -> Html {
     html! {

@@ -45,18 +45,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         ],
     ),
     ("activation.progress", ["Switching on, live", "Aktivierung live", "Activación en directo"]),
-    (
-        "admin.no_prices",
-        [
-            "No prices in this region: not on sale here.",
-            "Keine Preise in dieser Region: hier nicht im Verkauf.",
-            "Sin precios en esta región: no se vende aquí.",
-        ],
-    ),
-    (
-        "admin.requires_maintenance",
-        ["needs maintenance up to date", "erfordert aktuelle Wartung", "requiere mantenimiento al día"],
-    ),
     ("alert_kind.BATTERY_LOW", ["Battery low", "Batterie schwach", "Batería baja"]),
     ("alert_kind.FAULT_CODE", ["Fault code", "Fehlercode", "Código de avería"]),
     ("alert_kind.SERVICE_DUE", ["Service due", "Service fällig", "Revisión pendiente"]),
@@ -934,14 +922,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ("repair_status.INVOICED", ["Invoiced", "Berechnet", "Facturado"]),
     ("repair_status.IN_PROGRESS", ["Work in progress", "In Arbeit", "En reparación"]),
     ("repair_status.READY", ["Ready for collection", "Abholbereit", "Listo para recoger"]),
-    (
-        "sale.customer_hint",
-        [
-            "An existing customer is found by e-mail; a new one gets an e-mail to set a password.",
-            "Bestandskunden werden per E-Mail gefunden; neue erhalten eine E-Mail zum Festlegen des Passworts.",
-            "Un cliente existente se encuentra por su correo; uno nuevo recibe un correo para crear su contraseña.",
-        ],
-    ),
     ("status.loading", ["Loading…", "Wird geladen…", "Cargando…"]),
     (
         "status.not_found",
@@ -1097,6 +1077,14 @@ pub static STAFF_TEXTS: &[(&str, [&str; 3])] = &[
     ),
     ("admin.no_features", ["No features.", "Keine Funktionen.", "No hay funciones."]),
     (
+        "admin.no_prices",
+        [
+            "No prices in this region: not on sale here.",
+            "Keine Preise in dieser Region: hier nicht im Verkauf.",
+            "Sin precios en esta región: no se vende aquí.",
+        ],
+    ),
+    (
         "admin.ota_parameters",
         ["OTA parameters (a JSON object)", "OTA-Parameter (ein JSON-Objekt)", "Parámetros OTA (un objeto JSON)"],
     ),
@@ -1127,6 +1115,10 @@ pub static STAFF_TEXTS: &[(&str, [&str; 3])] = &[
     ("admin.price_saved", ["Price saved.", "Preis gespeichert.", "Precio guardado."]),
     ("admin.prices", ["Prices in this region", "Preise in dieser Region", "Precios en esta región"]),
     ("admin.remove_price", ["Take off sale", "Aus dem Verkauf nehmen", "Retirar de la venta"]),
+    (
+        "admin.requires_maintenance",
+        ["needs maintenance up to date", "erfordert aktuelle Wartung", "requiere mantenimiento al día"],
+    ),
     (
         "admin.requires_maintenance_label",
         [
@@ -1456,6 +1448,14 @@ pub static STAFF_TEXTS: &[(&str, [&str; 3])] = &[
     ("sale.car", ["Car", "Fahrzeug", "Coche"]),
     ("sale.color", ["Colour (optional)", "Farbe (optional)", "Color (opcional)"]),
     ("sale.customer", ["Customer", "Kunde", "Cliente"]),
+    (
+        "sale.customer_hint",
+        [
+            "An existing customer is found by e-mail; a new one gets an e-mail to set a password.",
+            "Bestandskunden werden per E-Mail gefunden; neue erhalten eine E-Mail zum Festlegen des Passworts.",
+            "Un cliente existente se encuentra por su correo; uno nuevo recibe un correo para crear su contraseña.",
+        ],
+    ),
     ("sale.email", ["E-mail", "E-Mail", "Correo electrónico"]),
     ("sale.from_factory", ["Order from the factory", "Im Werk bestellen", "Pedir a fábrica"]),
     ("sale.from_stock", ["From stock", "Aus dem Bestand", "Del stock"]),

@@ -3,11 +3,12 @@
 
 use yew::prelude::*;
 
+use crate::api::activation::{Activation, Step};
 use crate::api::ops::{
     ActivationDetail, ActivationProgress, CancelActivation, activation_detail, activation_progress, cancel_activation,
 };
-use crate::api::{Api, ApiError, QueryState, use_query, use_reload, ws};
-use crate::components::{Layout, document_links, error_view, loading, name, page_error, stale_note};
+use crate::api::{Api, ApiError, QueryState, use_query_as, use_reload, ws};
+use crate::components::{Layout, document_links, error_view, loading, page_error, stale_note};
 use crate::i18n::{Locale, date, money, t, tf, value};
 use crate::state::use_app;
 
@@ -16,14 +17,6 @@ use crate::state::use_app;
 pub struct ActivationProps {
     /// The activation.
     pub id: AttrValue,
-}
-
-/// One step seen live.
-#[derive(Clone, PartialEq)]
-struct Step {
-    phase: String,
-    attempt: i64,
-    charge: Option<String>,
 }
 
 fn step_text(locale: Locale, step: &Step) -> String {
@@ -58,15 +51,9 @@ pub fn activation_page(props: &ActivationProps) -> Html {
         let (api, steps, reload, id) = (api.clone(), steps.clone(), reload.clone(), props.id.to_string());
         use_effect_with(props.id.clone(), move |_| {
             let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-            let on_data = Callback::from(move |event: Option<activation_progress::ResponseData>| {
+            let on_data = Callback::from(move |event: Option<Step>| {
                 // Back after a break: what happened meanwhile is in the reloaded activation.
-                let Some(data) = event else { return reload.emit(()) };
-                let progress = data.activation_progress;
-                let step = Step {
-                    phase: name(&progress.phase),
-                    attempt: progress.attempt,
-                    charge: progress.charge.as_ref().map(name),
-                };
+                let Some(step) = event else { return reload.emit(()) };
                 let done = matches!(step.phase.as_str(), "ACTIVE" | "FAILED" | "ENDED");
                 seen.borrow_mut().push(step);
                 steps.set(seen.borrow().clone());
@@ -75,18 +62,19 @@ pub fn activation_page(props: &ActivationProps) -> Html {
                 }
             });
             let subscription =
-                ws::subscribe::<ActivationProgress>(&api, activation_progress::Variables { id }, on_data);
+                ws::subscribe_as::<ActivationProgress, Step>(&api, activation_progress::Variables { id }, on_data);
             move || drop(subscription)
         });
     }
-    let state = use_query::<ActivationDetail>(activation_detail::Variables { id: props.id.to_string() }, refresh);
+    let variables = activation_detail::Variables { id: props.id.to_string() };
+    let state = use_query_as::<ActivationDetail, Activation>(variables, refresh);
     let content = match state {
         QueryState::Loading => html! { { loading(locale) } },
         QueryState::Failed(error) => html! { { page_error(locale, &error, "id") } },
         QueryState::Ready(loaded) => {
-            let activation = &loaded.data.activation;
-            let status = name(&activation.status);
-            let kind = name(&activation.duration_kind);
+            let activation = &loaded.data;
+            let status = activation.status.clone();
+            let kind = activation.duration_kind.clone();
             let cancellable = status == "ACTIVE" && kind != "PERMANENT" && !activation.cancel_at_period_end;
             let cancel = {
                 let (api, error, reload, id) = (api.clone(), error.clone(), reload.clone(), activation.id.clone());
@@ -118,8 +106,8 @@ pub fn activation_page(props: &ActivationProps) -> Html {
                 <>
                     { stale_note(locale, loaded.stale) }
                     <section class="card">
-                        <h2>{ activation.feature.name.clone() }</h2>
-                        <p class="muted">{ activation.vehicle.vin.clone() }{ " · " }{ value(locale, &kind) }</p>
+                        <h2>{ activation.feature.clone() }</h2>
+                        <p class="muted">{ activation.vin.clone() }{ " · " }{ value(locale, &kind) }</p>
                         <p id="activation-status" class={classes!("status-badge", status.to_ascii_lowercase())} aria-live="polite">{ value(locale, &status) }</p>
                         if status == "FAILED" {
                             <p class="warning" role="note" id="activation-failure">
@@ -131,8 +119,8 @@ pub fn activation_page(props: &ActivationProps) -> Html {
                         { for activation.payments.iter().map(|payment| html! {
                             <p class="charge">
                                 // A failed activation's note already says what happened to the money.
-                                if status != "FAILED" { { money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ charge_text(locale, &name(&payment.status)) } }
-                                { for payment.invoices.iter().map(|invoice| html! { <>{ " · " }{ document_links(locale, &invoice.number, &name(&invoice.kind), &invoice.pdf_url) }</> }) }
+                                if status != "FAILED" { { money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ charge_text(locale, &payment.status) } }
+                                { for payment.invoices.iter().map(|invoice| html! { <>{ " · " }{ document_links(locale, &invoice.number, &invoice.kind, &invoice.pdf_url) }</> }) }
                             </p>
                         }) }
                         if cancellable && !*asking {

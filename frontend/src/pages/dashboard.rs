@@ -4,9 +4,10 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::api::dashboard::{Car, Dashboard as Answer};
 use crate::api::ops::{Dashboard as DashboardOp, dashboard};
-use crate::api::{QueryState, use_query};
-use crate::components::{Layout, empty, error_view, loading, name, stale_note};
+use crate::api::{QueryState, use_query_as};
+use crate::components::{Layout, empty, error_view, loading, stale_note};
 use crate::i18n::{date, t, value};
 use crate::route::Route;
 use crate::state::use_app;
@@ -16,12 +17,12 @@ use crate::state::use_app;
 pub fn dashboard_page() -> Html {
     let app = use_app();
     let locale = app.locale;
-    let content = match use_query::<DashboardOp>(dashboard::Variables, 0) {
+    let content = match use_query_as::<DashboardOp, Answer>(dashboard::Variables, 0) {
         QueryState::Loading => html! { { loading(locale) } },
         QueryState::Failed(error) => html! { { error_view(locale, &error) } },
         QueryState::Ready(loaded) => {
-            let vehicles = &loaded.data.my_vehicles.nodes;
-            let unread = loaded.data.notifications.nodes.len();
+            let vehicles = &loaded.data.cars;
+            let unread = loaded.data.unread;
             html! {
                 <>
                     { stale_note(locale, loaded.stale) }
@@ -39,23 +40,20 @@ pub fn dashboard_page() -> Html {
     html! { <Layout title="page.dashboard">{ content }</Layout> }
 }
 
-fn vehicle_card(locale: crate::i18n::Locale, vehicle: &dashboard::DashboardMyVehiclesNodes) -> Html {
-    let live: Vec<_> = vehicle
-        .activations
-        .iter()
-        .filter(|a| matches!(name(&a.status).as_str(), "ACTIVE" | "PENDING" | "ACTIVATING"))
-        .collect();
+fn vehicle_card(locale: crate::i18n::Locale, vehicle: &Car) -> Html {
+    let live: Vec<_> =
+        vehicle.features.iter().filter(|a| matches!(a.status.as_str(), "ACTIVE" | "PENDING" | "ACTIVATING")).collect();
     html! {
         <li class="card vehicle" data-vin={vehicle.vin.clone()}>
-            <h2>{ format!("{} · {}", vehicle.model.name, vehicle.plate.clone().unwrap_or_else(|| value(locale, &name(&vehicle.status)))) }</h2>
+            <h2>{ format!("{} · {}", vehicle.model, vehicle.plate.clone().unwrap_or_else(|| value(locale, &vehicle.status))) }</h2>
             <p class="muted">{ format!("{} · {}", vehicle.vin, vehicle.color) }</p>
             <h3>{ t(locale, "dashboard.features") }</h3>
             if live.is_empty() { <p class="muted">{ t(locale, "dashboard.no_features") }</p> }
             <ul class="features">
                 { for live.into_iter().map(|activation| html! {
                     <li class={classes!(activation.expiring_soon.then_some("expiring"))}>
-                        <Link<Route> to={Route::Activation { id: activation.id.clone() }}>{ activation.feature.name.clone() }</Link<Route>>
-                        { " · " }{ value(locale, &name(&activation.status)) }
+                        <Link<Route> to={Route::Activation { id: activation.id.clone() }}>{ activation.name.clone() }</Link<Route>>
+                        { " · " }{ value(locale, &activation.status) }
                         if let Some(ends) = &activation.ends_at { { " · " }{ t(locale, "dashboard.until") }{ " " }{ date(locale, ends) } }
                         if activation.expiring_soon { <strong>{ " · " }{ t(locale, "dashboard.expiring") }</strong> }
                     </li>

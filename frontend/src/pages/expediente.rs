@@ -5,10 +5,11 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::api::expediente::{Car, Entry, Expediente};
 use crate::api::ops::{Expediente as ExpedienteOp, expediente};
-use crate::api::{QueryState, use_query};
-use crate::components::repair::{diagnosis_from, diagnostics_view, repair_status};
-use crate::components::{Layout, document_links, loading, name, page_error, stale_note};
+use crate::api::{QueryState, use_query_as};
+use crate::components::repair::{diagnostics_view, repair_status};
+use crate::components::{Layout, document_links, loading, page_error, stale_note};
 use crate::i18n::{Locale, colour, date, kilometres, money, t, tf, value};
 use crate::route::Route;
 use crate::state::use_app;
@@ -25,39 +26,40 @@ pub struct ExpedienteProps {
 pub fn expediente_page(props: &ExpedienteProps) -> Html {
     let app = use_app();
     let locale = app.locale;
-    let content = match use_query::<ExpedienteOp>(expediente::Variables { vin: props.vin.to_string() }, 0) {
+    let variables = expediente::Variables { vin: props.vin.to_string() };
+    let content = match use_query_as::<ExpedienteOp, Expediente>(variables, 0) {
         QueryState::Loading => html! { { loading(locale) } },
         QueryState::Failed(error) => html! { { page_error(locale, &error, "vin") } },
         QueryState::Ready(loaded) => {
-            let file = &loaded.data.expediente;
+            let file = &loaded.data;
             html! {
                 <>
                     { stale_note(locale, loaded.stale) }
-                    { vehicle_section(locale, &file.vehicle) }
-                    { maintenance_status(locale, &file.vehicle) }
-                    { section(locale, "expediente.features", file.activations.nodes.iter().map(|a| {
+                    { vehicle_section(locale, &file.car) }
+                    { maintenance_status(locale, &file.car) }
+                    { section(locale, "expediente.features", file.activations.iter().map(|a| {
                         html! {
                             <li>
-                                <Link<Route> to={Route::Activation { id: a.id.clone() }}>{ a.feature.name.clone() }</Link<Route>>
-                                { " · " }{ value(locale, &name(&a.duration_kind)) }{ " · " }{ value(locale, &name(&a.status)) }
-                                if let Some(starts) = &a.starts_at { { " · " }{ date(locale, starts) } }
-                                if let Some(ends) = &a.ends_at { { " – " }{ date(locale, ends) } }
+                                <Link<Route> to={Route::Activation { id: a.id.clone() }}>{ a.title.clone() }</Link<Route>>
+                                { " · " }{ value(locale, &a.detail) }{ " · " }{ value(locale, &a.kind) }
+                                if !a.at.is_empty() { { " · " }{ date(locale, &a.at) } }
+                                if let Some(ends) = &a.until { { " – " }{ date(locale, ends) } }
                             </li>
                         }
                     }).collect()) }
-                    { section(locale, "expediente.maintenance", file.maintenance.nodes.iter().map(|m| {
+                    { section(locale, "expediente.maintenance", file.maintenance.iter().map(|m| {
                         html! {
                             <li>
-                                { value(locale, &name(&m.kind)) }{ " · " }{ date(locale, &m.performed_at) }{ " · " }{ kilometres(locale, m.mileage_km) }
-                                { " · " }{ m.workshop.name.clone() }
+                                { value(locale, &m.kind) }{ " · " }{ date(locale, &m.at) }{ " · " }{ kilometres(locale, m.mileage_km) }
+                                { " · " }{ m.place.clone() }
                                 if !m.notes.is_empty() { <br /><span class="muted">{ m.notes.clone() }</span> }
-                                if let Some(due) = &m.next_due_at { <br />{ t(locale, "expediente.next_due") }{ " " }{ date(locale, due) } }
+                                if let Some(due) = &m.until { <br />{ t(locale, "expediente.next_due") }{ " " }{ date(locale, due) } }
                             </li>
                         }
                     }).collect()) }
                     <section class="card" id="diagnostics">
                         <h2>{ t(locale, "expediente.diagnostics") }</h2>
-                        { diagnostics_view(locale, &file.diagnostics.iter().map(|d| diagnosis_from!(d)).collect::<Vec<_>>()) }
+                        { diagnostics_view(locale, &file.diagnostics) }
                     </section>
                     <section class="card" id="repair-orders">
                         <h2>{ t(locale, "expediente.repair_orders") }</h2>
@@ -65,21 +67,22 @@ pub fn expediente_page(props: &ExpedienteProps) -> Html {
                         <ul>
                             { for file.repair_orders.iter().map(|job| html! {
                                 <li>
-                                    <Link<Route> to={Route::RepairOrder { id: job.id.clone() }}>{ job.number.clone() }</Link<Route>>
-                                    { " · " }{ job.workshop.name.clone() }{ " · " }{ date(locale, &job.created_at) }{ " · " }
-                                    { repair_status(locale, &name(&job.status), None) }
+                                    <Link<Route> to={Route::RepairOrder { id: job.id.clone() }}>{ job.title.clone() }</Link<Route>>
+                                    { " · " }{ job.place.clone() }{ " · " }{ date(locale, &job.at) }{ " · " }
+                                    { repair_status(locale, &job.kind, None) }
                                 </li>
                             }) }
                         </ul>
                     </section>
-                    { section(locale, "expediente.invoices", file.invoices.nodes.iter().map(|i| {
+                    { section(locale, "expediente.invoices", file.invoices.iter().map(|i| {
+                        let gross = i.amount.as_ref().map(|a| money(locale, a.amount_minor, &a.currency)).unwrap_or_default();
                         html! {
-                            <li>{ i.number.clone() }{ " · " }{ value(locale, &name(&i.kind)) }{ " · " }{ date(locale, &i.issued_at) }{ " · " }
-                                <strong>{ money(locale, i.gross.amount_minor, &i.gross.currency) }</strong>{ " · " }{ document_links(locale, &i.number, &name(&i.kind), &i.pdf_url) }</li>
+                            <li>{ i.title.clone() }{ " · " }{ value(locale, &i.kind) }{ " · " }{ date(locale, &i.at) }{ " · " }
+                                <strong>{ gross }</strong>{ " · " }{ document_links(locale, &i.title, &i.kind, &i.url) }</li>
                         }
                     }).collect()) }
-                    { section(locale, "expediente.orders", file.orders.nodes.iter().map(|o| {
-                        html! { <li>{ o.number.clone() }{ " · " }{ value(locale, &name(&o.status)) }{ " · " }{ date(locale, &o.created_at) }</li> }
+                    { section(locale, "expediente.orders", file.orders.iter().map(|o| {
+                        html! { <li>{ o.title.clone() }{ " · " }{ value(locale, &o.kind) }{ " · " }{ date(locale, &o.at) }</li> }
                     }).collect()) }
                     { section(locale, "expediente.manuals", manuals(locale, &file.manuals)) }
                 </>
@@ -89,13 +92,13 @@ pub fn expediente_page(props: &ExpedienteProps) -> Html {
     html! { <Layout title="page.expediente">{ content }</Layout> }
 }
 
-fn vehicle_section(locale: Locale, car: &expediente::ExpedienteExpedienteVehicle) -> Html {
+fn vehicle_section(locale: Locale, car: &Car) -> Html {
     html! {
         <section class="card">
-            <h2>{ car.model.name.clone() }{ car.plate.clone().map(|plate| format!(" · {plate}")).unwrap_or_default() }</h2>
+            <h2>{ car.model.clone() }{ car.plate.clone().map(|plate| format!(" · {plate}")).unwrap_or_default() }</h2>
             <dl>
                 <dt>{ "VIN" }</dt><dd>{ car.vin.clone() }</dd>
-                <dt>{ t(locale, "expediente.status") }</dt><dd>{ value(locale, &name(&car.status)) }</dd>
+                <dt>{ t(locale, "expediente.status") }</dt><dd>{ value(locale, &car.status) }</dd>
                 <dt>{ t(locale, "expediente.color") }</dt><dd>{ colour(locale, &car.color) }</dd>
                 <dt>{ t(locale, "expediente.mileage") }</dt><dd>{ kilometres(locale, car.mileage_km) }</dd>
                 <dt>{ t(locale, "expediente.firmware") }</dt><dd>{ car.firmware_version.clone() }</dd>
@@ -109,10 +112,9 @@ fn vehicle_section(locale: Locale, car: &expediente::ExpedienteExpedienteVehicle
 }
 
 /// Whether the car's service is due, with when and at what mileage, and the way to book it.
-fn maintenance_status(locale: Locale, car: &expediente::ExpedienteExpedienteVehicle) -> Html {
-    let status = &car.maintenance_status;
-    let state = name(&status.state);
-    let due = match (&status.next_due_at, status.next_due_km) {
+fn maintenance_status(locale: Locale, car: &Car) -> Html {
+    let state = car.maintenance_state.clone();
+    let due = match (&car.next_due_at, car.next_due_km) {
         (Some(at), Some(km)) => {
             let key = if state == "OVERDUE" { "expediente.was_due" } else { "expediente.next_service" };
             tf(locale, key, &[("date", &date(locale, at)), ("km", &kilometres(locale, km))])
@@ -137,12 +139,12 @@ fn maintenance_status(locale: Locale, car: &expediente::ExpedienteExpedienteVehi
 }
 
 /// The manuals in the user's language first.
-fn manuals(locale: Locale, manuals: &[expediente::ExpedienteExpedienteManuals]) -> Vec<Html> {
+fn manuals(locale: Locale, manuals: &[Entry]) -> Vec<Html> {
     let mut sorted: Vec<_> = manuals.iter().collect();
-    sorted.sort_by_key(|manual| !manual.locale.eq_ignore_ascii_case(locale.tag()));
+    sorted.sort_by_key(|manual| !manual.place.eq_ignore_ascii_case(locale.tag()));
     sorted
         .into_iter()
-        .map(|manual| html! { <li><a href={manual.url.clone()} rel="noopener" target="_blank">{ manual.title.clone() }</a>{ format!(" ({})", manual.locale) }</li> })
+        .map(|manual| html! { <li><a href={manual.url.clone()} rel="noopener" target="_blank">{ manual.title.clone() }</a>{ format!(" ({})", manual.place) }</li> })
         .collect()
 }
 

@@ -21,8 +21,7 @@ pub fn notifications_page() -> Html {
     {
         let (api, reload) = (api.clone(), reload.clone());
         use_effect_with((), move |_| {
-            let on_data = Callback::from(move |_: Option<new_notifications::ResponseData>| reload.emit(()));
-            let subscription = ws::subscribe::<NewNotifications>(&api, new_notifications::Variables, on_data);
+            let subscription = ws::reload_on::<NewNotifications>(&api, new_notifications::Variables, reload);
             move || drop(subscription)
         });
     }

@@ -8,7 +8,9 @@ use yew_router::prelude::*;
 use crate::api::ops::{
     OrderDetail, OrderProgress, OrderStatus, Orders as OrdersOp, order_detail, order_progress, orders,
 };
-use crate::api::{Api, QueryState, use_query, use_reload, ws};
+use crate::api::orders::Order;
+use crate::api::workshop::Amount;
+use crate::api::{Api, QueryState, use_query, use_query_as, use_reload, ws};
 use crate::components::{Layout, document_links, empty, error_view, loading, name, page_error, stale_note};
 use crate::i18n::{date, date_time, money, t, value};
 use crate::route::Route;
@@ -130,24 +132,24 @@ pub fn order_page(props: &OrderProps) -> Html {
     {
         let (api, reload, id) = (api.clone(), reload.clone(), props.id.to_string());
         use_effect_with(props.id.clone(), move |_| {
-            let on_data = Callback::from(move |_: Option<order_progress::ResponseData>| reload.emit(()));
-            let subscription = ws::subscribe::<OrderProgress>(&api, order_progress::Variables { id }, on_data);
+            let subscription = ws::reload_on::<OrderProgress>(&api, order_progress::Variables { id }, reload);
             move || drop(subscription)
         });
     }
-    let content = match use_query::<OrderDetail>(order_detail::Variables { id: props.id.to_string() }, refresh) {
+    let variables = order_detail::Variables { id: props.id.to_string() };
+    let content = match use_query_as::<OrderDetail, Order>(variables, refresh) {
         QueryState::Loading => html! { { loading(locale) } },
         QueryState::Failed(error) => html! { { page_error(locale, &error, "id") } },
         QueryState::Ready(loaded) => {
-            let order = &loaded.data.order;
-            let status = name(&order.status);
+            let order = &loaded.data;
+            let status = order.status.clone();
             html! {
                 <>
                     { stale_note(locale, loaded.stale) }
                     <section class="card">
-                        <h2>{ format!("{} · {}", order.number, order.model.name) }</h2>
+                        <h2>{ format!("{} · {}", order.number, order.model) }</h2>
                         <p id="order-status" class="status-badge" aria-live="polite">{ value(locale, &status) }</p>
-                        <p>{ order.customer.name.clone() }{ " · " }{ order.dealership.name.clone() }{ " · " }{ t(locale, "order.ordered_on") }{ " " }{ date(locale, &order.created_at) }</p>
+                        <p>{ order.customer.clone() }{ " · " }{ order.dealership.clone() }{ " · " }{ t(locale, "order.ordered_on") }{ " " }{ date(locale, &order.created_at) }</p>
                         <dl id="order-amounts" class="amounts">
                             <dt>{ t(locale, "order.net") }</dt><dd>{ money(locale, order.price.amount_minor, &order.price.currency) }</dd>
                             <dt>{ t(locale, "order.vat") }</dt><dd>{ money(locale, order.vat.amount_minor, &order.vat.currency) }</dd>
@@ -156,7 +158,7 @@ pub fn order_page(props: &OrderProps) -> Html {
                             <dt>{ t(locale, "order.due") }</dt><dd><strong id="order-due">{ money(locale, order.due.amount_minor, &order.due.currency) }</strong></dd>
                         </dl>
                         if let Some(car) = &order.vehicle {
-                            <p class="muted" id="order-car">{ car.vin.clone() }{ car.plate.clone().map(|p| format!(" · {p}")).unwrap_or_default() }{ " · " }{ t(locale, "order.car") }{ " " }{ t(locale, &format!("car_status.{}", name(&car.status))) }</p>
+                            <p class="muted" id="order-car">{ car.vin.clone() }{ car.plate.clone().map(|p| format!(" · {p}")).unwrap_or_default() }{ " · " }{ t(locale, "order.car") }{ " " }{ t(locale, &format!("car_status.{}", car.status)) }</p>
                         }
                         if let Some(error) = order.last_error.as_ref().filter(|_| props.dealer) {
                             <details class="technical"><summary>{ t(locale, "order.last_error") }</summary><p>{ error.clone() }</p></details>
@@ -167,8 +169,8 @@ pub fn order_page(props: &OrderProps) -> Html {
                         <h2>{ t(locale, "order.timeline") }</h2>
                         if order.timeline.is_empty() { <p class="muted">{ t(locale, "order.no_timeline") }</p> }
                         <ol id="timeline">
-                            { for order.timeline.iter().map(|event| html! {
-                                <li data-stage={name(&event.stage)}>{ value(locale, &name(&event.stage)) }{ " · " }{ date_time(locale, &event.occurred_at) }</li>
+                            { for order.timeline.iter().map(|(stage, at)| html! {
+                                <li data-stage={stage.clone()}>{ value(locale, stage) }{ " · " }{ date_time(locale, at) }</li>
                             }) }
                         </ol>
                     </section>
@@ -178,9 +180,9 @@ pub fn order_page(props: &OrderProps) -> Html {
                         <ul>
                             { for order.payments.iter().map(|payment| html! {
                                 <li>
-                                    { value(locale, &name(&payment.kind)) }{ " · " }{ money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ value(locale, &name(&payment.status)) }
+                                    { value(locale, &payment.kind) }{ " · " }{ money(locale, payment.amount.amount_minor, &payment.amount.currency) }{ " · " }{ value(locale, &payment.status) }
                                     if let Some(message) = &payment.failure_message { { " · " }<span class="warning">{ message.clone() }</span> }
-                                    { for payment.invoices.iter().map(|invoice| html! { <>{ " · " }{ document_links(locale, &invoice.number, &name(&invoice.kind), &invoice.pdf_url) }</> }) }
+                                    { for payment.invoices.iter().map(|invoice| html! { <>{ " · " }{ document_links(locale, &invoice.number, &invoice.kind, &invoice.pdf_url) }</> }) }
                                 </li>
                             }) }
                         </ul>
@@ -195,7 +197,7 @@ pub fn order_page(props: &OrderProps) -> Html {
 
 /// The dealership's actions on an order (only in the staff app).
 #[cfg(feature = "staff")]
-fn dealer_actions(id: &str, status: &str, due: &order_detail::OrderDetailOrderDue, reload: &Callback<()>) -> Html {
+fn dealer_actions(id: &str, status: &str, due: &Amount, reload: &Callback<()>) -> Html {
     html! {
         <super::dealer::OrderActions id={id.to_owned()} status={status.to_owned()} currency={due.currency.clone()} due_minor={due.amount_minor} reload={reload.clone()} />
     }
@@ -203,6 +205,6 @@ fn dealer_actions(id: &str, status: &str, due: &order_detail::OrderDetailOrderDu
 
 /// The customer app has no dealership actions.
 #[cfg(not(feature = "staff"))]
-fn dealer_actions(_: &str, _: &str, _: &order_detail::OrderDetailOrderDue, _: &Callback<()>) -> Html {
+fn dealer_actions(_: &str, _: &str, _: &Amount, _: &Callback<()>) -> Html {
     html! {}
 }

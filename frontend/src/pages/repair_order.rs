@@ -55,9 +55,8 @@ pub fn repair_order_page(props: &RepairOrderProps) -> Html {
     {
         let (api, reload, id) = (api.clone(), reload.clone(), props.id.to_string());
         use_effect_with(props.id.clone(), move |_| {
-            let on_data = Callback::from(move |_: Option<repair_order_progress::ResponseData>| reload.emit(()));
             let subscription =
-                ws::subscribe::<RepairOrderProgress>(&api, repair_order_progress::Variables { id }, on_data);
+                ws::reload_on::<RepairOrderProgress>(&api, repair_order_progress::Variables { id }, reload);
             move || drop(subscription)
         });
     }

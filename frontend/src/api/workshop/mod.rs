@@ -10,14 +10,14 @@ mod booking;
 mod repair;
 
 pub use booking::{BookedAt, Booking, Bookings, Slots, Workshops};
-pub use repair::{Code, Decided, Diagnosis, Estimate, Line, RepairOrder};
+pub use repair::{Code, Decided, Diagnosis, Document, Estimate, Line, RepairOrder};
 
 use wasm_bindgen::JsValue;
 
 use super::json::{field, flag, integer, list, maybe_text, number, object, text};
 
 /// The name of the object `name`.
-fn named(value: &JsValue, name: &str) -> Named {
+pub(crate) fn named(value: &JsValue, name: &str) -> Named {
     Named { name: object(value, name).map(|named| text(&named, "name")).unwrap_or_default() }
 }
 
@@ -75,7 +75,8 @@ impl Amount {
         Self { amount_minor: integer(value, "amountMinor"), currency: text(value, "currency") }
     }
 
-    fn of(value: &JsValue, name: &str) -> Self {
+    /// The amount `name` of `value` (zero when missing).
+    pub(crate) fn of(value: &JsValue, name: &str) -> Self {
         object(value, name)
             .map_or_else(|| Self { amount_minor: 0, currency: String::new() }, |amount| Self::read(&amount))
     }

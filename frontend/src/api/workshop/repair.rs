@@ -186,7 +186,8 @@ impl Code {
 }
 
 impl Diagnosis {
-    fn read(value: &JsValue) -> Self {
+    /// A diagnostic session of any answer.
+    pub(crate) fn read(value: &JsValue) -> Self {
         Self {
             session_type: text(value, "sessionType"),
             created_at: text(value, "createdAt"),
