@@ -2,11 +2,17 @@
 //! puts a new feature on sale in three languages and a Spanish customer finds it marked new; the
 //! admin's and support's other pages load, fit and label their controls; Lucía downloads a copy of
 //! her data, asks for her account to be erased, sees when, and cancels; Anna, whose car is in the
-//! workshop, is told why hers cannot be erased yet.
+//! workshop, is told why hers cannot be erased yet; support sends a failed e-mail again, takes and
+//! comments a ticket and switches a feature by hand; the admin invites, disables and enables staff
+//! and downloads the figures; a customer's catalog view reaches the figures.
 
+use caas::activation::tickets;
 use caas_tests::browser::Browser;
 use caas_tests::{PASSWORD, TestApp};
+use entity::{NotificationChannel, NotificationStatus, notifications};
+use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use super::pages::check_page;
 use super::spawn_web_app;
@@ -194,4 +200,132 @@ async fn lucia_downloads_her_data_asks_for_erasure_and_cancels_it_and_anna_is_to
     anna.wait_text("#erasure [role=alert]", "Reparatur").await;
     anna.screenshot("customer-privacy-erasure-refused").await;
     anna.close().await;
+}
+
+/// Makes the app believe its page was hidden (the user switched away), as the browser tells it.
+async fn hide_page(browser: &Browser) {
+    browser
+        .js("Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+             document.dispatchEvent(new Event('visibilitychange'));")
+        .await;
+}
+
+#[tokio::test]
+async fn staff_settle_the_days_work_and_the_figures_count_what_customers_looked_at() {
+    let app = spawn_web_app().await;
+    let lucia = app.token("customer2@demo.caas").await;
+    let cirrus = app.vins_of("customer2@demo.caas").await[0].clone();
+    let lucia_id: Uuid = app.graphql_as(&lucia, "{ me { id } }", json!({})).await.data()["me"]["id"]
+        .as_str()
+        .expect("id")
+        .parse()
+        .expect("uuid");
+    // An e-mail to Lucía that never arrived, and a ticket about her car.
+    let failed = notifications::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(lucia_id),
+        channel: Set(NotificationChannel::Email),
+        template: Set("account.welcome".into()),
+        payload: Set(json!({ "name": "Lucía García" })),
+        status: Set(NotificationStatus::Failed),
+        attempts: Set(5),
+        last_error: Set(Some("the mail server refused".into())),
+        created_at: Set(app.app.clock.now()),
+        sent_at: Set(None),
+        read_at: Set(None),
+        next_attempt_at: Set(None),
+    }
+    .insert(&app.app.db)
+    .await
+    .expect("a failed e-mail");
+    tickets::open_ticket(&app.app, &app.app.db, None, None, "Lucía's car does not confirm", "no answer")
+        .await
+        .expect("a ticket");
+
+    // Lucía opens her car's catalog and switches to another app: the page view is sent then.
+    let customer = Browser::open(&app.address).await;
+    customer.sign_in("customer2@demo.caas", PASSWORD).await;
+    customer.goto(&format!("/vehicles/{cirrus}/features")).await;
+    customer.find("#catalog").await;
+    hide_page(&customer).await;
+    let admin_token = app.token("admin@demo.caas").await;
+    let figures = "query($from: NaiveDate!, $to: NaiveDate!) { analytics(from: $from, to: $to, regionCode: \"ES\") { months { catalogViews } } }";
+    let month = chrono::DateTime::from_timestamp(app.clock_now(), 0).expect("now").format("%Y-%m-01").to_string();
+    app.eventually("Lucía's catalog view to be counted", || async {
+        let answer = app.graphql_as(&admin_token, figures, json!({ "from": month, "to": month })).await;
+        let views: i64 = answer.data()["analytics"]["months"]
+            .as_array()
+            .map(|months| months.iter().filter_map(|m| m["catalogViews"].as_i64()).sum())
+            .unwrap_or_default();
+        (views >= 1).then_some(())
+    })
+    .await;
+    customer.close().await;
+
+    // Support: the e-mail sent again, the ticket taken and commented, a feature switched on by hand.
+    let support = Browser::open(&app.address).await;
+    support.sign_in("support@demo.caas", PASSWORD).await;
+    support.goto("/staff/support").await;
+    let email = format!("#failed-emails li[data-notification='{}']", failed.id);
+    support.wait_text(&email, "customer2@demo.caas").await;
+    support.click(&format!("{email} button.resend")).await;
+    support.wait_text("main", "Sent again.").await;
+    let mail = app.email("customer2@demo.caas", "Bienvenido").await;
+    assert!(mail.body.contains("Lucía"), "{}", mail.body);
+    support.wait_text("#tickets", "Lucía's car does not confirm").await;
+    let ticket = "#tickets li.ticket:has(h3)".to_owned();
+    choose(&support, &format!("{ticket} form.assign select"), &support_id(&app).await).await;
+    support.click(&format!("{ticket} form.assign button")).await;
+    support.wait_text(&ticket, "Ticket assigned.").await;
+    support.fill(&format!("{ticket} form.comment textarea"), "Called Lucía; the car was in a garage.").await;
+    support.click(&format!("{ticket} form.comment button")).await;
+    support.wait_text(&format!("{ticket} .comments"), "Called Lucía").await;
+    support.screenshot("support-ticket-assigned-commented").await;
+    support.fill("#support-search", &cirrus).await;
+    support.click("#support-search-form button[type=submit]").await;
+    let car = format!("#found-cars li[data-vin='{cirrus}']");
+    support.click(&format!("{car} button.open-switch")).await;
+    choose(&support, &format!("#switch-{cirrus}-feature"), "HEATED_SEATS").await;
+    support.fill(&format!("#switch-{cirrus}-reason"), "Goodwill after the workshop's delay").await;
+    support.click(&format!("{car} .switch-form button[type=submit]")).await;
+    support.wait_text(&format!("{car} .switch-form"), "Sent to the car").await;
+    support.screenshot("support-switched-by-hand").await;
+    assert!(support.severe_logs().await.is_empty(), "{:?}", support.severe_logs().await);
+    support.close().await;
+
+    // The admin invites a support member, disables the account (after a confirmation) and enables
+    // it again, and downloads the figures as CSV.
+    let admin = Browser::open(&app.address).await;
+    admin.sign_in("admin@demo.caas", PASSWORD).await;
+    admin.goto("/staff/admin/users").await;
+    admin.click("#invite summary").await;
+    admin.fill("#invite-name", "Nora Neu").await;
+    admin.fill("#invite-email", "nora.neu@demo.caas").await;
+    admin.click("#invite-form button[type=submit]").await;
+    admin.wait_text("#invite-form", "Invitation sent to nora.neu@demo.caas").await;
+    let nora = "#users li[data-email='nora.neu@demo.caas']";
+    admin.wait_text(nora, "no password set yet").await;
+    admin.click(&format!("{nora} button.disable")).await;
+    admin.wait_text(&format!("{nora} .confirm"), "Disable Nora Neu's account?").await;
+    admin.click(&format!("{nora} .confirm-disable")).await;
+    admin.wait_text(&format!("{nora} .user-state"), "Disabled since").await;
+    admin.screenshot("admin-user-disabled").await;
+    admin.click(&format!("{nora} button.enable")).await;
+    admin.wait_text(nora, "Account enabled again.").await;
+    admin.goto("/staff/admin/analytics").await;
+    admin
+        .js("window.saved = null; const make = URL.createObjectURL; URL.createObjectURL = blob => {
+                blob.text().then(text => { window.saved = text; }); return make(blob); };")
+        .await;
+    admin.click("#table-months button.download-csv").await;
+    admin.wait_js("the CSV was saved", "window.saved").await;
+    let csv = admin.js("return window.saved;").await;
+    assert!(csv.as_str().expect("text").contains("catalog_views"), "{csv}");
+    admin.close().await;
+}
+
+/// The id of the support member of the demo.
+async fn support_id(app: &TestApp) -> String {
+    let support = app.token("support@demo.caas").await;
+    app.graphql_as(&support, "{ me { id } }", json!({})).await.data()["me"]["id"].as_str().expect("id").to_owned()
 }
