@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::api::client::body;
 use crate::api::ops::{
     ChangeUserRole, DisableUser, EnableUser, InviteStaff, Locale as ApiLocale, Regions, Role, Users, Workshops,
     change_user_role, disable_user, enable_user, invite_staff, regions, users, workshops,
@@ -282,17 +283,18 @@ fn user_card(props: &UserProps) -> Html {
             asking.set(what);
         })
     };
-    // Runs an operation on the account, then says `done` and reloads the list.
-    let act = |run: Rc<dyn Fn(Api) -> futures::future::LocalBoxFuture<'static, Result<(), ApiError>>>,
-               done: &'static str| {
+    // Sends the request a click makes (`request` builds its body when clicked), then says `done`
+    // and reloads the list, or shows why not.
+    let act = |request: Rc<dyn Fn() -> String>, done: &'static str| {
         let (api, asking, error, note, reload) =
             (api.clone(), asking.clone(), error.clone(), note.clone(), props.reload.clone());
         Callback::from(move |_: MouseEvent| {
-            let (api, asking, error, note, reload, run) =
-                (api.clone(), asking.clone(), error.clone(), note.clone(), reload.clone(), run.clone());
+            let (api, asking, error, note, reload) =
+                (api.clone(), asking.clone(), error.clone(), note.clone(), reload.clone());
+            let body = request();
             wasm_bindgen_futures::spawn_local(async move {
-                match run(api).await {
-                    Ok(()) => {
+                match api.execute(&body).await {
+                    Ok(_) => {
                         asking.set(Asking::Nothing);
                         note.set(Some(done));
                         reload.emit(());
@@ -306,37 +308,25 @@ fn user_card(props: &UserProps) -> Html {
     let disable = {
         let id = id.clone();
         act(
-            Rc::new(move |api: Api| {
-                let user_id = id.clone();
-                Box::pin(async move { api.send::<DisableUser>(disable_user::Variables { user_id }).await })
-            }),
+            Rc::new(move || body::<DisableUser>(disable_user::Variables { user_id: id.clone() })),
             "users.disabled_done",
         )
     };
     let enable = {
         let id = id.clone();
-        act(
-            Rc::new(move |api: Api| {
-                let user_id = id.clone();
-                Box::pin(async move { api.send::<EnableUser>(enable_user::Variables { user_id }).await })
-            }),
-            "users.enabled_done",
-        )
+        act(Rc::new(move || body::<EnableUser>(enable_user::Variables { user_id: id.clone() })), "users.enabled_done")
     };
     let change_role = {
-        let (id, role, placement) = (id.clone(), role.clone(), placement.clone());
-        act(
-            Rc::new(move |api: Api| {
-                let (dealership_id, workshop_id, workshop_admin) = placement.read(&role);
-                let variables = change_user_role::Variables {
-                    user_id: id.clone(),
-                    role: Role::from_name(&role),
-                    placement: change_user_role::PlacementInput { dealership_id, workshop_id, workshop_admin },
-                };
-                Box::pin(async move { api.send::<ChangeUserRole>(variables).await })
-            }),
-            "users.role_changed",
-        )
+        let (role, placement) = (role.clone(), placement.clone());
+        let request = move || {
+            let (dealership_id, workshop_id, workshop_admin) = placement.read(&role);
+            body::<ChangeUserRole>(change_user_role::Variables {
+                user_id: id.clone(),
+                role: Role::from_name(&role),
+                placement: change_user_role::PlacementInput { dealership_id, workshop_id, workshop_admin },
+            })
+        };
+        act(Rc::new(request), "users.role_changed")
     };
     let role_name = name(&user.role);
     let place = user
