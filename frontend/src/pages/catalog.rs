@@ -121,7 +121,9 @@ fn entry(props: &EntryProps) -> Html {
             <h2>{ feature.name.clone() }
                 if feature.is_new { { " " }<span class="badge new">{ t(locale, "catalog.new") }</span> }</h2>
             <p>{ feature.description.clone() }</p>
-            <p class="demo"><em>{ t(locale, "catalog.try_it") }{ " " }{ feature.demo_text.clone() }</em></p>
+            if !feature.demo_text.is_empty() {
+                <p class="demo"><em>{ t(locale, "catalog.try_it") }{ " " }{ feature.demo_text.clone() }</em></p>
+            }
             if let Some(current) = &entry.current_activation {
                 <p class="current"><Link<Route> to={Route::Activation { id: current.id.clone() }}>{ value(locale, &name(&current.status)) }</Link<Route>></p>
             }
