@@ -3,17 +3,21 @@
 //! the OTA command sends (a JSON object), whether it needs maintenance up to date, and from when
 //! the catalog shows it as new.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
-use super::features::ModelList;
 use crate::api::ops::{
-    CreateFeature, Locale as ApiLocale, UpdateFeature, admin_features, create_feature, update_feature,
+    CreateFeature, Locale as ApiLocale, UpdateFeature, admin_features, create_feature, models, update_feature,
 };
 use crate::api::{Api, ApiError};
 use crate::components::forms::{checked, clear_field_error, text};
 use crate::components::{field_error, form_error};
 use crate::i18n::{Locale, t, wall_day};
 use crate::state::use_app;
+
+/// The models a feature can fit, as the form lists them.
+pub type ModelList = Rc<Vec<models::ModelsModels>>;
 
 /// The inputs the server can name in an error.
 const FIELDS: [&str; 7] = ["code", "category", "texts", "modelCodes", "minFirmware", "otaParameters", "demoMediaUrl"];

@@ -6,16 +6,13 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::feature_form::FeatureForm;
+use super::feature_form::{FeatureForm, ModelList};
 use super::prices::FeaturePrices;
 use crate::api::ops::{AdminFeatures, Models, Regions, RetireFeature, admin_features, models, regions, retire_feature};
 use crate::api::{Api, ApiError, QueryState, use_query, use_reload};
 use crate::components::{Layout, done_note, empty, error_view, loading, stale_note};
 use crate::i18n::{date, t, tf};
 use crate::state::use_app;
-
-/// The models a feature can fit, as the form lists them.
-pub type ModelList = Rc<Vec<models::ModelsModels>>;
 
 /// The features page.
 #[function_component(FeaturesPage)]
