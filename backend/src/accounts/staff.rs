@@ -209,3 +209,8 @@ pub async fn users(app: &App, text: &str, role: Option<Role>) -> ApiResult<Vec<u
     }
     Ok(query.order_by_asc(users::Column::Name).limit(200).all(&app.db).await?)
 }
+
+/// Every dealership, by name.
+pub async fn dealerships(app: &App) -> ApiResult<Vec<dealerships::Model>> {
+    Ok(dealerships::Entity::find().order_by_asc(dealerships::Column::Name).all(&app.db).await?)
+}

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use entity::Role;
 
-use super::graphql::User;
+use super::graphql::{Dealership, User};
 use super::staff::{self, Invitation, Placement};
 use crate::auth::Allow;
 use crate::auth::viewer::PLATFORM_STAFF;
@@ -116,5 +116,11 @@ impl StaffQuery {
         role: Option<Role>,
     ) -> ApiResult<Vec<User>> {
         Ok(staff::users(app(ctx), &search, role).await?.into_iter().map(User).collect())
+    }
+
+    /// Every dealership, by name, to place a dealer in (SUPPORT, ADMIN).
+    #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
+    async fn dealerships(&self, ctx: &Context<'_>) -> ApiResult<Vec<Dealership>> {
+        Ok(staff::dealerships(app(ctx)).await?.into_iter().map(Dealership).collect())
     }
 }

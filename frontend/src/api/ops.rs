@@ -194,6 +194,7 @@ operations!(
     RemovePrice => "graphql/remove_price.graphql",
     Users => "graphql/users.graphql",
     InviteStaff => "graphql/invite_staff.graphql",
+    Dealerships => "graphql/dealerships.graphql",
     ChangeUserRole => "graphql/change_user_role.graphql",
     DisableUser => "graphql/disable_user.graphql",
     EnableUser => "graphql/enable_user.graphql",

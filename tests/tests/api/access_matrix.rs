@@ -379,6 +379,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Query.catalog", "y--y-yyyy-y-y-"),
     ("Query.consentPartners", "yyy----yy-----"),
     ("Query.consentScopes", "yyy----yy-----"),
+    ("Query.dealerships", "-------yy-----"),
     ("Query.estimateByLink", "yyyyyyyyyyyyyy"),
     ("Query.expediente", "y--y--yyy--yy-"),
     ("Query.faultCode", "yyyyyyyyy-----"),

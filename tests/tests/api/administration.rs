@@ -194,6 +194,11 @@ async fn a_disabled_staff_members_session_and_socket_end_at_once_and_they_come_b
         json!([{ "email": "new.support@demo.caas", "role": "ADMIN" }]),
         "the new role at once"
     );
+    let places = app.graphql_as(&admin, "{ dealerships { name } }", json!({})).await;
+    assert!(
+        places.data()["dealerships"].as_array().is_some_and(|all| all.len() >= 2),
+        "every dealership to place a dealer in"
+    );
     let customer = app.token_for("customer@demo.caas", PASSWORD).await;
     assert_eq!(
         app.graphql_as(&customer, "{ users { email } }", json!({})).await.error_code(),

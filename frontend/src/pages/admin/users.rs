@@ -8,8 +8,8 @@ use yew::prelude::*;
 
 use crate::api::client::body;
 use crate::api::ops::{
-    ChangeUserRole, DisableUser, EnableUser, InviteStaff, Locale as ApiLocale, Regions, Role, Users, Workshops,
-    change_user_role, disable_user, enable_user, invite_staff, regions, users, workshops,
+    ChangeUserRole, Dealerships, DisableUser, EnableUser, InviteStaff, Locale as ApiLocale, Regions, Role, Users,
+    Workshops, change_user_role, dealerships, disable_user, enable_user, invite_staff, regions, users, workshops,
 };
 use crate::api::{Api, ApiError, QueryState, use_query, use_reload};
 use crate::components::forms::{checked, clear_field_error, text};
@@ -109,17 +109,13 @@ pub fn users_page() -> Html {
             search.set((text(&typed), (!role.is_empty()).then(|| Role::from_name(&role))));
         })
     };
-    // Dealerships are known from their dealers; workshops are listed.
-    let dealers = use_query::<Users>(users::Variables { search: String::new(), role: Some(Role::DEALER) }, 0);
+    let dealers = use_query::<Dealerships>(dealerships::Variables, 0);
     let workshops = use_query::<Workshops>(workshops::Variables { region: None }, 0);
     let places = {
         let mut places = Places::default();
         if let QueryState::Ready(loaded) = &dealers {
-            for d in loaded.data.users.iter().filter_map(|user| user.dealership.as_ref()) {
-                if !places.dealerships.iter().any(|(id, _)| *id == d.id) {
-                    places.dealerships.push((d.id.clone(), d.name.clone()));
-                }
-            }
+            places.dealerships =
+                loaded.data.dealerships.iter().map(|d| (d.id.clone(), format!("{} · {}", d.name, d.city))).collect();
         }
         if let QueryState::Ready(loaded) = &workshops {
             places.workshops =
