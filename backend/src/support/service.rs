@@ -145,6 +145,9 @@ pub async fn resend_email(app: &App, viewer: &Viewer, id: Uuid) -> ApiResult<not
         .await?;
     let subject = Subject { kind: "user", id: &mail.user_id.to_string() };
     audit::record(app, &app.db, viewer, "notification.resend", subject, json!({ "notification": id })).await?;
+    // The answer is the e-mail as queued: once woken, the dispatcher may already be sending it.
+    let queued =
+        notifications::Model { status: NotificationStatus::Pending, attempts: 0, next_attempt_at: Some(now), ..mail };
     app.events.publish(DomainEvent::MailQueued).await;
-    notifications::Entity::find_by_id(id).one(&app.db).await?.ok_or(ApiError::NotFound("notification"))
+    Ok(queued)
 }
