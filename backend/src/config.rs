@@ -21,6 +21,11 @@ pub const DEMO_STRIPE_KEY: &str = "sk_test_caas_demo";
 /// The Stripe webhook secret of the demo.
 pub const DEMO_STRIPE_WEBHOOK_SECRET: &str = "whsec_caas_demo";
 
+/// The OpenID Connect client id of the demo (the identity provider simulator knows it).
+pub const DEMO_OIDC_CLIENT_ID: &str = "caas-web";
+/// The OpenID Connect client secret of the demo.
+pub const DEMO_OIDC_CLIENT_SECRET: &str = "caas-demo-oidc-client-secret";
+
 /// The shortest integration secret (webhook secrets, API keys, the metrics token) production takes.
 pub const MIN_INTEGRATION_SECRET_BYTES: usize = 24;
 
@@ -359,6 +364,25 @@ pub struct Config {
     #[arg(long, env = "CAAS_REGISTRATION_URL")]
     pub registration_url: Option<String>,
 
+    /// The OpenID Connect provider people may sign in with (`CAAS_OIDC_ISSUER_URL`), e.g.
+    /// `https://id.carmaker.example`; unset: the identity provider simulator when simulators are on,
+    /// else no such sign-in. Empty turns it off.
+    #[arg(long, env = "CAAS_OIDC_ISSUER_URL")]
+    pub oidc_issuer_url: Option<String>,
+
+    /// The client id registered at the provider (`CAAS_OIDC_CLIENT_ID`).
+    #[arg(long, env = "CAAS_OIDC_CLIENT_ID", default_value = DEMO_OIDC_CLIENT_ID)]
+    pub oidc_client_id: String,
+
+    /// The client secret registered at the provider (`CAAS_OIDC_CLIENT_SECRET`); required in
+    /// production when an issuer is set.
+    #[arg(long, env = "CAAS_OIDC_CLIENT_SECRET", value_parser = secret, hide_env_values = true)]
+    pub oidc_client_secret: Option<SecretString>,
+
+    /// The provider's name on the sign-in button (`CAAS_OIDC_PROVIDER_NAME`): "Sign in with …".
+    #[arg(long, env = "CAAS_OIDC_PROVIDER_NAME", default_value = "OEM ID")]
+    pub oidc_provider_name: String,
+
     /// Outgoing mail server (`CAAS_SMTP_URL`), e.g. `smtps://user:pass@mail.example:465` or
     /// `smtp://127.0.0.1:2525`; unset: the mail catcher simulator.
     #[arg(long, env = "CAAS_SMTP_URL", hide_env_values = true)]
@@ -423,6 +447,14 @@ pub enum ConfigError {
     /// External systems without an address, and the simulators not asked for.
     #[error("{} must be set in production (or CAAS_SIMULATORS=true to simulate them)", .0.join(", "))]
     MissingUrls(Vec<&'static str>),
+    /// An OpenID Connect issuer is set without a real client secret.
+    #[error(
+        "CAAS_OIDC_CLIENT_SECRET must be set to the provider's client secret (at least {MIN_INTEGRATION_SECRET_BYTES} bytes, not the demo one) when CAAS_OIDC_ISSUER_URL is set in production"
+    )]
+    MissingOidcSecret,
+    /// The OpenID Connect issuer is not an https URL.
+    #[error("CAAS_OIDC_ISSUER_URL must be an https URL in production")]
+    InsecureOidcIssuer,
     /// The metrics token is too short to be a secret.
     #[error("CAAS_METRICS_TOKEN must be at least {MIN_INTEGRATION_SECRET_BYTES} bytes")]
     WeakMetricsToken,
@@ -468,6 +500,22 @@ impl Config {
             .filter(|(_, url)| url.as_deref().is_none_or(|url| url.trim().is_empty()))
             .map(|(name, _)| name)
             .collect()
+    }
+
+    /// The configured OpenID Connect issuer, if any (an empty value means none).
+    pub fn oidc_issuer(&self) -> Option<&str> {
+        self.oidc_issuer_url.as_deref().map(str::trim).filter(|url| !url.is_empty())
+    }
+
+    /// Whether the identity provider simulator stands in for an unset issuer. Only an unset
+    /// variable does: an empty one turns OpenID Connect off.
+    pub fn simulates_identity_provider(&self) -> bool {
+        self.oidc_issuer_url.is_none() && self.simulators_enabled()
+    }
+
+    /// The OpenID Connect client secret, or the demo's one.
+    pub fn oidc_secret(&self) -> SecretString {
+        self.oidc_client_secret.clone().unwrap_or_else(|| SecretString::from(DEMO_OIDC_CLIENT_SECRET.to_owned()))
     }
 
     /// Whether introspection and field suggestions are on.
@@ -542,6 +590,18 @@ impl Config {
         }
         if self.metrics_token.as_ref().is_some_and(|token| token.expose_secret().len() < MIN_INTEGRATION_SECRET_BYTES) {
             return Err(ConfigError::WeakMetricsToken);
+        }
+        if self.oidc_issuer().is_some() {
+            let weak = self.oidc_client_secret.as_ref().is_none_or(|secret| {
+                let secret = secret.expose_secret();
+                secret == DEMO_OIDC_CLIENT_SECRET || secret.len() < MIN_INTEGRATION_SECRET_BYTES
+            });
+            if weak {
+                return Err(ConfigError::MissingOidcSecret);
+            }
+            if !self.oidc_issuer().is_some_and(|url| url.starts_with("https://")) {
+                return Err(ConfigError::InsecureOidcIssuer);
+            }
         }
         let missing = self.missing_urls();
         if !missing.is_empty() && self.simulators != Some(true) {
@@ -623,6 +683,22 @@ mod tests {
         let mut config = production();
         config.stripe_webhook_secret = SecretString::from(DEMO_STRIPE_WEBHOOK_SECRET.to_owned());
         assert_eq!(config.validate(), Err(ConfigError::DemoIntegrationSecret("CAAS_STRIPE_WEBHOOK_SECRET")));
+    }
+
+    #[test]
+    fn production_refuses_an_oidc_issuer_without_a_client_secret() {
+        let mut config = production();
+        config.oidc_issuer_url = Some("https://id.carmaker.example".to_owned());
+        assert_eq!(config.validate(), Err(ConfigError::MissingOidcSecret));
+        config.oidc_client_secret = Some(SecretString::from(DEMO_OIDC_CLIENT_SECRET.to_owned()));
+        assert_eq!(config.validate(), Err(ConfigError::MissingOidcSecret));
+        config.oidc_client_secret = Some(SecretString::from("the-client-secret-from-the-carmaker".to_owned()));
+        assert_eq!(config.validate(), Ok(()));
+        config.oidc_issuer_url = Some("http://id.carmaker.example".to_owned());
+        assert_eq!(config.validate(), Err(ConfigError::InsecureOidcIssuer));
+        config.oidc_issuer_url = None;
+        config.oidc_client_secret = None;
+        assert_eq!(config.validate(), Ok(()), "no issuer: no sign-in with a provider, no secret needed");
     }
 
     #[test]

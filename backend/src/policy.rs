@@ -43,6 +43,15 @@ pub enum Access {
 pub const LIVE_STATUSES: [ActivationStatus; 4] =
     [ActivationStatus::Pending, ActivationStatus::Activating, ActivationStatus::Active, ActivationStatus::Deactivating];
 
+/// Whether `viewer` may see the identities at the OpenID Connect provider linked to the account
+/// `user_id`: its owner, support and admins.
+pub fn linked_identities(viewer: &Viewer, user_id: Uuid) -> bool {
+    match viewer {
+        Viewer::User(user) => user.id == user_id || matches!(user.role, Role::Support | Role::Admin),
+        _ => false,
+    }
+}
+
 /// Checks that `viewer` may see `vehicle` at the given level.
 pub async fn vehicle(app: &App, viewer: &Viewer, vehicle: &vehicles::Model, access: Access) -> ApiResult<()> {
     let allowed = match viewer {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
 
 use crate::accounts::graphql::{AccountsMutation, AccountsQuery};
+use crate::accounts::identity_graphql::{IdentityMutation, IdentityQuery};
 use crate::accounts::sign_in::SignInMutation;
 use crate::accounts::staff_graphql::{StaffMutation, StaffQuery};
 use crate::activation::graphql::{ActivationMutation, ActivationQuery, ActivationSubscription};
@@ -34,6 +35,7 @@ use crate::workshops::graphql::{WorkshopsMutation, WorkshopsQuery, WorkshopsSubs
 #[derive(MergedObject, Default)]
 pub struct Query(
     AccountsQuery,
+    IdentityQuery,
     FleetQuery,
     CatalogQuery,
     ExpedienteQuery,
@@ -56,6 +58,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     SignInMutation,
+    IdentityMutation,
     AccountsMutation,
     ApiKeysMutation,
     CatalogMutation,

@@ -9,6 +9,7 @@ pub mod database;
 pub mod documents;
 pub mod graphql;
 pub mod link;
+pub mod oidc;
 pub mod ordered_json;
 pub mod telemetry;
 pub mod workshops;

@@ -21,6 +21,14 @@ reason-trial_used = Die Testphase dieser Funktion wurde für dieses Auto schon g
 reason-query_too_deep = Die Anfrage ist zu tief verschachtelt.
 reason-query_too_complex = Die Anfrage verlangt zu viel auf einmal.
 reason-operation_not_allowed = Hier werden nur die Anfragen der App angenommen.
+reason-oidc_ticket_invalid = Diese Anmeldung ist abgelaufen oder wurde schon verwendet; bitte beginnen Sie sie neu.
+reason-oidc_email_missing = Der Identitätsanbieter hat keine E-Mail-Adresse übermittelt; daher kann kein Konto gefunden oder angelegt werden.
+reason-oidc_email_not_verified = Der Identitätsanbieter hat diese E-Mail-Adresse nicht bestätigt; bitte bestätigen Sie sie dort und versuchen Sie es erneut.
+reason-oidc_not_a_customer = Diese E-Mail-Adresse gehört zu einem Mitarbeiterkonto, das sich mit seinem Passwort anmeldet.
+reason-oidc_other_account = Melden Sie sich bei dem Konto mit der E-Mail-Adresse dieser Identität an, um sie zu verknüpfen.
+reason-oidc_nothing_to_link = Kein Konto hat die E-Mail-Adresse dieser Identität; bitte melden Sie sich erneut an.
+reason-oidc_last_sign_in = Legen Sie zuerst ein Passwort fest: Ohne diese Identität könnten Sie sich sonst nicht mehr anmelden.
+reason-has_password = Dieses Konto hat bereits ein Passwort; ändern Sie es mit Ihrem aktuellen Passwort.
 
 ## Ein falsches Feld, wenn seine Meldung nicht übersetzt ist.
 field-vin = Eine FIN hat 17 Zeichen: Buchstaben und Ziffern ohne I, O und Q.
@@ -68,6 +76,7 @@ thing-booking = Termin
 thing-repair-order = Werkstattauftrag
 thing-line = Position des Kostenvoranschlags
 thing-estimate = Kostenvoranschlag
+thing-identity = Identität
 
 ## Die Meldungen der API, nach ihrem englischen Text.
 msg-a-connection-may-hold-at-most-n-subscriptions = Eine Verbindung kann höchstens { $n1 } Abonnements halten.
@@ -260,3 +269,8 @@ msg-a-region-needs-a-name-of-n-to-n-characters = Eine Region braucht einen Namen
 msg-a-new-region-needs-its-vat-rate = Eine neue Region braucht ihren Mehrwertsteuersatz.
 msg-a-region-with-this-code-was-just-created = Eine Region mit diesem Code wurde gerade angelegt.
 msg-a-rate-for-this-date-was-just-scheduled = Für dieses Datum wurde gerade ein Satz geplant.
+
+# Signing in with the identity provider.
+msg-only-the-account-s-owner-and-support-see-its-linked-identities = Nur die Inhaberin oder der Inhaber des Kontos und der Support sehen seine verknüpften Identitäten.
+msg-only-the-account-s-owner-and-support-see-how-it-signs-in = Nur die Inhaberin oder der Inhaber des Kontos und der Support sehen, wie es sich anmeldet.
+msg-this-identity-is-linked-to-another-account-already = Diese Identität ist bereits mit einem anderen Konto verknüpft.

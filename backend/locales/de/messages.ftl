@@ -286,3 +286,13 @@ repair-step-cancelled = Der Werkstattauftrag wurde storniert.
 consent-scope-vehicles-read = Modell, Firmware und Status des Autos
 consent-scope-expediente-read = Die Geschichte des Autos: Halter, Wartungen, Reparaturen und gekaufte Funktionen
 consent-scope-telemetry-read = Was das Auto meldet: Kilometerstand, Batterie oder Tank, Geschwindigkeit, Warnungen
+
+account-identity_link-subject = Ihre Anmeldung mit { $provider } mit Ihrem CaaS-Konto verknüpfen
+account-identity_link-body = Hallo { $name },
+
+    jemand hat sich mit { $provider } und dieser E-Mail-Adresse angemeldet und möchte dies mit Ihrem CaaS-Konto verknüpfen.
+    Wenn Sie das waren, öffnen Sie diesen Link, um es zu verknüpfen und sich anzumelden:
+
+    { $link }
+
+    Der Link funktioniert einmal und läuft am { $expires } ab. Wenn Sie es nicht waren, ignorieren Sie diese E-Mail: Es wird nichts verknüpft.

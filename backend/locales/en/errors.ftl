@@ -23,6 +23,14 @@ reason-trial_used = The trial of this feature was used on this car.
 reason-query_too_deep = The request is nested too deeply.
 reason-query_too_complex = The request asks for too much at once.
 reason-operation_not_allowed = Only the app's own requests are accepted here.
+reason-oidc_ticket_invalid = This sign-in has expired or was used already; start it again.
+reason-oidc_email_missing = The identity provider gave no e-mail address, so no account can be found or made.
+reason-oidc_email_not_verified = The identity provider has not verified this e-mail address; verify it there and try again.
+reason-oidc_not_a_customer = This e-mail address belongs to a staff account, which signs in with its password.
+reason-oidc_other_account = Sign in to the account with this identity's e-mail address to link it.
+reason-oidc_nothing_to_link = No account has this identity's e-mail address; sign in again.
+reason-oidc_last_sign_in = Set a password first: without this identity you could not sign in any more.
+reason-has_password = This account has a password already; change it with your current one.
 
 ## A wrong field, when its message is not translated.
 field-vin = A VIN has 17 characters: letters and digits without I, O or Q.
@@ -70,3 +78,4 @@ thing-booking = booking
 thing-repair-order = repair order
 thing-line = estimate line
 thing-estimate = estimate
+thing-identity = identity

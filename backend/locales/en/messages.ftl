@@ -286,3 +286,13 @@ repair-step-cancelled = The repair order was cancelled.
 consent-scope-vehicles-read = The car's model, firmware and status
 consent-scope-expediente-read = The car's history: owners, services, repairs and features bought
 consent-scope-telemetry-read = What the car reports: mileage, battery or fuel, speed, warnings
+
+account-identity_link-subject = Link your { $provider } sign-in to your CaaS account
+account-identity_link-body = Hello { $name },
+
+    someone signed in with { $provider } using this e-mail address and asked to link it to your CaaS account.
+    If it was you, open this link to link it and sign in:
+
+    { $link }
+
+    The link works once and expires on { $expires }. If it was not you, ignore this e-mail: nothing is linked.

@@ -21,6 +21,14 @@ reason-trial_used = La prueba de esta función ya se usó en este coche.
 reason-query_too_deep = La solicitud está demasiado anidada.
 reason-query_too_complex = La solicitud pide demasiado a la vez.
 reason-operation_not_allowed = Aquí solo se aceptan las solicitudes de la aplicación.
+reason-oidc_ticket_invalid = Este inicio de sesión ha caducado o ya se usó; vuelva a empezar.
+reason-oidc_email_missing = El proveedor de identidad no ha facilitado ningún correo, así que no se puede encontrar ni crear una cuenta.
+reason-oidc_email_not_verified = El proveedor de identidad no ha verificado este correo; verifíquelo allí y vuelva a intentarlo.
+reason-oidc_not_a_customer = Este correo pertenece a una cuenta de personal, que inicia sesión con su contraseña.
+reason-oidc_other_account = Inicie sesión en la cuenta con el correo de esta identidad para vincularla.
+reason-oidc_nothing_to_link = Ninguna cuenta tiene el correo de esta identidad; vuelva a iniciar sesión.
+reason-oidc_last_sign_in = Primero establezca una contraseña: sin esta identidad ya no podría iniciar sesión.
+reason-has_password = Esta cuenta ya tiene contraseña; cámbiela con la actual.
 
 ## Un campo incorrecto, cuando su mensaje no está traducido.
 field-vin = Un VIN tiene 17 caracteres: letras y cifras sin I, O ni Q.
@@ -68,6 +76,7 @@ thing-booking = cita
 thing-repair-order = orden de reparación
 thing-line = línea del presupuesto
 thing-estimate = presupuesto
+thing-identity = identidad
 
 ## Los mensajes de la API, según su texto en inglés.
 msg-a-connection-may-hold-at-most-n-subscriptions = Una conexión puede tener como máximo { $n1 } suscripciones.
@@ -260,3 +269,8 @@ msg-a-region-needs-a-name-of-n-to-n-characters = Una región necesita un nombre 
 msg-a-new-region-needs-its-vat-rate = Una región nueva necesita su tipo de IVA.
 msg-a-region-with-this-code-was-just-created = Se acaba de crear una región con este código.
 msg-a-rate-for-this-date-was-just-scheduled = Se acaba de programar un tipo para esta fecha.
+
+# Signing in with the identity provider.
+msg-only-the-account-s-owner-and-support-see-its-linked-identities = Solo el titular de la cuenta y el soporte ven sus identidades vinculadas.
+msg-only-the-account-s-owner-and-support-see-how-it-signs-in = Solo el titular de la cuenta y el soporte ven cómo inicia sesión.
+msg-this-identity-is-linked-to-another-account-already = Esta identidad ya está vinculada a otra cuenta.

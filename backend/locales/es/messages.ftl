@@ -286,3 +286,13 @@ repair-step-cancelled = La orden de reparación se ha cancelado.
 consent-scope-vehicles-read = El modelo, el firmware y el estado del coche
 consent-scope-expediente-read = El historial del coche: propietarios, mantenimientos, reparaciones y funciones compradas
 consent-scope-telemetry-read = Lo que informa el coche: kilometraje, batería o combustible, velocidad, avisos
+
+account-identity_link-subject = Vincule su inicio de sesión con { $provider } a su cuenta de CaaS
+account-identity_link-body = Hola { $name }:
+
+    alguien ha iniciado sesión con { $provider } usando este correo y ha pedido vincularlo a su cuenta de CaaS.
+    Si ha sido usted, abra este enlace para vincularlo e iniciar sesión:
+
+    { $link }
+
+    El enlace funciona una vez y caduca el { $expires }. Si no ha sido usted, ignore este correo: no se vincula nada.

@@ -83,6 +83,26 @@ impl User {
         self.0.disabled_at
     }
 
+    /// The identities at the identity provider (OpenID Connect) linked to the account, oldest
+    /// first: for the account's owner, support and admins.
+    async fn identities(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::identity_graphql::LinkedIdentity>> {
+        if !crate::policy::linked_identities(viewer(ctx), self.0.id) {
+            return Err(ApiError::Forbidden("only the account's owner and support see its linked identities".into()));
+        }
+        let linked = super::identities::identities_of(app(ctx), self.0.id).await?;
+        Ok(linked.into_iter().map(super::identity_graphql::LinkedIdentity).collect())
+    }
+
+    /// Whether the account has a password to sign in with (its owner; platform staff: an
+    /// invitation still open).
+    #[graphql(guard = "Allow::any_user()")]
+    async fn password_set(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        if !crate::policy::linked_identities(viewer(ctx), self.0.id) {
+            return Err(ApiError::Forbidden("only the account's owner and support see how it signs in".into()));
+        }
+        Ok(self.0.password_hash.is_some())
+    }
+
     /// Whether the person has set a password (platform staff: an invitation still open).
     #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
     async fn has_password(&self) -> bool {

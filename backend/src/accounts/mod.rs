@@ -2,7 +2,10 @@
 //! customer accounts and their passwords; staff administration.
 
 pub mod graphql;
+pub mod identities;
+pub mod identity_graphql;
 pub mod links;
+pub mod oidc;
 pub mod passwords;
 pub mod regions;
 pub mod service;

@@ -132,6 +132,32 @@ pub async fn change_password(
     Ok(start_session(app, user, Uuid::now_v7()).await?)
 }
 
+/// Gives a signed-in user without a password (an account made by signing in with the identity
+/// provider) a first one; their other sessions end and the answer is a new session for this one.
+#[tracing::instrument(skip_all)]
+pub async fn add_password(app: &App, viewer: &Viewer, new_password: &str) -> ApiResult<Session> {
+    let me = viewer.user()?;
+    password::check_strength(new_password)?;
+    let user = users::Entity::find_by_id(me.id)
+        .filter(users::Column::ErasedAt.is_null())
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| ApiError::Unauthenticated("this account no longer exists".into()))?;
+    if user.password_hash.is_some() {
+        return Err(ApiError::Refused {
+            reason: "HAS_PASSWORD",
+            message: "this account has a password already; change it with your current one".into(),
+        });
+    }
+    let hash = password::hash(new_password.to_owned()).await?;
+    let txn = begin_write(&app.db).await?;
+    let user = replace_password(&txn, user, hash, app.clock.now()).await?;
+    audit::record(app, &txn, viewer, "account.password_set", user_subject(&user.id.to_string()), json!({})).await?;
+    txn.commit().await?;
+    app.sessions.forget_user(user.id);
+    Ok(start_session(app, user, Uuid::now_v7()).await?)
+}
+
 /// Whom staff mean when they ask for a new link.
 #[derive(Clone, Debug)]
 pub enum CustomerRef {

@@ -11,7 +11,7 @@ use crate::graphql::context::{app, client_ip, viewer};
 use crate::sessions::service::{self, Session};
 
 /// A signed-in session.
-pub struct AuthPayload(Session);
+pub struct AuthPayload(pub Session);
 
 #[Object]
 impl AuthPayload {

@@ -75,6 +75,12 @@ impl LinkSigner {
     pub fn estimate_link(&self, public_base: &str, link_id: Uuid) -> String {
         format!("{public_base}/estimate?token={}", self.token(link_id))
     }
+
+    /// The web app's address where a customer confirms linking an identity at the OpenID Connect
+    /// provider to their account, for link `link_id`.
+    pub fn identity_link(&self, public_base: &str, link_id: Uuid) -> String {
+        format!("{public_base}/signin/oidc?confirm={}", self.token(link_id))
+    }
 }
 
 #[cfg(test)]

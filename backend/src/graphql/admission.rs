@@ -14,8 +14,18 @@ use crate::error::{ApiError, ApiResult};
 use crate::platform::rate_limit::{self, Limit};
 
 /// The operations a password guesser or a mail bomber uses: the strictest limit.
-const SIGN_IN_FIELDS: &[&str] =
-    &["login", "refreshToken", "requestPasswordReset", "resetPassword", "setPassword", "changePassword"];
+const SIGN_IN_FIELDS: &[&str] = &[
+    "login",
+    "refreshToken",
+    "requestPasswordReset",
+    "resetPassword",
+    "setPassword",
+    "changePassword",
+    "addPassword",
+    "completeOidcSignIn",
+    "sendOidcLinkEmail",
+    "confirmOidcLink",
+];
 
 /// What a document costs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

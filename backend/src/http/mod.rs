@@ -6,6 +6,7 @@ mod errors;
 mod graphql;
 mod iot;
 mod layers;
+mod oidc;
 mod ops;
 mod spa;
 mod webhooks;
@@ -50,6 +51,8 @@ pub fn router(app: AppState, schema: CaasSchema, extra: Router) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
+        .route("/auth/oidc/start", get(oidc::start))
+        .route("/auth/oidc/callback", get(oidc::callback))
         .route("/webhooks/factory", post(webhooks::factory))
         .route("/webhooks/payments", post(webhooks::payments))
         .route("/iot/v1/vehicles/{vin}/telemetry", post(iot::telemetry))

@@ -5,6 +5,7 @@
 pub mod delivery;
 pub mod factory;
 pub mod fleet;
+pub mod identity;
 pub mod mail;
 pub mod payments;
 
@@ -39,6 +40,8 @@ pub struct Integrations {
     pub fleet: Arc<dyn fleet::Fleet>,
     /// The workshops' maintenance system.
     pub vss: Arc<dyn vss::Vss>,
+    /// The OpenID Connect provider people may sign in with, when one is configured.
+    pub identity: Option<Arc<dyn identity::IdentityProvider>>,
 }
 
 /// Stands in for every external system in commands that never call one (`caas seed`): each call
@@ -135,6 +138,7 @@ impl Integrations {
             mailer: offline.clone(),
             fleet: offline.clone(),
             vss: offline,
+            identity: None,
         }
     }
 }

@@ -16,6 +16,9 @@ use super::factory::client::HttpFactory;
 use super::factory::simulator::{FactorySimulator, FactorySimulatorConfig};
 use super::fleet::client::HttpFleet;
 use super::fleet::simulator::FleetSimulator;
+use super::identity::IdentityProvider;
+use super::identity::client::OidcClient;
+use super::identity::simulator::IdentitySimulator;
 use super::mail::catcher::MailCatcher;
 use super::mail::smtp::SmtpMailer;
 use super::payments::simulator::{PaymentSimulator, PaymentSimulatorConfig};
@@ -47,6 +50,8 @@ pub struct Simulators {
     pub fleet: Option<FleetSimulator>,
     /// The VSS, when simulated.
     pub vss: Option<VssSimulator>,
+    /// The identity provider, when simulated.
+    pub identity: Option<IdentitySimulator>,
 }
 
 fn local() -> SocketAddr {
@@ -153,13 +158,37 @@ pub async fn connect(
 
     let vss_url = match &config.vss_url {
         _ if simulate(&config.vss_url) => {
-            let vss = VssSimulator::new(db.clone(), clock);
+            let vss = VssSimulator::new(db.clone(), clock.clone());
             let address = vss.start(local(), stop.clone()).await.context("starting the VSS simulator")?;
             simulators.vss = Some(vss);
             format!("http://{address}")
         }
         Some(url) => url.clone(),
         None => anyhow::bail!("CAAS_VSS_URL is not set and the simulators are off"),
+    };
+
+    let issuer = if config.simulates_identity_provider() {
+        let provider =
+            IdentitySimulator::new(&config.oidc_client_id, config.oidc_secret().expose_secret(), clock.clone());
+        provider.start(local(), stop.clone()).await.context("starting the identity provider simulator")?;
+        let issuer = provider.issuer();
+        simulators.identity = Some(provider);
+        Some(issuer)
+    } else {
+        config.oidc_issuer().map(str::to_owned)
+    };
+    let identity = match issuer {
+        Some(issuer) => {
+            let client = OidcClient::new(
+                &issuer,
+                &config.oidc_client_id,
+                config.oidc_secret(),
+                &format!("{webhook_base}/auth/oidc/callback"),
+            )
+            .context("the OpenID Connect client (CAAS_OIDC_ISSUER_URL)")?;
+            Some(Arc::new(client) as Arc<dyn IdentityProvider>)
+        }
+        None => None,
     };
 
     let integrations = Integrations {
@@ -172,6 +201,7 @@ pub async fn connect(
         mailer: Arc::new(SmtpMailer::new(&smtp_url, &config.mail_from).context("the SMTP client")?),
         fleet: Arc::new(HttpFleet::new(&fleet_url, Duration::from_millis(config.ota_timeout_ms))),
         vss: Arc::new(HttpVss::new(&vss_url)),
+        identity,
     };
     Ok((integrations, simulators))
 }

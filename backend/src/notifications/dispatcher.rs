@@ -28,6 +28,9 @@ pub const PASSWORD_LINK_KEY: &str = "passwordLinkId";
 
 /// The payload key of a repair estimate's one-time approval link, derived the same way.
 pub const ESTIMATE_LINK_KEY: &str = "estimateLinkId";
+/// The payload key of an identity-link e-mail's link id (the link's token is derived from it when
+/// the e-mail is sent).
+pub const IDENTITY_LINK_KEY: &str = "identityLinkId";
 
 /// The wait before attempt `attempt + 1`: 30 s, doubling, at most an hour.
 pub fn backoff(attempt: i32) -> Duration {
@@ -138,6 +141,10 @@ async fn compose(app: &App, notification: &notifications::Model) -> Result<Resul
     let estimate_link = payload.get(ESTIMATE_LINK_KEY).and_then(|id| id.as_str()).and_then(|id| id.parse().ok());
     if let Some(link_id) = estimate_link {
         payload["link"] = app.link_signer.estimate_link(&app.config.public_base(), link_id).into();
+    }
+    let identity_link = payload.get(IDENTITY_LINK_KEY).and_then(|id| id.as_str()).and_then(|id| id.parse().ok());
+    if let Some(link_id) = identity_link {
+        payload["link"] = app.link_signer.identity_link(&app.config.public_base(), link_id).into();
     }
     let Some(rendered) = templates::render(locale, &notification.template, &payload) else {
         return Ok(Err(format!("no template {}", notification.template)));

@@ -58,6 +58,7 @@ mod tests {
             "account.set_password",
             "account.password_reset",
             "account.password_link",
+            "account.identity_link",
             "account.invitation",
             "privacy.export_ready",
             "privacy.erasure_scheduled",

@@ -12,6 +12,7 @@ use crate::auth::{AuthError, UserViewer, Viewer, password};
 use crate::domain::{Email, Locale, Vin};
 
 /// A signed-in session: what `login` and `refreshToken` return.
+#[derive(Clone)]
 pub struct Session {
     /// The JWT to send as `Authorization: Bearer …`.
     pub access_token: String,

@@ -23,6 +23,7 @@ mod leases;
 mod logs;
 mod migrations;
 mod n_plus_one;
+mod oidc;
 mod operations;
 mod partners;
 mod passwords;
