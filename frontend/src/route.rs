@@ -19,6 +19,9 @@ pub enum Route {
     Login,
     /// Set a password from the welcome e-mail's link.
     SetPassword,
+    /// Finishing a sign-in with the identity provider (`#ticket=` or `#error=`), or confirming an
+    /// e-mailed link that links an identity (`?confirm=`).
+    OidcFinish,
     /// A vehicle's expediente.
     Vehicle {
         /// The VIN.
@@ -102,6 +105,7 @@ impl Routable for Route {
             Self::Home => "/".into(),
             Self::Login => "/login".into(),
             Self::SetPassword => "/set-password".into(),
+            Self::OidcFinish => "/signin/oidc".into(),
             Self::Vehicle { vin } => format!("/vehicles/{vin}"),
             Self::Catalog { vin } => format!("/vehicles/{vin}/features"),
             Self::VehicleHealth { vin } => format!("/vehicles/{vin}/health"),
@@ -134,6 +138,7 @@ impl Routable for Route {
             "/",
             "/login",
             "/set-password",
+            "/signin/oidc",
             "/vehicles/:vin",
             "/vehicles/:vin/features",
             "/vehicles/:vin/health",
@@ -179,6 +184,7 @@ impl Route {
             [] => Self::Home,
             ["login"] => Self::Login,
             ["set-password"] => Self::SetPassword,
+            ["signin", "oidc"] => Self::OidcFinish,
             ["vehicles", vin] => Self::Vehicle { vin: owned(vin) },
             ["vehicles", vin, "features"] => Self::Catalog { vin: owned(vin) },
             ["vehicles", vin, "health"] => Self::VehicleHealth { vin: owned(vin) },
@@ -217,6 +223,7 @@ mod tests {
             Route::Home,
             Route::Login,
             Route::SetPassword,
+            Route::OidcFinish,
             Route::Vehicle { vin: "WCAAUR1S3TB000001".into() },
             Route::Catalog { vin: "WCAAUR1S3TB000001".into() },
             Route::VehicleHealth { vin: "WCAAUR1S3TB000001".into() },

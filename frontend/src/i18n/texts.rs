@@ -597,6 +597,118 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ("notifications.empty", ["No notifications.", "Keine Mitteilungen.", "No hay avisos."]),
     ("notifications.mark_read", ["Mark all as read", "Alle als gelesen markieren", "Marcar todo como leído"]),
     ("offer.days", ["{days} days", "{days} Tage", "{days} días"]),
+    ("oidc.again", ["Back to sign-in", "Zurück zur Anmeldung", "Volver a iniciar sesión"]),
+    ("oidc.button", ["Sign in with {name}", "Mit {name} anmelden", "Entrar con {name}"]),
+    (
+        "oidc.email_sent",
+        [
+            "We have sent you an e-mail: open its link to link your account.",
+            "Wir haben Ihnen eine E-Mail geschickt: Öffnen Sie den Link darin, um Ihr Konto zu verknüpfen.",
+            "Te hemos enviado un correo: abre su enlace para vincular tu cuenta.",
+        ],
+    ),
+    (
+        "oidc.error.code",
+        [
+            "The sign-in code was used already or has expired. Please try again.",
+            "Der Anmeldecode wurde schon verwendet oder ist abgelaufen. Bitte erneut versuchen.",
+            "El código de acceso ya se usó o ha caducado. Inténtalo de nuevo.",
+        ],
+    ),
+    (
+        "oidc.error.not_configured",
+        [
+            "This sign-in is not offered here.",
+            "Diese Anmeldung wird hier nicht angeboten.",
+            "Este inicio de sesión no se ofrece aquí.",
+        ],
+    ),
+    (
+        "oidc.error.other",
+        [
+            "The sign-in did not work. Please try again.",
+            "Die Anmeldung hat nicht funktioniert. Bitte erneut versuchen.",
+            "No se pudo iniciar sesión. Inténtalo de nuevo.",
+        ],
+    ),
+    (
+        "oidc.error.refused",
+        [
+            "The sign-in was cancelled or refused.",
+            "Die Anmeldung wurde abgebrochen oder abgelehnt.",
+            "El inicio de sesión se canceló o fue rechazado.",
+        ],
+    ),
+    (
+        "oidc.error.return_to",
+        [
+            "That return address is not part of this site.",
+            "Diese Rücksprungadresse gehört nicht zu dieser Seite.",
+            "Esa dirección de regreso no es de este sitio.",
+        ],
+    ),
+    (
+        "oidc.error.state",
+        [
+            "This sign-in has expired or was used already. Please start again.",
+            "Diese Anmeldung ist abgelaufen oder wurde schon verwendet. Bitte neu beginnen.",
+            "Este inicio de sesión ha caducado o ya se usó. Empieza de nuevo.",
+        ],
+    ),
+    (
+        "oidc.error.token_audience",
+        [
+            "The identity provider's answer was meant for another app and was refused.",
+            "Die Antwort des Identitätsanbieters war für eine andere App bestimmt und wurde abgelehnt.",
+            "La respuesta del proveedor de identidad era para otra aplicación y se rechazó.",
+        ],
+    ),
+    (
+        "oidc.error.token_expired",
+        [
+            "The identity provider's answer had expired. Please try again.",
+            "Die Antwort des Identitätsanbieters war abgelaufen. Bitte erneut versuchen.",
+            "La respuesta del proveedor de identidad había caducado. Inténtalo de nuevo.",
+        ],
+    ),
+    (
+        "oidc.error.token_nonce",
+        [
+            "The identity provider's answer did not belong to this sign-in and was refused.",
+            "Die Antwort des Identitätsanbieters gehörte nicht zu dieser Anmeldung und wurde abgelehnt.",
+            "La respuesta del proveedor de identidad no era de este inicio de sesión y se rechazó.",
+        ],
+    ),
+    (
+        "oidc.error.token_signature",
+        [
+            "The identity provider's answer was not genuine and was refused.",
+            "Die Antwort des Identitätsanbieters war nicht echt und wurde abgelehnt.",
+            "La respuesta del proveedor de identidad no era auténtica y se rechazó.",
+        ],
+    ),
+    (
+        "oidc.error.unavailable",
+        [
+            "The identity provider cannot be reached right now. Please try again later.",
+            "Der Identitätsanbieter ist gerade nicht erreichbar. Bitte später erneut versuchen.",
+            "No se puede contactar con el proveedor de identidad. Inténtalo más tarde.",
+        ],
+    ),
+    (
+        "oidc.link_email",
+        ["Send me an e-mail link instead", "Stattdessen einen Link per E-Mail senden", "Enviarme un enlace por correo"],
+    ),
+    (
+        "oidc.link_intro",
+        [
+            "An account with {email} exists already. Prove it is yours to link it: sign in with its password, or get a link by e-mail.",
+            "Es gibt bereits ein Konto mit {email}. Bestätigen Sie, dass es Ihres ist, um es zu verknüpfen: mit seinem Passwort oder einem Link per E-Mail.",
+            "Ya existe una cuenta con {email}. Demuestra que es tuya para vincularla: entra con su contraseña o recibe un enlace por correo.",
+        ],
+    ),
+    ("oidc.link_password", ["Sign in and link", "Anmelden und verknüpfen", "Entrar y vincular"]),
+    ("oidc.signing_in", ["Signing you in…", "Sie werden angemeldet…", "Iniciando sesión…"]),
     ("order.cancelled_because", ["Cancelled:", "Storniert:", "Anulada:"]),
     ("order.car", ["the car:", "das Fahrzeug:", "el coche:"]),
     ("order.due", ["Due", "Offen", "Pendiente"]),
@@ -632,6 +744,7 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ("page.login", ["Sign in", "Anmelden", "Iniciar sesión"]),
     ("page.not_found", ["Page not found", "Seite nicht gefunden", "Página no encontrada"]),
     ("page.notifications", ["Notifications", "Mitteilungen", "Avisos"]),
+    ("page.oidc", ["Signing in", "Anmeldung", "Inicio de sesión"]),
     ("page.order", ["Order", "Bestellung", "Pedido"]),
     ("page.orders", ["Orders", "Bestellungen", "Pedidos"]),
     ("page.privacy", ["Your data and privacy", "Ihre Daten und Datenschutz", "Tus datos y privacidad"]),

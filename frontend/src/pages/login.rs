@@ -65,6 +65,7 @@ pub fn login() -> Html {
                 { form_error(locale, &error, &["identifier"]) }
                 <button type="submit" disabled={*busy}>{ t(locale, "login.submit") }</button>
             </form>
+            <super::oidc::OidcButton />
             <ForgottenPassword />
         </Layout>
     }

@@ -14,6 +14,7 @@ mod expediente;
 mod health;
 mod login;
 mod notifications;
+mod oidc;
 mod orders;
 mod privacy;
 mod profile;
@@ -48,8 +49,9 @@ struct PageProps {
 #[function_component(Page)]
 fn page(props: &PageProps) -> Html {
     let app = use_app();
-    let public = matches!(props.route, Route::Login | Route::SetPassword | Route::Estimate);
+    let public = matches!(props.route, Route::Login | Route::SetPassword | Route::Estimate | Route::OidcFinish);
     if !app.signed_in && !public {
+        oidc::remember_return_path();
         return html! { <Redirect<Route> to={Route::Login} /> };
     }
     if app.signed_in && props.route == Route::Login {
@@ -60,6 +62,7 @@ fn page(props: &PageProps) -> Html {
         Route::Login => html! { <login::Login /> },
         Route::SetPassword => html! { <login::SetPassword /> },
         Route::Estimate => html! { <estimate::EstimatePage /> },
+        Route::OidcFinish => html! { <oidc::OidcFinish /> },
         Route::Home => match role {
             "CUSTOMER" => html! { <dashboard::Dashboard /> },
             "" => html! { <Layout title="page.loading">{ crate::components::loading(app.locale) }</Layout> },
