@@ -37,7 +37,7 @@ fn oidc_sign_ins() -> TableCreateStatement {
         .col(string_len_null("issuer", 300))
         .col(string_len_null("subject", 255))
         .col(string_len_null("email", 320))
-        .col(boolean("email_verified").default(false))
+        .col(boolean("email_verified").default(false).take())
         .col(string_len_null("name", 200))
         .col(string_len_null("locale", 16))
         .col(string_len_null("ticket_hash", 64))

@@ -265,12 +265,12 @@ pub async fn send_link(app: &App, ticket: &str) -> ApiResult<DateTime<Utc>> {
     pending.link_expires_at = Set(Some(expires_at));
     pending.update(&txn).await?;
     let mut outbox = Outbox::new();
-    let payload = json!({
+    let mut payload = json!({
         "name": user.name,
         "provider": app.config.oidc_provider_name,
-        IDENTITY_LINK_KEY: link_id.to_string(),
         "expires": expires_at.format("%Y-%m-%d %H:%M UTC").to_string(),
     });
+    payload[IDENTITY_LINK_KEY] = link_id.to_string().into();
     notify(app, &txn, &mut outbox, user.id, "account.identity_link", payload, &[NotificationChannel::Email]).await?;
     let id = subject(&user.id);
     audit::record(

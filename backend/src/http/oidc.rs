@@ -2,18 +2,17 @@
 //! and `GET /auth/oidc/callback?code&state`. Both answer with a redirect, never an error page: a
 //! failure sends the web app its code in the URL fragment, which it shows in the user's language.
 
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::HttpState;
 use crate::accounts::oidc::{self, CallbackQuery};
 
-/// The query of `/auth/oidc/start`.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct StartQuery {
-    return_to: Option<String>,
+/// The value of `name` in a query string, if given.
+fn param(query: Option<&str>, name: &str) -> Option<String> {
+    let query = query?;
+    url::form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
 }
 
 fn no_store(location: &str) -> Response {
@@ -23,8 +22,8 @@ fn no_store(location: &str) -> Response {
 }
 
 /// Starts a sign-in and sends the browser to the provider.
-pub async fn start(State(state): State<HttpState>, query: Option<Query<StartQuery>>) -> Response {
-    let return_to = query.and_then(|Query(query)| query.return_to);
+pub async fn start(State(state): State<HttpState>, RawQuery(query): RawQuery) -> Response {
+    let return_to = param(query.as_deref(), "returnTo");
     match oidc::start(&state.app, return_to.as_deref()).await {
         Ok(location) => no_store(&location),
         Err(err) => no_store(&oidc::error_url(err, None)),
@@ -32,7 +31,9 @@ pub async fn start(State(state): State<HttpState>, query: Option<Query<StartQuer
 }
 
 /// Where the provider sends the browser back.
-pub async fn callback(State(state): State<HttpState>, query: Option<Query<CallbackQuery>>) -> Response {
-    let query = query.map(|Query(query)| query).unwrap_or_default();
-    no_store(&oidc::callback(&state.app, &query).await)
+pub async fn callback(State(state): State<HttpState>, RawQuery(query): RawQuery) -> Response {
+    let query = query.as_deref();
+    let answer =
+        CallbackQuery { code: param(query, "code"), state: param(query, "state"), error: param(query, "error") };
+    no_store(&oidc::callback(&state.app, &answer).await)
 }
