@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use caas::integrations::factory::simulator::{FactorySimulator, FactorySimulatorConfig};
 use caas::integrations::fleet::simulator::FleetSimulator;
+use caas::integrations::identity::simulator::IdentitySimulator;
 use caas::integrations::mail::catcher::MailCatcher;
 use caas::integrations::payments::simulator::{PaymentSimulator, PaymentSimulatorConfig};
 use caas::integrations::registration::simulator::RegistrationSimulator;
@@ -19,6 +20,7 @@ use caas::integrations::simulators::Simulators;
 use caas::integrations::vss::simulator::VssSimulator;
 use caas::platform::clock::SystemClock;
 use sea_orm::{Database, DatabaseConnection};
+use secrecy::ExposeSecret;
 use tokio::process::{Child, Command};
 use tokio_util::sync::CancellationToken;
 
@@ -292,6 +294,10 @@ async fn start_simulators(
     let (smtp_at, mail_view) = mail.start(local, local, stop.clone()).await.expect(started);
     let fleet_at = fleet.start(local, stop.clone()).await.expect(started);
     let vss_at = vss.start(local, stop.clone()).await.expect(started);
+    // One provider for every member, so a sign-in started on one can finish on another.
+    let identity =
+        IdentitySimulator::new(&config.oidc_client_id, config.oidc_secret().expose_secret(), Arc::new(SystemClock));
+    let identity_at = identity.start(local, stop.clone()).await.expect(started);
     let urls = vec![
         ("CAAS_FACTORY_URL".to_owned(), format!("http://{factory_at}")),
         ("CAAS_STRIPE_API_BASE".to_owned(), format!("http://{payments_at}/")),
@@ -299,6 +305,7 @@ async fn start_simulators(
         ("CAAS_SMTP_URL".to_owned(), format!("smtp://{smtp_at}")),
         ("CAAS_FLEET_URL".to_owned(), format!("http://{fleet_at}")),
         ("CAAS_VSS_URL".to_owned(), format!("http://{vss_at}")),
+        ("CAAS_OIDC_ISSUER_URL".to_owned(), format!("http://{identity_at}")),
     ];
     let simulators = Simulators {
         factory: Some(factory),
@@ -308,6 +315,7 @@ async fn start_simulators(
         mail_view: Some(mail_view),
         fleet: Some(fleet),
         vss: Some(vss),
+        identity: Some(identity),
     };
     (simulators, urls)
 }
