@@ -6,8 +6,9 @@
 //! The fixture is one car, Anna's Aurora: it was bought earlier by a former owner (whose purchase
 //! and payment are in its history), is owned by Anna, sold by the Berlin dealership, granted to
 //! the demo partner, and booked in at the Madrid workshop, where it has a repair order with a
-//! diagnostic session and an estimate waiting for Anna. Arguments point at it (its VIN, its order,
-//! Anna's activation of it, its booking and repair order, the estimate's e-mailed link).
+//! diagnostic session and an estimate waiting for Anna; Anna's account is linked to an identity at
+//! the identity provider. Arguments point at it (its VIN, its order, Anna's activation of it, its
+//! booking and repair order, the estimate's e-mailed link).
 //!
 //! What is observed for a field, on a path whose parent the role may read:
 //! - `y` (allowed): a value came back without an error;
@@ -265,11 +266,11 @@ const TABLE: &[(&str, &str)] = &[
     ("InvoiceLine.unitNet", "yy-----yy-----"),
     ("InvoiceLine.vat", "yy-----yy-----"),
     ("InvoiceLine.vatRateBasisPoints", "yy-----yy-----"),
-    ("LinkedIdentity.email", "yyyyyyyyy-----"),
-    ("LinkedIdentity.id", "yyyyyyyyy-----"),
-    ("LinkedIdentity.issuer", "yyyyyyyyy-----"),
-    ("LinkedIdentity.lastUsedAt", "yyyyyyyyy-----"),
-    ("LinkedIdentity.linkedAt", "yyyyyyyyy-----"),
+    ("LinkedIdentity.email", "yyy-y--yy-----"),
+    ("LinkedIdentity.id", "yyy-y--yy-----"),
+    ("LinkedIdentity.issuer", "yyy-y--yy-----"),
+    ("LinkedIdentity.lastUsedAt", "yyy-y--yy-----"),
+    ("LinkedIdentity.linkedAt", "yyy-y--yy-----"),
     ("MaintenanceRecord.id", "y--y--yyy--yy-"),
     ("MaintenanceRecord.kind", "y--y--yyy--yy-"),
     ("MaintenanceRecord.mileageKm", "y--y--yyy--yy-"),
@@ -525,10 +526,10 @@ const TABLE: &[(&str, &str)] = &[
     ("User.email", "yyyyyyyyy-----"),
     ("User.hasPassword", "-------yy-----"),
     ("User.id", "yyyyyyyyy-----"),
-    ("User.identities", "yyyyyyyyy-----"),
+    ("User.identities", "yyy-y--yy-----"),
     ("User.locale", "yyyyyyyyy-----"),
     ("User.name", "yyyyyyyyy-----"),
-    ("User.passwordSet", "yyyyyyyyy-----"),
+    ("User.passwordSet", "yyy-y--yy-----"),
     ("User.region", "yyyyyyyyy-----"),
     ("User.role", "yyyyyyyyy-----"),
     ("User.workshop", "yyyyyyyyy-----"),
@@ -984,6 +985,7 @@ pub(crate) async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(
         .expect("db")
         .expect("a permanent feature of the Aurora");
     let former = former_owner(app, &aurora).await.token;
+    link_identity(app, "customer@demo.caas").await;
     let bearer = |token: String| vec![("authorization", format!("Bearer {token}"))];
     let key = |secret: String| vec![("x-api-key", secret)];
     let viewers = vec![
@@ -1012,6 +1014,28 @@ pub(crate) async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(
     assert_eq!(reported.0, 202, "{reported:?}");
     let fixture = Fixture { vin, order_id: order.id.to_string(), activation_id: activation.id.to_string(), job };
     (fixture, viewers)
+}
+
+/// Links an identity at the identity provider to the account of `email`.
+async fn link_identity(app: &TestApp, email: &str) {
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(&app.app.db)
+        .await
+        .expect("db")
+        .expect("the account");
+    entity::user_identities::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user.id),
+        issuer: Set(app.identity().issuer()),
+        subject: Set(format!("oem-{}", user.id.simple())),
+        email: Set(Some(user.email.clone())),
+        created_at: Set(Utc::now()),
+        last_used_at: Set(None),
+    }
+    .insert(&app.app.db)
+    .await
+    .expect("an identity");
 }
 
 /// Anna books the Aurora in at the Madrid workshop; it is checked in, diagnosed, and its estimate
