@@ -7,7 +7,9 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{NotificationChannel, Role, oidc_sign_ins, regions, user_identities, users};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -218,17 +220,28 @@ async fn region_for(app: &App, locale: Option<Locale>) -> ApiResult<regions::Mod
     speaking.or(all.first()).cloned().ok_or(ApiError::NotFound("region"))
 }
 
-/// Links the ticket's identity to the signed-in customer, who has just proved the account with
-/// their password.
+/// Links the ticket's identity to the signed-in customer whose account has the identity's
+/// verified e-mail address, who has just proved it with their password.
 #[tracing::instrument(skip_all)]
 pub async fn link_signed_in(app: &App, viewer: &Viewer, ticket: &str) -> ApiResult<users::Model> {
     let me = viewer.user()?;
     let sign_in = live_ticket(app, ticket).await?;
-    if sign_in.link_user_id.is_some_and(|owner| owner != me.id) {
-        return Err(refused(
-            "OIDC_OTHER_ACCOUNT",
-            "sign in to the account with this identity's e-mail address to link it",
-        ));
+    // Only the account `completeOidcSignIn` found by the identity's verified e-mail address can
+    // prove it: a ticket it has not asked proof for (a new or unverified address) links nothing.
+    match sign_in.link_user_id {
+        Some(owner) if owner == me.id => {}
+        Some(_) => {
+            return Err(refused(
+                "OIDC_OTHER_ACCOUNT",
+                "sign in to the account with this identity's e-mail address to link it",
+            ));
+        }
+        None => {
+            return Err(refused(
+                "OIDC_NOTHING_TO_LINK",
+                "no account has this identity's e-mail address; sign in again",
+            ));
+        }
     }
     let user = live_account(&app.db, me.id).await?;
     if user.role != Role::Customer {
@@ -353,4 +366,18 @@ pub async fn identities_of(app: &App, user_id: Uuid) -> ApiResult<Vec<user_ident
         .order_by_asc(user_identities::Column::CreatedAt)
         .all(&app.db)
         .await?)
+}
+
+/// Deletes the sign-ins nothing can use any more (their `state`, ticket and e-mail link all
+/// expired), with the claims they kept; answers how many.
+pub async fn purge_lapsed_sign_ins(app: &App) -> ApiResult<u64> {
+    let now = app.clock.now();
+    let lapsed = |column: oidc_sign_ins::Column| Condition::any().add(column.is_null()).add(column.lt(now));
+    let purged = oidc_sign_ins::Entity::delete_many()
+        .filter(oidc_sign_ins::Column::ExpiresAt.lt(now))
+        .filter(lapsed(oidc_sign_ins::Column::TicketExpiresAt))
+        .filter(lapsed(oidc_sign_ins::Column::LinkExpiresAt))
+        .exec(&app.db)
+        .await?;
+    Ok(purged.rows_affected)
 }

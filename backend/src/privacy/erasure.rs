@@ -9,14 +9,14 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{
     NotificationChannel, OrderStatus, RepairOrderStatus, account_erasures, bookings, data_exports, erased_emails,
-    health_alerts, idempotency_keys, invoices, login_failures, notifications, orders, partner_vehicle_grants,
-    password_tokens, payment_cards, refresh_tokens, repair_orders, retained_buyers, telemetry_hourly,
-    telemetry_readings, user_actions, users, vehicle_telemetry, vehicles,
+    health_alerts, idempotency_keys, invoices, login_failures, notifications, oidc_sign_ins, orders,
+    partner_vehicle_grants, password_tokens, payment_cards, refresh_tokens, repair_orders, retained_buyers,
+    telemetry_hourly, telemetry_readings, user_actions, user_identities, users, vehicle_telemetry, vehicles,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -224,7 +224,8 @@ async fn retain_for_invoices(app: &App, txn: &DatabaseTransaction, user: &users:
 }
 
 /// Deletes what exists only for the person: sessions, links, cards, notifications, exports, the
-/// web app's events, the telemetry and consents of their cars, failed sign-ins under their address.
+/// web app's events, the telemetry and consents of their cars, failed sign-ins under their address,
+/// their identities at the identity provider and the sign-ins through it.
 async fn delete_personal_records(txn: &DatabaseTransaction, user: &users::Model) -> ApiResult<()> {
     let id = user.id;
     refresh_tokens::Entity::delete_many().filter(refresh_tokens::Column::UserId.eq(id)).exec(txn).await?;
@@ -236,6 +237,17 @@ async fn delete_personal_records(txn: &DatabaseTransaction, user: &users::Model)
     idempotency_keys::Entity::delete_many().filter(idempotency_keys::Column::OwnerId.eq(id)).exec(txn).await?;
     login_failures::Entity::delete_many()
         .filter(login_failures::Column::Identifier.eq(user.email.clone()))
+        .exec(txn)
+        .await?;
+    // Their identities at the identity provider are unlinked, so signing in there again makes a
+    // new account; the sign-ins under way keep the provider's claims about them.
+    user_identities::Entity::delete_many().filter(user_identities::Column::UserId.eq(id)).exec(txn).await?;
+    oidc_sign_ins::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(oidc_sign_ins::Column::LinkUserId.eq(id))
+                .add(oidc_sign_ins::Column::Email.eq(user.email.clone())),
+        )
         .exec(txn)
         .await?;
     let cars: Vec<Uuid> = vehicles::Entity::find()

@@ -8,7 +8,7 @@ use chrono::Duration;
 use entity::{
     ExportStatus, NotificationChannel, activations, audit_events, bookings, data_exports, invoice_lines, invoices,
     notifications, orders, partner_vehicle_grants, payment_cards, payments, repair_order_lines, repair_orders,
-    telemetry_hourly, telemetry_readings, users, vehicles,
+    telemetry_hourly, telemetry_readings, user_identities, users, vehicles,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -213,6 +213,7 @@ pub async fn document(app: &App, user_id: Uuid) -> ApiResult<Value> {
         "orders": rows(db, orders::Entity::find().filter(orders::Column::CustomerId.eq(user_id))).await?,
         "payments": rows(db, payments::Entity::find().filter(payments::Column::PayerId.eq(user_id))).await?,
         "paymentCards": rows(db, payment_cards::Entity::find().filter(payment_cards::Column::UserId.eq(user_id))).await?,
+        "identities": rows(db, user_identities::Entity::find().filter(user_identities::Column::UserId.eq(user_id))).await?,
         "invoices": invoice_rows,
         "invoiceLines": rows(db, invoice_lines::Entity::find().filter(invoice_lines::Column::InvoiceId.is_in(invoice_ids))).await?,
         "activations": rows(db, activations::Entity::find().filter(activations::Column::PurchasedBy.eq(user_id))).await?,

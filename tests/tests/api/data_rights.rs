@@ -49,6 +49,7 @@ async fn an_export_holds_every_kind_of_record_downloads_for_its_person_only_and_
     assert_eq!(document["schema"], "caas.data-export/1");
     assert_eq!(document["profile"]["email"], "customer@demo.caas");
     assert!(document["profile"].get("password_hash").is_none(), "no secrets of the platform");
+    assert!(document["identities"].is_array(), "the identities linked at the identity provider");
     for kind in [
         "vehicles",
         "orders",
@@ -162,6 +163,13 @@ async fn after_the_grace_period_no_table_holds_the_persons_name_email_or_phone_a
         .expect("invoices");
 
     let lucia = app.token("customer2@demo.caas").await;
+    // Lucía signs in with the identity provider too: her account is linked to an identity there.
+    let provider_name = "Lucía at the provider";
+    app.identity().add_user(caas_tests::oidc::person("oem-lucia", "customer2@demo.caas", true, provider_name));
+    let back = app.oidc_sign_in("oem-lucia", None).await;
+    assert_eq!(app.complete_oidc(&back["ticket"]).await.data()["completeOidcSignIn"]["linkRequired"], true);
+    let link = "mutation($t: String!) { linkOidcIdentity(ticket: $t) { email } }";
+    app.graphql_as(&lucia, link, json!({ "t": back["ticket"] })).await.data();
     let erase = "mutation($p: String!) { requestAccountErasure(password: $p) { dueAt } }";
     let wrong = app.graphql_as(&lucia, erase, json!({ "p": "not her password" })).await;
     assert_eq!(wrong.error_code(), Some("BAD_USER_INPUT".to_owned()));
@@ -189,7 +197,7 @@ async fn after_the_grace_period_no_table_holds_the_persons_name_email_or_phone_a
 
     let columns = text_columns(&app).await;
     assert!(columns.len() > 100, "every text column of every table: {}", columns.len());
-    for needle in [lucia_user.name.as_str(), "customer2@demo.caas", phone] {
+    for needle in [lucia_user.name.as_str(), "customer2@demo.caas", phone, provider_name, "oem-lucia"] {
         let found = where_found(&app, &columns, needle).await;
         assert!(found.is_empty(), "{needle:?} is still in {found:?}");
     }

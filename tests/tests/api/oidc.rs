@@ -3,10 +3,11 @@
 //! replayed codes and states, where the browser comes back to, unlinking and a first password.
 
 use caas::integrations::identity::simulator::{Forgery, IdentityKnobs};
+use caas::privacy::housekeeping;
 use caas_tests::oidc::person;
-use caas_tests::{PASSWORD, TestApp, spawn_app};
+use caas_tests::{TestApp, spawn_app};
 use chrono::Duration;
-use entity::{audit_events, user_identities, users};
+use entity::{audit_events, oidc_sign_ins, user_identities, users};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
@@ -140,6 +141,12 @@ async fn an_unverified_email_is_never_linked_nor_given_an_account() {
             .graphql("mutation($t: String!) { sendOidcLinkEmail(ticket: $t) }", json!({ "t": back["ticket"] }))
             .await;
         send.expect_error("CONFLICT");
+        // Nor linked by signing in to the account with that address.
+        let anna = app.token("customer@demo.caas").await;
+        let link = "mutation($t: String!) { linkOidcIdentity(ticket: $t) { email } }";
+        let linked = app.graphql_as(&anna, link, json!({ "t": back["ticket"] })).await;
+        linked.expect_error("CONFLICT");
+        assert_eq!(linked.errors()[0]["extensions"]["reason"], "OIDC_NOTHING_TO_LINK");
         assert!(accounts_with_email(&app, email).await <= 1);
     }
     assert_eq!(accounts_with_email(&app, "someone@oem.example").await, 0);
@@ -203,6 +210,15 @@ async fn rotated_keys_are_read_again_and_a_retired_key_is_refused() {
     assert!(app.oidc_sign_in("oem-demo-1", None).await.contains_key("ticket"));
 }
 
+fn query_value(url: &str, name: &str) -> String {
+    let url = url::Url::parse(url).expect("url");
+    url.query_pairs().find(|(key, _)| key == name).map(|(_, value)| value.into_owned()).expect(name)
+}
+
+fn last_refusal(app: &TestApp) -> String {
+    app.identity().token_refusals().last().cloned().expect("the provider refused a code")
+}
+
 #[tokio::test]
 async fn a_replayed_or_expired_code_and_a_replayed_or_expired_state_are_refused() {
     let app = spawn_app().await;
@@ -220,11 +236,24 @@ async fn a_replayed_or_expired_code_and_a_replayed_or_expired_state_are_refused(
     let state = replay.query_pairs().find(|(k, _)| k == "state").expect("state").1.into_owned();
     replay.query_pairs_mut().clear().append_pair("code", &code).append_pair("state", &state);
     assert_eq!(app.oidc_callback(replay.as_str()).await["error"], "code");
+    assert_eq!(last_refusal(&app), "the code was used already");
 
-    // A code the provider lets expire.
-    app.identity().set_knobs(IdentityKnobs { expire_codes: true, ..IdentityKnobs::default() });
-    assert_eq!(app.oidc_sign_in("oem-demo-1", None).await["error"], "code");
-    app.identity().set_knobs(IdentityKnobs::default());
+    // An unused code smuggled into another sign-in: its PKCE verifier does not fit.
+    let stolen = app.oidc_approve("oem-demo-1", None).await.callback_url.expect("callback");
+    let stolen_code = query_value(&stolen, "code");
+    let victim = app.oidc_approve("oem-demo-1", None).await.callback_url.expect("callback");
+    let mut injected = url::Url::parse(&victim).expect("url");
+    let victim_state = query_value(&victim, "state");
+    injected.query_pairs_mut().clear().append_pair("code", &stolen_code).append_pair("state", &victim_state);
+    assert_eq!(app.oidc_callback(injected.as_str()).await["error"], "code");
+    assert_eq!(last_refusal(&app), "PKCE verification failed");
+
+    // A code redeemed after the provider's minute.
+    let slow = app.oidc_approve("oem-demo-1", None).await.callback_url.expect("callback");
+    app.clock.advance(Duration::seconds(61));
+    assert_eq!(app.oidc_callback(&slow).await["error"], "code");
+    assert_eq!(last_refusal(&app), "the code has expired");
+    assert_eq!(app.identity().token_refusals().len(), 3, "{:?}", app.identity().token_refusals());
 
     // A state older than ten minutes.
     let late = app.oidc_approve("oem-demo-1", None).await.callback_url.expect("callback");
@@ -292,7 +321,6 @@ async fn a_customer_unlinks_only_with_a_password_and_an_oidc_customer_can_add_on
     let back = app.oidc_sign_in("oem-200", None).await;
     assert_eq!(app.complete_oidc(&back["ticket"]).await.data()["completeOidcSignIn"]["linkRequired"], true);
     assert_eq!(accounts_with_email(&app, "pablo@oem.example").await, 1);
-    let _ = PASSWORD;
 }
 
 #[tokio::test]
@@ -312,4 +340,25 @@ async fn bad_tickets_and_tokens_are_clear_errors_never_a_500() {
     app.graphql_as(&token, "mutation { unlinkIdentity(id: \"x\") { email } }", json!({}))
         .await
         .expect_error("BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn lapsed_sign_ins_are_deleted_with_the_claims_they_kept() {
+    let app = spawn_app().await;
+    app.identity().add_user(person("oem-anna", "customer@demo.caas", true, "Anna Schmidt"));
+    let count = || async { oidc_sign_ins::Entity::find().count(&app.app.db).await.expect("count") };
+    // One sign-in answered and never finished, one waiting for its e-mailed link.
+    assert!(app.oidc_sign_in("oem-demo-1", None).await.contains_key("ticket"));
+    let back = app.oidc_sign_in("oem-anna", None).await;
+    assert_eq!(app.complete_oidc(&back["ticket"]).await.data()["completeOidcSignIn"]["linkRequired"], true);
+    app.graphql("mutation($t: String!) { sendOidcLinkEmail(ticket: $t) }", json!({ "t": back["ticket"] })).await.data();
+    assert_eq!(count().await, 2);
+
+    assert_eq!(housekeeping::tick(&app.app).await.expect("tick").sign_ins_purged, 0, "both still usable");
+    app.clock.advance(Duration::minutes(11));
+    assert_eq!(housekeeping::tick(&app.app).await.expect("tick").sign_ins_purged, 1, "the ticket lapsed");
+    assert_eq!(count().await, 1, "the e-mailed link still works");
+    app.clock.advance(Duration::minutes(i64::from(app.app.config.password_reset_ttl_minutes)));
+    assert_eq!(housekeeping::tick(&app.app).await.expect("tick").sign_ins_purged, 1, "the link lapsed");
+    assert_eq!(count().await, 0);
 }

@@ -104,6 +104,7 @@ struct SimState {
     access_tokens: Mutex<HashMap<String, String>>,
     knobs: Mutex<IdentityKnobs>,
     key_reads: AtomicUsize,
+    refusals: Mutex<Vec<String>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -137,6 +138,7 @@ impl IdentitySimulator {
             access_tokens: Mutex::new(HashMap::new()),
             knobs: Mutex::new(IdentityKnobs::default()),
             key_reads: AtomicUsize::new(0),
+            refusals: Mutex::new(Vec::new()),
         };
         Self { state: Arc::new(state) }
     }
@@ -206,6 +208,11 @@ impl IdentitySimulator {
     /// The behaviour switches as they are now (one-shot switches reset once used).
     pub fn knobs(&self) -> IdentityKnobs {
         lock(&self.state.knobs).clone()
+    }
+
+    /// Why `/token` refused each code it refused, oldest first (e.g. "the code was used already").
+    pub fn token_refusals(&self) -> Vec<String> {
+        lock(&self.state.refusals).clone()
     }
 
     /// How often the key set was read.
@@ -347,7 +354,8 @@ struct TokenForm {
     client_secret: Option<String>,
 }
 
-fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
+fn token_error(state: &SimState, status: StatusCode, error: &str, description: &str) -> Response {
+    lock(&state.refusals).push(description.to_owned());
     (status, Json(json!({ "error": error, "error_description": description }))).into_response()
 }
 
@@ -371,38 +379,43 @@ async fn token(State(state): State<Arc<SimState>>, headers: HeaderMap, Form(form
     let authenticated = client_credentials(&headers, &form)
         .is_some_and(|(id, secret)| id == state.client_id && secret == state.client_secret);
     if !authenticated {
-        return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "client authentication failed");
+        return token_error(&state, StatusCode::UNAUTHORIZED, "invalid_client", "client authentication failed");
     }
     if form.grant_type != "authorization_code" {
-        return token_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "only authorization_code");
+        return token_error(&state, StatusCode::BAD_REQUEST, "unsupported_grant_type", "only authorization_code");
     }
     let now = state.clock.now();
     let expire_codes = lock(&state.knobs).expire_codes;
     let (sub, nonce) = {
         let mut codes = lock(&state.codes);
         let Some(pending) = codes.get_mut(&form.code) else {
-            return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "unknown code");
+            return token_error(&state, StatusCode::BAD_REQUEST, "invalid_grant", "unknown code");
         };
         if pending.used {
-            return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the code was used already");
+            return token_error(&state, StatusCode::BAD_REQUEST, "invalid_grant", "the code was used already");
         }
         pending.used = true;
         if expire_codes || now - pending.issued_at > Duration::seconds(CODE_SECONDS) {
-            return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the code has expired");
+            return token_error(&state, StatusCode::BAD_REQUEST, "invalid_grant", "the code has expired");
         }
         if pending.client_id != state.client_id || pending.redirect_uri != form.redirect_uri {
-            return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the code was issued for another redirect");
+            return token_error(
+                &state,
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "the code was issued for another redirect",
+            );
         }
         if let Some(challenge) = &pending.challenge {
             let verifier = form.code_verifier.clone().unwrap_or_default();
             if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != *challenge {
-                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "PKCE verification failed");
+                return token_error(&state, StatusCode::BAD_REQUEST, "invalid_grant", "PKCE verification failed");
             }
         }
         (pending.sub.clone(), pending.nonce.clone())
     };
     let Some(user) = lock(&state.users).iter().find(|user| user.sub == sub).cloned() else {
-        return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the person is gone");
+        return token_error(&state, StatusCode::BAD_REQUEST, "invalid_grant", "the person is gone");
     };
     let id_token = id_token(&state, &user, nonce);
     let access_token = crate::auth::secret::random_token(24);
