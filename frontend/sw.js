@@ -2,9 +2,10 @@
 // customer app's at install, the staff app's once a staff member opens it. A page is served from
 // the cache at once and refreshed in the background (a new release shows on the next visit);
 // hashed assets never change, so the cached copy is always right. The API is never cached here:
-// the app keeps the last answers itself and marks them as saved earlier.
+// the app keeps the last answers itself and marks them as saved earlier. The redirects of a sign-in
+// through the identity provider (/auth/) always go to the server, never to the cached shell.
 const CACHE = "caas-shell-v2";
-const NETWORK_ONLY = ["/graphql", "/healthz", "/readyz", "/metrics", "/webhooks/", "/documents/"];
+const NETWORK_ONLY = ["/graphql", "/healthz", "/readyz", "/metrics", "/webhooks/", "/documents/", "/auth/"];
 
 /// The shell (page) that serves a path: the staff app's under /staff/, else the customer app's.
 const shellOf = (path) => (path === "/staff" || path.startsWith("/staff/") ? "/staff/" : "/");

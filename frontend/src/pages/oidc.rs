@@ -93,13 +93,16 @@ enum Step {
     Sent,
 }
 
-/// Sends the browser on to `path` (a path of this site) once signed in.
+/// Sends the browser on to `path` (a path of this site, with its query) once signed in.
 fn go_to(navigator: &Option<Navigator>, path: &str) {
     if let Some(storage) = session_storage() {
         let _ = storage.remove_item(RETURN_KEY);
     }
+    let path = path.split('#').next().unwrap_or_default();
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let route = Route::recognize(path).unwrap_or(Route::Home);
-    if let Some(navigator) = navigator {
+    let Some(navigator) = navigator else { return };
+    if query.is_empty() || navigator.replace_with_query(&route, &pairs(query)).is_err() {
         navigator.replace(&route);
     }
 }
