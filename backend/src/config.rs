@@ -508,9 +508,10 @@ impl Config {
     }
 
     /// Whether the identity provider simulator stands in for an unset issuer. Only an unset
-    /// variable does: an empty one turns OpenID Connect off.
+    /// variable does: an empty one turns OpenID Connect off. Never in production, even with the
+    /// other simulators on: a simulated provider would vouch for any e-mail address.
     pub fn simulates_identity_provider(&self) -> bool {
-        self.oidc_issuer_url.is_none() && self.simulators_enabled()
+        self.oidc_issuer_url.is_none() && self.simulators_enabled() && !self.is_production()
     }
 
     /// The OpenID Connect client secret, or the demo's one.
@@ -699,6 +700,8 @@ mod tests {
         config.oidc_issuer_url = None;
         config.oidc_client_secret = None;
         assert_eq!(config.validate(), Ok(()), "no issuer: no sign-in with a provider, no secret needed");
+        config.simulators = Some(true);
+        assert!(!config.simulates_identity_provider(), "production never simulates the identity provider");
     }
 
     #[test]

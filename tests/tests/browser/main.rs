@@ -6,6 +6,7 @@ mod accounts;
 mod customer;
 mod dealer;
 mod offline;
+mod oidc;
 mod operations;
 mod pages;
 mod screens;
