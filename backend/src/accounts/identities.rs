@@ -29,7 +29,7 @@ use crate::sessions::service::{Session, start_session, viewer_of};
 /// What a ticket leads to.
 pub enum TicketOutcome {
     /// The person is signed in.
-    SignedIn(Session),
+    SignedIn(Box<Session>),
     /// An account has the identity's e-mail address: its owner must prove it before it is linked.
     LinkRequired {
         /// The account's e-mail address (the identity's own).
@@ -153,7 +153,7 @@ pub async fn redeem_ticket(app: &App, ticket: &str) -> ApiResult<TicketOutcome> 
         used.last_used_at = Set(Some(now));
         used.update(&txn).await?;
         txn.commit().await?;
-        return Ok(TicketOutcome::SignedIn(signed_in(app, user, "oidc").await?));
+        return Ok(TicketOutcome::SignedIn(Box::new(signed_in(app, user, "oidc").await?)));
     }
     let email = sign_in.email.clone().ok_or_else(|| {
         refused(
@@ -181,7 +181,7 @@ pub async fn redeem_ticket(app: &App, ticket: &str) -> ApiResult<TicketOutcome> 
         return Ok(TicketOutcome::LinkRequired { email });
     }
     let user = create_customer(app, &sign_in, &email).await?;
-    Ok(TicketOutcome::SignedIn(signed_in(app, user, "oidc").await?))
+    Ok(TicketOutcome::SignedIn(Box::new(signed_in(app, user, "oidc").await?)))
 }
 
 /// A customer account for a verified identity whose e-mail nobody has, linked to it.

@@ -116,7 +116,7 @@ impl IdentityMutation {
     /// expires.
     async fn complete_oidc_sign_in(&self, ctx: &Context<'_>, ticket: String) -> ApiResult<OidcSignIn> {
         Ok(match identities::redeem_ticket(app(ctx), &ticket).await? {
-            TicketOutcome::SignedIn(session) => OidcSignIn { session: Some(session), link_email: None },
+            TicketOutcome::SignedIn(session) => OidcSignIn { session: Some(*session), link_email: None },
             TicketOutcome::LinkRequired { email } => OidcSignIn { session: None, link_email: Some(email) },
         })
     }
