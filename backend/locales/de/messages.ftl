@@ -286,3 +286,11 @@ repair-step-cancelled = Der Werkstattauftrag wurde storniert.
 consent-scope-vehicles-read = Modell, Firmware und Status des Autos
 consent-scope-expediente-read = Die Geschichte des Autos: Halter, Wartungen, Reparaturen und gekaufte Funktionen
 consent-scope-telemetry-read = Was das Auto meldet: Kilometerstand, Batterie oder Tank, Geschwindigkeit, Warnungen
+
+activation-debit_returned-subject = Ihre Bank hat die Lastschrift für { $feature } zurückgegeben
+activation-debit_returned-body = Ihre Bank hat die SEPA-Lastschrift für { $feature } zurückgegeben ({ $reason }). Sie wird nicht von selbst erneut eingezogen: Bitte zahlen Sie auf anderem Weg (Karte, Überweisung oder Gutschein). Ist sie am { $graceEnds } noch offen, wird die Funktion ausgeschaltet.
+
+payment-transfer_partial-subject = Ein Teil Ihrer Überweisung { $reference } ist eingegangen
+payment-transfer_partial-body = Wir haben { $received } mit dem Verwendungszweck { $reference } erhalten. Offen sind noch { $due }: Bitte überweisen Sie den Rest mit demselben Verwendungszweck; Ihr Kauf wird eingeschaltet, sobald er eingeht.
+
+sepa-mandate-text = Ich ermächtige { $creditor } und seinen Zahlungsdienstleister, Zahlungen von meinem Konto mittels Lastschrift einzuziehen. Zugleich weise ich mein Kreditinstitut an, die auf mein Konto gezogenen Lastschriften einzulösen. Hinweis: Ich kann innerhalb von acht Wochen, beginnend mit dem Belastungsdatum, die Erstattung des belasteten Betrages verlangen. Es gelten dabei die mit meinem Kreditinstitut vereinbarten Bedingungen.

@@ -286,3 +286,11 @@ repair-step-cancelled = The repair order was cancelled.
 consent-scope-vehicles-read = The car's model, firmware and status
 consent-scope-expediente-read = The car's history: owners, services, repairs and features bought
 consent-scope-telemetry-read = What the car reports: mileage, battery or fuel, speed, warnings
+
+activation-debit_returned-subject = Your bank returned the direct debit for { $feature }
+activation-debit_returned-body = Your bank returned the SEPA direct debit for { $feature } ({ $reason }). It is not debited again on its own: please pay it another way (a card, a bank transfer or a voucher). If it is still unpaid on { $graceEnds }, the feature will be switched off.
+
+payment-transfer_partial-subject = Part of your transfer { $reference } has arrived
+payment-transfer_partial-body = We received { $received } with the reference { $reference }. { $due } is still due: please transfer it with the same reference, and your purchase is switched on as soon as it arrives.
+
+sepa-mandate-text = By accepting this mandate, you authorise { $creditor } and its payment provider to send instructions to your bank to debit your account, and your bank to debit your account in accordance with those instructions. As part of your rights, you are entitled to a refund from your bank under the terms and conditions of your agreement with your bank. A refund must be claimed within 8 weeks starting from the date on which your account was debited.

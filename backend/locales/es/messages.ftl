@@ -286,3 +286,11 @@ repair-step-cancelled = La orden de reparación se ha cancelado.
 consent-scope-vehicles-read = El modelo, el firmware y el estado del coche
 consent-scope-expediente-read = El historial del coche: propietarios, mantenimientos, reparaciones y funciones compradas
 consent-scope-telemetry-read = Lo que informa el coche: kilometraje, batería o combustible, velocidad, avisos
+
+activation-debit_returned-subject = Su banco ha devuelto el adeudo de { $feature }
+activation-debit_returned-body = Su banco ha devuelto el adeudo directo SEPA de { $feature } ({ $reason }). No se volverá a cargar por sí solo: páguelo de otra forma (tarjeta, transferencia o cupón). Si sigue pendiente el { $graceEnds }, la función se desactivará.
+
+payment-transfer_partial-subject = Ha llegado parte de su transferencia { $reference }
+payment-transfer_partial-body = Hemos recibido { $received } con la referencia { $reference }. Quedan pendientes { $due }: transfiéralos con la misma referencia y su compra se activará en cuanto lleguen.
+
+sepa-mandate-text = Mediante la aceptación de esta orden de domiciliación, usted autoriza a { $creditor } y a su proveedor de pagos a enviar instrucciones a su entidad para adeudar su cuenta, y a su entidad para efectuar los adeudos en su cuenta siguiendo esas instrucciones. Como parte de sus derechos, está legitimado al reembolso por su entidad en los términos y condiciones del contrato suscrito con la misma. La solicitud de reembolso deberá efectuarse dentro de las ocho semanas siguientes a la fecha de adeudo en cuenta.

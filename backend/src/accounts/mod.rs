@@ -4,6 +4,7 @@
 pub mod graphql;
 pub mod links;
 pub mod passwords;
+pub mod payment_methods;
 pub mod regions;
 pub mod service;
 pub mod sign_in;

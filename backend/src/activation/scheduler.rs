@@ -190,6 +190,9 @@ async fn retry_unpaid(app: &App) -> ApiResult<usize> {
             .filter(payments::Column::ActivationId.eq(activation.id))
             .filter(payments::Column::Status.eq(PaymentStatus::Failed))
             .filter(payments::Column::Kind.is_in([PaymentKind::Feature, PaymentKind::SubscriptionPeriod]))
+            // A debit the customer's bank returned is not presented again on its own: the customer
+            // is told and pays another way before the grace period ends.
+            .filter(payments::Column::Method.ne(entity::PaymentMethodKind::SepaDebit))
             .all(&app.db)
             .await?;
         let Some(latest) = failed.iter().max_by_key(|payment| payment.updated_at) else { continue };

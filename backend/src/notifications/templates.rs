@@ -70,6 +70,8 @@ mod tests {
             "order.delivered",
             "payment.failed",
             "payment.refunded",
+            "payment.transfer_partial",
+            "activation.debit_returned",
             "payment.refunded_in_full",
             "vehicle.traded_in",
             "dealer.order_ready",

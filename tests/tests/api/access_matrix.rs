@@ -935,6 +935,9 @@ async fn paid_purchase(
         captured_at: Set(Some(year_ago)),
         settled_at: Set(Some(year_ago)),
         payment_method: Set(None),
+        method: Set(entity::PaymentMethodKind::Card),
+        transfer_reference: Set(None),
+        received_minor: Set(0),
     }
     .insert(db)
     .await

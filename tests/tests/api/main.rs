@@ -26,6 +26,7 @@ mod n_plus_one;
 mod operations;
 mod partners;
 mod passwords;
+mod pay_without_card;
 mod payment_faults;
 mod purchase;
 mod saved_card;
