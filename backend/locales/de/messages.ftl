@@ -294,3 +294,6 @@ payment-transfer_partial-subject = Ein Teil Ihrer Überweisung { $reference } is
 payment-transfer_partial-body = Wir haben { $received } mit dem Verwendungszweck { $reference } erhalten. Offen sind noch { $due }: Bitte überweisen Sie den Rest mit demselben Verwendungszweck; Ihr Kauf wird eingeschaltet, sobald er eingeht.
 
 sepa-mandate-text = Ich ermächtige { $creditor } und seinen Zahlungsdienstleister, Zahlungen von meinem Konto mittels Lastschrift einzuziehen. Zugleich weise ich mein Kreditinstitut an, die auf mein Konto gezogenen Lastschriften einzulösen. Hinweis: Ich kann innerhalb von acht Wochen, beginnend mit dem Belastungsdatum, die Erstattung des belasteten Betrages verlangen. Es gelten dabei die mit meinem Kreditinstitut vereinbarten Bedingungen.
+
+activation-transfer_not_received-subject = { $feature } wurde nicht gekauft: Die Überweisung ist nicht eingegangen
+activation-transfer_not_received-body = Die Überweisung { $reference } für { $feature } ist nicht rechtzeitig eingegangen; der Kauf wurde storniert und nichts wird eingeschaltet. Ein bereits eingegangener Teil steht Ihnen als Guthaben zur Verfügung. Sie können { $feature } jederzeit wieder kaufen.

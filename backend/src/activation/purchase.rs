@@ -389,3 +389,55 @@ pub async fn paid_by_transfer(
     }
     Ok(())
 }
+
+/// Gives up purchases whose bank transfer did not arrive within the days allowed: the activation
+/// is cancelled before it ever started, what part of the money came goes to the customer's credit
+/// (a transfer arriving later is held for support), and the customer is told.
+pub async fn give_up_unpaid_transfers(app: &App) -> ApiResult<usize> {
+    let limit = app.clock.now() - chrono::Duration::days(app.config.transfer_wait_days);
+    let waiting = payments::Entity::find()
+        .filter(payments::Column::Method.eq(PaymentMethodKind::BankTransfer))
+        .filter(payments::Column::Status.eq(entity::PaymentStatus::Pending))
+        .filter(payments::Column::Kind.eq(PaymentKind::Feature))
+        .filter(payments::Column::CreatedAt.lte(limit))
+        .all(&app.db)
+        .await?;
+    let mut given_up = 0;
+    for payment in waiting {
+        let Some(activation_id) = payment.activation_id else { continue };
+        let txn = begin_write(&app.db).await?;
+        let mut outbox = Outbox::new();
+        let cancelled = activations::Entity::update_many()
+            .col_expr(activations::Column::Status, sea_orm::sea_query::Expr::value(ActivationStatus::Cancelled))
+            .col_expr(activations::Column::EndReason, sea_orm::sea_query::Expr::value("TRANSFER_NOT_RECEIVED"))
+            .col_expr(activations::Column::UpdatedAt, sea_orm::sea_query::Expr::value(app.clock.now()))
+            .filter(activations::Column::Id.eq(activation_id))
+            .filter(activations::Column::Status.eq(ActivationStatus::Pending))
+            .exec(&txn)
+            .await?;
+        if cancelled.rows_affected == 0 {
+            continue;
+        }
+        let feature = match activations::Entity::find_by_id(activation_id).one(&txn).await? {
+            Some(activation) => super::outcome::feature_names(&txn, activation.feature_id).await?,
+            None => serde_json::Value::Null,
+        };
+        let payload = json!({ "feature": feature, "reference": payment.transfer_reference });
+        let channels = [entity::NotificationChannel::InApp, entity::NotificationChannel::Email];
+        crate::notifications::service::notify(
+            app,
+            &txn,
+            &mut outbox,
+            payment.payer_id,
+            "activation.transfer_not_received",
+            payload,
+            &channels,
+        )
+        .await?;
+        outbox.push(DomainEvent::ActivationProgressed { activation_id, phase: ActivationPhase::Ended, attempt: 0 });
+        outbox.commit(txn, app.events.as_ref()).await?;
+        payments_service::release(app, &payment).await?.map_err(|err| ApiError::Unavailable(err.to_string()))?;
+        given_up += 1;
+    }
+    Ok(given_up)
+}

@@ -76,6 +76,7 @@ pub async fn tick(app: &App) -> ApiResult<Tick> {
     done.charged += bill_ended_months(app).await?;
     done.retried += retry_unpaid(app).await?;
     done.ended += cut_off_unpaid(app).await?;
+    done.ended += super::purchase::give_up_unpaid_transfers(app).await?;
     Ok(done)
 }
 

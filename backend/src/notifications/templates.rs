@@ -72,6 +72,7 @@ mod tests {
             "payment.refunded",
             "payment.transfer_partial",
             "activation.debit_returned",
+            "activation.transfer_not_received",
             "payment.refunded_in_full",
             "vehicle.traded_in",
             "dealer.order_ready",

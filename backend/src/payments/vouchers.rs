@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use entity::{Role, regions, users, voucher_batches, vouchers};
 use rand::Rng;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -174,16 +174,23 @@ pub async fn create_batch(
 pub async fn batches(app: &App) -> ApiResult<Vec<(voucher_batches::Model, u64)>> {
     let mut batches = voucher_batches::Entity::find().all(&app.db).await?;
     batches.sort_by(|a, b| b.id.cmp(&a.id));
-    let mut counted = Vec::with_capacity(batches.len());
-    for batch in batches {
-        let redeemed = vouchers::Entity::find()
-            .filter(vouchers::Column::BatchId.eq(batch.id))
-            .filter(vouchers::Column::RedeemedAt.is_not_null())
-            .count(&app.db)
-            .await?;
-        counted.push((batch, redeemed));
-    }
-    Ok(counted)
+    let redeemed: Vec<(Uuid, i64)> = vouchers::Entity::find()
+        .select_only()
+        .column(vouchers::Column::BatchId)
+        .column_as(vouchers::Column::Id.count(), "redeemed")
+        .filter(vouchers::Column::RedeemedAt.is_not_null())
+        .group_by(vouchers::Column::BatchId)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let redeemed: std::collections::HashMap<Uuid, i64> = redeemed.into_iter().collect();
+    Ok(batches
+        .into_iter()
+        .map(|batch| {
+            let count = redeemed.get(&batch.id).copied().unwrap_or_default();
+            (batch, u64::try_from(count).unwrap_or_default())
+        })
+        .collect())
 }
 
 /// A redeemed voucher.

@@ -119,6 +119,10 @@ async fn a_voucher_redeemed_twice_online_and_from_the_offline_queue_gives_one_cr
     typo[0] = if typo[0] == b'A' { b'B' } else { b'A' };
     let typo = String::from_utf8(typo).expect("ascii");
     app.graphql_as(&anna, REDEEM, json!({ "code": typo, "key": "a3" })).await.expect_error("BAD_USER_INPUT");
+    // The admin sees how many of the batch were redeemed.
+    let admin = app.token("admin@demo.caas").await;
+    let batches = app.graphql_as(&admin, "{ voucherBatches { quantity redeemed label } }", json!({})).await;
+    assert_eq!(batches.data()["voucherBatches"], json!([{ "quantity": 3, "redeemed": 2, "label": "Kiosk" }]));
     // Only admins make vouchers.
     let made = app.graphql_as(&anna, BATCH, json!({ "input": { "regionCode": "ES", "valueMinor": 100, "quantity": 1, "expiresAt": "2099-01-01T00:00:00Z", "label": "x" } }));
     made.await.expect_error("FORBIDDEN");
@@ -355,4 +359,47 @@ async fn a_region_offers_only_its_methods() {
     // Only the owner sees a car's checkout.
     let lucia = app.token("customer2@demo.caas").await;
     app.graphql_as(&lucia, CHECKOUT, json!({ "vin": vin })).await.expect_error("FORBIDDEN");
+}
+
+#[tokio::test]
+async fn a_purchase_whose_transfer_never_comes_is_given_up_and_a_late_transfer_is_held() {
+    let app = spawn_app_for_time_travel().await;
+    let anna = app.token("customer@demo.caas").await;
+    let vin = app.vins_of("customer@demo.caas").await.remove(0);
+    let feature = buyable(&app, &anna, &vin).await.remove(0).0;
+    let bought =
+        app.graphql_as(&anna, PURCHASE, purchase(&vin, &feature, "late-1", json!({ "method": "BANK_TRANSFER" }))).await;
+    let id = bought.data()["purchaseFeature"]["id"].as_str().expect("id").to_owned();
+    let waiting = activation(&app, &anna, &id).await;
+    let reference = waiting["payments"][0]["transferInstructions"]["reference"].as_str().expect("ref").to_owned();
+    let gateway = app.simulators.payments.as_ref().expect("gateway");
+    let part = IncomingTransfer { reference: reference.clone(), amount: 300, currency: "EUR".into(), sender: None };
+    assert!(gateway.transfer_arrives(&part).await);
+
+    // Within the days allowed nothing happens; after them the purchase is given up, the part that
+    // came is credit, and Anna is told.
+    app.clock.advance(Duration::days(13));
+    scheduler::tick(&app.app).await.expect("tick");
+    assert_eq!(activation(&app, &anna, &id).await["status"], "PENDING");
+    app.clock.advance(Duration::days(2));
+    scheduler::tick(&app.app).await.expect("tick");
+    let cancelled = activation(&app, &anna, &id).await;
+    assert_eq!(
+        (cancelled["status"].as_str(), cancelled["endReason"].as_str()),
+        (Some("CANCELLED"), Some("TRANSFER_NOT_RECEIVED"))
+    );
+    assert_eq!(cancelled["payments"][0]["status"], "VOIDED");
+    let credit = app.graphql_as(&anna, CREDIT, json!({})).await;
+    assert_eq!(credit.data()["myCredit"]["balances"], json!([{ "amountMinor": 300, "currency": "EUR" }]));
+    app.email("customer@demo.caas", "Überweisung").await;
+    scheduler::tick(&app.app).await.expect("a second run gives up nothing twice");
+    assert_eq!(app.graphql_as(&anna, CREDIT, json!({})).await.data()["myCredit"]["balances"][0]["amountMinor"], 300);
+
+    // The rest arrives late: held for support, nothing switched on.
+    let late = IncomingTransfer { reference, amount: 700, currency: "EUR".into(), sender: None };
+    assert!(gateway.transfer_arrives(&late).await);
+    let support = app.token("support@demo.caas").await;
+    let held = app.graphql_as(&support, HELD, json!({})).await;
+    assert_eq!(held.data()["bankTransfers"][0]["heldReason"], "LATE");
+    assert_eq!(activation(&app, &anna, &id).await["status"], "CANCELLED");
 }
