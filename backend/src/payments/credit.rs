@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use entity::{CreditKind, credit_entries, payments, users};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
 /// The credit of `user_id` in `currency`, in minor units.
@@ -21,9 +21,11 @@ pub async fn balance(db: &impl ConnectionTrait, user_id: Uuid, currency: &str) -
 
 /// Every movement of `user_id`'s credit, newest first.
 pub async fn entries(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<credit_entries::Model>, DbErr> {
-    let mut entries = credit_entries::Entity::find().filter(credit_entries::Column::UserId.eq(user_id)).all(db).await?;
-    entries.sort_by(|a, b| b.id.cmp(&a.id));
-    Ok(entries)
+    credit_entries::Entity::find()
+        .filter(credit_entries::Column::UserId.eq(user_id))
+        .order_by_desc(credit_entries::Column::Id)
+        .all(db)
+        .await
 }
 
 fn entry(

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use entity::{Role, regions, users, voucher_batches, vouchers};
 use rand::Rng;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -172,8 +172,7 @@ pub async fn create_batch(
 
 /// Every batch, newest first, with how many of its codes were redeemed.
 pub async fn batches(app: &App) -> ApiResult<Vec<(voucher_batches::Model, u64)>> {
-    let mut batches = voucher_batches::Entity::find().all(&app.db).await?;
-    batches.sort_by(|a, b| b.id.cmp(&a.id));
+    let batches = voucher_batches::Entity::find().order_by_desc(voucher_batches::Column::Id).all(&app.db).await?;
     let redeemed: Vec<(Uuid, i64)> = vouchers::Entity::find()
         .select_only()
         .column(vouchers::Column::BatchId)
