@@ -360,6 +360,23 @@ pub struct Config {
     #[arg(long, env = "CAAS_SETTLEMENT_GRACE_DAYS", default_value_t = 7)]
     pub settlement_grace_days: i64,
 
+    /// The platform's account name, shown with bank transfer instructions and as the creditor of
+    /// SEPA mandates (`CAAS_TRANSFER_ACCOUNT_NAME`).
+    #[arg(long, env = "CAAS_TRANSFER_ACCOUNT_NAME", default_value = "CaaS Payments GmbH")]
+    pub transfer_account_name: String,
+
+    /// The IBAN customers transfer to (`CAAS_TRANSFER_IBAN`).
+    #[arg(long, env = "CAAS_TRANSFER_IBAN", default_value = "DE02120300000000202051")]
+    pub transfer_iban: String,
+
+    /// The BIC of that account (`CAAS_TRANSFER_BIC`).
+    #[arg(long, env = "CAAS_TRANSFER_BIC", default_value = "BYLADEM1001")]
+    pub transfer_bic: String,
+
+    /// Days a purchase waits for its bank transfer before it is given up (`CAAS_TRANSFER_WAIT_DAYS`).
+    #[arg(long, env = "CAAS_TRANSFER_WAIT_DAYS", default_value_t = 14)]
+    pub transfer_wait_days: i64,
+
     /// The vehicle registration authority (`CAAS_REGISTRATION_URL`); unset: its simulator.
     #[arg(long, env = "CAAS_REGISTRATION_URL")]
     pub registration_url: Option<String>,

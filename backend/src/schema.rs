@@ -27,6 +27,7 @@ use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
 use crate::privacy::graphql::{PrivacyMutation, PrivacyQuery};
 use crate::sessions::graphql::{ApiKeysMutation, PartnersQuery};
+use crate::settlement::graphql::{TransfersMutation, TransfersQuery};
 use crate::support::graphql::{SupportMutation, SupportQuery};
 use crate::telemetry::graphql::TelemetrySubscription;
 use crate::workshops::graphql::{WorkshopsMutation, WorkshopsQuery, WorkshopsSubscription};
@@ -43,6 +44,7 @@ pub struct Query(
     ActivationQuery,
     BillingQuery,
     PaymentsQuery,
+    TransfersQuery,
     NotificationsQuery,
     WorkshopsQuery,
     PartnersQuery,
@@ -65,6 +67,7 @@ pub struct Mutation(
     OrdersMutation,
     ActivationMutation,
     PaymentsMutation,
+    TransfersMutation,
     NotificationsMutation,
     WorkshopsMutation,
     ConsentsMutation,

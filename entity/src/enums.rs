@@ -153,6 +153,50 @@ pub enum PaymentKind {
     SubscriptionPeriod,
 }
 
+/// How a payment is paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PaymentMethodKind {
+    /// A payment card (a saved card or a one-off token).
+    Card,
+    /// SEPA Direct Debit under the customer's mandate: taken at once, settles days later, can be returned.
+    SepaDebit,
+    /// A bank transfer with the payment's unique reference, reported by the gateway when it arrives.
+    BankTransfer,
+    /// The customer's credit (from prepaid vouchers).
+    Credit,
+}
+
+/// A movement of a customer's credit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CreditKind {
+    /// A prepaid voucher redeemed.
+    Voucher,
+    /// A payment taken from the credit.
+    Payment,
+    /// A payment from credit given back (the activation failed).
+    Release,
+}
+
+/// What became of a bank transfer the gateway reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TransferStatus {
+    /// Counted towards the payment of its reference.
+    Matched,
+    /// Waiting for support: unknown reference, more than owed, another currency, or too late.
+    Held,
+    /// Support dealt with it (refunded or applied by hand).
+    Resolved,
+}
+
 /// The state of a payment at the gateway.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]

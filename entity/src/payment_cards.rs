@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::enums::PaymentMethodKind;
+
 /// A customer's saved payment card. The row is made with the gateway's customer record; the card
 /// itself is filled in (and replaced) once the gateway confirmed its setup.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -21,6 +23,12 @@ pub struct Model {
     pub exp_year: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// A card or a SEPA Direct Debit mandate.
+    pub method_kind: PaymentMethodKind,
+    /// The mandate's reference, for a SEPA mandate.
+    pub mandate_reference: Option<String>,
+    /// When the debtor accepted the mandate text.
+    pub mandate_accepted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

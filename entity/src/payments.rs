@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::enums::{PaymentKind, PaymentStatus};
+use crate::enums::{PaymentKind, PaymentMethodKind, PaymentStatus};
 
 /// A payment through the gateway, with its idempotency key.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -29,6 +29,13 @@ pub struct Model {
     pub settled_at: Option<DateTimeUtc>,
     /// The payment method token charged.
     pub payment_method: Option<String>,
+    /// How it is paid.
+    pub method: PaymentMethodKind,
+    /// The unique reference a bank transfer must carry.
+    #[sea_orm(unique)]
+    pub transfer_reference: Option<String>,
+    /// What bank transfers brought so far.
+    pub received_minor: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

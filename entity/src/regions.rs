@@ -16,6 +16,8 @@ pub struct Model {
     pub vat_rate_bp: i32,
     pub default_locale: String,
     pub created_at: DateTimeUtc,
+    /// The payment methods offered here, comma-separated (`CARD,SEPA_DEBIT,BANK_TRANSFER,CREDIT`).
+    pub payment_methods: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,7 @@ mod m20261204_000015_cluster;
 mod m20261205_000016_workshop_operations;
 mod m20261206_000017_telemetry;
 mod m20261206_000018_operations;
+mod m20261206_000019_payment_methods;
 mod m20261206_000020_identity;
 
 /// Every migration, oldest first.
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000016_workshop_operations::Migration),
             Box::new(m20261206_000017_telemetry::Migration),
             Box::new(m20261206_000018_operations::Migration),
+            Box::new(m20261206_000019_payment_methods::Migration),
             Box::new(m20261206_000020_identity::Migration),
         ]
     }

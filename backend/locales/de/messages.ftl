@@ -296,3 +296,14 @@ account-identity_link-body = Hallo { $name },
     { $link }
 
     Der Link funktioniert einmal und läuft am { $expires } ab. Wenn Sie es nicht waren, ignorieren Sie diese E-Mail: Es wird nichts verknüpft.
+
+activation-debit_returned-subject = Ihre Bank hat die Lastschrift für { $feature } zurückgegeben
+activation-debit_returned-body = Ihre Bank hat die SEPA-Lastschrift für { $feature } zurückgegeben ({ $reason }). Sie wird nicht von selbst erneut eingezogen: Bitte zahlen Sie auf anderem Weg (Karte, Überweisung oder Gutschein). Ist sie am { $graceEnds } noch offen, wird die Funktion ausgeschaltet.
+
+payment-transfer_partial-subject = Ein Teil Ihrer Überweisung { $reference } ist eingegangen
+payment-transfer_partial-body = Wir haben { $received } mit dem Verwendungszweck { $reference } erhalten. Offen sind noch { $due }: Bitte überweisen Sie den Rest mit demselben Verwendungszweck; Ihr Kauf wird eingeschaltet, sobald er eingeht.
+
+sepa-mandate-text = Ich ermächtige { $creditor } und seinen Zahlungsdienstleister, Zahlungen von meinem Konto mittels Lastschrift einzuziehen. Zugleich weise ich mein Kreditinstitut an, die auf mein Konto gezogenen Lastschriften einzulösen. Hinweis: Ich kann innerhalb von acht Wochen, beginnend mit dem Belastungsdatum, die Erstattung des belasteten Betrages verlangen. Es gelten dabei die mit meinem Kreditinstitut vereinbarten Bedingungen.
+
+activation-transfer_not_received-subject = { $feature } wurde nicht gekauft: Die Überweisung ist nicht eingegangen
+activation-transfer_not_received-body = Die Überweisung { $reference } für { $feature } ist nicht rechtzeitig eingegangen; der Kauf wurde storniert und nichts wird eingeschaltet. Ein bereits eingegangener Teil steht Ihnen als Guthaben zur Verfügung. Sie können { $feature } jederzeit wieder kaufen.

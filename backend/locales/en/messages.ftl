@@ -296,3 +296,14 @@ account-identity_link-body = Hello { $name },
     { $link }
 
     The link works once and expires on { $expires }. If it was not you, ignore this e-mail: nothing is linked.
+
+activation-debit_returned-subject = Your bank returned the direct debit for { $feature }
+activation-debit_returned-body = Your bank returned the SEPA direct debit for { $feature } ({ $reason }). It is not debited again on its own: please pay it another way (a card, a bank transfer or a voucher). If it is still unpaid on { $graceEnds }, the feature will be switched off.
+
+payment-transfer_partial-subject = Part of your transfer { $reference } has arrived
+payment-transfer_partial-body = We received { $received } with the reference { $reference }. { $due } is still due: please transfer it with the same reference, and your purchase is switched on as soon as it arrives.
+
+sepa-mandate-text = By accepting this mandate, you authorise { $creditor } and its payment provider to send instructions to your bank to debit your account, and your bank to debit your account in accordance with those instructions. As part of your rights, you are entitled to a refund from your bank under the terms and conditions of your agreement with your bank. A refund must be claimed within 8 weeks starting from the date on which your account was debited.
+
+activation-transfer_not_received-subject = { $feature } was not bought: the transfer did not arrive
+activation-transfer_not_received-body = We did not receive the bank transfer { $reference } for { $feature } in time, so the purchase was cancelled and nothing is switched on. Any part of it that arrived is in your credit. You can buy { $feature } again at any time.

@@ -296,3 +296,14 @@ account-identity_link-body = Hola { $name }:
     { $link }
 
     El enlace funciona una vez y caduca el { $expires }. Si no ha sido usted, ignore este correo: no se vincula nada.
+
+activation-debit_returned-subject = Su banco ha devuelto el adeudo de { $feature }
+activation-debit_returned-body = Su banco ha devuelto el adeudo directo SEPA de { $feature } ({ $reason }). No se volverá a cargar por sí solo: páguelo de otra forma (tarjeta, transferencia o cupón). Si sigue pendiente el { $graceEnds }, la función se desactivará.
+
+payment-transfer_partial-subject = Ha llegado parte de su transferencia { $reference }
+payment-transfer_partial-body = Hemos recibido { $received } con la referencia { $reference }. Quedan pendientes { $due }: transfiéralos con la misma referencia y su compra se activará en cuanto lleguen.
+
+sepa-mandate-text = Mediante la aceptación de esta orden de domiciliación, usted autoriza a { $creditor } y a su proveedor de pagos a enviar instrucciones a su entidad para adeudar su cuenta, y a su entidad para efectuar los adeudos en su cuenta siguiendo esas instrucciones. Como parte de sus derechos, está legitimado al reembolso por su entidad en los términos y condiciones del contrato suscrito con la misma. La solicitud de reembolso deberá efectuarse dentro de las ocho semanas siguientes a la fecha de adeudo en cuenta.
+
+activation-transfer_not_received-subject = { $feature } no se ha comprado: la transferencia no ha llegado
+activation-transfer_not_received-body = No hemos recibido a tiempo la transferencia { $reference } de { $feature }, así que la compra se ha cancelado y no se activa nada. La parte que haya llegado está en su saldo. Puede volver a comprar { $feature } cuando quiera.

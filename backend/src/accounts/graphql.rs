@@ -140,6 +140,9 @@ pub struct RegionInput {
     /// The VAT rate of a new region, in basis points; an existing region's rate changes with
     /// `scheduleVatRate`.
     pub vat_rate_basis_points: Option<i32>,
+    /// The payment methods offered there (the checkout shows only these); a new region offers
+    /// cards when not given, an existing one keeps its own.
+    pub payment_methods: Option<Vec<entity::PaymentMethodKind>>,
 }
 
 /// A country the platform sells in.
@@ -172,6 +175,11 @@ impl Region {
     /// VAT rate in basis points: 1900 is 19 %.
     async fn vat_rate_basis_points(&self) -> i32 {
         self.0.vat_rate_bp
+    }
+
+    /// The payment methods offered here; the checkout shows only these.
+    async fn payment_methods(&self) -> Vec<entity::PaymentMethodKind> {
+        super::payment_methods::offered(&self.0)
     }
 
     /// The language used when a user has not chosen one.
@@ -310,6 +318,7 @@ impl AccountsMutation {
             currency: input.currency,
             default_locale: input.default_locale,
             vat_rate_bp: input.vat_rate_basis_points,
+            payment_methods: input.payment_methods,
         };
         super::regions::save(app(ctx), viewer(ctx), draft).await.map(Region)
     }

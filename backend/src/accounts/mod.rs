@@ -7,6 +7,7 @@ pub mod identity_graphql;
 pub mod links;
 pub mod oidc;
 pub mod passwords;
+pub mod payment_methods;
 pub mod regions;
 pub mod service;
 pub mod sign_in;

@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde_json::json;
 use uuid::Uuid;
 
+use super::payment_methods;
 use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
@@ -27,6 +28,9 @@ pub struct RegionDraft {
     pub default_locale: Locale,
     /// The VAT rate of a new region, in basis points (an existing one changes by schedule).
     pub vat_rate_bp: Option<i32>,
+    /// The payment methods offered there; a new region offers cards, an existing one keeps its own
+    /// when not given.
+    pub payment_methods: Option<Vec<entity::PaymentMethodKind>>,
 }
 
 fn check_rate(rate_bp: i32) -> ApiResult<i32> {
@@ -58,6 +62,9 @@ pub async fn save(app: &App, viewer: &Viewer, draft: RegionDraft) -> ApiResult<r
             edited.name = Set(name);
             edited.currency = Set(currency);
             edited.default_locale = Set(draft.default_locale.tag().to_owned());
+            if let Some(methods) = &draft.payment_methods {
+                edited.payment_methods = Set(payment_methods::stored(methods)?);
+            }
             edited.update(&app.db).await?
         }
         None => {
@@ -74,13 +81,17 @@ pub async fn save(app: &App, viewer: &Viewer, draft: RegionDraft) -> ApiResult<r
                 vat_rate_bp: Set(rate),
                 default_locale: Set(draft.default_locale.tag().to_owned()),
                 created_at: Set(app.clock.now()),
+                payment_methods: Set(match &draft.payment_methods {
+                    Some(methods) => payment_methods::stored(methods)?,
+                    None => "CARD".into(),
+                }),
             }
             .insert(&app.db)
             .await
             .on_unique_violation("a region with this code was just created")?
         }
     };
-    let details = json!({ "currency": saved.currency, "defaultLocale": saved.default_locale });
+    let details = json!({ "currency": saved.currency, "defaultLocale": saved.default_locale, "paymentMethods": saved.payment_methods });
     audit::record(app, &app.db, viewer, "region.save", Subject { kind: "region", id: &saved.code }, details).await?;
     Ok(saved)
 }

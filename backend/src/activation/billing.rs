@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{
-    ActivationStatus, DurationKind, NotificationChannel, OtaCommand, PaymentKind, PaymentStatus, activations, payments,
-    prices, regions, users, vehicles,
+    ActivationStatus, DurationKind, NotificationChannel, OtaCommand, PaymentKind, PaymentMethodKind, PaymentStatus,
+    activations, payments, prices, regions, users, vehicles,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
@@ -195,7 +195,9 @@ async fn charge_period(
     let recorded =
         payments_service::record_answer(&txn, &payment, &answer, PaymentStatus::Captured, app.clock.now()).await?;
     match &answer {
-        Answer::Refused { reason, .. } => mark_unpaid(app, &txn, &mut outbox, activation, reason).await?,
+        Answer::Refused { reason, .. } => {
+            mark_unpaid(app, &txn, &mut outbox, activation, reason, "activation.payment_failed").await?;
+        }
         _ if invoice => invoice_period(app, &txn, activation, &payer, region, &recorded, net, billed).await?,
         _ => {}
     }
@@ -257,15 +259,17 @@ async fn new_period_payment(
         order_id: None,
         activation_id: Some(activation.id),
         idempotency_key: key.to_owned(),
-        payment_method: method,
+        method: method.as_ref().map_or(PaymentMethodKind::Card, |(_, kind)| *kind),
+        payment_method: method.map(|(reference, _)| reference),
     };
     Ok(payments_service::open(&app.db, app.clock.now(), period).await?)
 }
 
-/// What a period is charged to: the payer's saved card (the one they have now, if they replaced
-/// it). Without one the gateway refuses the charge and the subscription goes unpaid.
-async fn charged_method(app: &App, payer_id: Uuid) -> ApiResult<Option<String>> {
-    Ok(cards::saved_card(&app.db, payer_id).await?.and_then(|card| card.payment_method_ref))
+/// What a period is charged to: the payer's saved card or SEPA mandate (the one they have now, if
+/// they replaced it). Without one the gateway refuses the charge and the subscription goes unpaid.
+async fn charged_method(app: &App, payer_id: Uuid) -> ApiResult<Option<(String, PaymentMethodKind)>> {
+    let saved = cards::saved_card(&app.db, payer_id).await?;
+    Ok(saved.and_then(|card| Some((card.payment_method_ref?, card.method_kind))))
 }
 
 /// Marks a subscription unpaid (from now, unless it already was) and tells the customer.
@@ -275,6 +279,7 @@ async fn mark_unpaid(
     outbox: &mut Outbox,
     activation: &activations::Model,
     reason: &str,
+    template: &str,
 ) -> ApiResult<()> {
     let current =
         activations::Entity::find_by_id(activation.id).one(db).await?.ok_or(ApiError::NotFound("activation"))?;
@@ -289,7 +294,7 @@ async fn mark_unpaid(
     let grace_ends = i18n::in_every_language(|locale| date(locale, grace_ends));
     let payload = json!({ "feature": feature, "reason": FailureCode::of_payment(reason).texts(), "detail": reason, "graceEnds": grace_ends });
     let channels = [NotificationChannel::InApp, NotificationChannel::Email];
-    notify(app, db, outbox, activation.purchased_by, "activation.payment_failed", payload, &channels).await
+    notify(app, db, outbox, activation.purchased_by, template, payload, &channels).await
 }
 
 /// A settlement result for a payment of an activation (the payment row is already updated).
@@ -304,7 +309,13 @@ pub async fn settled(
     let Some(activation_id) = payment.activation_id else { return Ok(()) };
     let Some(activation) = activations::Entity::find_by_id(activation_id).one(db).await? else { return Ok(()) };
     if !succeeded {
-        return mark_unpaid(app, db, outbox, &activation, reason).await;
+        // A returned debit is not presented again by itself: the notice says so.
+        let template = if payment.method == PaymentMethodKind::SepaDebit {
+            "activation.debit_returned"
+        } else {
+            "activation.payment_failed"
+        };
+        return mark_unpaid(app, db, outbox, &activation, reason, template).await;
     }
     let still_failed = payments::Entity::find()
         .filter(payments::Column::ActivationId.eq(activation.id))

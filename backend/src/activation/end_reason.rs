@@ -18,16 +18,19 @@ pub enum EndReason {
     Refunded,
     /// Support switched it off by hand, with a reason (audited).
     SwitchedOffBySupport,
+    /// Bought by bank transfer, the money did not arrive in time: it never started.
+    TransferNotReceived,
 }
 
 impl EndReason {
-    const ALL: [Self; 6] = [
+    const ALL: [Self; 7] = [
         Self::Expired,
         Self::Cancelled,
         Self::PaymentFailed,
         Self::OwnerChanged,
         Self::Refunded,
         Self::SwitchedOffBySupport,
+        Self::TransferNotReceived,
     ];
 
     /// The stored name, e.g. `OWNER_CHANGED`.
@@ -39,6 +42,7 @@ impl EndReason {
             Self::OwnerChanged => "OWNER_CHANGED",
             Self::Refunded => "REFUNDED",
             Self::SwitchedOffBySupport => "SWITCHED_OFF_BY_SUPPORT",
+            Self::TransferNotReceived => "TRANSFER_NOT_RECEIVED",
         }
     }
 

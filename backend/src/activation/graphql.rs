@@ -8,7 +8,8 @@ use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Subscription};
 use chrono::{DateTime, Utc};
 use entity::{
-    ActivationStatus, DurationKind, PaymentStatus, Role, TicketStatus, activations, features, support_tickets, vehicles,
+    ActivationStatus, DurationKind, PaymentMethodKind, PaymentStatus, Role, TicketStatus, activations, features,
+    support_tickets, vehicles,
 };
 use futures::stream::{Stream, StreamExt};
 
@@ -20,6 +21,7 @@ use crate::app::AppState;
 use crate::auth::viewer::PLATFORM_STAFF;
 use crate::auth::{Allow, Scope, Viewer};
 use crate::catalog::graphql::{CatalogEntryValue, Feature};
+use crate::domain::Money;
 use crate::error::{ApiError, ApiResult};
 use crate::fleet::graphql::Vehicle;
 use crate::graphql::connection::connection;
@@ -27,7 +29,7 @@ use crate::graphql::context::{app, load_children, load_existing, locale, parse_i
 use crate::graphql::loaders::{ActivationsOfVehicle, PaymentsOfActivation};
 use crate::i18n::failures::FailureCode;
 use crate::pagination::PageArgs;
-use crate::payments::graphql::Payment;
+use crate::payments::graphql::{Payment, PaymentCard};
 use crate::platform::events::{ActivationPhase, DomainEvent, Topic, changes_after};
 use crate::policy::{self, Access};
 
@@ -185,6 +187,23 @@ pub struct PurchaseFeatureInput {
     /// A one-off payment method from the gateway; your saved card when not given (subscriptions
     /// always use the saved card).
     pub payment_method: Option<String>,
+    /// How to pay, among the methods of the region (`checkoutOptions`); when not given: your credit
+    /// if it covers the price, else your saved card or SEPA mandate.
+    pub method: Option<PaymentMethodKind>,
+    /// A prepaid voucher code to redeem first (once, whatever happens to the purchase); the
+    /// purchase is then paid from your credit.
+    pub voucher_code: Option<String>,
+}
+
+/// How a purchase for a vehicle can be paid.
+#[derive(async_graphql::SimpleObject)]
+pub struct CheckoutOptions {
+    /// The methods the vehicle's region offers; the checkout shows only these.
+    pub methods: Vec<PaymentMethodKind>,
+    /// Your credit in the region's currency (used before the card when it covers the price).
+    pub credit: Money,
+    /// Your saved card or SEPA mandate, if any.
+    pub saved_method: Option<PaymentCard>,
 }
 
 /// A support ticket.
@@ -267,6 +286,14 @@ pub struct ActivationQuery;
 
 #[Object]
 impl ActivationQuery {
+    /// How a purchase for the vehicle with `vin` can be paid: the region's methods, your credit and
+    /// your saved method (the vehicle's owner).
+    #[graphql(guard = "Allow::users(&[entity::Role::Customer])")]
+    async fn checkout_options(&self, ctx: &Context<'_>, vin: String) -> ApiResult<CheckoutOptions> {
+        let (methods, credit, saved) = purchase::checkout_options(app(ctx), viewer(ctx), &vin).await?;
+        Ok(CheckoutOptions { methods, credit, saved_method: saved.map(PaymentCard) })
+    }
+
     /// The features bought for the vehicle with `vin`, newest first.
     #[graphql(
         guard = "Allow::any_user().or_partner(Scope::ExpedienteRead)",
@@ -323,6 +350,8 @@ impl ActivationMutation {
             days: input.duration.days,
             idempotency_key: input.idempotency_key,
             payment_method: input.payment_method,
+            method: input.method,
+            voucher_code: input.voucher_code,
         };
         purchase::purchase(app(ctx), viewer(ctx), request).await.map(Activation)
     }
@@ -344,6 +373,8 @@ impl ActivationMutation {
             days: None,
             idempotency_key: key,
             payment_method: None,
+            method: None,
+            voucher_code: None,
         };
         purchase::purchase(app(ctx), viewer(ctx), request).await.map(Activation)
     }

@@ -103,10 +103,10 @@ async fn fence(db: &impl ConnectionTrait, job: &ota_jobs::Model, worker: &str, n
 /// The car confirmed: capture, activate, invoice, tell.
 pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> {
     let mut capture_failure = None;
-    let mut captured = false;
+    let mut captured = None;
     if let Some(payment) = ctx.payment.as_ref().filter(|p| p.status == PaymentStatus::Authorized) {
-        match payments_service::capture(app, payment).await {
-            Answer::Done { .. } => captured = true,
+        match payments_service::capture(app, payment).await? {
+            Answer::Done { provider_ref } => captured = Some(provider_ref),
             Answer::Refused { reason, .. } => capture_failure = Some(reason),
             // The car has it on: only the capture is retried, not the command budget.
             Answer::Unavailable(message) => return retry_later(app, ctx, attempt - 1, &message).await,
@@ -132,8 +132,10 @@ pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> 
     let active = active.update(&txn).await?;
     let mut to_invoice = None;
     if let Some(payment) = &ctx.payment {
-        if captured {
-            to_invoice = Some(payments_service::mark_captured(&txn, payment, now).await?);
+        if let Some(provider_ref) = &captured {
+            to_invoice = Some(payments_service::mark_captured(&txn, payment, provider_ref, now).await?);
+        } else if payments_service::paid_in_advance(payment) {
+            to_invoice = Some(payment.clone());
         } else if let Some(reason) = &capture_failure {
             payments_service::mark_failed(&txn, payment, reason, now).await?;
         }

@@ -4,15 +4,18 @@
 //! the first result; the same key with another request is a conflict.
 
 use entity::{
-    ActivationStatus, DurationKind, OtaCommand, PaymentKind, Role, activations, feature_models, features, prices,
-    vehicles,
+    ActivationStatus, DurationKind, OtaCommand, PaymentKind, PaymentMethodKind, Role, activations, feature_models,
+    features, payments, prices, regions, vehicles,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
 use serde_json::json;
 
 use uuid::Uuid;
 
 use super::jobs;
+use crate::accounts::payment_methods as methods;
 use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
@@ -23,7 +26,7 @@ use crate::fleet::service::vehicle_for;
 use crate::idempotency::{self, Remembered};
 use crate::integrations::vss::MaintenanceState;
 use crate::payments::service as payments_service;
-use crate::payments::{NewPayment, cards};
+use crate::payments::{NewPayment, cards, credit, vouchers};
 use crate::platform::db::begin_write;
 use crate::platform::events::{ActivationPhase, DomainEvent};
 use crate::platform::outbox::Outbox;
@@ -44,6 +47,10 @@ pub struct PurchaseInput {
     pub idempotency_key: String,
     /// A one-off payment method token; the customer's saved card when not given.
     pub payment_method: Option<String>,
+    /// How to pay; when not given: credit if it covers the price, else the saved card or mandate.
+    pub method: Option<PaymentMethodKind>,
+    /// A prepaid voucher to redeem first; the purchase is then paid from credit.
+    pub voucher_code: Option<String>,
 }
 
 /// What was decided, before anything is stored.
@@ -52,8 +59,8 @@ struct Approved {
     feature: features::Model,
     price: prices::Model,
     offer: Offer,
-    /// What it is charged to (none for trials).
-    payment_method: Option<String>,
+    /// How it is paid and what it is charged to (none for trials).
+    payment: Option<(PaymentMethodKind, Option<String>)>,
 }
 
 fn request_hash(input: &PurchaseInput) -> String {
@@ -82,6 +89,10 @@ pub async fn purchase(app: &App, viewer: &Viewer, input: PurchaseInput) -> ApiRe
     let hash = request_hash(&input);
     if let Some(earlier) = replay(app, customer.id, &key, &hash).await? {
         return Ok(earlier);
+    }
+    if let Some(code) = input.voucher_code.as_deref().filter(|code| !code.trim().is_empty()) {
+        // Redeemed once whatever happens next: the credit stays if the purchase is refused.
+        vouchers::redeem(app, viewer, code, &key).await?;
     }
     let approved = approve(app, viewer, &input).await?;
     let txn = begin_write(&app.db).await?;
@@ -162,32 +173,78 @@ async fn approve(app: &App, viewer: &Viewer, input: &PurchaseInput) -> ApiResult
         check_maintenance(app, &vehicle).await?;
     }
     let offer = Offer::new(&price, &region);
-    let payment_method = payment_method(app, viewer, input, &offer, price.duration_kind).await?;
-    Ok(Approved { vehicle, feature, price, offer, payment_method })
+    let payment = if offer.gross.minor == 0 || price.duration_kind == DurationKind::Trial {
+        None
+    } else {
+        Some(payment_method(app, viewer, input, &offer, price.duration_kind, &region).await?)
+    };
+    Ok(Approved { vehicle, feature, price, offer, payment })
 }
 
-/// What a purchase is charged to: the token given, or the customer's saved card. A subscription is
-/// charged later without the customer present, so it needs the saved card; a trial needs nothing.
+/// How a purchase is paid, among the methods its region offers: the method asked for, else credit
+/// when it covers the price (credit is used before the card), else the saved card or SEPA
+/// mandate. A subscription is charged later without the customer present, so it needs a saved card
+/// or mandate.
 async fn payment_method(
     app: &App,
     viewer: &Viewer,
     input: &PurchaseInput,
     offer: &Offer,
     kind: DurationKind,
-) -> ApiResult<Option<String>> {
-    let given = input.payment_method.as_deref().map(str::trim).filter(|token| !token.is_empty());
-    if offer.gross.minor == 0 || kind == DurationKind::Trial {
-        return Ok(None);
+    region: &regions::Model,
+) -> ApiResult<(PaymentMethodKind, Option<String>)> {
+    let customer = viewer.user()?.id;
+    let credit = credit::balance(&app.db, customer, &offer.gross.currency).await?;
+    let covered = credit >= offer.gross.minor && kind != DurationKind::Monthly;
+    let method = match input.method {
+        Some(method) => method,
+        None if covered && methods::offered(region).contains(&PaymentMethodKind::Credit) => PaymentMethodKind::Credit,
+        None if input.voucher_code.is_some() => PaymentMethodKind::Credit,
+        None => {
+            let saved = cards::saved_card(&app.db, customer).await?;
+            saved.map_or(PaymentMethodKind::Card, |method| method.method_kind)
+        }
+    };
+    methods::check_offered(region, method)?;
+    match method {
+        PaymentMethodKind::Credit if !covered => Err(ApiError::Refused {
+            reason: "INSUFFICIENT_CREDIT",
+            message: "your credit does not cover this purchase".into(),
+        }),
+        PaymentMethodKind::Credit => Ok((method, None)),
+        PaymentMethodKind::BankTransfer if kind == DurationKind::Monthly => {
+            Err(ApiError::bad_input("method", "a monthly subscription is charged to a saved card or SEPA mandate"))
+        }
+        PaymentMethodKind::BankTransfer => Ok((method, None)),
+        PaymentMethodKind::Card | PaymentMethodKind::SepaDebit => {
+            saved_method(app, customer, input, kind, method).await.map(|token| (method, Some(token)))
+        }
     }
-    if kind != DurationKind::Monthly
+}
+
+/// The token a card or SEPA purchase is charged to: a one-off card token given, or the saved
+/// method of that kind.
+async fn saved_method(
+    app: &App,
+    customer: Uuid,
+    input: &PurchaseInput,
+    kind: DurationKind,
+    method: PaymentMethodKind,
+) -> ApiResult<String> {
+    let given = input.payment_method.as_deref().map(str::trim).filter(|token| !token.is_empty());
+    if method == PaymentMethodKind::Card
+        && kind != DurationKind::Monthly
         && let Some(token) = given
     {
-        return Ok(Some(token.to_owned()));
+        return Ok(token.to_owned());
     }
-    let saved = cards::saved_card(&app.db, viewer.user()?.id).await?;
-    match saved.and_then(|card| card.payment_method_ref) {
-        Some(card) => Ok(Some(card)),
-        None => Err(ApiError::bad_input(
+    let saved = cards::saved_card(&app.db, customer).await?.filter(|saved| saved.method_kind == method);
+    match (saved.and_then(|saved| saved.payment_method_ref), method) {
+        (Some(reference), _) => Ok(reference),
+        (None, PaymentMethodKind::SepaDebit) => {
+            Err(ApiError::bad_input("method", "set up a SEPA Direct Debit mandate first (setUpSepaMandate)"))
+        }
+        (None, _) => Err(ApiError::bad_input(
             "paymentMethod",
             "save a payment card first (savePaymentCard): it is charged for purchases and subscriptions",
         )),
@@ -253,7 +310,9 @@ async fn record(
     };
     // Monthly subscriptions are billed at month end for the days used; trials are free.
     let paid_up_front = approved.offer.gross.minor > 0 && approved.price.duration_kind != DurationKind::Monthly;
-    if paid_up_front {
+    let mut waits_for_transfer = false;
+    if paid_up_front && let Some((method, token)) = &approved.payment {
+        waits_for_transfer = *method == PaymentMethodKind::BankTransfer;
         let charge = NewPayment {
             kind: PaymentKind::Feature,
             amount_minor: approved.offer.gross.minor,
@@ -262,11 +321,15 @@ async fn record(
             order_id: None,
             activation_id: Some(activation.id),
             idempotency_key: format!("activation:{}", activation.id),
-            payment_method: approved.payment_method.clone(),
+            payment_method: token.clone(),
+            method: *method,
         };
-        payments_service::open(txn, now, charge).await?;
+        payments_service::open_paid(txn, now, charge).await?;
     }
-    jobs::enqueue(app, txn, outbox, activation.id, OtaCommand::Activate).await?;
+    // A purchase paid by transfer is switched on when the money is in (see `paid_by_transfer`).
+    if !waits_for_transfer {
+        jobs::enqueue(app, txn, outbox, activation.id, OtaCommand::Activate).await?;
+    }
     let details = json!({ "vin": approved.vehicle.vin, "feature": approved.feature.code, "kind": approved.price.duration_kind, "grossMinor": approved.offer.gross.minor });
     audit::record(
         app,
@@ -283,4 +346,98 @@ async fn record(
         attempt: 0,
     });
     Ok(Some(activation))
+}
+
+/// How a purchase for the vehicle with `vin` can be paid: its region's methods, the customer's
+/// credit in its currency and their saved method.
+pub async fn checkout_options(
+    app: &App,
+    viewer: &Viewer,
+    vin: &str,
+) -> ApiResult<(Vec<PaymentMethodKind>, crate::domain::Money, Option<entity::payment_cards::Model>)> {
+    let customer = viewer.user_with_role(&[Role::Customer])?;
+    let vehicle = vehicle_for(app, viewer, vin, Access::Basic).await?;
+    if vehicle.owner_id != Some(customer.id) {
+        return Err(ApiError::Forbidden("only the vehicle's owner buys for it".into()));
+    }
+    let region = pricing_region(app, &vehicle).await?;
+    let credit = credit::balance(&app.db, customer.id, &region.currency).await?;
+    let saved = cards::saved_card(&app.db, customer.id).await?;
+    Ok((methods::offered(&region), crate::domain::Money::new(credit, &region.currency), saved))
+}
+
+/// The bank transfer of a purchase arrived in full: it is switched on now.
+pub async fn paid_by_transfer(
+    app: &App,
+    db: &impl ConnectionTrait,
+    outbox: &mut Outbox,
+    payment: &payments::Model,
+) -> ApiResult<()> {
+    let Some(activation_id) = payment.activation_id else { return Ok(()) };
+    let Some(activation) = activations::Entity::find_by_id(activation_id).one(db).await? else { return Ok(()) };
+    let queued = entity::ota_jobs::Entity::find()
+        .filter(entity::ota_jobs::Column::ActivationId.eq(activation.id))
+        .count(db)
+        .await?;
+    if activation.status == ActivationStatus::Pending && queued == 0 {
+        jobs::enqueue(app, db, outbox, activation.id, OtaCommand::Activate).await?;
+        outbox.push(DomainEvent::ActivationProgressed {
+            activation_id: activation.id,
+            phase: ActivationPhase::Queued,
+            attempt: 0,
+        });
+    }
+    Ok(())
+}
+
+/// Gives up purchases whose bank transfer did not arrive within the days allowed: the activation
+/// is cancelled before it ever started, what part of the money came goes to the customer's credit
+/// (a transfer arriving later is held for support), and the customer is told.
+pub async fn give_up_unpaid_transfers(app: &App) -> ApiResult<usize> {
+    let limit = app.clock.now() - chrono::Duration::days(app.config.transfer_wait_days);
+    let waiting = payments::Entity::find()
+        .filter(payments::Column::Method.eq(PaymentMethodKind::BankTransfer))
+        .filter(payments::Column::Status.eq(entity::PaymentStatus::Pending))
+        .filter(payments::Column::Kind.eq(PaymentKind::Feature))
+        .filter(payments::Column::CreatedAt.lte(limit))
+        .all(&app.db)
+        .await?;
+    let mut given_up = 0;
+    for payment in waiting {
+        let Some(activation_id) = payment.activation_id else { continue };
+        let txn = begin_write(&app.db).await?;
+        let mut outbox = Outbox::new();
+        let cancelled = activations::Entity::update_many()
+            .col_expr(activations::Column::Status, sea_orm::sea_query::Expr::value(ActivationStatus::Cancelled))
+            .col_expr(activations::Column::EndReason, sea_orm::sea_query::Expr::value("TRANSFER_NOT_RECEIVED"))
+            .col_expr(activations::Column::UpdatedAt, sea_orm::sea_query::Expr::value(app.clock.now()))
+            .filter(activations::Column::Id.eq(activation_id))
+            .filter(activations::Column::Status.eq(ActivationStatus::Pending))
+            .exec(&txn)
+            .await?;
+        if cancelled.rows_affected == 0 {
+            continue;
+        }
+        let feature = match activations::Entity::find_by_id(activation_id).one(&txn).await? {
+            Some(activation) => super::outcome::feature_names(&txn, activation.feature_id).await?,
+            None => serde_json::Value::Null,
+        };
+        let payload = json!({ "feature": feature, "reference": payment.transfer_reference });
+        let channels = [entity::NotificationChannel::InApp, entity::NotificationChannel::Email];
+        crate::notifications::service::notify(
+            app,
+            &txn,
+            &mut outbox,
+            payment.payer_id,
+            "activation.transfer_not_received",
+            payload,
+            &channels,
+        )
+        .await?;
+        outbox.push(DomainEvent::ActivationProgressed { activation_id, phase: ActivationPhase::Ended, attempt: 0 });
+        outbox.commit(txn, app.events.as_ref()).await?;
+        payments_service::release(app, &payment).await?.map_err(|err| ApiError::Unavailable(err.to_string()))?;
+        given_up += 1;
+    }
+    Ok(given_up)
 }

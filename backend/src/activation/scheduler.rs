@@ -76,6 +76,7 @@ pub async fn tick(app: &App) -> ApiResult<Tick> {
     done.charged += bill_ended_months(app).await?;
     done.retried += retry_unpaid(app).await?;
     done.ended += cut_off_unpaid(app).await?;
+    done.ended += super::purchase::give_up_unpaid_transfers(app).await?;
     Ok(done)
 }
 
@@ -190,6 +191,9 @@ async fn retry_unpaid(app: &App) -> ApiResult<usize> {
             .filter(payments::Column::ActivationId.eq(activation.id))
             .filter(payments::Column::Status.eq(PaymentStatus::Failed))
             .filter(payments::Column::Kind.is_in([PaymentKind::Feature, PaymentKind::SubscriptionPeriod]))
+            // A debit the customer's bank returned is not presented again on its own: the customer
+            // is told and pays another way before the grace period ends.
+            .filter(payments::Column::Method.ne(entity::PaymentMethodKind::SepaDebit))
             .all(&app.db)
             .await?;
         let Some(latest) = failed.iter().max_by_key(|payment| payment.updated_at) else { continue };

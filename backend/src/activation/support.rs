@@ -2,8 +2,8 @@
 //! payment.
 
 use entity::{
-    ActivationStatus, NotificationChannel, OtaCommand, OtaJobStatus, PaymentKind, PaymentStatus, TicketStatus,
-    activations, ota_jobs, payments, support_tickets,
+    ActivationStatus, NotificationChannel, OtaCommand, OtaJobStatus, PaymentKind, PaymentMethodKind, PaymentStatus,
+    TicketStatus, activations, ota_jobs, payments, support_tickets,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -95,8 +95,13 @@ pub async fn retry_activation(app: &App, viewer: &Viewer, activation_id: Uuid) -
             activation_id: Some(activation.id),
             idempotency_key: format!("activation:{}:retry:{}", activation.id, earlier.len()),
             payment_method: last.payment_method.clone(),
+            // Credit and a received transfer went back to the customer's credit: it pays again.
+            method: match last.method {
+                PaymentMethodKind::BankTransfer => PaymentMethodKind::Credit,
+                other => other,
+            },
         };
-        payments_service::open(&txn, now, again).await?;
+        payments_service::open_paid(&txn, now, again).await?;
     }
     let mut pending: activations::ActiveModel = activation.into();
     pending.status = Set(ActivationStatus::Pending);

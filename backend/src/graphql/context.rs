@@ -19,6 +19,10 @@ pub struct RequestLocale(pub Locale);
 #[derive(Clone, Debug)]
 pub struct ClientIp(pub String);
 
+/// The client's `User-Agent`.
+#[derive(Clone, Debug)]
+pub struct UserAgent(pub String);
+
 /// The UUID an `ID` argument named `field` carries, or `BAD_USER_INPUT`.
 pub fn parse_id(id: &async_graphql::ID, field: &'static str) -> ApiResult<Uuid> {
     id.parse().map_err(|_| ApiError::bad_input(field, "not a valid id"))
@@ -42,6 +46,11 @@ pub fn viewer<'a>(ctx: &'a Context<'_>) -> &'a Viewer {
 /// The language to answer in.
 pub fn locale(ctx: &Context<'_>) -> Locale {
     viewer(ctx).locale().or_else(|| ctx.data_opt::<RequestLocale>().map(|l| l.0)).unwrap_or_default()
+}
+
+/// The client's browser, `unknown` when it did not tell.
+pub fn user_agent(ctx: &Context<'_>) -> String {
+    ctx.data_opt::<UserAgent>().map_or_else(|| "unknown".to_owned(), |agent| agent.0.clone())
 }
 
 /// The client's address, `unknown` when the transport did not tell.

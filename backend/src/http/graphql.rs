@@ -20,7 +20,7 @@ use crate::app::App;
 use crate::auth::{AuthError, Viewer};
 use crate::domain::Locale;
 use crate::error::{ApiError, code};
-use crate::graphql::context::{ClientIp, RequestLocale};
+use crate::graphql::context::{ClientIp, RequestLocale, UserAgent};
 use crate::sessions::service::{Credentials, authenticate};
 
 const API_KEY_HEADER: &str = "x-api-key";
@@ -66,6 +66,12 @@ async fn viewer_from_headers(app: &App, headers: &HeaderMap) -> Result<Viewer, R
         }
         other => unauthenticated(other),
     })
+}
+
+/// The client's browser, as a SEPA mandate's acceptance records it.
+fn user_agent(headers: &HeaderMap) -> UserAgent {
+    let agent = headers.get(header::USER_AGENT).and_then(|value| value.to_str().ok()).unwrap_or("unknown");
+    UserAgent(agent.chars().take(300).collect())
 }
 
 /// The client's address as the rate limits and the sign-in lock count it.
@@ -134,7 +140,7 @@ pub async fn post(
         Err(response) => return response,
     };
     let client = client_ip(&state, peer, &headers);
-    let request = request.data(viewer).data(request_locale(&headers)).data(client);
+    let request = request.data(viewer).data(request_locale(&headers)).data(client).data(user_agent(&headers));
     answer(state.schema.execute_batch(request).await)
 }
 
@@ -223,7 +229,7 @@ async fn query_in_url(state: HttpState, headers: &HeaderMap, peer: SocketAddr, q
         Err(response) => return response,
     };
     let client = client_ip(&state, peer, headers);
-    let request = request.data(viewer).data(request_locale(headers)).data(client);
+    let request = request.data(viewer).data(request_locale(headers)).data(client).data(user_agent(headers));
     answer(state.schema.execute(request).await.into())
 }
 

@@ -70,6 +70,14 @@ impl payments::PaymentGateway for Offline {
     async fn capture(&self, _: &str, _: &str) -> Result<payments::GatewayPayment, payments::GatewayError> {
         Err(payments::GatewayError::Unavailable("offline".into()))
     }
+    async fn save_mandate(
+        &self,
+        _: &str,
+        _: &payments::MandateRequest,
+        _: &str,
+    ) -> Result<payments::SavedMandate, payments::GatewayError> {
+        Err(payments::GatewayError::Unavailable("offline".into()))
+    }
     async fn retrieve(&self, _: &str) -> Result<payments::GatewayPayment, payments::GatewayError> {
         Err(payments::GatewayError::Unavailable("offline".into()))
     }

@@ -134,6 +134,9 @@ mod tests {
             captured_at: None,
             settled_at: None,
             payment_method: None,
+            method: entity::PaymentMethodKind::Card,
+            transfer_reference: None,
+            received_minor: 0,
         }
     }
 

@@ -82,6 +82,7 @@ async fn payment_for_key(app: &App, order: &orders::Model, input: &PaymentInput)
         activation_id: None,
         idempotency_key: key,
         payment_method: Some(input.payment_method.trim().to_owned()),
+        method: entity::PaymentMethodKind::Card,
     };
     let payment = payments_service::open(&app.db, app.clock.now(), new)
         .await

@@ -70,6 +70,9 @@ pub async fn save_for(app: &App, user: &users::Model, token: &str, key: &str) ->
         })?;
     let mut card: payment_cards::ActiveModel = record.into();
     card.payment_method_ref = Set(Some(saved.payment_method_ref));
+    card.method_kind = Set(entity::PaymentMethodKind::Card);
+    card.mandate_reference = Set(None);
+    card.mandate_accepted_at = Set(None);
     card.brand = Set(Some(saved.card.brand.chars().take(32).collect()));
     card.last4 = Set(Some(saved.card.last4.chars().take(4).collect()));
     card.exp_month = Set(Some(saved.card.exp_month));
@@ -80,7 +83,7 @@ pub async fn save_for(app: &App, user: &users::Model, token: &str, key: &str) ->
 
 /// The user's gateway customer record, made on first use (the gateway sees one key per user, so a
 /// race or a retry makes one customer).
-async fn gateway_customer(app: &App, user: &users::Model) -> ApiResult<payment_cards::Model> {
+pub(super) async fn gateway_customer(app: &App, user: &users::Model) -> ApiResult<payment_cards::Model> {
     if let Some(record) =
         payment_cards::Entity::find().filter(payment_cards::Column::UserId.eq(user.id)).one(&app.db).await?
     {
@@ -107,6 +110,9 @@ async fn gateway_customer(app: &App, user: &users::Model) -> ApiResult<payment_c
         exp_year: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        method_kind: Set(entity::PaymentMethodKind::Card),
+        mandate_reference: Set(None),
+        mandate_accepted_at: Set(None),
     };
     payment_cards::Entity::insert(record)
         .on_conflict(OnConflict::column(payment_cards::Column::UserId).do_nothing().to_owned())

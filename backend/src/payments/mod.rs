@@ -4,7 +4,11 @@
 //! settlement flow above the domains tells the sale or activation the payment was for.
 
 pub mod cards;
+pub mod credit;
 pub mod graphql;
+pub mod sepa;
 pub mod service;
+pub mod transfers;
+pub mod vouchers;
 
 pub use service::{Answer, NewPayment};

@@ -3,12 +3,12 @@
 //! become a `PaymentStatus` in one place (`status_of`), and the gateway trait is used nowhere else.
 
 use chrono::{DateTime, Utc};
-use entity::{PaymentKind, PaymentStatus, payments};
+use entity::{PaymentKind, PaymentMethodKind, PaymentStatus, payments};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::cards;
+use super::{cards, credit, transfers};
 use crate::app::App;
 use crate::billing::invoices;
 use crate::error::{ApiError, ApiResult};
@@ -44,10 +44,40 @@ pub struct NewPayment {
     pub idempotency_key: String,
     /// The payment method to charge (a card terminal's token or a saved method's id).
     pub payment_method: Option<String>,
+    /// How it is paid.
+    pub method: PaymentMethodKind,
 }
 
-/// Inserts a PENDING payment; the unique idempotency key refuses a second one for the same key.
+impl NewPayment {
+    /// A card payment (a card terminal's token, or a saved card's id).
+    #[allow(clippy::too_many_arguments)]
+    pub fn card(
+        kind: PaymentKind,
+        amount_minor: i64,
+        currency: String,
+        payer_id: Uuid,
+        idempotency_key: String,
+        payment_method: Option<String>,
+    ) -> Self {
+        Self {
+            kind,
+            amount_minor,
+            currency,
+            payer_id,
+            order_id: None,
+            activation_id: None,
+            idempotency_key,
+            payment_method,
+            method: PaymentMethodKind::Card,
+        }
+    }
+}
+
+/// Inserts a PENDING payment; the unique idempotency key refuses a second one for the same key. A
+/// bank transfer gets its unique reference.
 pub async fn open(db: &impl ConnectionTrait, now: DateTime<Utc>, new: NewPayment) -> Result<payments::Model, DbErr> {
+    let reference = (new.method == PaymentMethodKind::BankTransfer).then(transfers::new_reference);
+    let method = new.method;
     payments::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set(new.kind),
@@ -66,9 +96,39 @@ pub async fn open(db: &impl ConnectionTrait, now: DateTime<Utc>, new: NewPayment
         captured_at: Set(None),
         settled_at: Set(None),
         payment_method: Set(new.payment_method),
+        method: Set(method),
+        transfer_reference: Set(reference),
+        received_minor: Set(0),
     }
     .insert(db)
     .await
+}
+
+/// Opens a payment as [`open`] does; paid from credit, the credit is taken in the same
+/// transaction and the payment is SETTLED at once, and credit that does not cover it is refused.
+pub async fn open_paid(db: &impl ConnectionTrait, now: DateTime<Utc>, new: NewPayment) -> ApiResult<payments::Model> {
+    let payment = open(db, now, new).await?;
+    if payment.method != PaymentMethodKind::Credit {
+        return Ok(payment);
+    }
+    if !credit::take(db, &payment, now).await? {
+        return Err(ApiError::Refused {
+            reason: "INSUFFICIENT_CREDIT",
+            message: "your credit does not cover this purchase".into(),
+        });
+    }
+    let mut paid: payments::ActiveModel = payment.into();
+    paid.status = Set(PaymentStatus::Settled);
+    paid.captured_at = Set(Some(now));
+    paid.settled_at = Set(Some(now));
+    Ok(paid.update(db).await?)
+}
+
+/// Whether the money of a payment is in before what it pays for happens: credit taken, a bank
+/// transfer received.
+pub fn paid_in_advance(payment: &payments::Model) -> bool {
+    matches!(payment.method, PaymentMethodKind::Credit | PaymentMethodKind::BankTransfer)
+        && payment.status == PaymentStatus::Settled
 }
 
 /// The payment of an idempotency key, if there is one.
@@ -165,17 +225,32 @@ pub async fn charge(
     Ok(answer(app.integrations.payments.create(&request, CaptureMode::Immediate).await, PaymentStatus::Captured))
 }
 
-/// Authorises a payment, to be captured or voided later (a feature is charged once it is on).
+/// Authorises a payment, to be captured or voided later (a feature is charged once it is on). A
+/// SEPA mandate is the authorisation already: nothing is held at the gateway, the debit is taken
+/// at capture.
 pub async fn authorise(app: &App, payment: &payments::Model, description: String) -> ApiResult<Answer> {
+    if payment.method != PaymentMethodKind::Card {
+        return Ok(Answer::Done { provider_ref: String::new() });
+    }
     let request = charge_request(app, payment, description, Vec::new()).await?;
     Ok(answer(app.integrations.payments.create(&request, CaptureMode::Manual).await, PaymentStatus::Authorized))
 }
 
-/// Captures an authorised payment (once, whatever the retries).
-pub async fn capture(app: &App, payment: &payments::Model) -> Answer {
-    let provider_ref = payment.provider_ref.clone().unwrap_or_default();
-    let result = app.integrations.payments.capture(&provider_ref, &format!("capture-{}", payment.id)).await;
-    answer(result, PaymentStatus::Captured)
+/// Captures an authorised payment (once, whatever the retries): a card's authorisation is
+/// captured, a SEPA debit is taken under the mandate (the payment's id is the gateway key, so a
+/// retry takes it once); money already in (credit, a transfer) needs nothing.
+pub async fn capture(app: &App, payment: &payments::Model) -> ApiResult<Answer> {
+    match payment.method {
+        PaymentMethodKind::Card => {
+            let provider_ref = payment.provider_ref.clone().unwrap_or_default();
+            let result = app.integrations.payments.capture(&provider_ref, &format!("capture-{}", payment.id)).await;
+            Ok(answer(result, PaymentStatus::Captured))
+        }
+        PaymentMethodKind::SepaDebit => charge(app, payment, "CaaS feature".into(), Vec::new()).await,
+        PaymentMethodKind::Credit | PaymentMethodKind::BankTransfer => {
+            Ok(Answer::Done { provider_ref: payment.provider_ref.clone().unwrap_or_default() })
+        }
+    }
 }
 
 /// Tries of a refund the gateway could not answer, a short wait apart: a double click reaches it as
@@ -231,9 +306,13 @@ pub async fn record_answer(
         .filter(payments::Column::Status.eq(PaymentStatus::Pending));
     update = match answer {
         Answer::Done { provider_ref } => {
-            let update = update
-                .col_expr(payments::Column::ProviderRef, Expr::value(provider_ref.clone()))
-                .col_expr(payments::Column::Status, Expr::value(reached));
+            let update = update.col_expr(payments::Column::Status, Expr::value(reached));
+            // A SEPA debit is authorised by its mandate: no gateway payment exists yet.
+            let update = if provider_ref.is_empty() {
+                update
+            } else {
+                update.col_expr(payments::Column::ProviderRef, Expr::value(provider_ref.clone()))
+            };
             if reached == PaymentStatus::Captured {
                 update.col_expr(payments::Column::CapturedAt, Expr::value(now))
             } else {
@@ -256,15 +335,20 @@ pub async fn record_answer(
     payments::Entity::find_by_id(payment.id).one(db).await?.ok_or(ApiError::NotFound("payment"))
 }
 
-/// Records the capture of an authorised payment.
+/// Records the capture of an authorised payment, with the gateway's id of the charge when the
+/// capture made one (a SEPA debit).
 pub async fn mark_captured(
     db: &impl ConnectionTrait,
     payment: &payments::Model,
+    provider_ref: &str,
     now: DateTime<Utc>,
 ) -> Result<payments::Model, DbErr> {
     let mut captured: payments::ActiveModel = payment.clone().into();
     captured.status = Set(PaymentStatus::Captured);
     captured.captured_at = Set(Some(now));
+    if !provider_ref.is_empty() {
+        captured.provider_ref = Set(Some(provider_ref.to_owned()));
+    }
     captured.updated_at = Set(now);
     captured.update(db).await
 }
@@ -304,6 +388,9 @@ pub async fn record_refund(
 /// Releases a payment that must not be kept — voids an authorisation, refunds a capture (with its
 /// credit note) — and records it. An unavailable gateway is returned, to try again later.
 pub async fn release(app: &App, payment: &payments::Model) -> ApiResult<Result<(), GatewayError>> {
+    if let Some(done) = release_without_gateway(app, payment).await? {
+        return Ok(Ok(done));
+    }
     let released = match (payment.status, payment.provider_ref.as_deref()) {
         (PaymentStatus::Pending, None) => PaymentStatus::Voided,
         (PaymentStatus::Pending | PaymentStatus::Authorized, Some(reference)) => {
@@ -338,6 +425,37 @@ pub async fn release(app: &App, payment: &payments::Model) -> ApiResult<Result<(
     }
     txn.commit().await?;
     Ok(Ok(()))
+}
+
+/// Releases what the gateway holds nothing of: money taken from credit, or a transfer received,
+/// goes back to the customer's credit; a SEPA debit not yet taken, or a transfer not yet
+/// received, is simply voided. `None` for what the gateway must release (a card, a SEPA debit
+/// taken).
+async fn release_without_gateway(app: &App, payment: &payments::Model) -> ApiResult<Option<()>> {
+    let held_by_us = matches!(payment.method, PaymentMethodKind::Credit | PaymentMethodKind::BankTransfer);
+    let sepa_not_taken = payment.method == PaymentMethodKind::SepaDebit
+        && matches!(payment.status, PaymentStatus::Pending | PaymentStatus::Authorized);
+    if !held_by_us && !sepa_not_taken {
+        return Ok(None);
+    }
+    if matches!(payment.status, PaymentStatus::Voided | PaymentStatus::Refunded | PaymentStatus::Failed) {
+        return Ok(Some(()));
+    }
+    let now = app.clock.now();
+    let txn = crate::platform::db::begin_write(&app.db).await?;
+    if held_by_us && payment.status == PaymentStatus::Settled {
+        credit::give_back(&txn, payment, now).await?;
+    } else if held_by_us && payment.received_minor > 0 {
+        // Part of a transfer arrived before the purchase was given up.
+        let part = payments::Model { amount_minor: payment.received_minor, ..payment.clone() };
+        credit::give_back(&txn, &part, now).await?;
+    }
+    let mut voided: payments::ActiveModel = payment.clone().into();
+    voided.status = Set(PaymentStatus::Voided);
+    voided.updated_at = Set(now);
+    voided.update(&txn).await?;
+    txn.commit().await?;
+    Ok(Some(()))
 }
 
 /// A void the gateway refused: the intent is read back and released by what it really is — already

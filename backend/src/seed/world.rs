@@ -57,6 +57,12 @@ async fn region(db: &Db, now: DateTime<Utc>, spec: RegionSpec<'_>) -> anyhow::Re
         vat_rate_bp: Set(vat_bp),
         default_locale: Set(locale.into()),
         created_at: Set(now),
+        // SEPA debits are in euros; everywhere else cards, transfers and vouchers.
+        payment_methods: Set(if currency == "EUR" {
+            "CARD,SEPA_DEBIT,BANK_TRANSFER,CREDIT".into()
+        } else {
+            "CARD,BANK_TRANSFER,CREDIT".into()
+        }),
     }
     .insert(db)
     .await?;
@@ -345,6 +351,9 @@ async fn payment(
         captured_at: Set(Some(at)),
         settled_at: Set(Some(at + Duration::days(2))),
         payment_method: Set(Some("pm_card_visa".into())),
+        method: Set(entity::PaymentMethodKind::Card),
+        transfer_reference: Set(None),
+        received_minor: Set(0),
     }
     .insert(db)
     .await?)

@@ -3,5 +3,7 @@
 //! through `payments`, then tells `orders` or `activation` what the payment was for — it calls
 //! down into them, and none of them calls up into it.
 
+pub mod graphql;
 pub mod reconciler;
+pub mod transfers;
 pub mod webhook;

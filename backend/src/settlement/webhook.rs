@@ -6,10 +6,12 @@ use crate::app::App;
 use crate::error::ApiError;
 use crate::integrations::payments::{GatewayEvent, WebhookRejected};
 use crate::orders;
+use crate::payments::transfers::Received;
 use crate::payments::{self, service::Settlement, service::SettlementError};
 use crate::platform::db::begin_write;
 use crate::platform::inbox::{first_delivery, wall_clock_now};
 use crate::platform::outbox::Outbox;
+use crate::settlement::transfers;
 
 /// Why a payment webhook was not applied.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +47,16 @@ pub async fn apply_webhook(app: &App, payload: &str, signature: &str) -> Result<
     let (provider_ref, settled, reason) = match &verified.event {
         GatewayEvent::Settled { provider_ref } => (provider_ref, true, String::new()),
         GatewayEvent::SettlementFailed { provider_ref, reason } => (provider_ref, false, reason.clone()),
+        GatewayEvent::TransferReceived { reference, amount_minor, currency, sender } => {
+            let received = Received {
+                event_id: verified.event_id.clone(),
+                reference: reference.clone(),
+                amount_minor: *amount_minor,
+                currency: currency.clone(),
+                sender: sender.clone(),
+            };
+            return transfers::received(app, &received).await.map_err(PaymentWebhookError::Internal);
+        }
         GatewayEvent::Ignored(kind) => {
             tracing::debug!(%kind, "payment event ignored");
             return Ok(());

@@ -16,6 +16,23 @@ pub struct Charge {
     pub amount: Amount,
     /// Its invoice and credit notes.
     pub invoices: Vec<Document>,
+    /// For a bank transfer still waiting for money: where to send it.
+    pub transfer: Option<Transfer>,
+}
+
+/// Where to send a bank transfer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transfer {
+    /// The account holder.
+    pub account: String,
+    /// The IBAN.
+    pub iban: String,
+    /// The BIC.
+    pub bic: String,
+    /// The reference to write on the transfer.
+    pub reference: String,
+    /// What is still due.
+    pub due: Amount,
 }
 
 /// A feature bought for a car.
@@ -50,6 +67,13 @@ impl Answer for Activation {
             status: text(v, "status"),
             amount: Amount::of(v, "amount"),
             invoices: list(v, "invoices", document),
+            transfer: object(v, "transferInstructions").map(|t| Transfer {
+                account: text(&t, "accountName"),
+                iban: text(&t, "iban"),
+                bic: text(&t, "bic"),
+                reference: text(&t, "reference"),
+                due: Amount::of(&t, "amountDue"),
+            }),
         };
         Some(Self {
             id: text(&a, "id"),

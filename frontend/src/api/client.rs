@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use yew::Callback;
 
-use super::json::{Answer, field};
+use super::json::{Answer, field, first, text};
 use super::ops::{RefreshSession, refresh_session};
 use super::storage;
 
@@ -81,6 +81,15 @@ pub struct Tokens {
     pub access: String,
     /// Single-use refresh token.
     pub refresh: String,
+}
+
+/// A new session's tokens: the answer of a sign-in, of a password set or changed, of a refresh.
+impl Answer for Tokens {
+    fn read(data: &wasm_bindgen::JsValue) -> Option<Self> {
+        let session = first(data);
+        Some(Self { access: text(&session, "accessToken"), refresh: text(&session, "refreshToken") })
+            .filter(|tokens| !tokens.access.is_empty())
+    }
 }
 
 /// The claims of an access token the app uses.
@@ -286,7 +295,8 @@ impl Api {
         }
     }
 
-    /// Runs an operation.
+    /// Runs an operation (the staff app's: the customer app reads its answers as shared types).
+    #[cfg(feature = "staff")]
     pub async fn call<Q: GraphQLQuery>(&self, variables: Q::Variables) -> Result<Q::ResponseData, ApiError>
     where
         Q::ResponseData: DeserializeOwned,
@@ -339,11 +349,10 @@ impl Api {
         let Some(refresh) = self.refresh_token() else { return false };
         let saved = self.tokens.borrow_mut().take();
         let body = body::<RefreshSession>(refresh_session::Variables { refresh_token: refresh });
-        let result = self.post(&body).await.and_then(|data| parse::<refresh_session::ResponseData>(&data));
+        let result = self.post(&body).await.and_then(|data| parse_answer::<Tokens>(&data));
         match result {
-            Ok(data) => {
-                let renewed = data.refresh_token;
-                self.sign_in(renewed.access_token, renewed.refresh_token);
+            Ok(renewed) => {
+                self.sign_in(renewed.access, renewed.refresh);
                 true
             }
             Err(ApiError::Offline) => {

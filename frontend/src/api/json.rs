@@ -5,7 +5,7 @@
 
 use js_sys::Array;
 use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// An answer read field by field from the browser's parse of its `data` (see `api::workshop`).
 pub trait Answer: Sized {
@@ -66,6 +66,11 @@ pub fn list<T>(value: &JsValue, name: &str, read: impl Fn(&JsValue) -> T) -> Vec
         return Vec::new();
     }
     Array::from(&items).iter().map(|item| read(&item)).collect()
+}
+
+/// The answer of a document's only operation: the first member of its `data`.
+pub fn first(data: &JsValue) -> JsValue {
+    data.dyn_ref().map(|data| js_sys::Object::values(data).get(0)).unwrap_or_default()
 }
 
 /// The member `name` of a JS object (`undefined` when there is none).

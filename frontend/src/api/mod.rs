@@ -3,12 +3,14 @@
 //! WebSocket, and the queue of purchases made offline.
 
 pub mod activation;
+pub mod checkout;
 pub mod client;
 pub mod dashboard;
 pub mod events;
 pub mod expediente;
 pub mod hooks;
 pub mod json;
+pub mod lists;
 pub mod ops;
 pub mod orders;
 pub mod privacy;

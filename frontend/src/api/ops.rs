@@ -66,6 +66,7 @@ api_enums! {
     NotificationStatus { FAILED, PENDING, SENT },
     OrderStatus { ASSEMBLY, AWAITING_RESERVATION, CANCELLED, DELIVERED, IN_PRODUCTION, ORDERED, PAID, PAINTING, QUALITY_CHECK, READY, REGISTERED, SHIPPED },
     PaymentKind { FEATURE, FINAL, RESERVATION, SUBSCRIPTION_PERIOD },
+    PaymentMethodKind { BANK_TRANSFER, CARD, CREDIT, SEPA_DEBIT },
     PaymentStatus { AUTHORIZED, CAPTURED, FAILED, PENDING, REFUNDED, SETTLED, VOIDED },
     RepairLineKind { LABOUR, PART },
     RepairLineStatus { APPROVED, DECLINED, PROPOSED },
@@ -97,7 +98,7 @@ macro_rules! operations {
                 schema_path = "../schema.graphql",
                 query_path = $path,
                 response_derives = "Clone, PartialEq",
-                extern_enums("ActivationPhase", "ActivationStatus", "BookingStatus", "DiagnosticType", "DurationKind", "ExportStatus", "HealthAlertKind", "InvoiceKind", "Locale", "MaintenanceKind", "MaintenanceState", "NotificationChannel", "NotificationStatus", "OrderStatus", "PaymentKind", "PaymentStatus", "RepairLineKind", "RepairLineStatus", "RepairOrderStatus", "ResourceKind", "Role", "Scope", "TelemetryResolution", "TicketStatus", "TimelineOf", "UserActionKind", "VehicleStatus", "Weekday")
+                extern_enums("ActivationPhase", "ActivationStatus", "BookingStatus", "DiagnosticType", "DurationKind", "ExportStatus", "HealthAlertKind", "InvoiceKind", "Locale", "MaintenanceKind", "MaintenanceState", "NotificationChannel", "NotificationStatus", "OrderStatus", "PaymentKind", "PaymentMethodKind", "PaymentStatus", "RepairLineKind", "RepairLineStatus", "RepairOrderStatus", "ResourceKind", "Role", "Scope", "TelemetryResolution", "TicketStatus", "TimelineOf", "UserActionKind", "VehicleStatus", "Weekday")
             )]
             pub struct $name;
         )*
@@ -147,7 +148,6 @@ operations!(
     ResolveTicket => "graphql/resolve_ticket.graphql",
     RequestPasswordReset => "graphql/request_password_reset.graphql",
     ChangePassword => "graphql/change_password.graphql",
-    PaymentCard => "graphql/payment_card.graphql",
     Workshops => "graphql/workshops.graphql",
     AvailableSlots => "graphql/available_slots.graphql",
     BookService => "graphql/book_service.graphql",
@@ -168,6 +168,10 @@ operations!(
     GrantVehicleAccess => "graphql/grant_vehicle_access.graphql",
     RevokeVehicleAccess => "graphql/revoke_vehicle_access.graphql",
     RecordUserActions => "graphql/record_user_actions.graphql",
+    CheckoutOptions => "graphql/checkout_options.graphql",
+    MyCredit => "graphql/my_credit.graphql",
+    RedeemVoucher => "graphql/redeem_voucher.graphql",
+    SetUpSepaMandate => "graphql/set_up_sepa_mandate.graphql",
 );
 
 // The workshop's own operations, only in the staff app.

@@ -1,10 +1,13 @@
 //! Purchases made without a connection: kept in local storage with the idempotency key made when
-//! the customer pressed "buy", and sent when the connection is back. The server applies each key
-//! once, so a purchase that did reach it before the connection dropped is never bought twice.
+//! the customer pressed "buy" — with how it is paid and the voucher code to redeem first — and sent
+//! when the connection is back. The server applies each key once (and each voucher code once), so
+//! a purchase that did reach it before the connection dropped is never bought twice. A voucher
+//! redeemed without a connection waits here too, as an entry without a feature.
 
 use serde::{Deserialize, Serialize};
 
-use super::ops::{DurationKind, PurchaseFeature, purchase_feature};
+use super::checkout::Made;
+use super::ops::{DurationKind, PaymentMethodKind, PurchaseFeature, RedeemVoucher, purchase_feature, redeem_voucher};
 use super::{Api, ApiError, storage};
 
 const QUEUE_KEY: &str = "caas.queue";
@@ -26,6 +29,12 @@ pub struct QueuedPurchase {
     pub kind: String,
     /// Days, for fixed durations.
     pub days: Option<i64>,
+    /// How it is paid (`CREDIT`…); the server's choice when none.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// A voucher code to redeem first (alone, without a feature: a voucher redeemed offline).
+    #[serde(default)]
+    pub voucher_code: Option<String>,
     /// Why the last attempt was refused by the server, if it was.
     pub refused: Option<String>,
 }
@@ -97,10 +106,19 @@ pub fn variables(purchase: &QueuedPurchase) -> purchase_feature::Variables {
             feature_code: purchase.feature_code.clone(),
             duration: purchase_feature::DurationInput { kind, days: purchase.days },
             idempotency_key: purchase.key.clone(),
-            // The customer's saved card.
+            // The customer's saved card or mandate, unless `method` says otherwise.
             payment_method: None,
+            method: purchase.method.as_deref().map(PaymentMethodKind::from_name),
+            voucher_code: purchase.voucher_code.clone(),
         },
     }
+}
+
+/// Sends a queued voucher redemption (an entry without a feature); `Ok(None)` when redeemed.
+async fn redeem(api: &Api, purchase: &QueuedPurchase) -> Result<Option<String>, ApiError> {
+    let code = purchase.voucher_code.clone().unwrap_or_default();
+    let variables = redeem_voucher::Variables { code, idempotency_key: purchase.key.clone() };
+    api.send::<RedeemVoucher>(variables).await.map(|()| None)
 }
 
 /// Sends every queued purchase; stops at the first one that finds no connection. Returns how many
@@ -108,10 +126,17 @@ pub fn variables(purchase: &QueuedPurchase) -> purchase_feature::Variables {
 pub async fn flush(api: &Api) -> usize {
     let mut sent = 0;
     for purchase in load().into_iter().filter(|purchase| purchase.refused.is_none()) {
-        match api.call::<PurchaseFeature>(variables(&purchase)).await {
-            Ok(data) => {
+        let answer = if purchase.feature_code.is_empty() {
+            redeem(api, &purchase).await
+        } else {
+            api.call_as::<PurchaseFeature, Made>(variables(&purchase)).await.map(|made| Some(made.0))
+        };
+        match answer {
+            Ok(activation) => {
                 remove(&purchase.key);
-                remember_applied(purchase, data.purchase_feature.id);
+                if let Some(activation) = activation {
+                    remember_applied(purchase, activation);
+                }
                 sent += 1;
             }
             // No connection, or too many requests just now: it stays queued for the next try.
@@ -126,4 +151,31 @@ pub async fn flush(api: &Api) -> usize {
         }
     }
     sent
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_purchase_queued_with_a_voucher_is_replayed_with_its_code_and_method() {
+        let stored = r#"{"key":"k1","vin":"V","feature_code":"HEATED_SEATS","feature_name":"Heated seats",
+            "kind":"PERMANENT","days":null,"method":"CREDIT","voucher_code":"7KQM-2XHA-9RTD-PC4W","refused":null}"#;
+        let purchase: QueuedPurchase = serde_json::from_str(stored).expect("a queued purchase");
+        let input = variables(&purchase).input;
+        assert_eq!(input.idempotency_key, "k1");
+        assert_eq!(input.method, Some(PaymentMethodKind::CREDIT));
+        assert_eq!(input.voucher_code.as_deref(), Some("7KQM-2XHA-9RTD-PC4W"));
+        let sent = serde_json::to_value(&input).expect("JSON");
+        assert_eq!(sent["method"], "CREDIT");
+        assert_eq!(sent["voucherCode"], "7KQM-2XHA-9RTD-PC4W");
+    }
+
+    #[test]
+    fn a_purchase_queued_by_an_earlier_version_is_still_sent_as_it_was() {
+        let stored = r#"{"key":"k2","vin":"V","feature_code":"F","feature_name":"F","kind":"FIXED_DAYS","days":30,"refused":null}"#;
+        let purchase: QueuedPurchase = serde_json::from_str(stored).expect("an older queued purchase");
+        let input = variables(&purchase).input;
+        assert_eq!((input.method, input.voucher_code, input.duration.days), (None, None, Some(30)));
+    }
 }

@@ -269,6 +269,29 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         ["incl. {rate} % VAT ({vat})", "inkl. {rate} % MwSt. ({vat})", "IVA del {rate} % incluido ({vat})"],
     ),
     ("confirm.when", ["Payment", "Zahlung", "Pago"]),
+    (
+        "credit.added",
+        ["{amount} added to your credit.", "{amount} Ihrem Guthaben gutgeschrieben.", "{amount} añadidos a tu saldo."],
+    ),
+    (
+        "credit.again",
+        [
+            "Already redeemed: nothing added.",
+            "Bereits eingelöst: nichts hinzugefügt.",
+            "Ya canjeado: no se ha añadido nada.",
+        ],
+    ),
+    ("credit.none", ["No credit yet.", "Noch kein Guthaben.", "Aún no tienes saldo."]),
+    (
+        "credit.queued",
+        [
+            "Offline: it is redeemed when the connection is back.",
+            "Offline: Er wird eingelöst, sobald die Verbindung zurück ist.",
+            "Sin conexión: se canjea cuando vuelva la conexión.",
+        ],
+    ),
+    ("credit.redeem", ["Redeem", "Einlösen", "Canjear"]),
+    ("credit.title", ["Credit", "Guthaben", "Saldo"]),
     ("dashboard.discover", ["Discover features", "Funktionen entdecken", "Descubrir funciones"]),
     ("dashboard.expediente", ["Vehicle file", "Fahrzeugakte", "Expediente"]),
     ("dashboard.expiring", ["expires soon", "läuft bald ab", "caduca pronto"]),
@@ -437,6 +460,26 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
             "A system we depend on is not reachable right now. Try again shortly.",
             "Ein benötigtes System ist gerade nicht erreichbar. Bitte gleich erneut versuchen.",
             "Un sistema necesario no está disponible ahora. Inténtalo en breve.",
+        ],
+    ),
+    (
+        "error.VOUCHER_EXPIRED",
+        ["This voucher has expired.", "Dieser Gutschein ist abgelaufen.", "Este cupón ha caducado."],
+    ),
+    (
+        "error.VOUCHER_OTHER_REGION",
+        [
+            "This voucher is sold for another region.",
+            "Dieser Gutschein gilt für eine andere Region.",
+            "Este cupón es para otra región.",
+        ],
+    ),
+    (
+        "error.VOUCHER_USED",
+        [
+            "This voucher was already redeemed.",
+            "Dieser Gutschein wurde bereits eingelöst.",
+            "Este cupón ya se ha canjeado.",
         ],
     ),
     ("estimate.approved", ["Estimate approved", "Kostenvoranschlag freigegeben", "Presupuesto aprobado"]),
@@ -752,6 +795,31 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ("page.queue", ["Waiting to be sent", "Warteschlange", "Pendiente de envío"]),
     ("page.repair_order", ["Repair order", "Werkstattauftrag", "Orden de reparación"]),
     ("page.set_password", ["Choose your password", "Passwort festlegen", "Elige tu contraseña"]),
+    ("pay.BANK_TRANSFER", ["Bank transfer", "Überweisung", "Transferencia bancaria"]),
+    ("pay.CARD", ["Card", "Karte", "Tarjeta"]),
+    ("pay.CREDIT", ["Credit or voucher", "Guthaben oder Gutschein", "Saldo o cupón"]),
+    ("pay.SEPA_DEBIT", ["SEPA Direct Debit", "SEPA-Lastschrift", "Adeudo directo SEPA"]),
+    ("pay.accept", ["I accept this mandate", "Ich erteile dieses Mandat", "Acepto esta orden de domiciliación"]),
+    ("pay.credit", ["Your credit: {amount}", "Ihr Guthaben: {amount}", "Tu saldo: {amount}"]),
+    ("pay.holder", ["Account holder", "Kontoinhaber", "Titular de la cuenta"]),
+    (
+        "pay.mandate",
+        [
+            "Mandate {reference}, IBAN ending in {last4}",
+            "Mandat {reference}, IBAN mit Endziffern {last4}",
+            "Mandato {reference}, IBAN terminado en {last4}",
+        ],
+    ),
+    ("pay.set_up", ["Give the mandate", "Mandat erteilen", "Firmar la orden"]),
+    (
+        "pay.transfer_note",
+        [
+            "You get the transfer details after ordering.",
+            "Die Überweisungsdaten erhalten Sie nach der Bestellung.",
+            "Recibirás los datos de la transferencia tras el pedido.",
+        ],
+    ),
+    ("pay.voucher", ["Voucher code", "Gutscheincode", "Código del cupón"]),
     (
         "privacy.consents_explain",
         [
@@ -1068,6 +1136,18 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
             "Guardado antes: se muestra sin conexión.",
         ],
     ),
+    ("transfer.account", ["Account holder", "Empfänger", "Titular"]),
+    ("transfer.due", ["Amount due", "Offener Betrag", "Importe pendiente"]),
+    (
+        "transfer.explain",
+        [
+            "Write the reference exactly so. The feature switches on when the money arrives.",
+            "Verwendungszweck genau so angeben. Die Funktion wird eingeschaltet, sobald das Geld eingeht.",
+            "Indica la referencia tal cual. La función se activa cuando llegue el dinero.",
+        ],
+    ),
+    ("transfer.reference", ["Reference", "Verwendungszweck", "Referencia"]),
+    ("transfer.title", ["Pay by bank transfer", "Per Überweisung bezahlen", "Pagar por transferencia"]),
     ("value.ACTIVATING", ["Switching on", "Wird aktiviert", "Activándose"]),
     ("value.ACTIVE", ["Active", "Aktiv", "Activa"]),
     ("value.ANNUAL", ["Yearly", "Jährlich", "Anual"]),

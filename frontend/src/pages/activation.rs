@@ -3,13 +3,14 @@
 
 use yew::prelude::*;
 
-use crate::api::activation::{Activation, Step};
+use crate::api::activation::{Activation, Step, Transfer};
 use crate::api::ops::{
     ActivationDetail, ActivationProgress, CancelActivation, activation_detail, activation_progress, cancel_activation,
 };
 use crate::api::{Api, ApiError, QueryState, use_query_as, use_reload, ws};
 use crate::components::{Layout, document_links, error_view, loading, page_error, stale_note};
 use crate::i18n::{Locale, date, money, t, tf, value};
+use crate::pages::checkout::in_fours;
 use crate::state::use_app;
 
 /// Properties of [`ActivationPage`].
@@ -34,6 +35,23 @@ fn charge_text(locale: Locale, charge: &str) -> String {
 fn clause(sentence: &str) -> String {
     let mut chars = sentence.chars();
     chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Where to send the money of a purchase paid by bank transfer, and with which reference.
+fn transfer_view(locale: Locale, transfer: &Transfer) -> Html {
+    html! {
+        <section class="card" id="transfer" aria-labelledby="transfer-title">
+            <h2 id="transfer-title">{ t(locale, "transfer.title") }</h2>
+            <p>{ t(locale, "transfer.explain") }</p>
+            <dl>
+                <dt>{ t(locale, "transfer.account") }</dt><dd>{ transfer.account.clone() }</dd>
+                <dt>{ "IBAN" }</dt><dd class="iban">{ in_fours(&transfer.iban) }</dd>
+                <dt>{ "BIC" }</dt><dd>{ transfer.bic.clone() }</dd>
+                <dt>{ t(locale, "transfer.reference") }</dt><dd class="reference"><strong>{ in_fours(&transfer.reference) }</strong></dd>
+                <dt>{ t(locale, "transfer.due") }</dt><dd class="due">{ money(locale, transfer.due.amount_minor, &transfer.due.currency) }</dd>
+            </dl>
+        </section>
+    }
 }
 
 /// The activation page.
@@ -141,6 +159,7 @@ pub fn activation_page(props: &ActivationProps) -> Html {
                         }
                         if let Some(err) = &*error { { error_view(locale, err) } }
                     </section>
+                    { for activation.payments.iter().filter_map(|payment| payment.transfer.as_ref()).map(|transfer| transfer_view(locale, transfer)) }
                     <section class="card">
                         <h2>{ t(locale, "activation.progress") }</h2>
                         <ol id="progress" aria-live="polite">

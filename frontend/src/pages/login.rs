@@ -4,6 +4,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::api::client::Tokens;
 use crate::api::ops::{
     Login as LoginOp, RequestPasswordReset, SetPassword as SetPasswordOp, login, request_password_reset, set_password,
 };
@@ -39,8 +40,8 @@ pub fn login() -> Html {
             let (api, error, busy) = (api.clone(), error.clone(), busy.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                match api.call::<LoginOp>(variables).await {
-                    Ok(data) => api.sign_in(data.login.access_token, data.login.refresh_token),
+                match api.call_as::<LoginOp, Tokens>(variables).await {
+                    Ok(tokens) => api.sign_in(tokens.access, tokens.refresh),
                     Err(ApiError::Unauthenticated) => error.set(Some(ApiError::Server {
                         code: "INVALID_CREDENTIALS".into(),
                         reason: None,
@@ -87,7 +88,7 @@ fn forgotten_password() -> Html {
             let variables = request_password_reset::Variables { email: input_value(&email) };
             let (api, sent, error) = (api.clone(), sent.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match api.call::<RequestPasswordReset>(variables).await {
+                match api.send::<RequestPasswordReset>(variables).await {
                     Ok(_) => sent.set(true),
                     Err(err) => error.set(Some(err)),
                 }
@@ -128,9 +129,9 @@ pub fn set_password_page() -> Html {
             let variables = set_password::Variables { token: token.clone(), password: input_value(&password) };
             let (api, error, navigator) = (api.clone(), error.clone(), navigator.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match api.call::<SetPasswordOp>(variables).await {
-                    Ok(data) => {
-                        api.sign_in(data.set_password.access_token, data.set_password.refresh_token);
+                match api.call_as::<SetPasswordOp, Tokens>(variables).await {
+                    Ok(tokens) => {
+                        api.sign_in(tokens.access, tokens.refresh);
                         if let Some(navigator) = navigator {
                             navigator.push(&Route::Home);
                         }

@@ -6,6 +6,7 @@ mod admin;
 mod booking;
 mod bookings;
 mod catalog;
+mod checkout;
 mod dashboard;
 #[cfg(feature = "staff")]
 mod dealer;

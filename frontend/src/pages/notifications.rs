@@ -2,10 +2,11 @@
 
 use yew::prelude::*;
 
+use crate::api::lists::Notifications;
 use crate::api::ops::{
     MarkAllRead, NewNotifications, Notifications as NotificationsOp, mark_all_read, new_notifications, notifications,
 };
-use crate::api::{Api, ApiError, QueryState, use_query, use_reload, ws};
+use crate::api::{Api, ApiError, QueryState, use_query_as, use_reload, ws};
 use crate::components::{Layout, empty, error_view, loading, stale_note};
 use crate::i18n::{date_time, t};
 use crate::state::use_app;
@@ -37,11 +38,11 @@ pub fn notifications_page() -> Html {
             });
         })
     };
-    let content = match use_query::<NotificationsOp>(notifications::Variables, refresh) {
+    let content = match use_query_as::<NotificationsOp, Notifications>(notifications::Variables, refresh) {
         QueryState::Loading => html! { { loading(locale) } },
         QueryState::Failed(error) => html! { { error_view(locale, &error) } },
         QueryState::Ready(loaded) => {
-            let items = &loaded.data.notifications.nodes;
+            let items = &loaded.data.0;
             let unread = items.iter().any(|item| !item.read);
             html! {
                 <>

@@ -1,15 +1,17 @@
 //! The user's language and region (the region sets the currency and VAT of their prices), their
-//! password, and — for customers — the payment card their purchases are charged to.
+//! password, and — for customers — the payment card their purchases are charged to and their credit
+//! (a voucher is redeemed into it here).
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::api::client::Tokens;
+use crate::api::lists::Regions as RegionList;
 use crate::api::ops::{
-    ChangePassword, Locale as ApiLocale, PaymentCard, Regions, UpdateProfile, change_password, payment_card, regions,
-    update_profile,
+    ChangePassword, Locale as ApiLocale, Regions, UpdateProfile, change_password, regions, update_profile,
 };
-use crate::api::{Api, ApiError, QueryState, use_query};
+use crate::api::{Api, ApiError, QueryState, use_query_as};
 use crate::components::{Layout, done_note, error_view, field_error, form_error, loading, stale_note};
 use crate::i18n::{Locale, t};
 use crate::route::Route;
@@ -55,7 +57,7 @@ pub fn profile_page() -> Html {
         })
     };
     let region_now = app.me.as_ref().map(|me| me.region.clone()).unwrap_or_default();
-    let regions = match use_query::<Regions>(regions::Variables, 0) {
+    let regions = match use_query_as::<Regions, RegionList>(regions::Variables, 0) {
         QueryState::Loading => html! { { loading(locale) } },
         QueryState::Failed(error) => html! { { error_view(locale, &error) } },
         QueryState::Ready(loaded) => html! {
@@ -63,7 +65,7 @@ pub fn profile_page() -> Html {
                 { stale_note(locale, loaded.stale) }
                 <label for="region">{ t(locale, "profile.region") }</label>
                 <select id="region" ref={chosen_region}>
-                    { for loaded.data.regions.iter().map(|region| html! {
+                    { for loaded.data.0.iter().map(|region| html! {
                         <option value={region.code.clone()} selected={region.code == region_now}>{ format!("{} ({})", region.name, region.currency) }</option>
                     }) }
                 </select>
@@ -84,35 +86,11 @@ pub fn profile_page() -> Html {
                 <button type="submit">{ t(locale, "profile.save") }</button>
             </form>
             if app.role == "CUSTOMER" {
-                <SavedCard />
+                <super::checkout::CreditSection />
                 <p class="card narrow"><Link<Route> to={Route::Privacy} classes="privacy-link">{ t(locale, "profile.privacy") }</Link<Route>></p>
             }
             <PasswordChange />
         </Layout>
-    }
-}
-
-/// The customer's saved payment card, as the gateway describes it.
-#[function_component(SavedCard)]
-fn saved_card() -> Html {
-    let locale = use_app().locale;
-    let content = match use_query::<PaymentCard>(payment_card::Variables, 0) {
-        QueryState::Loading => html! { { loading(locale) } },
-        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
-        QueryState::Ready(loaded) => match &loaded.data.my_payment_card {
-            Some(card) => html! {
-                <p id="payment-card">
-                    { format!("{} •••• {} · {} {:02}/{}", card.brand.to_uppercase(), card.last4, t(locale, "profile.card_until"), card.exp_month, card.exp_year) }
-                </p>
-            },
-            None => html! { <p id="payment-card" class="muted">{ t(locale, "profile.no_card") }</p> },
-        },
-    };
-    html! {
-        <section class="card narrow">
-            <h2>{ t(locale, "profile.card") }</h2>
-            { content }
-        </section>
     }
 }
 
@@ -132,9 +110,9 @@ fn password_change() -> Html {
             let variables = change_password::Variables { current: value(&current), new: value(&new) };
             let (api, error, changed) = (api.clone(), error.clone(), changed.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match api.call::<ChangePassword>(variables).await {
-                    Ok(data) => {
-                        api.sign_in(data.change_password.access_token, data.change_password.refresh_token);
+                match api.call_as::<ChangePassword, Tokens>(variables).await {
+                    Ok(tokens) => {
+                        api.sign_in(tokens.access, tokens.refresh);
                         error.set(None);
                         changed.set(Some("profile.password_changed"));
                     }

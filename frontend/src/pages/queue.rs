@@ -11,6 +11,10 @@ use crate::route::Route;
 use crate::state::{Action, use_app};
 
 fn describe(locale: Locale, purchase: &QueuedPurchase) -> String {
+    // A voucher redeemed offline: its code is kept as the name.
+    if purchase.feature_code.is_empty() {
+        return format!("{}: {}", t(locale, "pay.voucher"), purchase.feature_name);
+    }
     let duration = match (purchase.kind.as_str(), purchase.days) {
         ("FIXED_DAYS", Some(days)) => tf(locale, "offer.days", &[("days", &days.to_string())]),
         (kind, _) => value(locale, kind),

@@ -126,6 +126,14 @@ const TABLE: &[(&str, &str)] = &[
     ("AuthPayload.expiresIn", "yyyyyyyyy----y"),
     ("AuthPayload.refreshToken", "yyyyyyyyy----y"),
     ("AuthPayload.user", "yyyyyyyyy----y"),
+    ("BankTransfer.amount", ".......yy....."),
+    ("BankTransfer.heldReason", ".......yy....."),
+    ("BankTransfer.id", ".......yy....."),
+    ("BankTransfer.paymentId", ".......ee....."),
+    ("BankTransfer.receivedAt", ".......yy....."),
+    ("BankTransfer.reference", ".......yy....."),
+    ("BankTransfer.sender", ".......yy....."),
+    ("BankTransfer.status", ".......yy....."),
     ("Booking.cancelReason", "y----yyyy-----"),
     ("Booking.contactEmail", "y----yyyy-----"),
     ("Booking.contactName", "y----yyyy-----"),
@@ -155,10 +163,20 @@ const TABLE: &[(&str, &str)] = &[
     ("CatalogEntryConnection.pageInfo", "y--y-yyyy-y-y-"),
     ("CatalogEntryEdge.cursor", "y--y-yyyy-y-y-"),
     ("CatalogEntryEdge.node", "y--y-yyyy-y-y-"),
+    ("CheckoutOptions.credit", "y............."),
+    ("CheckoutOptions.methods", "y............."),
+    ("CheckoutOptions.savedMethod", "y............."),
     ("ClosedDay.day", "yyyyyyyyy--yy-"),
     ("ClosedDay.reason", "yyyyyyyyy--yy-"),
     ("CreatedApiKey.apiKey", "--------y-----"),
     ("CreatedApiKey.secret", "--------y-----"),
+    ("CreatedVoucherBatch.batch", ".............."),
+    ("CreatedVoucherBatch.codes", ".............."),
+    ("CreditAccount.balances", "yee..........."),
+    ("CreditAccount.entries", "yee..........."),
+    ("CreditEntry.amount", "y............."),
+    ("CreditEntry.createdAt", "y............."),
+    ("CreditEntry.kind", "y............."),
     ("DataExport.downloadPath", "yyyyyyyyy-----"),
     ("DataExport.expiresAt", "yyyyyyyyy-----"),
     ("DataExport.finishedAt", "yyyyyyyyy-----"),
@@ -367,6 +385,7 @@ const TABLE: &[(&str, &str)] = &[
     ("PartnerName.id", "yyy----yy-----"),
     ("PartnerName.name", "yyy----yy-----"),
     ("Payment.amount", "yy-yy--yy-----"),
+    ("Payment.amountReceived", "yy.yy..yy....."),
     ("Payment.createdAt", "yy-yy--yy-----"),
     ("Payment.failureCode", "yy-yy--yy-----"),
     ("Payment.failureMessage", "yy-yy--yy-----"),
@@ -374,20 +393,26 @@ const TABLE: &[(&str, &str)] = &[
     ("Payment.id", "yy-yy--yy-----"),
     ("Payment.invoices", "yy-yy--yy-----"),
     ("Payment.kind", "yy-yy--yy-----"),
+    ("Payment.method", "yy.yy..yy....."),
     ("Payment.settledAt", "yy-yy--yy-----"),
     ("Payment.status", "yy-yy--yy-----"),
+    ("Payment.transferInstructions", "ye.ee..yy....."),
     ("PaymentCard.brand", "yyy-----------"),
     ("PaymentCard.expMonth", "yyy-----------"),
     ("PaymentCard.expYear", "yyy-----------"),
     ("PaymentCard.last4", "yyy-----------"),
+    ("PaymentCard.kind", "yy............"),
+    ("PaymentCard.mandateReference", "ee............"),
     ("PaymentCard.savedAt", "yyy-----------"),
     ("Query.activation", "y--y---yy-----"),
     ("Query.activations", "y--y--yyy--yy-"),
     ("Query.allFeatures", "--------y-----"),
     ("Query.analytics", "--------y-----"),
     ("Query.availableSlots", "yyyyyyyyy-----"),
+    ("Query.bankTransfers", "-------yy-----"),
     ("Query.booking", "y-----yyy-----"),
     ("Query.catalog", "y--y-yyyy-y-y-"),
+    ("Query.checkoutOptions", "y-------------"),
     ("Query.consentPartners", "yyy----yy-----"),
     ("Query.consentScopes", "yyy----yy-----"),
     ("Query.dealerships", "-------yy-----"),
@@ -402,6 +427,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Query.models", "yyyyyyyyy-y-y-"),
     ("Query.myAccountErasure", "yyyyyyyyy-----"),
     ("Query.myBookings", "yyy-----------"),
+    ("Query.myCredit", "yyy-----------"),
     ("Query.myDataExports", "yyyyyyyyy-----"),
     ("Query.myPaymentCard", "yyy-----------"),
     ("Query.myVehicles", "yyyyyyyyy-----"),
@@ -414,12 +440,14 @@ const TABLE: &[(&str, &str)] = &[
     ("Query.repairOrder", "y-----yyy-----"),
     ("Query.repairOrders", "yyy--yyyy-----"),
     ("Query.searchVehicles", "-------yy-----"),
+    ("Query.sepaMandateText", "yyy-----------"),
     ("Query.stock", "---yy---------"),
     ("Query.supportSearch", "-------yy-----"),
     ("Query.supportTickets", "-------yy-----"),
     ("Query.timeline", "-------yy-----"),
     ("Query.users", "-------yy-----"),
     ("Query.vehicle", "y--y-yyyyy--y-"),
+    ("Query.voucherBatches", "--------y-----"),
     ("Query.workshop", "yyyyyyyyy-----"),
     ("Query.workshopBookings", "-----yy-------"),
     ("Query.workshops", "yyyyyyyyy-----"),
@@ -431,6 +459,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Region.currency", "yyyyyyyyyyyyyy"),
     ("Region.defaultLocale", "yyyyyyyyyyyyyy"),
     ("Region.name", "yyyyyyyyyyyyyy"),
+    ("Region.paymentMethods", "yyyyyyyyyyyyyy"),
     ("Region.vatRateBasisPoints", "yyyyyyyyyyyyyy"),
     ("Region.vatRates", "--------y-----"),
     ("RepairOrder.approvalPending", "y----yyyy-----"),
@@ -521,6 +550,11 @@ const TABLE: &[(&str, &str)] = &[
     ("TicketComment.author", "-------yy-----"),
     ("TicketComment.body", "-------yy-----"),
     ("TicketComment.createdAt", "-------yy-----"),
+    ("TransferInstructions.accountName", "y......yy....."),
+    ("TransferInstructions.amountDue", "y......yy....."),
+    ("TransferInstructions.bic", "y......yy....."),
+    ("TransferInstructions.iban", "y......yy....."),
+    ("TransferInstructions.reference", "y......yy....."),
     ("User.dealership", "yyyyyyyyy-----"),
     ("User.disabledAt", "-------yy-----"),
     ("User.email", "yyyyyyyyy-----"),
@@ -567,6 +601,16 @@ const TABLE: &[(&str, &str)] = &[
     ("VehicleModel.manuals", "yyyyyyyyyyyyy-"),
     ("VehicleModel.modelYear", "yyyyyyyyyyyyy-"),
     ("VehicleModel.name", "yyyyyyyyyyyyy-"),
+    ("VoucherBatch.createdAt", "........y....."),
+    ("VoucherBatch.expiresAt", "........y....."),
+    ("VoucherBatch.id", "........y....."),
+    ("VoucherBatch.label", "........y....."),
+    ("VoucherBatch.quantity", "........y....."),
+    ("VoucherBatch.redeemed", "........y....."),
+    ("VoucherBatch.value", "........y....."),
+    ("VoucherRedemption.amount", ".............."),
+    ("VoucherRedemption.balance", ".............."),
+    ("VoucherRedemption.newlyRedeemed", ".............."),
     ("Workshop.address", "yyyyyyyyy--yy-"),
     ("Workshop.city", "yyyyyyyyy--yy-"),
     ("Workshop.closedDays", "yyyyyyyyy--yy-"),
@@ -686,9 +730,11 @@ struct WorkshopJob {
 impl Fixture {
     fn argument(&self, at: &str) -> Option<String> {
         let value = match at {
-            "Query.vehicle.vin" | "Query.expediente.vin" | "Query.catalog.vin" | "Query.activations.vin" => {
-                json!(self.vin).to_string()
-            }
+            "Query.vehicle.vin"
+            | "Query.expediente.vin"
+            | "Query.catalog.vin"
+            | "Query.activations.vin"
+            | "Query.checkoutOptions.vin" => json!(self.vin).to_string(),
             "Query.order.id" => json!(self.order_id).to_string(),
             "Query.activation.id" => json!(self.activation_id).to_string(),
             "Query.notificationDeliveries.status" => "FAILED".to_owned(),
@@ -949,6 +995,9 @@ async fn paid_purchase(
         captured_at: Set(Some(year_ago)),
         settled_at: Set(Some(year_ago)),
         payment_method: Set(None),
+        method: Set(entity::PaymentMethodKind::Card),
+        transfer_reference: Set(None),
+        received_minor: Set(0),
     }
     .insert(db)
     .await
@@ -1012,6 +1061,7 @@ pub(crate) async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(
     let at = chrono::Utc::now() + chrono::Duration::seconds(1);
     let reported = caas_tests::telemetry::send(app, &vin, 1, at, json!({ "Vehicle.OBD.DTCList": ["P0301"] })).await;
     assert_eq!(reported.0, 202, "{reported:?}");
+    money_without_a_card(app, &vin).await;
     let fixture = Fixture { vin, order_id: order.id.to_string(), activation_id: activation.id.to_string(), job };
     (fixture, viewers)
 }
@@ -1036,6 +1086,29 @@ async fn link_identity(app: &TestApp, email: &str) {
     .insert(&app.app.db)
     .await
     .expect("an identity");
+}
+
+/// Anna redeemed a voucher (credit), bought a feature for the Aurora by bank transfer (it waits
+/// with its instructions), and a transfer nobody's reference names is held for support.
+async fn money_without_a_card(app: &TestApp, vin: &str) {
+    let admin = app.token("admin@demo.caas").await;
+    let batch = "mutation { createVoucherBatch(input: { regionCode: \"DE\", valueMinor: 1000, quantity: 1, expiresAt: \"2099-01-01T00:00:00Z\", label: \"Matrix\" }) { codes } }";
+    let made = app.graphql_as(&admin, batch, json!({})).await;
+    let code = made.data()["createVoucherBatch"]["codes"][0].as_str().expect("code").to_owned();
+    let anna = app.token("customer@demo.caas").await;
+    let redeem =
+        "mutation($code: String!) { redeemVoucher(code: $code, idempotencyKey: \"matrix\") { newlyRedeemed } }";
+    app.graphql_as(&anna, redeem, json!({ "code": code })).await.data();
+    let buy = "mutation($vin: String!) { purchaseFeature(input: { vin: $vin, featureCode: \"LANE_KEEPING\", duration: { kind: PERMANENT }, idempotencyKey: \"matrix-transfer\", method: BANK_TRANSFER }) { id } }";
+    app.graphql_as(&anna, buy, json!({ "vin": vin })).await.data();
+    let gateway = app.simulators.payments.as_ref().expect("gateway");
+    let stray = caas::integrations::payments::simulator::IncomingTransfer {
+        reference: "RF18 5390 0754 7034".into(),
+        amount: 500,
+        currency: "EUR".into(),
+        sender: Some("Someone".into()),
+    };
+    assert!(gateway.transfer_arrives(&stray).await);
 }
 
 /// Anna books the Aurora in at the Madrid workshop; it is checked in, diagnosed, and its estimate

@@ -186,7 +186,7 @@ async fn a_settlement_that_overtakes_its_capture_waits_for_it_and_applies_once()
     assert_eq!(post(event.clone()).await, 409, "the gateway must retry: the capture is not recorded");
     assert_eq!(status_of(&app, &payment).await, PaymentStatus::Authorized);
 
-    payment_service::mark_captured(&app.app.db, &payment, app.app.clock.now()).await.expect("recorded");
+    payment_service::mark_captured(&app.app.db, &payment, "", app.app.clock.now()).await.expect("recorded");
     assert_eq!(post(event.clone()).await, 200);
     assert_eq!(status_of(&app, &payment).await, PaymentStatus::Settled);
     // The same event again changes nothing.

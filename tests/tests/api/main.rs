@@ -27,6 +27,7 @@ mod oidc;
 mod operations;
 mod partners;
 mod passwords;
+mod pay_without_card;
 mod payment_faults;
 mod purchase;
 mod saved_card;

@@ -58,6 +58,9 @@ pub(crate) async fn recorded_payment(
         captured_at: Set(None),
         settled_at: Set(None),
         payment_method: Set(Some("pm_card_visa".into())),
+        method: Set(entity::PaymentMethodKind::Card),
+        transfer_reference: Set(None),
+        received_minor: Set(0),
     }
     .insert(&app.app.db)
     .await

@@ -63,6 +63,35 @@ pub struct SavedMethod {
     pub card: CardDetails,
 }
 
+/// A SEPA Direct Debit mandate to set up: the debtor's account and their acceptance of the
+/// mandate text, as the gateway records it.
+#[derive(Clone, Debug)]
+pub struct MandateRequest {
+    /// The IBAN, validated and in its electronic form.
+    pub iban: String,
+    /// The account holder.
+    pub account_holder: String,
+    /// The debtor's e-mail address (the gateway sends pre-debit notices there).
+    pub email: String,
+    /// Where the debtor accepted the mandate text.
+    pub ip_address: String,
+    /// The browser the debtor accepted it with.
+    pub user_agent: String,
+}
+
+/// A SEPA Direct Debit mandate the gateway set up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedMandate {
+    /// The saved payment method's id, charged for each debit.
+    pub payment_method_ref: String,
+    /// The mandate's reference, printed on the debtor's statements.
+    pub mandate_reference: String,
+    /// The IBAN's last four characters.
+    pub last4: String,
+    /// The bank's country.
+    pub country: String,
+}
+
 /// Where a payment stands at the gateway.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GatewayStatus {
@@ -115,6 +144,17 @@ pub enum GatewayEvent {
         provider_ref: String,
         /// Why.
         reason: String,
+    },
+    /// A bank transfer arrived.
+    TransferReceived {
+        /// The reference the sender wrote.
+        reference: String,
+        /// The amount, in minor units.
+        amount_minor: i64,
+        /// ISO 4217 code, upper case.
+        currency: String,
+        /// The sender, when the bank named them.
+        sender: Option<String>,
     },
     /// An event we do not act on.
     Ignored(String),
@@ -171,6 +211,14 @@ pub trait PaymentGateway: Send + Sync + 'static {
         payment_method: &str,
         idempotency_key: &str,
     ) -> Result<SavedMethod, GatewayError>;
+    /// Sets up a SEPA Direct Debit mandate for `customer` (a confirmed SetupIntent with the
+    /// debtor's acceptance, for Stripe), for debits without them present.
+    async fn save_mandate(
+        &self,
+        customer: &str,
+        mandate: &MandateRequest,
+        idempotency_key: &str,
+    ) -> Result<SavedMandate, GatewayError>;
     /// Checks a webhook's signature (at Unix time `now`) and reads it.
     fn verify_webhook(&self, payload: &str, signature: &str, now: i64) -> Result<VerifiedEvent, WebhookRejected>;
 }

@@ -7,6 +7,16 @@
 //! `pm_card_settlementFails` is accepted but its settlement fails. Saved cards (Customers and
 //! SetupIntents) are in `wallet` below; a confirm without a payment method is refused, as
 //! Stripe refuses it.
+//!
+//! SEPA Direct Debit: a SetupIntent with `payment_method_data[type]=sepa_debit`, an IBAN and the
+//! debtor's online acceptance sets up a mandate. Stripe's test IBANs decide what a debit does:
+//! `DE89370400440532013000` (and any other valid IBAN) is paid, `DE62370400440532013001` is
+//! returned by the debtor's bank, `DE35370400440532013002` is refused at the mandate. Debits are
+//! taken at once (SEPA has no separate capture) and settle after the delay.
+//!
+//! Bank transfers: `POST /control/transfers` (`{reference, amount, currency, sender}`) plays a
+//! transfer arriving at the platform's account; the gateway reports it as Stripe reports a funded
+//! cash balance, `customer_cash_balance_transaction.created`, signed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -33,6 +43,14 @@ use crate::integrations::delivery;
 pub const DECLINED_CARD: &str = "pm_card_chargeDeclined";
 /// A payment method whose settlement fails after capture.
 pub const SETTLEMENT_FAILS: &str = "pm_card_settlementFails";
+/// Stripe's test IBAN whose debits are paid.
+pub const IBAN_PAID: &str = "DE89370400440532013000";
+/// Stripe's test IBAN whose debits the debtor's bank returns.
+pub const IBAN_RETURNED: &str = "DE62370400440532013001";
+/// Stripe's test IBAN whose mandate setup is refused.
+pub const IBAN_REFUSED: &str = "DE35370400440532013002";
+/// What a debit from an account behaving as [`IBAN_RETURNED`] behaves as.
+const SEPA_RETURNED: &str = "pm_card_sepaReturned";
 
 /// Behaviour switches, settable at `PUT /control`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -144,6 +162,7 @@ impl PaymentSimulator {
             .route("/v1/payment_methods/{id}", get(wallet::get_payment_method))
             .route("/control", get(get_knobs).put(set_knobs))
             .route("/control/payments", get(list_payments))
+            .route("/control/transfers", post(receive_transfer))
             .with_state(self.state.clone())
     }
 
@@ -161,6 +180,14 @@ impl PaymentSimulator {
     pub fn event_about(&self, kind: &str, id: &str) -> Option<(String, String)> {
         let object = render(lock(&self.state.payments).get(id)?);
         Some(signed_event(&self.state, kind, object))
+    }
+
+    /// A bank transfer arrives with `reference`: the gateway reports it (signed, retried until
+    /// accepted); `true` once our webhook accepted it.
+    pub async fn transfer_arrives(&self, transfer: &IncomingTransfer) -> bool {
+        let (body, _) = signed_event(&self.state, "customer_cash_balance_transaction.created", funded(transfer));
+        let headers = || vec![(SIGNATURE_HEADER, sign(&self.state, &body))];
+        delivery::deliver(&self.state.http, &self.state.config.webhook_url, &body, headers).await
     }
 
     /// Every payment the gateway has seen.
@@ -283,6 +310,14 @@ fn new_intent(state: &SimState, form: &[(String, String)]) -> Reply {
         Ok(card) => card,
         Err(refused) => return refused,
     };
+    if capture_method == "manual" && wallet::is_sepa(&behaves_as) {
+        return stripe_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "The payment method type sepa_debit does not support capture_method manual.",
+            Some("payment_intent_invalid_parameter"),
+        );
+    }
     let payment_method = field(form, "payment_method").unwrap_or_default().to_owned();
     let metadata = form
         .iter()
@@ -453,6 +488,62 @@ async fn set_knobs(State(state): State<Arc<SimState>>, Json(knobs): Json<Payment
     StatusCode::NO_CONTENT
 }
 
+/// A bank transfer arriving at the platform's account.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IncomingTransfer {
+    /// The reference the sender wrote.
+    pub reference: String,
+    /// Minor units.
+    pub amount: i64,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// The sender's name.
+    #[serde(default)]
+    pub sender: Option<String>,
+}
+
+/// A funded cash-balance transaction, as Stripe reports a bank transfer received.
+fn funded(transfer: &IncomingTransfer) -> Value {
+    json!({
+        "id": format!("ccsbtxn_{}", Uuid::new_v4().simple()),
+        "object": "customer_cash_balance_transaction",
+        "created": Utc::now().timestamp(),
+        "currency": transfer.currency.to_ascii_lowercase(),
+        "customer": "cus_platform",
+        "customer_account": null,
+        "ending_balance": transfer.amount,
+        "net_amount": transfer.amount,
+        "livemode": false,
+        "type": "funded",
+        "adjusted_for_overdraft": null,
+        "applied_to_payment": null,
+        "refunded_from_payment": null,
+        "transferred_to_balance": null,
+        "unapplied_from_payment": null,
+        "funded": {
+            "bank_transfer": {
+                "type": "eu_bank_transfer",
+                "reference": transfer.reference,
+                "eu_bank_transfer": { "bic": "COBADEFFXXX", "iban_last4": "3000", "sender_name": transfer.sender },
+                "gb_bank_transfer": null,
+                "jp_bank_transfer": null,
+                "us_bank_transfer": null,
+            }
+        },
+    })
+}
+
+/// `POST /control/transfers`: a transfer arrives.
+async fn receive_transfer(State(state): State<Arc<SimState>>, Json(transfer): Json<IncomingTransfer>) -> StatusCode {
+    if transfer.amount <= 0 || transfer.reference.trim().is_empty() {
+        return StatusCode::BAD_REQUEST;
+    }
+    let simulator = PaymentSimulator { state };
+    tokio::spawn(async move { simulator.transfer_arrives(&transfer).await });
+    StatusCode::ACCEPTED
+}
+
 async fn list_payments(State(state): State<Arc<SimState>>) -> Json<Vec<SimulatedPayment>> {
     Json(lock(&state.payments).values().cloned().collect())
 }
@@ -479,10 +570,16 @@ async fn settle(state: &SimState, id: &str) {
     let event = {
         let mut payments = lock(&state.payments);
         let Some(payment) = payments.get_mut(id).filter(|p| p.status == "processing") else { return };
-        let fails = payment.behaves_as == SETTLEMENT_FAILS || rand::rng().random_bool(failure_rate.clamp(0.0, 1.0));
+        let returned = payment.behaves_as == SEPA_RETURNED;
+        let fails =
+            returned || payment.behaves_as == SETTLEMENT_FAILS || rand::rng().random_bool(failure_rate.clamp(0.0, 1.0));
         if fails {
             payment.status = "requires_payment_method".into();
-            payment.failure = Some("The bank refused the debit.".into());
+            payment.failure = Some(if returned {
+                "The debit was returned by the debtor's bank (insufficient funds).".into()
+            } else {
+                "The bank refused the debit.".into()
+            });
             ("payment_intent.payment_failed", render(payment))
         } else {
             payment.status = "succeeded".into();
@@ -541,7 +638,7 @@ mod wallet {
     use std::sync::Arc;
     use uuid::Uuid;
 
-    use super::{DECLINED_CARD, Reply, SimState, admit, field, once, stripe_error};
+    use super::{DECLINED_CARD, IBAN_REFUSED, IBAN_RETURNED, Reply, SimState, admit, field, once, stripe_error};
 
     const TEST_CARD: &str = "pm_card_";
     const SAVED: &str = "pm_saved_";
@@ -564,6 +661,13 @@ mod wallet {
         let (customer, card) = rest.rsplit_once('_')?;
         let customer = customer.strip_prefix("cus_").filter(|id| !id.is_empty())?;
         Some(Method { behaves_as: format!("{TEST_CARD}{card}"), customer: Some(format!("cus_{customer}")) })
+    }
+
+    const SEPA: &str = "sepa";
+
+    /// Whether a method behaving as `behaves_as` is a SEPA debit.
+    pub fn is_sepa(behaves_as: &str) -> bool {
+        behaves_as.strip_prefix(TEST_CARD).is_some_and(|kind| kind.starts_with(SEPA))
     }
 
     /// The brand and last digits Stripe's test cards have.
@@ -649,6 +753,9 @@ mod wallet {
         let Some(customer) = field(form, "customer").filter(|id| id.starts_with("cus_")) else {
             return stripe_error(StatusCode::BAD_REQUEST, "invalid_request_error", "customer is required", None);
         };
+        if field(form, "payment_method_data[type]") == Some("sepa_debit") {
+            return set_up_mandate(form, customer);
+        }
         if field(form, "confirm") != Some("true") {
             return stripe_error(
                 StatusCode::BAD_REQUEST,
@@ -687,6 +794,57 @@ mod wallet {
         )
     }
 
+    /// A SEPA mandate: the IBAN checked, the debtor's acceptance required.
+    fn set_up_mandate(form: &[(String, String)], customer: &str) -> Reply {
+        let iban: String = field(form, "payment_method_data[sepa_debit][iban]")
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        if iban.parse::<iban::Iban>().is_err() {
+            return stripe_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                "The IBAN you provided is invalid.",
+                Some("invalid_bank_account_iban"),
+            );
+        }
+        let accepted = field(form, "mandate_data[customer_acceptance][type]") == Some("online")
+            && field(form, "mandate_data[customer_acceptance][online][ip_address]").is_some_and(|ip| !ip.is_empty());
+        if !accepted {
+            return stripe_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                "A SEPA Direct Debit mandate needs the customer's acceptance (mandate_data).",
+                Some("parameter_missing"),
+            );
+        }
+        let id = format!("seti_{}", Uuid::new_v4().simple());
+        if iban == IBAN_REFUSED {
+            let mut reply = stripe_error(
+                StatusCode::PAYMENT_REQUIRED,
+                "card_error",
+                "The bank account could not be set up for debits.",
+                Some("bank_account_unusable"),
+            );
+            reply.1.0["error"]["setup_intent"] = setup_intent(&id, customer, "requires_payment_method", Value::Null);
+            return reply;
+        }
+        let behaviour = if iban == IBAN_RETURNED { "sepaReturned" } else { "sepaDebit" };
+        let saved = format!("{SAVED}{customer}_{behaviour}");
+        let mut intent = setup_intent(
+            &id,
+            customer,
+            "succeeded",
+            payment_method(&saved, customer, &format!("{TEST_CARD}{behaviour}")),
+        );
+        intent["mandate"] = json!(format!("mandate_{}", Uuid::new_v4().simple()));
+        intent["payment_method"]["sepa_debit"]["last4"] = json!(&iban[iban.len() - 4..]);
+        intent["payment_method"]["sepa_debit"]["country"] = json!(&iban[..2]);
+        (StatusCode::OK, Json(intent))
+    }
+
     fn setup_intent(id: &str, customer: &str, status: &str, payment_method: Value) -> Value {
         json!({
             "id": id,
@@ -703,6 +861,18 @@ mod wallet {
     }
 
     fn payment_method(id: &str, customer: &str, behaves_as: &str) -> Value {
+        if is_sepa(behaves_as) {
+            return json!({
+                "id": id,
+                "object": "payment_method",
+                "billing_details": { "address": null, "email": null, "name": null, "phone": null },
+                "sepa_debit": { "bank_code": "37040044", "branch_code": null, "country": "DE", "fingerprint": "sim", "generated_from": null, "last4": "3000" },
+                "created": Utc::now().timestamp(),
+                "customer": customer,
+                "livemode": false,
+                "type": "sepa_debit",
+            });
+        }
         let (brand, last4) = card_of(behaves_as);
         json!({
             "id": id,

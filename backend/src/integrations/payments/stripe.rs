@@ -10,14 +10,19 @@ use stripe_core::payment_intent::{
     RetrievePaymentIntent,
 };
 use stripe_core::refund::CreateRefund;
-use stripe_core::setup_intent::{CreateSetupIntent, CreateSetupIntentUsage};
+use stripe_core::setup_intent::{
+    BillingDetailsInnerParams, CreateSetupIntent, CreateSetupIntentMandateData,
+    CreateSetupIntentMandateDataCustomerAcceptance, CreateSetupIntentMandateDataCustomerAcceptanceType,
+    CreateSetupIntentPaymentMethodData, CreateSetupIntentPaymentMethodDataSepaDebit,
+    CreateSetupIntentPaymentMethodDataType, CreateSetupIntentUsage, OnlineParam,
+};
 use stripe_core::{PaymentIntent, PaymentIntentCaptureMethod, PaymentIntentStatus, SetupIntentStatus};
 use stripe_types::Currency;
 use stripe_webhook::{EventObject, Webhook};
 
 use super::{
-    CaptureMode, CardDetails, ChargeRequest, GatewayError, GatewayEvent, GatewayPayment, GatewayStatus,
-    PAYMENT_ID_METADATA, PaymentGateway, SavedMethod, VerifiedEvent, WebhookRejected,
+    CaptureMode, CardDetails, ChargeRequest, GatewayError, GatewayEvent, GatewayPayment, GatewayStatus, MandateRequest,
+    PAYMENT_ID_METADATA, PaymentGateway, SavedMandate, SavedMethod, VerifiedEvent, WebhookRejected,
 };
 use crate::integrations::unreachable_cause;
 
@@ -216,6 +221,57 @@ impl PaymentGateway for StripeGateway {
         Ok(SavedMethod { payment_method_ref: method.id.as_str().to_owned(), card: details })
     }
 
+    async fn save_mandate(
+        &self,
+        customer: &str,
+        mandate: &MandateRequest,
+        idempotency_key: &str,
+    ) -> Result<SavedMandate, GatewayError> {
+        let mut method = CreateSetupIntentPaymentMethodData::new(CreateSetupIntentPaymentMethodDataType::SepaDebit);
+        method.sepa_debit = Some(CreateSetupIntentPaymentMethodDataSepaDebit::new(mandate.iban.clone()));
+        let mut holder = BillingDetailsInnerParams::new();
+        holder.name = Some(mandate.account_holder.clone());
+        holder.email = Some(mandate.email.clone());
+        method.billing_details = Some(holder);
+        let mut acceptance = CreateSetupIntentMandateDataCustomerAcceptance::new(
+            CreateSetupIntentMandateDataCustomerAcceptanceType::Online,
+        );
+        acceptance.online = Some(OnlineParam::new(mandate.ip_address.clone(), mandate.user_agent.clone()));
+        let setup = CreateSetupIntent::new()
+            .customer(customer)
+            .payment_method_data(method)
+            .mandate_data(CreateSetupIntentMandateData::new(acceptance))
+            .confirm(true)
+            .usage(CreateSetupIntentUsage::OffSession)
+            .expand(vec!["payment_method".to_owned()])
+            .customize()
+            .request_strategy(idempotent(idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(map_error)?;
+        if setup.status != SetupIntentStatus::Succeeded {
+            let reason = setup.last_setup_error.as_ref().and_then(|error| error.message.clone());
+            return Err(GatewayError::Declined(reason.unwrap_or_else(|| format!("setup {}", setup.status.as_str()))));
+        }
+        let mandate_reference = setup
+            .mandate
+            .as_ref()
+            .map(|mandate| mandate.id().as_str().to_owned())
+            .ok_or_else(|| GatewayError::Invalid("the setup came back without its mandate".into()))?;
+        let method = setup
+            .payment_method
+            .and_then(|method| method.into_object())
+            .ok_or_else(|| GatewayError::Invalid("the setup came back without its payment method".into()))?;
+        let account =
+            method.sepa_debit.ok_or_else(|| GatewayError::Invalid("the setup saved no SEPA account".into()))?;
+        Ok(SavedMandate {
+            payment_method_ref: method.id.as_str().to_owned(),
+            mandate_reference,
+            last4: account.last4.unwrap_or_default(),
+            country: account.country.unwrap_or_default(),
+        })
+    }
+
     fn verify_webhook(&self, payload: &str, signature: &str, now: i64) -> Result<VerifiedEvent, WebhookRejected> {
         let event =
             Webhook::construct_event_with_timestamp(payload, signature, self.webhook_secret.expose_secret(), now)
@@ -242,8 +298,22 @@ impl PaymentGateway for StripeGateway {
                     .unwrap_or_else(|| "the payment failed".to_owned());
                 GatewayEvent::SettlementFailed { provider_ref: intent.id.as_str().to_owned(), reason }
             }
+            EventObject::CustomerCashBalanceTransactionCreated(transaction) => transfer_of(&transaction)
+                .unwrap_or_else(|| GatewayEvent::Ignored("customer_cash_balance_transaction.created".to_owned())),
             _ => GatewayEvent::Ignored(event.type_.as_str().to_owned()),
         };
         Ok(VerifiedEvent { event_id, event, payment_id })
     }
+}
+
+/// A bank transfer funding a customer's cash balance, with the reference its sender wrote.
+fn transfer_of(transaction: &stripe_shared::CustomerCashBalanceTransaction) -> Option<GatewayEvent> {
+    let bank_transfer = &transaction.funded.as_ref()?.bank_transfer;
+    let sender = bank_transfer.eu_bank_transfer.as_ref().and_then(|eu| eu.sender_name.clone());
+    Some(GatewayEvent::TransferReceived {
+        reference: bank_transfer.reference.clone()?,
+        amount_minor: transaction.net_amount,
+        currency: transaction.currency.to_string().to_uppercase(),
+        sender,
+    })
 }

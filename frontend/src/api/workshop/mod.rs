@@ -71,7 +71,8 @@ pub struct Place {
 }
 
 impl Amount {
-    fn read(value: &JsValue) -> Self {
+    /// The amount `value` is.
+    pub(crate) fn read(value: &JsValue) -> Self {
         Self { amount_minor: integer(value, "amountMinor"), currency: text(value, "currency") }
     }
 
