@@ -3,10 +3,13 @@
 //! session, asks an existing customer to prove their account before it is linked, and returns to
 //! the page the person came from.
 
+use wasm_bindgen::JsValue;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::api::client::Tokens;
+use crate::api::json::{self, Answer};
 use crate::api::ops::{
     CompleteOidcSignIn, ConfirmOidcLink, IdentityProvider, LinkOidcIdentity, Login as LoginOp, SendOidcLinkEmail,
     complete_oidc_sign_in, confirm_oidc_link, identity_provider, link_oidc_identity, login, send_oidc_link_email,
@@ -37,18 +40,51 @@ fn return_path() -> String {
     session_storage().and_then(|storage| storage.get_item(RETURN_KEY).ok().flatten()).unwrap_or_else(|| "/".into())
 }
 
+/// The identity provider the server offers, if any.
+#[derive(Clone, PartialEq)]
+struct Provider {
+    name: String,
+    start_url: String,
+}
+
+impl Answer for Provider {
+    fn read(data: &JsValue) -> Option<Self> {
+        let provider = json::object(data, "identityProvider")?;
+        Some(Self { name: json::text(&provider, "name"), start_url: json::text(&provider, "startUrl") })
+    }
+}
+
+/// What finishing a sign-in answered: a session, or the e-mail of the account to link first.
+struct Finished {
+    session: Option<Tokens>,
+    email: String,
+}
+
+impl Answer for Finished {
+    fn read(data: &JsValue) -> Option<Self> {
+        let finished = json::first(data);
+        let session = json::object(&finished, "session")
+            .map(|session| Tokens {
+                access: json::text(&session, "accessToken"),
+                refresh: json::text(&session, "refreshToken"),
+            })
+            .filter(|tokens| !tokens.access.is_empty());
+        Some(Self { session, email: json::text(&finished, "email") })
+    }
+}
+
 /// "Sign in with …", when the server offers an identity provider.
 #[function_component(OidcButton)]
 pub fn oidc_button() -> Html {
     let app = use_app();
     let api = use_context::<Api>().expect("api");
-    let provider = use_state(|| None::<identity_provider::IdentityProviderIdentityProvider>);
+    let provider = use_state(|| None::<Provider>);
     {
         let provider = provider.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(data) = api.call::<IdentityProvider>(identity_provider::Variables {}).await {
-                    provider.set(data.identity_provider);
+                if let Ok(offered) = api.call_as::<IdentityProvider, Provider>(identity_provider::Variables {}).await {
+                    provider.set(Some(offered));
                 }
             });
         });
@@ -126,27 +162,21 @@ pub fn oidc_finish() -> Html {
                 if let Some(error) = value_of(&fragment, "error") {
                     step.set(Step::Failed(error));
                 } else if let Some(token) = value_of(&query, "confirm") {
-                    match api.call::<ConfirmOidcLink>(confirm_oidc_link::Variables { token }).await {
-                        Ok(data) => {
-                            let session = data.confirm_oidc_link;
-                            api.sign_in(session.access_token, session.refresh_token);
+                    match api.call_as::<ConfirmOidcLink, Tokens>(confirm_oidc_link::Variables { token }).await {
+                        Ok(session) => {
+                            api.sign_in(session.access, session.refresh);
                             go_to(&navigator, "/");
                         }
                         Err(err) => step.set(Step::Error(err)),
                     }
                 } else if let Some(ticket) = value_of(&fragment, "ticket") {
                     let variables = complete_oidc_sign_in::Variables { ticket: ticket.clone() };
-                    match api.call::<CompleteOidcSignIn>(variables).await {
-                        Ok(data) => match data.complete_oidc_sign_in.session {
-                            Some(session) => {
-                                api.sign_in(session.access_token, session.refresh_token);
-                                go_to(&navigator, &return_to);
-                            }
-                            None => step.set(Step::Link {
-                                ticket,
-                                email: data.complete_oidc_sign_in.email.unwrap_or_default(),
-                            }),
-                        },
+                    match api.call_as::<CompleteOidcSignIn, Finished>(variables).await {
+                        Ok(Finished { session: Some(session), .. }) => {
+                            api.sign_in(session.access, session.refresh);
+                            go_to(&navigator, &return_to);
+                        }
+                        Ok(Finished { session: None, email }) => step.set(Step::Link { ticket, email }),
                         Err(err) => step.set(Step::Error(err)),
                     }
                 } else {
@@ -217,11 +247,11 @@ fn link_account(props: &LinkProps) -> Html {
             let (api, error, navigator) = (api.clone(), error.clone(), navigator.clone());
             let (ticket, identifier, return_to) = (ticket.clone(), email.clone(), return_to.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let signed_in = api.call::<LoginOp>(login::Variables { identifier, password: secret }).await;
+                let signed_in = api.call_as::<LoginOp, Tokens>(login::Variables { identifier, password: secret }).await;
                 let linked = match signed_in {
-                    Ok(data) => {
-                        api.sign_in(data.login.access_token, data.login.refresh_token);
-                        api.call::<LinkOidcIdentity>(link_oidc_identity::Variables { ticket }).await.map(drop)
+                    Ok(session) => {
+                        api.sign_in(session.access, session.refresh);
+                        api.send::<LinkOidcIdentity>(link_oidc_identity::Variables { ticket }).await
                     }
                     Err(err) => Err(err),
                 };
@@ -237,7 +267,7 @@ fn link_account(props: &LinkProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (api, error, ticket, on_sent) = (api.clone(), error.clone(), ticket.clone(), on_sent.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match api.call::<SendOidcLinkEmail>(send_oidc_link_email::Variables { ticket }).await {
+                match api.send::<SendOidcLinkEmail>(send_oidc_link_email::Variables { ticket }).await {
                     Ok(_) => on_sent.emit(()),
                     Err(err) => error.set(Some(err)),
                 }
