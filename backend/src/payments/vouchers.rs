@@ -286,7 +286,10 @@ mod tests {
             typo[3] = if typo[3] == b'A' { b'B' } else { b'A' };
             assert_eq!(normalise(&String::from_utf8(typo).expect("ascii")), None, "{code}");
             let mut swapped = stored.clone().into_bytes();
-            if swapped[5] != swapped[6] {
+            // Luhn mod N tells every swap of neighbours but that of the first and last symbol of
+            // the alphabet (its one blind spot, like 09/90 in Luhn's base 10).
+            let blind = [b'2', b'Z'];
+            if swapped[5] != swapped[6] && !(blind.contains(&swapped[5]) && blind.contains(&swapped[6])) {
                 swapped.swap(5, 6);
                 assert_eq!(normalise(&String::from_utf8(swapped).expect("ascii")), None, "{code}");
             }
