@@ -16,7 +16,7 @@ use stripe_core::setup_intent::{
     CreateSetupIntentPaymentMethodData, CreateSetupIntentPaymentMethodDataSepaDebit,
     CreateSetupIntentPaymentMethodDataType, CreateSetupIntentUsage, OnlineParam,
 };
-use stripe_core::{PaymentIntent, PaymentIntentCaptureMethod, PaymentIntentStatus, SetupIntentStatus};
+use stripe_core::{PaymentIntent, PaymentIntentCaptureMethod, PaymentIntentStatus, SetupIntent, SetupIntentStatus};
 use stripe_types::Currency;
 use stripe_webhook::{EventObject, Webhook};
 
@@ -82,6 +82,15 @@ fn refusal(api: &stripe::ApiErrors, message: &str) -> String {
     let code = api.code.as_ref().map_or("invalid_request", |code| code.as_str());
     tracing::warn!(code, message, "the payment gateway refused a request");
     format!("not accepted ({code})")
+}
+
+/// A setup the gateway confirmed, or why it did not.
+fn confirmed(setup: SetupIntent) -> Result<SetupIntent, GatewayError> {
+    if setup.status == SetupIntentStatus::Succeeded {
+        return Ok(setup);
+    }
+    let reason = setup.last_setup_error.as_ref().and_then(|error| error.message.clone());
+    Err(GatewayError::Declined(reason.unwrap_or_else(|| format!("setup {}", setup.status.as_str()))))
 }
 
 fn payment_of(intent: &PaymentIntent) -> GatewayPayment {
@@ -203,10 +212,7 @@ impl PaymentGateway for StripeGateway {
             .send(&self.client)
             .await
             .map_err(map_error)?;
-        if setup.status != SetupIntentStatus::Succeeded {
-            let reason = setup.last_setup_error.as_ref().and_then(|error| error.message.clone());
-            return Err(GatewayError::Declined(reason.unwrap_or_else(|| format!("setup {}", setup.status.as_str()))));
-        }
+        let setup = confirmed(setup)?;
         let method = setup
             .payment_method
             .and_then(|method| method.into_object())
@@ -249,10 +255,7 @@ impl PaymentGateway for StripeGateway {
             .send(&self.client)
             .await
             .map_err(map_error)?;
-        if setup.status != SetupIntentStatus::Succeeded {
-            let reason = setup.last_setup_error.as_ref().and_then(|error| error.message.clone());
-            return Err(GatewayError::Declined(reason.unwrap_or_else(|| format!("setup {}", setup.status.as_str()))));
-        }
+        let setup = confirmed(setup)?;
         let mandate_reference = setup
             .mandate
             .as_ref()
