@@ -1,6 +1,7 @@
-//! CPU regressions measured exactly: instructions (valgrind's callgrind) of five canonical
-//! operations — login, `catalog(vin)`, `expediente(vin)`, `purchaseFeature` and a payment webhook's
-//! signature check — so that a change can be compared on a noisy machine.
+//! CPU regressions measured exactly: instructions (valgrind's callgrind) of six canonical
+//! operations — login, `catalog(vin)`, `expediente(vin)`, `purchaseFeature`, a payment webhook's
+//! signature check and one step of the OTA engine — so that a change can be compared on a noisy
+//! machine.
 //!
 //! Each operation runs in this binary's `ops` command, through the server's whole HTTP stack in
 //! process (middleware, authentication, GraphQL, SeaORM, the embedded SQLite; no socket), on a copy
@@ -30,10 +31,18 @@ const LOGIN: &str = "mutation($i: String!, $p: String!) { login(identifier: $i, 
 const PURCHASE: &str = "mutation($input: PurchaseFeatureInput!) { purchaseFeature(input: $input) { id status } }";
 /// Cars without features prepared for the purchases (one per iteration).
 const SPARE_CARS: u32 = 128;
+/// Cars bought a feature for while preparing, whose OTA jobs wait for the engine's steps.
+const QUEUED_JOBS: u32 = 32;
 
 /// The operations measured.
-pub const OPERATIONS: [Operation; 5] =
-    [Operation::Login, Operation::Catalog, Operation::Expediente, Operation::PurchaseFeature, Operation::Webhook];
+pub const OPERATIONS: [Operation; 6] = [
+    Operation::Login,
+    Operation::Catalog,
+    Operation::Expediente,
+    Operation::PurchaseFeature,
+    Operation::Webhook,
+    Operation::OtaJob,
+];
 
 /// One canonical operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -50,6 +59,10 @@ pub enum Operation {
     PurchaseFeature,
     /// Verifying a Stripe-signed `payment_intent.succeeded` webhook.
     Webhook,
+    /// One step of the OTA engine: a queued activation's job claimed and run to its end
+    /// (authorisation at the gateway, the command to the car, ACTIVE, capture, invoice, notices),
+    /// the gateway and the fleet being the simulators in the same process.
+    OtaJob,
 }
 
 impl Operation {
@@ -59,7 +72,7 @@ impl Operation {
         match self {
             Self::Prepare => 0,
             Self::Login => 3,
-            Self::Catalog => 50,
+            Self::Catalog | Self::OtaJob => 20,
             Self::Expediente | Self::PurchaseFeature => 100,
             Self::Webhook => 5_000,
         }
@@ -147,7 +160,12 @@ impl InProcess {
 pub async fn ops(args: OpsArgs) -> anyhow::Result<()> {
     let server = InProcess::start(&args.database_url).await?;
     if args.op == Operation::Prepare {
-        caas::seed::fleet::add_cars(&server.app.db, "customer@demo.caas", SPARE_CARS, 0).await?;
+        caas::seed::fleet::add_cars(&server.app.db, "customer@demo.caas", SPARE_CARS + QUEUED_JOBS, 0).await?;
+        let token = server.token().await?;
+        for (n, car) in spare_cars(&server.app).await?.iter().take(QUEUED_JOBS as usize).enumerate() {
+            let input = purchase_input(car, &format!("queued-{n}"));
+            drop(server.graphql(Some(&token), PURCHASE, input).await?);
+        }
         // Closing folds SQLite's write-ahead log into the file, which is then copied alone.
         server.app.db.clone().close().await?;
         return Ok(());
@@ -168,11 +186,13 @@ pub async fn ops(args: OpsArgs) -> anyhow::Result<()> {
             Operation::Expediente => drop(server.graphql(Some(&token), EXPEDIENTE, json!({ "vin": vin })).await?),
             Operation::PurchaseFeature => {
                 let car = spare.get(n).context("a spare car")?;
-                let input = json!({ "input": {
-                    "vin": car, "featureCode": "HEATED_SEATS", "duration": { "kind": "PERMANENT" },
-                    "idempotencyKey": format!("instructions-{n}"),
-                } });
-                drop(server.graphql(Some(&token), PURCHASE, input).await?);
+                drop(server.graphql(Some(&token), PURCHASE, purchase_input(car, &format!("instructions-{n}"))).await?);
+            }
+            Operation::OtaJob => {
+                let ran = caas::activation::engine::run_one(&server.app).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                if !ran {
+                    bail!("no OTA job was queued for step {n}: prepare the database first");
+                }
             }
             Operation::Webhook => {
                 let (body, signature) = &webhook;
@@ -187,6 +207,14 @@ pub async fn ops(args: OpsArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `purchaseFeature`'s input: heated seats for good on `vin`.
+fn purchase_input(vin: &str, idempotency_key: &str) -> Value {
+    json!({ "input": {
+        "vin": vin, "featureCode": "HEATED_SEATS", "duration": { "kind": "PERMANENT" },
+        "idempotencyKey": idempotency_key,
+    } })
 }
 
 /// The VINs of the customer's cars without any feature bought.
@@ -265,7 +293,8 @@ fn which(tool: &str) -> Option<PathBuf> {
 fn callgrind(valgrind: &Path, dir: &Path, template: &Path, op: Operation, iterations: u32) -> anyhow::Result<u64> {
     let database = dir.join(format!("{op:?}-{iterations}.db"));
     std::fs::copy(template, &database)?;
-    let op_name = format!("{op:?}").to_lowercase().replace("purchasefeature", "purchase-feature");
+    let op_name =
+        format!("{op:?}").to_lowercase().replace("purchasefeature", "purchase-feature").replace("otajob", "ota-job");
     let output = Command::new(valgrind)
         .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
         .arg(std::env::current_exe()?)

@@ -103,13 +103,13 @@ fn read_path_table(out: &mut String, results: &Results) {
     );
     let _ = writeln!(
         out,
-        "| database | query | statements | GraphQL | baseline | ratio | target | p50 / p99 at 50 % | p50 / p99 at 80 % | failures |"
+        "| database | query | statements | GraphQL | baseline | ratio | target | server CPU per request | p50 / p99 at 50 % | p50 / p99 at 80 % | failures |"
     );
-    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---|---:|---:|---:|");
+    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|");
     for r in &results.read_path {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {:.0} | {:.0} ({}) | {:.2}× | ≥ {}× {} | {:.1} / {:.1} ms | {:.1} / {:.1} ms | {} |",
+            "| {} | {} | {} | {:.0} | {:.0} ({}) | {:.2}× | ≥ {}× {} | {} | {:.1} / {:.1} ms | {:.1} / {:.1} ms | {} |",
             r.database,
             r.query,
             r.statements,
@@ -119,12 +119,22 @@ fn read_path_table(out: &mut String, results: &Results) {
             r.ratio,
             r.target,
             verdict(r.ratio >= r.target),
+            cpu_cell(r),
             r.at_50.0,
             r.at_50.1,
             r.at_80.0,
             r.at_80.1,
             r.failures,
         );
+    }
+}
+
+/// The median server CPU per request, with its target's verdict where it has one.
+fn cpu_cell(r: &ReadResult) -> String {
+    let cpu_ms = crate::load::median(&r.cpu_per_request_us) / 1000.0;
+    match r.cpu_target_us {
+        Some(target) => format!("{cpu_ms:.2} ms (≤ {:.1} ms {})", target / 1000.0, verdict(cpu_ms * 1000.0 <= target)),
+        None => format!("{cpu_ms:.2} ms"),
     }
 }
 
