@@ -106,6 +106,9 @@ pub struct RunArgs {
     /// The markers' name in `--write`'s file.
     #[arg(long, default_value = "bench")]
     pub section: String,
+    /// An earlier run's `results.json`: its instruction counts are shown beside this run's.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -154,7 +157,10 @@ impl RunArgs {
 }
 
 async fn run(args: RunArgs) -> anyhow::Result<()> {
-    let mut results = report::Results::default();
+    let mut results = report::Results { commit: report::measured_commit(), ..Default::default() };
+    if let Some(path) = &args.baseline {
+        results.instructions_before = Some(report::Baseline::read(path)?);
+    }
     for database in child::databases(args.db).await? {
         eprintln!("== {} ==", database.label);
         let starts = if args.runs_suite("footprint") { Some(footprint::start_times(&database).await?) } else { None };

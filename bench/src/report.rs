@@ -36,6 +36,44 @@ pub struct Results {
     pub telemetry: Vec<crate::telemetry::TelemetryResult>,
     /// Size of the release `caas` binary.
     pub binary_bytes: Option<u64>,
+    /// The commit measured (`measured_commit`).
+    pub commit: String,
+    /// The instruction counts of an earlier run (`--baseline`), shown beside this run's.
+    #[serde(skip)]
+    pub instructions_before: Option<Baseline>,
+}
+
+/// The instruction counts of an earlier run, read from its `results.json`.
+#[derive(Debug, Default)]
+pub struct Baseline {
+    /// The commit that run measured.
+    pub commit: String,
+    /// Instructions per operation, by the operation's name.
+    pub counts: Vec<(String, u64)>,
+}
+
+impl Baseline {
+    /// Reads the `results.json` an earlier run wrote.
+    pub fn read(path: &Path) -> anyhow::Result<Self> {
+        let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+        let commit = results["commit"].as_str().unwrap_or("an unknown commit").to_owned();
+        let counts = results["instructions"]
+            .as_array()
+            .map(|counts| {
+                counts
+                    .iter()
+                    .filter_map(|count| {
+                        Some((count["operation"].as_str()?.to_owned(), count["instructions"].as_u64()?))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Self { commit, counts })
+    }
+
+    fn of(&self, operation: &str) -> Option<u64> {
+        self.counts.iter().find(|(name, _)| name == operation).map(|(_, count)| *count)
+    }
 }
 
 fn verdict(met: bool) -> &'static str {
@@ -43,7 +81,7 @@ fn verdict(met: bool) -> &'static str {
 }
 
 /// The commit the measured code is at, and whether the work tree had changes besides.
-fn measured_commit() -> String {
+pub fn measured_commit() -> String {
     let git = |args: &[&str]| {
         std::process::Command::new("git")
             .args(args)
@@ -62,7 +100,7 @@ fn measured_commit() -> String {
 /// The report in Markdown.
 pub fn markdown(results: &Results) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Measured at {}.\n", measured_commit());
+    let _ = writeln!(out, "Measured at {}.\n", results.commit);
     if !results.read_path.is_empty() {
         read_path_table(&mut out, results);
     }
@@ -263,10 +301,30 @@ fn ota_tables(out: &mut String, results: &Results) {
 
 fn instructions_table(out: &mut String, results: &Results) {
     let _ = writeln!(out, "\n### Instructions per operation (callgrind, SQLite in process, whole HTTP stack)\n");
-    let _ = writeln!(out, "| operation | instructions | iterations |");
-    let _ = writeln!(out, "|---|---:|---:|");
+    let Some(before) = &results.instructions_before else {
+        let _ = writeln!(out, "| operation | instructions | iterations |");
+        let _ = writeln!(out, "|---|---:|---:|");
+        for count in &results.instructions {
+            let _ =
+                writeln!(out, "| {:?} | {} | {} |", count.operation, thousands(count.instructions), count.iterations);
+        }
+        return;
+    };
+    let _ = writeln!(out, "| operation | before ({}) | now | change | iterations |", before.commit);
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
     for count in &results.instructions {
-        let _ = writeln!(out, "| {:?} | {} | {} |", count.operation, thousands(count.instructions), count.iterations);
+        let name = format!("{:?}", count.operation);
+        let (was, change) = match before.of(&name) {
+            Some(was) => {
+                let change = (count.instructions as f64 / was as f64 - 1.0) * 100.0;
+                // A rise of more than 5 % has to be explained (the rule): it stands out.
+                let change = if change > 5.0 { format!("**{change:+.1} %**") } else { format!("{change:+.1} %") };
+                (thousands(was), change)
+            }
+            None => ("—".to_owned(), "new".to_owned()),
+        };
+        let now = thousands(count.instructions);
+        let _ = writeln!(out, "| {name} | {was} | {now} | {change} | {} |", count.iterations);
     }
 }
 
