@@ -12,14 +12,14 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest, NextSubscribe,
     NextValidation,
 };
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Variables};
 use futures::FutureExt;
 use futures::stream::{BoxStream, StreamExt};
 
-use super::admission::{self, OperationCost};
+use super::admission;
 use super::context::{ClientIp, RequestLocale};
-use super::{allow_list, document_size};
+use super::prepared::{DocumentCache, PreparedDocument};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::domain::Locale;
@@ -30,53 +30,32 @@ use crate::platform::metrics::{Metrics, OperationLabels};
 /// Creates one [`ErrorCodes`] per operation.
 pub struct ErrorCodesFactory {
     metrics: Metrics,
+    documents: Arc<DocumentCache>,
 }
 
 impl ErrorCodesFactory {
-    /// Reports to `metrics`.
+    /// Reports to `metrics`; documents are prepared once for every operation of this instance.
     pub fn new(metrics: Metrics) -> Self {
-        Self { metrics }
+        Self { metrics, documents: Arc::default() }
     }
 }
 
 impl ExtensionFactory for ErrorCodesFactory {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes::new(self.metrics.clone()))
+        Arc::new(ErrorCodes::new(self.metrics.clone(), self.documents.clone()))
     }
 }
 
 /// The per-operation extension state.
 struct ErrorCodes {
     metrics: Metrics,
-    /// `(operation type, root field)` pairs seen at parse time, counted once validation passed.
-    root_fields: Mutex<Vec<(&'static str, String)>>,
-    /// What the document costs, charged to the caller's rate limits before validation.
-    cost: Mutex<OperationCost>,
+    documents: Arc<DocumentCache>,
+    /// The operation's document: its root fields are counted once validation passed, its cost is
+    /// charged to the caller's rate limits before validation.
+    prepared: Mutex<Option<Arc<PreparedDocument>>>,
     /// The reader's language, read from the request before it is prepared (the request hook's
     /// own context does not hold the request's data).
     locale: Mutex<Option<Locale>>,
-}
-
-fn kind_name(kind: OperationType) -> &'static str {
-    match kind {
-        OperationType::Query => "query",
-        OperationType::Mutation => "mutation",
-        OperationType::Subscription => "subscription",
-    }
-}
-
-fn root_fields(document: &ExecutableDocument) -> Vec<(&'static str, String)> {
-    document
-        .operations
-        .iter()
-        .flat_map(|(_, operation)| {
-            let kind = kind_name(operation.node.ty);
-            operation.node.selection_set.node.items.iter().filter_map(move |selection| match &selection.node {
-                Selection::Field(field) => Some((kind, field.node.name.node.to_string())),
-                _ => None,
-            })
-        })
-        .collect()
 }
 
 /// Gives a code to errors raised by the GraphQL engine itself (syntax, validation, limits, argument
@@ -121,10 +100,10 @@ fn internal_error() -> ServerError {
 
 /// In the allow-list mode, refuses a document that is not one of the web app's own operations,
 /// unless a partner app sends it.
-fn refuse_unlisted(ctx: &ExtensionContext<'_>, query: &str) -> ServerResult<()> {
+fn refuse_unlisted(ctx: &ExtensionContext<'_>, prepared: &PreparedDocument) -> ServerResult<()> {
     let listing = ctx.data_opt::<AppState>().is_some_and(|app| app.config.operation_allow_list);
     let partner = matches!(ctx.data_opt::<Viewer>(), Some(Viewer::Partner(_)));
-    if !listing || partner || allow_list::is_web_app_operation(query) {
+    if !listing || partner || prepared.web_app_operation {
         return Ok(());
     }
     let mut error = ServerError::new("only the web app's own operations are accepted here", None);
@@ -135,13 +114,12 @@ fn refuse_unlisted(ctx: &ExtensionContext<'_>, query: &str) -> ServerResult<()> 
 }
 
 impl ErrorCodes {
-    fn new(metrics: Metrics) -> Self {
-        Self {
-            metrics,
-            root_fields: Mutex::new(Vec::new()),
-            cost: Mutex::new(OperationCost::default()),
-            locale: Mutex::new(None),
-        }
+    fn new(metrics: Metrics, documents: Arc<DocumentCache>) -> Self {
+        Self { metrics, documents, prepared: Mutex::new(None), locale: Mutex::new(None) }
+    }
+
+    fn prepared(&self) -> Option<Arc<PreparedDocument>> {
+        self.prepared.lock().ok().and_then(|prepared| prepared.clone())
     }
 
     /// Charges the document to the caller's rate limits.
@@ -149,22 +127,27 @@ impl ErrorCodes {
         let Some(app) = ctx.data_opt::<AppState>() else { return Ok(()) };
         let viewer = ctx.data_opt::<Viewer>().unwrap_or(&Viewer::Anonymous);
         let client_ip = ctx.data_opt::<ClientIp>().map_or("unknown", |ip| ip.0.as_str());
-        let cost = self.cost.lock().map(|cost| *cost).unwrap_or_default();
+        let cost = self.prepared().map(|prepared| prepared.cost).unwrap_or_default();
         admission::charge(app, viewer, client_ip, cost)
             .await
             .map_err(|err| err.into_graphql().into_server_error(Default::default()))
     }
 
-    fn finish(&self, mut response: Response, locale: Locale) -> Response {
-        for error in &mut response.errors {
-            classify(error);
-            i18n::errors::localize(locale, error);
-            if let Some(async_graphql::Value::String(code)) = error.extensions.as_ref().and_then(|e| e.get("code")) {
-                self.metrics.count_error(code);
-            }
-        }
-        response
+    fn finish(&self, response: Response, locale: Locale) -> Response {
+        finish(&self.metrics, response, locale)
     }
+}
+
+/// Gives every error of `response` its code and the reader's language, and counts it.
+fn finish(metrics: &Metrics, mut response: Response, locale: Locale) -> Response {
+    for error in &mut response.errors {
+        classify(error);
+        i18n::errors::localize(locale, error);
+        if let Some(async_graphql::Value::String(code)) = error.extensions.as_ref().and_then(|e| e.get("code")) {
+            metrics.count_error(code);
+        }
+    }
+    response
 }
 
 #[async_trait::async_trait]
@@ -194,28 +177,31 @@ impl Extension for ErrorCodes {
     ) -> BoxStream<'s, Response> {
         let metrics = self.metrics.clone();
         let locale = reader_locale(ctx);
-        next.run(ctx, stream).map(move |response| ErrorCodes::new(metrics.clone()).finish(response, locale)).boxed()
+        next.run(ctx, stream).map(move |response| finish(&metrics, response, locale)).boxed()
     }
 
-    /// Parses the document here, once, and bounds its expanded size: the engine's own checks after
-    /// parsing (recursive depth, directives) already expand every fragment spread.
+    /// Takes the document prepared (parsed, its expanded size bounded, its root fields and cost
+    /// counted) by an earlier request with the same text, or prepares it here, once: the engine's
+    /// own checks after parsing (recursive depth, directives) already expand every fragment spread.
+    /// A persisted query's hash is replaced by its text first.
     async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
-        request: Request,
+        mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         if let Ok(mut locale) = self.locale.lock() {
             *locale = Some(locale_of_request(&request));
         }
+        self.documents.resolve_persisted(&mut request)?;
         let mut request = next.run(ctx, request).await?;
-        document_size::check(request.parsed_query()?).map_err(|too_large| {
-            let mut error = ServerError::new(too_large.to_string(), None);
-            let extensions = error.extensions.get_or_insert_with(Default::default);
-            extensions.set("code", code::BAD_USER_INPUT);
-            extensions.set("reason", "QUERY_TOO_LARGE");
-            error
-        })?;
+        let prepared = self.documents.prepare(&request.query)?;
+        request.set_parsed_query(prepared.document.clone());
+        // For the field-order extension, which keeps the document as parsed.
+        request.data.insert(prepared.clone());
+        if let Ok(mut slot) = self.prepared.lock() {
+            *slot = Some(prepared);
+        }
         Ok(request)
     }
 
@@ -226,11 +212,11 @@ impl Extension for ErrorCodes {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        refuse_unlisted(ctx, query)?;
+        let prepared = self.prepared().ok_or_else(internal_error)?;
+        refuse_unlisted(ctx, &prepared)?;
         let document = next.run(ctx, query, variables).await?;
-        let fields = root_fields(&document);
         let introspection_off = ctx.data_opt::<AppState>().is_some_and(|app| !app.config.introspection_enabled());
-        if introspection_off && fields.iter().any(|(_, field)| field == "__schema" || field == "__type") {
+        if introspection_off && prepared.root_fields.iter().any(|(_, field)| field == "__schema" || field == "__type") {
             // The engine would answer `null`; say why instead.
             let mut error =
                 ServerError::new("introspection is disabled; the schema is published as schema.graphql", None);
@@ -238,12 +224,6 @@ impl Extension for ErrorCodes {
             extensions.set("code", code::BAD_USER_INPUT);
             extensions.set("reason", "INTROSPECTION_DISABLED");
             return Err(error);
-        }
-        if let Ok(mut slot) = self.root_fields.lock() {
-            *slot = fields;
-        }
-        if let Ok(mut cost) = self.cost.lock() {
-            *cost = admission::cost_of(&document);
         }
         Ok(document)
     }
@@ -256,9 +236,9 @@ impl Extension for ErrorCodes {
         self.charge(ctx).await.map_err(|refused| vec![refused])?;
         let result = next.run(ctx).await;
         if result.is_ok()
-            && let Ok(fields) = self.root_fields.lock()
+            && let Some(prepared) = self.prepared()
         {
-            for (kind, field) in fields.iter() {
+            for (kind, field) in prepared.root_fields.iter() {
                 let labels = OperationLabels { kind: (*kind).to_owned(), field: field.clone() };
                 self.metrics.graphql_operations.get_or_create(&labels).inc();
             }

@@ -29,6 +29,7 @@ mod partners;
 mod passwords;
 mod pay_without_card;
 mod payment_faults;
+mod persisted_queries;
 mod purchase;
 mod saved_card;
 mod schema;

@@ -16,6 +16,8 @@ use futures::stream::{BoxStream, StreamExt};
 
 use reorder::reorder;
 
+use super::prepared::PreparedDocument;
+
 /// Creates one [`FieldOrder`] per request, so each remembers its own query.
 pub struct FieldOrderFactory;
 
@@ -39,16 +41,17 @@ struct Captured {
     operation_name: OnceLock<Option<String>>,
     /// The document as parsed (before the engine drops its skipped fields), and the variables of
     /// its `@skip` and `@include` conditions.
-    query: OnceLock<(ExecutableDocument, Variables)>,
+    query: OnceLock<(Arc<PreparedDocument>, Variables)>,
 }
 
 impl Captured {
     /// Puts `response` in the order of the operation called `operation_name`, when it is of a kind
     /// accepted by `applies`.
     fn order(&self, response: &mut Response, operation_name: Option<&str>, applies: fn(OperationType) -> bool) {
-        let Some((document, variables)) = self.query.get() else {
+        let Some((prepared, variables)) = self.query.get() else {
             return;
         };
+        let document = &prepared.document;
         if let Some(operation) = operation(document, operation_name)
             && applies(operation.ty)
         {
@@ -91,8 +94,10 @@ impl Extension for FieldOrder {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        // The engine consumes its document, so the extension keeps a copy of its own.
-        let _ = self.state.query.set((document.clone(), variables.clone()));
+        // The engine consumes its document; the prepared one, shared, stays as it was parsed.
+        if let Some(prepared) = ctx.data_opt::<Arc<PreparedDocument>>() {
+            let _ = self.state.query.set((prepared.clone(), variables.clone()));
+        }
         Ok(document)
     }
 
