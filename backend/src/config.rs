@@ -172,11 +172,6 @@ pub struct Config {
     #[arg(long, env = "CAAS_QUERY_COMPLEXITY", default_value_t = 5000)]
     pub query_complexity: usize,
 
-    /// How long a DataLoader gathers keys before it queries, in milliseconds
-    /// (`CAAS_DATALOADER_DELAY_MS`): longer batches more, but adds latency per nesting level.
-    #[arg(long, env = "CAAS_DATALOADER_DELAY_MS", default_value_t = 1)]
-    pub dataloader_delay_ms: u64,
-
     /// Time limit of an HTTP request in seconds (`CAAS_REQUEST_TIMEOUT`).
     #[arg(long, env = "CAAS_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,

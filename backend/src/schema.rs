@@ -1,7 +1,6 @@
 //! The schema: every domain's queries, mutations and subscriptions merged, with limits.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
 
@@ -16,6 +15,7 @@ use crate::app::AppState;
 use crate::billing::graphql::BillingQuery;
 use crate::catalog::admin_graphql::{CatalogAdminMutation, CatalogAdminQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
+use crate::catalog::maintenance::RecentMaintenance;
 use crate::consents::graphql::{ConsentsMutation, ConsentsQuery};
 use crate::expediente::graphql::ExpedienteQuery;
 use crate::fleet::graphql::FleetQuery;
@@ -112,9 +112,11 @@ pub fn build_schema(app: AppState) -> CaasSchema {
         .limit_directives(4)
         .extension(ErrorCodesFactory::new(app.metrics.clone()))
         .extension(FieldOrderFactory)
-        .data(loaders(app.db.clone(), Duration::from_millis(config.dataloader_delay_ms)))
+        .data(loaders(app.db.clone()))
         // Shared by every subscription of this server watching the same activation.
         .data(Arc::new(ProgressReads::default()))
+        // The VSS's recent answers, for the catalog's maintenance gate.
+        .data(Arc::new(RecentMaintenance::default()))
         .data(app)
         .finish()
 }

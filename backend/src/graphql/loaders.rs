@@ -1,4 +1,5 @@
-//! DataLoaders: every relation a list can reach is fetched in one batched query per request.
+//! Loaders: every relation a list can reach is fetched in one batched query per level of a request
+//! ([`BatchLoader`] gathers the keys).
 //!
 //! `ById<E>` loads rows of any entity by primary key; the `…Of…` keys load the children of a parent,
 //! each key type naming exactly one relation.
@@ -7,9 +8,8 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Duration;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use sea_orm::sea_query::ValueType;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, ModelTrait, PrimaryKeyToColumn, QueryFilter,
@@ -17,6 +17,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::batch::BatchLoader;
 use crate::error::ApiError;
 
 /// Loads rows from the database in batches.
@@ -25,11 +26,11 @@ pub struct DbLoader {
 }
 
 /// The shared loader (batching without caching, so it is safe to share between requests).
-pub type Loaders = DataLoader<DbLoader>;
+pub type Loaders = BatchLoader<DbLoader>;
 
-/// A loader batching the lookups made within `delay` of the first one.
-pub fn loaders(db: DatabaseConnection, delay: Duration) -> Loaders {
-    DataLoader::new(DbLoader { db }, tokio::spawn).delay(delay)
+/// A loader batching the lookups made in the same pass of a request's resolvers.
+pub fn loaders(db: DatabaseConnection) -> Loaders {
+    BatchLoader::new(DbLoader { db })
 }
 
 /// A loader failure, as the API reports it.

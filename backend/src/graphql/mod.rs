@@ -4,9 +4,11 @@
 
 pub mod admission;
 pub mod allow_list;
+pub mod batch;
 pub mod connection;
 pub mod context;
 pub mod document_size;
 pub mod extension;
 pub mod field_order;
 pub mod loaders;
+pub mod prepared;
