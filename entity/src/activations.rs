@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 use crate::enums::{ActivationStatus, DurationKind};
 
 /// A feature on a vehicle for a duration.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "activations")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -45,11 +45,7 @@ pub async fn start_deactivation(
     ending.updated_at = Set(app.clock.now());
     let ending = ending.update(db).await?;
     jobs::enqueue(app, db, outbox, ending.id, OtaCommand::Deactivate).await?;
-    outbox.push(DomainEvent::ActivationProgressed {
-        activation_id: ending.id,
-        phase: ActivationPhase::Deactivating,
-        attempt: 0,
-    });
+    outbox.push(DomainEvent::activation_progressed(ending.id, ActivationPhase::Deactivating, 0));
     Ok(ending)
 }
 

@@ -89,11 +89,7 @@ pub async fn switch(
             .await
             .on_unique_violation("the feature was just switched on; look again")?;
             jobs::enqueue(app, &txn, &mut outbox, activation.id, OtaCommand::Activate).await?;
-            outbox.push(DomainEvent::ActivationProgressed {
-                activation_id: activation.id,
-                phase: ActivationPhase::Queued,
-                attempt: 0,
-            });
+            outbox.push(DomainEvent::activation_progressed(activation.id, ActivationPhase::Queued, 0));
             activation
         }
     };

@@ -11,7 +11,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio_util::sync::CancellationToken;
 
-use super::job::{Context, progress, reports_on, send};
+use super::job::{Context, progress, progress_with_state, reports_on, send};
 use super::jobs;
 use super::outcome::{self, Failure};
 use crate::app::{App, AppState};
@@ -160,7 +160,7 @@ async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
         ctx.activation.status = ActivationStatus::Activating;
         ctx.activation.updated_at = now;
     }
-    progress(app, ctx.activation.id, ActivationPhase::Sending, attempt).await;
+    progress_with_state(app, &ctx, ActivationPhase::Sending, attempt).await;
     // A previous attempt may have reached the car and lost its answer (or its worker crashed, or
     // the car confirmed and the capture waited): what the car reports decides, not what we
     // remember. A first command has nothing to ask about: it answers with the car's state.

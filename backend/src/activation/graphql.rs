@@ -30,7 +30,7 @@ use crate::graphql::loaders::{ActivationsOfVehicle, PaymentsOfActivation};
 use crate::i18n::failures::FailureCode;
 use crate::pagination::PageArgs;
 use crate::payments::graphql::{Payment, PaymentCard};
-use crate::platform::events::{ActivationPhase, DomainEvent, Topic, changes_after};
+use crate::platform::events::{ActivationPhase, ActivationState, DomainEvent, Topic, changes_after};
 use crate::policy::{self, Access};
 
 // The activation domain's fields of types that lower domains define (GraphQL's `extend type`).
@@ -539,7 +539,12 @@ impl ActivationSubscription {
         let changes = changes.filter_map(move |(published, event)| {
             let (app, reads) = (app.clone(), reads.clone());
             async move {
-                let DomainEvent::ActivationProgressed { phase, attempt, .. } = event else { return None };
+                let DomainEvent::ActivationProgressed { phase, attempt, state, .. } = event else { return None };
+                if let Some(state) = state {
+                    // The event carries the state its change committed: nothing to read.
+                    let ActivationState { activation, charge } = *state;
+                    return Some(ActivationProgress { phase, attempt, activation, charge });
+                }
                 // Read once for every subscription watching this activation.
                 let state = reads.read(&app, id, published).await?;
                 Some(ActivationProgress::of(phase, attempt, &state))

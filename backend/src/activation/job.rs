@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::app::App;
 use crate::integrations::fleet::{FeatureAction, FeatureCommand, IotError};
-use crate::platform::events::{ActivationPhase, DomainEvent};
+use crate::platform::events::{ActivationPhase, ActivationState, DomainEvent};
 
 /// Everything a job step needs about its activation.
 pub struct Context {
@@ -50,5 +50,15 @@ pub async fn send(app: &App, ctx: &Context, action: FeatureAction) -> Result<(),
 
 /// Tells live subscribers about a step.
 pub async fn progress(app: &App, activation_id: Uuid, phase: ActivationPhase, attempt: i32) {
-    app.events.publish(DomainEvent::ActivationProgressed { activation_id, phase, attempt }).await;
+    app.events.publish(DomainEvent::activation_progressed(activation_id, phase, attempt)).await;
+}
+
+/// Tells live subscribers about a step, with the state of the activation and its charge as the
+/// step leaves them.
+pub async fn progress_with_state(app: &App, ctx: &Context, phase: ActivationPhase, attempt: i32) {
+    let state = ActivationState {
+        activation: ctx.activation.clone(),
+        charge: ctx.payment.as_ref().map(|payment| payment.status),
+    };
+    app.events.publish(DomainEvent::activation_progressed_to(state, phase, attempt)).await;
 }

@@ -77,7 +77,6 @@ impl ProgressReads {
 }
 
 async fn load(app: &App, activation_id: Uuid) -> Option<ProgressState> {
-    let activation = queries::activation_by_id(app, activation_id).await.ok()?;
-    let charge = queries::latest_charge(app, activation_id).await.ok().flatten().map(|payment| payment.status);
+    let (activation, charge) = queries::with_latest_charge(app, activation_id).await.ok()??;
     Some(ProgressState { activation, charge })
 }

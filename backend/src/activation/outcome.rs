@@ -28,7 +28,7 @@ use crate::notifications::service::notify;
 use crate::payments::Answer;
 use crate::payments::service as payments_service;
 use crate::platform::db::begin_write;
-use crate::platform::events::{ActivationPhase, DomainEvent};
+use crate::platform::events::{ActivationPhase, ActivationState, DomainEvent};
 use crate::platform::outbox::Outbox;
 
 /// Why an activation failed.
@@ -131,22 +131,22 @@ pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> 
     }
     let active = active.update(&txn).await?;
     let mut to_invoice = None;
+    let mut charge = ctx.payment.as_ref().map(|payment| payment.status);
     if let Some(payment) = &ctx.payment {
         if let Some(provider_ref) = &captured {
-            to_invoice = Some(payments_service::mark_captured(&txn, payment, provider_ref, now).await?);
+            let captured = payments_service::mark_captured(&txn, payment, provider_ref, now).await?;
+            charge = Some(captured.status);
+            to_invoice = Some(captured);
         } else if payments_service::paid_in_advance(payment) {
             to_invoice = Some(payment.clone());
         } else if let Some(reason) = &capture_failure {
-            payments_service::mark_failed(&txn, payment, reason, now).await?;
+            charge = Some(payments_service::mark_failed(&txn, payment, reason, now).await?.status);
         }
     }
     let payload = json!({ "feature": feature_names(&txn, ctx.feature.id).await?, "vin": ctx.vehicle.vin, "endsAt": active.ends_at.map(|at| at.format("%Y-%m-%d").to_string()) });
     notify(app, &txn, &mut outbox, current_holder(ctx), "activation.active", payload, EVERYWHERE).await?;
-    outbox.push(DomainEvent::ActivationProgressed {
-        activation_id: active.id,
-        phase: ActivationPhase::Active,
-        attempt,
-    });
+    let state = ActivationState { activation: active, charge };
+    outbox.push(DomainEvent::activation_progressed_to(state, ActivationPhase::Active, attempt));
     // Last: the invoice number locks the region's counter until the commit, and every worker
     // activating in that region waits for it.
     if let Some(charged) = &to_invoice {
@@ -217,11 +217,9 @@ pub async fn failed(app: &App, ctx: &Context, failure: Failure) -> ApiResult<()>
         json!({ "feature": feature, "vin": ctx.vehicle.vin, "reason": failure.code().texts(), "detail": reason });
     let channels = [NotificationChannel::InApp, NotificationChannel::Email];
     notify(app, &txn, &mut outbox, ctx.activation.purchased_by, "activation.failed", payload, &channels).await?;
-    outbox.push(DomainEvent::ActivationProgressed {
-        activation_id: failed.id,
-        phase: ActivationPhase::Failed,
-        attempt: ctx.job.attempts,
-    });
+    let state =
+        ActivationState { activation: failed.clone(), charge: ctx.payment.as_ref().map(|payment| payment.status) };
+    outbox.push(DomainEvent::activation_progressed_to(state, ActivationPhase::Failed, ctx.job.attempts));
     outbox.commit(txn, app.events.as_ref()).await?;
     let ctx = Context { activation: failed, ..ctx_clone(ctx) };
     if ticket {
@@ -317,11 +315,7 @@ pub async fn deactivated(app: &App, ctx: &Context) -> ApiResult<()> {
         &[NotificationChannel::InApp, NotificationChannel::InCar],
     )
     .await?;
-    outbox.push(DomainEvent::ActivationProgressed {
-        activation_id: ended.id,
-        phase: ActivationPhase::Ended,
-        attempt: ctx.job.attempts,
-    });
+    outbox.push(DomainEvent::activation_progressed(ended.id, ActivationPhase::Ended, ctx.job.attempts));
     outbox.commit(txn, app.events.as_ref()).await?;
     Ok(())
 }

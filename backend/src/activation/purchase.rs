@@ -28,7 +28,7 @@ use crate::integrations::vss::MaintenanceState;
 use crate::payments::service as payments_service;
 use crate::payments::{NewPayment, cards, credit, vouchers};
 use crate::platform::db::begin_write;
-use crate::platform::events::{ActivationPhase, DomainEvent};
+use crate::platform::events::{ActivationPhase, ActivationState, DomainEvent};
 use crate::platform::outbox::Outbox;
 use crate::policy::{Access, LIVE_STATUSES};
 
@@ -311,6 +311,7 @@ async fn record(
     // Monthly subscriptions are billed at month end for the days used; trials are free.
     let paid_up_front = approved.offer.gross.minor > 0 && approved.price.duration_kind != DurationKind::Monthly;
     let mut waits_for_transfer = false;
+    let mut charge_status = None;
     if paid_up_front && let Some((method, token)) = &approved.payment {
         waits_for_transfer = *method == PaymentMethodKind::BankTransfer;
         let charge = NewPayment {
@@ -324,7 +325,7 @@ async fn record(
             payment_method: token.clone(),
             method: *method,
         };
-        payments_service::open_paid(txn, now, charge).await?;
+        charge_status = Some(payments_service::open_paid(txn, now, charge).await?.status);
     }
     // A purchase paid by transfer is switched on when the money is in (see `paid_by_transfer`).
     if !waits_for_transfer {
@@ -340,11 +341,8 @@ async fn record(
         details,
     )
     .await?;
-    outbox.push(DomainEvent::ActivationProgressed {
-        activation_id: activation.id,
-        phase: ActivationPhase::Queued,
-        attempt: 0,
-    });
+    let state = ActivationState { activation: activation.clone(), charge: charge_status };
+    outbox.push(DomainEvent::activation_progressed_to(state, ActivationPhase::Queued, 0));
     Ok(Some(activation))
 }
 
@@ -381,11 +379,7 @@ pub async fn paid_by_transfer(
         .await?;
     if activation.status == ActivationStatus::Pending && queued == 0 {
         jobs::enqueue(app, db, outbox, activation.id, OtaCommand::Activate).await?;
-        outbox.push(DomainEvent::ActivationProgressed {
-            activation_id: activation.id,
-            phase: ActivationPhase::Queued,
-            attempt: 0,
-        });
+        outbox.push(DomainEvent::activation_progressed(activation.id, ActivationPhase::Queued, 0));
     }
     Ok(())
 }
@@ -434,7 +428,7 @@ pub async fn give_up_unpaid_transfers(app: &App) -> ApiResult<usize> {
             &channels,
         )
         .await?;
-        outbox.push(DomainEvent::ActivationProgressed { activation_id, phase: ActivationPhase::Ended, attempt: 0 });
+        outbox.push(DomainEvent::activation_progressed(activation_id, ActivationPhase::Ended, 0));
         outbox.commit(txn, app.events.as_ref()).await?;
         payments_service::release(app, &payment).await?.map_err(|err| ApiError::Unavailable(err.to_string()))?;
         given_up += 1;

@@ -1,7 +1,10 @@
 //! Reading activations within the caller's scope.
 
-use entity::{activations, ota_jobs, payments, vehicles};
-use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder};
+use entity::{PaymentStatus, activations, ota_jobs, payments, vehicles};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 use uuid::Uuid;
 
 use crate::app::App;
@@ -33,6 +36,28 @@ pub async fn of_vehicle(app: &App, viewer: &Viewer, vin: &str, args: &PageArgs) 
 /// An activation by id, for streams already authorised.
 pub async fn activation_by_id(app: &App, id: Uuid) -> ApiResult<activations::Model> {
     activations::Entity::find_by_id(id).one(&app.db).await?.ok_or(ApiError::NotFound("activation"))
+}
+
+/// An activation and the status of its latest charge, in one statement (a live view reads them
+/// for every step it shows).
+pub async fn with_latest_charge(app: &App, id: Uuid) -> ApiResult<Option<(activations::Model, Option<PaymentStatus>)>> {
+    let latest_charge = Query::select()
+        .column(payments::Column::Status)
+        .from(payments::Entity)
+        .and_where(
+            Expr::col((payments::Entity, payments::Column::ActivationId))
+                .equals((activations::Entity, activations::Column::Id)),
+        )
+        .order_by(payments::Column::Id, Order::Desc)
+        .limit(1)
+        .to_owned();
+    let statement = activations::Entity::find_by_id(id)
+        .expr_as(Expr::SubQuery(None, Box::new(latest_charge.into())), "latest_charge")
+        .build(app.db.get_database_backend());
+    let Some(row) = app.db.query_one_raw(statement).await? else { return Ok(None) };
+    let activation = activations::Model::from_query_result(&row, "")?;
+    let charge: Option<PaymentStatus> = row.try_get("", "latest_charge")?;
+    Ok(Some((activation, charge)))
 }
 
 /// The latest charge of an activation.

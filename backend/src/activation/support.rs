@@ -167,7 +167,7 @@ async fn start_again(
     jobs::enqueue(app, db, outbox, activation_id, retry.command).await?;
     let subject = Subject { kind: "activation", id: &activation_id.to_string() };
     audit::record(app, db, viewer, retry.action, subject, json!({})).await?;
-    outbox.push(DomainEvent::ActivationProgressed { activation_id, phase: retry.phase, attempt: 0 });
+    outbox.push(DomainEvent::activation_progressed(activation_id, retry.phase, 0));
     Ok(())
 }
 

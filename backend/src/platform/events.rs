@@ -39,6 +39,10 @@ pub enum DomainEvent {
         phase: ActivationPhase,
         /// The delivery attempt (0 before the first).
         attempt: i32,
+        /// The activation as the change left it, where the publisher has it: live views show it
+        /// without reading it again.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<Box<ActivationState>>,
     },
     /// An order changed: a new status, or a manufacturing stage reported.
     OrderProgressed {
@@ -78,6 +82,27 @@ pub enum DomainEvent {
         /// The user.
         user_id: Uuid,
     },
+}
+
+/// An activation and the status of its latest charge, as a change committed them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationState {
+    /// The activation.
+    pub activation: entity::activations::Model,
+    /// Its latest charge's status (none for trials and monthly subscriptions).
+    pub charge: Option<entity::PaymentStatus>,
+}
+
+impl DomainEvent {
+    /// An activation's step, without its state (a live view reads it).
+    pub fn activation_progressed(activation_id: Uuid, phase: ActivationPhase, attempt: i32) -> Self {
+        Self::ActivationProgressed { activation_id, phase, attempt, state: None }
+    }
+
+    /// An activation's step with the state the change left it in.
+    pub fn activation_progressed_to(state: ActivationState, phase: ActivationPhase, attempt: i32) -> Self {
+        Self::ActivationProgressed { activation_id: state.activation.id, phase, attempt, state: Some(Box::new(state)) }
+    }
 }
 
 /// A step of an activation, as its live progress shows it.
@@ -297,6 +322,45 @@ impl EventBus for BroadcastEventBus {
 mod tests {
     use super::*;
 
+    fn an_activation() -> entity::activations::Model {
+        let at = chrono::DateTime::from_timestamp(1_764_000_000, 0).expect("a time");
+        entity::activations::Model {
+            id: Uuid::now_v7(),
+            vehicle_id: Uuid::now_v7(),
+            feature_id: Uuid::now_v7(),
+            price_id: None,
+            duration_kind: entity::DurationKind::Permanent,
+            duration_days: 0,
+            status: entity::ActivationStatus::Active,
+            purchased_by: Uuid::now_v7(),
+            starts_at: Some(at),
+            ends_at: None,
+            cancel_at_period_end: false,
+            failure_reason: None,
+            failure_code: None,
+            created_at: at,
+            updated_at: at,
+            billed_until: None,
+            unpaid_since: None,
+            end_reason: None,
+        }
+    }
+
+    #[test]
+    fn an_events_state_crosses_instances_and_events_without_one_still_read() {
+        let state = ActivationState { activation: an_activation(), charge: Some(entity::PaymentStatus::Captured) };
+        let with_state = DomainEvent::activation_progressed_to(state, ActivationPhase::Active, 1);
+        let json = serde_json::to_string(&with_state).expect("JSON");
+        assert_eq!(serde_json::from_str::<DomainEvent>(&json).expect("read back"), with_state);
+        // An outbox row written before events carried their state.
+        let id = Uuid::now_v7();
+        let old = format!(r#"{{"type":"ActivationProgressed","activation_id":"{id}","phase":"Sending","attempt":2}}"#);
+        let read = serde_json::from_str::<DomainEvent>(&old).expect("an old event");
+        assert_eq!(read, DomainEvent::activation_progressed(id, ActivationPhase::Sending, 2));
+        let without = serde_json::to_string(&read).expect("JSON");
+        assert!(!without.contains("state"), "{without}");
+    }
+
     #[tokio::test]
     async fn subscribers_receive_events_published_after_they_subscribed() {
         let bus = BroadcastEventBus::new(16);
@@ -311,11 +375,7 @@ mod tests {
     async fn a_topic_subscriber_gets_only_its_topics_events_and_leaves_no_channel_behind() {
         let bus = BroadcastEventBus::new(16);
         let (mine, other) = (Uuid::now_v7(), Uuid::now_v7());
-        let progress = |activation_id| DomainEvent::ActivationProgressed {
-            activation_id,
-            phase: ActivationPhase::Sending,
-            attempt: 1,
-        };
+        let progress = |activation_id| DomainEvent::activation_progressed(activation_id, ActivationPhase::Sending, 1);
         let mut stream = bus.subscribe_topic(Topic::Activation(mine));
         let mut everything = bus.subscribe();
         assert_eq!(bus.subscriber_count(), 2);
