@@ -5,6 +5,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{DurationKind, Role, feature_texts, features, vehicle_models};
 
+use super::maintenance::RecentMaintenance;
 use super::service::{self, CatalogEntry, Offer};
 use crate::auth::{Allow, Scope};
 use crate::domain::{Locale, Money};
@@ -312,7 +313,8 @@ impl CatalogQuery {
         first: Option<i32>,
     ) -> ApiResult<Connection<String, CatalogEntryValue>> {
         let args = PageArgs::parse(after, first)?;
-        let page = service::catalog(app(ctx), viewer(ctx), &vin, &args).await?;
+        let recent = ctx.data_unchecked::<std::sync::Arc<RecentMaintenance>>();
+        let page = service::catalog(app(ctx), viewer(ctx), recent, &vin, &args).await?;
         Ok(connection(page, CatalogEntryValue::from))
     }
 }

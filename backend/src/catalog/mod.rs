@@ -4,4 +4,5 @@ pub mod admin;
 pub mod admin_graphql;
 pub mod firmware;
 pub mod graphql;
+pub mod maintenance;
 pub mod service;

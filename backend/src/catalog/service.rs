@@ -8,6 +8,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, Order, QueryFilter, Qu
 use uuid::Uuid;
 
 use super::firmware;
+use super::maintenance::RecentMaintenance;
 use crate::app::App;
 use crate::audit::{self, Subject};
 use crate::auth::Viewer;
@@ -118,8 +119,14 @@ pub async fn compatible_features(app: &App, vehicle: &vehicles::Model) -> ApiRes
 }
 
 /// The catalog of the vehicle with `vin`, as `viewer` may see it.
-#[tracing::instrument(skip(app, viewer))]
-pub async fn catalog(app: &App, viewer: &Viewer, vin: &str, args: &PageArgs) -> ApiResult<Page<CatalogEntry>> {
+#[tracing::instrument(skip(app, viewer, recent))]
+pub async fn catalog(
+    app: &App,
+    viewer: &Viewer,
+    recent: &RecentMaintenance,
+    vin: &str,
+    args: &PageArgs,
+) -> ApiResult<Page<CatalogEntry>> {
     let vehicle = vehicle_for(app, viewer, vin, Access::Basic).await?;
     let region = pricing_region(app, &vehicle).await?;
     let features = compatible_features(app, &vehicle).await?;
@@ -141,7 +148,7 @@ pub async fn catalog(app: &App, viewer: &Viewer, vin: &str, args: &PageArgs) -> 
         .all(&app.db)
         .await?;
     let gate = if features.iter().any(|feature| feature.requires_maintenance) {
-        maintenance_gate(app, &vehicle).await
+        maintenance_gate(app, recent, &vehicle).await
     } else {
         None
     };
@@ -160,9 +167,10 @@ pub async fn catalog(app: &App, viewer: &Viewer, vin: &str, args: &PageArgs) -> 
     Ok(Page::slice(entries, args, |entry| entry.feature.code.clone()))
 }
 
-/// Why maintenance-linked features cannot be bought now, as the VSS sees the vehicle.
-async fn maintenance_gate(app: &App, vehicle: &vehicles::Model) -> Option<Unavailable> {
-    match app.integrations.vss.status(&vehicle.vin).await {
+/// Why maintenance-linked features cannot be bought now, as the VSS sees the vehicle (an answer of
+/// a moment ago for the same records will do: see [`RecentMaintenance`]).
+async fn maintenance_gate(app: &App, recent: &RecentMaintenance, vehicle: &vehicles::Model) -> Option<Unavailable> {
+    match recent.status(app, vehicle).await {
         Ok(status) if status.status == MaintenanceState::Overdue => {
             let due = status.next_due_at.map(|at| format!(" since {}", at.format("%Y-%m-%d"))).unwrap_or_default();
             let message = format!("maintenance overdue{due}: book a service first");

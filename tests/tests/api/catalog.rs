@@ -1,7 +1,7 @@
 //! The catalog and the expediente as customers see them: prices with their region's VAT, texts in
 //! their language, trials, and the history of their car.
 
-use caas_tests::spawn_app;
+use caas_tests::{TestApp, spawn_app, spawn_app_for_time_travel};
 use serde_json::{Value, json};
 
 const CATALOG: &str = r#"query($vin: String!) {
@@ -193,4 +193,33 @@ async fn the_models_on_sale_and_the_prices_of_a_region_are_listed() {
     let gb = app.graphql_as(&admin, PRICES, json!({ "r": "GB" })).await;
     assert_eq!(gb.data()["features"]["nodes"][0]["prices"][0]["net"]["currency"], "GBP");
     app.graphql_as(&admin, PRICES, json!({ "r": "XX" })).await.expect_error("NOT_FOUND");
+}
+
+/// Why the catalog says sport power cannot be bought on `vin` now.
+async fn gate(app: &TestApp, token: &str, vin: &str) -> Value {
+    let query =
+        "query($v: String!) { catalog(vin: $v, first: 50) { edges { node { feature { code } unavailableCode } } } }";
+    let answer = app.graphql_as(token, query, json!({ "v": vin })).await;
+    entry(answer.data(), "SPORT_POWER")["unavailableCode"].clone()
+}
+
+#[tokio::test]
+async fn the_catalog_shows_the_vss_answer_of_a_moment_ago_and_a_purchase_asks_afresh() {
+    let app = spawn_app_for_time_travel().await;
+    let lucia = app.token("customer2@demo.caas").await;
+    let cirrus = app.vins_of("customer2@demo.caas").await.remove(0); // its oil service is overdue
+    assert_eq!(gate(&app, &lucia, &cirrus).await, "MAINTENANCE_OVERDUE");
+    let vss = app.simulators.vss.as_ref().expect("the VSS simulator");
+    vss.set_down(true);
+    // The VSS's answer of a moment ago is still shown …
+    assert_eq!(gate(&app, &lucia, &cirrus).await, "MAINTENANCE_OVERDUE");
+    // … but a purchase is decided on a fresh one.
+    let purchase = "mutation($input: PurchaseFeatureInput!) { purchaseFeature(input: $input) { id } }";
+    let input = json!({ "input": { "vin": cirrus, "featureCode": "SPORT_POWER", "duration": { "kind": "PERMANENT" }, "idempotencyKey": "fresh-vss" } });
+    app.graphql_as(&lucia, purchase, input).await.expect_error("UNAVAILABLE");
+    // A minute on, the catalog asks again and says it cannot tell.
+    app.clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(gate(&app, &lucia, &cirrus).await, "MAINTENANCE_UNKNOWN");
+    vss.set_down(false);
+    assert_eq!(gate(&app, &lucia, &cirrus).await, "MAINTENANCE_OVERDUE", "an unanswered call is not kept");
 }
