@@ -11,8 +11,10 @@
 //! - `POST /bench/activations/{count}`: at least `count` activations for the demo customer (cars with
 //!   nine each are added as needed); answers their ids.
 //! - `POST /bench/emit`: for `seconds` seconds an `ActivationProgressed` event a second for each of
-//!   `count` activations `/bench/activations` answered, after the first `skip`, spread over the second in 100 slots of 10 ms (the id at index `i` in slot
-//!   `i % 100`), its `attempt` the second's number (the subscriptions suite).
+//!   `count` activations `/bench/activations` answered, after the first `skip`, spread over the
+//!   second in 100 slots of 10 ms (the id at index `i` in slot `i % 100`), its `attempt` the
+//!   second's number (the subscriptions suite). Each event carries the activation's state, as the
+//!   OTA engine's events do (read when `/bench/activations` answered).
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -25,9 +27,9 @@ use axum::routing::post;
 use axum::{Json, Router};
 use caas::app::AppState;
 use caas::config::Config;
-use caas::platform::events::DomainEvent;
+use caas::platform::events::{ActivationState, DomainEvent};
 use caas::server::Server;
-use entity::{activations, users, vehicles};
+use entity::{activations, payments, users, vehicles};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, JsonValue, QueryFilter, QueryOrder, Statement};
 use tokio::io::AsyncReadExt;
 use uuid::Uuid;
@@ -47,8 +49,8 @@ pub const TRIVIAL_ANSWER: &str = r#"{"data":{"__typename":"Query"}}"#;
 struct Baselines {
     app: AppState,
     recorded: Arc<Mutex<HashMap<String, Vec<Statement>>>>,
-    /// The activation ids `/bench/activations` answered last, in its order.
-    watched: Arc<Mutex<Vec<Uuid>>>,
+    /// The activations `/bench/activations` answered last, in its order, with their state.
+    watched: Arc<Mutex<Vec<ActivationState>>>,
 }
 
 /// Runs the server until its standard input closes.
@@ -158,7 +160,7 @@ async fn emit(State(state): State<Baselines>, Json(emit): Json<Emit>) -> Json<se
     let first_tick_ms = (now_ms / 1000 + 2) * 1000;
     let app = state.app.clone();
     let watched = state.watched.lock().expect("watched activations").clone();
-    let activation_ids: Vec<Uuid> = watched.into_iter().skip(emit.skip).take(emit.count).collect();
+    let states: Vec<ActivationState> = watched.into_iter().skip(emit.skip).take(emit.count).collect();
     tokio::spawn(async move {
         for tick in 1..=emit.seconds {
             for slot in 0..SLOTS {
@@ -168,9 +170,9 @@ async fn emit(State(state): State<Baselines>, Json(emit): Json<Emit>) -> Json<se
                     tokio::time::sleep(std::time::Duration::from_millis(wait as u64)).await;
                 }
                 // A slot's events are published together, as concurrent changes would be.
-                let slot_events = activation_ids.iter().skip(slot).step_by(SLOTS).map(|&activation_id| {
+                let slot_events = states.iter().skip(slot).step_by(SLOTS).map(|state| {
                     let phase = caas::platform::events::ActivationPhase::Active;
-                    app.events.publish(DomainEvent::ActivationProgressed { activation_id, phase, attempt: tick as i32 })
+                    app.events.publish(DomainEvent::activation_progressed_to(state.clone(), phase, tick as i32))
                 });
                 futures::future::join_all(slot_events).await;
             }
@@ -191,18 +193,20 @@ async fn activations_for_subscribers(
         }
         anyhow::Ok(ids)
     };
-    let ids = ids.await;
-    if let Ok(ids) = &ids {
-        *state.watched.lock().expect("watched activations") = ids.clone();
-    }
+    let states = ids.await;
+    let ids = states.map(|states| {
+        let ids = states.iter().map(|state| state.activation.id).collect::<Vec<Uuid>>();
+        *state.watched.lock().expect("watched activations") = states;
+        ids
+    });
     ids.map(Json).map_err(|error| {
         eprintln!("adding activations: {error}");
         StatusCode::INTERNAL_SERVER_ERROR
     })
 }
 
-/// The ids of the demo customer's activations.
-async fn customer_activations(app: &AppState) -> anyhow::Result<Vec<Uuid>> {
+/// The demo customer's activations, each with its latest charge's status.
+async fn customer_activations(app: &AppState) -> anyhow::Result<Vec<ActivationState>> {
     let customer = users::Entity::find().filter(users::Column::Email.eq("customer@demo.caas")).one(&app.db).await?;
     let customer = customer.ok_or_else(|| anyhow::anyhow!("the demo customer"))?;
     let cars = sea_orm::sea_query::Query::select()
@@ -212,12 +216,28 @@ async fn customer_activations(app: &AppState) -> anyhow::Result<Vec<Uuid>> {
         .to_owned();
     // In the order of their ids: every instance of a cluster answers the same list.
     let activations = activations::Entity::find()
-        .filter(activations::Column::VehicleId.in_subquery(cars))
+        .filter(activations::Column::VehicleId.in_subquery(cars.clone()))
         .order_by_asc(activations::Column::Id)
         .all(&app.db)
         .await?;
-    let ids = activations.into_iter().map(|activation| activation.id).collect();
-    Ok(ids)
+    let of_cars = sea_orm::sea_query::Query::select()
+        .column(activations::Column::Id)
+        .from(activations::Entity)
+        .and_where(activations::Column::VehicleId.in_subquery(cars))
+        .to_owned();
+    // Oldest first: the last one seen for an activation is its latest charge.
+    let payments = payments::Entity::find()
+        .filter(payments::Column::ActivationId.in_subquery(of_cars))
+        .order_by_asc(payments::Column::Id)
+        .all(&app.db)
+        .await?;
+    let charges: HashMap<Uuid, entity::PaymentStatus> =
+        payments.into_iter().filter_map(|payment| Some((payment.activation_id?, payment.status))).collect();
+    let states = activations
+        .into_iter()
+        .map(|activation| ActivationState { charge: charges.get(&activation.id).copied(), activation })
+        .collect();
+    Ok(states)
 }
 
 async fn add_vehicles(State(state): State<Baselines>, Path(count): Path<u32>) -> Result<StatusCode, StatusCode> {

@@ -44,6 +44,8 @@ pub struct SubscriptionResult {
     pub kib_per_subscription: f64,
     /// Server CPU while events flow, cores busy.
     pub cpu_cores: f64,
+    /// Server CPU per event delivered (µs): the server's CPU while events flow ÷ events received.
+    pub cpu_per_delivery_us: f64,
     /// Time to open and subscribe them all, s.
     pub connect_seconds: f64,
 }
@@ -170,6 +172,7 @@ pub async fn run_on(
         p99_ms: percentile(99.0),
         kib_per_subscription: rss_open.saturating_sub(rss_before) as f64 / count as f64,
         cpu_cores: busy_seconds / elapsed,
+        cpu_per_delivery_us: busy_seconds * 1e6 / latencies.len().max(1) as f64,
         connect_seconds,
     })
 }
