@@ -127,7 +127,9 @@ pub async fn post(
             return json_error(StatusCode::BAD_REQUEST, code::BAD_USER_INPUT, &message);
         }
     };
-    if request.iter().any(|single| single.query.trim().is_empty()) {
+    // A persisted query may come as its hash alone (`extensions.persistedQuery`).
+    if request.iter().any(|single| single.query.trim().is_empty() && !single.extensions.contains_key("persistedQuery"))
+    {
         return json_error(StatusCode::BAD_REQUEST, code::BAD_USER_INPUT, "a GraphQL request needs a `query`");
     }
     let max_batch = state.app.config.max_batch;
@@ -218,6 +220,10 @@ async fn query_in_url(state: HttpState, headers: &HeaderMap, peer: SocketAddr, q
             return json_error(StatusCode::BAD_REQUEST, code::BAD_USER_INPUT, &message);
         }
     };
+    // A hash alone does not show what it runs, and GET must not change anything.
+    if request.extensions.contains_key("persistedQuery") {
+        return json_error(StatusCode::METHOD_NOT_ALLOWED, code::BAD_USER_INPUT, "send persisted queries with POST");
+    }
     // GET must not change anything: mutations go by POST.
     let is_mutation = async_graphql::parser::parse_query(&request.query)
         .is_ok_and(|doc| doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation));

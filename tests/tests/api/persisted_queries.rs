@@ -109,3 +109,21 @@ async fn a_document_sent_again_is_answered_alike_with_other_variables() {
         assert_eq!(broken["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{broken}");
     }
 }
+
+#[tokio::test]
+async fn a_persisted_query_is_not_run_from_a_url() {
+    let app = spawn_app().await;
+    let text = "{ __typename }";
+    let registered = post(&app, None, &json!({ "query": text, "extensions": persisted(&hash_of(text)) })).await;
+    assert_eq!(registered["data"]["__typename"], "Query");
+    // A hash shows nothing of what it runs: GET, which must not change anything, refuses it.
+    let extensions = persisted(&hash_of(text)).to_string();
+    let response = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("query", ""), ("extensions", extensions.as_str())])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 405);
+}
