@@ -20,6 +20,7 @@ use axum::extract::ConnectInfo;
 use caas::app::AppState;
 use caas::config::Config;
 use caas::server::Server;
+use sea_orm::ConnectionTrait;
 use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -166,7 +167,9 @@ pub async fn ops(args: OpsArgs) -> anyhow::Result<()> {
             let input = purchase_input(car, &format!("queued-{n}"));
             drop(server.graphql(Some(&token), PURCHASE, input).await?);
         }
-        // Closing folds SQLite's write-ahead log into the file, which is then copied alone.
+        // The write-ahead log folded into the file, which is then copied alone (closing the pool
+        // folds it only when no connection is still out, which depends on timing).
+        server.app.db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
         server.app.db.clone().close().await?;
         return Ok(());
     }
