@@ -1,6 +1,7 @@
 // The app shells work offline: each app's page and its hashed assets are kept in a cache — the
-// customer app's first bundle at install and its second one (the rarer pages) right after, the
-// staff app's once a staff member opens it. A page is served from
+// customer app's first bundle at install; its second one (the rarer pages) and the staff app once
+// one of their pages is opened (fetched at install, the second bundle's download would compete with
+// the next visits' own requests on a weak connection). A page is served from
 // the cache at once and refreshed in the background (a new release shows on the next visit);
 // hashed assets never change, so the cached copy is always right. The API is never cached here:
 // the app keeps the last answers itself and marks them as saved earlier. The redirects of a sign-in
@@ -28,14 +29,7 @@ async function cacheShell(shell) {
 }
 
 self.addEventListener("install", (event) => {
-  // The first bundle is what a visit needs: the worker takes over once it is kept. The second one
-  // follows without holding the worker back, so that the rarer pages open fast, and offline, too.
-  event.waitUntil(
-    cacheShell("/").then(() => {
-      cacheShell("/more/").catch(() => {});
-      return self.skipWaiting();
-    }),
-  );
+  event.waitUntil(cacheShell("/").then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
