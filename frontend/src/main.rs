@@ -10,5 +10,7 @@ mod route;
 mod state;
 
 fn main() {
+    #[cfg(feature = "more")]
+    pages::more::arrived();
     yew::Renderer::<app::App>::new().render();
 }

@@ -51,6 +51,7 @@ pub enum Action {
     /// The user was loaded.
     Me(Box<me::MeMe>),
     /// The language was chosen.
+    #[cfg(feature = "more")]
     Locale(Locale),
     /// The server was (not) reached.
     Online(bool),
@@ -87,6 +88,7 @@ impl Reducible for AppState {
                     workshop_admin: me.workshop_admin,
                 });
             }
+            #[cfg(feature = "more")]
             Action::Locale(locale) => next.locale = locale,
             Action::Online(online) => {
                 if next.online == online {

@@ -1,5 +1,6 @@
 //! Serving the web app built by Trunk: its hashed assets as files, and its `index.html` for every
-//! other path so that deep links work after a reload.
+//! other path so that deep links work after a reload — for the customer app, the page of the bundle
+//! that has the path's page (the first, small one, or the second with the rarer pages).
 //!
 //! Trunk starts the app with an inline module script; the page's Content-Security-Policy allows
 //! exactly that script by its hash, and nothing else inline.
@@ -8,7 +9,7 @@ use std::path::Path;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Uri, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use base64::Engine;
@@ -47,44 +48,98 @@ fn page_policy(html: &str) -> String {
     )
 }
 
-/// The router serving the web app built in `dir` at `/` and, when it was built, the staff app in
-/// `dir/staff` at `/staff/`; `None` when the web app has not been built.
+/// The router serving the web app built in `dir`: the customer app's first bundle at `/`, its
+/// second bundle (`dir/more`, the rarer pages) at those pages' addresses with its files under
+/// `/more/`, and, when it was built, the staff app in `dir/staff` at `/staff/`; `None` when the web
+/// app has not been built.
 pub fn router(dir: &Path) -> Option<Router> {
-    let customer = app_router(dir)?;
-    Some(match app_router(&dir.join("staff")) {
-        Some(staff) => Router::new()
+    let more_dir = dir.join("more");
+    let customer = app_router(dir, Page::read(&more_dir))?;
+    let mut router = Router::new();
+    if let Some(staff) = app_router(&dir.join("staff"), None) {
+        router = router
             .route("/staff", get(|| async { axum::response::Redirect::permanent("/staff/") }))
-            .nest("/staff/", staff)
-            .merge(customer),
-        None => customer,
-    })
+            .nest("/staff/", staff);
+    }
+    if let Some(more) = app_router(&more_dir, None) {
+        router = router.nest("/more/", more);
+    }
+    Some(router.merge(customer))
 }
 
-/// One single-page app: its page for every path that is not one of its files.
-fn app_router(dir: &Path) -> Option<Router> {
-    let html = std::fs::read_to_string(dir.join("index.html")).ok()?;
-    let policy = HeaderValue::from_str(&page_policy(&html)).ok()?;
-    let page = Bytes::from(html);
-    let index = get(move || {
+/// Whether the customer app's first bundle shows the page at `path`: signing in, the dashboard, a
+/// car's file and catalog (with checkout), an activation's progress, the orders, the
+/// notifications and the offline queue. Every other address is the second bundle's: its rarer
+/// pages, the staff pages (it sends staff on to `/staff/`) and unknown addresses. The frontend's
+/// `pages/mod.rs` and the service worker's `FIRST` (`frontend/sw.js`) divide the pages the same way.
+fn in_first_bundle(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
+    matches!(
+        segments.as_slice(),
+        [] | ["index.html"]
+            | ["login"]
+            | ["set-password"]
+            | ["vehicles", _]
+            | ["vehicles", _, "features"]
+            | ["activations", _]
+            | ["orders"]
+            | ["orders", _]
+            | ["notifications"]
+            | ["queue"]
+    )
+}
+
+/// An app's page, with the policy that allows its inline scripts.
+#[derive(Clone)]
+struct Page {
+    html: Bytes,
+    policy: HeaderValue,
+}
+
+impl Page {
+    /// The `index.html` of the app built in `dir`, if it was built.
+    fn read(dir: &Path) -> Option<Self> {
+        let html = std::fs::read_to_string(dir.join("index.html")).ok()?;
+        let policy = HeaderValue::from_str(&page_policy(&html)).ok()?;
+        Some(Self { html: Bytes::from(html), policy })
+    }
+
+    fn response(&self) -> axum::response::Response {
+        (
+            [
+                (header::CONTENT_SECURITY_POLICY, self.policy.clone()),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            ],
+            Html(self.html.clone()),
+        )
+            .into_response()
+    }
+}
+
+/// One single-page app: its page for every path that is not one of its files — or, for the paths
+/// that are not its first bundle's, the page of its `second` bundle.
+fn app_router(dir: &Path, second: Option<Page>) -> Option<Router> {
+    let page = Page::read(dir)?;
+    let index = {
         let page = page.clone();
-        let policy = policy.clone();
-        async move {
-            (
-                [
-                    (header::CONTENT_SECURITY_POLICY, policy),
-                    (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-                ],
-                Html(page),
-            )
-                .into_response()
-        }
+        get(move || {
+            let page = page.clone();
+            async move { page.response() }
+        })
+    };
+    let page_of_path = get(move |uri: Uri| {
+        let page = match &second {
+            Some(second) if !in_first_bundle(uri.path()) => second.clone(),
+            _ => page.clone(),
+        };
+        async move { page.response() }
     });
     // Precompressed `.br`/`.gz` siblings (made at build time) are sent to clients that accept them.
     let assets = ServeDir::new(dir)
         .append_index_html_on_directories(false)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(index.clone());
+        .fallback(page_of_path);
     Some(
         Router::new()
             .route("/", index.clone())
@@ -121,6 +176,24 @@ mod tests {
         assert!(is_hashed("/style-2c459e77220409d.css"));
         assert!(!is_hashed("/sw.js"));
         assert!(!is_hashed("/manifest.webmanifest"));
+    }
+
+    #[test]
+    fn the_first_bundle_serves_what_a_customer_opens_first_and_the_second_the_rest() {
+        let first =
+            ["/", "/index.html", "/login", "/set-password", "/vehicles/WCAAUR1S3TB000001", "/vehicles/X/features/"];
+        let first =
+            first.into_iter().chain(["/activations/0193", "/orders", "/orders/0194", "/notifications", "/queue"]);
+        for path in first {
+            assert!(in_first_bundle(path), "{path}");
+        }
+        let second =
+            ["/privacy", "/profile", "/bookings", "/vehicles/X/book", "/vehicles/X/health", "/repair-orders/0195"];
+        let second =
+            second.into_iter().chain(["/estimate", "/signin/oidc", "/dealer/sale", "/admin", "/nope", "/orders/1/2"]);
+        for path in second {
+            assert!(!in_first_bundle(path), "{path}");
+        }
     }
 
     #[test]

@@ -153,6 +153,7 @@ impl Answer for Checkout {
 
 /// The customer's credit — a balance per currency (none before the first voucher) — and their saved
 /// card or mandate.
+#[cfg(feature = "more")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Credit {
     /// The balances.
@@ -161,6 +162,7 @@ pub struct Credit {
     pub saved: Option<Saved>,
 }
 
+#[cfg(feature = "more")]
 impl Answer for Credit {
     fn read(data: &JsValue) -> Option<Self> {
         Some(Self {
@@ -171,6 +173,7 @@ impl Answer for Credit {
 }
 
 /// A voucher redeemed: what it was worth, the credit now, and whether it added anything now.
+#[cfg(feature = "more")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Redeemed {
     /// The voucher's value.
@@ -181,6 +184,7 @@ pub struct Redeemed {
     pub newly: bool,
 }
 
+#[cfg(feature = "more")]
 impl Answer for Redeemed {
     fn read(data: &JsValue) -> Option<Self> {
         let redeemed = object(data, "redeemVoucher")?;

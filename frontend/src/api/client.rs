@@ -319,6 +319,7 @@ impl Api {
     /// The text of a document the API serves to the signed-in user at `path` (e.g. a data
     /// export), asked for with the session's token like any request; an expired session is
     /// renewed once. Refusals come as the API's errors.
+    #[cfg(feature = "more")]
     pub async fn document(&self, path: &str) -> Result<String, ApiError> {
         let mut renewed = false;
         loop {

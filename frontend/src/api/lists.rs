@@ -35,6 +35,7 @@ impl Answer for Notifications {
 }
 
 /// A region: its code, name and currency.
+#[cfg(feature = "more")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Region {
     /// e.g. `ES`.
@@ -46,9 +47,11 @@ pub struct Region {
 }
 
 /// The `Regions` answer.
+#[cfg(feature = "more")]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Regions(pub Vec<Region>);
 
+#[cfg(feature = "more")]
 impl Answer for Regions {
     fn read(data: &JsValue) -> Option<Self> {
         let region =

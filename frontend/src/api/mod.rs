@@ -13,9 +13,11 @@ pub mod json;
 pub mod lists;
 pub mod ops;
 pub mod orders;
+#[cfg(feature = "more")]
 pub mod privacy;
 pub mod queue;
 pub mod storage;
+#[cfg(feature = "more")]
 pub mod telemetry;
 pub mod workshop;
 pub mod ws;

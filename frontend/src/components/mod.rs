@@ -1,6 +1,8 @@
 //! Pieces every page uses: the layout, status views, money.
 
+#[cfg(feature = "more")]
 mod chart;
+#[cfg(feature = "more")]
 pub mod download;
 #[cfg(feature = "staff")]
 pub mod forms;
@@ -10,11 +12,14 @@ mod status;
 
 #[cfg(feature = "staff")]
 pub use chart::BarChart;
+#[cfg(feature = "more")]
 pub use chart::LineChart;
 pub use layout::Layout;
+#[cfg(feature = "more")]
+pub use status::done_note;
 #[cfg(feature = "staff")]
 pub use status::error_text;
-pub use status::{done_note, empty, error_view, field_error, form_error, loading, page_error, stale_note};
+pub use status::{empty, error_view, field_error, form_error, loading, page_error, stale_note};
 
 use crate::api::ops::ApiEnum;
 use crate::i18n::{Locale, t, value};

@@ -2,6 +2,10 @@
 //! workshop's page, the car's file): its status, the estimate's lines and totals, the diagnostic
 //! sessions with their fault codes, and the customer's decision on an estimate.
 
+// The first build (without the `more` pages) shows only an expediente's diagnoses and repair
+// statuses; lines, totals and decisions are the second build's.
+#![cfg_attr(not(feature = "more"), allow(dead_code, unused_imports))]
+
 use yew::prelude::*;
 
 use crate::api::workshop::{Amount, Amounts, Code, Diagnosis, Line};

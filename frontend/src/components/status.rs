@@ -93,6 +93,7 @@ fn wait_text(locale: Locale, seconds: u64) -> String {
 }
 
 /// What an action did, said once it is done (`key` is its text).
+#[cfg(feature = "more")]
 pub fn done_note(locale: Locale, key: &Option<&'static str>) -> Html {
     match key {
         Some(key) => html! { <p class="status done" role="status" aria-live="polite">{ t(locale, key) }</p> },

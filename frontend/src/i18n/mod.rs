@@ -1,6 +1,7 @@
 //! Every text of the app in English, German and Spanish, and money and dates formatted for the
 //! user's language. Pages ask `t(locale, key)`; errors are explained with `error_text`, never raw.
 
+#[cfg(any(feature = "more", test))]
 pub mod calendar;
 mod texts;
 
@@ -19,6 +20,7 @@ pub enum Locale {
 
 impl Locale {
     /// Every language.
+    #[cfg(any(feature = "more", test))]
     pub const ALL: [Locale; 3] = [Locale::En, Locale::De, Locale::Es];
 
     /// From the server's enum name (`DE`) or a language tag (`de-AT`).
@@ -45,6 +47,7 @@ impl Locale {
     }
 
     /// The name of the language in itself.
+    #[cfg(any(feature = "more", test))]
     pub fn name(self) -> &'static str {
         match self {
             Self::En => "English",
@@ -125,6 +128,7 @@ pub fn kilometres(locale: Locale, km: i64) -> String {
 
 /// A measured value with its unit, e.g. `12,6 V` (de, es), `12.6 V` (en), `12.481 km`: one decimal
 /// below 100, none from 100 on (a reading's precision, not the sensor's).
+#[cfg(any(feature = "more", test))]
 pub fn measure(locale: Locale, value: f64, unit: &str) -> String {
     let decimals = value.abs() < 99.95;
     let scaled = if decimals { value * 10.0 } else { value };
@@ -187,11 +191,13 @@ fn format_date(locale: Locale, year: u32, month: u32, day: u32) -> String {
 
 /// The wall-clock time an RFC 3339 value is written in, `HH:MM`: a workshop's times carry its own
 /// offset, so they read as the workshop's local time wherever the reader is.
+#[cfg(any(feature = "more", test))]
 pub fn wall_time(rfc3339: &str) -> String {
     rfc3339.get(11..16).unwrap_or_default().to_owned()
 }
 
 /// The calendar day an RFC 3339 value is written in, `YYYY-MM-DD` (see [`wall_time`]).
+#[cfg(any(feature = "more", test))]
 pub fn wall_day(rfc3339: &str) -> String {
     rfc3339.get(..10).unwrap_or_default().to_owned()
 }
@@ -215,6 +221,7 @@ pub fn date_time(locale: Locale, rfc3339: &str) -> String {
 }
 
 /// A day (`YYYY-MM-DD`) with its weekday, e.g. `Montag, 07.12.2026`.
+#[cfg(any(feature = "more", test))]
 pub fn day_heading(locale: Locale, day: &str) -> String {
     let Some((year, month, date)) = calendar::parts(day) else { return day.to_owned() };
     let weekday = value(locale, calendar::WEEKDAYS[calendar::weekday(day)]);

@@ -1,19 +1,18 @@
 //! How an order is paid, among the methods the car's region offers: the saved card, SEPA Direct
 //! Debit (the saved mandate, or a small form to give one), a bank transfer (its instructions come
 //! after the order, on the activation's page), or the customer's credit with a voucher code to
-//! redeem first. Also the customer's credit on their profile, where a voucher is redeemed.
+//! redeem first. (The credit on the customer's profile, where a voucher is redeemed, is `credit`.)
 //! Plain functions where nothing is kept: each component costs download size.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::api::checkout::{Checkout, Credit, Redeemed, Saved};
-use crate::api::ops::{MyCredit, RedeemVoucher, SetUpSepaMandate, my_credit, redeem_voucher, set_up_sepa_mandate};
-use crate::api::queue::{self, QueuedPurchase};
-use crate::api::{Api, ApiError, QueryState, use_query_as, use_reload};
-use crate::components::{error_view, loading};
+use crate::api::checkout::{Checkout, Saved};
+use crate::api::ops::{SetUpSepaMandate, set_up_sepa_mandate};
+use crate::api::{Api, ApiError, queue};
+use crate::components::error_view;
 use crate::i18n::{Locale, money, t, tf};
-use crate::state::{Action, use_app};
+use crate::state::use_app;
 
 /// The method chosen until the customer picks one: credit when it covers the price, else the saved
 /// card or mandate, else the region's first method.
@@ -30,7 +29,7 @@ pub fn default_method(checkout: &Checkout, price: i64) -> String {
 }
 
 /// A saved card (`VISA ending in 4242`) or mandate (its reference and the IBAN's last digits).
-fn saved_text(locale: Locale, saved: &Saved) -> String {
+pub(super) fn saved_text(locale: Locale, saved: &Saved) -> String {
     match &saved.mandate {
         Some(reference) => tf(locale, "pay.mandate", &[("reference", reference), ("last4", &saved.last4)]),
         None => tf(locale, "confirm.card", &[("brand", &saved.brand.to_uppercase()), ("last4", &saved.last4)]),
@@ -158,99 +157,6 @@ fn mandate_form(props: &MandateProps) -> Html {
 pub fn in_fours(text: &str) -> String {
     let plain: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
     plain.chunks(4).map(|group| group.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
-}
-
-/// How the customer pays: the saved card or mandate, the credit, and a voucher to redeem into it
-/// (queued without a connection).
-#[function_component(CreditSection)]
-pub fn credit_section() -> Html {
-    let (api, app) = (use_context::<Api>().expect("api"), use_app());
-    let locale = app.locale;
-    let (refresh, reload) = use_reload();
-    let code = use_node_ref();
-    let error = use_state(|| None::<ApiError>);
-    let done = use_state(|| None::<String>);
-    let shown = match use_query_as::<MyCredit, Credit>(my_credit::Variables, refresh) {
-        QueryState::Loading => loading(locale),
-        QueryState::Failed(err) => error_view(locale, &err),
-        QueryState::Ready(loaded) => {
-            let Credit { balances, saved } = &*loaded.data;
-            let saved = match saved {
-                Some(card) if card.mandate.is_none() => format!(
-                    "{} •••• {} · {} {:02}/{}",
-                    card.brand.to_uppercase(),
-                    card.last4,
-                    t(locale, "profile.card_until"),
-                    card.expires.0,
-                    card.expires.1
-                ),
-                Some(mandate) => saved_text(locale, mandate),
-                None => t(locale, "profile.no_card"),
-            };
-            let credit = balances.iter().map(|a| money(locale, a.amount_minor, &a.currency)).collect::<Vec<_>>();
-            html! {
-                <>
-                    <p id="payment-card">{ saved }</p>
-                    <h3>{ t(locale, "credit.title") }</h3>
-                    <p id="credit">{ if credit.is_empty() { t(locale, "credit.none") } else { credit.join(" · ") } }</p>
-                </>
-            }
-        }
-    };
-    let onsubmit = {
-        let (code, error, done) = (code.clone(), error.clone(), done.clone());
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            let Some(voucher) = voucher_code(&code) else { return };
-            let key = queue::new_key();
-            let variables = redeem_voucher::Variables { code: voucher.clone(), idempotency_key: key.clone() };
-            let (api, app, error, done, reload) =
-                (api.clone(), app.clone(), error.clone(), done.clone(), reload.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let answer = api.call_as::<RedeemVoucher, Redeemed>(variables).await;
-                error.set(None);
-                match answer {
-                    Ok(redeemed) if redeemed.newly => done.set(Some(tf(
-                        locale,
-                        "credit.added",
-                        &[("amount", &money(locale, redeemed.amount.amount_minor, &redeemed.amount.currency))],
-                    ))),
-                    Ok(_) => done.set(Some(t(locale, "credit.again"))),
-                    Err(ApiError::Offline) => {
-                        queue::push(QueuedPurchase {
-                            key,
-                            vin: String::new(),
-                            feature_code: String::new(),
-                            feature_name: voucher.clone(),
-                            kind: String::new(),
-                            days: None,
-                            method: None,
-                            voucher_code: Some(voucher),
-                            refused: None,
-                        });
-                        app.dispatch(Action::Queued(queue::load().len()));
-                        done.set(Some(t(locale, "credit.queued")));
-                    }
-                    Err(err) => {
-                        done.set(None);
-                        error.set(Some(err));
-                    }
-                }
-                reload.emit(());
-            });
-        })
-    };
-    html! {
-        <form class="card narrow" id="payment" {onsubmit}>
-            <h2>{ t(locale, "profile.card") }</h2>
-            { shown }
-            <label for="voucher-code">{ t(locale, "pay.voucher") }</label>
-            <input id="voucher-code" ref={code} autocomplete="off" autocapitalize="characters" required=true />
-            if let Some(err) = &*error { { error_view(locale, err) } }
-            if let Some(note) = &*done { <p class="status done" role="status">{ note.clone() }</p> }
-            <button type="submit">{ t(locale, "credit.redeem") }</button>
-        </form>
-    }
 }
 
 #[cfg(test)]

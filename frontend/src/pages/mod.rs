@@ -3,23 +3,35 @@
 mod activation;
 #[cfg(feature = "staff")]
 mod admin;
+#[cfg(feature = "more")]
 mod booking;
+#[cfg(feature = "more")]
 mod bookings;
 mod catalog;
 mod checkout;
+#[cfg(feature = "more")]
+mod credit;
 mod dashboard;
 #[cfg(feature = "staff")]
 mod dealer;
+#[cfg(feature = "more")]
 mod estimate;
 mod expediente;
+#[cfg(feature = "more")]
 mod health;
 mod login;
+pub mod more;
 mod notifications;
 mod oidc;
+#[cfg(feature = "more")]
+mod oidc_finish;
 mod orders;
+#[cfg(feature = "more")]
 mod privacy;
+#[cfg(feature = "more")]
 mod profile;
 mod queue;
+#[cfg(feature = "more")]
 mod repair_order;
 #[cfg(feature = "staff")]
 mod support;
@@ -62,8 +74,10 @@ fn page(props: &PageProps) -> Html {
     match props.route.clone() {
         Route::Login => html! { <login::Login /> },
         Route::SetPassword => html! { <login::SetPassword /> },
+        #[cfg(feature = "more")]
         Route::Estimate => html! { <estimate::EstimatePage /> },
-        Route::OidcFinish => html! { <oidc::OidcFinish /> },
+        #[cfg(feature = "more")]
+        Route::OidcFinish => html! { <oidc_finish::OidcFinish /> },
         Route::Home => match role {
             "CUSTOMER" => html! { <dashboard::Dashboard /> },
             "" => html! { <Layout title="page.loading">{ crate::components::loading(app.locale) }</Layout> },
@@ -71,16 +85,22 @@ fn page(props: &PageProps) -> Html {
         },
         Route::Vehicle { vin } => html! { <expediente::ExpedientePage {vin} /> },
         Route::Catalog { vin } => html! { <catalog::CatalogPage {vin} /> },
+        #[cfg(feature = "more")]
         Route::VehicleHealth { vin } => html! { <health::HealthPage vin={vin.clone()} key={vin} /> },
+        #[cfg(feature = "more")]
         Route::BookService { vin } => html! { <booking::BookServicePage {vin} /> },
+        #[cfg(feature = "more")]
         Route::Bookings => html! { <bookings::BookingsPage /> },
         Route::RepairOrder { id } if role == "WORKSHOP" => staff_page(Route::RepairOrder { id }, app.locale),
+        #[cfg(feature = "more")]
         Route::RepairOrder { id } => html! { <repair_order::RepairOrderPage {id} staff=false /> },
         Route::Activation { id } => html! { <activation::ActivationPage {id} /> },
         Route::Orders => html! { <orders::OrderList dealer={role == "DEALER"} /> },
         Route::Order { id } => html! { <orders::OrderPage {id} dealer={role == "DEALER"} /> },
         Route::Notifications => html! { <notifications::NotificationsPage /> },
+        #[cfg(feature = "more")]
         Route::Profile => html! { <profile::ProfilePage /> },
+        #[cfg(feature = "more")]
         Route::Privacy => html! { <privacy::PrivacyPage /> },
         Route::Queue => html! { <queue::QueuePage /> },
         staff @ (Route::NewSale
@@ -92,9 +112,14 @@ fn page(props: &PageProps) -> Html {
         | Route::Analytics
         | Route::WorkshopBoard
         | Route::WorkshopSetup) => staff_page(staff, app.locale),
+        #[cfg(feature = "more")]
         Route::NotFound => {
             html! { <Layout title="page.not_found"><Link<Route> to={Route::Home}>{ crate::i18n::t(app.locale, "nav.home") }</Link<Route>></Layout> }
         }
+        // The rarer pages (and unknown addresses) are in the second build: the server sends its
+        // page for their addresses.
+        #[cfg(not(feature = "more"))]
+        _ => more::open(app.locale),
     }
 }
 

@@ -86,7 +86,7 @@ pub fn profile_page() -> Html {
                 <button type="submit">{ t(locale, "profile.save") }</button>
             </form>
             if app.role == "CUSTOMER" {
-                <super::checkout::CreditSection />
+                <super::credit::CreditSection />
                 <p class="card narrow"><Link<Route> to={Route::Privacy} classes="privacy-link">{ t(locale, "profile.privacy") }</Link<Route>></p>
             }
             <PasswordChange />

@@ -25,7 +25,8 @@ fn first_route_files(dist: &Path) -> Vec<String> {
     // Attribute values may be quoted or not (the HTML is minified): any `/name.ext` token counts.
     let tokens = html.split(|c: char| c.is_whitespace() || "\"'=<>(),;".contains(c));
     for token in tokens.filter(|token| token.starts_with('/')) {
-        // The staff app's assets are under /staff/: the file is the last part of the path.
+        // The second bundle's and the staff app's assets are under /more/ and /staff/: the file is
+        // the last part of the path.
         let name = token.rsplit('/').next().unwrap_or_default();
         let wanted = [".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext)) && dist.join(name).exists();
         if wanted && !files.iter().any(|file| file == name) {
@@ -164,6 +165,15 @@ async fn main() {
     let budget_ms = (brotli as f64 / BYTES_PER_SECOND as f64) * 1000.0;
     let mut report = format!("### First route (customer app)\n\n{sizes}\n");
     report += &format!("At 400 kbit/s the brotli bytes alone take {budget_ms:.0} ms to arrive.\n\n");
+    let more = dist.join("more");
+    if more.join("index.html").exists() {
+        let (_, more_brotli) = sizes_report(&more);
+        report += &format!(
+            "The second bundle (the rarer pages, loaded at their own addresses and kept by the service worker \
+             once one of them was opened) is {} KiB brotli.\n\n",
+            kb(more_brotli)
+        );
+    }
     let staff = dist.join("staff");
     if staff.join("index.html").exists() {
         let (_, staff_brotli) = sizes_report(&staff);

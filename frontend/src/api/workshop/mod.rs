@@ -6,9 +6,15 @@
 //! per type, once for every place the type appears. Enum values are read as text
 //! (`IN_PROGRESS`): the pages only show them. A field missing from an answer reads as empty.
 
+// The first build (without the `more` pages) reads only the diagnoses of an expediente: the
+// rest of these answers is the second build's.
+#![cfg_attr(not(feature = "more"), allow(dead_code, unused_imports))]
+
+#[cfg(feature = "more")]
 mod booking;
 mod repair;
 
+#[cfg(feature = "more")]
 pub use booking::{BookedAt, Booking, Bookings, Slots, Workshops};
 pub use repair::{Code, Decided, Diagnosis, Document, Estimate, Line, RepairOrder};
 
