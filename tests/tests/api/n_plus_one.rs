@@ -47,9 +47,9 @@ async fn nested_lists_cost_at_most_one_statement_per_relation() {
     // At most one statement per relation of the query, however long the list: vehicles, models,
     // manuals, regions ×3 (of vehicles, dealerships, owners), dealerships, owners, activations,
     // features, texts, feature models, their models. (Loads of one table at two levels may merge
-    // into one batch, so the count can be lower.) And the same count for 2 cars as for 100 cars
-    // with 882 activations: batches do not depend on how long a level takes to resolve.
+    // into one batch, so the count can be lower.) And no more for 100 cars with 882 activations
+    // than for 2 cars: batches do not depend on how long a level takes to resolve.
     const RELATIONS: f64 = 13.0;
     assert!(few <= RELATIONS, "{few} statements for 2 vehicles");
-    assert_eq!(many, few, "{many} statements for 100 vehicles and {few} for 2: the count grows with the list");
+    assert!(many <= few, "{many} statements for 100 vehicles and {few} for 2: the count grows with the list");
 }
