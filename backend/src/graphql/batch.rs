@@ -183,20 +183,24 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_next_level_is_a_batch_of_its_own() {
-        let loader = BatchLoader::new(Doubler::default());
-        let items = (1..=10u32).map(|n| {
+    async fn the_next_level_is_a_batch_of_its_own_however_long_the_list() {
+        // A thousand items, waiting for a statement that takes a while: more waiters than Tokio's
+        // budget of operations per poll of a task.
+        let loader = BatchLoader::new(Doubler { slow: true, ..Doubler::default() });
+        let items = (1..=1_000u32).map(|n| {
             let loader = &loader;
             async move {
-                let first = loader.load_one(n).await.expect("loaded").expect("found");
+                let first = loader.load_one(n + 100).await.expect("loaded").expect("found");
                 // The second level asks for keys derived from the first level's answers.
                 loader.load_one(u32::try_from(first).expect("small") + 100).await.expect("loaded")
             }
         });
         let values = join_all(items).await;
-        assert_eq!(values[0], Some(204));
+        assert_eq!(values[0], Some(2 * (2 * 101 + 100)));
         let batches = lock(&loader.loader.batches).clone();
-        assert_eq!(batches, vec![(1..=10).collect::<Vec<u32>>(), (1..=10).map(|n| n * 2 + 100).collect()]);
+        assert_eq!(batches.len(), 2, "{} batches for two levels", batches.len());
+        assert_eq!(batches[0], (101..=1_100).collect::<Vec<u32>>());
+        assert_eq!(batches[1], (1..=1_000).map(|n| 2 * (n + 100) + 100).collect::<Vec<u32>>());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
