@@ -1,8 +1,12 @@
 //! Every text of the app in English, German and Spanish, and money and dates formatted for the
 //! user's language. Pages ask `t(locale, key)`; errors are explained with `error_text`, never raw.
 
+#[cfg(test)]
+mod bundles;
 #[cfg(any(feature = "more", test))]
 pub mod calendar;
+#[cfg(any(feature = "more", test))]
+mod more_texts;
 mod texts;
 
 /// A language of the app.
@@ -59,10 +63,13 @@ impl Locale {
 
 type Table = &'static [(&'static str, [&'static str; 3])];
 
-/// The tables of texts this app has.
+/// The tables of texts this app has: the first bundle's, the second bundle's (feature `more`), the
+/// staff app's.
 #[cfg(any(feature = "staff", test))]
-const TABLES: &[Table] = &[texts::TEXTS, texts::STAFF_TEXTS];
-#[cfg(not(any(feature = "staff", test)))]
+const TABLES: &[Table] = &[texts::TEXTS, more_texts::MORE_TEXTS, texts::STAFF_TEXTS];
+#[cfg(all(feature = "more", not(any(feature = "staff", test))))]
+const TABLES: &[Table] = &[texts::TEXTS, more_texts::MORE_TEXTS];
+#[cfg(not(any(feature = "more", test)))]
 const TABLES: &[Table] = &[texts::TEXTS];
 
 fn tables() -> &'static [Table] {
@@ -386,9 +393,11 @@ mod tests {
                 assert!(!en.is_empty() && !de.is_empty() && !es.is_empty(), "{key} is translated");
             }
         }
-        for (key, _) in texts::STAFF_TEXTS {
-            assert!(texts::TEXTS.binary_search_by(|(entry, _)| entry.cmp(key)).is_err(), "{key} is in one table");
-        }
+        let mut keys: Vec<&str> = tables().iter().flat_map(|table| table.iter().map(|(key, _)| *key)).collect();
+        let count = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), count, "every key is in one table");
     }
 
     /// Whether a key is used in the customer app's sources (everything but the staff pages: the

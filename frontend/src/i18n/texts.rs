@@ -1,8 +1,9 @@
 //! Every text of the app, by key, in English, German and Spanish side by side; sorted by key
-//! (looked up by binary search). The staff app's own texts are a table of their own, left out of
-//! the customer app.
+//! (looked up by binary search). Here are the first bundle's texts (its pages and everything they
+//! share) and the staff app's; the second bundle's pages have theirs in `more_texts`, so that
+//! neither of those tables is carried by the first bundle (see `bundles`, which checks the split).
 
-/// `(key, [en, de, es])`.
+/// `(key, [en, de, es])`: the texts the customer app's first bundle shows.
 pub static TEXTS: &[(&str, [&str; 3])] = &[
     (
         "activation.cancel",
@@ -45,101 +46,7 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         ],
     ),
     ("activation.progress", ["Switching on, live", "Aktivierung live", "Activación en directo"]),
-    ("alert_kind.BATTERY_LOW", ["Battery low", "Batterie schwach", "Batería baja"]),
-    ("alert_kind.FAULT_CODE", ["Fault code", "Fehlercode", "Código de avería"]),
-    ("alert_kind.SERVICE_DUE", ["Service due", "Service fällig", "Revisión pendiente"]),
-    ("alert_kind.SILENT", ["No signal from the car", "Kein Signal vom Fahrzeug", "El coche no envía datos"]),
-    ("booking.book", ["Book", "Termin buchen", "Reservar cita"]),
     ("booking.book_service", ["Book a service", "Service buchen", "Pedir cita en el taller"]),
-    ("booking.cancel", ["Cancel booking", "Termin stornieren", "Cancelar la cita"]),
-    (
-        "booking.cancel_ask",
-        [
-            "Cancel your appointment on {date}? The time is freed for others.",
-            "Ihren Termin am {date} stornieren? Die Zeit wird für andere frei.",
-            "¿Cancelar tu cita del {date}? El hueco queda libre para otros.",
-        ],
-    ),
-    ("booking.cancel_confirm", ["Yes, cancel", "Ja, stornieren", "Sí, cancelar"]),
-    ("booking.cancel_keep", ["Keep it", "Behalten", "Mantener"]),
-    (
-        "booking.choose_service",
-        [
-            "Choose a service to see the free times.",
-            "Wählen Sie einen Service, um die freien Zeiten zu sehen.",
-            "Elige un servicio para ver las horas libres.",
-        ],
-    ),
-    ("booking.coming", ["Coming up", "Anstehend", "Próximas"]),
-    (
-        "booking.confirms_soon",
-        ["The workshop confirms soon.", "Die Werkstatt bestätigt in Kürze.", "El taller la confirmará pronto."],
-    ),
-    ("booking.earlier", ["Earlier", "Früher", "Antes"]),
-    ("booking.earlier_bookings", ["Earlier bookings", "Frühere Termine", "Citas anteriores"]),
-    ("booking.free_times", ["Free times", "Freie Zeiten", "Horas libres"]),
-    ("booking.later", ["Later", "Später", "Más tarde"]),
-    ("booking.loan_car", ["I need a loan car", "Ich brauche einen Ersatzwagen", "Necesito un coche de sustitución"]),
-    (
-        "booking.local_times",
-        [
-            "Times are local time in {city}, where the workshop is.",
-            "Uhrzeiten in Ortszeit von {city}, wo die Werkstatt ist.",
-            "Horas en hora local de {city}, donde está el taller.",
-        ],
-    ),
-    (
-        "booking.no_services",
-        [
-            "This workshop offers no services to book yet.",
-            "Diese Werkstatt bietet noch keine buchbaren Services an.",
-            "Este taller aún no ofrece servicios para reservar.",
-        ],
-    ),
-    (
-        "booking.no_slots",
-        ["No free times on these days.", "An diesen Tagen ist nichts frei.", "No hay horas libres en estos días."],
-    ),
-    (
-        "booking.no_workshops",
-        [
-            "No workshop in this region yet.",
-            "In dieser Region gibt es noch keine Werkstatt.",
-            "Aún no hay talleres en esta región.",
-        ],
-    ),
-    ("booking.none", ["No bookings yet.", "Noch keine Termine.", "Aún no tienes citas."]),
-    (
-        "booking.notes",
-        [
-            "What should be done, or what did you notice? (optional)",
-            "Was soll gemacht werden, was ist Ihnen aufgefallen? (optional)",
-            "¿Qué hay que hacer o qué has notado? (opcional)",
-        ],
-    ),
-    (
-        "booking.offline",
-        [
-            "Booking needs a connection: you are offline.",
-            "Zum Buchen brauchen Sie eine Verbindung: Sie sind offline.",
-            "Para reservar necesitas conexión: ahora no tienes.",
-        ],
-    ),
-    (
-        "booking.pick_slot",
-        ["Pick one of the free times.", "Wählen Sie eine der freien Zeiten.", "Elige una de las horas libres."],
-    ),
-    ("booking.repair_order", ["Repair order {number}", "Werkstattauftrag {number}", "Orden de reparación {number}"]),
-    ("booking.requested", ["Appointment requested", "Termin angefragt", "Cita solicitada"]),
-    ("booking.service", ["Service", "Leistung", "Servicio"]),
-    ("booking.with_loan_car", ["With a loan car", "Mit Ersatzwagen", "Con coche de sustitución"]),
-    ("booking.workshop", ["Workshop", "Werkstatt", "Taller"]),
-    ("booking_status.CANCELLED", ["Cancelled", "Storniert", "Cancelada"]),
-    ("booking_status.CHECKED_IN", ["Car at the workshop", "Fahrzeug in der Werkstatt", "Coche en el taller"]),
-    ("booking_status.COMPLETED", ["Done", "Erledigt", "Completada"]),
-    ("booking_status.CONFIRMED", ["Confirmed", "Bestätigt", "Confirmada"]),
-    ("booking_status.NO_SHOW", ["Missed", "Nicht erschienen", "No se presentó"]),
-    ("booking_status.REQUESTED", ["Requested", "Angefragt", "Solicitada"]),
     (
         "car_status.ASSIGNED",
         ["registered to the buyer", "auf den Käufer zugelassen", "matriculado a nombre del comprador"],
@@ -269,29 +176,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         ["incl. {rate} % VAT ({vat})", "inkl. {rate} % MwSt. ({vat})", "IVA del {rate} % incluido ({vat})"],
     ),
     ("confirm.when", ["Payment", "Zahlung", "Pago"]),
-    (
-        "credit.added",
-        ["{amount} added to your credit.", "{amount} Ihrem Guthaben gutgeschrieben.", "{amount} añadidos a tu saldo."],
-    ),
-    (
-        "credit.again",
-        [
-            "Already redeemed: nothing added.",
-            "Bereits eingelöst: nichts hinzugefügt.",
-            "Ya canjeado: no se ha añadido nada.",
-        ],
-    ),
-    ("credit.none", ["No credit yet.", "Noch kein Guthaben.", "Aún no tienes saldo."]),
-    (
-        "credit.queued",
-        [
-            "Offline: it is redeemed when the connection is back.",
-            "Offline: Er wird eingelöst, sobald die Verbindung zurück ist.",
-            "Sin conexión: se canjea cuando vuelva la conexión.",
-        ],
-    ),
-    ("credit.redeem", ["Redeem", "Einlösen", "Canjear"]),
-    ("credit.title", ["Credit", "Guthaben", "Saldo"]),
     ("dashboard.discover", ["Discover features", "Funktionen entdecken", "Descubrir funciones"]),
     ("dashboard.expediente", ["Vehicle file", "Fahrzeugakte", "Expediente"]),
     ("dashboard.expiring", ["expires soon", "läuft bald ab", "caduca pronto"]),
@@ -482,40 +366,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
             "Este cupón ya se ha canjeado.",
         ],
     ),
-    ("estimate.approved", ["Estimate approved", "Kostenvoranschlag freigegeben", "Presupuesto aprobado"]),
-    ("estimate.declined", ["Estimate declined", "Kostenvoranschlag abgelehnt", "Presupuesto rechazado"]),
-    (
-        "estimate.gone",
-        [
-            "This link has expired or was already used. Sign in to the app to see your repair order, or call the workshop.",
-            "Dieser Link ist abgelaufen oder wurde schon verwendet. Melden Sie sich in der App an, um Ihren Auftrag zu sehen, oder rufen Sie die Werkstatt an.",
-            "Este enlace ha caducado o ya se usó. Inicia sesión en la app para ver tu orden de reparación o llama al taller.",
-        ],
-    ),
-    (
-        "estimate.gone_title",
-        ["This link no longer works", "Dieser Link gilt nicht mehr", "Este enlace ya no es válido"],
-    ),
-    (
-        "estimate.reapproval",
-        [
-            "The work would now cost {estimate} instead of the {approved} you approved. The workshop waits for your decision.",
-            "Die Arbeiten würden jetzt {estimate} statt der freigegebenen {approved} kosten. Die Werkstatt wartet auf Ihre Entscheidung.",
-            "El trabajo costaría ahora {estimate} en lugar de los {approved} que aprobaste. El taller espera tu decisión.",
-        ],
-    ),
-    (
-        "estimate.told",
-        [
-            "The workshop has been told (repair order {number}).",
-            "Die Werkstatt ist informiert (Auftrag {number}).",
-            "El taller ya lo sabe (orden {number}).",
-        ],
-    ),
-    (
-        "estimate.valid_until",
-        ["This link works until {date}.", "Dieser Link gilt bis {date}.", "Este enlace es válido hasta el {date}."],
-    ),
     ("expediente.color", ["Colour", "Farbe", "Color"]),
     ("expediente.diagnostics", ["Diagnostics", "Diagnosen", "Diagnósticos"]),
     ("expediente.features", ["Features", "Funktionen", "Funciones"]),
@@ -546,50 +396,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
             "Tocaba antes del {date} o a los {km}, lo que llegara antes.",
         ],
     ),
-    ("health.alerts", ["Alerts", "Warnungen", "Alertas"]),
-    ("health.battery", ["Battery charge", "Ladezustand", "Carga de la batería"]),
-    ("health.book_workshop", ["Book a workshop", "Werkstatttermin buchen", "Pedir cita en el taller"]),
-    (
-        "health.chart_summary",
-        [
-            "{title} from {from} to {to}: between {min} and {max}, latest {last}.",
-            "{title} von {from} bis {to}: zwischen {min} und {max}, zuletzt {last}.",
-            "{title} del {from} al {to}: entre {min} y {max}; el último, {last}.",
-        ],
-    ),
-    ("health.day", ["24 hours", "24 Stunden", "24 horas"]),
-    ("health.fault_codes", ["Fault codes", "Fehlercodes", "Códigos de avería"]),
-    ("health.fuel", ["Fuel", "Tankinhalt", "Combustible"]),
-    ("health.history", ["History", "Verlauf", "Historial"]),
-    ("health.low_voltage", ["12 V battery", "12-V-Batterie", "Batería de 12 V"]),
-    ("health.mileage", ["Mileage", "Kilometerstand", "Kilometraje"]),
-    ("health.month", ["30 days", "30 Tage", "30 días"]),
-    (
-        "health.no_alerts",
-        [
-            "No open alerts: all is well.",
-            "Keine offenen Warnungen: alles in Ordnung.",
-            "Sin alertas abiertas: todo en orden.",
-        ],
-    ),
-    (
-        "health.no_points",
-        ["No readings in this period.", "Keine Messwerte in diesem Zeitraum.", "No hay lecturas en este periodo."],
-    ),
-    (
-        "health.no_reading",
-        [
-            "The car has not sent any readings yet.",
-            "Das Fahrzeug hat noch keine Messwerte gesendet.",
-            "El coche aún no ha enviado datos.",
-        ],
-    ),
-    ("health.odometer", ["Odometer", "Kilometerstand", "Cuentakilómetros"]),
-    ("health.past_alerts", ["Past alerts", "Frühere Warnungen", "Alertas anteriores"]),
-    ("health.period", ["Period", "Zeitraum", "Periodo"]),
-    ("health.recorded_at", ["Time of reading", "Zeitpunkt der Messung", "Hora de la lectura"]),
-    ("health.since", ["Since {date}", "Seit {date}", "Desde el {date}"]),
-    ("health.week", ["7 days", "7 Tage", "7 días"]),
     ("invoice.download", ["Download", "Herunterladen", "Descargar"]),
     ("line_kind.LABOUR", ["Labour", "Arbeit", "Mano de obra"]),
     ("line_kind.PART", ["Part", "Teil", "Pieza"]),
@@ -640,118 +446,7 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ("notifications.empty", ["No notifications.", "Keine Mitteilungen.", "No hay avisos."]),
     ("notifications.mark_read", ["Mark all as read", "Alle als gelesen markieren", "Marcar todo como leído"]),
     ("offer.days", ["{days} days", "{days} Tage", "{days} días"]),
-    ("oidc.again", ["Back to sign-in", "Zurück zur Anmeldung", "Volver a iniciar sesión"]),
     ("oidc.button", ["Sign in with {name}", "Mit {name} anmelden", "Entrar con {name}"]),
-    (
-        "oidc.email_sent",
-        [
-            "We have sent you an e-mail: open its link to link your account.",
-            "Wir haben Ihnen eine E-Mail geschickt: Öffnen Sie den Link darin, um Ihr Konto zu verknüpfen.",
-            "Te hemos enviado un correo: abre su enlace para vincular tu cuenta.",
-        ],
-    ),
-    (
-        "oidc.error.code",
-        [
-            "The sign-in code was used already or has expired. Please try again.",
-            "Der Anmeldecode wurde schon verwendet oder ist abgelaufen. Bitte erneut versuchen.",
-            "El código de acceso ya se usó o ha caducado. Inténtalo de nuevo.",
-        ],
-    ),
-    (
-        "oidc.error.not_configured",
-        [
-            "This sign-in is not offered here.",
-            "Diese Anmeldung wird hier nicht angeboten.",
-            "Este inicio de sesión no se ofrece aquí.",
-        ],
-    ),
-    (
-        "oidc.error.other",
-        [
-            "The sign-in did not work. Please try again.",
-            "Die Anmeldung hat nicht funktioniert. Bitte erneut versuchen.",
-            "No se pudo iniciar sesión. Inténtalo de nuevo.",
-        ],
-    ),
-    (
-        "oidc.error.refused",
-        [
-            "The sign-in was cancelled or refused.",
-            "Die Anmeldung wurde abgebrochen oder abgelehnt.",
-            "El inicio de sesión se canceló o fue rechazado.",
-        ],
-    ),
-    (
-        "oidc.error.return_to",
-        [
-            "That return address is not part of this site.",
-            "Diese Rücksprungadresse gehört nicht zu dieser Seite.",
-            "Esa dirección de regreso no es de este sitio.",
-        ],
-    ),
-    (
-        "oidc.error.state",
-        [
-            "This sign-in has expired or was used already. Please start again.",
-            "Diese Anmeldung ist abgelaufen oder wurde schon verwendet. Bitte neu beginnen.",
-            "Este inicio de sesión ha caducado o ya se usó. Empieza de nuevo.",
-        ],
-    ),
-    (
-        "oidc.error.token_audience",
-        [
-            "The identity provider's answer was meant for another app and was refused.",
-            "Die Antwort des Identitätsanbieters war für eine andere App bestimmt und wurde abgelehnt.",
-            "La respuesta del proveedor de identidad era para otra aplicación y se rechazó.",
-        ],
-    ),
-    (
-        "oidc.error.token_expired",
-        [
-            "The identity provider's answer had expired. Please try again.",
-            "Die Antwort des Identitätsanbieters war abgelaufen. Bitte erneut versuchen.",
-            "La respuesta del proveedor de identidad había caducado. Inténtalo de nuevo.",
-        ],
-    ),
-    (
-        "oidc.error.token_nonce",
-        [
-            "The identity provider's answer did not belong to this sign-in and was refused.",
-            "Die Antwort des Identitätsanbieters gehörte nicht zu dieser Anmeldung und wurde abgelehnt.",
-            "La respuesta del proveedor de identidad no era de este inicio de sesión y se rechazó.",
-        ],
-    ),
-    (
-        "oidc.error.token_signature",
-        [
-            "The identity provider's answer was not genuine and was refused.",
-            "Die Antwort des Identitätsanbieters war nicht echt und wurde abgelehnt.",
-            "La respuesta del proveedor de identidad no era auténtica y se rechazó.",
-        ],
-    ),
-    (
-        "oidc.error.unavailable",
-        [
-            "The identity provider cannot be reached right now. Please try again later.",
-            "Der Identitätsanbieter ist gerade nicht erreichbar. Bitte später erneut versuchen.",
-            "No se puede contactar con el proveedor de identidad. Inténtalo más tarde.",
-        ],
-    ),
-    (
-        "oidc.link_email",
-        ["Send me an e-mail link instead", "Stattdessen einen Link per E-Mail senden", "Enviarme un enlace por correo"],
-    ),
-    (
-        "oidc.link_intro",
-        [
-            "An account with {email} exists already. Prove it is yours to link it: sign in with its password, or get a link by e-mail.",
-            "Es gibt bereits ein Konto mit {email}. Bestätigen Sie, dass es Ihres ist, um es zu verknüpfen: mit seinem Passwort oder einem Link per E-Mail.",
-            "Ya existe una cuenta con {email}. Demuestra que es tuya para vincularla: entra con su contraseña o recibe un enlace por correo.",
-        ],
-    ),
-    ("oidc.link_password", ["Sign in and link", "Anmelden und verknüpfen", "Entrar y vincular"]),
-    ("oidc.signing_in", ["Signing you in…", "Sie werden angemeldet…", "Iniciando sesión…"]),
     ("order.cancelled_because", ["Cancelled:", "Storniert:", "Anulada:"]),
     ("order.car", ["the car:", "das Fahrzeug:", "el coche:"]),
     ("order.due", ["Due", "Offen", "Pendiente"]),
@@ -776,24 +471,17 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ),
     ("orders.status", ["Status", "Status", "Estado"]),
     ("page.activation", ["Feature", "Funktion", "Función"]),
-    ("page.book_service", ["Book a service", "Service buchen", "Pedir cita en el taller"]),
-    ("page.bookings", ["My bookings", "Meine Termine", "Mis citas"]),
     ("page.catalog", ["Features", "Funktionen", "Funciones"]),
     ("page.dashboard", ["My cars", "Meine Fahrzeuge", "Mis coches"]),
-    ("page.estimate", ["Estimate", "Kostenvoranschlag", "Presupuesto"]),
     ("page.expediente", ["Vehicle file", "Fahrzeugakte", "Expediente"]),
     ("page.health", ["Car health", "Fahrzeugzustand", "Estado del coche"]),
     ("page.loading", ["CaaS", "CaaS", "CaaS"]),
     ("page.login", ["Sign in", "Anmelden", "Iniciar sesión"]),
     ("page.not_found", ["Page not found", "Seite nicht gefunden", "Página no encontrada"]),
     ("page.notifications", ["Notifications", "Mitteilungen", "Avisos"]),
-    ("page.oidc", ["Signing in", "Anmeldung", "Inicio de sesión"]),
     ("page.order", ["Order", "Bestellung", "Pedido"]),
     ("page.orders", ["Orders", "Bestellungen", "Pedidos"]),
-    ("page.privacy", ["Your data and privacy", "Ihre Daten und Datenschutz", "Tus datos y privacidad"]),
-    ("page.profile", ["Profile", "Profil", "Perfil"]),
     ("page.queue", ["Waiting to be sent", "Warteschlange", "Pendiente de envío"]),
-    ("page.repair_order", ["Repair order", "Werkstattauftrag", "Orden de reparación"]),
     ("page.set_password", ["Choose your password", "Passwort festlegen", "Elige tu contraseña"]),
     ("pay.BANK_TRANSFER", ["Bank transfer", "Überweisung", "Transferencia bancaria"]),
     ("pay.CARD", ["Card", "Karte", "Tarjeta"]),
@@ -820,139 +508,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         ],
     ),
     ("pay.voucher", ["Voucher code", "Gutscheincode", "Código del cupón"]),
-    (
-        "privacy.consents_explain",
-        [
-            "Partners you allow read your car's data, only what you tick. You can take it back at any time.",
-            "Partner, denen Sie es erlauben, lesen die Daten Ihres Fahrzeugs, nur was Sie ankreuzen. Sie können es jederzeit zurücknehmen.",
-            "Los socios a los que lo permitas leen los datos de tu coche, solo lo que marques. Puedes retirarlo cuando quieras.",
-        ],
-    ),
-    (
-        "privacy.consents_title",
-        ["Who may read your cars", "Wer Ihre Fahrzeuge lesen darf", "Quién puede leer tus coches"],
-    ),
-    ("privacy.download", ["Download", "Herunterladen", "Descargar"]),
-    ("privacy.erase", ["Erase my account", "Mein Konto löschen", "Eliminar mi cuenta"]),
-    (
-        "privacy.erase_asked",
-        [
-            "Your account will be erased at the date below, unless you cancel.",
-            "Ihr Konto wird zum unten genannten Datum gelöscht, wenn Sie nicht abbrechen.",
-            "Tu cuenta se eliminará en la fecha indicada, salvo que lo canceles.",
-        ],
-    ),
-    ("privacy.erase_cancel", ["Cancel the erasure", "Löschung abbrechen", "Cancelar la eliminación"]),
-    (
-        "privacy.erase_cancelled",
-        [
-            "Erasure cancelled: your account stays.",
-            "Löschung abgebrochen: Ihr Konto bleibt.",
-            "Eliminación cancelada: tu cuenta se mantiene.",
-        ],
-    ),
-    (
-        "privacy.erase_due",
-        [
-            "Your account will be erased on {date}.",
-            "Ihr Konto wird am {date} gelöscht.",
-            "Tu cuenta se eliminará el {date}.",
-        ],
-    ),
-    (
-        "privacy.erase_explain",
-        [
-            "Your account and personal data are erased 7 days after you ask, unless you cancel before. Not possible while a car sale or a repair of yours is open.",
-            "Ihr Konto und Ihre persönlichen Daten werden 7 Tage nach Ihrem Antrag gelöscht, wenn Sie nicht vorher abbrechen. Nicht möglich, solange ein Fahrzeugkauf oder eine Reparatur offen ist.",
-            "Tu cuenta y tus datos personales se eliminan 7 días después de pedirlo, salvo que lo canceles antes. No es posible con una compra de coche o una reparación abierta.",
-        ],
-    ),
-    (
-        "privacy.erase_password",
-        ["Your password, to confirm", "Ihr Passwort zur Bestätigung", "Tu contraseña, para confirmar"],
-    ),
-    ("privacy.erase_title", ["Erase your account", "Konto löschen", "Eliminar tu cuenta"]),
-    ("privacy.export_ask", ["Ask for a copy", "Kopie anfordern", "Pedir una copia"]),
-    (
-        "privacy.export_asked",
-        [
-            "Asked: your copy is being put together.",
-            "Angefordert: Ihre Kopie wird erstellt.",
-            "Pedida: tu copia se está preparando.",
-        ],
-    ),
-    ("privacy.export_expired", ["Expired", "Abgelaufen", "Caducada"]),
-    (
-        "privacy.export_explain",
-        [
-            "Everything we hold about you, in one JSON file: ready in a moment, downloadable for 48 hours. Once a day.",
-            "Alles, was wir über Sie speichern, in einer JSON-Datei: gleich fertig, 48 Stunden herunterladbar. Einmal am Tag.",
-            "Todo lo que guardamos sobre ti, en un archivo JSON: lista en un momento, descargable durante 48 horas. Una vez al día.",
-        ],
-    ),
-    ("privacy.export_of", ["Copy asked for on {date}", "Kopie vom {date}", "Copia pedida el {date}"]),
-    ("privacy.export_pending", ["Being put together…", "Wird erstellt …", "Preparándose…"]),
-    (
-        "privacy.export_ready",
-        ["Ready: download until {date}", "Fertig: herunterladbar bis {date}", "Lista: descárgala hasta el {date}"],
-    ),
-    ("privacy.export_title", ["A copy of your data", "Eine Kopie Ihrer Daten", "Una copia de tus datos"]),
-    ("privacy.grant", ["Allow", "Erlauben", "Permitir"]),
-    ("privacy.granted", ["Allowed.", "Erlaubt.", "Permitido."]),
-    (
-        "privacy.no_consents",
-        [
-            "No partner may read this car.",
-            "Kein Partner darf dieses Fahrzeug lesen.",
-            "Ningún socio puede leer este coche.",
-        ],
-    ),
-    (
-        "privacy.no_exports",
-        [
-            "You have not asked for a copy yet.",
-            "Sie haben noch keine Kopie angefordert.",
-            "Aún no has pedido una copia.",
-        ],
-    ),
-    ("privacy.partner", ["Partner", "Partner", "Socio"]),
-    ("privacy.revoke", ["Take back", "Zurücknehmen", "Retirar"]),
-    (
-        "privacy.revoked",
-        [
-            "Taken back: the partner no longer reads this car.",
-            "Zurückgenommen: Der Partner liest dieses Fahrzeug nicht mehr.",
-            "Retirado: el socio ya no lee este coche.",
-        ],
-    ),
-    (
-        "privacy.scope_rule",
-        [
-            "Tick at least one thing to share.",
-            "Kreuzen Sie mindestens eine Sache an.",
-            "Marca al menos una cosa para compartir.",
-        ],
-    ),
-    ("privacy.scopes", ["What they may read", "Was er lesen darf", "Qué puede leer"]),
-    ("privacy.since", ["since {date}", "seit {date}", "desde el {date}"]),
-    ("profile.card", ["Payment card", "Zahlungskarte", "Tarjeta de pago"]),
-    ("profile.card_until", ["valid until", "gültig bis", "válida hasta"]),
-    ("profile.change_password", ["Change password", "Passwort ändern", "Cambiar la contraseña"]),
-    ("profile.current_password", ["Current password", "Aktuelles Passwort", "Contraseña actual"]),
-    ("profile.language", ["Language", "Sprache", "Idioma"]),
-    ("profile.no_card", ["No card saved yet.", "Noch keine Karte hinterlegt.", "Aún no hay ninguna tarjeta guardada."]),
-    ("profile.password_changed", ["Password changed.", "Passwort geändert.", "Contraseña cambiada."]),
-    (
-        "profile.privacy",
-        [
-            "Your data and privacy: a copy, erasure, who reads your cars",
-            "Ihre Daten: Kopie, Löschung, wer Ihre Fahrzeuge liest",
-            "Tus datos: copia, eliminación, quién lee tus coches",
-        ],
-    ),
-    ("profile.region", ["Region", "Region", "Región"]),
-    ("profile.save", ["Save", "Speichern", "Guardar"]),
-    ("profile.saved", ["Saved.", "Gespeichert.", "Guardado."]),
     ("progress.ACTIVE", ["Active in your car", "In Ihrem Fahrzeug aktiv", "Activa en tu coche"]),
     ("progress.DEACTIVATING", ["Being switched off", "Wird deaktiviert", "Desactivándose"]),
     ("progress.ENDED", ["Switched off", "Deaktiviert", "Desactivada"]),
@@ -1026,27 +581,8 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ("queue.refused", ["Not accepted:", "Nicht angenommen:", "No aceptada:"]),
     ("queue.remove", ["Remove", "Entfernen", "Quitar"]),
     ("queue.send_now", ["Send now", "Jetzt senden", "Enviar ahora"]),
-    (
-        "repair.approval_ask",
-        [
-            "The workshop sent an estimate. Approve it so the work can start, or decline it.",
-            "Die Werkstatt hat einen Kostenvoranschlag geschickt. Geben Sie ihn frei, damit die Arbeit beginnen kann, oder lehnen Sie ihn ab.",
-            "El taller te ha enviado un presupuesto. Apruébalo para que empiecen el trabajo o recházalo.",
-        ],
-    ),
     ("repair.approve", ["Approve", "Freigeben", "Aprobar"]),
     ("repair.approved_amount", ["Approved before", "Zuvor freigegeben", "Aprobado antes"]),
-    (
-        "repair.approved_done",
-        [
-            "Approved: the workshop has been told.",
-            "Freigegeben: die Werkstatt ist informiert.",
-            "Aprobado: el taller ya lo sabe.",
-        ],
-    ),
-    ("repair.checked_in", ["Checked in", "Angenommen am", "Recibido el"]),
-    ("repair.complaint", ["Reported problem", "Beanstandung", "Problema indicado"]),
-    ("repair.contact", ["Contact", "Kontakt", "Contacto"]),
     ("repair.decline", ["Decline", "Ablehnen", "Rechazar"]),
     (
         "repair.decline_all",
@@ -1065,15 +601,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
             "Si lo rechazas, no se hará el trabajo adicional; lo que aprobaste antes sigue adelante.",
         ],
     ),
-    (
-        "repair.declined_done",
-        [
-            "Declined: the workshop has been told.",
-            "Abgelehnt: die Werkstatt ist informiert.",
-            "Rechazado: el taller ya lo sabe.",
-        ],
-    ),
-    ("repair.estimate", ["Estimate", "Kostenvoranschlag", "Presupuesto"]),
     ("repair.hours_at", ["{hours} h × {rate}", "{hours} Std. × {rate}", "{hours} h × {rate}"]),
     (
         "repair.no_lines",
@@ -1083,17 +610,6 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
             "El presupuesto aún no tiene líneas.",
         ],
     ),
-    ("repair.odometer", ["Odometer", "Kilometerstand", "Kilometraje"]),
-    (
-        "repair.reapproval_ask",
-        [
-            "The work would cost {percent} % more than you approved. The workshop waits for your decision before going on.",
-            "Die Arbeiten würden {percent} % mehr kosten als freigegeben. Die Werkstatt wartet auf Ihre Entscheidung, bevor sie weitermacht.",
-            "El trabajo costaría un {percent} % más de lo que aprobaste. El taller espera tu decisión para seguir.",
-        ],
-    ),
-    ("repair.timeline", ["What happened, live", "Verlauf, live", "Historial, en directo"]),
-    ("repair.your_decision", ["Your decision", "Ihre Entscheidung", "Tu decisión"]),
     ("repair_status.APPROVED", ["Approved", "Freigegeben", "Aprobado"]),
     ("repair_status.CANCELLED", ["Cancelled", "Storniert", "Cancelado"]),
     ("repair_status.CHECKED_IN", ["Checked in", "Angenommen", "Recibido"]),
