@@ -33,11 +33,6 @@ pub async fn of_vehicle(app: &App, viewer: &Viewer, vin: &str, args: &PageArgs) 
     Ok(Page::from_fetched(rows, args, |activation| activation.id.to_string()))
 }
 
-/// An activation by id, for streams already authorised.
-pub async fn activation_by_id(app: &App, id: Uuid) -> ApiResult<activations::Model> {
-    activations::Entity::find_by_id(id).one(&app.db).await?.ok_or(ApiError::NotFound("activation"))
-}
-
 /// An activation and the status of its latest charge, in one statement (a live view reads them
 /// for every step it shows).
 pub async fn with_latest_charge(app: &App, id: Uuid) -> ApiResult<Option<(activations::Model, Option<PaymentStatus>)>> {
@@ -58,15 +53,6 @@ pub async fn with_latest_charge(app: &App, id: Uuid) -> ApiResult<Option<(activa
     let activation = activations::Model::from_query_result(&row, "")?;
     let charge: Option<PaymentStatus> = row.try_get("", "latest_charge")?;
     Ok(Some((activation, charge)))
-}
-
-/// The latest charge of an activation.
-pub async fn latest_charge(app: &App, activation_id: Uuid) -> ApiResult<Option<payments::Model>> {
-    Ok(payments::Entity::find()
-        .filter(payments::Column::ActivationId.eq(activation_id))
-        .order_by_desc(payments::Column::Id)
-        .one(&app.db)
-        .await?)
 }
 
 /// The delivery attempts of an activation's latest OTA job (0 before the first).
