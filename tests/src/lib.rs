@@ -79,10 +79,12 @@ pub fn test_config(database_url: &str) -> Config {
     // The external systems answer quickly in tests.
     config.factory_stage_seconds = 0.03;
     config.payment_settle_seconds = 0.03;
-    // Retries come at once (the test clock stands still); the scheduler runs when a test says so.
+    // Retries come at once (the test clock stands still); the periodic tasks run once at start and
+    // then when a test says so: their period (counted on the real clock) is 100 days, so it never
+    // turns over during a test and races the test's own run (an hourly one did at the full hour).
     config.ota_backoff_ms = 0;
     config.ota_max_attempts = 4;
-    config.scheduler_interval_secs = 3600;
+    config.scheduler_interval_secs = 100 * 24 * 3600;
     // The test clock stands still, so a rate limit's minute never passes: the limits are off here
     // and on in the tests of the limits. The access matrix sends its probes 100 to a batch.
     config.rate_limit_per_ip = 0;

@@ -74,7 +74,7 @@ impl Activation {
 
     /// The feature.
     async fn feature(&self, ctx: &Context<'_>) -> ApiResult<Feature> {
-        load_existing::<features::Entity>(ctx, self.0.feature_id, "feature").await.map(Feature)
+        load_existing::<features::Entity>(ctx, self.0.feature_id, "feature").await.map(Feature::from)
     }
 
     /// The vehicle, for those who may see it (not a buyer who has sold it since).

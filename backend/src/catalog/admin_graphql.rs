@@ -82,19 +82,19 @@ impl CatalogAdminMutation {
     /// Creates a feature (ADMIN); give it prices with `setPrice`.
     #[graphql(guard = "Allow::users(&[Role::Admin])")]
     async fn create_feature(&self, ctx: &Context<'_>, code: String, input: FeatureInput) -> ApiResult<Feature> {
-        admin::create_feature(app(ctx), viewer(ctx), &code, input.into()).await.map(Feature)
+        admin::create_feature(app(ctx), viewer(ctx), &code, input.into()).await.map(Feature::from)
     }
 
     /// Replaces what is set on a feature (ADMIN).
     #[graphql(guard = "Allow::users(&[Role::Admin])")]
     async fn update_feature(&self, ctx: &Context<'_>, code: String, input: FeatureInput) -> ApiResult<Feature> {
-        admin::update_feature(app(ctx), viewer(ctx), &code, input.into()).await.map(Feature)
+        admin::update_feature(app(ctx), viewer(ctx), &code, input.into()).await.map(Feature::from)
     }
 
     /// Retires a feature (ADMIN): it leaves the catalog; what customers bought stays on.
     #[graphql(guard = "Allow::users(&[Role::Admin])")]
     async fn retire_feature(&self, ctx: &Context<'_>, code: String) -> ApiResult<Feature> {
-        admin::retire_feature(app(ctx), viewer(ctx), &code).await.map(Feature)
+        admin::retire_feature(app(ctx), viewer(ctx), &code).await.map(Feature::from)
     }
 
     /// Takes a price off sale (ADMIN); what was bought at it keeps its terms. Whether one was on
@@ -121,6 +121,6 @@ impl CatalogAdminQuery {
     /// Every feature, retired ones too, by code (ADMIN).
     #[graphql(guard = "Allow::users(&[Role::Admin])")]
     async fn all_features(&self, ctx: &Context<'_>) -> ApiResult<Vec<Feature>> {
-        Ok(admin::all_features(app(ctx)).await?.into_iter().map(Feature).collect())
+        Ok(admin::all_features(app(ctx)).await?.into_iter().map(Feature::from).collect())
     }
 }

@@ -3,6 +3,7 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use tokio::sync::OnceCell;
 use entity::{DurationKind, Role, feature_texts, features, vehicle_models};
 
 use super::maintenance::RecentMaintenance;
@@ -17,7 +18,17 @@ use crate::graphql::loaders::{ModelsOfFeature, TextsOfFeature};
 use crate::pagination::PageArgs;
 
 /// A feature (opción disponible): already in the firmware, switched on over the air.
-pub struct Feature(pub features::Model);
+pub struct Feature {
+    model: features::Model,
+    /// Its text in the caller's language, looked up once for its name, description and demo text.
+    text: OnceCell<Option<feature_texts::Model>>,
+}
+
+impl From<features::Model> for Feature {
+    fn from(model: features::Model) -> Self {
+        Self { model, text: OnceCell::new() }
+    }
+}
 
 /// The text of a feature in `locale`, falling back to English, then to any language.
 fn text_in(texts: Vec<feature_texts::Model>, locale: Locale) -> Option<feature_texts::Model> {
@@ -27,9 +38,15 @@ fn text_in(texts: Vec<feature_texts::Model>, locale: Locale) -> Option<feature_t
 }
 
 impl Feature {
-    async fn text(&self, ctx: &Context<'_>) -> ApiResult<Option<feature_texts::Model>> {
-        let texts = load_children(ctx, TextsOfFeature(self.0.id)).await?;
-        Ok(text_in(texts, locale(ctx)))
+    async fn text(&self, ctx: &Context<'_>) -> ApiResult<Option<&feature_texts::Model>> {
+        let text = self
+            .text
+            .get_or_try_init(|| async {
+                let texts = load_children(ctx, TextsOfFeature(self.model.id)).await?;
+                ApiResult::Ok(text_in(texts, locale(ctx)))
+            })
+            .await?;
+        Ok(text.as_ref())
     }
 }
 
@@ -37,84 +54,84 @@ impl Feature {
 impl Feature {
     /// Stable code, e.g. `HEATED_SEATS`.
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.model.code
     }
 
     /// Category, e.g. `COMFORT`.
     async fn category(&self) -> &str {
-        &self.0.category
+        &self.model.category
     }
 
     /// Name in the caller's language.
     async fn name(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(self.text(ctx).await?.map_or_else(|| self.0.code.clone(), |text| text.name))
+        Ok(self.text(ctx).await?.map_or_else(|| self.model.code.clone(), |text| text.name.clone()))
     }
 
     /// Description in the caller's language.
     async fn description(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(self.text(ctx).await?.map(|text| text.description).unwrap_or_default())
+        Ok(self.text(ctx).await?.map(|text| text.description.clone()).unwrap_or_default())
     }
 
     /// Discovery-mode text: what trying it feels like.
     async fn demo_text(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(self.text(ctx).await?.map(|text| text.demo_text).unwrap_or_default())
+        Ok(self.text(ctx).await?.map(|text| text.demo_text.clone()).unwrap_or_default())
     }
 
     /// A short demo clip or picture.
     async fn demo_media_url(&self) -> Option<&str> {
-        self.0.demo_media_url.as_deref()
+        self.model.demo_media_url.as_deref()
     }
 
     /// Whether it can only be bought while the vehicle's maintenance is up to date.
     async fn requires_maintenance(&self) -> bool {
-        self.0.requires_maintenance
+        self.model.requires_maintenance
     }
 
     /// The oldest firmware that contains it.
     async fn min_firmware(&self) -> &str {
-        &self.0.min_firmware
+        &self.model.min_firmware
     }
 
     /// The models it is available for.
     async fn compatible_models(&self, ctx: &Context<'_>) -> ApiResult<Vec<VehicleModel>> {
-        let links = load_children(ctx, ModelsOfFeature(self.0.id)).await?;
+        let links = load_children(ctx, ModelsOfFeature(self.model.id)).await?;
         let models = load_many_by_id::<vehicle_models::Entity>(ctx, links.iter().map(|link| link.model_id)).await?;
         Ok(models.into_iter().map(VehicleModel).collect())
     }
 
     /// From when the catalog shows it as new.
     async fn new_since(&self) -> Option<DateTime<Utc>> {
-        self.0.new_since
+        self.model.new_since
     }
 
     /// Whether it is new: its "new since" date passed less than 30 days ago.
     async fn is_new(&self, ctx: &Context<'_>) -> bool {
-        super::admin::is_new(&self.0, app(ctx).clock.now())
+        super::admin::is_new(&self.model, app(ctx).clock.now())
     }
 
     /// When it was retired: out of the catalog, what was bought stays on (ADMIN).
     #[graphql(guard = "Allow::users(&[Role::Admin])")]
     async fn retired_at(&self) -> Option<DateTime<Utc>> {
-        self.0.retired_at
+        self.model.retired_at
     }
 
     /// What the OTA command sends the car (ADMIN).
     #[graphql(guard = "Allow::users(&[Role::Admin])")]
     async fn ota_parameters(&self) -> async_graphql::Json<serde_json::Value> {
-        async_graphql::Json(self.0.ota_parameters.clone())
+        async_graphql::Json(self.model.ota_parameters.clone())
     }
 
     /// Its texts in every language, for editing (ADMIN).
     #[graphql(guard = "Allow::users(&[Role::Admin])")]
     async fn texts(&self, ctx: &Context<'_>) -> ApiResult<Vec<FeatureTextValue>> {
-        let mut texts = load_children(ctx, TextsOfFeature(self.0.id)).await?;
+        let mut texts = load_children(ctx, TextsOfFeature(self.model.id)).await?;
         texts.sort_by(|a, b| a.locale.cmp(&b.locale));
         Ok(texts.into_iter().map(FeatureTextValue).collect())
     }
 
     /// Its prices in the region with `regionCode`, as customers there see them.
     async fn prices(&self, ctx: &Context<'_>, region_code: String) -> ApiResult<Vec<OfferValue>> {
-        let offers = service::offers_in_region(app(ctx), self.0.id, &region_code).await?;
+        let offers = service::offers_in_region(app(ctx), self.model.id, &region_code).await?;
         Ok(offers.into_iter().map(OfferValue).collect())
     }
 }
@@ -211,7 +228,7 @@ pub struct CatalogEntryFields(CatalogEntry);
 impl CatalogEntryFields {
     /// The feature.
     async fn feature(&self) -> Feature {
-        Feature(self.0.feature.clone())
+        Feature::from(self.0.feature.clone())
     }
 
     /// Its offers in the vehicle's currency; the free trial, if any, last.
@@ -297,7 +314,7 @@ impl CatalogQuery {
         first: Option<i32>,
     ) -> ApiResult<Connection<String, Feature>> {
         let args = PageArgs::parse(after, first)?;
-        Ok(connection(service::features_page(app(ctx), &args).await?, Feature))
+        Ok(connection(service::features_page(app(ctx), &args).await?, Feature::from))
     }
 
     /// The features that fit the vehicle with `vin`, with gross prices in its owner's currency.

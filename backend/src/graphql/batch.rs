@@ -1,10 +1,10 @@
 //! Batching without a timer. The resolvers of a list's items run as futures joined in one task,
 //! and each polls its way to its lookup in the same pass. A lookup adds its keys to the open batch
-//! of its key type and yields once; only after that pass does the first of them come back, close
-//! the batch and run it, for every key that pass gathered, while the others wait for its answer.
-//! So a level of a query costs one statement per relation however long its lists are, and however
-//! long resolving them takes — a timed window (async-graphql's `DataLoader::delay`) splits a level
-//! into several batches when resolving it outlasts the window.
+//! of its key type and yields until a pass of the task adds nothing more to that batch; only then
+//! does the first of them come back, close the batch and run it, for every key gathered, while the
+//! others wait for its answer. So a level of a query costs one statement per relation however long
+//! its lists are, and however long resolving them takes — a timed window (async-graphql's
+//! `DataLoader::delay`) splits a level into several batches when resolving it outlasts the window.
 //!
 //! The loader is shared by every request of the instance: lookups of concurrent requests that
 //! meet in an open batch share its statement. Nothing is cached between batches.
@@ -12,6 +12,7 @@
 use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_graphql::dataloader::Loader;
@@ -27,15 +28,47 @@ pub struct BatchLoader<T> {
     open: Mutex<HashMap<TypeId, Box<dyn Any + Send + Sync>>>,
 }
 
+/// Passes a lookup waits at most for its batch to stop growing.
+const MOST_PASSES: usize = 10;
+
 /// Keys gathered for one statement, and its answer once run.
 struct Batch<K, V, E> {
     keys: Mutex<HashSet<K>>,
+    /// Lookups that joined it, to see whether a pass added any.
+    joined: AtomicUsize,
+    /// Set once it runs: no more keys come in.
+    closed: AtomicBool,
     answer: OnceCell<Result<Arc<HashMap<K, V>>, E>>,
 }
 
 impl<K, V, E> Default for Batch<K, V, E> {
     fn default() -> Self {
-        Self { keys: Mutex::new(HashSet::new()), answer: OnceCell::new() }
+        Self {
+            keys: Mutex::new(HashSet::new()),
+            joined: AtomicUsize::new(0),
+            closed: AtomicBool::new(false),
+            answer: OnceCell::new(),
+        }
+    }
+}
+
+impl<K, V, E> Batch<K, V, E> {
+    /// Yields until a whole pass of the task added no lookup to the batch (or it closed), so the
+    /// other lookups of a level join before any of them runs it. One pass is not always enough: a
+    /// task that used up Tokio's budget, or an item held back by an earlier await, reaches the rest
+    /// of a level a pass later. The count is compared between this lookup's turns two passes apart:
+    /// Tokio wakes what yielded in the reverse order of a pass, so the last of one pass is the first
+    /// of the next, and only two turns apart is a whole pass sure to lie between them.
+    async fn settle(&self) {
+        let mut seen: [Option<usize>; 2] = [None, None];
+        for _ in 0..MOST_PASSES {
+            tokio::task::yield_now().await;
+            let now = self.joined.load(Ordering::Acquire);
+            if seen[0] == Some(now) || self.closed.load(Ordering::Acquire) {
+                return;
+            }
+            seen = [seen[1], Some(now)];
+        }
     }
 }
 
@@ -73,9 +106,11 @@ impl<T> BatchLoader<T> {
             return Ok(HashMap::new());
         }
         let batch = self.join(&keys);
-        // The other lookups of this pass add their keys before any of them comes back here.
-        tokio::task::yield_now().await;
-        let answer = batch.answer.get_or_init(|| self.run(&batch)).await;
+        batch.settle().await;
+        // Unconstrained: tokio's cooperative budget (128 steps per poll of a task) would otherwise
+        // send the waiters after the 128th back a pass late, and their next lookups into a second
+        // batch of the level below.
+        let answer = tokio::task::unconstrained(batch.answer.get_or_init(|| self.run(&batch))).await;
         match answer {
             Ok(values) => Ok(keys.into_iter().filter_map(|key| values.get(&key).map(|v| (key, v.clone()))).collect()),
             Err(err) => Err(err.clone()),
@@ -96,6 +131,7 @@ impl<T> BatchLoader<T> {
         let batch =
             slot.downcast_ref::<Arc<Batch<K, T::Value, T::Error>>>().expect("batches are kept by their key type");
         lock(&batch.keys).extend(keys.iter().cloned());
+        batch.joined.fetch_add(1, Ordering::AcqRel);
         batch.clone()
     }
 
@@ -115,6 +151,7 @@ impl<T> BatchLoader<T> {
                 open.remove(&TypeId::of::<K>());
             }
         }
+        batch.closed.store(true, Ordering::Release);
         let keys: Vec<K> = lock(&batch.keys).iter().cloned().collect();
         let mut values = HashMap::with_capacity(keys.len());
         for chunk in keys.chunks(MOST_KEYS) {
@@ -126,8 +163,6 @@ impl<T> BatchLoader<T> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     use futures::future::join_all;
 
     use super::*;
@@ -201,6 +236,25 @@ mod tests {
         assert_eq!(batches.len(), 2, "{} batches for two levels", batches.len());
         assert_eq!(batches[0], (101..=1_100).collect::<Vec<u32>>());
         assert_eq!(batches[1], (1..=1_000).map(|n| 2 * (n + 100) + 100).collect::<Vec<u32>>());
+    }
+
+    #[tokio::test]
+    async fn lookups_reached_a_few_passes_late_still_join_the_batch() {
+        let loader = BatchLoader::new(Doubler::default());
+        let items = (0..300u32).map(|n| {
+            let loader = &loader;
+            async move {
+                // A third of the items reach their lookup one pass late, a third two passes late,
+                // as items do that a task's exhausted budget or an earlier await held back.
+                for _ in 0..n % 3 {
+                    tokio::task::yield_now().await;
+                }
+                loader.load_one(n + 100).await
+            }
+        });
+        let values = join_all(items).await;
+        assert_eq!(values[299].as_ref().expect("loaded"), &Some(798));
+        assert_eq!(lock(&loader.loader.batches).iter().map(Vec::len).collect::<Vec<_>>(), vec![300], "one batch for the level");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

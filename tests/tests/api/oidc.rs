@@ -354,11 +354,14 @@ async fn lapsed_sign_ins_are_deleted_with_the_claims_they_kept() {
     app.graphql("mutation($t: String!) { sendOidcLinkEmail(ticket: $t) }", json!({ "t": back["ticket"] })).await.data();
     assert_eq!(count().await, 2);
 
-    assert_eq!(housekeeping::tick(&app.app).await.expect("tick").sign_ins_purged, 0, "both still usable");
+    // The rows left are counted, not what this tick reports: the server's own data-rights task
+    // also runs when the real clock crosses its period and may purge first.
+    housekeeping::tick(&app.app).await.expect("tick");
+    assert_eq!(count().await, 2, "both still usable");
     app.clock.advance(Duration::minutes(11));
-    assert_eq!(housekeeping::tick(&app.app).await.expect("tick").sign_ins_purged, 1, "the ticket lapsed");
-    assert_eq!(count().await, 1, "the e-mailed link still works");
+    housekeeping::tick(&app.app).await.expect("tick");
+    assert_eq!(count().await, 1, "the ticket lapsed, the e-mailed link still works");
     app.clock.advance(Duration::minutes(i64::from(app.app.config.password_reset_ttl_minutes)));
-    assert_eq!(housekeeping::tick(&app.app).await.expect("tick").sign_ins_purged, 1, "the link lapsed");
-    assert_eq!(count().await, 0);
+    housekeeping::tick(&app.app).await.expect("tick");
+    assert_eq!(count().await, 0, "the link lapsed");
 }
