@@ -101,6 +101,12 @@ impl Api {
 
     /// The value of a counter or gauge in `/metrics` (summed over its labels).
     pub async fn metric(&self, name: &str) -> f64 {
+        self.metric_labelled(name, "").await
+    }
+
+    /// The sum of the metric `name` over the series whose labels contain `label` (e.g.
+    /// `outcome="hash_only"`).
+    pub async fn metric_labelled(&self, name: &str, label: &str) -> f64 {
         let text = self
             .client
             .get(format!("{}/metrics", self.address))
@@ -113,6 +119,7 @@ impl Api {
         text.lines()
             .filter(|line| !line.starts_with('#'))
             .filter(|line| line.split(['{', ' ']).next() == Some(name))
+            .filter(|line| line.contains(label))
             .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
             .sum()
     }

@@ -19,13 +19,13 @@ use futures::stream::{BoxStream, StreamExt};
 
 use super::admission;
 use super::context::{ClientIp, RequestLocale};
-use super::prepared::{DocumentCache, PreparedDocument};
+use super::prepared::{self, DocumentCache, PreparedDocument};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::domain::Locale;
 use crate::error::code;
 use crate::i18n;
-use crate::platform::metrics::{Metrics, OperationLabels};
+use crate::platform::metrics::{Metrics, OperationLabels, PersistedLabels};
 
 /// Creates one [`ErrorCodes`] per operation.
 pub struct ErrorCodesFactory {
@@ -118,6 +118,10 @@ impl ErrorCodes {
         Self { metrics, documents, prepared: Mutex::new(None), locale: Mutex::new(None) }
     }
 
+    fn count_persisted(&self, outcome: &str) {
+        self.metrics.persisted_queries.get_or_create(&PersistedLabels { outcome: outcome.to_owned() }).inc();
+    }
+
     fn prepared(&self) -> Option<Arc<PreparedDocument>> {
         self.prepared.lock().ok().and_then(|prepared| prepared.clone())
     }
@@ -193,7 +197,14 @@ impl Extension for ErrorCodes {
         if let Ok(mut locale) = self.locale.lock() {
             *locale = Some(locale_of_request(&request));
         }
-        self.documents.resolve_persisted(&mut request)?;
+        let persisted = self.documents.resolve_persisted(&mut request).inspect_err(|error| {
+            if reason_of(error) == Some(prepared::NOT_FOUND) {
+                self.count_persisted("not_found");
+            }
+        })?;
+        if let Some(label) = persisted.label() {
+            self.count_persisted(label);
+        }
         let mut request = next.run(ctx, request).await?;
         let prepared = self.documents.prepare(&request.query)?;
         request.set_parsed_query(prepared.document.clone());
@@ -244,5 +255,13 @@ impl Extension for ErrorCodes {
             }
         }
         result
+    }
+}
+
+/// The `extensions.reason` of `error`.
+fn reason_of(error: &ServerError) -> Option<&str> {
+    match error.extensions.as_ref()?.get("reason")? {
+        async_graphql::Value::String(reason) => Some(reason.as_str()),
+        _ => None,
     }
 }

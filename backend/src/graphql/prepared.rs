@@ -20,6 +20,31 @@ use crate::error::code;
 /// Documents kept by their text, and as many again by their hash.
 const KEPT: usize = 512;
 
+/// The reason given for a hash this instance does not know: the client sends the text again.
+pub const NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
+
+/// How a request used the persisted-query protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Persisted {
+    /// It sent its document as usual.
+    Absent,
+    /// It sent its document with the hash, which is kept for the next requests.
+    WithText,
+    /// It sent the hash alone, of a document kept here.
+    HashOnly,
+}
+
+impl Persisted {
+    /// The label of the `caas_persisted_queries_total` metric.
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            Self::Absent => None,
+            Self::WithText => Some("with_text"),
+            Self::HashOnly => Some("hash_only"),
+        }
+    }
+}
+
 /// A document as every request that sends it needs it.
 #[derive(Debug)]
 pub struct PreparedDocument {
@@ -51,13 +76,14 @@ impl DocumentCache {
     /// Puts the document of a persisted-query request back in place: the text stored for its
     /// hash, when only the hash came; the text is checked against its hash and remembered when
     /// both came. Requests without the extension pass as they are.
-    pub fn resolve_persisted(&self, request: &mut Request) -> Result<(), ServerError> {
-        let Some(persisted) = request.extensions.remove("persistedQuery") else { return Ok(()) };
+    pub fn resolve_persisted(&self, request: &mut Request) -> Result<Persisted, ServerError> {
+        let Some(persisted) = request.extensions.remove("persistedQuery") else { return Ok(Persisted::Absent) };
         let hash = persisted_hash(&persisted)?;
         if request.query.is_empty() {
             let text = self.by_hash.lock().unwrap_or_else(PoisonError::into_inner).get(&hash).cloned();
-            let text = text.ok_or_else(|| refusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND"))?;
+            let text = text.ok_or_else(|| refusal("PersistedQueryNotFound", NOT_FOUND))?;
             request.query = text.to_string();
+            Ok(Persisted::HashOnly)
         } else {
             if hex::encode(Sha256::digest(request.query.as_bytes())) != hash {
                 return Err(refusal(
@@ -66,8 +92,8 @@ impl DocumentCache {
                 ));
             }
             self.by_hash.lock().unwrap_or_else(PoisonError::into_inner).put(hash, Arc::from(request.query.as_str()));
+            Ok(Persisted::WithText)
         }
-        Ok(())
     }
 
     /// The prepared form of `query`: kept from an earlier request, or parsed and checked now (a
@@ -189,10 +215,10 @@ mod tests {
         assert_eq!(reason(&error).as_deref(), Some("PERSISTED_QUERY_NOT_FOUND"));
         assert_eq!(error.message, "PersistedQueryNotFound");
         let mut with_text = persisted(QUERY, &hash.to_uppercase());
-        cache.resolve_persisted(&mut with_text).expect("text and hash agree");
+        assert_eq!(cache.resolve_persisted(&mut with_text).expect("text and hash agree"), Persisted::WithText);
         assert_eq!(with_text.query, QUERY);
         let mut hash_only = persisted("", &hash);
-        cache.resolve_persisted(&mut hash_only).expect("known hash");
+        assert_eq!(cache.resolve_persisted(&mut hash_only).expect("known hash"), Persisted::HashOnly);
         assert_eq!(hash_only.query, QUERY);
         assert!(hash_only.extensions.is_empty());
     }
@@ -225,7 +251,7 @@ mod tests {
     fn requests_without_the_extension_pass_unchanged() {
         let cache = DocumentCache::default();
         let mut request = Request::new(QUERY);
-        cache.resolve_persisted(&mut request).expect("no extension");
+        assert_eq!(cache.resolve_persisted(&mut request).expect("no extension"), Persisted::Absent);
         assert_eq!(request.query, QUERY);
     }
 }

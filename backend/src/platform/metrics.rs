@@ -54,6 +54,13 @@ pub struct TaskLabels {
     pub task: String,
 }
 
+/// Labels of a persisted query's outcome: `with_text`, `hash_only` or `not_found`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PersistedLabels {
+    /// What the request sent, and whether the hash was known.
+    pub outcome: String,
+}
+
 /// Labels of a telemetry reading's fate: `stored`, or why it was refused (`duplicate`,
 /// `bad_signature`, …).
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -97,6 +104,8 @@ pub struct Metrics {
     pub leases_held: Family<TaskLabels, Gauge>,
     /// Telemetry readings received, by what became of them.
     pub telemetry_readings: Family<ReadingLabels, Counter>,
+    /// Requests that used persisted queries, by outcome.
+    pub persisted_queries: Family<PersistedLabels, Counter>,
     /// The statements sent while recording is on (for the benchmarks).
     pub statement_log: StatementLog,
 }
@@ -176,6 +185,12 @@ impl Metrics {
             "Telemetry readings received: stored, or refused and why",
             telemetry_readings.clone(),
         );
+        let persisted_queries = Family::<PersistedLabels, Counter>::default();
+        registry.register(
+            "persisted_queries",
+            "GraphQL requests with a persisted query: with its text, its hash alone, or an unknown hash",
+            persisted_queries.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             http_requests,
@@ -190,6 +205,7 @@ impl Metrics {
             events_duplicates,
             leases_held,
             telemetry_readings,
+            persisted_queries,
             statement_log: StatementLog::default(),
         }
     }

@@ -54,6 +54,14 @@ async fn a_document_sent_once_with_its_hash_runs_by_its_hash_alone() {
     // Without the token the same hash is the same document, and its access rules hold.
     let anonymous = post(&app, None, &json!({ "variables": variables, "extensions": persisted(&hash) })).await;
     assert_eq!(anonymous["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{anonymous}");
+
+    let counted = |outcome: &'static str| {
+        let app = &app;
+        async move { app.metric_labelled("caas_persisted_queries_total", &format!("outcome=\"{outcome}\"")).await }
+    };
+    assert_eq!(counted("not_found").await, 1.0);
+    assert_eq!(counted("with_text").await, 1.0);
+    assert_eq!(counted("hash_only").await, 2.0);
 }
 
 #[tokio::test]
