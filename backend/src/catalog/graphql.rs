@@ -3,8 +3,8 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use tokio::sync::OnceCell;
 use entity::{DurationKind, Role, feature_texts, features, vehicle_models};
+use tokio::sync::OnceCell;
 
 use super::maintenance::RecentMaintenance;
 use super::service::{self, CatalogEntry, Offer};

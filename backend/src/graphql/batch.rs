@@ -254,7 +254,11 @@ mod tests {
         });
         let values = join_all(items).await;
         assert_eq!(values[299].as_ref().expect("loaded"), &Some(798));
-        assert_eq!(lock(&loader.loader.batches).iter().map(Vec::len).collect::<Vec<_>>(), vec![300], "one batch for the level");
+        assert_eq!(
+            lock(&loader.loader.batches).iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![300],
+            "one batch for the level"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
