@@ -13,6 +13,7 @@ use yew::Callback;
 
 use super::json::{Answer, field, first, text};
 use super::ops::{RefreshSession, refresh_session};
+use super::persisted;
 use super::storage;
 
 const SESSION_KEY: &str = "caas.session";
@@ -234,8 +235,26 @@ impl Api {
         self.interpret(status, &text)
     }
 
-    /// The status and text of the server's answer to `body`; `None` without a connection.
+    /// The status and text of the server's answer to `body`, sent as a persisted query when the
+    /// browser can hash it (`api::persisted`); `None` without a connection.
     async fn fetch(&self, body: &str) -> Option<(u16, String)> {
+        let Some(forms) = persisted::forms_of(body).await else { return self.fetch_body(body).await };
+        if let Some(hash_only) = &forms.hash_only {
+            let answer = self.fetch_body(hash_only).await?;
+            if !persisted::not_found(&answer.1) {
+                return Some(answer);
+            }
+            persisted::unknown(&forms.hash);
+        }
+        let answer = self.fetch_body(&forms.with_text).await?;
+        if answer.0 == 200 {
+            persisted::sent(&forms.hash);
+        }
+        Some(answer)
+    }
+
+    /// The status and text of the server's answer to the request body `body`.
+    async fn fetch_body(&self, body: &str) -> Option<(u16, String)> {
         let mut request = Request::post("/graphql").header("content-type", "application/json");
         if let Some(token) = self.access_token() {
             request = request.header("authorization", &format!("Bearer {token}"));

@@ -13,6 +13,7 @@ pub mod json;
 pub mod lists;
 pub mod ops;
 pub mod orders;
+pub mod persisted;
 #[cfg(feature = "more")]
 pub mod privacy;
 pub mod queue;

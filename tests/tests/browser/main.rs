@@ -11,6 +11,7 @@ mod offline;
 mod oidc;
 mod operations;
 mod pages;
+mod persisted;
 mod screens;
 mod telemetry;
 mod workshops;
