@@ -143,33 +143,33 @@ pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> 
             charge = Some(payments_service::mark_failed(&txn, payment, reason, now).await?.status);
         }
     }
-    let payload = json!({ "feature": feature_names(&txn, ctx.feature.id).await?, "vin": ctx.vehicle.vin, "endsAt": active.ends_at.map(|at| at.format("%Y-%m-%d").to_string()) });
+    let names = feature_names(&txn, ctx.feature.id).await?;
+    let payload = json!({ "feature": names, "vin": ctx.vehicle.vin, "endsAt": active.ends_at.map(|at| at.format("%Y-%m-%d").to_string()) });
     notify(app, &txn, &mut outbox, current_holder(ctx), "activation.active", payload, EVERYWHERE).await?;
     let state = ActivationState { activation: active, charge };
     outbox.push(DomainEvent::activation_progressed_to(state, ActivationPhase::Active, attempt));
     // Last: the invoice number locks the region's counter until the commit, and every worker
     // activating in that region waits for it.
     if let Some(charged) = &to_invoice {
-        invoice_payment(app, &txn, ctx, charged).await?;
+        invoice_payment(app, &txn, ctx, charged, &names).await?;
     }
     outbox.commit(txn, app.events.as_ref()).await?;
     Ok(())
 }
 
-/// The invoice of a captured feature charge.
+/// The invoice of a captured feature charge; `names` are the feature's names by language (as
+/// [`feature_names`] reads them).
 async fn invoice_payment(
     app: &App,
     db: &impl ConnectionTrait,
     ctx: &Context,
     payment: &payments::Model,
+    names: &Value,
 ) -> ApiResult<invoices_model::Model> {
     let buyer =
         users::Entity::find_by_id(ctx.activation.purchased_by).one(db).await?.ok_or(ApiError::NotFound("customer"))?;
     let region = regions::Entity::find_by_id(buyer.region_id).one(db).await?.ok_or(ApiError::NotFound("region"))?;
-    let name = feature_texts::Entity::find_by_id((ctx.feature.id, buyer.locale.clone()))
-        .one(db)
-        .await?
-        .map_or_else(|| ctx.feature.code.clone(), |text| text.name);
+    let name = names.get(&buyer.locale).and_then(Value::as_str).map_or_else(|| ctx.feature.code.clone(), str::to_owned);
     let net = net_of_gross(payment.amount_minor, region.vat_rate_bp);
     let line = Line {
         description: describe(

@@ -196,13 +196,17 @@ async fn payment_method(
     let customer = viewer.user()?.id;
     let credit = credit::balance(&app.db, customer, &offer.gross.currency).await?;
     let covered = credit >= offer.gross.minor && kind != DurationKind::Monthly;
+    // The saved method, once read to choose the method: the charge's token comes from it too.
+    let mut saved = None;
     let method = match input.method {
         Some(method) => method,
         None if covered && methods::offered(region).contains(&PaymentMethodKind::Credit) => PaymentMethodKind::Credit,
         None if input.voucher_code.is_some() => PaymentMethodKind::Credit,
         None => {
-            let saved = cards::saved_card(&app.db, customer).await?;
-            saved.map_or(PaymentMethodKind::Card, |method| method.method_kind)
+            let found = cards::saved_card(&app.db, customer).await?;
+            let method = found.as_ref().map_or(PaymentMethodKind::Card, |method| method.method_kind);
+            saved = Some(found);
+            method
         }
     };
     methods::check_offered(region, method)?;
@@ -217,19 +221,20 @@ async fn payment_method(
         }
         PaymentMethodKind::BankTransfer => Ok((method, None)),
         PaymentMethodKind::Card | PaymentMethodKind::SepaDebit => {
-            saved_method(app, customer, input, kind, method).await.map(|token| (method, Some(token)))
+            saved_method(app, customer, input, kind, method, saved).await.map(|token| (method, Some(token)))
         }
     }
 }
 
 /// The token a card or SEPA purchase is charged to: a one-off card token given, or the saved
-/// method of that kind.
+/// method of that kind (`saved`, when it was read already).
 async fn saved_method(
     app: &App,
     customer: Uuid,
     input: &PurchaseInput,
     kind: DurationKind,
     method: PaymentMethodKind,
+    saved: Option<Option<entity::payment_cards::Model>>,
 ) -> ApiResult<String> {
     let given = input.payment_method.as_deref().map(str::trim).filter(|token| !token.is_empty());
     if method == PaymentMethodKind::Card
@@ -238,7 +243,11 @@ async fn saved_method(
     {
         return Ok(token.to_owned());
     }
-    let saved = cards::saved_card(&app.db, customer).await?.filter(|saved| saved.method_kind == method);
+    let saved = match saved {
+        Some(saved) => saved,
+        None => cards::saved_card(&app.db, customer).await?,
+    };
+    let saved = saved.filter(|saved| saved.method_kind == method);
     match (saved.and_then(|saved| saved.payment_method_ref), method) {
         (Some(reference), _) => Ok(reference),
         (None, PaymentMethodKind::SepaDebit) => {

@@ -331,7 +331,10 @@ pub async fn record_answer(
         }
         Answer::Unavailable(_) => return Ok(payment.clone()),
     };
-    update.exec(db).await?;
+    // The updated row comes back with the update; none when another worker moved it on first.
+    if let Some(recorded) = update.exec_with_returning(db).await?.into_iter().next() {
+        return Ok(recorded);
+    }
     payments::Entity::find_by_id(payment.id).one(db).await?.ok_or(ApiError::NotFound("payment"))
 }
 
