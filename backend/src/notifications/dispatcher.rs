@@ -4,12 +4,15 @@
 //!
 //! Each attempt is claimed with a conditional update, so several server instances can run it.
 
-use chrono::Duration;
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
 use entity::{NotificationChannel, NotificationStatus, notifications, users};
 use futures::StreamExt;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
 
 use super::templates;
 use crate::app::{App, AppState};
@@ -53,70 +56,116 @@ pub async fn run(app: AppState, stop: CancellationToken) {
     }
 }
 
-/// Attempts every due e-mail once; returns how many were attempted.
+/// Attempts every due e-mail once; returns how many were attempted. The due ones are claimed in
+/// one statement, their recipients read in one, and those delivered marked in one: a few
+/// statements for a batch instead of three for each message.
 pub async fn deliver_due(app: &App) -> Result<usize, DbErr> {
     let now = app.clock.now();
-    let due = notifications::Entity::find()
+    let due: Vec<Uuid> = notifications::Entity::find()
+        .select_only()
+        .column(notifications::Column::Id)
         .filter(notifications::Column::Channel.is_in([NotificationChannel::Email, NotificationChannel::InCar]))
         .filter(notifications::Column::Status.eq(NotificationStatus::Pending))
         .filter(notifications::Column::NextAttemptAt.lte(now))
         .order_by_asc(notifications::Column::NextAttemptAt)
         .limit(50)
+        .into_tuple()
         .all(&app.db)
         .await?;
-    let mut attempted = 0;
-    for notification in due {
-        if claim(app, &notification).await? {
-            attempt(app, notification).await?;
-            attempted += 1;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let claimed = claim(app, &due, now).await?;
+    let recipients = recipients_of(app, &claimed).await?;
+    let mut delivered = Vec::new();
+    for notification in &claimed {
+        match attempt(app, notification, recipients.get(&notification.user_id)).await {
+            Ok(()) => delivered.push(notification.id),
+            Err(failure) => record_failure(app, notification, failure).await?,
         }
     }
-    Ok(attempted)
+    mark_sent(app, &delivered).await?;
+    Ok(claimed.len())
 }
 
-async fn claim(app: &App, notification: &notifications::Model) -> Result<bool, DbErr> {
-    let claimed = notifications::Entity::update_many()
-        .col_expr(notifications::Column::Attempts, Expr::value(notification.attempts + 1))
-        .col_expr(notifications::Column::NextAttemptAt, Expr::value(app.clock.now() + CLAIM))
-        .filter(notifications::Column::Id.eq(notification.id))
-        .filter(notifications::Column::Attempts.eq(notification.attempts))
+/// Claims the attempts of `due` that no other worker claimed since they were read (a claimed
+/// one is not due again until its claim lapses), counting the attempt; answers them, oldest first.
+async fn claim(app: &App, due: &[Uuid], now: DateTime<Utc>) -> Result<Vec<notifications::Model>, DbErr> {
+    let mut claimed = notifications::Entity::update_many()
+        .col_expr(notifications::Column::Attempts, Expr::col(notifications::Column::Attempts).add(1))
+        .col_expr(notifications::Column::NextAttemptAt, Expr::value(now + CLAIM))
+        .filter(notifications::Column::Id.is_in(due.iter().copied()))
         .filter(notifications::Column::Status.eq(NotificationStatus::Pending))
-        .exec(&app.db)
+        .filter(notifications::Column::NextAttemptAt.lte(now))
+        .exec_with_returning(&app.db)
         .await?;
-    Ok(claimed.rows_affected == 1)
+    claimed.sort_by_key(|notification| (notification.created_at, notification.id));
+    Ok(claimed)
 }
 
-async fn attempt(app: &App, notification: notifications::Model) -> Result<(), DbErr> {
-    let attempt = notification.attempts + 1;
-    let outcome = match compose(app, &notification).await? {
-        Ok(mail) if notification.channel == NotificationChannel::InCar => {
-            let vin = notification.payload["vin"].as_str().unwrap_or_default().to_owned();
-            app.integrations.fleet.message(&vin, &mail.subject).await.map_err(|err| (err.to_string(), true))
-        }
-        Ok(mail) => app.integrations.mailer.send(&mail).await.map_err(|err| (err.to_string(), true)),
-        Err(reason) => Err((reason, false)),
+/// The recipients of `claimed`, by id.
+async fn recipients_of(app: &App, claimed: &[notifications::Model]) -> Result<HashMap<Uuid, users::Model>, DbErr> {
+    let ids: HashSet<Uuid> = claimed.iter().map(|notification| notification.user_id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let users = users::Entity::find().filter(users::Column::Id.is_in(ids)).all(&app.db).await?;
+    Ok(users.into_iter().map(|user| (user.id, user)).collect())
+}
+
+/// Why a message was not delivered, and whether trying again may help.
+struct Failure {
+    error: String,
+    retryable: bool,
+}
+
+/// Delivers `notification` (claimed, its attempt counted) to `recipient`.
+async fn attempt(
+    app: &App,
+    notification: &notifications::Model,
+    recipient: Option<&users::Model>,
+) -> Result<(), Failure> {
+    let mail = compose(app, notification, recipient).map_err(|error| Failure { error, retryable: false })?;
+    let sent = if notification.channel == NotificationChannel::InCar {
+        let vin = notification.payload["vin"].as_str().unwrap_or_default();
+        app.integrations.fleet.message(vin, &mail.subject).await.map_err(|err| err.to_string())
+    } else {
+        app.integrations.mailer.send(&mail).await.map_err(|err| err.to_string())
     };
-    let now = app.clock.now();
+    sent.map_err(|error| Failure { error, retryable: true })
+}
+
+/// Schedules the next attempt of `notification`, or gives it up after the last.
+async fn record_failure(app: &App, notification: &notifications::Model, failure: Failure) -> Result<(), DbErr> {
+    let (now, attempt) = (app.clock.now(), notification.attempts);
     let update = notifications::Entity::update_many().filter(notifications::Column::Id.eq(notification.id));
-    let update = match outcome {
-        Ok(()) => update
-            .col_expr(notifications::Column::Status, Expr::value(NotificationStatus::Sent))
-            .col_expr(notifications::Column::SentAt, Expr::value(now))
-            .col_expr(notifications::Column::LastError, Expr::value(Option::<String>::None)),
-        Err((error, retryable)) if retryable && attempt < app.config.mail_max_attempts as i32 => {
-            tracing::info!(notification = %notification.id, attempt, %error, "e-mail not delivered; will retry");
-            update
-                .col_expr(notifications::Column::NextAttemptAt, Expr::value(now + backoff(attempt)))
-                .col_expr(notifications::Column::LastError, Expr::value(truncate(&error)))
-        }
-        Err((error, _)) => {
-            tracing::warn!(notification = %notification.id, attempt, %error, "e-mail given up");
-            update
-                .col_expr(notifications::Column::Status, Expr::value(NotificationStatus::Failed))
-                .col_expr(notifications::Column::LastError, Expr::value(truncate(&error)))
-        }
+    let update = if failure.retryable && attempt < app.config.mail_max_attempts as i32 {
+        tracing::info!(notification = %notification.id, attempt, error = %failure.error, "e-mail not delivered; will retry");
+        update
+            .col_expr(notifications::Column::NextAttemptAt, Expr::value(now + backoff(attempt)))
+            .col_expr(notifications::Column::LastError, Expr::value(truncate(&failure.error)))
+    } else {
+        tracing::warn!(notification = %notification.id, attempt, error = %failure.error, "e-mail given up");
+        update
+            .col_expr(notifications::Column::Status, Expr::value(NotificationStatus::Failed))
+            .col_expr(notifications::Column::LastError, Expr::value(truncate(&failure.error)))
     };
     update.exec(&app.db).await?;
+    Ok(())
+}
+
+/// Marks `delivered` as sent.
+async fn mark_sent(app: &App, delivered: &[Uuid]) -> Result<(), DbErr> {
+    if delivered.is_empty() {
+        return Ok(());
+    }
+    notifications::Entity::update_many()
+        .col_expr(notifications::Column::Status, Expr::value(NotificationStatus::Sent))
+        .col_expr(notifications::Column::SentAt, Expr::value(app.clock.now()))
+        .col_expr(notifications::Column::LastError, Expr::value(Option::<String>::None))
+        .filter(notifications::Column::Id.is_in(delivered.iter().copied()))
+        .exec(&app.db)
+        .await?;
     Ok(())
 }
 
@@ -125,12 +174,16 @@ fn truncate(error: &str) -> String {
 }
 
 /// The e-mail for a notification, or why there is none to send.
-async fn compose(app: &App, notification: &notifications::Model) -> Result<Result<OutgoingMail, String>, DbErr> {
-    let Some(user) = users::Entity::find_by_id(notification.user_id).one(&app.db).await? else {
-        return Ok(Err("the recipient no longer exists".into()));
+fn compose(
+    app: &App,
+    notification: &notifications::Model,
+    recipient: Option<&users::Model>,
+) -> Result<OutgoingMail, String> {
+    let Some(user) = recipient else {
+        return Err("the recipient no longer exists".into());
     };
     if user.erased_at.is_some() {
-        return Ok(Err("the recipient's account was erased".into()));
+        return Err("the recipient's account was erased".into());
     }
     let locale = Locale::from_tag(&user.locale).unwrap_or_default();
     let mut payload = notification.payload.clone();
@@ -147,9 +200,14 @@ async fn compose(app: &App, notification: &notifications::Model) -> Result<Resul
         payload["link"] = app.link_signer.identity_link(&app.config.public_base(), link_id).into();
     }
     let Some(rendered) = templates::render(locale, &notification.template, &payload) else {
-        return Ok(Err(format!("no template {}", notification.template)));
+        return Err(format!("no template {}", notification.template));
     };
-    Ok(Ok(OutgoingMail { to: user.email, to_name: user.name, subject: rendered.subject, body: rendered.body }))
+    Ok(OutgoingMail {
+        to: user.email.clone(),
+        to_name: user.name.clone(),
+        subject: rendered.subject,
+        body: rendered.body,
+    })
 }
 
 #[cfg(test)]
