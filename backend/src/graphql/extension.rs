@@ -19,13 +19,13 @@ use futures::stream::{BoxStream, StreamExt};
 
 use super::admission;
 use super::context::{ClientIp, RequestLocale};
-use super::prepared::{self, DocumentCache, PreparedDocument};
+use super::prepared::{DocumentCache, PreparedDocument};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::domain::Locale;
 use crate::error::code;
 use crate::i18n;
-use crate::platform::metrics::{Metrics, OperationLabels, PersistedLabels};
+use crate::platform::metrics::{Metrics, OperationLabels};
 
 /// Creates one [`ErrorCodes`] per operation.
 pub struct ErrorCodesFactory {
@@ -36,7 +36,8 @@ pub struct ErrorCodesFactory {
 impl ErrorCodesFactory {
     /// Reports to `metrics`; documents are prepared once for every operation of this instance.
     pub fn new(metrics: Metrics) -> Self {
-        Self { metrics, documents: Arc::default() }
+        let documents = Arc::new(DocumentCache::counting(metrics.persisted_queries.clone()));
+        Self { metrics, documents }
     }
 }
 
@@ -118,10 +119,6 @@ impl ErrorCodes {
         Self { metrics, documents, prepared: Mutex::new(None), locale: Mutex::new(None) }
     }
 
-    fn count_persisted(&self, outcome: &str) {
-        self.metrics.persisted_queries.get_or_create(&PersistedLabels { outcome: outcome.to_owned() }).inc();
-    }
-
     fn prepared(&self) -> Option<Arc<PreparedDocument>> {
         self.prepared.lock().ok().and_then(|prepared| prepared.clone())
     }
@@ -197,14 +194,7 @@ impl Extension for ErrorCodes {
         if let Ok(mut locale) = self.locale.lock() {
             *locale = Some(locale_of_request(&request));
         }
-        let persisted = self.documents.resolve_persisted(&mut request).inspect_err(|error| {
-            if reason_of(error) == Some(prepared::NOT_FOUND) {
-                self.count_persisted("not_found");
-            }
-        })?;
-        if let Some(label) = persisted.label() {
-            self.count_persisted(label);
-        }
+        self.documents.resolve_persisted(&mut request)?;
         let mut request = next.run(ctx, request).await?;
         let prepared = self.documents.prepare(&request.query)?;
         request.set_parsed_query(prepared.document.clone());
@@ -255,13 +245,5 @@ impl Extension for ErrorCodes {
             }
         }
         result
-    }
-}
-
-/// The `extensions.reason` of `error`.
-fn reason_of(error: &ServerError) -> Option<&str> {
-    match error.extensions.as_ref()?.get("reason")? {
-        async_graphql::Value::String(reason) => Some(reason.as_str()),
-        _ => None,
     }
 }

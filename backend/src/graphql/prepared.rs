@@ -13,15 +13,16 @@ use async_graphql::{Request, ServerError, Value};
 use lru::LruCache;
 use sha2::{Digest, Sha256};
 
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+
 use super::admission::{self, OperationCost};
 use super::{allow_list, document_size};
 use crate::error::code;
+use crate::platform::metrics::PersistedLabels;
 
 /// Documents kept by their text, and as many again by their hash.
 const KEPT: usize = 512;
-
-/// The reason given for a hash this instance does not know: the client sends the text again.
-pub const NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
 
 /// How a request used the persisted-query protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,17 +33,6 @@ pub enum Persisted {
     WithText,
     /// It sent the hash alone, of a document kept here.
     HashOnly,
-}
-
-impl Persisted {
-    /// The label of the `caas_persisted_queries_total` metric.
-    pub fn label(self) -> Option<&'static str> {
-        match self {
-            Self::Absent => None,
-            Self::WithText => Some("with_text"),
-            Self::HashOnly => Some("hash_only"),
-        }
-    }
 }
 
 /// A document as every request that sends it needs it.
@@ -63,16 +53,27 @@ pub struct DocumentCache {
     by_text: Mutex<LruCache<Arc<str>, Arc<PreparedDocument>>>,
     /// The texts sent with their hash, for requests that send the hash alone.
     by_hash: Mutex<LruCache<String, Arc<str>>>,
+    /// Persisted-query requests by outcome (`caas_persisted_queries_total`).
+    persisted: Family<PersistedLabels, Counter>,
 }
 
 impl Default for DocumentCache {
     fn default() -> Self {
-        let kept = NonZeroUsize::new(KEPT).unwrap_or(NonZeroUsize::MIN);
-        Self { by_text: Mutex::new(LruCache::new(kept)), by_hash: Mutex::new(LruCache::new(kept)) }
+        Self::counting(Family::default())
     }
 }
 
 impl DocumentCache {
+    /// An empty cache counting persisted-query requests in `persisted`.
+    pub fn counting(persisted: Family<PersistedLabels, Counter>) -> Self {
+        let kept = NonZeroUsize::new(KEPT).unwrap_or(NonZeroUsize::MIN);
+        Self { by_text: Mutex::new(LruCache::new(kept)), by_hash: Mutex::new(LruCache::new(kept)), persisted }
+    }
+
+    fn count(&self, outcome: &str) {
+        self.persisted.get_or_create(&PersistedLabels { outcome: outcome.to_owned() }).inc();
+    }
+
     /// Puts the document of a persisted-query request back in place: the text stored for its
     /// hash, when only the hash came; the text is checked against its hash and remembered when
     /// both came. Requests without the extension pass as they are.
@@ -81,8 +82,12 @@ impl DocumentCache {
         let hash = persisted_hash(&persisted)?;
         if request.query.is_empty() {
             let text = self.by_hash.lock().unwrap_or_else(PoisonError::into_inner).get(&hash).cloned();
-            let text = text.ok_or_else(|| refusal("PersistedQueryNotFound", NOT_FOUND))?;
+            let Some(text) = text else {
+                self.count("not_found");
+                return Err(refusal("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND"));
+            };
             request.query = text.to_string();
+            self.count("hash_only");
             Ok(Persisted::HashOnly)
         } else {
             if hex::encode(Sha256::digest(request.query.as_bytes())) != hash {
@@ -92,6 +97,7 @@ impl DocumentCache {
                 ));
             }
             self.by_hash.lock().unwrap_or_else(PoisonError::into_inner).put(hash, Arc::from(request.query.as_str()));
+            self.count("with_text");
             Ok(Persisted::WithText)
         }
     }
