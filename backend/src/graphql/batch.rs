@@ -107,10 +107,7 @@ impl<T> BatchLoader<T> {
         }
         let batch = self.join(&keys);
         batch.settle().await;
-        // Unconstrained: tokio's cooperative budget (128 steps per poll of a task) would otherwise
-        // send the waiters after the 128th back a pass late, and their next lookups into a second
-        // batch of the level below.
-        let answer = tokio::task::unconstrained(batch.answer.get_or_init(|| self.run(&batch))).await;
+        let answer = batch.answer.get_or_init(|| self.run(&batch)).await;
         match answer {
             Ok(values) => Ok(keys.into_iter().filter_map(|key| values.get(&key).map(|v| (key, v.clone()))).collect()),
             Err(err) => Err(err.clone()),
