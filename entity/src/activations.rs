@@ -33,7 +33,27 @@ pub struct Model {
     pub end_reason: Option<String>,
 }
 
+/// The rows an activation names, read with it in one statement by the OTA engine.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The car it is on.
+    #[sea_orm(belongs_to = "super::vehicles::Entity", from = "Column::VehicleId", to = "super::vehicles::Column::Id")]
+    Vehicle,
+    /// The feature it switches on.
+    #[sea_orm(belongs_to = "super::features::Entity", from = "Column::FeatureId", to = "super::features::Column::Id")]
+    Feature,
+}
+
+impl Related<super::vehicles::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Vehicle.def()
+    }
+}
+
+impl Related<super::features::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Feature.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

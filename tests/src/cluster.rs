@@ -222,6 +222,15 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
+        // A failed test shows what its members logged (warnings and errors by default).
+        if std::thread::panicking() {
+            for (index, member) in self.members.iter().enumerate() {
+                let log = self.log(index);
+                let tail: Vec<&str> = log.lines().rev().take(LOG_LINES_SHOWN).collect();
+                eprintln!("--- the last lines {} logged ---", member.name);
+                tail.iter().rev().for_each(|line| eprintln!("{line}"));
+            }
+        }
         for member in &mut self.members {
             if let Some(child) = member.child.as_mut() {
                 let _ = child.start_kill();
@@ -230,6 +239,9 @@ impl Drop for Cluster {
         self.stop.cancel();
     }
 }
+
+/// How many of a member's last log lines a failed test shows.
+const LOG_LINES_SHOWN: usize = 60;
 
 /// A local address free at the moment (the member binds it soon after).
 fn free_address() -> SocketAddr {

@@ -3,12 +3,15 @@
 //! success) or release (on failure). Every step is idempotent (the gateway sees the same keys, the
 //! car the same command id), so a job picked up again after a crash carries on safely.
 
+use std::sync::Arc;
+
 use entity::{
     ActivationStatus, OtaCommand, OtaJobStatus, PaymentStatus, activations, features, ota_jobs, payments, vehicles,
 };
 use futures::StreamExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::job::{Context, progress, progress_with_state, reports_on, send};
@@ -28,21 +31,44 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(250);
 /// Runs `config.ota_workers` workers until `stop`; each finishes the job in hand first. No workers
 /// (0) makes an instance that serves the API only.
 pub async fn run(app: AppState, stop: CancellationToken) {
+    if app.config.ota_workers == 0 {
+        return;
+    }
+    let wake = Arc::new(Notify::new());
+    let calls = tokio::spawn(pass_on_wake_up_calls(app.clone(), wake.clone(), stop.clone()));
     // Named after the instance: a job's `lease_owner` tells which member of a cluster holds it.
     let workers: Vec<_> = (0..app.config.ota_workers)
-        .map(|n| tokio::spawn(work(app.clone(), format!("{}/{n}", app.instance), stop.clone())))
+        .map(|n| tokio::spawn(work(app.clone(), format!("{}/{n}", app.instance), wake.clone(), stop.clone())))
         .collect();
     futures::future::join_all(workers).await;
+    calls.abort();
 }
 
-async fn work(app: AppState, name: String, stop: CancellationToken) {
+/// Wakes one idle worker per job queued, not every worker: a wake-up call to all of them would
+/// cost a claim statement each for one job.
+async fn pass_on_wake_up_calls(app: AppState, wake: Arc<Notify>, stop: CancellationToken) {
     let mut queued = app.events.subscribe_topic(Topic::Jobs);
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            call = queued.next() => match call {
+                Some(_) => wake.notify_one(),
+                None => return,
+            },
+        }
+    }
+}
+
+async fn work(app: AppState, name: String, wake: Arc<Notify>, stop: CancellationToken) {
     loop {
         if stop.is_cancelled() {
             return;
         }
         match jobs::claim(&app, &name).await {
             Ok(Some(job)) => {
+                // More may be waiting: another worker looks while this one works, so a burst
+                // spreads over the pool one worker at a time, and stops at the first empty look.
+                wake.notify_one();
                 if let Err(err) = process_holding_lease(&app, &name, job).await {
                     tracing::warn!(error = ?err, worker = %name, "an OTA job step failed; it will be picked up again");
                 }
@@ -53,7 +79,7 @@ async fn work(app: AppState, name: String, stop: CancellationToken) {
         }
         tokio::select! {
             () = stop.cancelled() => return,
-            _ = queued.next() => {}
+            () = wake.notified() => {}
             () = tokio::time::sleep(POLL) => {}
         }
     }
@@ -88,16 +114,20 @@ pub async fn run_one(app: &App) -> ApiResult<bool> {
     Ok(true)
 }
 
+/// The job's activation with its car and feature (one statement), and its latest charge.
 async fn load(app: &App, job: ota_jobs::Model, worker: &str) -> ApiResult<Option<Context>> {
-    let Some(activation) = activations::Entity::find_by_id(job.activation_id).one(&app.db).await? else {
+    let found = activations::Entity::find_by_id(job.activation_id)
+        .find_also_related(vehicles::Entity)
+        .find_also_related(features::Entity)
+        .one(&app.db)
+        .await?;
+    let Some((activation, vehicle, feature)) = found else {
         jobs::finish(&app.db, &job, worker, OtaJobStatus::Failed, Some("the activation is gone"), app.clock.now())
             .await?;
         return Ok(None);
     };
-    let vehicle =
-        vehicles::Entity::find_by_id(activation.vehicle_id).one(&app.db).await?.ok_or(ApiError::NotFound("vehicle"))?;
-    let feature =
-        features::Entity::find_by_id(activation.feature_id).one(&app.db).await?.ok_or(ApiError::NotFound("feature"))?;
+    let vehicle = vehicle.ok_or(ApiError::NotFound("vehicle"))?;
+    let feature = feature.ok_or(ApiError::NotFound("feature"))?;
     // The latest charge (ids are time-ordered): a retry by support adds one after the released one.
     let payment = payments::Entity::find()
         .filter(payments::Column::ActivationId.eq(activation.id))

@@ -25,13 +25,17 @@ pub async fn notify(
     payload: Value,
     channels: &[NotificationChannel],
 ) -> ApiResult<()> {
+    if channels.is_empty() {
+        return Ok(());
+    }
     let now = app.clock.now();
-    for channel in channels {
-        let in_app = *channel == NotificationChannel::InApp;
-        let stored = notifications::ActiveModel {
-            id: Set(Uuid::now_v7()),
+    let in_app_id = Uuid::now_v7();
+    let row = |channel: NotificationChannel| {
+        let in_app = channel == NotificationChannel::InApp;
+        notifications::ActiveModel {
+            id: Set(if in_app { in_app_id } else { Uuid::now_v7() }),
             user_id: Set(user_id),
-            channel: Set(*channel),
+            channel: Set(channel),
             template: Set(template.to_owned()),
             payload: Set(payload.clone()),
             status: Set(if in_app { NotificationStatus::Sent } else { NotificationStatus::Pending }),
@@ -42,13 +46,15 @@ pub async fn notify(
             read_at: Set(None),
             next_attempt_at: Set((!in_app).then_some(now)),
         }
-        .insert(db)
-        .await?;
-        outbox.push(if in_app {
-            DomainEvent::NotificationCreated { user_id, notification_id: stored.id }
-        } else {
-            DomainEvent::MailQueued
-        });
+    };
+    // Every channel in one statement.
+    notifications::Entity::insert_many(channels.iter().map(|channel| row(*channel))).exec_without_returning(db).await?;
+    if channels.contains(&NotificationChannel::InApp) {
+        outbox.push(DomainEvent::NotificationCreated { user_id, notification_id: in_app_id });
+    }
+    if channels.iter().any(|channel| *channel != NotificationChannel::InApp) {
+        // One wake-up call for the dispatcher, however many of its channels were queued.
+        outbox.push(DomainEvent::MailQueued);
     }
     Ok(())
 }

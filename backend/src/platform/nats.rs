@@ -240,10 +240,13 @@ impl NatsEventBus {
         Ok(rows.len() as u64 == BATCH)
     }
 
-    /// Hands the events of one topic family to the local subscribers, from now on.
+    /// Hands the events of one topic family to the local subscribers, from now on. A consumer
+    /// that ends is made again from the event after the last one it handed over, so nothing
+    /// published meanwhile is skipped.
     async fn receive(self: Arc<Self>, family: &'static str, stop: CancellationToken) {
+        let mut last_sequence = None;
         loop {
-            match self.consume(family, &stop).await {
+            match self.consume(family, &mut last_sequence, &stop).await {
                 Ok(()) => return,
                 Err(err) => {
                     tracing::warn!(family, error = %err, "the event consumer stopped; starting it again");
@@ -255,12 +258,21 @@ impl NatsEventBus {
         }
     }
 
-    async fn consume(&self, family: &'static str, stop: &CancellationToken) -> anyhow::Result<()> {
+    async fn consume(
+        &self,
+        family: &'static str,
+        last_sequence: &mut Option<u64>,
+        stop: &CancellationToken,
+    ) -> anyhow::Result<()> {
         let stream = self.stream().await?;
+        let deliver_policy = match *last_sequence {
+            Some(sequence) => consumer::DeliverPolicy::ByStartSequence { start_sequence: sequence + 1 },
+            None => consumer::DeliverPolicy::New,
+        };
         let config = consumer::push::OrderedConfig {
             deliver_subject: self.client.new_inbox(),
             filter_subject: family.to_owned(),
-            deliver_policy: consumer::DeliverPolicy::New,
+            deliver_policy,
             ..Default::default()
         };
         let mut messages = stream.create_consumer(config).await?.messages().await?;
@@ -270,7 +282,12 @@ impl NatsEventBus {
                 message = messages.next() => message,
             };
             match message {
-                Some(Ok(message)) => self.deliver(&message.payload),
+                Some(Ok(message)) => {
+                    if let Ok(info) = message.info() {
+                        *last_sequence = Some(info.stream_sequence);
+                    }
+                    self.deliver(&message.payload);
+                }
                 Some(Err(err)) => tracing::warn!(family, error = %err, "an event could not be received"),
                 None => anyhow::bail!("the consumer's stream ended"),
             }
