@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use entity::{PaymentKind, PaymentMethodKind, PaymentStatus, payments};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 use uuid::Uuid;
 
 use super::{cards, credit, transfers};
@@ -523,21 +525,24 @@ pub async fn record_settlement(
 ) -> Result<Settlement, SettlementError> {
     // Locked until the transaction ends (PostgreSQL; SQLite's write transaction already excludes
     // other writers): a refund or capture racing this event cannot be overwritten by its outcome.
-    let payment = payments::Entity::find()
-        .filter(payments::Column::ProviderRef.eq(provider_ref))
-        .lock_exclusive()
-        .one(txn)
-        .await?;
-    let Some(payment) = payment else {
+    // Found by the gateway's id or by ours in one locked read: a charge whose answer is being
+    // recorded right now is waited for and read as recorded, where a second read after a miss by
+    // the gateway's id could see it recorded in between and take the event for someone else's.
+    let mut ours_or_theirs = Condition::any().add(payments::Column::ProviderRef.eq(provider_ref));
+    if let Some(id) = payment_id {
+        ours_or_theirs = ours_or_theirs.add(payments::Column::Id.eq(id));
+    }
+    let mut found = payments::Entity::find().filter(ours_or_theirs).lock_exclusive().all(txn).await?;
+    let by_reference = found.iter().position(|payment| payment.provider_ref.as_deref() == Some(provider_ref));
+    let payment = match by_reference {
+        Some(index) => found.swap_remove(index),
         // The event names our payment, whose charge was answered before the answer (the gateway's
         // id) was recorded: it must wait for it too.
-        if let Some(id) = payment_id
-            && payments::Entity::find_by_id(id).one(txn).await?.is_some_and(|ours| ours.provider_ref.is_none())
-        {
-            return Err(SettlementError::NotReady);
+        None if found.iter().any(|ours| ours.provider_ref.is_none()) => return Err(SettlementError::NotReady),
+        None => {
+            tracing::warn!(%provider_ref, "a payment event for an unknown payment");
+            return Ok(Settlement::Unknown);
         }
-        tracing::warn!(%provider_ref, "a payment event for an unknown payment");
-        return Ok(Settlement::Unknown);
     };
     // The settlement of a charge whose capture we have not recorded yet must wait for it.
     if matches!(payment.status, PaymentStatus::Pending | PaymentStatus::Authorized) {
