@@ -248,3 +248,57 @@ async fn a_settlement_that_overtakes_the_answer_to_its_charge_waits_for_it_and_a
     let recorded = payments::Entity::find().filter(payments::Column::ProviderRef.eq(foreign)).one(&app.app.db).await;
     assert!(recorded.expect("db").is_none());
 }
+
+#[tokio::test]
+async fn a_settlement_arriving_while_its_charges_answer_is_written_waits_for_it_and_settles_at_once() {
+    use caas::integrations::payments::{CaptureMode, ChargeRequest, PAYMENT_ID_METADATA};
+    use entity::payments;
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, Set, Statement, TransactionTrait};
+
+    let app = spawn_app().await;
+    if app.app.db.get_database_backend() != DbBackend::Postgres {
+        // SQLite has one writer at a time: the settlement cannot start while the answer is written.
+        eprintln!("settlement during the answer: PostgreSQL only");
+        return;
+    }
+    let gateway = app.simulators.payments.as_ref().expect("gateway");
+    gateway.set_knobs(PaymentKnobs { hold_settlements: true, ..PaymentKnobs::default() });
+    let open = recorded_payment(&app, "in-flight", PaymentStatus::Pending, None).await;
+    let request = ChargeRequest {
+        amount_minor: 4_990,
+        currency: "EUR".into(),
+        payment_method: "pm_card_visa".into(),
+        customer: None,
+        idempotency_key: "in-flight".into(),
+        description: "CaaS feature".into(),
+        metadata: vec![(PAYMENT_ID_METADATA.to_owned(), open.id.to_string())],
+    };
+    let charged = app.app.integrations.payments.create(&request, CaptureMode::Immediate).await.expect("charged");
+
+    // The charge's answer is being written, in a transaction not yet committed, when the
+    // gateway's settlement comes.
+    let writing = app.app.db.begin().await.expect("begin");
+    let mut answered: payments::ActiveModel = open.clone().into();
+    answered.provider_ref = Set(Some(charged.provider_ref.clone()));
+    answered.status = Set(PaymentStatus::Captured);
+    answered.captured_at = Set(Some(app.app.clock.now()));
+    answered.update(&writing).await.expect("written");
+    let (body, signature) = gateway.event_about("payment_intent.succeeded", &charged.provider_ref).expect("event");
+    let request = app.client.post(format!("{}/webhooks/payments", app.address));
+    let delivered = tokio::spawn(async move { request.header("stripe-signature", signature).body(body).send().await });
+
+    // The settlement waits for the payment's row (a session of this database waits on a lock)…
+    let waiting = "SELECT count(*) AS waiting FROM pg_stat_activity \
+                   WHERE datname = current_database() AND wait_event_type = 'Lock'";
+    app.eventually("the settlement waiting for the payment's row", || async {
+        let row = app.app.db.query_one_raw(Statement::from_string(DbBackend::Postgres, waiting)).await;
+        let count: i64 = row.expect("pg_stat_activity").expect("a row").try_get("", "waiting").expect("count");
+        (count > 0).then_some(())
+    })
+    .await;
+    // …and once the answer is committed, it applies to it at once, without being sent again.
+    writing.commit().await.expect("commit");
+    let answer = delivered.await.expect("joined").expect("delivered");
+    assert_eq!(answer.status(), 200);
+    assert_eq!(status_of(&app, &open).await, PaymentStatus::Settled);
+}
