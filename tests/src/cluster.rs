@@ -4,7 +4,7 @@
 //! It runs when `TEST_DATABASE_URL` points at PostgreSQL and `CAAS_TEST_NATS_URL` at NATS with
 //! JetStream; [`Cluster::configured`] says whether they are.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
@@ -24,6 +24,7 @@ use secrecy::ExposeSecret;
 use tokio::process::{Child, Command};
 use tokio_util::sync::CancellationToken;
 
+use crate::ports::free_port;
 use crate::{Api, TestDatabase, test_config};
 
 /// The NATS server of the cluster tests, when there is one.
@@ -243,29 +244,9 @@ impl Drop for Cluster {
 /// How many of a member's last log lines a failed test shows.
 const LOG_LINES_SHOWN: usize = 60;
 
-/// A local address free at the moment (the member binds it soon after), below the kernel's range
-/// of ephemeral ports: a port the kernel handed out could be taken, before the member binds it, as
-/// the local end of one of the many connections the tests open (seen as "Address already in use").
+/// A local address free at the moment (the member binds it soon after).
 fn free_address() -> SocketAddr {
-    let below = ephemeral_ports_start().unwrap_or(0);
-    let span = u128::from(below / 2);
-    for _ in 0..100 {
-        if span == 0 {
-            break;
-        }
-        let port = below / 2 + u16::try_from(uuid::Uuid::new_v4().as_u128() % span).unwrap_or(0);
-        if let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) {
-            return listener.local_addr().expect("address");
-        }
-    }
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("address")
-}
-
-/// Where the kernel's ephemeral ports begin (Linux), if it says.
-fn ephemeral_ports_start() -> Option<u16> {
-    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").ok()?;
-    range.split_whitespace().next()?.parse().ok()
+    SocketAddr::from(([127, 0, 0, 1], free_port()))
 }
 
 /// The settings every member shares: those of [`test_config`], as the environment.
@@ -389,7 +370,7 @@ pub struct NatsServer {
 impl NatsServer {
     /// Starts one when `nats-server` is installed.
     pub async fn start() -> Option<Self> {
-        let port = free_address().port();
+        let port = free_port();
         let storage = tempfile::tempdir().expect("JetStream storage");
         let mut server = Self { url: format!("nats://127.0.0.1:{port}"), port, storage, child: None };
         server.restart().await.then_some(server)

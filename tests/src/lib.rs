@@ -11,6 +11,7 @@ pub mod graphql;
 pub mod link;
 pub mod oidc;
 pub mod ordered_json;
+pub mod ports;
 pub mod telemetry;
 pub mod workshops;
 pub mod ws;
