@@ -11,10 +11,9 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::parser::{Positioned, types::OperationType};
 use async_graphql::{Request, ServerError, Value};
 use lru::LruCache;
-use sha2::{Digest, Sha256};
-
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use sha2::{Digest, Sha256};
 
 use super::admission::{self, OperationCost};
 use super::{allow_list, document_size};

@@ -4,6 +4,7 @@
 //! two captures, nothing PENDING for ever.
 
 use caas::integrations::fleet::simulator::{FleetKnobs, Outcome};
+use caas::integrations::payments::ChargeRequest;
 use caas::integrations::payments::simulator::PaymentKnobs;
 use caas::payments::service as payment_service;
 use caas::settlement::reconciler;
@@ -196,7 +197,7 @@ async fn a_settlement_that_overtakes_its_capture_waits_for_it_and_applies_once()
 
 #[tokio::test]
 async fn a_settlement_that_overtakes_the_answer_to_its_charge_waits_for_it_and_a_foreign_one_is_acknowledged() {
-    use caas::integrations::payments::{CaptureMode, ChargeRequest, PAYMENT_ID_METADATA};
+    use caas::integrations::payments::{CaptureMode, PAYMENT_ID_METADATA};
     use entity::payments;
     use sea_orm::{ActiveModelTrait, Set};
 
@@ -206,21 +207,12 @@ async fn a_settlement_that_overtakes_the_answer_to_its_charge_waits_for_it_and_a
     // Our payment is open and its charge on its way: the gateway has captured it, but its answer
     // (the gateway's id) is not recorded yet.
     let open = recorded_payment(&app, "in-flight", PaymentStatus::Pending, None).await;
-    let charge = |key: &str, metadata: Vec<(String, String)>| ChargeRequest {
-        amount_minor: 4_990,
-        currency: "EUR".into(),
-        payment_method: "pm_card_visa".into(),
-        customer: None,
-        idempotency_key: key.into(),
-        description: "CaaS feature".into(),
-        metadata,
-    };
     let ours = vec![(PAYMENT_ID_METADATA.to_owned(), open.id.to_string())];
     let charged = app
         .app
         .integrations
         .payments
-        .create(&charge("in-flight", ours), CaptureMode::Immediate)
+        .create(&feature_charge("in-flight", ours), CaptureMode::Immediate)
         .await
         .expect("charged");
     let post = |(body, signature): (String, String)| {
@@ -241,7 +233,8 @@ async fn a_settlement_that_overtakes_the_answer_to_its_charge_waits_for_it_and_a
     assert_eq!(status_of(&app, &open).await, PaymentStatus::Settled);
 
     // A payment that is none of ours (no id of ours on it) is acknowledged, and changes nothing.
-    let foreign = app.app.integrations.payments.create(&charge("foreign", Vec::new()), CaptureMode::Immediate).await;
+    let foreign =
+        app.app.integrations.payments.create(&feature_charge("foreign", Vec::new()), CaptureMode::Immediate).await;
     let foreign = foreign.expect("charged").provider_ref;
     let event = gateway.event_about("payment_intent.succeeded", &foreign).expect("event");
     assert_eq!(post(event).await, 200);
@@ -251,7 +244,7 @@ async fn a_settlement_that_overtakes_the_answer_to_its_charge_waits_for_it_and_a
 
 #[tokio::test]
 async fn a_settlement_arriving_while_its_charges_answer_is_written_waits_for_it_and_settles_at_once() {
-    use caas::integrations::payments::{CaptureMode, ChargeRequest, PAYMENT_ID_METADATA};
+    use caas::integrations::payments::{CaptureMode, PAYMENT_ID_METADATA};
     use entity::payments;
     use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, Set, Statement, TransactionTrait};
 
@@ -264,15 +257,8 @@ async fn a_settlement_arriving_while_its_charges_answer_is_written_waits_for_it_
     let gateway = app.simulators.payments.as_ref().expect("gateway");
     gateway.set_knobs(PaymentKnobs { hold_settlements: true, ..PaymentKnobs::default() });
     let open = recorded_payment(&app, "in-flight", PaymentStatus::Pending, None).await;
-    let request = ChargeRequest {
-        amount_minor: 4_990,
-        currency: "EUR".into(),
-        payment_method: "pm_card_visa".into(),
-        customer: None,
-        idempotency_key: "in-flight".into(),
-        description: "CaaS feature".into(),
-        metadata: vec![(PAYMENT_ID_METADATA.to_owned(), open.id.to_string())],
-    };
+    let ours = vec![(PAYMENT_ID_METADATA.to_owned(), open.id.to_string())];
+    let request = feature_charge("in-flight", ours);
     let charged = app.app.integrations.payments.create(&request, CaptureMode::Immediate).await.expect("charged");
 
     // The charge's answer is being written, in a transaction not yet committed, when the
@@ -301,4 +287,17 @@ async fn a_settlement_arriving_while_its_charges_answer_is_written_waits_for_it_
     let answer = delivered.await.expect("joined").expect("delivered");
     assert_eq!(answer.status(), 200);
     assert_eq!(status_of(&app, &open).await, PaymentStatus::Settled);
+}
+
+/// A feature's charge of 49.90 € made at the gateway directly, under `key`, with `metadata`.
+fn feature_charge(key: &str, metadata: Vec<(String, String)>) -> ChargeRequest {
+    ChargeRequest {
+        amount_minor: 4_990,
+        currency: "EUR".into(),
+        payment_method: "pm_card_visa".into(),
+        customer: None,
+        idempotency_key: key.into(),
+        description: "CaaS feature".into(),
+        metadata,
+    }
 }
