@@ -7,12 +7,9 @@ mod reorder;
 
 use std::sync::{Arc, OnceLock};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest, NextSubscribe,
-};
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition, OperationType};
-use async_graphql::{Request, Response, ServerResult, Variables};
-use futures::stream::{BoxStream, StreamExt};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
+use async_graphql::{Response, ServerResult, Variables};
 
 use reorder::reorder;
 
@@ -30,31 +27,25 @@ impl ExtensionFactory for FieldOrderFactory {
 /// The per-request extension.
 #[derive(Default)]
 struct FieldOrder {
-    /// Shared with the stream of a subscription, which outlives the hooks' borrows of `self`.
-    state: Arc<Captured>,
+    state: Captured,
 }
 
 /// What a request's answer is put in order by, captured as the request is prepared and parsed.
 #[derive(Default)]
 struct Captured {
-    /// The operation the client named. Only subscriptions need it: the `execute` hook is given it.
-    operation_name: OnceLock<Option<String>>,
     /// The document as parsed (before the engine drops its skipped fields), and the variables of
     /// its `@skip` and `@include` conditions.
     query: OnceLock<(Arc<PreparedDocument>, Variables)>,
 }
 
 impl Captured {
-    /// Puts `response` in the order of the operation called `operation_name`, when it is of a kind
-    /// accepted by `applies`.
-    fn order(&self, response: &mut Response, operation_name: Option<&str>, applies: fn(OperationType) -> bool) {
+    /// Puts `response` in the order of the operation called `operation_name`.
+    fn order(&self, response: &mut Response, operation_name: Option<&str>) {
         let Some((prepared, variables)) = self.query.get() else {
             return;
         };
         let document = &prepared.document;
-        if let Some(operation) = operation(document, operation_name)
-            && applies(operation.ty)
-        {
+        if let Some(operation) = operation(document, operation_name) {
             reorder(&mut response.data, &operation.selection_set.node, &document.fragments, variables);
         }
     }
@@ -74,18 +65,6 @@ fn operation<'a>(document: &'a ExecutableDocument, name: Option<&str>) -> Option
 
 #[async_trait::async_trait]
 impl Extension for FieldOrder {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        // After the rest of the chain, which may still change the request.
-        let request = next.run(ctx, request).await?;
-        let _ = self.state.operation_name.set(request.operation_name.clone());
-        Ok(request)
-    }
-
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -101,6 +80,8 @@ impl Extension for FieldOrder {
         Ok(document)
     }
 
+    /// Every answer passes through here: a query's, a mutation's, and each event of a subscription
+    /// (the engine runs this hook for each one), so nothing else needs putting in order.
     async fn execute(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -108,26 +89,7 @@ impl Extension for FieldOrder {
         next: NextExecute<'_>,
     ) -> Response {
         let mut response = next.run(ctx, operation_name).await;
-        self.state.order(&mut response, operation_name, |_| true);
+        self.state.order(&mut response, operation_name);
         response
-    }
-
-    /// Each event of a subscription is an answer of its own, resolved as concurrently as a query.
-    /// A query or mutation sent over the WebSocket passes through `execute` as well, so only
-    /// subscriptions are put in order here.
-    fn subscribe<'s>(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        let state = self.state.clone();
-        next.run(ctx, stream)
-            .map(move |mut response| {
-                let operation_name = state.operation_name.get().and_then(Option::as_deref);
-                state.order(&mut response, operation_name, |kind| kind == OperationType::Subscription);
-                response
-            })
-            .boxed()
     }
 }
