@@ -29,6 +29,7 @@ pub mod notifications;
 pub mod orders;
 pub mod pagination;
 pub mod payments;
+pub mod pipeline;
 pub mod platform;
 pub mod policy;
 pub mod privacy;

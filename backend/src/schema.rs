@@ -19,8 +19,6 @@ use crate::catalog::maintenance::RecentMaintenance;
 use crate::consents::graphql::{ConsentsMutation, ConsentsQuery};
 use crate::expediente::graphql::ExpedienteQuery;
 use crate::fleet::graphql::FleetQuery;
-use crate::graphql::extension::ErrorCodesFactory;
-use crate::graphql::field_order::FieldOrderFactory;
 use crate::graphql::loaders::loaders;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, NotificationsSubscription};
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
@@ -95,8 +93,8 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(Query::default(), Mutation::default(), Subscription::default())
 }
 
-/// The schema serving `app`, with its query limits, error-code extension and answers in the order
-/// of their queries.
+/// The schema serving `app`, with its query limits; requests reach it through
+/// [`GraphqlPipeline`](crate::pipeline::GraphqlPipeline).
 pub fn build_schema(app: AppState) -> CaasSchema {
     let config = &app.config;
     let mut builder = builder();
@@ -110,8 +108,6 @@ pub fn build_schema(app: AppState) -> CaasSchema {
         .limit_recursive_depth(64)
         // @skip and @include, and a few more at most: graphql-cop's "directive overloading" sends 10.
         .limit_directives(4)
-        .extension(ErrorCodesFactory::new(app.metrics.clone()))
-        .extension(FieldOrderFactory)
         .data(loaders(app.db.clone()))
         // Shared by every subscription of this server watching the same activation.
         .data(Arc::new(ProgressReads::default()))

@@ -8,7 +8,7 @@ pub mod batch;
 pub mod connection;
 pub mod context;
 pub mod document_size;
-pub mod extension;
 pub mod field_order;
 pub mod loaders;
+pub mod operation;
 pub mod prepared;

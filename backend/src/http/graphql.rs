@@ -143,7 +143,7 @@ pub async fn post(
     };
     let client = client_ip(&state, peer, &headers);
     let request = request.data(viewer).data(request_locale(&headers)).data(client).data(user_agent(&headers));
-    answer(state.schema.execute_batch(request).await)
+    answer(state.graphql.execute_batch(request).await)
 }
 
 /// The HTTP answer to a GraphQL response: `429 Too Many Requests` with `Retry-After` when the rate
@@ -236,7 +236,7 @@ async fn query_in_url(state: HttpState, headers: &HeaderMap, peer: SocketAddr, q
     };
     let client = client_ip(&state, peer, headers);
     let request = request.data(viewer).data(request_locale(headers)).data(client).data(user_agent(headers));
-    answer(state.schema.execute(request).await.into())
+    answer(state.graphql.execute(request).await.into())
 }
 
 /// Read and write buffer of a GraphQL WebSocket.
@@ -286,7 +286,7 @@ async fn websocket(state: HttpState, upgrade: WebSocketUpgrade, headers: HeaderM
         header_viewer,
         header_credentials,
     };
-    let HttpState { app, schema, sockets, .. } = state;
+    let HttpState { app, graphql, sockets, .. } = state;
     // GraphQL messages are small: a 4 KiB read buffer instead of the default 128 KiB (allocated up
     // front for every connection) keeps ten thousand live subscriptions in tens of megabytes, and
     // a message may be no larger than a request body.
@@ -297,5 +297,5 @@ async fn websocket(state: HttpState, upgrade: WebSocketUpgrade, headers: HeaderM
         .max_frame_size(app.config.max_body_bytes);
     upgrade
         .protocols([GRAPHQL_TRANSPORT_WS])
-        .on_upgrade(move |socket| websocket::serve(socket, schema, app, sockets, handshake))
+        .on_upgrade(move |socket| websocket::serve(socket, graphql, app, sockets, handshake))
 }

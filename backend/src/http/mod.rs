@@ -21,6 +21,7 @@ use axum::routing::{get, post};
 pub use errors::json_error;
 
 use crate::app::AppState;
+use crate::pipeline::GraphqlPipeline;
 use crate::schema::CaasSchema;
 
 /// What the handlers share.
@@ -28,8 +29,8 @@ use crate::schema::CaasSchema;
 pub struct HttpState {
     /// The application.
     pub app: AppState,
-    /// The GraphQL schema.
-    pub schema: CaasSchema,
+    /// The GraphQL schema, with what every operation passes through around it.
+    pub graphql: GraphqlPipeline,
     /// Whose `X-Forwarded-For` tells the client's address.
     pub proxies: std::sync::Arc<client_address::TrustedProxies>,
     /// Open WebSockets per user on this instance.
@@ -42,7 +43,8 @@ pub fn router(app: AppState, schema: CaasSchema, extra: Router) -> Router {
     // `Config::validate` refused malformed entries at start-up.
     let proxies = client_address::TrustedProxies::new(config.trusted_proxy_networks().unwrap_or_default());
     let sockets = std::sync::Arc::default();
-    let state = HttpState { app: app.clone(), schema, proxies: std::sync::Arc::new(proxies), sockets };
+    let graphql = GraphqlPipeline::new(app.clone(), schema);
+    let state = HttpState { app: app.clone(), graphql, proxies: std::sync::Arc::new(proxies), sockets };
     let routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         // Subscriptions also have a path of their own, so that a development proxy (`trunk serve`)

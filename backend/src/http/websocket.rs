@@ -31,8 +31,8 @@ use crate::app::AppState;
 use crate::auth::{AuthError, Viewer};
 use crate::error::ApiError;
 use crate::graphql::context::{ClientIp, RequestLocale};
+use crate::pipeline::GraphqlPipeline;
 use crate::platform::events::{DomainEvent, Stamped, Topic};
-use crate::schema::CaasSchema;
 use crate::sessions::service::{Credentials, authenticate};
 
 /// A message from the client.
@@ -137,7 +137,7 @@ struct Session {
 /// Serves one socket until either side closes it.
 pub async fn serve(
     socket: WebSocket,
-    schema: CaasSchema,
+    graphql: GraphqlPipeline,
     app: AppState,
     counts: Arc<SocketCounts>,
     handshake: Handshake,
@@ -145,7 +145,7 @@ pub async fn serve(
     let gauge = app.metrics.websocket_connections.clone();
     gauge.inc();
     let (mut sink, mut incoming) = socket.split();
-    let mut connection = Connection { schema, app, counts, handshake, session: None, running: HashMap::new() };
+    let mut connection = Connection { graphql, app, counts, handshake, session: None, running: HashMap::new() };
     let mut streams: SelectAll<BoxStream<'static, (String, Option<Response>)>> = SelectAll::new();
     let config = &connection.app.config;
     let init_deadline = tokio::time::sleep(Duration::from_secs(config.ws_init_timeout_secs));
@@ -226,7 +226,7 @@ pub async fn serve(
 }
 
 struct Connection {
-    schema: CaasSchema,
+    graphql: GraphqlPipeline,
     app: AppState,
     counts: Arc<SocketCounts>,
     handshake: Handshake,
@@ -325,7 +325,7 @@ impl Connection {
         }
         let request =
             request.data(session.viewer.clone()).data(self.handshake.locale).data(self.handshake.client.clone());
-        let responses = self.schema.execute_stream(request);
+        let responses = self.graphql.execute_stream(request);
         let (handle, registration) = AbortHandle::new_pair();
         let tagged = {
             let (id, end) = (id.clone(), id.clone());

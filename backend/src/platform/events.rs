@@ -262,14 +262,18 @@ impl BroadcastEventBus {
     pub fn publish_now(&self, event: DomainEvent) {
         let stamped = (Instant::now(), event);
         let topic = stamped.1.topic();
+        // The event (with the state it may carry) is copied only when both channels have listeners.
+        let everything = (self.sender.receiver_count() > 0).then(|| stamped.clone());
         let mut topics = self.topics();
         // Sending fails only when the topic's last subscriber has gone: forget the topic then.
-        if topics.get(&topic).is_some_and(|sender| sender.send(stamped.clone()).is_err()) {
+        if topics.get(&topic).is_some_and(|sender| sender.send(stamped).is_err()) {
             topics.remove(&topic);
         }
         drop(topics);
-        // An error only means nobody is listening right now.
-        let _ = self.sender.send(stamped);
+        if let Some(stamped) = everything {
+            // An error only means the last listener left meanwhile.
+            let _ = self.sender.send(stamped);
+        }
     }
 
     fn topics(&self) -> MutexGuard<'_, HashMap<Topic, broadcast::Sender<Stamped>>> {
