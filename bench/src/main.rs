@@ -111,6 +111,10 @@ pub struct RunArgs {
     pub baseline: Option<PathBuf>,
 }
 
+/// The server's allocator (`backend/src/main.rs`), so that the server measured is the one deployed.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
