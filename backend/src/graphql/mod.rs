@@ -1,6 +1,7 @@
-//! The GraphQL layer under the domains: request context, loaders, connections, the extension that
-//! gives every error its code and the one that keeps answers in the order of their queries. The
-//! schema that merges the domains is `crate::schema`, above them. It does not depend on axum.
+//! The GraphQL layer under the domains: request context, loaders, connections, and the steps every
+//! operation passes through around the engine (`operation`: admission, the answer's order, error
+//! codes). The schema that merges the domains is `crate::schema`, above them, and
+//! `crate::pipeline` runs operations against it. It does not depend on axum.
 
 pub mod admission;
 pub mod allow_list;
