@@ -55,3 +55,12 @@ where
     };
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
+
+/// The message a panic carried (`panic!` with a literal or a formatted text), for the log.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}

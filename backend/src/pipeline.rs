@@ -36,11 +36,7 @@ impl GraphqlPipeline {
         let response = match AssertUnwindSafe(self.run(request)).catch_unwind().await {
             Ok(response) => response,
             Err(panic) => {
-                let detail = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
+                let detail = crate::logging::panic_message(panic.as_ref());
                 tracing::error!(panic = %detail, "a resolver panicked");
                 Response::from_errors(vec![operation::internal_error()])
             }

@@ -18,7 +18,7 @@ use async_graphql::{Request, Response, ServerError, Variables};
 use super::admission;
 use super::context::{ClientIp, RequestLocale};
 use super::field_order::reorder;
-use super::prepared::{DocumentCache, PreparedDocument};
+use super::prepared::{DocumentCache, PreparedDocument, refusal};
 use crate::app::App;
 use crate::auth::Viewer;
 use crate::domain::Locale;
@@ -166,11 +166,7 @@ fn refuse_unlisted(app: &App, viewer: &Viewer, prepared: &PreparedDocument) -> R
     if !app.config.operation_allow_list || partner || prepared.web_app_operation {
         return Ok(());
     }
-    let mut error = ServerError::new("only the web app's own operations are accepted here", None);
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    extensions.set("code", code::BAD_USER_INPUT);
-    extensions.set("reason", "OPERATION_NOT_ALLOWED");
-    Err(error)
+    Err(refusal("only the web app's own operations are accepted here", "OPERATION_NOT_ALLOWED"))
 }
 
 /// With introspection off the engine would answer `null`; say why instead.
@@ -179,9 +175,5 @@ fn refuse_introspection(app: &App, prepared: &PreparedDocument) -> Result<(), Se
     if !asks || app.config.introspection_enabled() {
         return Ok(());
     }
-    let mut error = ServerError::new("introspection is disabled; the schema is published as schema.graphql", None);
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    extensions.set("code", code::BAD_USER_INPUT);
-    extensions.set("reason", "INTROSPECTION_DISABLED");
-    Err(error)
+    Err(refusal("introspection is disabled; the schema is published as schema.graphql", "INTROSPECTION_DISABLED"))
 }

@@ -134,7 +134,8 @@ fn persisted_hash(persisted: &Value) -> Result<String, ServerError> {
     }
 }
 
-fn refusal(message: &str, reason: &str) -> ServerError {
+/// A `BAD_USER_INPUT` error with its `reason`, for a document refused before it runs.
+pub(super) fn refusal(message: &str, reason: &str) -> ServerError {
     let mut error = ServerError::new(message, None);
     let extensions = error.extensions.get_or_insert_with(Default::default);
     extensions.set("code", code::BAD_USER_INPUT);

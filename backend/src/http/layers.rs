@@ -58,11 +58,7 @@ pub fn apply(routes: Router, app: &AppState, timeout: Duration) -> Router {
 }
 
 fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
-    let detail = panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
+    let detail = crate::logging::panic_message(panic.as_ref());
     tracing::error!(panic = %detail, "a request handler panicked");
     json_error(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, "internal error")
 }

@@ -4,7 +4,6 @@
 //! two captures, nothing PENDING for ever.
 
 use caas::integrations::fleet::simulator::{FleetKnobs, Outcome};
-use caas::integrations::payments::ChargeRequest;
 use caas::integrations::payments::simulator::PaymentKnobs;
 use caas::payments::service as payment_service;
 use caas::settlement::reconciler;
@@ -14,7 +13,7 @@ use entity::{PaymentStatus, ota_jobs};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::payment_faults::{authorised_charge, recorded_payment, status_of};
+use crate::payment_faults::{authorised_charge, feature_charge, recorded_payment, status_of};
 
 const PURCHASE: &str = "mutation($input: PurchaseFeatureInput!) { purchaseFeature(input: $input) { id } }";
 const ACTIVATION: &str =
@@ -287,17 +286,4 @@ async fn a_settlement_arriving_while_its_charges_answer_is_written_waits_for_it_
     let answer = delivered.await.expect("joined").expect("delivered");
     assert_eq!(answer.status(), 200);
     assert_eq!(status_of(&app, &open).await, PaymentStatus::Settled);
-}
-
-/// A feature's charge of 49.90 € made at the gateway directly, under `key`, with `metadata`.
-fn feature_charge(key: &str, metadata: Vec<(String, String)>) -> ChargeRequest {
-    ChargeRequest {
-        amount_minor: 4_990,
-        currency: "EUR".into(),
-        payment_method: "pm_card_visa".into(),
-        customer: None,
-        idempotency_key: key.into(),
-        description: "CaaS feature".into(),
-        metadata,
-    }
 }

@@ -10,18 +10,23 @@ use entity::{PaymentKind, PaymentStatus, payments, users};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-/// An authorisation made at the gateway for Anna, recorded by us as AUTHORIZED.
-pub(crate) async fn authorised_charge(app: &TestApp, key: &str) -> payments::Model {
-    let gateway = &app.app.integrations.payments;
-    let request = ChargeRequest {
+/// A feature's charge of 49.90 € made at the gateway directly, under `key`, with `metadata`.
+pub(crate) fn feature_charge(key: &str, metadata: Vec<(String, String)>) -> ChargeRequest {
+    ChargeRequest {
         amount_minor: 4_990,
         currency: "EUR".into(),
         payment_method: "pm_card_visa".into(),
         customer: None,
         idempotency_key: key.into(),
         description: "CaaS feature".into(),
-        metadata: Vec::new(),
-    };
+        metadata,
+    }
+}
+
+/// An authorisation made at the gateway for Anna, recorded by us as AUTHORIZED.
+pub(crate) async fn authorised_charge(app: &TestApp, key: &str) -> payments::Model {
+    let gateway = &app.app.integrations.payments;
+    let request = feature_charge(key, Vec::new());
     let authorised = gateway.create(&request, CaptureMode::Manual).await.expect("authorised");
     recorded_payment(app, key, PaymentStatus::Authorized, Some(authorised.provider_ref)).await
 }
