@@ -82,9 +82,8 @@ async fn a_customer_starts_a_trial_and_buys_a_feature_and_watches_it_switch_on_i
     browser.click("li.feature[data-code='PARKING_ASSISTANT'] button.offer[data-kind='PERMANENT']").await;
     // Choosing an offer buys nothing yet: the order's summary says what will be paid, when and how.
     // The saved card is named once the checkout options have loaded (until then "your saved card").
-    let summary = browser
-        .wait_text("li.feature[data-code='PARKING_ASSISTANT'] .order-summary", "VISA mit Endziffern 4242")
-        .await;
+    let summary =
+        browser.wait_text("li.feature[data-code='PARKING_ASSISTANT'] .order-summary", "VISA mit Endziffern 4242").await;
     for shown in [
         "Ihre Bestellung prüfen",
         "Parkassistent",
