@@ -21,8 +21,8 @@ use std::time::Duration;
 
 use async_graphql::{Request, Response};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures::StreamExt;
 use futures::stream::{AbortHandle, Abortable, BoxStream, SelectAll};
-use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -136,7 +136,7 @@ struct Session {
 
 /// Serves one socket until either side closes it.
 pub async fn serve(
-    socket: WebSocket,
+    mut socket: WebSocket,
     graphql: GraphqlPipeline,
     app: AppState,
     counts: Arc<SocketCounts>,
@@ -144,7 +144,6 @@ pub async fn serve(
 ) {
     let gauge = app.metrics.websocket_connections.clone();
     gauge.inc();
-    let (mut sink, mut incoming) = socket.split();
     let mut connection = Connection { graphql, app, counts, handshake, session: None, running: HashMap::new() };
     let mut streams: SelectAll<BoxStream<'static, (String, Option<Response>)>> = SelectAll::new();
     let config = &connection.app.config;
@@ -152,7 +151,11 @@ pub async fn serve(
     tokio::pin!(init_deadline);
     let mut recheck = tokio::time::interval(Duration::from_secs(config.ws_recheck_secs.max(1)));
     recheck.tick().await;
+    // Made once: a new one per turn of the loop would join and leave the one list of waiters that
+    // every connection of the instance shares.
     let stopping = connection.app.stopping.clone();
+    let stopped = stopping.cancelled();
+    tokio::pin!(stopped);
     // The signed-in user's events: an account disabled or erased closes the connection at once.
     let mut account_events: Option<BoxStream<'static, Stamped>> = None;
     let outcome: Result<(), Close> = loop {
@@ -160,7 +163,7 @@ pub async fn serve(
             account_events = connection.account_events();
         }
         tokio::select! {
-            () = stopping.cancelled() => {
+            () = &mut stopped => {
                 // 1012 Service Restart: the client connects again (to another instance) and its
                 // subscriptions start over from the current state.
                 break Err(Close(1012, "The server is restarting; connect again".into()));
@@ -192,11 +195,11 @@ pub async fn serve(
                         json!({ "id": id, "type": "complete" }).to_string()
                     }
                 };
-                if sink.send(Message::text(message)).await.is_err() {
+                if socket.send(Message::text(message)).await.is_err() {
                     break Ok(());
                 }
             }
-            received = incoming.next() => {
+            received = socket.recv() => {
                 let text = match received {
                     Some(Ok(Message::Text(text))) => text,
                     Some(Ok(Message::Binary(_))) => break Err(Close::bad_message("binary messages are not part of the protocol")),
@@ -205,7 +208,7 @@ pub async fn serve(
                 };
                 match connection.handle(text.as_str(), &mut streams).await {
                     Ok(Some(reply)) => {
-                        if sink.send(Message::text(reply.to_string())).await.is_err() {
+                        if socket.send(Message::text(reply.to_string())).await.is_err() {
                             break Ok(());
                         }
                     }
@@ -220,7 +223,7 @@ pub async fn serve(
     }
     if let Err(Close(code, reason)) = outcome {
         let frame = CloseFrame { code, reason: close_reason(reason).into() };
-        let _ = sink.send(Message::Close(Some(frame))).await;
+        let _ = socket.send(Message::Close(Some(frame))).await;
     }
     gauge.dec();
 }
