@@ -22,9 +22,10 @@ use std::time::Duration;
 use async_graphql::{Request, Response};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::StreamExt;
-use futures::stream::{AbortHandle, Abortable, BoxStream, SelectAll};
+use futures::stream::BoxStream;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tokio_stream::StreamMap;
 use uuid::Uuid;
 
 use crate::app::AppState;
@@ -144,8 +145,8 @@ pub async fn serve(
 ) {
     let gauge = app.metrics.websocket_connections.clone();
     gauge.inc();
-    let mut connection = Connection { graphql, app, counts, handshake, session: None, running: HashMap::new() };
-    let mut streams: SelectAll<BoxStream<'static, (String, Option<Response>)>> = SelectAll::new();
+    let mut connection = Connection { graphql, app, counts, handshake, session: None };
+    let mut streams = Running::new();
     let config = &connection.app.config;
     let init_deadline = tokio::time::sleep(Duration::from_secs(config.ws_init_timeout_secs));
     tokio::pin!(init_deadline);
@@ -191,7 +192,8 @@ pub async fn serve(
                     Some(response) => serde_json::to_string(&Next { id: &id, kind: "next", payload: &response })
                         .unwrap_or_default(),
                     None => {
-                        connection.running.remove(&id);
+                        // Gone at once: the client may reuse the id as soon as it reads this.
+                        streams.remove(&id);
                         json!({ "id": id, "type": "complete" }).to_string()
                     }
                 };
@@ -218,9 +220,6 @@ pub async fn serve(
             }
         }
     };
-    for handle in connection.running.values() {
-        handle.abort();
-    }
     if let Err(Close(code, reason)) = outcome {
         let frame = CloseFrame { code, reason: close_reason(reason).into() };
         let _ = socket.send(Message::Close(Some(frame))).await;
@@ -228,13 +227,17 @@ pub async fn serve(
     gauge.dec();
 }
 
+/// A connection's running subscriptions by id, each yielding its answers and then `None`. Polled
+/// as one keyed map (a connection holds few): no task of a set is woken per event, and a client's
+/// `complete` drops its subscription there and then.
+type Running = StreamMap<String, BoxStream<'static, Option<Response>>>;
+
 struct Connection {
     graphql: GraphqlPipeline,
     app: AppState,
     counts: Arc<SocketCounts>,
     handshake: Handshake,
     session: Option<Session>,
-    running: HashMap<String, AbortHandle>,
 }
 
 /// The next item of `stream`, or never when there is none.
@@ -255,11 +258,7 @@ impl Connection {
     }
 
     /// Handles one message; the reply to send, if any, or why to close.
-    async fn handle(
-        &mut self,
-        text: &str,
-        streams: &mut SelectAll<BoxStream<'static, (String, Option<Response>)>>,
-    ) -> Result<Option<Value>, Close> {
+    async fn handle(&mut self, text: &str, streams: &mut Running) -> Result<Option<Value>, Close> {
         let message: ClientMessage = serde_json::from_str(text).map_err(Close::bad_message)?;
         match message {
             ClientMessage::ConnectionInit { payload } => self.init(payload.unwrap_or_default()).await.map(Some),
@@ -270,9 +269,8 @@ impl Connection {
             ClientMessage::Pong { .. } => Ok(None),
             ClientMessage::Subscribe { id, payload } => self.subscribe(id, *payload, streams),
             ClientMessage::Complete { id } => {
-                if let Some(handle) = self.running.remove(&id) {
-                    handle.abort();
-                }
+                // Ended here; the client expects nothing more for it.
+                streams.remove(&id);
                 Ok(None)
             }
         }
@@ -305,20 +303,15 @@ impl Connection {
         Ok(json!({ "type": "connection_ack" }))
     }
 
-    fn subscribe(
-        &mut self,
-        id: String,
-        request: Request,
-        streams: &mut SelectAll<BoxStream<'static, (String, Option<Response>)>>,
-    ) -> Result<Option<Value>, Close> {
+    fn subscribe(&mut self, id: String, request: Request, streams: &mut Running) -> Result<Option<Value>, Close> {
         let Some(session) = &self.session else {
             return Err(Close(4401, "Unauthorized".into()));
         };
-        if self.running.contains_key(&id) {
+        if streams.contains_key(&id) {
             return Err(Close(4409, format!("Subscriber for {id} already exists")));
         }
         let max = self.app.config.ws_max_subscriptions;
-        if self.running.len() >= max {
+        if streams.len() >= max {
             let refusal = ApiError::RateLimited {
                 message: format!("a connection may hold at most {max} subscriptions"),
                 retry_after_seconds: 1,
@@ -329,15 +322,8 @@ impl Connection {
         let request =
             request.data(session.viewer.clone()).data(self.handshake.locale).data(self.handshake.client.clone());
         let responses = self.graphql.execute_stream(request);
-        let (handle, registration) = AbortHandle::new_pair();
-        let tagged = {
-            let (id, end) = (id.clone(), id.clone());
-            responses
-                .map(move |response| (id.clone(), Some(response)))
-                .chain(futures::stream::once(async move { (end, None) }))
-        };
-        streams.push(Abortable::new(tagged, registration).boxed());
-        self.running.insert(id, handle);
+        // `None` after the last answer: the server's `complete`.
+        streams.insert(id, responses.map(Some).chain(futures::stream::once(async { None })).boxed());
         Ok(None)
     }
 
