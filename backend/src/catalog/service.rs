@@ -90,7 +90,7 @@ pub fn uses_trial(activation: &activations::Model) -> bool {
 /// The region whose currency and VAT apply to a vehicle: its owner's, else where it is sold.
 pub async fn pricing_region(app: &App, vehicle: &vehicles::Model) -> ApiResult<regions::Model> {
     if let Some(owner_id) = vehicle.owner_id {
-        // The owner's region in one statement with the owner's row, as on every catalog and purchase.
+        // The owner's row and their region in one statement: every catalog view and purchase asks.
         let owners_region =
             users::Entity::find().select_only().column(users::Column::RegionId).filter(users::Column::Id.eq(owner_id));
         let found = regions::Entity::find()

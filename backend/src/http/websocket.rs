@@ -154,8 +154,7 @@ pub async fn serve(
     recheck.tick().await;
     // Made once: a new one per turn of the loop would join and leave the one list of waiters that
     // every connection of the instance shares.
-    let stopping = connection.app.stopping.clone();
-    let stopped = stopping.cancelled();
+    let stopped = connection.app.stopping.clone().cancelled_owned();
     tokio::pin!(stopped);
     // The signed-in user's events: an account disabled or erased closes the connection at once.
     let mut account_events: Option<BoxStream<'static, Stamped>> = None;
