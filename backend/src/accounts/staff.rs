@@ -199,6 +199,11 @@ async fn end_sessions_on_commit(app: &App, txn: sea_orm::DatabaseTransaction, us
 pub async fn users(app: &App, text: &str, role: Option<Role>) -> ApiResult<Vec<users::Model>> {
     let mut query = users::Entity::find().filter(users::Column::ErasedAt.is_null());
     let needle = search_needle(text);
+    // A pattern thousands of characters long is refused by SQLite ("pattern too complex") and finds
+    // nobody anyway.
+    if needle.chars().count() > 100 {
+        return Err(ApiError::bad_input("search", "search for at most 100 characters"));
+    }
     if !needle.is_empty() {
         query = query.filter(
             Condition::any().add(contains(users::Column::Email, &needle)).add(contains(users::Column::Name, &needle)),

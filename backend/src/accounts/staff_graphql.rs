@@ -106,8 +106,8 @@ pub struct StaffQuery;
 
 #[Object]
 impl StaffQuery {
-    /// Users whose name or e-mail contains `search` (all when empty), of `role` when given, by name;
-    /// 200 at most (SUPPORT, ADMIN).
+    /// Users whose name or e-mail contains `search` (at most 100 characters; all when empty), of
+    /// `role` when given, by name; 200 at most (SUPPORT, ADMIN).
     #[graphql(guard = "Allow::users(PLATFORM_STAFF)")]
     async fn users(
         &self,

@@ -194,6 +194,11 @@ async fn a_disabled_staff_members_session_and_socket_end_at_once_and_they_come_b
         json!([{ "email": "new.support@demo.caas", "role": "ADMIN" }]),
         "the new role at once"
     );
+    let search = "query($text: String!) { users(search: $text) { email } }";
+    let too_long = app.graphql_as(&admin, search, json!({ "text": "-".repeat(60_000) })).await;
+    assert!(too_long.expect_error("BAD_USER_INPUT").contains("100 characters"), "a search is refused, not failed");
+    let longest = app.graphql_as(&admin, search, json!({ "text": "n".repeat(100) })).await;
+    assert_eq!(longest.data()["users"], json!([]), "100 characters are searched");
     let places = app.graphql_as(&admin, "{ dealerships { name } }", json!({})).await;
     assert!(
         places.data()["dealerships"].as_array().is_some_and(|all| all.len() >= 2),
