@@ -304,6 +304,10 @@ pub struct Config {
     #[arg(long, env = "CAAS_OTA_WORKERS", default_value_t = 4)]
     pub ota_workers: usize,
 
+    /// OTA jobs a worker claims in one statement and runs side by side (`CAAS_OTA_CLAIM_BATCH`).
+    #[arg(long, env = "CAAS_OTA_CLAIM_BATCH", default_value_t = 8)]
+    pub ota_claim_batch: usize,
+
     /// Attempts to deliver an OTA command before giving up (`CAAS_OTA_MAX_ATTEMPTS`).
     #[arg(long, env = "CAAS_OTA_MAX_ATTEMPTS", default_value_t = 6)]
     pub ota_max_attempts: i32,

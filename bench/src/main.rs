@@ -74,6 +74,9 @@ pub struct RunArgs {
     /// OTA workers of the server in the OTA engine suite.
     #[arg(long, default_value_t = 16)]
     pub ota_workers: usize,
+    /// OTA jobs a worker claims at once in the OTA engine suite (`CAAS_OTA_CLAIM_BATCH`).
+    #[arg(long, default_value_t = 8)]
+    pub ota_claim_batch: usize,
     /// Activations per run of the OTA engine suite.
     #[arg(long, default_value_t = 2_000)]
     pub ota_activations: usize,

@@ -28,6 +28,8 @@ pub struct OtaResult {
     pub database: String,
     /// OTA workers of the server.
     pub workers: usize,
+    /// Jobs a worker claims at once.
+    pub claim_batch: usize,
     /// Activations per run.
     pub per_run: usize,
     /// No-op jobs per second, each run.
@@ -79,13 +81,18 @@ fn now_ms() -> i64 {
 
 /// Runs the suite against a server started here with `workers` OTA workers.
 pub async fn run(database_url: &str, label: &str, args: &RunArgs) -> anyhow::Result<OtaResult> {
-    let workers = args.ota_workers.to_string();
-    let env = [("CAAS_OTA_WORKERS", workers.as_str()), ("CAAS_SCHEDULER_INTERVAL", "3600")];
+    let (workers, batch) = (args.ota_workers.to_string(), args.ota_claim_batch.to_string());
+    let env = [
+        ("CAAS_OTA_WORKERS", workers.as_str()),
+        ("CAAS_OTA_CLAIM_BATCH", batch.as_str()),
+        ("CAAS_SCHEDULER_INTERVAL", "3600"),
+    ];
     let server = Child::start(database_url, &env).await?;
     let token = server.token("customer@demo.caas").await?;
     let mut result = OtaResult {
         database: label.to_owned(),
         workers: args.ota_workers,
+        claim_batch: args.ota_claim_batch,
         per_run: args.ota_activations,
         noop_per_second: Vec::new(),
         activations_per_second: Vec::new(),

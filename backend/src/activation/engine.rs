@@ -3,22 +3,25 @@
 //! success) or release (on failure). Every step is idempotent (the gateway sees the same keys, the
 //! car the same command id), so a job picked up again after a crash carries on safely.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use entity::{
-    ActivationStatus, OtaCommand, OtaJobStatus, PaymentStatus, activations, features, ota_jobs, payments, vehicles,
+    ActivationStatus, OtaCommand, OtaJobStatus, PaymentStatus, activations, features, ota_jobs, payments, regions,
+    users, vehicles,
 };
 use futures::StreamExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
 
 use super::job::{Context, progress, progress_with_state, reports_on, send};
 use super::jobs;
 use super::outcome::{self, Failure};
 use crate::app::{App, AppState};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::integrations::fleet::{FeatureAction, IotError};
 use crate::integrations::payments::GatewayError;
 use crate::payments::Answer;
@@ -28,7 +31,7 @@ use crate::platform::events::{ActivationPhase, Topic};
 /// How often an idle worker looks for due jobs without being woken.
 const POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// Runs `config.ota_workers` workers until `stop`; each finishes the job in hand first. No workers
+/// Runs `config.ota_workers` workers until `stop`; each finishes the jobs in hand first. No workers
 /// (0) makes an instance that serves the API only.
 pub async fn run(app: AppState, stop: CancellationToken) {
     if app.config.ota_workers == 0 {
@@ -64,17 +67,15 @@ async fn work(app: AppState, name: String, wake: Arc<Notify>, stop: Cancellation
         if stop.is_cancelled() {
             return;
         }
-        match jobs::claim(&app, &name).await {
-            Ok(Some(job)) => {
+        match jobs::claim(&app, &name, app.config.ota_claim_batch).await {
+            Ok(batch) if !batch.is_empty() => {
                 // More may be waiting: another worker looks while this one works, so a burst
                 // spreads over the pool one worker at a time, and stops at the first empty look.
                 wake.notify_one();
-                if let Err(err) = process_holding_lease(&app, &name, job).await {
-                    tracing::warn!(error = ?err, worker = %name, "an OTA job step failed; it will be picked up again");
-                }
+                run_holding_leases(&app, &name, batch).await;
                 continue;
             }
-            Ok(None) => {}
+            Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, worker = %name, "claiming OTA jobs failed"),
         }
         tokio::select! {
@@ -85,16 +86,34 @@ async fn work(app: AppState, name: String, wake: Arc<Notify>, stop: Cancellation
     }
 }
 
-/// Runs a job step while renewing the worker's lease on it. A step can take longer than the lease
-/// (a slow car, a loaded machine): without renewal another worker would reclaim the job mid-step,
-/// both would act and count attempts, and a loaded engine would spend its time stealing work.
-async fn process_holding_lease(app: &App, worker: &str, job: ota_jobs::Model) -> ApiResult<()> {
-    let renew = jobs::keep_lease(app, job.id, worker);
+/// Runs a batch of jobs side by side while renewing the worker's leases on them. A step can take
+/// longer than the lease (a slow car, a loaded machine): without renewal another worker would
+/// reclaim the job mid-step, both would act and count attempts, and a loaded engine would spend
+/// its time stealing work.
+async fn run_holding_leases(app: &App, worker: &str, batch: Vec<ota_jobs::Model>) {
+    let renew = jobs::keep_leases(app, worker);
     tokio::pin!(renew);
     tokio::select! {
-        result = process(app, worker, job) => result,
+        () = run_batch(app, worker, batch) => {}
         never = &mut renew => match never {},
     }
+}
+
+async fn run_batch(app: &App, worker: &str, batch: Vec<ota_jobs::Model>) {
+    let with_work = match settle_idle(app, worker, batch).await {
+        Ok(with_work) => with_work,
+        Err(err) => {
+            tracing::warn!(error = ?err, worker, "loading OTA jobs failed; they will be picked up again");
+            return;
+        }
+    };
+    let steps = with_work.into_iter().map(|ctx| async move {
+        let job = ctx.job.id;
+        if let Err(err) = step(app, ctx).await {
+            tracing::warn!(error = ?err, worker, %job, "an OTA job step failed; it will be picked up again");
+        }
+    });
+    futures::future::join_all(steps).await;
 }
 
 /// Runs every job due now, one after the other, and returns how many ran (for tests that drive
@@ -109,52 +128,138 @@ pub async fn run_due(app: &App) -> ApiResult<usize> {
 
 /// Runs the next job due, if there is one (the benchmarks measure one step of the engine).
 pub async fn run_one(app: &App) -> ApiResult<bool> {
-    let Some(job) = jobs::claim(app, "inline").await? else { return Ok(false) };
-    process(app, "inline", job).await?;
+    let batch = jobs::claim(app, "inline", 1).await?;
+    if batch.is_empty() {
+        return Ok(false);
+    }
+    for ctx in settle_idle(app, "inline", batch).await? {
+        step(app, ctx).await?;
+    }
     Ok(true)
 }
 
-/// The job's activation with its car and feature (one statement), and its latest charge.
-async fn load(app: &App, job: ota_jobs::Model, worker: &str) -> ApiResult<Option<Context>> {
-    let found = activations::Entity::find_by_id(job.activation_id)
-        .find_also_related(vehicles::Entity)
-        .find_also_related(features::Entity)
-        .one(&app.db)
-        .await?;
-    let Some((activation, vehicle, feature)) = found else {
-        jobs::finish(&app.db, &job, worker, OtaJobStatus::Failed, Some("the activation is gone"), app.clock.now())
-            .await?;
-        return Ok(None);
-    };
-    let vehicle = vehicle.ok_or(ApiError::NotFound("vehicle"))?;
-    let feature = feature.ok_or(ApiError::NotFound("feature"))?;
-    // The latest charge (ids are time-ordered): a retry by support adds one after the released one.
-    let payment = payments::Entity::find()
-        .filter(payments::Column::ActivationId.eq(activation.id))
-        .filter(payments::Column::Kind.eq(entity::PaymentKind::Feature))
-        .order_by_desc(payments::Column::Id)
-        .one(&app.db)
-        .await?;
-    Ok(Some(Context { job, worker: worker.to_owned(), activation, vehicle, feature, payment }))
+/// A claimed job with its activation, car, feature and latest charge.
+struct Claimed {
+    job: ota_jobs::Model,
+    activation: activations::Model,
+    vehicle: vehicles::Model,
+    feature: features::Model,
+    payment: Option<payments::Model>,
 }
 
-async fn process(app: &App, worker: &str, job: ota_jobs::Model) -> ApiResult<()> {
-    let command = job.command;
-    let Some(ctx) = load(app, job, worker).await? else { return Ok(()) };
-    match command {
+/// The activations of a batch of jobs with their cars and features (one statement), and their
+/// latest charges (one statement). A job whose activation is gone comes back apart.
+async fn load(app: &App, batch: Vec<ota_jobs::Model>) -> ApiResult<(Vec<Claimed>, Vec<ota_jobs::Model>)> {
+    let ids: Vec<Uuid> = batch.iter().map(|job| job.activation_id).collect();
+    let mut found: HashMap<Uuid, (activations::Model, vehicles::Model, features::Model)> = activations::Entity::find()
+        .filter(activations::Column::Id.is_in(ids.iter().copied()))
+        .find_also_related(vehicles::Entity)
+        .find_also_related(features::Entity)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter_map(|(activation, vehicle, feature)| Some((activation.id, (activation, vehicle?, feature?))))
+        .collect();
+    // The latest charge (ids are time-ordered): a retry by support adds one after the released one.
+    let mut latest_payment: HashMap<Uuid, payments::Model> = HashMap::new();
+    let charges = payments::Entity::find()
+        .filter(payments::Column::ActivationId.is_in(ids))
+        .filter(payments::Column::Kind.eq(entity::PaymentKind::Feature))
+        .order_by_desc(payments::Column::Id)
+        .all(&app.db)
+        .await?;
+    for payment in charges {
+        if let Some(activation_id) = payment.activation_id {
+            latest_payment.entry(activation_id).or_insert(payment);
+        }
+    }
+    let (mut claimed, mut gone) = (Vec::new(), Vec::new());
+    for job in batch {
+        match found.remove(&job.activation_id) {
+            Some((activation, vehicle, feature)) => {
+                let payment = latest_payment.remove(&activation.id);
+                claimed.push(Claimed { job, activation, vehicle, feature, payment });
+            }
+            None => gone.push(job),
+        }
+    }
+    Ok((claimed, gone))
+}
+
+/// Loads a batch and ends, in one statement per outcome, the jobs with nothing left to do — their
+/// activation gone, or already where the job would take it (a job picked up again after its
+/// worker finished the work but not the job). Answers the jobs with work, with what their steps
+/// need to say and invoice.
+async fn settle_idle(app: &App, worker: &str, batch: Vec<ota_jobs::Model>) -> ApiResult<Vec<Context>> {
+    let (claimed, gone) = load(app, batch).await?;
+    let (with_work, done): (Vec<Claimed>, Vec<Claimed>) = claimed.into_iter().partition(has_work);
+    let now = app.clock.now();
+    let gone: Vec<Uuid> = gone.iter().map(|job| job.id).collect();
+    jobs::finish_all(&app.db, &gone, worker, OtaJobStatus::Failed, Some("the activation is gone"), now).await?;
+    let done: Vec<Uuid> = done.iter().map(|claimed| claimed.job.id).collect();
+    jobs::finish_all(&app.db, &done, worker, OtaJobStatus::Succeeded, None, now).await?;
+    with_names_and_buyers(app, worker, with_work).await
+}
+
+/// The batch's feature names (one statement) and buyers with their regions (two), read once for
+/// every job instead of inside each job's transaction.
+async fn with_names_and_buyers(app: &App, worker: &str, claimed: Vec<Claimed>) -> ApiResult<Vec<Context>> {
+    if claimed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names = outcome::names_of_features(&app.db, claimed.iter().map(|c| c.feature.id)).await?;
+    let buyers = users::Entity::find()
+        .filter(users::Column::Id.is_in(claimed.iter().map(|c| c.activation.purchased_by)))
+        .all(&app.db)
+        .await?;
+    let regions: HashMap<Uuid, regions::Model> = regions::Entity::find()
+        .filter(regions::Column::Id.is_in(buyers.iter().map(|buyer| buyer.region_id)))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|region| (region.id, region))
+        .collect();
+    let buyers: HashMap<Uuid, (users::Model, regions::Model)> = buyers
+        .into_iter()
+        .filter_map(|buyer| Some((buyer.id, (buyer.clone(), regions.get(&buyer.region_id)?.clone()))))
+        .collect();
+    Ok(claimed
+        .into_iter()
+        .map(|c| Context {
+            names: names.get(&c.feature.id).cloned().unwrap_or_else(|| serde_json::json!({})),
+            buyer: buyers.get(&c.activation.purchased_by).cloned(),
+            worker: worker.to_owned(),
+            job: c.job,
+            activation: c.activation,
+            vehicle: c.vehicle,
+            feature: c.feature,
+            payment: c.payment,
+        })
+        .collect())
+}
+
+/// Whether the job's activation still needs it: an activation not yet on (or failed, whose charge
+/// is released by the job), or one being switched off.
+fn has_work(claimed: &Claimed) -> bool {
+    match claimed.job.command {
+        OtaCommand::Activate => matches!(
+            claimed.activation.status,
+            ActivationStatus::Pending | ActivationStatus::Activating | ActivationStatus::Failed
+        ),
+        OtaCommand::Deactivate => claimed.activation.status == ActivationStatus::Deactivating,
+    }
+}
+
+async fn step(app: &App, ctx: Context) -> ApiResult<()> {
+    match ctx.job.command {
         OtaCommand::Activate => activate(app, ctx).await,
         OtaCommand::Deactivate => deactivate(app, ctx).await,
     }
 }
 
 async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
-    match ctx.activation.status {
-        ActivationStatus::Failed => return outcome::release_charge(app, &ctx).await,
-        ActivationStatus::Pending | ActivationStatus::Activating => {}
-        _ => {
-            jobs::finish(&app.db, &ctx.job, &ctx.worker, OtaJobStatus::Succeeded, None, app.clock.now()).await?;
-            return Ok(());
-        }
+    if ctx.activation.status == ActivationStatus::Failed {
+        return outcome::release_charge(app, &ctx).await;
     }
     // A declined authorisation whose failure was not recorded before a crash: nothing to switch on.
     if let Some(declined) = ctx.payment.as_ref().filter(|p| p.status == PaymentStatus::Failed) {
@@ -215,10 +320,6 @@ async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
 }
 
 async fn deactivate(app: &App, ctx: Context) -> ApiResult<()> {
-    if ctx.activation.status != ActivationStatus::Deactivating {
-        jobs::finish(&app.db, &ctx.job, &ctx.worker, OtaJobStatus::Succeeded, None, app.clock.now()).await?;
-        return Ok(());
-    }
     let Some(attempt) = jobs::start_attempt(app, &ctx.job, &ctx.worker).await? else {
         return Ok(());
     };

@@ -2,14 +2,16 @@
 //! car. The engine drives jobs, `outcome` ends them; both use this module and neither the other's
 //! internals.
 
-use entity::{activations, features, ota_jobs, payments, vehicles};
+use entity::{activations, features, ota_jobs, payments, regions, users, vehicles};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::app::App;
 use crate::integrations::fleet::{FeatureAction, FeatureCommand, IotError};
 use crate::platform::events::{ActivationPhase, ActivationState, DomainEvent};
 
-/// Everything a job step needs about its activation.
+/// Everything a job step needs about its activation, read for a whole batch of jobs at once.
+#[derive(Clone)]
 pub struct Context {
     /// The job, as claimed.
     pub job: ota_jobs::Model,
@@ -23,6 +25,10 @@ pub struct Context {
     pub feature: features::Model,
     /// The charge paid up front, if any.
     pub payment: Option<payments::Model>,
+    /// The feature's name in every language (`{"de": …, "en": …}`), for the messages.
+    pub names: Value,
+    /// Who bought the feature and their region, for the invoice; `None` if their account is gone.
+    pub buyer: Option<(users::Model, regions::Model)>,
 }
 
 /// Whether the car reports the feature on; `None` when it cannot be asked.

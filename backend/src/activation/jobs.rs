@@ -54,36 +54,55 @@ fn lease_end(app: &App) -> DateTime<Utc> {
     app.clock.now() + Duration::seconds(i64::try_from(app.config.ota_lease_seconds).unwrap_or(30))
 }
 
-/// Claims the next due job (or one whose lease has run out) for `worker`.
-pub async fn claim(app: &App, worker: &str) -> Result<Option<ota_jobs::Model>, DbErr> {
+/// Claims up to `limit` due jobs (or jobs whose lease has run out) for `worker`, earliest first, in
+/// one statement: a worker that takes several at once spends one round trip where it spent one per
+/// job.
+pub async fn claim(app: &App, worker: &str, limit: usize) -> Result<Vec<ota_jobs::Model>, DbErr> {
     let now = app.clock.now();
     let lease_until = lease_end(app);
     let backend = app.db.get_database_backend();
     let lock = if backend == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
-    let (a, b, c, d) = match backend {
-        DbBackend::Postgres => ("$1", "$2", "$3", "$4"),
-        _ => ("?", "?", "?", "?"),
+    let (a, b, c, d, n) = match backend {
+        DbBackend::Postgres => ("$1", "$2", "$3", "$4", "$5"),
+        _ => ("?", "?", "?", "?", "?"),
     };
     // Each kind of claimable job is its own ordered probe of the (status, next_attempt_at) index:
     // one `OR` over both made PostgreSQL sort every due job for each claim, which slowed a
-    // 100,000-job queue to a crawl.
+    // 100,000-job queue to a crawl. The rows are picked (and locked) once, in the materialised CTE,
+    // so the planner cannot run the pick again for each row the update looks at.
     let sql = format!(
-        "UPDATE ota_jobs SET status = 'RUNNING', lease_owner = {a}, lease_expires_at = {b}, updated_at = {c} \
-         WHERE id = (SELECT id FROM ( \
+        "WITH claimable AS MATERIALIZED (SELECT id FROM ( \
              SELECT id, next_attempt_at FROM (SELECT id, next_attempt_at FROM ota_jobs \
-                 WHERE status = 'RUNNING' AND lease_expires_at < {d} ORDER BY next_attempt_at LIMIT 1 {lock}) AS expired \
+                 WHERE status = 'RUNNING' AND lease_expires_at < {d} ORDER BY next_attempt_at LIMIT {n} {lock}) AS expired \
              UNION ALL \
              SELECT id, next_attempt_at FROM (SELECT id, next_attempt_at FROM ota_jobs \
-                 WHERE status = 'QUEUED' AND next_attempt_at <= {d} ORDER BY next_attempt_at LIMIT 1 {lock}) AS due \
-         ) AS claimable ORDER BY next_attempt_at LIMIT 1) \
+                 WHERE status = 'QUEUED' AND next_attempt_at <= {d} ORDER BY next_attempt_at LIMIT {n} {lock}) AS due \
+         ) AS candidates ORDER BY next_attempt_at LIMIT {n}) \
+         UPDATE ota_jobs SET status = 'RUNNING', lease_owner = {a}, lease_expires_at = {b}, updated_at = {c} \
+         WHERE id IN (SELECT id FROM claimable) \
          RETURNING *"
     );
+    let limit = i64::try_from(limit.max(1)).unwrap_or(1);
     let values: Vec<sea_orm::Value> = if backend == DbBackend::Postgres {
-        vec![worker.into(), lease_until.into(), now.into(), now.into()]
+        vec![worker.into(), lease_until.into(), now.into(), now.into(), limit.into()]
     } else {
-        vec![worker.into(), lease_until.into(), now.into(), now.into(), now.into()]
+        // SQLite's `?` are positional: one value per mark, in the order they appear.
+        vec![
+            now.into(),
+            limit.into(),
+            now.into(),
+            limit.into(),
+            limit.into(),
+            worker.into(),
+            lease_until.into(),
+            now.into(),
+        ]
     };
-    ota_jobs::Model::find_by_statement(Statement::from_sql_and_values(backend, sql, values)).one(&app.db).await
+    let mut claimed =
+        ota_jobs::Model::find_by_statement(Statement::from_sql_and_values(backend, sql, values)).all(&app.db).await?;
+    // `RETURNING` gives no order: the earliest due first, as queued.
+    claimed.sort_by_key(|job| (job.next_attempt_at, job.id));
+    Ok(claimed)
 }
 
 /// Starts the next attempt of `worker` at `job`: renews the lease and counts the attempt in one
@@ -102,34 +121,30 @@ pub async fn start_attempt(app: &App, job: &ota_jobs::Model, worker: &str) -> Re
     Ok((started.rows_affected == 1).then_some(attempt))
 }
 
-/// Renews `worker`'s lease on a job every third of the lease time, for as long as it is polled;
-/// once the lease is lost (another worker reclaimed it, or the job ended) it stops renewing and
-/// waits for ever, so it never finishes on its own.
-pub async fn keep_lease(app: &App, job_id: Uuid, worker: &str) -> std::convert::Infallible {
+/// Renews the leases of every job `worker` holds every third of the lease time, for as long as it
+/// is polled (it never finishes on its own). One statement for the worker's whole batch; a job whose
+/// lease another worker took over meanwhile, or that ended, is no longer the worker's and is left
+/// alone.
+pub async fn keep_leases(app: &App, worker: &str) -> std::convert::Infallible {
     let every = std::time::Duration::from_millis(app.config.ota_lease_seconds.max(1) * 1000 / 3);
     loop {
         tokio::time::sleep(every).await;
-        match renew_lease(app, job_id, worker).await {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(err) => tracing::warn!(error = %err, worker, "renewing an OTA lease failed; trying again"),
+        if let Err(err) = renew_leases(app, worker).await {
+            tracing::warn!(error = %err, worker, "renewing OTA leases failed; trying again");
         }
     }
-    std::future::pending().await
 }
 
-/// Pushes the lease of a running job held by `worker` one lease time ahead; false when it is not
-/// held by `worker` any more.
-async fn renew_lease(app: &App, job_id: Uuid, worker: &str) -> Result<bool, DbErr> {
+/// Pushes the leases of the running jobs held by `worker` one lease time ahead.
+async fn renew_leases(app: &App, worker: &str) -> Result<u64, DbErr> {
     let until = lease_end(app);
     let renewed = ota_jobs::Entity::update_many()
         .col_expr(ota_jobs::Column::LeaseExpiresAt, Expr::value(until))
-        .filter(ota_jobs::Column::Id.eq(job_id))
         .filter(ota_jobs::Column::LeaseOwner.eq(worker))
         .filter(ota_jobs::Column::Status.eq(OtaJobStatus::Running))
         .exec(&app.db)
         .await?;
-    Ok(renewed.rows_affected == 1)
+    Ok(renewed.rows_affected)
 }
 
 /// The wait before attempt `attempt + 1`: the base doubling per attempt up to the maximum, with
@@ -141,7 +156,7 @@ pub fn backoff(config: &Config, attempt: i32) -> Duration {
     Duration::milliseconds(i64::try_from(jittered).unwrap_or(i64::MAX))
 }
 
-/// Ends a job held by `worker` in `status`.
+/// Ends a job held by `worker` in `status`; false when another worker took it over.
 pub async fn finish(
     db: &impl ConnectionTrait,
     job: &ota_jobs::Model,
@@ -150,6 +165,21 @@ pub async fn finish(
     error: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
+    Ok(finish_all(db, &[job.id], worker, status, error, now).await? == 1)
+}
+
+/// Ends the jobs `ids` still held by `worker` in `status`, in one statement; answers how many.
+pub async fn finish_all(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    worker: &str,
+    status: OtaJobStatus,
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
     let mut update = ota_jobs::Entity::update_many()
         .col_expr(ota_jobs::Column::Status, Expr::value(status))
         .col_expr(ota_jobs::Column::LeaseOwner, Expr::value(Option::<String>::None))
@@ -158,9 +188,12 @@ pub async fn finish(
     if let Some(error) = error {
         update = update.col_expr(ota_jobs::Column::LastError, Expr::value(error.chars().take(300).collect::<String>()));
     }
-    let done =
-        update.filter(ota_jobs::Column::Id.eq(job.id)).filter(ota_jobs::Column::LeaseOwner.eq(worker)).exec(db).await?;
-    Ok(done.rows_affected == 1)
+    let done = update
+        .filter(ota_jobs::Column::Id.is_in(ids.iter().copied()))
+        .filter(ota_jobs::Column::LeaseOwner.eq(worker))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }
 
 /// Puts a job held by `worker` back in the queue until `at`, counting the attempt made.

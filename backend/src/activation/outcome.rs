@@ -3,14 +3,17 @@
 //! refunded if it was captured), the activation is FAILED, support gets a ticket, the customer is
 //! told. A job that loses its lease to another worker changes nothing.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::{
     ActivationStatus, DurationKind, NotificationChannel, OtaJobStatus, PaymentStatus, activations, feature_texts,
-    ota_jobs, payments, regions, users,
+    ota_jobs, payments,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
 
 use super::end_reason::EndReason;
 use super::job::{self, Context, progress};
@@ -70,14 +73,28 @@ const EVERYWHERE: &[NotificationChannel] =
     &[NotificationChannel::InApp, NotificationChannel::Email, NotificationChannel::InCar];
 
 /// The feature's name in every language, for messages rendered in the reader's.
-pub async fn feature_names(db: &impl ConnectionTrait, feature_id: uuid::Uuid) -> ApiResult<Value> {
-    let texts = feature_texts::Entity::find().filter(feature_texts::Column::FeatureId.eq(feature_id)).all(db).await?;
-    Ok(Value::Object(texts.into_iter().map(|text| (text.locale, Value::String(text.name))).collect()))
+pub async fn feature_names(db: &impl ConnectionTrait, feature_id: Uuid) -> ApiResult<Value> {
+    let mut names = names_of_features(db, [feature_id]).await?;
+    Ok(names.remove(&feature_id).unwrap_or_else(|| Value::Object(Map::new())))
+}
+
+/// The names of several features in every language, by feature, in one statement.
+pub async fn names_of_features(
+    db: &impl ConnectionTrait,
+    feature_ids: impl IntoIterator<Item = Uuid>,
+) -> ApiResult<HashMap<Uuid, Value>> {
+    let texts =
+        feature_texts::Entity::find().filter(feature_texts::Column::FeatureId.is_in(feature_ids)).all(db).await?;
+    let mut names: HashMap<Uuid, Map<String, Value>> = HashMap::new();
+    for text in texts {
+        names.entry(text.feature_id).or_default().insert(text.locale, Value::String(text.name));
+    }
+    Ok(names.into_iter().map(|(feature_id, by_locale)| (feature_id, Value::Object(by_locale))).collect())
 }
 
 /// Who is told about the feature's state in the car: its owner now. A permanent feature stays with
 /// a resold car, so its buyer may be a former owner, who must hear nothing more of it.
-fn current_holder(ctx: &Context) -> uuid::Uuid {
+fn current_holder(ctx: &Context) -> Uuid {
     ctx.vehicle.owner_id.unwrap_or(ctx.activation.purchased_by)
 }
 
@@ -143,7 +160,7 @@ pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> 
             charge = Some(payments_service::mark_failed(&txn, payment, reason, now).await?.status);
         }
     }
-    let names = feature_names(&txn, ctx.feature.id).await?;
+    let names = &ctx.names;
     let payload = json!({ "feature": names, "vin": ctx.vehicle.vin, "endsAt": active.ends_at.map(|at| at.format("%Y-%m-%d").to_string()) });
     notify(app, &txn, &mut outbox, current_holder(ctx), "activation.active", payload, EVERYWHERE).await?;
     let state = ActivationState { activation: active, charge };
@@ -151,24 +168,21 @@ pub async fn activated(app: &App, ctx: &Context, attempt: i32) -> ApiResult<()> 
     // Last: the invoice number locks the region's counter until the commit, and every worker
     // activating in that region waits for it.
     if let Some(charged) = &to_invoice {
-        invoice_payment(app, &txn, ctx, charged, &names).await?;
+        invoice_payment(app, &txn, ctx, charged).await?;
     }
     outbox.commit(txn, app.events.as_ref()).await?;
     Ok(())
 }
 
-/// The invoice of a captured feature charge; `names` are the feature's names by language (as
-/// [`feature_names`] reads them).
+/// The invoice of a captured feature charge, to its buyer, in their region and language.
 async fn invoice_payment(
     app: &App,
     db: &impl ConnectionTrait,
     ctx: &Context,
     payment: &payments::Model,
-    names: &Value,
 ) -> ApiResult<invoices_model::Model> {
-    let buyer =
-        users::Entity::find_by_id(ctx.activation.purchased_by).one(db).await?.ok_or(ApiError::NotFound("customer"))?;
-    let region = regions::Entity::find_by_id(buyer.region_id).one(db).await?.ok_or(ApiError::NotFound("region"))?;
+    let (buyer, region) = ctx.buyer.clone().ok_or(ApiError::NotFound("customer"))?;
+    let names = &ctx.names;
     let name = names.get(&buyer.locale).and_then(Value::as_str).map_or_else(|| ctx.feature.code.clone(), str::to_owned);
     let net = net_of_gross(payment.amount_minor, region.vat_rate_bp);
     let line = Line {
@@ -212,16 +226,15 @@ pub async fn failed(app: &App, ctx: &Context, failure: Failure) -> ApiResult<()>
         let subject = format!("Activation of {} on {} failed", ctx.feature.code, ctx.vehicle.vin);
         open_ticket(app, &txn, Some(failed.id), Some(ctx.vehicle.id), &subject, &reason).await?;
     }
-    let feature = feature_names(&txn, ctx.feature.id).await?;
     let payload =
-        json!({ "feature": feature, "vin": ctx.vehicle.vin, "reason": failure.code().texts(), "detail": reason });
+        json!({ "feature": ctx.names, "vin": ctx.vehicle.vin, "reason": failure.code().texts(), "detail": reason });
     let channels = [NotificationChannel::InApp, NotificationChannel::Email];
     notify(app, &txn, &mut outbox, ctx.activation.purchased_by, "activation.failed", payload, &channels).await?;
     let state =
         ActivationState { activation: failed.clone(), charge: ctx.payment.as_ref().map(|payment| payment.status) };
     outbox.push(DomainEvent::activation_progressed_to(state, ActivationPhase::Failed, ctx.job.attempts));
     outbox.commit(txn, app.events.as_ref()).await?;
-    let ctx = Context { activation: failed, ..ctx_clone(ctx) };
+    let ctx = Context { activation: failed, ..ctx.clone() };
     if ticket {
         make_sure_off(app, &ctx).await?;
     }
@@ -253,17 +266,6 @@ async fn make_sure_off(app: &App, ctx: &Context) -> ApiResult<()> {
     let subject = format!("{} may still be on in {} after a failed activation", ctx.feature.code, ctx.vehicle.vin);
     open_ticket(app, &app.db, Some(ctx.activation.id), Some(ctx.vehicle.id), &subject, &error.to_string()).await?;
     Ok(())
-}
-
-fn ctx_clone(ctx: &Context) -> Context {
-    Context {
-        job: ctx.job.clone(),
-        worker: ctx.worker.clone(),
-        activation: ctx.activation.clone(),
-        vehicle: ctx.vehicle.clone(),
-        feature: ctx.feature.clone(),
-        payment: ctx.payment.clone(),
-    }
 }
 
 /// Releases the charge of a failed activation — void an authorisation, refund a capture — then ends
@@ -304,7 +306,7 @@ pub async fn deactivated(app: &App, ctx: &Context) -> ApiResult<()> {
     ended.ends_at = Set(Some(ctx.activation.ends_at.map_or(now, |planned| planned.min(now))));
     ended.updated_at = Set(now);
     let ended = ended.update(&txn).await?;
-    let payload = json!({ "feature": feature_names(&txn, ctx.feature.id).await?, "vin": ctx.vehicle.vin, "reason": ctx.activation.end_reason });
+    let payload = json!({ "feature": ctx.names, "vin": ctx.vehicle.vin, "reason": ctx.activation.end_reason });
     notify(
         app,
         &txn,

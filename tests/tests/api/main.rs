@@ -25,6 +25,7 @@ mod migrations;
 mod n_plus_one;
 mod oidc;
 mod operations;
+mod ota_jobs;
 mod partners;
 mod passwords;
 mod pay_without_card;
