@@ -305,7 +305,7 @@ pub struct Config {
     pub ota_workers: usize,
 
     /// OTA jobs a worker claims in one statement and runs side by side (`CAAS_OTA_CLAIM_BATCH`).
-    #[arg(long, env = "CAAS_OTA_CLAIM_BATCH", default_value_t = 8)]
+    #[arg(long, env = "CAAS_OTA_CLAIM_BATCH", default_value_t = 32)]
     pub ota_claim_batch: usize,
 
     /// Attempts to deliver an OTA command before giving up (`CAAS_OTA_MAX_ATTEMPTS`).

@@ -75,7 +75,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 16)]
     pub ota_workers: usize,
     /// OTA jobs a worker claims at once in the OTA engine suite (`CAAS_OTA_CLAIM_BATCH`).
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 32)]
     pub ota_claim_batch: usize,
     /// Activations per run of the OTA engine suite.
     #[arg(long, default_value_t = 2_000)]

@@ -112,15 +112,17 @@ async fn queue_noop_jobs(State(engine): State<Engine>, Path(count): Path<usize>)
             caas::seed::fleet::add_cars(&app.db, CUSTOMER, (count - ids.len()).div_ceil(9) as u32, 9).await?;
             ids = active_activations(app, count).await?;
         }
+        // Before the jobs, not after: the workers' poll takes them from the commit on, so time
+        // spent analysing afterwards would run beside them, uncounted.
+        analyze(app).await?;
         let jobs: Vec<ota_jobs::ActiveModel> =
             ids.into_iter().map(|activation_id| jobs::new_job(app, activation_id, OtaCommand::Activate)).collect();
         let txn = app.db.begin().await?;
         for chunk in jobs.chunks(ROWS_PER_INSERT) {
             ota_jobs::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
         }
-        txn.commit().await?;
-        analyze(app).await?;
         let queued_at_ms = Utc::now().timestamp_millis();
+        txn.commit().await?;
         app.events.publish(DomainEvent::JobQueued).await;
         anyhow::Ok(Queued { queued_at_ms })
     };
