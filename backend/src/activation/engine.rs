@@ -151,7 +151,7 @@ struct Claimed {
 /// latest charges (one statement). A job whose activation is gone comes back apart.
 async fn load(app: &App, batch: Vec<ota_jobs::Model>) -> ApiResult<(Vec<Claimed>, Vec<ota_jobs::Model>)> {
     let ids: Vec<Uuid> = batch.iter().map(|job| job.activation_id).collect();
-    let mut found: HashMap<Uuid, (activations::Model, vehicles::Model, features::Model)> = activations::Entity::find()
+    let found: HashMap<Uuid, (activations::Model, vehicles::Model, features::Model)> = activations::Entity::find()
         .filter(activations::Column::Id.is_in(ids.iter().copied()))
         .find_also_related(vehicles::Entity)
         .find_also_related(features::Entity)
@@ -173,11 +173,13 @@ async fn load(app: &App, batch: Vec<ota_jobs::Model>) -> ApiResult<(Vec<Claimed>
             latest_payment.entry(activation_id).or_insert(payment);
         }
     }
+    // Copied, not moved out: should two jobs of one activation share a batch, each must find it
+    // (the second is not "gone").
     let (mut claimed, mut gone) = (Vec::new(), Vec::new());
     for job in batch {
-        match found.remove(&job.activation_id) {
+        match found.get(&job.activation_id).cloned() {
             Some((activation, vehicle, feature)) => {
-                let payment = latest_payment.remove(&activation.id);
+                let payment = latest_payment.get(&activation.id).cloned();
                 claimed.push(Claimed { job, activation, vehicle, feature, payment });
             }
             None => gone.push(job),

@@ -178,3 +178,34 @@ async fn workers_run_their_batches_and_end_jobs_with_nothing_left_to_do() {
     assert!(!engine::run_one(&app.app).await.expect("run"), "nothing is due");
     app.stop().await.expect("stop");
 }
+
+#[tokio::test]
+async fn two_jobs_of_one_activation_in_one_batch_each_find_it() {
+    let app = app_with_workers(1, 64).await;
+    let (targets, _) = active_activations(&app, 6).await;
+    // Seven jobs in one statement, so that the one worker finds them all in one claim: two of
+    // them for the same activation.
+    let jobs: Vec<ota_jobs::ActiveModel> = targets
+        .iter()
+        .chain(&targets[..1])
+        .map(|activation| jobs::new_job(&app.app, *activation, OtaCommand::Activate))
+        .collect();
+    ota_jobs::Entity::insert_many(jobs).exec(&app.app.db).await.expect("jobs");
+    app.app.events.publish(caas::platform::events::DomainEvent::JobQueued).await;
+    let ended = app
+        .eventually("every job to end", || async {
+            let jobs = ota_jobs::Entity::find()
+                .filter(ota_jobs::Column::ActivationId.is_in(targets.iter().copied()))
+                .all(&app.app.db)
+                .await
+                .expect("db");
+            jobs.iter().all(|job| !matches!(job.status, OtaJobStatus::Queued | OtaJobStatus::Running)).then_some(jobs)
+        })
+        .await;
+    assert_eq!(ended.len(), 7);
+    for job in &ended {
+        assert_eq!(job.status, OtaJobStatus::Succeeded, "neither is taken for a job whose activation is gone: {job:?}");
+        assert_eq!(job.last_error, None);
+    }
+    app.stop().await.expect("stop");
+}
