@@ -223,7 +223,10 @@ async fn with_names_and_buyers(app: &App, worker: &str, claimed: Vec<Claimed>) -
         .collect();
     let buyers: HashMap<Uuid, (users::Model, regions::Model)> = buyers
         .into_iter()
-        .filter_map(|buyer| Some((buyer.id, (buyer.clone(), regions.get(&buyer.region_id)?.clone()))))
+        .filter_map(|buyer| {
+            let region = regions.get(&buyer.region_id)?.clone();
+            Some((buyer.id, (buyer, region)))
+        })
         .collect();
     Ok(claimed
         .into_iter()

@@ -61,6 +61,19 @@ async fn queue(app: &TestApp, activation_id: Uuid, due_in: Duration) -> ota_jobs
     job.insert(&app.app.db).await.expect("job")
 }
 
+/// Waits until every job of `activations` has ended (neither QUEUED nor RUNNING), and answers them.
+async fn ended_jobs(app: &TestApp, activations: &[Uuid]) -> Vec<ota_jobs::Model> {
+    app.eventually("every job to end", || async {
+        let jobs = ota_jobs::Entity::find()
+            .filter(ota_jobs::Column::ActivationId.is_in(activations.iter().copied()))
+            .all(&app.app.db)
+            .await
+            .expect("db");
+        jobs.iter().all(|job| !matches!(job.status, OtaJobStatus::Queued | OtaJobStatus::Running)).then_some(jobs)
+    })
+    .await
+}
+
 fn ids(batch: &[ota_jobs::Model]) -> Vec<Uuid> {
     batch.iter().map(|job| job.id).collect()
 }
@@ -151,20 +164,7 @@ async fn workers_run_their_batches_and_end_jobs_with_nothing_left_to_do() {
         queue(&app, *activation, Duration::seconds(-1)).await;
     }
     app.app.events.publish(caas::platform::events::DomainEvent::JobQueued).await;
-    app.eventually("every job to end", || async {
-        let open = ota_jobs::Entity::find()
-            .filter(ota_jobs::Column::Status.is_in([OtaJobStatus::Queued, OtaJobStatus::Running]))
-            .all(&app.app.db)
-            .await
-            .expect("db");
-        open.is_empty().then_some(())
-    })
-    .await;
-    let jobs = ota_jobs::Entity::find()
-        .filter(ota_jobs::Column::ActivationId.is_in(targets.iter().copied()))
-        .all(&app.app.db)
-        .await
-        .expect("db");
+    let jobs = ended_jobs(&app, &targets).await;
     assert_eq!(jobs.len(), 40);
     for job in &jobs {
         assert_eq!(job.status, OtaJobStatus::Succeeded, "{job:?}");
@@ -192,16 +192,7 @@ async fn two_jobs_of_one_activation_in_one_batch_each_find_it() {
         .collect();
     ota_jobs::Entity::insert_many(jobs).exec(&app.app.db).await.expect("jobs");
     app.app.events.publish(caas::platform::events::DomainEvent::JobQueued).await;
-    let ended = app
-        .eventually("every job to end", || async {
-            let jobs = ota_jobs::Entity::find()
-                .filter(ota_jobs::Column::ActivationId.is_in(targets.iter().copied()))
-                .all(&app.app.db)
-                .await
-                .expect("db");
-            jobs.iter().all(|job| !matches!(job.status, OtaJobStatus::Queued | OtaJobStatus::Running)).then_some(jobs)
-        })
-        .await;
+    let ended = ended_jobs(&app, &targets).await;
     assert_eq!(ended.len(), 7);
     for job in &ended {
         assert_eq!(job.status, OtaJobStatus::Succeeded, "neither is taken for a job whose activation is gone: {job:?}");
