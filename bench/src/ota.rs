@@ -1,6 +1,6 @@
 //! The OTA engine end to end: activations per second from the customer's purchase (GraphQL) through
 //! the engine — authorisation at the gateway, the command to the fleet simulator, ACTIVE — to the
-//! capture, measured against no-op jobs (claimed, loaded and ended without work) as the ceiling.
+//! capture, the invoice and the notices sent, measured against no-op jobs (claimed, loaded and ended without work) as the ceiling.
 //! Then a campaign: one feature bought for every one of many new cars, with the fleet failing a
 //! share of commands transiently, timed against its ideal (cars ÷ the failure-free throughput) and
 //! checked against the invariants of PRODUCT.md.
@@ -34,8 +34,11 @@ pub struct OtaResult {
     pub per_run: usize,
     /// No-op jobs per second, each run.
     pub noop_per_second: Vec<f64>,
-    /// Activations per second end to end, each run.
+    /// Activations per second end to end (to the last notice sent), each run.
     pub activations_per_second: Vec<f64>,
+    /// Activations per second to the last job's end (the notices of the last ones may still be
+    /// on their way), each run.
+    pub engine_per_second: Vec<f64>,
     /// Purchases per second the API took while the engine ran, each run.
     pub purchases_per_second: Vec<f64>,
     /// Server CPU time per activation end to end, ms (median).
@@ -53,10 +56,14 @@ pub struct Campaign {
     pub cars: usize,
     /// Share of commands the fleet fails transiently.
     pub transient_failure_rate: f64,
-    /// From the first purchase until the last job ended.
+    /// From the first purchase until the last notice was sent.
     pub seconds: f64,
-    /// Cars ÷ the median failure-free throughput.
+    /// Cars ÷ the median failure-free throughput (also to the last notice).
     pub ideal_seconds: f64,
+    /// Purchases answered per second.
+    pub purchases_per_second: f64,
+    /// From the last purchase answered until the last notice was sent.
+    pub tail_seconds: f64,
     /// What the invariants check found.
     pub check: CheckReport,
     /// Purchases the API refused or failed (each is retried with the same key).
@@ -73,6 +80,7 @@ struct Status {
     busy_jobs: u64,
     pending_notifications: u64,
     last_finished_ms: Option<i64>,
+    last_sent_ms: Option<i64>,
 }
 
 fn now_ms() -> i64 {
@@ -96,6 +104,7 @@ pub async fn run(database_url: &str, label: &str, args: &RunArgs) -> anyhow::Res
         per_run: args.ota_activations,
         noop_per_second: Vec::new(),
         activations_per_second: Vec::new(),
+        engine_per_second: Vec::new(),
         purchases_per_second: Vec::new(),
         cpu_ms_per_activation: 0.0,
         statements_per_activation: 0.0,
@@ -113,11 +122,12 @@ pub async fn run(database_url: &str, label: &str, args: &RunArgs) -> anyhow::Res
         let statements_after = server.metric("caas_db_statements_total").await?;
         statements.push((statements_after - statements_before) / vins.len() as f64);
         eprintln!(
-            "ota {label} run {run}: no-op {noop:.0}/s, end to end {:.0}/s (purchases {:.0}/s)",
-            timed.per_second, timed.purchases_per_second
+            "ota {label} run {run}: no-op {noop:.0}/s, end to end {:.0}/s (jobs {:.0}/s, purchases {:.0}/s)",
+            timed.per_second, timed.engine_per_second, timed.purchases_per_second
         );
         result.noop_per_second.push(noop);
         result.activations_per_second.push(timed.per_second);
+        result.engine_per_second.push(timed.engine_per_second);
         result.purchases_per_second.push(timed.purchases_per_second);
     }
     result.cpu_ms_per_activation = median(&cpu_ms);
@@ -151,6 +161,23 @@ async fn wait_quiet(server: &Child) -> anyhow::Result<()> {
             bail!("the server did not go quiet: {} jobs, {} notifications", now.busy_jobs, now.pending_notifications);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until every job has ended and every notice is sent; answers when the last job ended and
+/// when the last of both happened (Unix ms).
+async fn wait_delivered(server: &Child, limit: Duration) -> anyhow::Result<(i64, i64)> {
+    let deadline = Instant::now() + limit;
+    loop {
+        let now = status(server).await?;
+        if now.busy_jobs == 0 && now.pending_notifications == 0 {
+            let last_job = now.last_finished_ms.context("a job ended")?;
+            return Ok((last_job, now.last_sent_ms.map_or(last_job, |sent| sent.max(last_job))));
+        }
+        if Instant::now() > deadline {
+            bail!("{} jobs and {} notices still busy after {limit:?}", now.busy_jobs, now.pending_notifications);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -189,17 +216,22 @@ pub(crate) async fn new_cars(server: &Child, count: usize) -> anyhow::Result<Vec
 
 /// How a round of purchases went.
 struct Timed {
-    /// Activations ended per second, from the first purchase to the last job's end.
+    /// Activations per second, from the first purchase to the last notice sent.
     per_second: f64,
+    /// Activations per second, from the first purchase to the last job's end.
+    engine_per_second: f64,
     /// Purchases answered per second.
     purchases_per_second: f64,
-    /// From the first purchase to the last job's end.
+    /// From the first purchase to the last notice sent.
     seconds: f64,
+    /// From the last purchase answered to the last notice sent.
+    tail_seconds: f64,
     /// Purchases sent again after an error.
     retries: u64,
 }
 
-/// Buys the feature for every car, `connections` purchases at a time, and waits for the engine.
+/// Buys the feature for every car, `connections` purchases at a time, and waits for the engine and
+/// the notices.
 async fn buy_everywhere(
     server: &Child,
     token: &str,
@@ -217,12 +249,14 @@ async fn buy_everywhere(
         .await;
     let bought_ms = now_ms();
     let retries = retries.into_iter().sum::<anyhow::Result<u64>>()?;
-    let last = wait_engine_idle(server, Duration::from_secs(3600)).await?;
-    let elapsed_ms = (last - started_ms).max(1) as f64;
+    let (last_job, last) = wait_delivered(server, Duration::from_secs(3600)).await?;
+    let per_second = |until: i64| vins.len() as f64 * 1000.0 / (until - started_ms).max(1) as f64;
     Ok(Timed {
-        per_second: vins.len() as f64 * 1000.0 / elapsed_ms,
-        purchases_per_second: vins.len() as f64 * 1000.0 / (bought_ms - started_ms).max(1) as f64,
-        seconds: elapsed_ms / 1000.0,
+        per_second: per_second(last),
+        engine_per_second: per_second(last_job),
+        purchases_per_second: per_second(bought_ms),
+        seconds: (last - started_ms).max(1) as f64 / 1000.0,
+        tail_seconds: (last - bought_ms).max(0) as f64 / 1000.0,
         retries,
     })
 }
@@ -287,6 +321,8 @@ async fn campaign(server: &Child, token: &str, args: &RunArgs, throughput: f64) 
         transient_failure_rate: args.campaign_failures,
         seconds: timed.seconds,
         ideal_seconds: vins.len() as f64 / throughput,
+        purchases_per_second: timed.purchases_per_second,
+        tail_seconds: timed.tail_seconds,
         check,
         purchase_retries: timed.retries,
     })

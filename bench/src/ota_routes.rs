@@ -137,6 +137,8 @@ struct Status {
     pending_notifications: u64,
     /// When the last job ended, Unix ms.
     last_finished_ms: Option<i64>,
+    /// When the last notification was sent, Unix ms.
+    last_sent_ms: Option<i64>,
 }
 
 async fn status(State(engine): State<Engine>) -> Result<Json<Status>, StatusCode> {
@@ -158,10 +160,18 @@ async fn status(State(engine): State<Engine>) -> Result<Json<Status>, StatusCode
             .one(db)
             .await?
             .flatten();
+        let last_sent: Option<DateTime<Utc>> = notifications::Entity::find()
+            .select_only()
+            .expr(notifications::Column::SentAt.max())
+            .into_tuple()
+            .one(db)
+            .await?
+            .flatten();
         anyhow::Ok(Status {
             busy_jobs,
             pending_notifications,
             last_finished_ms: last_finished.map(|at| at.timestamp_millis()),
+            last_sent_ms: last_sent.map(|at| at.timestamp_millis()),
         })
     };
     read.await.map(Json).map_err(failed)
