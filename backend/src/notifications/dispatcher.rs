@@ -25,6 +25,9 @@ const CLAIM: Duration = Duration::minutes(2);
 /// How often the queue is looked at without a wake-up.
 const POLL: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// Messages claimed per round.
+const BATCH: u64 = 50;
+
 /// Messages of a batch sent at once. Each is a conversation with the mail server or the car's API
 /// that mostly waits: sent one after the other, the dispatcher managed about 50 a second, far
 /// behind an OTA engine that tells hundreds of customers a second.
@@ -50,7 +53,7 @@ pub fn backoff(attempt: i32) -> Duration {
 pub async fn run(app: AppState, stop: CancellationToken) {
     let mut queued = app.events.subscribe_topic(Topic::Mail);
     loop {
-        if let Err(err) = deliver_due(&app).await {
+        if let Err(err) = drain(&app).await {
             tracing::warn!(error = %err, "e-mail dispatch failed; retrying");
         }
         tokio::select! {
@@ -61,7 +64,22 @@ pub async fn run(app: AppState, stop: CancellationToken) {
     }
 }
 
-/// Attempts every due e-mail once; returns how many were attempted. The due ones are claimed in
+/// Attempts rounds of due messages until a round finds less than a full batch, so that a backlog
+/// is worked off at once — one round per wake-up or poll sent 50 messages every 2 s once the
+/// wake-ups stopped. Answers how many were attempted. Every attempt moves its message's next
+/// attempt into the future (claimed, or failed and backed off), so the rounds end.
+pub async fn drain(app: &App) -> Result<usize, DbErr> {
+    let mut attempted = 0;
+    loop {
+        let round = deliver_due(app).await?;
+        attempted += round;
+        if (round as u64) < BATCH {
+            return Ok(attempted);
+        }
+    }
+}
+
+/// Attempts a batch of due e-mails once; returns how many were attempted. The due ones are claimed in
 /// one statement, their recipients read in one, and those delivered marked in one: a few
 /// statements for a batch instead of three for each message.
 pub async fn deliver_due(app: &App) -> Result<usize, DbErr> {
@@ -73,7 +91,7 @@ pub async fn deliver_due(app: &App) -> Result<usize, DbErr> {
         .filter(notifications::Column::Status.eq(NotificationStatus::Pending))
         .filter(notifications::Column::NextAttemptAt.lte(now))
         .order_by_asc(notifications::Column::NextAttemptAt)
-        .limit(50)
+        .limit(BATCH)
         .into_tuple()
         .all(&app.db)
         .await?;

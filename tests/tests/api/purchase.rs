@@ -728,3 +728,59 @@ async fn e_mails_that_cannot_be_sent_are_retried_and_then_shown_to_support() {
     assert!(!node["lastError"].as_str().expect("error").is_empty());
     app.graphql_as(&dealer, query, json!({})).await.expect_error("FORBIDDEN");
 }
+
+#[tokio::test]
+async fn a_mail_backlog_is_worked_off_at_once_not_one_batch_per_wake_up() {
+    use entity::{NotificationChannel, NotificationStatus, notifications, users};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+    let app = spawn_app().await;
+    let db = &app.app.db;
+    let anna = users::Entity::find()
+        .filter(users::Column::Email.eq("customer@demo.caas"))
+        .one(db)
+        .await
+        .expect("read")
+        .expect("Anna");
+    let now = app.app.clock.now();
+    // 120 messages left behind without a wake-up call, as a burst of activations leaves them.
+    let payload =
+        json!({ "feature": { "en": "Heated seats", "de": "Sitzheizung" }, "vin": "WBA00000000000001", "endsAt": null });
+    let queued: Vec<notifications::ActiveModel> = (0..120)
+        .map(|_| notifications::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            user_id: Set(anna.id),
+            channel: Set(NotificationChannel::Email),
+            template: Set("activation.active".into()),
+            payload: Set(payload.clone()),
+            status: Set(NotificationStatus::Pending),
+            attempts: Set(0),
+            last_error: Set(None),
+            created_at: Set(now),
+            sent_at: Set(None),
+            read_at: Set(None),
+            next_attempt_at: Set(Some(now)),
+        })
+        .collect();
+    let ids: Vec<uuid::Uuid> = queued.iter().map(|row| *row.id.as_ref()).collect();
+    notifications::Entity::insert_many(queued).exec_without_returning(db).await.expect("queued");
+
+    caas::notifications::dispatcher::drain(&app.app).await.expect("drained");
+    // Some may have been taken by the server's own dispatcher meanwhile; none is left untouched.
+    let untouched = notifications::Entity::find()
+        .filter(notifications::Column::Id.is_in(ids.clone()))
+        .filter(notifications::Column::Attempts.eq(0))
+        .count(db)
+        .await
+        .expect("count");
+    assert_eq!(untouched, 0, "one call works off the whole backlog, not one batch of it");
+    app.eventually("every message to be sent", || async {
+        let sent = notifications::Entity::find()
+            .filter(notifications::Column::Id.is_in(ids.clone()))
+            .filter(notifications::Column::Status.eq(NotificationStatus::Sent))
+            .count(db)
+            .await
+            .expect("count");
+        (sent == 120).then_some(())
+    })
+    .await;
+}
