@@ -33,6 +33,7 @@ pub mod pipeline;
 pub mod platform;
 pub mod policy;
 pub mod privacy;
+pub mod remote;
 pub mod schema;
 pub mod seed;
 pub mod server;

@@ -13,11 +13,14 @@
 //!   payments or other sellers' invoices; its own bookings, repair orders and invoices;
 //! - support and admins see everything;
 //! - a partner sees the vehicles granted to it, with the scope the field guard checks, the current
-//!   owner's history, no personal data and no money.
+//!   owner's history, no personal data and no money;
+//! - only a car's owner controls it remotely (lock, climate, charging) and sees the commands they
+//!   sent and the car's lock, climate and charging state; support and admins see them, and send
+//!   none.
 
 use entity::{
     ActivationStatus, BookingStatus, PaymentKind, RepairOrderStatus, Role, activations, bookings, invoices, orders,
-    partner_vehicle_grants, payments, repair_orders, users, vehicles,
+    partner_vehicle_grants, payments, repair_orders, users, vehicle_commands, vehicles,
 };
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
@@ -79,6 +82,39 @@ fn scope_for(access: Access) -> Option<Scope> {
         Access::History => Some(Scope::ExpedienteRead),
         Access::Telemetry => Some(Scope::TelemetryRead),
     }
+}
+
+/// Whether `viewer` may send remote commands to `vehicle`: its owner only. Unlocking a car is not
+/// something staff, a dealer, a workshop or a partner does in the owner's name.
+pub fn control_vehicle(viewer: &Viewer, vehicle: &vehicles::Model) -> ApiResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(ApiError::Unauthenticated("sign in first".into())),
+        Viewer::User(user) if user.role == Role::Customer && vehicle.owner_id == Some(user.id) => Ok(()),
+        _ => Err(ApiError::Forbidden("only the car's owner controls it remotely".into())),
+    }
+}
+
+/// Whether `viewer` may see what a car last reported of its locks, climate and charging: its
+/// owner, support and admins — whether a car stands unlocked is nobody else's business.
+pub fn see_remote_state(viewer: &Viewer, vehicle: &vehicles::Model) -> bool {
+    match viewer {
+        Viewer::User(user) => match user.role {
+            Role::Customer => vehicle.owner_id == Some(user.id),
+            Role::Support | Role::Admin => true,
+            Role::Dealer | Role::Workshop => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether `viewer` may see a remote command: the owner who sent it (while the car is theirs),
+/// support and admins.
+pub fn see_vehicle_command(viewer: &Viewer, command: &vehicle_commands::Model, vehicle: &vehicles::Model) -> bool {
+    let a_customers_own = match viewer {
+        Viewer::User(user) if user.role == Role::Customer => command.requested_by == user.id,
+        _ => true,
+    };
+    a_customers_own && see_remote_state(viewer, vehicle)
 }
 
 /// Whether the partner's key and the car's grant (its owner's consent) both allow `access`.

@@ -24,6 +24,7 @@ use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, N
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
 use crate::privacy::graphql::{PrivacyMutation, PrivacyQuery};
+use crate::remote::graphql::{RemoteMutation, RemoteQuery, RemoteSubscription};
 use crate::sessions::graphql::{ApiKeysMutation, PartnersQuery};
 use crate::settlement::graphql::{TransfersMutation, TransfersQuery};
 use crate::support::graphql::{SupportMutation, SupportQuery};
@@ -52,6 +53,7 @@ pub struct Query(
     PrivacyQuery,
     AnalyticsQuery,
     SupportQuery,
+    RemoteQuery,
 );
 
 /// Every mutation.
@@ -74,6 +76,7 @@ pub struct Mutation(
     PrivacyMutation,
     AnalyticsMutation,
     SupportMutation,
+    RemoteMutation,
 );
 
 /// Every subscription.
@@ -84,6 +87,7 @@ pub struct Subscription(
     NotificationsSubscription,
     WorkshopsSubscription,
     TelemetrySubscription,
+    RemoteSubscription,
 );
 
 /// The CaaS GraphQL schema.

@@ -187,6 +187,7 @@ impl Server {
         }
         let mut workers = vec![
             tokio::spawn(dispatcher::run(app.clone(), shutdown.clone())),
+            tokio::spawn(crate::remote::sender::run(app.clone(), shutdown.clone())),
             tokio::spawn(crate::sessions::service::forget_ended_sessions(app.clone(), shutdown.clone())),
             tokio::spawn(activation::engine::run(app.clone(), shutdown.clone())),
             tokio::spawn(activation::scheduler::run(app.clone(), scheduler, shutdown.clone())),

@@ -9,6 +9,7 @@ use crate::activation::graphql::{Activation, activations_of};
 use crate::consents::graphql::{VehicleConsent, consents_of};
 use crate::error::ApiResult;
 use crate::fleet::graphql::Vehicle;
+use crate::remote::graphql::{self as remote, VehicleRemoteState};
 use crate::telemetry::graphql::{
     self as telemetry, HealthAlert, TelemetryPoint, TelemetryResolution, TelemetrySnapshot,
 };
@@ -44,6 +45,12 @@ impl Vehicle {
     /// Health alerts, newest first (100 at most): `open: true` only open ones, `false` only past ones.
     async fn health_alerts(&self, ctx: &Context<'_>, open: Option<bool>) -> ApiResult<Vec<HealthAlert>> {
         telemetry::health_alerts(ctx, self.row(), open).await
+    }
+
+    /// What the car last reported of its locks, climate and charging (its owner, support,
+    /// admins); none before its first report.
+    async fn remote_state(&self, ctx: &Context<'_>) -> ApiResult<Option<VehicleRemoteState>> {
+        remote::remote_state(ctx, self.row()).await
     }
 
     /// The partners its owner lets read it, with what each may read (its owner, platform staff).

@@ -440,3 +440,55 @@ pub enum ExportStatus {
     /// The link lapsed and the document was deleted.
     Expired,
 }
+
+/// What drives a vehicle model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Powertrain {
+    /// A battery only: charged from the grid.
+    Electric,
+    /// An engine and a battery charged from the grid.
+    PlugInHybrid,
+    /// An engine only: nothing to charge.
+    Combustion,
+}
+
+/// What a remote command asks of the car.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VehicleCommandKind {
+    /// Lock the doors.
+    Lock,
+    /// Unlock the doors.
+    Unlock,
+    /// Flash the lights (to find the car).
+    FlashLights,
+    /// Start the climate at a target temperature for a while (preconditioning).
+    ClimateOn,
+    /// Stop the climate.
+    ClimateOff,
+    /// Start charging (electric and plug-in hybrid models, plugged in).
+    ChargeStart,
+    /// Stop charging.
+    ChargeStop,
+}
+
+/// Where a remote command stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VehicleCommandStatus {
+    /// Stored; about to be sent.
+    Queued,
+    /// On its way to the car.
+    Sending,
+    /// The car did it.
+    Succeeded,
+    /// The car could not be reached or refused it.
+    Failed,
+}

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::enums::Powertrain;
+
 /// A vehicle model the factory builds.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "vehicle_models")]
@@ -17,6 +19,12 @@ pub struct Model {
     pub service_interval_months: i32,
     /// … or this many kilometres after it, whichever comes first.
     pub service_interval_km: i32,
+    /// What drives it: whether it can be charged.
+    pub powertrain: Powertrain,
+    /// Whether its climate can be started remotely (preconditioning).
+    pub remote_climate: bool,
+    /// Range on a full battery (WLTP), km; none without a traction battery.
+    pub electric_range_km: Option<i32>,
     pub created_at: DateTimeUtc,
 }
 

@@ -27,6 +27,7 @@ mod m20261206_000017_telemetry;
 mod m20261206_000018_operations;
 mod m20261206_000019_payment_methods;
 mod m20261206_000020_identity;
+mod m20261207_000021_remote_control;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_operations::Migration),
             Box::new(m20261206_000019_payment_methods::Migration),
             Box::new(m20261206_000020_identity::Migration),
+            Box::new(m20261207_000021_remote_control::Migration),
         ]
     }
 }

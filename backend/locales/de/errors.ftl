@@ -80,6 +80,7 @@ thing-repair-order = Werkstattauftrag
 thing-line = Position des Kostenvoranschlags
 thing-estimate = Kostenvoranschlag
 thing-identity = Identität
+thing-command = Fernbefehl
 
 ## Die Meldungen der API, nach ihrem englischen Text.
 msg-a-connection-may-hold-at-most-n-subscriptions = Eine Verbindung kann höchstens { $n1 } Abonnements halten.
@@ -298,9 +299,19 @@ msg-your-credit-does-not-cover-this-purchase = Ihr Guthaben deckt diesen Kauf ni
 msg-this-voucher-has-expired = Dieser Gutschein ist abgelaufen.
 msg-this-voucher-is-sold-for-another-region = Dieser Gutschein gilt für eine andere Region.
 msg-this-voucher-was-already-redeemed = Dieser Gutschein wurde bereits eingelöst.
+msg-a-target-temperature-goes-with-climate-on-only = Eine Zieltemperatur gibt es nur beim Vorklimatisieren (CLIMATE_ON).
+msg-a-duration-goes-with-climate-on-only = Eine Dauer gibt es nur beim Vorklimatisieren (CLIMATE_ON).
+msg-climate-on-needs-a-target-temperature = Zum Vorklimatisieren braucht es eine Zieltemperatur.
+msg-the-target-temperature-is-n-to-n-c = Die Zieltemperatur liegt zwischen { $n1 } und { $n2 } °C.
+msg-the-climate-runs-n-to-n-minutes = Die Klimatisierung läuft { $n1 } bis { $n2 } Minuten.
+msg-this-model-has-no-battery-to-charge = Dieses Modell hat keine Batterie, die geladen werden kann.
+msg-this-model-s-climate-cannot-be-started-remotely = Die Klimatisierung dieses Modells lässt sich nicht aus der Ferne starten.
+msg-only-the-car-s-owner-controls-it-remotely = Nur die Halterin oder der Halter steuert das Auto aus der Ferne.
+msg-only-the-car-s-owner-sees-whether-it-is-locked = Nur die Halterin oder der Halter sieht, ob das Auto verriegelt ist.
 reason-voucher_used = Dieser Gutschein wurde bereits eingelöst.
 reason-voucher_expired = Dieser Gutschein ist abgelaufen.
 reason-voucher_other_region = Dieser Gutschein gilt für eine andere Region.
 reason-insufficient_credit = Ihr Guthaben deckt diesen Kauf nicht.
 reason-payment_method_not_offered = Diese Zahlungsart wird in Ihrer Region nicht angeboten.
 reason-mandate_refused = Das Konto konnte nicht für Lastschriften eingerichtet werden; es wurde nichts belastet.
+reason-not_supported = Das kann dieses Auto nicht: Seinem Modell fehlt, was es dafür braucht.

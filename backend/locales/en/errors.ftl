@@ -82,6 +82,7 @@ thing-repair-order = repair order
 thing-line = estimate line
 thing-estimate = estimate
 thing-identity = identity
+thing-command = remote command
 
 reason-voucher_used = This voucher was already redeemed.
 reason-voucher_expired = This voucher has expired.
@@ -89,3 +90,4 @@ reason-voucher_other_region = This voucher is sold for another region.
 reason-insufficient_credit = Your credit does not cover this purchase.
 reason-payment_method_not_offered = This payment method is not offered in your region.
 reason-mandate_refused = The bank account could not be set up for direct debits; nothing was charged.
+reason-not_supported = This car cannot do that: its model does not have what it takes.

@@ -80,6 +80,7 @@ thing-repair-order = orden de reparación
 thing-line = línea del presupuesto
 thing-estimate = presupuesto
 thing-identity = identidad
+thing-command = orden remota
 
 ## Los mensajes de la API, según su texto en inglés.
 msg-a-connection-may-hold-at-most-n-subscriptions = Una conexión puede tener como máximo { $n1 } suscripciones.
@@ -298,9 +299,19 @@ msg-your-credit-does-not-cover-this-purchase = Su saldo no cubre esta compra.
 msg-this-voucher-has-expired = Este cupón ha caducado.
 msg-this-voucher-is-sold-for-another-region = Este cupón es para otra región.
 msg-this-voucher-was-already-redeemed = Este cupón ya se ha canjeado.
+msg-a-target-temperature-goes-with-climate-on-only = Una temperatura objetivo solo se indica al climatizar (CLIMATE_ON).
+msg-a-duration-goes-with-climate-on-only = Una duración solo se indica al climatizar (CLIMATE_ON).
+msg-climate-on-needs-a-target-temperature = Para climatizar hace falta una temperatura objetivo.
+msg-the-target-temperature-is-n-to-n-c = La temperatura objetivo está entre { $n1 } y { $n2 } °C.
+msg-the-climate-runs-n-to-n-minutes = La climatización funciona de { $n1 } a { $n2 } minutos.
+msg-this-model-has-no-battery-to-charge = Este modelo no tiene batería que cargar.
+msg-this-model-s-climate-cannot-be-started-remotely = La climatización de este modelo no se puede encender a distancia.
+msg-only-the-car-s-owner-controls-it-remotely = Solo el titular del coche lo controla a distancia.
+msg-only-the-car-s-owner-sees-whether-it-is-locked = Solo el titular del coche ve si está cerrado.
 reason-voucher_used = Este cupón ya se ha canjeado.
 reason-voucher_expired = Este cupón ha caducado.
 reason-voucher_other_region = Este cupón es para otra región.
 reason-insufficient_credit = Su saldo no cubre esta compra.
 reason-payment_method_not_offered = Este método de pago no se ofrece en su región.
 reason-mandate_refused = No se ha podido configurar la cuenta para adeudos; no se ha cargado nada.
+reason-not_supported = Este coche no puede hacerlo: su modelo no tiene lo necesario.

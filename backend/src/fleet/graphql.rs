@@ -3,9 +3,11 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{VehicleStatus, dealerships, model_manuals, regions, users, vehicle_models, vehicles};
+use entity::{
+    Powertrain, VehicleCommandKind, VehicleStatus, dealerships, model_manuals, regions, users, vehicle_models, vehicles,
+};
 
-use super::service;
+use super::{capabilities, service};
 use crate::accounts::graphql::{Dealership, Region, User};
 use crate::auth::viewer::PLATFORM_STAFF;
 use crate::auth::{Allow, Scope};
@@ -163,6 +165,22 @@ impl VehicleModel {
     /// Model year.
     async fn model_year(&self) -> i32 {
         self.0.model_year
+    }
+
+    /// What drives it: ELECTRIC, PLUG_IN_HYBRID or COMBUSTION.
+    async fn powertrain(&self) -> Powertrain {
+        self.0.powertrain
+    }
+
+    /// Range on a full battery (WLTP), km; none without a traction battery.
+    async fn electric_range_km(&self) -> Option<i32> {
+        self.0.electric_range_km
+    }
+
+    /// The remote commands its cars take (a model without a battery is not charged, one without
+    /// remote climate is not preconditioned).
+    async fn remote_commands(&self) -> Vec<VehicleCommandKind> {
+        capabilities::capabilities(&self.0)
     }
 
     /// Owner's manuals, one per language.

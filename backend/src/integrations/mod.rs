@@ -119,6 +119,9 @@ impl fleet::Fleet for Offline {
     async fn state(&self, _: &str) -> Result<fleet::VehicleState, fleet::IotError> {
         Err(fleet::IotError::Transient("offline".into()))
     }
+    async fn remote(&self, _: &str, _: &fleet::RemoteCommand) -> Result<fleet::VehicleState, fleet::IotError> {
+        Err(fleet::IotError::Transient("offline".into()))
+    }
 }
 
 #[async_trait::async_trait]

@@ -82,6 +82,13 @@ pub enum DomainEvent {
         /// The user.
         user_id: Uuid,
     },
+    /// An owner's remote command was stored: a sender can take it now.
+    VehicleCommandQueued,
+    /// A remote command moved on; it carries the command as the change left it.
+    VehicleCommandChanged {
+        /// The command.
+        command: Box<entity::vehicle_commands::Model>,
+    },
 }
 
 /// An activation and the status of its latest charge, as a change committed them.
@@ -167,6 +174,10 @@ pub enum Topic {
     RepairOrder(Uuid),
     /// One vehicle's telemetry and health.
     Vehicle(Uuid),
+    /// Remote commands waiting (their sender's wake-up call).
+    VehicleCommands,
+    /// One remote command's progress.
+    VehicleCommand(Uuid),
 }
 
 impl Topic {
@@ -180,6 +191,8 @@ impl Topic {
             Self::User(id) => format!("caas.events.user.{id}"),
             Self::RepairOrder(id) => format!("caas.events.repair.{id}"),
             Self::Vehicle(id) => format!("caas.events.vehicle.{id}"),
+            Self::VehicleCommands => "caas.events.commands".to_owned(),
+            Self::VehicleCommand(id) => format!("caas.events.command.{id}"),
         }
     }
 }
@@ -197,6 +210,8 @@ impl DomainEvent {
             }
             Self::MailQueued => Topic::Mail,
             Self::JobQueued => Topic::Jobs,
+            Self::VehicleCommandQueued => Topic::VehicleCommands,
+            Self::VehicleCommandChanged { command } => Topic::VehicleCommand(command.id),
         }
     }
 }
@@ -312,7 +327,11 @@ impl EventBus for BroadcastEventBus {
             // Topics whose subscribers left without an event since: dropped now and then.
             topics.retain(|_, sender| sender.receiver_count() > 0);
         }
-        let capacity = if matches!(topic, Topic::Jobs | Topic::Mail) { self.capacity } else { TOPIC_CAPACITY };
+        let capacity = if matches!(topic, Topic::Jobs | Topic::Mail | Topic::VehicleCommands) {
+            self.capacity
+        } else {
+            TOPIC_CAPACITY
+        };
         let receiver = topics.entry(topic).or_insert_with(|| broadcast::channel(capacity).0).subscribe();
         stream_of(receiver)
     }

@@ -39,14 +39,16 @@ const SUBJECTS: &str = "caas.events.>";
 /// The core-NATS subject on which an instance tells the relay it wrote events.
 const POKE: &str = "caas.outbox.written";
 /// The topic families, one consumer each per instance.
-const FAMILIES: [&str; 7] = [
+const FAMILIES: [&str; 9] = [
     "caas.events.activation.>",
     "caas.events.vehicle.>",
     "caas.events.order.>",
     "caas.events.user.>",
     "caas.events.repair.>",
+    "caas.events.command.>",
     "caas.events.jobs",
     "caas.events.mail",
+    "caas.events.commands",
 ];
 /// How many event ids a receiver remembers to drop a second copy.
 const REMEMBERED: usize = 65_536;

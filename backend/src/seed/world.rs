@@ -100,23 +100,83 @@ async fn user(db: &Db, now: DateTime<Utc>, new: NewUser<'_>) -> anyhow::Result<u
     .await?)
 }
 
-async fn vehicle_model(
-    db: &Db,
-    now: DateTime<Utc>,
-    code: &str,
-    name: &str,
-    body: &str,
+/// A car parked and locked, climate off, not charging, as it last reported.
+async fn parked(db: &Db, now: DateTime<Utc>, car: &vehicles::Model) -> anyhow::Result<()> {
+    vehicle_remote_states::ActiveModel {
+        vehicle_id: Set(car.id),
+        locked: Set(true),
+        climate_on: Set(false),
+        climate_target_decicelsius: Set(None),
+        climate_until: Set(None),
+        charging: Set(false),
+        online: Set(true),
+        reported_at: Set(now - Duration::minutes(20)),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A model of the demo's factory.
+struct DemoModel {
+    code: &'static str,
+    name: &'static str,
+    body: &'static str,
     vds: &'static str,
     price_net_cents: i64,
-) -> anyhow::Result<Model> {
+    powertrain: Powertrain,
+    remote_climate: bool,
+    electric_range_km: Option<i32>,
+}
+
+/// The demo's models: an electric sedan, a plug-in hybrid SUV and an electric city car whose
+/// climate cannot be started remotely.
+const DEMO_MODELS: [DemoModel; 3] = [
+    DemoModel {
+        code: "AURORA",
+        name: "Aurora",
+        body: "SEDAN",
+        vds: "AUR1S",
+        price_net_cents: 4_890_000,
+        powertrain: Powertrain::Electric,
+        remote_climate: true,
+        electric_range_km: Some(560),
+    },
+    DemoModel {
+        code: "BOREALIS",
+        name: "Borealis",
+        body: "SUV",
+        vds: "BRL2V",
+        price_net_cents: 5_690_000,
+        powertrain: Powertrain::PlugInHybrid,
+        remote_climate: true,
+        electric_range_km: Some(85),
+    },
+    DemoModel {
+        code: "CIRRUS",
+        name: "Cirrus",
+        body: "HATCHBACK",
+        vds: "CRR3H",
+        price_net_cents: 2_990_000,
+        powertrain: Powertrain::Electric,
+        remote_climate: false,
+        electric_range_km: Some(320),
+    },
+];
+
+async fn vehicle_model(db: &Db, now: DateTime<Utc>, demo: &DemoModel) -> anyhow::Result<Model> {
+    let DemoModel { code, name, vds, price_net_cents, .. } = *demo;
     let model = vehicle_models::ActiveModel {
         id: Set(Uuid::now_v7()),
         code: Set(code.into()),
         name: Set(name.into()),
-        body_type: Set(body.into()),
+        body_type: Set(demo.body.into()),
         model_year: Set(2026),
         service_interval_months: Set(12),
         service_interval_km: Set(15_000),
+        powertrain: Set(demo.powertrain),
+        remote_climate: Set(demo.remote_climate),
+        electric_range_km: Set(demo.electric_range_km),
         created_at: Set(now),
     }
     .insert(db)
@@ -658,10 +718,10 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
     let customer2 =
         user(db, now, person("customer2@demo.caas", "Lucía García", Role::Customer, "es", &es, None, None)).await?;
 
-    let aurora = vehicle_model(db, now, "AURORA", "Aurora", "SEDAN", "AUR1S", 4_890_000).await?;
-    let borealis = vehicle_model(db, now, "BOREALIS", "Borealis", "SUV", "BRL2V", 5_690_000).await?;
-    let cirrus = vehicle_model(db, now, "CIRRUS", "Cirrus", "HATCHBACK", "CRR3H", 2_990_000).await?;
-    let models = [aurora, borealis, cirrus];
+    let mut models = Vec::with_capacity(DEMO_MODELS.len());
+    for demo in &DEMO_MODELS {
+        models.push(vehicle_model(db, now, demo).await?);
+    }
     let regions_list = [de, es, gb];
     let (de, es) = (&regions_list[0], &regions_list[1]);
 
@@ -879,6 +939,9 @@ pub async fn build(app: &App, db: &Db) -> anyhow::Result<SeedSummary> {
     demo_workshop_days(db, now, (&munich, &mechanic), (&anna_borealis, &customer), &stock).await?;
     for car in [&anna_aurora, &lucia_cirrus] {
         super::telemetry::history(db, now, car).await?;
+    }
+    for car in [&anna_aurora, &anna_borealis, &lucia_cirrus] {
+        parked(db, now, car).await?;
     }
 
     welcome(app, db, &customer).await?;

@@ -53,6 +53,7 @@ const CALLERS: &[(&str, &str)] = &[
     ("Mutation.markNotificationRead", "yyyyyyyyy-----"),
     ("Mutation.moveRepairOrder", "-----yy-------"),
     ("Mutation.purchaseFeature", "yyy-----------"),
+    ("Mutation.sendVehicleCommand", "yyy-----------"),
     ("Mutation.recordDiagnosticSession", "-----yy-------"),
     ("Mutation.recordPayment", "---yy---------"),
     ("Mutation.recordUserActions", "yyyyyyyyy-----"),
@@ -100,6 +101,7 @@ const CALLERS: &[(&str, &str)] = &[
     ("Subscription.notifications", "yyyyyyyyy-----"),
     ("Subscription.orderProgress", "yyyyyyyyy-----"),
     ("Subscription.repairOrderProgress", "yyyyyyyyy-----"),
+    ("Subscription.vehicleCommandProgress", "yyyyyyyyy-----"),
     ("Subscription.vehicleTelemetry", "yyyyyyyyy---y-"),
 ];
 

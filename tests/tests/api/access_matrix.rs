@@ -400,8 +400,8 @@ const TABLE: &[(&str, &str)] = &[
     ("PaymentCard.brand", "yyy-----------"),
     ("PaymentCard.expMonth", "yyy-----------"),
     ("PaymentCard.expYear", "yyy-----------"),
-    ("PaymentCard.last4", "yyy-----------"),
     ("PaymentCard.kind", "yy............"),
+    ("PaymentCard.last4", "yyy-----------"),
     ("PaymentCard.mandateReference", "ee............"),
     ("PaymentCard.savedAt", "yyy-----------"),
     ("Query.activation", "y--y---yy-----"),
@@ -447,6 +447,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Query.timeline", "-------yy-----"),
     ("Query.users", "-------yy-----"),
     ("Query.vehicle", "y--y-yyyyy--y-"),
+    ("Query.vehicleCommand", "y------yy-----"),
     ("Query.voucherBatches", "--------y-----"),
     ("Query.workshop", "yyyyyyyyy-----"),
     ("Query.workshopBookings", "-----yy-------"),
@@ -583,9 +584,20 @@ const TABLE: &[(&str, &str)] = &[
     ("Vehicle.owner", "yy-yyyyyy-----"),
     ("Vehicle.plate", "yy-yyyyyyyyyy-"),
     ("Vehicle.region", "yy-yyyyyyyyyy-"),
+    ("Vehicle.remoteState", "yy-----yy-----"),
     ("Vehicle.status", "yy-yyyyyyyyyy-"),
     ("Vehicle.telemetry", "yy----yyy---y-"),
     ("Vehicle.vin", "yy-yyyyyyyyyy-"),
+    ("VehicleCommand.completedAt", "y------yy-----"),
+    ("VehicleCommand.createdAt", "y------yy-----"),
+    ("VehicleCommand.durationMinutes", "y------yy-----"),
+    ("VehicleCommand.failureCode", "y------yy-----"),
+    ("VehicleCommand.failureMessage", "y------yy-----"),
+    ("VehicleCommand.id", "y------yy-----"),
+    ("VehicleCommand.kind", "y------yy-----"),
+    ("VehicleCommand.retryable", "y------yy-----"),
+    ("VehicleCommand.status", "y------yy-----"),
+    ("VehicleCommand.targetCelsius", "y------yy-----"),
     ("VehicleConnection.edges", "yyyyyyyyy-----"),
     ("VehicleConnection.nodes", "yyyyyyyyy-----"),
     ("VehicleConnection.pageInfo", "yyyyyyyyy-----"),
@@ -597,10 +609,20 @@ const TABLE: &[(&str, &str)] = &[
     ("VehicleEdge.node", "yy-----yy-----"),
     ("VehicleModel.bodyType", "yyyyyyyyyyyyy-"),
     ("VehicleModel.code", "yyyyyyyyyyyyy-"),
+    ("VehicleModel.electricRangeKm", "yyyyyyyyyyyyy-"),
     ("VehicleModel.id", "yyyyyyyyyyyyy-"),
     ("VehicleModel.manuals", "yyyyyyyyyyyyy-"),
     ("VehicleModel.modelYear", "yyyyyyyyyyyyy-"),
     ("VehicleModel.name", "yyyyyyyyyyyyy-"),
+    ("VehicleModel.powertrain", "yyyyyyyyyyyyy-"),
+    ("VehicleModel.remoteCommands", "yyyyyyyyyyyyy-"),
+    ("VehicleRemoteState.charging", "yy-----yy-----"),
+    ("VehicleRemoteState.climateOn", "yy-----yy-----"),
+    ("VehicleRemoteState.climateTargetCelsius", "yy-----yy-----"),
+    ("VehicleRemoteState.climateUntil", "yy-----yy-----"),
+    ("VehicleRemoteState.locked", "yy-----yy-----"),
+    ("VehicleRemoteState.online", "yy-----yy-----"),
+    ("VehicleRemoteState.reportedAt", "yy-----yy-----"),
     ("VoucherBatch.createdAt", "........y....."),
     ("VoucherBatch.expiresAt", "........y....."),
     ("VoucherBatch.id", "........y....."),
@@ -715,6 +737,7 @@ pub(crate) struct Fixture {
     vin: String,
     order_id: String,
     activation_id: String,
+    command_id: String,
     job: WorkshopJob,
 }
 
@@ -737,6 +760,7 @@ impl Fixture {
             | "Query.checkoutOptions.vin" => json!(self.vin).to_string(),
             "Query.order.id" => json!(self.order_id).to_string(),
             "Query.activation.id" => json!(self.activation_id).to_string(),
+            "Query.vehicleCommand.id" => json!(self.command_id).to_string(),
             "Query.notificationDeliveries.status" => "FAILED".to_owned(),
             "Query.searchVehicles.text" => json!(self.vin).to_string(),
             "Feature.prices.regionCode" => "\"DE\"".to_owned(),
@@ -1062,8 +1086,25 @@ pub(crate) async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(
     let reported = caas_tests::telemetry::send(app, &vin, 1, at, json!({ "Vehicle.OBD.DTCList": ["P0301"] })).await;
     assert_eq!(reported.0, 202, "{reported:?}");
     money_without_a_card(app, &vin).await;
-    let fixture = Fixture { vin, order_id: order.id.to_string(), activation_id: activation.id.to_string(), job };
+    let command_id = locked_remotely(app, &vin).await;
+    let fixture =
+        Fixture { vin, order_id: order.id.to_string(), activation_id: activation.id.to_string(), command_id, job };
     (fixture, viewers)
+}
+
+/// Anna locked the Aurora from her phone: a remote command, and the car's last reported state.
+async fn locked_remotely(app: &TestApp, vin: &str) -> String {
+    let anna = app.token("customer@demo.caas").await;
+    let lock = "mutation($vin: String!) { sendVehicleCommand(input: { vin: $vin, kind: LOCK, idempotencyKey: \"matrix\" }) { id } }";
+    let sent = app.graphql_as(&anna, lock, json!({ "vin": vin })).await;
+    let id = sent.data()["sendVehicleCommand"]["id"].as_str().expect("id").to_owned();
+    let status = "query($id: ID!) { vehicleCommand(id: $id) { status } }";
+    app.eventually("the lock to reach the car", || async {
+        let now = app.graphql_as(&anna, status, json!({ "id": id })).await;
+        (now.data()["vehicleCommand"]["status"] == "SUCCEEDED").then_some(())
+    })
+    .await;
+    id
 }
 
 /// Links an identity at the identity provider to the account of `email`.

@@ -50,6 +50,7 @@ async fn an_export_holds_every_kind_of_record_downloads_for_its_person_only_and_
     assert_eq!(document["profile"]["email"], "customer@demo.caas");
     assert!(document["profile"].get("password_hash").is_none(), "no secrets of the platform");
     assert!(document["identities"].is_array(), "the identities linked at the identity provider");
+    assert!(document["vehicleCommands"].is_array(), "the remote commands she sent her cars");
     for kind in [
         "vehicles",
         "orders",

@@ -32,6 +32,7 @@ mod pay_without_card;
 mod payment_faults;
 mod persisted_queries;
 mod purchase;
+mod remote_control;
 mod saved_card;
 mod schema;
 mod scope;

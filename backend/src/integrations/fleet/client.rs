@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::{FeatureCommand, Fleet, IotError, VehicleState};
+use super::{FeatureCommand, Fleet, IotError, RemoteCommand, VehicleState};
 use crate::integrations::unreachable_cause;
 
 const SYSTEM: &str = "the vehicle's IoT API";
@@ -62,6 +62,13 @@ impl Fleet for HttpFleet {
 
     async fn state(&self, vin: &str) -> Result<VehicleState, IotError> {
         let response = self.http.get(format!("{}/vehicles/{vin}", self.base_url)).send().await.map_err(unreachable)?;
+        self.answer(response).await
+    }
+
+    #[tracing::instrument(skip(self, command), fields(command = %command.command_id, action = ?command.action))]
+    async fn remote(&self, vin: &str, command: &RemoteCommand) -> Result<VehicleState, IotError> {
+        let url = format!("{}/vehicles/{vin}/remote", self.base_url);
+        let response = self.http.post(url).json(command).send().await.map_err(unreachable)?;
         self.answer(response).await
     }
 }

@@ -1,10 +1,13 @@
 //! The fleet simulator: every vehicle with its firmware, its features' true state and the messages on
 //! its display. Commands can be made to fail — transiently (the car is offline or the network drops
 //! the command: nothing changes) or permanently (the car refuses) — at set rates or by a per-VIN
-//! script, with latency and vehicles that drop offline for a while. `GET /control/vehicles` tells the
-//! truth about every car. Usable alone: `caas simulate fleet`.
+//! script, with latency and vehicles that drop offline for a while. Owners' remote commands lock and
+//! unlock a car, flash its lights, run its climate for a while and start or stop its charging, each
+//! command id applied once. `GET /control/vehicles` tells the truth about every car;
+//! `POST /control/vehicles/{vin}/offline` takes one off the network for a while. Usable alone:
+//! `caas simulate fleet`.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -19,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use super::{FeatureAction, FeatureCommand, VehicleState};
+use super::{ClimateState, FeatureAction, FeatureCommand, RemoteAction, RemoteCommand, VehicleState};
 use crate::integrations::delivery;
 
 /// The outcome a scripted command gets.
@@ -59,6 +62,12 @@ struct SimVehicle {
     messages: Vec<String>,
     offline_until: Option<Instant>,
     commands: u64,
+    locked: bool,
+    climate: Option<ClimateState>,
+    charging: bool,
+    /// The remote commands applied, in order; their ids, so that a repeat is applied once.
+    remote_applied: Vec<RemoteAction>,
+    remote_ids: HashSet<String>,
 }
 
 impl SimVehicle {
@@ -69,16 +78,52 @@ impl SimVehicle {
             messages: Vec::new(),
             offline_until: None,
             commands: 0,
+            locked: true,
+            climate: None,
+            charging: false,
+            remote_applied: Vec::new(),
+            remote_ids: HashSet::new(),
         }
     }
 
+    fn is_offline(&self, now: Instant) -> bool {
+        self.offline_until.is_some_and(|until| until > now)
+    }
+
     fn report(&self, vin: &str) -> VehicleState {
+        let now = chrono::Utc::now();
         VehicleState {
             vin: vin.to_owned(),
             firmware_version: self.firmware_version.clone(),
-            online: self.offline_until.is_none_or(|until| until <= Instant::now()),
+            online: !self.is_offline(Instant::now()),
             features: self.features.clone(),
+            locked: self.locked,
+            // The climate switches itself off when its time is up.
+            climate: self.climate.clone().filter(|climate| climate.until > now),
+            charging: self.charging,
         }
+    }
+
+    fn apply(&mut self, command: &RemoteCommand) {
+        if !self.remote_ids.insert(command.command_id.clone()) {
+            return;
+        }
+        match command.action {
+            RemoteAction::Lock => self.locked = true,
+            RemoteAction::Unlock => self.locked = false,
+            RemoteAction::FlashLights => {}
+            RemoteAction::ClimateOn => {
+                let minutes = i64::from(command.duration_minutes.unwrap_or(15));
+                self.climate = Some(ClimateState {
+                    target_celsius: command.target_celsius.unwrap_or(21.0),
+                    until: chrono::Utc::now() + chrono::Duration::minutes(minutes),
+                });
+            }
+            RemoteAction::ClimateOff => self.climate = None,
+            RemoteAction::ChargeStart => self.charging = true,
+            RemoteAction::ChargeStop => self.charging = false,
+        }
+        self.remote_applied.push(command.action);
     }
 }
 
@@ -118,8 +163,10 @@ impl FleetSimulator {
             .route("/vehicles/{vin}", get(vehicle_state).put(provision))
             .route("/vehicles/{vin}/commands", post(command))
             .route("/vehicles/{vin}/messages", post(message))
+            .route("/vehicles/{vin}/remote", post(remote))
             .route("/control", get(get_knobs).put(set_knobs))
             .route("/control/vehicles", get(all_vehicles))
+            .route("/control/vehicles/{vin}/offline", post(take_offline))
             .with_state(self.state.clone())
     }
 
@@ -136,6 +183,21 @@ impl FleetSimulator {
     /// The messages shown on a car's display.
     pub fn messages(&self, vin: &str) -> Vec<String> {
         lock(&self.state.vehicles).get(vin).map(|car| car.messages.clone()).unwrap_or_default()
+    }
+
+    /// The remote commands a car applied, in order (a repeated command id counts once).
+    pub fn remote_commands(&self, vin: &str) -> Vec<RemoteAction> {
+        lock(&self.state.vehicles).get(vin).map(|car| car.remote_applied.clone()).unwrap_or_default()
+    }
+
+    /// The true state of one car.
+    pub fn vehicle(&self, vin: &str) -> Option<VehicleState> {
+        lock(&self.state.vehicles).get(vin).map(|car| car.report(vin))
+    }
+
+    /// Takes a car off the network for `duration` (zero: back at once).
+    pub fn take_offline(&self, vin: &str, duration: Duration) {
+        offline_for(&self.state, vin.to_owned(), duration);
     }
 }
 
@@ -172,7 +234,7 @@ async fn command(
     let car = vehicles.entry(vin.clone()).or_insert_with(|| SimVehicle::new(DEFAULT_FIRMWARE));
     car.commands += 1;
     let now = Instant::now();
-    if car.offline_until.is_some_and(|until| until > now) {
+    if car.is_offline(now) {
         return (StatusCode::SERVICE_UNAVAILABLE, "the vehicle is offline").into_response();
     }
     if offline_rate > 0.0 && rand::rng().random_bool(offline_rate.clamp(0.0, 1.0)) {
@@ -191,6 +253,52 @@ async fn command(
     }
 }
 
+async fn remote(
+    State(state): State<Arc<SimState>>,
+    Path(vin): Path<String>,
+    Json(command): Json<RemoteCommand>,
+) -> Response {
+    let latency = lock(&state.knobs).latency_ms;
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    let outcome = outcome_for(&state, &vin);
+    let mut vehicles = lock(&state.vehicles);
+    let car = vehicles.entry(vin.clone()).or_insert_with(|| SimVehicle::new(DEFAULT_FIRMWARE));
+    car.commands += 1;
+    if car.is_offline(Instant::now()) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "the vehicle is offline").into_response();
+    }
+    match outcome {
+        Outcome::Transient => (StatusCode::SERVICE_UNAVAILABLE, "the command was lost on the way").into_response(),
+        Outcome::Permanent => (StatusCode::UNPROCESSABLE_ENTITY, "the vehicle refused the command").into_response(),
+        Outcome::Ok => {
+            car.apply(&command);
+            Json(car.report(&vin)).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Offline {
+    seconds: f64,
+}
+
+async fn take_offline(
+    State(state): State<Arc<SimState>>,
+    Path(vin): Path<String>,
+    Json(body): Json<Offline>,
+) -> StatusCode {
+    offline_for(&state, vin, Duration::from_secs_f64(body.seconds.clamp(0.0, 86_400.0)));
+    StatusCode::NO_CONTENT
+}
+
+fn offline_for(state: &SimState, vin: String, duration: Duration) {
+    let mut vehicles = lock(&state.vehicles);
+    let car = vehicles.entry(vin).or_insert_with(|| SimVehicle::new(DEFAULT_FIRMWARE));
+    car.offline_until = Some(Instant::now() + duration);
+}
+
 async fn message(
     State(state): State<Arc<SimState>>,
     Path(vin): Path<String>,
@@ -199,7 +307,7 @@ async fn message(
     let text = body["text"].as_str().unwrap_or_default().to_owned();
     let mut vehicles = lock(&state.vehicles);
     let car = vehicles.entry(vin).or_insert_with(|| SimVehicle::new(DEFAULT_FIRMWARE));
-    if car.offline_until.is_some_and(|until| until > Instant::now()) {
+    if car.is_offline(Instant::now()) {
         return (StatusCode::SERVICE_UNAVAILABLE, "the vehicle is offline").into_response();
     }
     car.messages.push(text);
