@@ -33,7 +33,7 @@ const SENDING_AT_ONCE: usize = 16;
 const ROUND: u64 = 64;
 
 /// Why a command failed, for the owner: `(failure code, message)`.
-pub const OFFLINE: (&str, &str) = ("VEHICLE_OFFLINE", "the car could not be reached; try again when it is online");
+const OFFLINE: (&str, &str) = ("VEHICLE_OFFLINE", "the car could not be reached; try again when it is online");
 const REFUSED: (&str, &str) = ("REFUSED", "the car refused the command");
 const EXPIRED: (&str, &str) = ("EXPIRED", "the car could not be reached in time; send the command again");
 
@@ -41,7 +41,7 @@ const EXPIRED: (&str, &str) = ("EXPIRED", "the car could not be reached in time;
 pub async fn run(app: AppState, stop: CancellationToken) {
     let mut queued = app.events.subscribe_topic(Topic::VehicleCommands);
     loop {
-        if let Err(err) = send_due(&app).await {
+        if let Err(err) = drain(&app).await {
             tracing::warn!(error = %err, "sending remote commands failed; retrying");
         }
         tokio::select! {
@@ -52,7 +52,23 @@ pub async fn run(app: AppState, stop: CancellationToken) {
     }
 }
 
-/// Sends every command waiting, or left by an instance that stopped; answers how many it looked at.
+/// Sends rounds of waiting commands until a round finds less than a full one, so that a backlog
+/// does not wait for the next wake-up or poll (as the mail dispatcher's once did); answers how
+/// many were looked at. Each command looked at is taken (or was taken by another instance), so
+/// the rounds end.
+pub async fn drain(app: &App) -> Result<usize, DbErr> {
+    let mut looked_at = 0;
+    loop {
+        let round = send_due(app).await?;
+        looked_at += round;
+        if (round as u64) < ROUND {
+            return Ok(looked_at);
+        }
+    }
+}
+
+/// Sends a round of the commands waiting, or left by an instance that stopped; answers how many
+/// it looked at.
 pub async fn send_due(app: &App) -> Result<usize, DbErr> {
     let now = app.clock.now();
     let due = vehicle_commands::Entity::find()

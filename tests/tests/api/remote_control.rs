@@ -320,3 +320,45 @@ async fn a_command_left_by_a_stopped_instance_is_sent_once_and_a_stale_one_is_no
     assert_eq!(fleet.remote_commands(&aurora), [RemoteAction::Unlock], "the left command reached the car once");
     assert!(fleet.remote_commands(&borealis).is_empty(), "the stale one never did");
 }
+
+#[tokio::test]
+async fn a_backlog_of_commands_is_sent_in_one_go_not_a_round_per_wake_up() {
+    let app = spawn_app().await;
+    let (_, aurora, _) = anna(&app).await;
+    let car = vehicle_of(&app, &aurora).await;
+    let now = app.app.clock.now();
+    // 100 commands stored without a wake-up call: more than one round of the sender.
+    let stored: Vec<vehicle_commands::ActiveModel> = (0..100)
+        .map(|_| vehicle_commands::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            vehicle_id: Set(car.id),
+            requested_by: Set(car.owner_id.expect("owned")),
+            kind: Set(VehicleCommandKind::FlashLights),
+            target_decicelsius: Set(None),
+            duration_minutes: Set(None),
+            status: Set(VehicleCommandStatus::Queued),
+            failure_code: Set(None),
+            failure_message: Set(None),
+            attempts: Set(0),
+            lease_until: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            completed_at: Set(None),
+        })
+        .collect();
+    vehicle_commands::Entity::insert_many(stored).exec_without_returning(&app.app.db).await.expect("stored");
+
+    caas::remote::sender::drain(&app.app).await.expect("sent");
+    // Some may have been taken by the server's own sender meanwhile; none is left untouched.
+    let untouched = vehicle_commands::Entity::find()
+        .filter(vehicle_commands::Column::Attempts.eq(0))
+        .count(&app.app.db)
+        .await
+        .expect("count");
+    assert_eq!(untouched, 0, "one call sends the whole backlog, not one round of it");
+    let fleet = app.simulators.fleet.as_ref().expect("fleet");
+    app.eventually("every command to reach the car", || async {
+        (fleet.remote_commands(&aurora).len() == 100).then_some(())
+    })
+    .await;
+}
