@@ -19,6 +19,7 @@ use crate::app::{App, AppState};
 use crate::domain::Locale;
 use crate::integrations::mail::OutgoingMail;
 use crate::platform::events::Topic;
+use crate::platform::rounds;
 
 /// How long a claimed attempt may take before another worker may try again.
 const CLAIM: Duration = Duration::minutes(2);
@@ -69,14 +70,7 @@ pub async fn run(app: AppState, stop: CancellationToken) {
 /// wake-ups stopped. Answers how many were attempted. Every attempt moves its message's next
 /// attempt into the future (claimed, or failed and backed off), so the rounds end.
 pub async fn drain(app: &App) -> Result<usize, DbErr> {
-    let mut attempted = 0;
-    loop {
-        let round = deliver_due(app).await?;
-        attempted += round;
-        if (round as u64) < BATCH {
-            return Ok(attempted);
-        }
-    }
+    rounds::until_short(BATCH as usize, || deliver_due(app)).await
 }
 
 /// Attempts a batch of due e-mails once; returns how many were attempted. The due ones are claimed in

@@ -10,3 +10,4 @@ pub mod nats;
 pub mod outbox;
 pub mod periodic;
 pub mod rate_limit;
+pub mod rounds;

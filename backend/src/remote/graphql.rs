@@ -34,6 +34,7 @@ pub struct VehicleCommandInput {
 /// A remote command and where it stands.
 pub struct VehicleCommand(pub vehicle_commands::Model);
 
+/// A remote command and where it stands.
 #[Object]
 impl VehicleCommand {
     /// Stable id.
@@ -92,6 +93,7 @@ impl VehicleCommand {
 /// What a car last reported of what its owner controls remotely.
 pub struct VehicleRemoteState(pub vehicle_remote_states::Model);
 
+/// What a car last reported of what its owner controls remotely.
 #[Object]
 impl VehicleRemoteState {
     /// Whether the doors are locked.

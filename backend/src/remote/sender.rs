@@ -19,6 +19,7 @@ use crate::integrations::fleet::{IotError, RemoteAction, RemoteCommand, VehicleS
 use crate::platform::db::begin_write;
 use crate::platform::events::{DomainEvent, Topic};
 use crate::platform::outbox::Outbox;
+use crate::platform::rounds;
 
 /// How often stored commands are looked for without a wake-up.
 const POLL: std::time::Duration = std::time::Duration::from_secs(2);
@@ -57,14 +58,7 @@ pub async fn run(app: AppState, stop: CancellationToken) {
 /// many were looked at. Each command looked at is taken (or was taken by another instance), so
 /// the rounds end.
 pub async fn drain(app: &App) -> Result<usize, DbErr> {
-    let mut looked_at = 0;
-    loop {
-        let round = send_due(app).await?;
-        looked_at += round;
-        if (round as u64) < ROUND {
-            return Ok(looked_at);
-        }
-    }
+    rounds::until_short(ROUND as usize, || send_due(app)).await
 }
 
 /// Sends a round of the commands waiting, or left by an instance that stopped; answers how many
