@@ -67,13 +67,14 @@ pub async fn run(app: AppState, stop: CancellationToken) {
 
 /// Attempts rounds of due messages until a round finds less than a full batch, so that a backlog
 /// is worked off at once — one round per wake-up or poll sent 50 messages every 2 s once the
-/// wake-ups stopped. Answers how many were attempted. Every attempt moves its message's next
+/// wake-ups stopped. Answers how many were due. Every attempt moves its message's next
 /// attempt into the future (claimed, or failed and backed off), so the rounds end.
 pub async fn drain(app: &App) -> Result<usize, DbErr> {
     rounds::until_short(BATCH as usize, || deliver_due(app)).await
 }
 
-/// Attempts a batch of due e-mails once; returns how many were attempted. The due ones are claimed in
+/// Attempts a batch of due e-mails once; answers how many were due (another worker may have claimed
+/// some of them first: the batch was full all the same, so a backlog goes on). The due ones are claimed in
 /// one statement, their recipients read in one, and those delivered marked in one: a few
 /// statements for a batch instead of three for each message.
 pub async fn deliver_due(app: &App) -> Result<usize, DbErr> {
@@ -94,7 +95,7 @@ pub async fn deliver_due(app: &App) -> Result<usize, DbErr> {
     }
     let claimed = claim(app, &due, now).await?;
     let recipients = recipients_of(app, &claimed).await?;
-    let (count, recipients) = (claimed.len(), &recipients);
+    let (count, recipients) = (due.len(), &recipients);
     // Owned: futures borrowing the batch's items fail `tokio::spawn`'s bounds (a known limit of
     // the compiler's lifetime inference over async closures).
     let outcomes: Vec<_> = futures::stream::iter(claimed)
