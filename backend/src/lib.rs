@@ -4,6 +4,10 @@
 //! `activation`, `billing`, `workshops`, `notifications`), each with its service and GraphQL part;
 //! `schema` merges them into one schema, `http` serves it, `server` wires everything together.
 
+// The merged GraphQL roots nest one level per domain; the compiler's default depth is too
+// shallow to lay out their resolvers.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod activation;
 pub mod analytics;

@@ -21,6 +21,7 @@ use crate::expediente::graphql::ExpedienteQuery;
 use crate::fleet::graphql::FleetQuery;
 use crate::graphql::loaders::loaders;
 use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery, NotificationsSubscription};
+use crate::notifications::settings_graphql::{NotificationSettingsMutation, NotificationSettingsQuery};
 use crate::orders::graphql::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use crate::payments::graphql::{PaymentsMutation, PaymentsQuery};
 use crate::privacy::graphql::{PrivacyMutation, PrivacyQuery};
@@ -45,6 +46,7 @@ pub struct Query(
     PaymentsQuery,
     TransfersQuery,
     NotificationsQuery,
+    NotificationSettingsQuery,
     WorkshopsQuery,
     PartnersQuery,
     ConsentsQuery,
@@ -69,6 +71,7 @@ pub struct Mutation(
     PaymentsMutation,
     TransfersMutation,
     NotificationsMutation,
+    NotificationSettingsMutation,
     WorkshopsMutation,
     ConsentsMutation,
     StaffMutation,

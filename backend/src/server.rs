@@ -57,7 +57,7 @@ impl ServerBuilder {
     /// Connects, migrates, seeds the demo into an empty development database, binds, and starts
     /// the simulators of the external systems that have no URL configured.
     pub async fn build(self) -> anyhow::Result<Server> {
-        let config = self.config;
+        let mut config = self.config;
         config.validate()?;
         let metrics = Metrics::new();
         let db = db::connect(&config.database_url, config.db_max_connections, &metrics)
@@ -74,6 +74,9 @@ impl ServerBuilder {
         }
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let bound = listener.local_addr()?;
+        // Port 0 asked for any free port: the links the server writes (`public_base`) name the one
+        // it got.
+        config.listen = bound;
         let shutdown = CancellationToken::new();
         let webhook_base = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}"));
         let (integrations, simulators) = integrations::simulators::connect(

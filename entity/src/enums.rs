@@ -345,6 +345,28 @@ pub enum NotificationStatus {
     Failed,
 }
 
+/// A kind of notice, each with its own channels in a user's preferences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationKind {
+    /// Your order's progress, from the factory to delivery.
+    OrderProgress,
+    /// How a feature's activation went.
+    ActivationResult,
+    /// Payments, bills and refunds.
+    Billing,
+    /// Reminders of bookings and maintenance.
+    Reminders,
+    /// Warnings from the car's health.
+    HealthAlerts,
+    /// Offers and news (marketing: off unless you switch it on).
+    Offers,
+    /// Sign-in, password and account notices: always by e-mail.
+    Security,
+}
+
 /// What a workshop's booking can hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]

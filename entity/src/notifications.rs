@@ -22,6 +22,10 @@ pub struct Model {
     pub read_at: Option<DateTimeUtc>,
     /// When the next delivery attempt is due (e-mail and other pushed channels).
     pub next_attempt_at: Option<DateTimeUtc>,
+    /// The provider's id of a message sent (an SMS), matched by its delivery receipt.
+    pub provider_ref: Option<String>,
+    /// When the provider reported it delivered to the handset.
+    pub delivered_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,7 @@ mod m20261206_000018_operations;
 mod m20261206_000019_payment_methods;
 mod m20261206_000020_identity;
 mod m20261207_000021_remote_control;
+mod m20261207_000022_channels;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_payment_methods::Migration),
             Box::new(m20261206_000020_identity::Migration),
             Box::new(m20261207_000021_remote_control::Migration),
+            Box::new(m20261207_000022_channels::Migration),
         ]
     }
 }

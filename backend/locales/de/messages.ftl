@@ -307,3 +307,18 @@ sepa-mandate-text = Ich ermächtige { $creditor } und seinen Zahlungsdienstleist
 
 activation-transfer_not_received-subject = { $feature } wurde nicht gekauft: Die Überweisung ist nicht eingegangen
 activation-transfer_not_received-body = Die Überweisung { $reference } für { $feature } ist nicht rechtzeitig eingegangen; der Kauf wurde storniert und nichts wird eingeschaltet. Ein bereits eingegangener Teil steht Ihnen als Guthaben zur Verfügung. Sie können { $feature } jederzeit wieder kaufen.
+
+activation-active-sms = CaaS: { $feature } ist jetzt in Ihrem Auto { $vin } eingeschaltet.
+activation-failed-sms = CaaS: { $feature } konnte in Ihrem Auto { $vin } nicht eingeschaltet werden. Ihnen wurde nichts berechnet.
+
+offers-new_feature-subject = Neu für Ihren { $model }: { $feature }
+offers-new_feature-body = Hallo { $name },
+
+    { $feature } ist jetzt für Ihren { $model } verfügbar. Sie können es in der App ausprobieren.
+
+email-unsubscribe-footer = Sie erhalten diese E-Mail, weil Sie Angebote wünschen. Mit einem Klick abbestellen: { $link }
+unsubscribe-page-title = Angebote per E-Mail
+unsubscribe-page-ask = Keine Angebote und Neuigkeiten mehr per E-Mail erhalten?
+unsubscribe-page-button = Abbestellen
+unsubscribe-page-done = Sie erhalten keine Angebote mehr per E-Mail. In den Benachrichtigungseinstellungen der App können Sie sie wieder einschalten.
+unsubscribe-page-invalid = Dieser Abmeldelink ist ungültig.

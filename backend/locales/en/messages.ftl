@@ -307,3 +307,18 @@ sepa-mandate-text = By accepting this mandate, you authorise { $creditor } and i
 
 activation-transfer_not_received-subject = { $feature } was not bought: the transfer did not arrive
 activation-transfer_not_received-body = We did not receive the bank transfer { $reference } for { $feature } in time, so the purchase was cancelled and nothing is switched on. Any part of it that arrived is in your credit. You can buy { $feature } again at any time.
+
+activation-active-sms = CaaS: { $feature } is now on in your car { $vin }.
+activation-failed-sms = CaaS: { $feature } could not be switched on in your car { $vin }. You have not been charged.
+
+offers-new_feature-subject = New for your { $model }: { $feature }
+offers-new_feature-body = Hello { $name },
+
+    { $feature } is now available for your { $model }. You can try it from the app.
+
+email-unsubscribe-footer = You receive this e-mail because you asked for offers. Unsubscribe with one click: { $link }
+unsubscribe-page-title = Offers by e-mail
+unsubscribe-page-ask = Stop receiving offers and news by e-mail?
+unsubscribe-page-button = Unsubscribe
+unsubscribe-page-done = You will no longer receive offers by e-mail. You can switch them on again in the app's notification settings.
+unsubscribe-page-invalid = This unsubscribe link is not valid.

@@ -307,3 +307,18 @@ sepa-mandate-text = Mediante la aceptación de esta orden de domiciliación, ust
 
 activation-transfer_not_received-subject = { $feature } no se ha comprado: la transferencia no ha llegado
 activation-transfer_not_received-body = No hemos recibido a tiempo la transferencia { $reference } de { $feature }, así que la compra se ha cancelado y no se activa nada. La parte que haya llegado está en su saldo. Puede volver a comprar { $feature } cuando quiera.
+
+activation-active-sms = CaaS: { $feature } ya está activado en su coche { $vin }.
+activation-failed-sms = CaaS: no se pudo activar { $feature } en su coche { $vin }. No se le ha cobrado nada.
+
+offers-new_feature-subject = Novedad para su { $model }: { $feature }
+offers-new_feature-body = Hola { $name }:
+
+    { $feature } ya está disponible para su { $model }. Puede probarlo desde la aplicación.
+
+email-unsubscribe-footer = Recibe este correo porque pidió ofertas. Darse de baja con un clic: { $link }
+unsubscribe-page-title = Ofertas por correo
+unsubscribe-page-ask = ¿Dejar de recibir ofertas y novedades por correo?
+unsubscribe-page-button = Darse de baja
+unsubscribe-page-done = Ya no recibirá ofertas por correo. Puede volver a activarlas en los ajustes de notificaciones de la aplicación.
+unsubscribe-page-invalid = Este enlace de baja no es válido.

@@ -9,6 +9,7 @@ mod layers;
 mod oidc;
 mod ops;
 mod spa;
+mod unsubscribe;
 mod webhooks;
 mod websocket;
 
@@ -57,6 +58,8 @@ pub fn router(app: AppState, schema: CaasSchema, extra: Router) -> Router {
         .route("/auth/oidc/callback", get(oidc::callback))
         .route("/webhooks/factory", post(webhooks::factory))
         .route("/webhooks/payments", post(webhooks::payments))
+        .route("/webhooks/sms", post(webhooks::sms))
+        .route("/unsubscribe", get(unsubscribe::ask).post(unsubscribe::confirm))
         .route("/iot/v1/vehicles/{vin}/telemetry", post(iot::telemetry))
         .route("/documents/invoices/{file}", get(documents::invoice_pdf))
         .route("/documents/exports/{file}", get(documents::data_export))

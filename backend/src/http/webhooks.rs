@@ -1,4 +1,5 @@
-//! The webhook endpoints of the external systems: `/webhooks/factory` and `/webhooks/payments`.
+//! The webhook endpoints of the external systems: `/webhooks/factory`, `/webhooks/payments` and
+//! `/webhooks/sms`.
 //! A forged or stale signature gets 401 and changes nothing; a repeated event gets 200 and changes
 //! nothing; an event we cannot apply yet gets a status that makes the sender retry.
 
@@ -72,6 +73,26 @@ pub async fn payments(State(state): State<HttpState>, headers: HeaderMap, body: 
         }
         Err(PaymentWebhookError::Internal(err)) => {
             json_error(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, &err.into_graphql().message)
+        }
+    }
+}
+
+/// `POST /webhooks/sms`: the SMS provider's signed delivery receipt.
+pub async fn sms(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+    let app = &state.app;
+    let secret = app.config.sms_webhook_secret.as_bytes();
+    let receipt = match crate::integrations::sms::verify_receipt(secret, &headers, &body, app.clock.now().timestamp()) {
+        Ok(receipt) => receipt,
+        Err(crate::integrations::sms::ReceiptError::Malformed) => {
+            return json_error(StatusCode::BAD_REQUEST, code::BAD_USER_INPUT, "the receipt is malformed");
+        }
+        Err(_) => return refused("the receipt signature is not valid"),
+    };
+    match crate::notifications::receipts::record(app, &receipt).await {
+        Ok(applied) => (StatusCode::OK, Json(json!({ "applied": applied }))).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "a delivery receipt was not recorded");
+            json_error(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, "internal error")
         }
     }
 }

@@ -1,20 +1,22 @@
-//! The dispatcher: a background worker that renders queued e-mails (and messages for the car's
-//! display) in the recipient's language and hands them to the mail server (or the car), retrying with backoff; after the last attempt the notification
-//! is marked FAILED with the error, where support can see it.
+//! The dispatcher: a background worker that renders queued notices in the recipient's language and
+//! hands them to their channel — the mail server, the car's display, the push services of the
+//! recipient's devices, the SMS provider — retrying with backoff; after the last attempt the
+//! notification is marked FAILED with the error, where support can see it. Push and text messages
+//! due in the recipient's quiet hours wait for their end.
 //!
 //! Each attempt is claimed with a conditional update, so several server instances can run it.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{NotificationChannel, NotificationStatus, notifications, users};
+use entity::{NotificationChannel, NotificationStatus, notification_settings, notifications, users};
 use futures::StreamExt;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::templates;
+use super::{channels, preferences, templates, unsubscribe};
 use crate::app::{App, AppState};
 use crate::domain::Locale;
 use crate::integrations::mail::OutgoingMail;
@@ -25,6 +27,10 @@ use crate::platform::rounds;
 const CLAIM: Duration = Duration::minutes(2);
 /// How often the queue is looked at without a wake-up.
 const POLL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The channels the dispatcher sends on (in-app notices are delivered when stored).
+const DISPATCHED: [NotificationChannel; 4] =
+    [NotificationChannel::Email, NotificationChannel::InCar, NotificationChannel::Push, NotificationChannel::Sms];
 
 /// Messages claimed per round.
 const BATCH: u64 = 50;
@@ -82,7 +88,7 @@ pub async fn deliver_due(app: &App) -> Result<usize, DbErr> {
     let due: Vec<Uuid> = notifications::Entity::find()
         .select_only()
         .column(notifications::Column::Id)
-        .filter(notifications::Column::Channel.is_in([NotificationChannel::Email, NotificationChannel::InCar]))
+        .filter(notifications::Column::Channel.is_in(DISPATCHED))
         .filter(notifications::Column::Status.eq(NotificationStatus::Pending))
         .filter(notifications::Column::NextAttemptAt.lte(now))
         .order_by_asc(notifications::Column::NextAttemptAt)
@@ -95,12 +101,14 @@ pub async fn deliver_due(app: &App) -> Result<usize, DbErr> {
     }
     let claimed = claim(app, &due, now).await?;
     let recipients = recipients_of(app, &claimed).await?;
-    let (count, recipients) = (due.len(), &recipients);
+    let settings = settings_of(app, &claimed).await?;
+    let (count, recipients, settings) = (due.len(), &recipients, &settings);
     // Owned: futures borrowing the batch's items fail `tokio::spawn`'s bounds (a known limit of
     // the compiler's lifetime inference over async closures).
     let outcomes: Vec<_> = futures::stream::iter(claimed)
         .map(|notification| async move {
-            let outcome = attempt(app, &notification, recipients.get(&notification.user_id)).await;
+            let user = notification.user_id;
+            let outcome = attempt(app, &notification, recipients.get(&user), settings.get(&user)).await;
             (notification, outcome)
         })
         .buffered(SENDING_AT_ONCE)
@@ -109,8 +117,10 @@ pub async fn deliver_due(app: &App) -> Result<usize, DbErr> {
     let mut delivered = Vec::new();
     for (notification, outcome) in outcomes {
         match outcome {
-            Ok(()) => delivered.push(notification.id),
-            Err(failure) => record_failure(app, &notification, failure).await?,
+            Outcome::Sent => delivered.push(notification.id),
+            Outcome::SentAs(provider_ref) => mark_sent_as(app, &notification, &provider_ref).await?,
+            Outcome::Waits(until) => record_wait(app, &notification, until).await?,
+            Outcome::NotSent(failure) => record_failure(app, &notification, failure).await?,
         }
     }
     mark_sent(app, &delivered).await?;
@@ -142,10 +152,37 @@ async fn recipients_of(app: &App, claimed: &[notifications::Model]) -> Result<Ha
     Ok(users.into_iter().map(|user| (user.id, user)).collect())
 }
 
-/// Why a message was not delivered, and whether trying again may help.
-struct Failure {
-    error: String,
-    retryable: bool,
+/// The recipients' notification settings (quiet hours, phone) where a claimed message is a push
+/// or a text message, by user id.
+async fn settings_of(
+    app: &App,
+    claimed: &[notifications::Model],
+) -> Result<HashMap<Uuid, notification_settings::Model>, DbErr> {
+    let ids: HashSet<Uuid> = claimed
+        .iter()
+        .filter(|notification| matches!(notification.channel, NotificationChannel::Push | NotificationChannel::Sms))
+        .map(|notification| notification.user_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = notification_settings::Entity::find()
+        .filter(notification_settings::Column::UserId.is_in(ids))
+        .all(&app.db)
+        .await?;
+    Ok(rows.into_iter().map(|settings| (settings.user_id, settings)).collect())
+}
+
+/// What became of an attempt.
+enum Outcome {
+    /// Handed over.
+    Sent,
+    /// Handed over; the provider's id of it, which its delivery receipt names.
+    SentAs(String),
+    /// In the recipient's quiet hours: it goes when they end.
+    Waits(DateTime<Utc>),
+    /// Not handed over.
+    NotSent(channels::NotSent),
 }
 
 /// Delivers `notification` (claimed, its attempt counted) to `recipient`.
@@ -153,28 +190,86 @@ async fn attempt(
     app: &App,
     notification: &notifications::Model,
     recipient: Option<&users::Model>,
-) -> Result<(), Failure> {
-    let mail = compose(app, notification, recipient).map_err(|error| Failure { error, retryable: false })?;
-    let sent = if notification.channel == NotificationChannel::InCar {
-        let vin = notification.payload["vin"].as_str().unwrap_or_default();
-        app.integrations.fleet.message(vin, &mail.subject).await.map_err(|err| err.to_string())
-    } else {
-        app.integrations.mailer.send(&mail).await.map_err(|err| err.to_string())
+    settings: Option<&notification_settings::Model>,
+) -> Outcome {
+    let interrupts = matches!(notification.channel, NotificationChannel::Push | NotificationChannel::Sms);
+    if let Some(until) =
+        settings.filter(|_| interrupts).and_then(|settings| preferences::quiet_until(settings, app.clock.now()))
+    {
+        return Outcome::Waits(until);
+    }
+    let mail = match compose(app, notification, recipient) {
+        Ok(mail) => mail,
+        Err(error) => return Outcome::NotSent(channels::NotSent { error, retryable: false }),
     };
-    sent.map_err(|error| Failure { error, retryable: true })
+    let retryable = |error: String| Outcome::NotSent(channels::NotSent { error, retryable: true });
+    match notification.channel {
+        NotificationChannel::InCar => {
+            let vin = notification.payload["vin"].as_str().unwrap_or_default();
+            app.integrations
+                .fleet
+                .message(vin, &mail.subject)
+                .await
+                .map_or_else(|err| retryable(err.to_string()), |()| Outcome::Sent)
+        }
+        NotificationChannel::Push => {
+            channels::push(app, notification, &mail).await.map_or_else(Outcome::NotSent, |()| Outcome::Sent)
+        }
+        NotificationChannel::Sms => {
+            let text = sms_text(recipient, notification, &mail);
+            channels::sms(app, notification, settings, text).await.map_or_else(Outcome::NotSent, Outcome::SentAs)
+        }
+        _ => {
+            app.integrations.mailer.send(&mail).await.map_or_else(|err| retryable(err.to_string()), |()| Outcome::Sent)
+        }
+    }
+}
+
+/// A text message's words: the template's own `-sms` message where it has one, else its subject.
+fn sms_text(recipient: Option<&users::Model>, notification: &notifications::Model, mail: &OutgoingMail) -> String {
+    let locale = recipient.and_then(|user| Locale::from_tag(&user.locale)).unwrap_or_default();
+    templates::render_sms(locale, &notification.template, &notification.payload).unwrap_or_else(|| mail.subject.clone())
+}
+
+/// Puts `notification` off until its recipient's quiet hours end; the attempt does not count.
+async fn record_wait(app: &App, notification: &notifications::Model, until: DateTime<Utc>) -> Result<(), DbErr> {
+    notifications::Entity::update_many()
+        .col_expr(notifications::Column::NextAttemptAt, Expr::value(until))
+        .col_expr(notifications::Column::Attempts, Expr::value(notification.attempts - 1))
+        .filter(notifications::Column::Id.eq(notification.id))
+        .exec(&app.db)
+        .await?;
+    Ok(())
+}
+
+/// Marks `notification` sent, keeping the provider's id of it for its delivery receipt.
+async fn mark_sent_as(app: &App, notification: &notifications::Model, provider_ref: &str) -> Result<(), DbErr> {
+    notifications::Entity::update_many()
+        .col_expr(notifications::Column::Status, Expr::value(NotificationStatus::Sent))
+        .col_expr(notifications::Column::SentAt, Expr::value(app.clock.now()))
+        .col_expr(notifications::Column::LastError, Expr::value(Option::<String>::None))
+        .col_expr(notifications::Column::ProviderRef, Expr::value(provider_ref.chars().take(64).collect::<String>()))
+        .filter(notifications::Column::Id.eq(notification.id))
+        .exec(&app.db)
+        .await?;
+    Ok(())
 }
 
 /// Schedules the next attempt of `notification`, or gives it up after the last.
-async fn record_failure(app: &App, notification: &notifications::Model, failure: Failure) -> Result<(), DbErr> {
+async fn record_failure(
+    app: &App,
+    notification: &notifications::Model,
+    failure: channels::NotSent,
+) -> Result<(), DbErr> {
     let (now, attempt) = (app.clock.now(), notification.attempts);
     let update = notifications::Entity::update_many().filter(notifications::Column::Id.eq(notification.id));
     let update = if failure.retryable && attempt < app.config.mail_max_attempts as i32 {
-        tracing::info!(notification = %notification.id, attempt, error = %failure.error, "e-mail not delivered; will retry");
+        tracing::info!(notification = %notification.id, channel = ?notification.channel, attempt, error = %failure.error, "notice not delivered; will retry");
         update
             .col_expr(notifications::Column::NextAttemptAt, Expr::value(now + backoff(attempt)))
             .col_expr(notifications::Column::LastError, Expr::value(truncate(&failure.error)))
     } else {
-        tracing::warn!(notification = %notification.id, attempt, error = %failure.error, "e-mail given up");
+        tracing::warn!(notification = %notification.id, channel = ?notification.channel, attempt, error = %failure.error, "notice given up");
         update
             .col_expr(notifications::Column::Status, Expr::value(NotificationStatus::Failed))
             .col_expr(notifications::Column::LastError, Expr::value(truncate(&failure.error)))
@@ -231,11 +326,18 @@ fn compose(
     let Some(rendered) = templates::render(locale, &notification.template, &payload) else {
         return Err(format!("no template {}", notification.template));
     };
+    let unsubscribe = (super::kinds::kind_of(&notification.template) == entity::NotificationKind::Offers)
+        .then(|| unsubscribe::link(app, user.id));
+    let body = match &unsubscribe {
+        Some(link) => format!("{}\n\n{}", rendered.body, unsubscribe::footer(locale, link)),
+        None => rendered.body,
+    };
     Ok(OutgoingMail {
         to: user.email.clone(),
         to_name: user.name.clone(),
         subject: rendered.subject,
-        body: rendered.body,
+        body,
+        unsubscribe,
     })
 }
 

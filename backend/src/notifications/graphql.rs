@@ -98,6 +98,16 @@ impl NotificationFields {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+
+    /// When it was handed to its channel (the mail server, a push service, the SMS provider).
+    async fn sent_at(&self) -> Option<DateTime<Utc>> {
+        self.0.sent_at
+    }
+
+    /// When the SMS provider reported a text message delivered to the handset.
+    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.delivered_at
+    }
 }
 
 impl NotificationFields {

@@ -6,6 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::{kinds, preferences};
 use crate::app::App;
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
@@ -14,8 +15,10 @@ use crate::platform::events::DomainEvent;
 use crate::platform::outbox::Outbox;
 
 /// Notifies `user_id` on each of `channels`: in-app notifications are stored as sent and pushed to
-/// live subscribers; e-mails are queued for the dispatcher, which renders and sends them with
-/// retries — the caller never waits for a mail server.
+/// live subscribers; the others are queued for the dispatcher, which renders and sends them with
+/// retries — the caller never waits for a mail server. `EMAIL` among `channels` stands for the
+/// channels beyond the app that the user chose for the template's kind of notice (e-mail, push,
+/// text message; their defaults when they chose nothing).
 pub async fn notify(
     app: &App,
     db: &impl ConnectionTrait,
@@ -25,6 +28,7 @@ pub async fn notify(
     payload: Value,
     channels: &[NotificationChannel],
 ) -> ApiResult<()> {
+    let channels = &chosen_channels(db, user_id, template, channels).await?;
     if channels.is_empty() {
         return Ok(());
     }
@@ -45,6 +49,8 @@ pub async fn notify(
             sent_at: Set(in_app.then_some(now)),
             read_at: Set(None),
             next_attempt_at: Set((!in_app).then_some(now)),
+            provider_ref: Set(None),
+            delivered_at: Set(None),
         }
     };
     // Every channel in one statement.
@@ -57,6 +63,27 @@ pub async fn notify(
         outbox.push(DomainEvent::MailQueued);
     }
     Ok(())
+}
+
+/// `channels` with `EMAIL` replaced by the channels `user_id` chose for `template`'s kind.
+async fn chosen_channels(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    template: &str,
+    channels: &[NotificationChannel],
+) -> ApiResult<Vec<NotificationChannel>> {
+    let mut chosen: Vec<_> =
+        channels.iter().copied().filter(|channel| *channel != NotificationChannel::Email).collect();
+    if channels.contains(&NotificationChannel::Email) {
+        let beyond_the_app = preferences::channels_for(db, user_id, kinds::kind_of(template)).await?;
+        let wanted = [
+            (beyond_the_app.email, NotificationChannel::Email),
+            (beyond_the_app.push, NotificationChannel::Push),
+            (beyond_the_app.sms, NotificationChannel::Sms),
+        ];
+        chosen.extend(wanted.into_iter().filter_map(|(on, channel)| on.then_some(channel)));
+    }
+    Ok(chosen)
 }
 
 /// In the app and by e-mail: how customers hear about their orders.

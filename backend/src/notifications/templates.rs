@@ -31,6 +31,12 @@ pub fn render(locale: Locale, template: &str, payload: &Value) -> Option<Rendere
     })
 }
 
+/// The text message of `template` in `locale` (falling back to English): its `-sms` message, short
+/// enough for one or two messages; `None` when the template has none (the subject is sent then).
+pub fn render_sms(locale: Locale, template: &str, payload: &Value) -> Option<String> {
+    crate::i18n::find(locale, &format!("{}-sms", template.replace('.', "-")), payload)
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -99,6 +105,7 @@ mod tests {
             "health.battery_low",
             "health.service_due",
             "health.silent",
+            "offers.new_feature",
         ];
         for locale in Locale::ALL {
             for template in templates {

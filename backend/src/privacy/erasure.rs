@@ -9,9 +9,10 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{
     NotificationChannel, OrderStatus, RepairOrderStatus, account_erasures, bookings, data_exports, erased_emails,
-    health_alerts, idempotency_keys, invoices, login_failures, notifications, oidc_sign_ins, orders,
-    partner_vehicle_grants, password_tokens, payment_cards, refresh_tokens, repair_orders, retained_buyers,
-    telemetry_hourly, telemetry_readings, user_actions, user_identities, users, vehicle_telemetry, vehicles,
+    health_alerts, idempotency_keys, invoices, login_failures, notification_preferences, notification_settings,
+    notifications, oidc_sign_ins, orders, partner_vehicle_grants, password_tokens, payment_cards, push_devices,
+    refresh_tokens, repair_orders, retained_buyers, telemetry_hourly, telemetry_readings, user_actions,
+    user_identities, users, vehicle_telemetry, vehicles,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
@@ -223,7 +224,8 @@ async fn retain_for_invoices(app: &App, txn: &DatabaseTransaction, user: &users:
     Ok(())
 }
 
-/// Deletes what exists only for the person: sessions, links, cards, notifications, exports, the
+/// Deletes what exists only for the person: sessions, links, cards, notifications and their
+/// channels (push devices, phone, preferences), exports, the
 /// web app's events, the telemetry and consents of their cars, failed sign-ins under their address,
 /// their identities at the identity provider and the sign-ins through it.
 async fn delete_personal_records(txn: &DatabaseTransaction, user: &users::Model) -> ApiResult<()> {
@@ -232,6 +234,13 @@ async fn delete_personal_records(txn: &DatabaseTransaction, user: &users::Model)
     password_tokens::Entity::delete_many().filter(password_tokens::Column::UserId.eq(id)).exec(txn).await?;
     payment_cards::Entity::delete_many().filter(payment_cards::Column::UserId.eq(id)).exec(txn).await?;
     notifications::Entity::delete_many().filter(notifications::Column::UserId.eq(id)).exec(txn).await?;
+    // Their push devices, text-message phone, quiet hours and channel choices.
+    push_devices::Entity::delete_many().filter(push_devices::Column::UserId.eq(id)).exec(txn).await?;
+    notification_settings::Entity::delete_many().filter(notification_settings::Column::UserId.eq(id)).exec(txn).await?;
+    notification_preferences::Entity::delete_many()
+        .filter(notification_preferences::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
     data_exports::Entity::delete_many().filter(data_exports::Column::UserId.eq(id)).exec(txn).await?;
     user_actions::Entity::delete_many().filter(user_actions::Column::UserId.eq(id)).exec(txn).await?;
     idempotency_keys::Entity::delete_many().filter(idempotency_keys::Column::OwnerId.eq(id)).exec(txn).await?;

@@ -7,8 +7,9 @@
 use chrono::Duration;
 use entity::{
     ExportStatus, NotificationChannel, activations, audit_events, bookings, data_exports, invoice_lines, invoices,
-    notifications, orders, partner_vehicle_grants, payment_cards, payments, repair_order_lines, repair_orders,
-    telemetry_hourly, telemetry_readings, user_identities, users, vehicle_commands, vehicles,
+    notification_preferences, notification_settings, notifications, orders, partner_vehicle_grants, payment_cards,
+    payments, push_devices, repair_order_lines, repair_orders, telemetry_hourly, telemetry_readings, user_identities,
+    users, vehicle_commands, vehicles,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -223,6 +224,9 @@ pub async fn document(app: &App, user_id: Uuid) -> ApiResult<Value> {
         "repairOrderLines": rows(db, repair_order_lines::Entity::find().filter(repair_order_lines::Column::RepairOrderId.is_in(repair_ids))).await?,
         "telemetry": { "readings": telemetry, "hourly": telemetry_hours },
         "consents": rows(db, partner_vehicle_grants::Entity::find().filter(partner_vehicle_grants::Column::VehicleId.is_in(car_ids))).await?,
+        "pushDevices": rows(db, push_devices::Entity::find().filter(push_devices::Column::UserId.eq(user_id))).await?,
+        "notificationPreferences": rows(db, notification_preferences::Entity::find().filter(notification_preferences::Column::UserId.eq(user_id))).await?,
+        "notificationSettings": rows(db, notification_settings::Entity::find().filter(notification_settings::Column::UserId.eq(user_id))).await?,
         "vehicleCommands": rows(db, vehicle_commands::Entity::find().filter(vehicle_commands::Column::RequestedBy.eq(user_id))).await?,
         "auditEntries": rows(db, audit_events::Entity::find().filter(about_them).order_by_asc(audit_events::Column::OccurredAt)).await?,
     }))

@@ -7,6 +7,7 @@ mod administration;
 mod analytics;
 mod auth;
 mod catalog;
+mod channels;
 mod cluster;
 mod concurrency;
 mod consents;

@@ -759,6 +759,8 @@ async fn a_mail_backlog_is_worked_off_at_once_not_one_batch_per_wake_up() {
             sent_at: Set(None),
             read_at: Set(None),
             next_attempt_at: Set(Some(now)),
+            provider_ref: Set(None),
+            delivered_at: Set(None),
         })
         .collect();
     let ids: Vec<uuid::Uuid> = queued.iter().map(|row| *row.id.as_ref()).collect();

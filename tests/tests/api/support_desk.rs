@@ -125,6 +125,8 @@ async fn a_failed_email_is_sent_again_and_tickets_are_assigned_and_commented() {
         sent_at: Set(None),
         read_at: Set(None),
         next_attempt_at: Set(None),
+        provider_ref: Set(None),
+        delivered_at: Set(None),
     }
     .insert(&app.app.db)
     .await

@@ -234,6 +234,8 @@ async fn staff_settle_the_days_work_and_the_figures_count_what_customers_looked_
         sent_at: Set(None),
         read_at: Set(None),
         next_attempt_at: Set(None),
+        provider_ref: Set(None),
+        delivered_at: Set(None),
     }
     .insert(&app.app.db)
     .await

@@ -29,6 +29,8 @@ pub struct CaughtMail {
     pub subject: String,
     /// Decoded plain-text body.
     pub body: String,
+    /// The `List-Unsubscribe` header, when the message has one (marketing e-mail).
+    pub list_unsubscribe: Option<String>,
     /// When it arrived.
     pub received_at: DateTime<Utc>,
 }
@@ -200,6 +202,8 @@ fn store(inbox: &Inbox, from: String, to: Vec<String>, raw: &[u8]) {
     let parsed = mail_parser::MessageParser::default().parse(raw);
     let subject = parsed.as_ref().and_then(|m| m.subject()).unwrap_or_default().to_owned();
     let body = parsed.as_ref().and_then(|m| m.body_text(0)).map(|b| b.into_owned()).unwrap_or_default();
-    lock(&inbox.messages).push(CaughtMail { from, to, subject, body, received_at: Utc::now() });
+    let list_unsubscribe =
+        parsed.as_ref().and_then(|m| m.header_raw("List-Unsubscribe")).map(|value| value.trim().to_owned());
+    lock(&inbox.messages).push(CaughtMail { from, to, subject, body, list_unsubscribe, received_at: Utc::now() });
     inbox.arrived.notify_waiters();
 }

@@ -17,6 +17,8 @@ pub struct OutgoingMail {
     pub subject: String,
     /// Plain-text body.
     pub body: String,
+    /// A marketing e-mail's one-click unsubscribe address (RFC 8058), sent as `List-Unsubscribe`.
+    pub unsubscribe: Option<String>,
 }
 
 /// Why a message was not accepted by the mail server.

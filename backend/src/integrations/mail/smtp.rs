@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::{MailError, Mailer, OutgoingMail};
@@ -35,13 +36,51 @@ impl Mailer for SmtpMailer {
             Some(mail.to_name.clone()),
             mail.to.parse().map_err(|err| MailError::Malformed(format!("recipient {}: {err}", mail.to)))?,
         );
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(mail.subject.clone())
+        let mut message = Message::builder().from(self.from.clone()).to(to).subject(mail.subject.clone());
+        if let Some(link) = &mail.unsubscribe {
+            message = message.header(ListUnsubscribe(format!("<{link}>"))).header(ListUnsubscribePost);
+        }
+        let message = message
             .header(ContentType::TEXT_PLAIN)
             .body(mail.body.clone())
             .map_err(|err| MailError::Malformed(err.to_string()))?;
         self.transport.send(message).await.map(|_| ()).map_err(|err| MailError::Transport(err.to_string()))
+    }
+}
+
+/// `List-Unsubscribe: <https://…>` (RFC 2369): mail clients show an unsubscribe button.
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(text: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(text.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the button unsubscribes with one
+/// POST, without a page to confirm on.
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
     }
 }
