@@ -21,6 +21,15 @@ pub const DEMO_STRIPE_KEY: &str = "sk_test_caas_demo";
 /// The Stripe webhook secret of the demo.
 pub const DEMO_STRIPE_WEBHOOK_SECRET: &str = "whsec_caas_demo";
 
+/// The SMS provider API key of the demo (the SMS simulator accepts it).
+pub const DEMO_SMS_API_KEY: &str = "caas-demo-sms-api-key";
+/// The SMS delivery receipt signing secret of the demo.
+pub const DEMO_SMS_WEBHOOK_SECRET: &str = "caas-demo-sms-webhook-secret";
+/// The VAPID private key of the demo (base64url P-256 scalar): development signs Web Push with it
+/// when `CAAS_VAPID_PRIVATE_KEY` is unset, so browsers' subscriptions survive a restart and every
+/// instance signs alike. It is public: production refuses it.
+pub const DEMO_VAPID_PRIVATE_KEY: &str = "wDU6e_iL0GIfV_UE2IfSUPbMwTa4n6zVMoM31af-sSM";
+
 /// The OpenID Connect client id of the demo (the identity provider simulator knows it).
 pub const DEMO_OIDC_CLIENT_ID: &str = "caas-web";
 /// The OpenID Connect client secret of the demo.
@@ -399,6 +408,42 @@ pub struct Config {
     #[arg(long, env = "CAAS_OIDC_PROVIDER_NAME", default_value = "OEM ID")]
     pub oidc_provider_name: String,
 
+    /// The VAPID private key Web Push messages are signed with (`CAAS_VAPID_PRIVATE_KEY`): a
+    /// base64url raw P-256 scalar (`docs/integrations/push.md` shows how to make one).
+    /// Its public half is what browsers subscribe with, so changing it orphans every subscription.
+    /// Unset: the demo key in development; in production a key generated at start (subscriptions
+    /// then stop working at the next start, and instances disagree) — set it.
+    #[arg(long, env = "CAAS_VAPID_PRIVATE_KEY", value_parser = secret, hide_env_values = true)]
+    pub vapid_private_key: Option<SecretString>,
+
+    /// Whom push services may contact about our messages (`CAAS_VAPID_SUBJECT`): a `mailto:` or
+    /// `https:` URL.
+    #[arg(long, env = "CAAS_VAPID_SUBJECT", default_value = "mailto:ops@caas.example")]
+    pub vapid_subject: String,
+
+    /// The SMS provider's API base (`CAAS_SMS_URL`), e.g. `https://sms.provider.example`; unset:
+    /// the SMS simulator.
+    #[arg(long, env = "CAAS_SMS_URL")]
+    pub sms_url: Option<String>,
+
+    /// The SMS provider's API key (`CAAS_SMS_API_KEY`).
+    #[arg(long, env = "CAAS_SMS_API_KEY", default_value = DEMO_SMS_API_KEY, value_parser = secret, hide_env_values = true, hide_default_value = true)]
+    pub sms_api_key: SecretString,
+
+    /// The secret the SMS provider signs delivery receipts with (`CAAS_SMS_WEBHOOK_SECRET`).
+    #[arg(long, env = "CAAS_SMS_WEBHOOK_SECRET", default_value = DEMO_SMS_WEBHOOK_SECRET, hide_env_values = true, hide_default_value = true)]
+    pub sms_webhook_secret: String,
+
+    /// The sender shown on text messages (`CAAS_SMS_FROM`): up to 11 letters and digits, or a
+    /// number registered with the provider.
+    #[arg(long, env = "CAAS_SMS_FROM", default_value = "CaaS")]
+    pub sms_from: String,
+
+    /// Milliseconds the SMS simulator waits before it reports a message delivered
+    /// (`CAAS_SMS_RECEIPT_DELAY_MS`).
+    #[arg(long, env = "CAAS_SMS_RECEIPT_DELAY_MS", default_value_t = 50)]
+    pub sms_receipt_delay_ms: u64,
+
     /// Outgoing mail server (`CAAS_SMTP_URL`), e.g. `smtps://user:pass@mail.example:465` or
     /// `smtp://127.0.0.1:2525`; unset: the mail catcher simulator.
     #[arg(long, env = "CAAS_SMTP_URL", hide_env_values = true)]
@@ -511,6 +556,7 @@ impl Config {
             ("CAAS_VSS_URL", &self.vss_url),
             ("CAAS_REGISTRATION_URL", &self.registration_url),
             ("CAAS_SMTP_URL", &self.smtp_url),
+            ("CAAS_SMS_URL", &self.sms_url),
         ];
         urls.into_iter()
             .filter(|(_, url)| url.as_deref().is_none_or(|url| url.trim().is_empty()))
@@ -533,6 +579,21 @@ impl Config {
     /// The OpenID Connect client secret, or the demo's one.
     pub fn oidc_secret(&self) -> SecretString {
         self.oidc_client_secret.clone().unwrap_or_else(|| SecretString::from(DEMO_OIDC_CLIENT_SECRET.to_owned()))
+    }
+
+    /// The VAPID private key to sign Web Push with: the configured one, else the demo's outside
+    /// production; `None` in production when unset (the caller generates one and says so).
+    pub fn vapid_key(&self) -> Option<SecretString> {
+        match &self.vapid_private_key {
+            Some(key) => Some(key.clone()),
+            None if !self.is_production() => Some(SecretString::from(DEMO_VAPID_PRIVATE_KEY.to_owned())),
+            None => None,
+        }
+    }
+
+    /// Whether the SMS provider is a real one (its URL is set), whose secrets must be real too.
+    fn sms_provider_is_real(&self) -> bool {
+        self.sms_url.as_deref().is_some_and(|url| !url.trim().is_empty())
     }
 
     /// Whether introspection and field suggestions are on.
@@ -605,6 +666,21 @@ impl Config {
                 return Err(ConfigError::DemoIntegrationSecret(name));
             }
         }
+        // A simulated SMS provider sends nothing anywhere; a real one needs real secrets.
+        if self.sms_provider_is_real() {
+            let sms_secrets = [
+                ("CAAS_SMS_API_KEY", self.sms_api_key.expose_secret(), DEMO_SMS_API_KEY),
+                ("CAAS_SMS_WEBHOOK_SECRET", self.sms_webhook_secret.as_str(), DEMO_SMS_WEBHOOK_SECRET),
+            ];
+            for (name, value, demo) in sms_secrets {
+                if value == demo || value.len() < MIN_INTEGRATION_SECRET_BYTES {
+                    return Err(ConfigError::DemoIntegrationSecret(name));
+                }
+            }
+        }
+        if self.vapid_private_key.as_ref().is_some_and(|key| key.expose_secret().trim() == DEMO_VAPID_PRIVATE_KEY) {
+            return Err(ConfigError::DemoIntegrationSecret("CAAS_VAPID_PRIVATE_KEY"));
+        }
         if self.metrics_token.as_ref().is_some_and(|token| token.expose_secret().len() < MIN_INTEGRATION_SECRET_BYTES) {
             return Err(ConfigError::WeakMetricsToken);
         }
@@ -642,6 +718,8 @@ mod tests {
         config.stripe_webhook_secret = SecretString::from("whsec_xxxxxxxxxxxxxxxxxxxxxxxx".to_owned());
         config.telemetry_secret = SecretString::from("telemetry-secret-of-the-carmaker".to_owned());
         config.retention_secret = SecretString::from("retention-secret-of-the-operator".to_owned());
+        config.sms_api_key = SecretString::from("sms-api-key-of-the-provider-account".to_owned());
+        config.sms_webhook_secret = "sms-receipt-secret-of-the-provider".to_owned();
         for url in [
             &mut config.factory_url,
             &mut config.stripe_api_base,
@@ -649,6 +727,7 @@ mod tests {
             &mut config.vss_url,
             &mut config.registration_url,
             &mut config.smtp_url,
+            &mut config.sms_url,
         ] {
             *url = Some("https://system.example".to_owned());
         }
@@ -718,6 +797,27 @@ mod tests {
         assert_eq!(config.validate(), Ok(()), "no issuer: no sign-in with a provider, no secret needed");
         config.simulators = Some(true);
         assert!(!config.simulates_identity_provider(), "production never simulates the identity provider");
+    }
+
+    #[test]
+    fn production_refuses_demo_sms_secrets_for_a_real_provider_and_the_demo_vapid_key() {
+        let mut config = production();
+        config.sms_webhook_secret = DEMO_SMS_WEBHOOK_SECRET.to_owned();
+        assert_eq!(config.validate(), Err(ConfigError::DemoIntegrationSecret("CAAS_SMS_WEBHOOK_SECRET")));
+        config.sms_api_key = SecretString::from(DEMO_SMS_API_KEY.to_owned());
+        assert_eq!(config.validate(), Err(ConfigError::DemoIntegrationSecret("CAAS_SMS_API_KEY")));
+        config.sms_url = None;
+        config.simulators = Some(true);
+        assert_eq!(config.validate(), Ok(()), "the simulator sends nothing anywhere");
+
+        let mut config = production();
+        assert!(config.vapid_key().is_none(), "production generates a key rather than use the demo's");
+        config.vapid_private_key = Some(SecretString::from(DEMO_VAPID_PRIVATE_KEY.to_owned()));
+        assert_eq!(config.validate(), Err(ConfigError::DemoIntegrationSecret("CAAS_VAPID_PRIVATE_KEY")));
+        assert_eq!(
+            Config::from_env().vapid_key().map(|key| key.expose_secret().to_owned()),
+            Some(DEMO_VAPID_PRIVATE_KEY.to_owned())
+        );
     }
 
     #[test]

@@ -328,6 +328,8 @@ async fn start_simulators(
         fleet: Some(fleet),
         vss: Some(vss),
         identity: Some(identity),
+        push: None,
+        sms: None,
     };
     (simulators, urls)
 }

@@ -8,10 +8,11 @@ pub mod fleet;
 pub mod identity;
 pub mod mail;
 pub mod payments;
-
+pub mod push;
 pub mod registration;
 pub mod signing;
 pub mod simulators;
+pub mod sms;
 pub mod telemetry;
 pub mod vss;
 
@@ -42,6 +43,10 @@ pub struct Integrations {
     pub vss: Arc<dyn vss::Vss>,
     /// The OpenID Connect provider people may sign in with, when one is configured.
     pub identity: Option<Arc<dyn identity::IdentityProvider>>,
+    /// Web Push to browsers.
+    pub push: Arc<dyn push::PushService>,
+    /// Text messages.
+    pub sms: Arc<dyn sms::SmsProvider>,
 }
 
 /// Stands in for every external system in commands that never call one (`caas seed`): each call
@@ -138,6 +143,23 @@ impl mail::Mailer for Offline {
     }
 }
 
+#[async_trait::async_trait]
+impl push::PushService for Offline {
+    fn public_key(&self) -> Option<String> {
+        None
+    }
+    async fn send(&self, _: &push::PushSubscription, _: &push::PushMessage, _: u32) -> Result<(), push::PushError> {
+        Err(push::PushError::Unavailable("offline".into()))
+    }
+}
+
+#[async_trait::async_trait]
+impl sms::SmsProvider for Offline {
+    async fn send(&self, _: &sms::OutgoingSms) -> Result<sms::SentSms, sms::SmsError> {
+        Err(sms::SmsError::Unavailable("offline".into()))
+    }
+}
+
 impl Integrations {
     /// Clients that reach nothing, for commands that never call an external system.
     pub fn offline() -> Self {
@@ -148,8 +170,10 @@ impl Integrations {
             registration: offline.clone(),
             mailer: offline.clone(),
             fleet: offline.clone(),
-            vss: offline,
+            vss: offline.clone(),
             identity: None,
+            push: offline.clone(),
+            sms: offline,
         }
     }
 }

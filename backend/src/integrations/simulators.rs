@@ -23,8 +23,12 @@ use super::mail::catcher::MailCatcher;
 use super::mail::smtp::SmtpMailer;
 use super::payments::simulator::{PaymentSimulator, PaymentSimulatorConfig};
 use super::payments::stripe::StripeGateway;
+use super::push::WebPushClient;
+use super::push::simulator::PushServiceSimulator;
 use super::registration::client::HttpRegistration;
 use super::registration::simulator::RegistrationSimulator;
+use super::sms::HttpSms;
+use super::sms::simulator::{SmsSimulator, SmsSimulatorConfig};
 use super::telemetry::CarKeys;
 use super::telemetry::client::BrokerAddress;
 use super::telemetry::simulator::TelemetrySimulatorConfig;
@@ -52,6 +56,10 @@ pub struct Simulators {
     pub vss: Option<VssSimulator>,
     /// The identity provider, when simulated.
     pub identity: Option<IdentitySimulator>,
+    /// A push service with subscribed "browsers", when simulators are on.
+    pub push: Option<PushServiceSimulator>,
+    /// The SMS provider, when simulated.
+    pub sms: Option<SmsSimulator>,
 }
 
 fn local() -> SocketAddr {
@@ -191,6 +199,30 @@ pub async fn connect(
         None => None,
     };
 
+    let sms_url = match &config.sms_url {
+        _ if simulate(&config.sms_url) => {
+            let provider = SmsSimulator::new(SmsSimulatorConfig {
+                api_key: config.sms_api_key.clone(),
+                webhook_secret: config.sms_webhook_secret.clone(),
+                receipt_delay: Duration::from_millis(config.sms_receipt_delay_ms),
+            });
+            let address = provider.start(local(), stop.clone()).await.context("starting the SMS simulator")?;
+            simulators.sms = Some(provider);
+            format!("http://{address}")
+        }
+        Some(url) => url.clone(),
+        None => anyhow::bail!("CAAS_SMS_URL is not set and the simulators are off"),
+    };
+
+    let push = push_client(config)?;
+    if config.simulators_enabled() {
+        // Browsers subscribe at their vendor's push service, so there is no URL to replace: the
+        // simulator is there for tests and the demo to subscribe at.
+        let service = PushServiceSimulator::new();
+        service.start(local(), stop.clone()).await.context("starting the push service simulator")?;
+        simulators.push = Some(service);
+    }
+
     let integrations = Integrations {
         factory: Arc::new(HttpFactory::new(&factory_url)),
         payments: Arc::new(
@@ -202,6 +234,24 @@ pub async fn connect(
         fleet: Arc::new(HttpFleet::new(&fleet_url, Duration::from_millis(config.ota_timeout_ms))),
         vss: Arc::new(HttpVss::new(&vss_url)),
         identity,
+        push: Arc::new(push),
+        sms: Arc::new(HttpSms::new(&sms_url, config.sms_api_key.clone(), &config.sms_from)),
     };
     Ok((integrations, simulators))
+}
+
+/// The Web Push client, signing with the configured VAPID key (or, in production without one, a
+/// key made now).
+fn push_client(config: &Config) -> anyhow::Result<WebPushClient> {
+    let key = config.vapid_key().unwrap_or_else(|| {
+        tracing::warn!(
+            "CAAS_VAPID_PRIVATE_KEY is not set: Web Push is signed with a key made for this run, so browsers' \
+             subscriptions stop working at the next start and other instances cannot send to them"
+        );
+        secrecy::SecretString::from(super::push::generate_vapid_private_key())
+    });
+    let client = WebPushClient::new(key.expose_secret(), &config.vapid_subject)
+        .context("the Web Push client (CAAS_VAPID_PRIVATE_KEY, CAAS_VAPID_SUBJECT)")?;
+    // Simulated push services listen on plain http; real ones are https.
+    Ok(if config.simulators_enabled() || !config.is_production() { client.allow_http() } else { client })
 }
