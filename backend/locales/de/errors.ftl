@@ -315,3 +315,15 @@ reason-insufficient_credit = Ihr Guthaben deckt diesen Kauf nicht.
 reason-payment_method_not_offered = Diese Zahlungsart wird in Ihrer Region nicht angeboten.
 reason-mandate_refused = Das Konto konnte nicht für Lastschriften eingerichtet werden; es wurde nichts belastet.
 reason-not_supported = Das kann dieses Auto nicht: Seinem Modell fehlt, was es dafür braucht.
+
+msg-a-phone-number-is-needed-for-text-messages = Für SMS wird eine Telefonnummer gebraucht.
+msg-not-a-device-id = Das ist keine Geräte-ID.
+msg-not-a-push-service-address = Das ist keine Adresse eines Push-Dienstes.
+msg-not-a-time-zone = Das ist keine Zeitzone.
+msg-not-a-valid-international-phone-number-start-with-and-the-country-code = Keine gültige internationale Telefonnummer: Beginnen Sie mit + und der Landesvorwahl.
+msg-quiet-hours-end-when-they-start = Die Ruhezeit endet, wenn sie beginnt.
+msg-security-notices-always-go-by-e-mail = Sicherheitshinweise kommen immer per E-Mail.
+msg-not-base64url = Das ist kein Base64url.
+msg-not-a-key-of-a-push-subscription = Das ist kein Schlüssel eines Push-Abonnements.
+msg-a-time-of-day-as-hh-mm = Eine Uhrzeit als HH:MM.
+reason-sms_not_opted_in = Hinterlegen Sie zuerst eine Telefonnummer und willigen Sie in SMS ein.

@@ -91,3 +91,5 @@ reason-insufficient_credit = Your credit does not cover this purchase.
 reason-payment_method_not_offered = This payment method is not offered in your region.
 reason-mandate_refused = The bank account could not be set up for direct debits; nothing was charged.
 reason-not_supported = This car cannot do that: its model does not have what it takes.
+
+reason-sms_not_opted_in = Add a phone number and opt in to text messages first.

@@ -315,3 +315,15 @@ reason-insufficient_credit = Su saldo no cubre esta compra.
 reason-payment_method_not_offered = Este método de pago no se ofrece en su región.
 reason-mandate_refused = No se ha podido configurar la cuenta para adeudos; no se ha cargado nada.
 reason-not_supported = Este coche no puede hacerlo: su modelo no tiene lo necesario.
+
+msg-a-phone-number-is-needed-for-text-messages = Para los SMS hace falta un número de teléfono.
+msg-not-a-device-id = No es un identificador de dispositivo.
+msg-not-a-push-service-address = No es la dirección de un servicio push.
+msg-not-a-time-zone = No es una zona horaria.
+msg-not-a-valid-international-phone-number-start-with-and-the-country-code = No es un número de teléfono internacional válido: empiece por + y el prefijo del país.
+msg-quiet-hours-end-when-they-start = Las horas de silencio terminan cuando empiezan.
+msg-security-notices-always-go-by-e-mail = Los avisos de seguridad siempre van por correo.
+msg-not-base64url = No está en base64url.
+msg-not-a-key-of-a-push-subscription = No es una clave de una suscripción push.
+msg-a-time-of-day-as-hh-mm = Una hora del día como HH:MM.
+reason-sms_not_opted_in = Primero añada un número de teléfono y acepte recibir SMS.

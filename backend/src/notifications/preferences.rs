@@ -155,7 +155,7 @@ pub async fn set_sms_number(app: &App, viewer: &Viewer, phone: Option<&str>, opt
     let phone = phone.map(str::trim).filter(|phone| !phone.is_empty());
     let phone = match phone {
         Some(phone) => Some(normalize_phone(phone).map_err(|_| {
-            ApiError::bad_input("phone", "not a valid international phone number (E.164, e.g. +34600123456)")
+            ApiError::bad_input("phone", "not a valid international phone number: start with + and the country code")
         })?),
         None => None,
     };

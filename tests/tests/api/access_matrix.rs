@@ -318,11 +318,13 @@ const TABLE: &[(&str, &str)] = &[
     ("Notification.body", "yy----y-------"),
     ("Notification.channel", "yy----y-------"),
     ("Notification.createdAt", "yy----y-------"),
+    ("Notification.deliveredAt", "yy----y-------"),
     ("Notification.id", "yy----y-------"),
     ("Notification.lastError", "yy------------"),
     ("Notification.payload", "yy----y-------"),
     ("Notification.read", "yy----y-------"),
     ("Notification.recipient", "yy----y-------"),
+    ("Notification.sentAt", "yy----y-------"),
     ("Notification.status", "yy----y-------"),
     ("Notification.template", "yy----y-------"),
     ("Notification.title", "yy----y-------"),
@@ -331,6 +333,15 @@ const TABLE: &[(&str, &str)] = &[
     ("NotificationConnection.pageInfo", "yyyyyyyyy-----"),
     ("NotificationEdge.cursor", "yy----y-------"),
     ("NotificationEdge.node", "yy----y-------"),
+    ("NotificationPreference.email", "yyyyyyyyy-----"),
+    ("NotificationPreference.emailRequired", "yyyyyyyyy-----"),
+    ("NotificationPreference.kind", "yyyyyyyyy-----"),
+    ("NotificationPreference.push", "yyyyyyyyy-----"),
+    ("NotificationPreference.sms", "yyyyyyyyy-----"),
+    ("NotificationPreferences.kinds", "yyyyyyyyy-----"),
+    ("NotificationPreferences.phone", "yyyyyyyyy-----"),
+    ("NotificationPreferences.quietHours", "yyyyyyyyy-----"),
+    ("NotificationPreferences.smsOptIn", "yyyyyyyyy-----"),
     ("Offer.durationDays", "yyyyyyyyy-yyy-"),
     ("Offer.durationKind", "yyyyyyyyy-yyy-"),
     ("Offer.gross", "yyyyyyyyy-yyy-"),
@@ -404,6 +415,10 @@ const TABLE: &[(&str, &str)] = &[
     ("PaymentCard.last4", "yyy-----------"),
     ("PaymentCard.mandateReference", "ee............"),
     ("PaymentCard.savedAt", "yyy-----------"),
+    ("PushDevice.createdAt", "yyyyyyyyy-----"),
+    ("PushDevice.id", "yyyyyyyyy-----"),
+    ("PushDevice.label", "yyyyyyyyy-----"),
+    ("PushDevice.lastPushedAt", "yyyyyyyyy-----"),
     ("Query.activation", "y--y---yy-----"),
     ("Query.activations", "y--y--yyy--yy-"),
     ("Query.allFeatures", "--------y-----"),
@@ -429,13 +444,16 @@ const TABLE: &[(&str, &str)] = &[
     ("Query.myBookings", "yyy-----------"),
     ("Query.myCredit", "yyy-----------"),
     ("Query.myDataExports", "yyyyyyyyy-----"),
+    ("Query.myNotificationPreferences", "yyyyyyyyy-----"),
     ("Query.myPaymentCard", "yyy-----------"),
+    ("Query.myPushDevices", "yyyyyyyyy-----"),
     ("Query.myVehicles", "yyyyyyyyy-----"),
     ("Query.notificationDeliveries", "-------yy-----"),
     ("Query.notifications", "yyyyyyyyy-----"),
     ("Query.order", "y--y---yy-----"),
     ("Query.orders", "yyyyy--yy-----"),
     ("Query.partners", "--------y-----"),
+    ("Query.pushPublicKey", "yyyyyyyyyyyyyy"),
     ("Query.regions", "yyyyyyyyyyyyyy"),
     ("Query.repairOrder", "y-----yyy-----"),
     ("Query.repairOrders", "yyy--yyyy-----"),
@@ -452,6 +470,9 @@ const TABLE: &[(&str, &str)] = &[
     ("Query.workshop", "yyyyyyyyy-----"),
     ("Query.workshopBookings", "-----yy-------"),
     ("Query.workshops", "yyyyyyyyy-----"),
+    ("QuietHours.from", "yyyyyyyyy-----"),
+    ("QuietHours.timeZone", "yyyyyyyyy-----"),
+    ("QuietHours.until", "yyyyyyyyy-----"),
     ("ReasonCount.code", "--------y-----"),
     ("ReasonCount.count", "--------y-----"),
     ("RecordPaymentPayload.order", "---y----------"),
@@ -1087,9 +1108,27 @@ pub(crate) async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(
     assert_eq!(reported.0, 202, "{reported:?}");
     money_without_a_card(app, &vin).await;
     let command_id = locked_remotely(app, &vin).await;
+    on_her_phone(app).await;
     let fixture =
         Fixture { vin, order_id: order.id.to_string(), activation_id: activation.id.to_string(), command_id, job };
     (fixture, viewers)
+}
+
+/// Anna receives notices on her phone: a push device, a phone opted in to text messages, quiet hours.
+async fn on_her_phone(app: &TestApp) {
+    let anna = app.token("customer@demo.caas").await;
+    let key = app.graphql_as(&anna, "{ pushPublicKey }", json!({})).await.data()["pushPublicKey"].clone();
+    let push = app.simulators.push.as_ref().expect("the push service simulator");
+    let subscription = push.subscribe(key.as_str().expect("a key"));
+    let register = "mutation($input: RegisterPushDeviceInput!) { registerPushDevice(input: $input) { id } }";
+    let device = json!({ "input": {
+        "endpoint": subscription.endpoint, "p256dh": subscription.p256dh, "auth": subscription.auth, "label": "Phone",
+    } });
+    app.graphql_as(&anna, register, device).await.data();
+    let phone = "mutation { setSmsNumber(input: { phone: \"+4915112345678\", optIn: true }) { smsOptIn } }";
+    app.graphql_as(&anna, phone, json!({})).await.data();
+    let quiet = "mutation { setQuietHours(input: { from: \"22:00\", until: \"07:00\", timeZone: \"Europe/Berlin\" }) { smsOptIn } }";
+    app.graphql_as(&anna, quiet, json!({})).await.data();
 }
 
 /// Anna locked the Aurora from her phone: a remote command, and the car's last reported state.
