@@ -41,6 +41,56 @@ pub fn render_sms(locale: Locale, template: &str, payload: &Value) -> Option<Str
 mod tests {
     use serde_json::json;
 
+    /// Every notice template.
+    const TEMPLATES: &[&str] = &[
+        "account.welcome",
+        "account.set_password",
+        "account.password_reset",
+        "account.password_link",
+        "account.identity_link",
+        "account.invitation",
+        "privacy.export_ready",
+        "privacy.erasure_scheduled",
+        "order.stage_reached",
+        "order.ready",
+        "order.ready_for_delivery",
+        "order.final_payment_failed",
+        "order.registration_refused",
+        "order.cancelled",
+        "order.delivered",
+        "payment.failed",
+        "payment.refunded",
+        "payment.transfer_partial",
+        "activation.debit_returned",
+        "activation.transfer_not_received",
+        "payment.refunded_in_full",
+        "vehicle.traded_in",
+        "dealer.order_ready",
+        "dealer.final_payment_failed",
+        "booking.requested",
+        "booking.confirmed",
+        "booking.rescheduled",
+        "booking.cancelled",
+        "booking.reminder_day",
+        "booking.reminder_hour",
+        "workshop.booking_requested",
+        "workshop.booking_cancelled",
+        "workshop.estimate_approved",
+        "workshop.estimate_declined",
+        "repair.checked_in",
+        "repair.estimate_ready",
+        "repair.reapproval_needed",
+        "repair.ready",
+        "repair.invoiced",
+        "maintenance.due",
+        "maintenance.overdue",
+        "health.fault_code",
+        "health.battery_low",
+        "health.service_due",
+        "health.silent",
+        "offers.new_feature",
+    ];
+
     use super::*;
     use crate::i18n::BUNDLES;
 
@@ -58,55 +108,28 @@ mod tests {
     }
 
     #[test]
+    fn every_text_message_fits_one_or_two_messages_and_splits_without_losing_a_character() {
+        use crate::integrations::sms::segments;
+        let payload = json!({
+            "name": "Lucía García", "model": "Borealis", "order": "ORD-2026-000123", "stage": "PAINTING",
+            "feature": "Lane keeping assistant", "vin": "WCAAS000000000042", "reason": "the car did not answer",
+            "value": 11.5, "code": "P0301", "workshop": "Taller Madrid Norte", "date": "2026-12-24",
+            "time": "09:30", "total": "1,234.56 EUR", "amount": "49.00 EUR",
+        });
+        for locale in Locale::ALL {
+            for template in TEMPLATES {
+                let subject = render(locale, template, &payload).expect("every template renders").subject;
+                let text = render_sms(locale, template, &payload).unwrap_or(subject);
+                let split = segments(&text);
+                assert_eq!(split.parts.concat(), text, "{locale} {template}");
+                assert!(split.parts.len() <= 2, "{locale} {template}: {} parts: {text}", split.parts.len());
+            }
+        }
+    }
+
+    #[test]
     fn every_template_exists_in_every_language() {
-        let templates = [
-            "account.welcome",
-            "account.set_password",
-            "account.password_reset",
-            "account.password_link",
-            "account.identity_link",
-            "account.invitation",
-            "privacy.export_ready",
-            "privacy.erasure_scheduled",
-            "order.stage_reached",
-            "order.ready",
-            "order.ready_for_delivery",
-            "order.final_payment_failed",
-            "order.registration_refused",
-            "order.cancelled",
-            "order.delivered",
-            "payment.failed",
-            "payment.refunded",
-            "payment.transfer_partial",
-            "activation.debit_returned",
-            "activation.transfer_not_received",
-            "payment.refunded_in_full",
-            "vehicle.traded_in",
-            "dealer.order_ready",
-            "dealer.final_payment_failed",
-            "booking.requested",
-            "booking.confirmed",
-            "booking.rescheduled",
-            "booking.cancelled",
-            "booking.reminder_day",
-            "booking.reminder_hour",
-            "workshop.booking_requested",
-            "workshop.booking_cancelled",
-            "workshop.estimate_approved",
-            "workshop.estimate_declined",
-            "repair.checked_in",
-            "repair.estimate_ready",
-            "repair.reapproval_needed",
-            "repair.ready",
-            "repair.invoiced",
-            "maintenance.due",
-            "maintenance.overdue",
-            "health.fault_code",
-            "health.battery_low",
-            "health.service_due",
-            "health.silent",
-            "offers.new_feature",
-        ];
+        let templates = TEMPLATES;
         for locale in Locale::ALL {
             for template in templates {
                 let id = template.replace('.', "-");
