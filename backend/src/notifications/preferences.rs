@@ -4,8 +4,8 @@
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use entity::{NotificationKind, notification_preferences, notification_settings, push_devices};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, Func, OnConflict, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::kinds::{self, Channels};
@@ -73,15 +73,50 @@ async fn settings_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Option<
 
 /// The channels beyond the app that a notice of `kind` goes to `user_id` on now: their choice (or
 /// the defaults), push only when they have a device, text messages only with a phone they opted
-/// in. A few indexed reads; the caller queues the notice on what this answers.
+/// in. One statement (every notice queued asks, hundreds a second during a campaign): the choice,
+/// the opt-in and the devices as scalar subqueries.
 pub async fn channels_for(db: &impl ConnectionTrait, user_id: Uuid, kind: NotificationKind) -> Result<Channels, DbErr> {
-    let stored = notification_preferences::Entity::find_by_id((user_id, kind)).one(db).await?;
-    let settings = settings_of(db, user_id).await?;
-    let mut channels = in_effect(kind, stored.as_ref(), settings.as_ref());
-    if channels.push {
-        let devices = push_devices::Entity::find().filter(push_devices::Column::UserId.eq(user_id)).count(db).await?;
-        channels.push = devices > 0;
-    }
+    use notification_preferences::Column as P;
+    let choice = |column: P| {
+        let query = Query::select()
+            .column(column)
+            .from(notification_preferences::Entity)
+            .and_where(P::UserId.eq(user_id))
+            .and_where(P::Kind.eq(kind))
+            .to_owned();
+        Expr::SubQuery(None, Box::new(query.into()))
+    };
+    let count = |query: SelectStatement| Expr::SubQuery(None, Box::new(query.into()));
+    let opted_in = Query::select()
+        .expr(Func::count(Expr::col(notification_settings::Column::UserId)))
+        .from(notification_settings::Entity)
+        .and_where(notification_settings::Column::UserId.eq(user_id))
+        .and_where(notification_settings::Column::SmsPhone.is_not_null())
+        .and_where(notification_settings::Column::SmsOptedInAt.is_not_null())
+        .to_owned();
+    let devices = Query::select()
+        .expr(Func::count(Expr::col(push_devices::Column::Id)))
+        .from(push_devices::Entity)
+        .and_where(push_devices::Column::UserId.eq(user_id))
+        .to_owned();
+    let query = Query::select()
+        .expr_as(choice(P::Email), "email")
+        .expr_as(choice(P::Push), "push")
+        .expr_as(choice(P::Sms), "sms")
+        .expr_as(count(opted_in), "opted_in")
+        .expr_as(count(devices), "devices")
+        .to_owned();
+    let row = db.query_one_raw(db.get_database_backend().build(&query)).await?;
+    let row = row.ok_or_else(|| DbErr::RecordNotFound("a row of scalar subqueries".into()))?;
+    let stored = |name: &str| row.try_get::<Option<bool>>("", name);
+    let chosen = match (stored("email")?, stored("push")?, stored("sms")?) {
+        (Some(email), Some(push), Some(sms)) => Some(Channels { email, push, sms }),
+        _ => None,
+    };
+    let sms_wanted = row.try_get::<i64>("", "opted_in")? > 0;
+    let mut channels =
+        kinds::within_rules(kind, chosen.unwrap_or_else(|| kinds::defaults(kind, sms_wanted)), sms_wanted);
+    channels.push &= row.try_get::<i64>("", "devices")? > 0;
     Ok(channels)
 }
 
