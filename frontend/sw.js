@@ -5,7 +5,8 @@
 // the cache at once and refreshed in the background (a new release shows on the next visit);
 // hashed assets never change, so the cached copy is always right. The API is never cached here:
 // the app keeps the last answers itself and marks them as saved earlier. The redirects of a sign-in
-// through the identity provider (/auth/) always go to the server, never to the cached shell.
+// through the identity provider (/auth/) always go to the server, never to the cached shell. The
+// installed app's notices come through here too (Web Push, below).
 const CACHE = "caas-shell-v3";
 const NETWORK_ONLY = ["/graphql", "/healthz", "/readyz", "/metrics", "/webhooks/", "/documents/", "/auth/"];
 
@@ -68,5 +69,83 @@ self.addEventListener("fetch", (event) => {
           return response;
         }),
     ),
+  );
+});
+
+// Web Push: the server sends `{ "title", "body", "url", "tag" }`; a notice with the tag of an
+// earlier one replaces it (one notice per order or car, not a pile). Opening it focuses a window of
+// the app — the one already at its address, else any, taken there — or opens one.
+const ICON = "/icons/icon-192.png";
+const BADGE = "/icons/badge-96.png";
+const RENEWED = "caas.push-renewed";
+
+/// The payload of a push, whatever arrived: JSON as the server sends it, else its text as the body.
+function payloadOf(data) {
+  if (!data) return {};
+  try {
+    const json = data.json();
+    return json && typeof json === "object" ? json : { body: String(json) };
+  } catch (error) {
+    return { body: data.text() };
+  }
+}
+
+/// An address of this app (a notice never sends the user elsewhere).
+function appUrl(url) {
+  try {
+    const target = new URL(url || "/", self.location.origin);
+    return target.origin === self.location.origin ? target.href : self.location.origin + "/";
+  } catch (error) {
+    return self.location.origin + "/";
+  }
+}
+
+self.addEventListener("push", (event) => {
+  const payload = payloadOf(event.data);
+  const options = { body: payload.body || "", icon: ICON, badge: BADGE, data: { url: appUrl(payload.url) } };
+  if (payload.tag) {
+    options.tag = String(payload.tag);
+    options.renotify = true;
+  }
+  event.waitUntil(self.registration.showNotification(payload.title || "CaaS", options));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = appUrl(event.notification.data && event.notification.data.url);
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const there = windows.find((client) => client.url === url);
+      if (there) return there.focus();
+      const any = windows.find((client) => "navigate" in client);
+      if (any) {
+        return any
+          .focus()
+          .then((client) => (client || any).navigate(url))
+          .catch(() => self.clients.openWindow(url));
+      }
+      return self.clients.openWindow(url);
+    }),
+  );
+});
+
+// The push service renewed (or dropped) the subscription: subscribe again with the same server
+// key, and tell the open windows, which register the new one with the server (the worker has no
+// session of its own; a window that opens later does it as it starts).
+self.addEventListener("pushsubscriptionchange", (event) => {
+  const options = event.oldSubscription && event.oldSubscription.options;
+  const renewed = event.newSubscription
+    ? Promise.resolve(event.newSubscription)
+    : options
+      ? self.registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: options.applicationServerKey,
+        })
+      : Promise.resolve(null);
+  event.waitUntil(
+    renewed
+      .catch(() => null)
+      .then(() => self.clients.matchAll({ type: "window", includeUncontrolled: true }))
+      .then((windows) => windows.forEach((client) => client.postMessage({ type: RENEWED }))),
   );
 });

@@ -67,6 +67,8 @@ pub enum Route {
     Notifications,
     /// Language and region.
     Profile,
+    /// How notices reach the customer: channels per kind, quiet hours, SMS, push devices.
+    NotificationSettings,
     /// The customer's data: exports, erasure of the account, the partners who may read each car.
     Privacy,
     /// Purchases waiting for a connection.
@@ -118,6 +120,7 @@ impl Routable for Route {
             Self::Order { id } => format!("/orders/{id}"),
             Self::Notifications => "/notifications".into(),
             Self::Profile => "/profile".into(),
+            Self::NotificationSettings => "/profile/notifications".into(),
             Self::Privacy => "/privacy".into(),
             Self::Queue => "/queue".into(),
             Self::NewSale => "/dealer/sale".into(),
@@ -151,6 +154,7 @@ impl Routable for Route {
             "/orders/:id",
             "/notifications",
             "/profile",
+            "/profile/notifications",
             "/privacy",
             "/queue",
             "/dealer/sale",
@@ -197,6 +201,7 @@ impl Route {
             ["orders", id] => Self::Order { id: owned(id) },
             ["notifications"] => Self::Notifications,
             ["profile"] => Self::Profile,
+            ["profile", "notifications"] => Self::NotificationSettings,
             ["privacy"] => Self::Privacy,
             ["queue"] => Self::Queue,
             ["dealer", "sale"] => Self::NewSale,
@@ -236,6 +241,7 @@ mod tests {
             Route::Order { id: "0194".into() },
             Route::Notifications,
             Route::Profile,
+            Route::NotificationSettings,
             Route::Privacy,
             Route::Queue,
             Route::NewSale,

@@ -151,6 +151,17 @@ pub fn body<Q: GraphQLQuery>(variables: Q::Variables) -> String {
     serde_json::to_string(&Q::build_query(variables)).unwrap_or_default()
 }
 
+/// The request body of the operation `name` (its document `query`, from `ops`) with `variables`
+/// the browser writes: for variables whose serializer would cost the first bundle more than the
+/// values are worth (decimal numbers, an object the browser already has).
+pub fn body_of(query: &str, name: &str, variables: &wasm_bindgen::JsValue) -> String {
+    let request = js_sys::Object::new();
+    for (key, value) in [("variables", variables.clone()), ("query", query.into()), ("operationName", name.into())] {
+        let _ = js_sys::Reflect::set(&request, &key.into(), &value);
+    }
+    js_sys::JSON::stringify(&request).ok().and_then(|body| body.as_string()).unwrap_or_default()
+}
+
 impl Api {
     /// A client restoring the saved session; `on_session_change` hears sign-in/out, and
     /// `on_connectivity` whether the server could be reached.

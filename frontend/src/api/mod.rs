@@ -15,8 +15,12 @@ pub mod ops;
 pub mod orders;
 pub mod persisted;
 #[cfg(feature = "more")]
+pub mod preferences;
+#[cfg(feature = "more")]
 pub mod privacy;
+pub mod push;
 pub mod queue;
+pub mod remote;
 pub mod storage;
 #[cfg(feature = "more")]
 pub mod telemetry;

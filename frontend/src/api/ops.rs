@@ -63,11 +63,13 @@ api_enums! {
     MaintenanceKind { BATTERY, BRAKES, INSPECTION, OIL_SERVICE, REPAIR, TYRES },
     MaintenanceState { DUE, OVERDUE, UP_TO_DATE },
     NotificationChannel { EMAIL, IN_APP, IN_CAR, PUSH, SMS },
+    NotificationKind { ACTIVATION_RESULT, BILLING, HEALTH_ALERTS, OFFERS, ORDER_PROGRESS, REMINDERS, SECURITY },
     NotificationStatus { FAILED, PENDING, SENT },
     OrderStatus { ASSEMBLY, AWAITING_RESERVATION, CANCELLED, DELIVERED, IN_PRODUCTION, ORDERED, PAID, PAINTING, QUALITY_CHECK, READY, REGISTERED, SHIPPED },
     PaymentKind { FEATURE, FINAL, RESERVATION, SUBSCRIPTION_PERIOD },
     PaymentMethodKind { BANK_TRANSFER, CARD, CREDIT, SEPA_DEBIT },
     PaymentStatus { AUTHORIZED, CAPTURED, FAILED, PENDING, REFUNDED, SETTLED, VOIDED },
+    Powertrain { COMBUSTION, ELECTRIC, PLUG_IN_HYBRID },
     RepairLineKind { LABOUR, PART },
     RepairLineStatus { APPROVED, DECLINED, PROPOSED },
     RepairOrderStatus { APPROVED, CANCELLED, CHECKED_IN, CLOSED, ESTIMATED, INSPECTED, INVOICED, IN_PROGRESS, READY },
@@ -78,6 +80,8 @@ api_enums! {
     TicketStatus { OPEN, RESOLVED },
     TimelineOf { USER, VEHICLE },
     UserActionKind { ACTION, PAGE },
+    VehicleCommandKind { CHARGE_START, CHARGE_STOP, CLIMATE_OFF, CLIMATE_ON, FLASH_LIGHTS, LOCK, UNLOCK },
+    VehicleCommandStatus { FAILED, QUEUED, SENDING, SUCCEEDED },
     VehicleStatus { ASSIGNED, DELIVERED, IN_STOCK, RESERVED },
     Weekday { FRIDAY, MONDAY, SATURDAY, SUNDAY, THURSDAY, TUESDAY, WEDNESDAY },
 }
@@ -98,7 +102,7 @@ macro_rules! operations {
                 schema_path = "../schema.graphql",
                 query_path = $path,
                 response_derives = "Clone, PartialEq",
-                extern_enums("ActivationPhase", "ActivationStatus", "BookingStatus", "DiagnosticType", "DurationKind", "ExportStatus", "HealthAlertKind", "InvoiceKind", "Locale", "MaintenanceKind", "MaintenanceState", "NotificationChannel", "NotificationStatus", "OrderStatus", "PaymentKind", "PaymentMethodKind", "PaymentStatus", "RepairLineKind", "RepairLineStatus", "RepairOrderStatus", "ResourceKind", "Role", "Scope", "TelemetryResolution", "TicketStatus", "TimelineOf", "UserActionKind", "VehicleStatus", "Weekday")
+                extern_enums("ActivationPhase", "ActivationStatus", "BookingStatus", "DiagnosticType", "DurationKind", "ExportStatus", "HealthAlertKind", "InvoiceKind", "Locale", "MaintenanceKind", "MaintenanceState", "NotificationChannel", "NotificationKind", "NotificationStatus", "OrderStatus", "PaymentKind", "PaymentMethodKind", "PaymentStatus", "Powertrain", "RepairLineKind", "RepairLineStatus", "RepairOrderStatus", "ResourceKind", "Role", "Scope", "TelemetryResolution", "TicketStatus", "TimelineOf", "UserActionKind", "VehicleCommandKind", "VehicleCommandStatus", "VehicleStatus", "Weekday")
             )]
             pub struct $name;
         )*
@@ -172,6 +176,19 @@ operations!(
     MyCredit => "graphql/my_credit.graphql",
     RedeemVoucher => "graphql/redeem_voucher.graphql",
     SetUpSepaMandate => "graphql/set_up_sepa_mandate.graphql",
+    SendVehicleCommand => "graphql/send_vehicle_command.graphql",
+    VehicleCommandProgress => "graphql/vehicle_command_progress.graphql",
+    RegisterPushDevice => "graphql/register_push_device.graphql",
+    RemovePushDevice => "graphql/remove_push_device.graphql",
+);
+
+// The notification settings, a page of the second bundle.
+#[cfg(feature = "more")]
+operations!(
+    NotificationPreferences => "graphql/notification_preferences.graphql",
+    SetNotificationPreference => "graphql/set_notification_preference.graphql",
+    SetQuietHours => "graphql/set_quiet_hours.graphql",
+    SetSmsNumber => "graphql/set_sms_number.graphql",
 );
 
 // The workshop's own operations, only in the staff app.

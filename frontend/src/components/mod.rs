@@ -17,9 +17,7 @@ pub use chart::LineChart;
 pub use layout::Layout;
 #[cfg(feature = "more")]
 pub use status::done_note;
-#[cfg(feature = "staff")]
-pub use status::error_text;
-pub use status::{empty, error_view, field_error, form_error, loading, page_error, stale_note};
+pub use status::{empty, error_text, error_view, field_error, form_error, loading, page_error, stale_note};
 
 use crate::api::ops::ApiEnum;
 use crate::i18n::{Locale, t, value};

@@ -227,6 +227,14 @@ pub fn date_time(locale: Locale, rfc3339: &str) -> String {
     }
 }
 
+/// The time of day of an instant in the user's time zone, `HH:MM`.
+pub fn time_of_day(rfc3339: &str) -> String {
+    match local_parts(rfc3339) {
+        Some((_, _, _, hour, minute)) => format!("{hour:02}:{minute:02}"),
+        None => rfc3339.to_owned(),
+    }
+}
+
 /// A day (`YYYY-MM-DD`) with its weekday, e.g. `Montag, 07.12.2026`.
 #[cfg(any(feature = "more", test))]
 pub fn day_heading(locale: Locale, day: &str) -> String {
@@ -472,6 +480,7 @@ mod tests {
         assert_eq!(date(Locale::Es, "2026-11-02T10:00:00Z"), "02/11/2026");
         assert_eq!(date(Locale::En, "2026-11-02T10:00:00Z"), "2 Nov 2026");
         assert_eq!(date_time(Locale::De, "2026-11-02T09:05:00Z"), "02.11.2026, 09:05");
+        assert_eq!(time_of_day("2026-11-02T09:05:00Z"), "09:05");
         assert_eq!(date(Locale::De, "yesterday"), "yesterday");
         // A workshop's times are read as written, in its own zone, wherever the reader is.
         assert_eq!(wall_time("2026-11-02T09:05:00+01:00"), "09:05");

@@ -199,6 +199,16 @@ pub static MORE_TEXTS: &[(&str, [&str; 3])] = &[
     ("health.recorded_at", ["Time of reading", "Zeitpunkt der Messung", "Hora de la lectura"]),
     ("health.since", ["Since {date}", "Seit {date}", "Desde el {date}"]),
     ("health.week", ["7 days", "7 Tage", "7 días"]),
+    ("notice_kind.ACTIVATION_RESULT", ["Feature activations", "Aktivierung von Funktionen", "Activación de funciones"]),
+    ("notice_kind.BILLING", ["Payments and invoices", "Zahlungen und Rechnungen", "Pagos y facturas"]),
+    (
+        "notice_kind.HEALTH_ALERTS",
+        ["Car health warnings", "Warnungen zum Fahrzeugzustand", "Avisos del estado del coche"],
+    ),
+    ("notice_kind.OFFERS", ["Offers and news", "Angebote und Neuigkeiten", "Ofertas y novedades"]),
+    ("notice_kind.ORDER_PROGRESS", ["Order progress", "Fortschritt der Bestellung", "Progreso del pedido"]),
+    ("notice_kind.REMINDERS", ["Reminders", "Erinnerungen", "Recordatorios"]),
+    ("notice_kind.SECURITY", ["Sign-in and security", "Anmeldung und Sicherheit", "Acceso y seguridad"]),
     ("oidc.again", ["Back to sign-in", "Zurück zur Anmeldung", "Volver a iniciar sesión"]),
     (
         "oidc.email_sent",
@@ -313,6 +323,7 @@ pub static MORE_TEXTS: &[(&str, [&str; 3])] = &[
     ("page.book_service", ["Book a service", "Service buchen", "Pedir cita en el taller"]),
     ("page.bookings", ["My bookings", "Meine Termine", "Mis citas"]),
     ("page.estimate", ["Estimate", "Kostenvoranschlag", "Presupuesto"]),
+    ("page.notification_settings", ["Notification settings", "Benachrichtigungen", "Ajustes de avisos"]),
     ("page.oidc", ["Signing in", "Anmeldung", "Inicio de sesión"]),
     ("page.privacy", ["Your data and privacy", "Ihre Daten und Datenschutz", "Tus datos y privacidad"]),
     ("page.profile", ["Profile", "Profil", "Perfil"]),
@@ -438,6 +449,14 @@ pub static MORE_TEXTS: &[(&str, [&str; 3])] = &[
     ("profile.current_password", ["Current password", "Aktuelles Passwort", "Contraseña actual"]),
     ("profile.language", ["Language", "Sprache", "Idioma"]),
     ("profile.no_card", ["No card saved yet.", "Noch keine Karte hinterlegt.", "Aún no hay ninguna tarjeta guardada."]),
+    (
+        "profile.notification_settings",
+        [
+            "Notification settings: channels, quiet hours, push",
+            "Benachrichtigungen: Kanäle, Ruhezeiten, Push",
+            "Ajustes de avisos: canales, horas de silencio, push",
+        ],
+    ),
     ("profile.password_changed", ["Password changed.", "Passwort geändert.", "Contraseña cambiada."]),
     (
         "profile.privacy",
@@ -489,4 +508,129 @@ pub static MORE_TEXTS: &[(&str, [&str; 3])] = &[
     ),
     ("repair.timeline", ["What happened, live", "Verlauf, live", "Historial, en directo"]),
     ("repair.your_decision", ["Your decision", "Ihre Entscheidung", "Tu decisión"]),
+    ("settings.added", ["added {date}", "hinzugefügt am {date}", "añadido el {date}"]),
+    ("settings.channels", ["How each notice reaches you", "Wie Sie Hinweise erhalten", "Cómo te llega cada aviso"]),
+    (
+        "settings.channels_explain",
+        [
+            "Every notice is also in the app.",
+            "Jeder Hinweis steht auch in der App.",
+            "Todos los avisos están también en la app.",
+        ],
+    ),
+    (
+        "settings.device_removed",
+        [
+            "The device gets no more push notifications.",
+            "Das Gerät erhält keine Push-Benachrichtigungen mehr.",
+            "El dispositivo ya no recibe notificaciones push.",
+        ],
+    ),
+    (
+        "settings.devices",
+        [
+            "Devices with push notifications",
+            "Geräte mit Push-Benachrichtigungen",
+            "Dispositivos con notificaciones push",
+        ],
+    ),
+    ("settings.email", ["E-mail", "E-Mail", "Correo"]),
+    ("settings.email_required", ["Always by e-mail", "Immer per E-Mail", "Siempre por correo"]),
+    ("settings.last_push", ["last notice {when}", "letzte Nachricht {when}", "último aviso {when}"]),
+    ("settings.no_devices", ["No devices yet.", "Noch keine Geräte.", "Aún no hay dispositivos."]),
+    ("settings.no_push_yet", ["no notice yet", "noch keine Nachricht", "aún sin avisos"]),
+    (
+        "settings.phone",
+        [
+            "Mobile number (international, e.g. +34600123456)",
+            "Handynummer (international, z. B. +4915112345678)",
+            "Número de móvil (internacional, p. ej. +34600123456)",
+        ],
+    ),
+    ("settings.push", ["Push", "Push", "Push"]),
+    (
+        "settings.push_denied",
+        [
+            "Notifications are blocked for this site: allow them in your browser's settings, then try again.",
+            "Benachrichtigungen sind für diese Seite blockiert: Erlauben Sie sie in den Browser-Einstellungen und versuchen Sie es erneut.",
+            "Las notificaciones están bloqueadas para este sitio: permítelas en los ajustes del navegador y vuelve a intentarlo.",
+        ],
+    ),
+    (
+        "settings.push_enable",
+        [
+            "Get push notifications on this device",
+            "Push-Benachrichtigungen auf diesem Gerät erhalten",
+            "Recibir notificaciones push en este dispositivo",
+        ],
+    ),
+    (
+        "settings.push_explain",
+        [
+            "Your browser will ask whether CaaS may send you notifications.",
+            "Ihr Browser fragt, ob CaaS Ihnen Benachrichtigungen senden darf.",
+            "Tu navegador te preguntará si CaaS puede enviarte notificaciones.",
+        ],
+    ),
+    (
+        "settings.push_failed",
+        [
+            "The browser's push service could not be reached. Try again later.",
+            "Der Push-Dienst des Browsers ist nicht erreichbar. Bitte später erneut versuchen.",
+            "No se pudo contactar con el servicio push del navegador. Inténtalo más tarde.",
+        ],
+    ),
+    (
+        "settings.push_not_offered",
+        [
+            "Push notifications are not available at the moment.",
+            "Push-Benachrichtigungen sind derzeit nicht verfügbar.",
+            "Las notificaciones push no están disponibles por ahora.",
+        ],
+    ),
+    (
+        "settings.push_on",
+        [
+            "This device gets push notifications.",
+            "Dieses Gerät erhält Push-Benachrichtigungen.",
+            "Este dispositivo recibe notificaciones push.",
+        ],
+    ),
+    ("settings.push_title", ["Push on this device", "Push auf diesem Gerät", "Push en este dispositivo"]),
+    (
+        "settings.push_unsupported",
+        [
+            "This browser cannot receive push notifications. On an iPhone, add CaaS to the home screen first.",
+            "Dieser Browser kann keine Push-Benachrichtigungen empfangen. Auf dem iPhone fügen Sie CaaS zuerst zum Home-Bildschirm hinzu.",
+            "Este navegador no puede recibir notificaciones push. En un iPhone, añade primero CaaS a la pantalla de inicio.",
+        ],
+    ),
+    (
+        "settings.quiet_explain",
+        [
+            "No push notifications or text messages in these hours: they wait until the end.",
+            "In diesen Stunden keine Push-Nachrichten oder SMS: Sie kommen danach.",
+            "Sin notificaciones push ni SMS en estas horas: llegan al terminar.",
+        ],
+    ),
+    ("settings.quiet_from", ["From", "Von", "Desde"]),
+    ("settings.quiet_on", ["Quiet hours on", "Ruhezeiten an", "Horas de silencio activadas"]),
+    ("settings.quiet_title", ["Quiet hours", "Ruhezeiten", "Horas de silencio"]),
+    ("settings.quiet_until", ["Until", "Bis", "Hasta"]),
+    ("settings.remove_device", ["Remove", "Entfernen", "Quitar"]),
+    ("settings.save", ["Save", "Speichern", "Guardar"]),
+    ("settings.saved", ["Saved.", "Gespeichert.", "Guardado."]),
+    ("settings.sms", ["SMS", "SMS", "SMS"]),
+    (
+        "settings.sms_needs_phone",
+        [
+            "Text messages need your mobile number and your consent below.",
+            "Für SMS brauchen wir unten Ihre Handynummer und Ihre Zustimmung.",
+            "Para recibir SMS necesitamos abajo tu número de móvil y tu consentimiento.",
+        ],
+    ),
+    ("settings.sms_opt_in", ["Send me text messages", "SMS an mich senden", "Enviarme SMS"]),
+    ("settings.sms_title", ["Text messages", "SMS", "SMS"]),
+    ("settings.this_device", ["this device", "dieses Gerät", "este dispositivo"]),
+    ("settings.time_zone", ["Time zone", "Zeitzone", "Zona horaria"]),
 ];

@@ -1,14 +1,18 @@
-//! The customer's dashboard: their cars, the features on each (what is expiring soon), and the
-//! way to discover more, to each car's file and to its health.
+//! The customer's dashboard: their cars, each with what it last reported (locked, charge and
+//! range, climate) and its remote controls, the features on each (what is expiring soon), and the
+//! way to discover more, to each car's file and to its health; and, once, the offer to install the
+//! app.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::dashboard::{Car, Dashboard as Answer};
 use crate::api::ops::{Dashboard as DashboardOp, dashboard};
-use crate::api::{QueryState, use_query_as};
+use crate::api::{QueryState, use_query_as, use_reload};
 use crate::components::{Layout, empty, error_view, loading, stale_note};
-use crate::i18n::{date, t, value};
+use crate::i18n::{Locale, date, t, value};
+use crate::pages::install::use_install_offer;
+use crate::pages::remote::{Remote, car_view, use_remote};
 use crate::route::Route;
 use crate::state::use_app;
 
@@ -17,12 +21,17 @@ use crate::state::use_app;
 pub fn dashboard_page() -> Html {
     let app = use_app();
     let locale = app.locale;
-    let content = match use_query_as::<DashboardOp, Answer>(dashboard::Variables, 0) {
+    let (refresh, reload) = use_reload();
+    let remote = use_remote(reload);
+    let state = use_query_as::<DashboardOp, Answer>(dashboard::Variables, refresh);
+    let content = match &state {
         QueryState::Loading => html! { { loading(locale) } },
-        QueryState::Failed(error) => html! { { error_view(locale, &error) } },
+        QueryState::Failed(error) => html! { { error_view(locale, error) } },
         QueryState::Ready(loaded) => {
             let vehicles = &loaded.data.cars;
             let unread = loaded.data.unread;
+            // Commands need the server, and a state saved earlier may be out of date.
+            let usable = app.online && !loaded.stale;
             html! {
                 <>
                     { stale_note(locale, loaded.stale) }
@@ -30,23 +39,27 @@ pub fn dashboard_page() -> Html {
                         <p class="notice"><Link<Route> to={Route::Notifications}>{ crate::i18n::plural(locale, "dashboard.unread", unread) }</Link<Route>></p>
                     }
                     if vehicles.is_empty() { { empty(locale, "dashboard.no_vehicles") } }
-                    <ul class="cards" id="vehicles">
-                        { for vehicles.iter().map(|vehicle| vehicle_card(locale, vehicle)) }
+                    <ul class="cards" id="vehicles" onclick={remote.onclick.clone()}>
+                        { for vehicles.iter().map(|vehicle| vehicle_card(locale, vehicle, usable, &remote)) }
                     </ul>
                 </>
             }
         }
     };
-    html! { <Layout title="page.dashboard">{ content }</Layout> }
+    // Offered to a customer with a car, once the cars have shown from the server.
+    let offer_install = matches!(&state, QueryState::Ready(loaded) if !loaded.stale && !loaded.data.cars.is_empty());
+    let install = use_install_offer(app.online && offer_install);
+    html! { <Layout title="page.dashboard">{ content }{ install }</Layout> }
 }
 
-fn vehicle_card(locale: crate::i18n::Locale, vehicle: &Car) -> Html {
+fn vehicle_card(locale: Locale, vehicle: &Car, usable: bool, remote: &Remote) -> Html {
     let live: Vec<_> =
         vehicle.features.iter().filter(|a| matches!(a.status.as_str(), "ACTIVE" | "PENDING" | "ACTIVATING")).collect();
     html! {
         <li class="card vehicle" data-vin={vehicle.vin.clone()}>
             <h2>{ format!("{} · {}", vehicle.model, vehicle.plate.clone().unwrap_or_else(|| value(locale, &vehicle.status))) }</h2>
             <p class="muted">{ format!("{} · {}", vehicle.vin, vehicle.color) }</p>
+            { car_view(locale, vehicle, usable, remote) }
             <h3>{ t(locale, "dashboard.features") }</h3>
             if live.is_empty() { <p class="muted">{ t(locale, "dashboard.no_features") }</p> }
             <ul class="features">

@@ -19,8 +19,11 @@ mod estimate;
 mod expediente;
 #[cfg(feature = "more")]
 mod health;
+mod install;
 mod login;
 pub mod more;
+#[cfg(feature = "more")]
+mod notification_settings;
 mod notifications;
 mod oidc;
 #[cfg(feature = "more")]
@@ -31,6 +34,7 @@ mod privacy;
 #[cfg(feature = "more")]
 mod profile;
 mod queue;
+mod remote;
 #[cfg(feature = "more")]
 mod repair_order;
 #[cfg(feature = "staff")]
@@ -100,6 +104,8 @@ fn page(props: &PageProps) -> Html {
         Route::Notifications => html! { <notifications::NotificationsPage /> },
         #[cfg(feature = "more")]
         Route::Profile => html! { <profile::ProfilePage /> },
+        #[cfg(feature = "more")]
+        Route::NotificationSettings => html! { <notification_settings::NotificationSettingsPage /> },
         #[cfg(feature = "more")]
         Route::Privacy => html! { <privacy::PrivacyPage /> },
         Route::Queue => html! { <queue::QueuePage /> },

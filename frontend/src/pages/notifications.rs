@@ -1,6 +1,7 @@
 //! The customer's notifications, newest first, arriving live.
 
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::api::lists::Notifications;
 use crate::api::ops::{
@@ -9,6 +10,7 @@ use crate::api::ops::{
 use crate::api::{Api, ApiError, QueryState, use_query_as, use_reload, ws};
 use crate::components::{Layout, empty, error_view, loading, stale_note};
 use crate::i18n::{date_time, t};
+use crate::route::Route;
 use crate::state::use_app;
 
 /// The notifications page.
@@ -64,5 +66,10 @@ pub fn notifications_page() -> Html {
             }
         }
     };
-    html! { <Layout title="page.notifications">{ content }</Layout> }
+    html! {
+        <Layout title="page.notifications">
+            <p><Link<Route> to={Route::NotificationSettings} classes="settings-link">{ t(locale, "notifications.settings") }</Link<Route>></p>
+            { content }
+        </Layout>
+    }
 }

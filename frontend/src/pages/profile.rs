@@ -87,6 +87,7 @@ pub fn profile_page() -> Html {
             </form>
             if app.role == "CUSTOMER" {
                 <super::credit::CreditSection />
+                <p class="card narrow"><Link<Route> to={Route::NotificationSettings} classes="settings-link">{ t(locale, "profile.notification_settings") }</Link<Route>></p>
                 <p class="card narrow"><Link<Route> to={Route::Privacy} classes="privacy-link">{ t(locale, "profile.privacy") }</Link<Route>></p>
             }
             <PasswordChange />
