@@ -33,12 +33,13 @@ const DISPATCHED: [NotificationChannel; 4] =
     [NotificationChannel::Email, NotificationChannel::InCar, NotificationChannel::Push, NotificationChannel::Sms];
 
 /// Messages claimed per round.
-const BATCH: u64 = 50;
+const BATCH: u64 = 64;
 
-/// Messages of a batch sent at once. Each is a conversation with the mail server or the car's API
-/// that mostly waits: sent one after the other, the dispatcher managed about 50 a second, far
-/// behind an OTA engine that tells hundreds of customers a second.
-const SENDING_AT_ONCE: usize = 16;
+/// Messages of a batch sent at once: one per connection to the mail server. Each is a
+/// conversation with the mail server, the car's API or a push service that mostly waits: sent one
+/// after the other, the dispatcher managed about 50 a second, far behind an OTA engine that tells
+/// hundreds of customers a second.
+const SENDING_AT_ONCE: usize = crate::integrations::mail::smtp::CONNECTIONS as usize;
 
 /// The payload key of a one-time password link's id: the address with its token is derived only
 /// when the e-mail is composed, so no payload, stored body or log holds it.

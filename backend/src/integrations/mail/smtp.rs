@@ -9,6 +9,14 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::{MailError, Mailer, OutgoingMail};
 
+/// Connections kept open to the mail server. Each message waits about 44 ms on loopback whatever
+/// the machine's speed: `lettre` writes a message's text and its final dot separately, so the dot
+/// waits (Nagle) for the server's acknowledgement of the text, which a Linux server delays by
+/// 40 ms while it has nothing to answer yet. Throughput is connections ÷ that wait — 10 (the
+/// pool's default) gave ~220 messages a second; the dispatcher sends as many at once as there are
+/// connections.
+pub const CONNECTIONS: u32 = 32;
+
 /// An SMTP client with a connection pool.
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -23,6 +31,7 @@ impl SmtpMailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|err| MailError::Malformed(format!("SMTP URL: {err}")))?
             .timeout(Some(Duration::from_secs(20)))
+            .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(CONNECTIONS))
             .build();
         Ok(Self { transport, from })
     }
