@@ -1,6 +1,5 @@
-//! The root: the API client and the shared state in context, the router, the service worker (and
-//! this device's push registration kept up to date), the connectivity listeners and the offline
-//! queue's replay.
+//! The root: the API client and the shared state in context, the router, the service worker, the
+//! connectivity listeners and the offline queue's replay.
 
 use gloo_events::EventListener;
 use yew::prelude::*;
@@ -9,7 +8,7 @@ use yew_router::prelude::*;
 use crate::api::client::parse;
 use crate::api::hooks::Reconnections;
 use crate::api::ops::me;
-use crate::api::{Api, push, queue};
+use crate::api::{Api, queue};
 use crate::i18n::Locale;
 use crate::pages;
 use crate::route::Route;
@@ -82,7 +81,6 @@ pub fn app() -> Html {
                 let api = api.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     load_me(&api, &state).await;
-                    push::keep_registered(&api).await;
                     replay_queue(api, state);
                 });
             }
@@ -101,24 +99,6 @@ pub fn app() -> Html {
             };
             let offline = EventListener::new(&window, "offline", move |_| state.dispatch(Action::Online(false)));
             move || drop((online, offline))
-        });
-    }
-    {
-        // The service worker renewed this device's push subscription: register the new one.
-        let (api, signed_in) = (api.clone(), state.signed_in);
-        use_effect_with(signed_in, move |signed_in| {
-            let container = web_sys::window().map(|window| window.navigator().service_worker());
-            let listener = container.filter(|_| *signed_in).map(|container| {
-                EventListener::new(&container, "message", move |event| {
-                    let data = js_sys::Reflect::get(event, &"data".into()).unwrap_or_default();
-                    let kind = crate::api::json::text(&data, "type");
-                    if kind == push::RENEWED {
-                        let api = api.clone();
-                        wasm_bindgen_futures::spawn_local(async move { push::keep_registered(&api).await });
-                    }
-                })
-            });
-            move || drop(listener)
         });
     }
     {

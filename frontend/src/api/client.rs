@@ -436,6 +436,20 @@ mod tests {
     }
 
     #[test]
+    fn index_html_registers_a_renewed_push_subscription_with_the_apps_own_operations() {
+        let html = include_str!("../../index.html");
+        let operations = [
+            include_str!("../../graphql/register_push_device.graphql"),
+            include_str!("../../graphql/remove_push_device.graphql"),
+        ];
+        for query in operations {
+            let literal = serde_json::to_string(query).expect("a string");
+            assert!(html.contains(&literal), "index.html must send this operation, as written here:\n{literal}");
+        }
+        assert!(html.contains(r#"localStorage.getItem("caas.push")"#), "the registration push.rs keeps");
+    }
+
+    #[test]
     fn an_error_is_known_by_its_reason_else_its_code() {
         let refused = ApiError::Server {
             code: "CONFLICT".into(),

@@ -18,6 +18,7 @@ pub mod persisted;
 pub mod preferences;
 #[cfg(feature = "more")]
 pub mod privacy;
+#[cfg(feature = "more")]
 pub mod push;
 pub mod queue;
 pub mod remote;

@@ -178,13 +178,13 @@ operations!(
     SetUpSepaMandate => "graphql/set_up_sepa_mandate.graphql",
     SendVehicleCommand => "graphql/send_vehicle_command.graphql",
     VehicleCommandProgress => "graphql/vehicle_command_progress.graphql",
-    RegisterPushDevice => "graphql/register_push_device.graphql",
-    RemovePushDevice => "graphql/remove_push_device.graphql",
 );
 
 // The notification settings, a page of the second bundle.
 #[cfg(feature = "more")]
 operations!(
+    RegisterPushDevice => "graphql/register_push_device.graphql",
+    RemovePushDevice => "graphql/remove_push_device.graphql",
     NotificationPreferences => "graphql/notification_preferences.graphql",
     SetNotificationPreference => "graphql/set_notification_preference.graphql",
     SetQuietHours => "graphql/set_quiet_hours.graphql",

@@ -1,8 +1,12 @@
-//! Web Push on this device: the browser's subscription (asked for with the server's public key),
-//! registered with the API under a name for the device ("Chrome on Android"), and kept registered —
-//! when the push service renews a subscription, the service worker subscribes again
-//! (`pushsubscriptionchange`) but has no session to tell the API: the app registers the new one
-//! the next time it starts, or at once when the worker tells an open window.
+//! Web Push on this device: the browser's subscription, asked for with the server's public key
+//! and registered with the API under a name for the device ("Chrome on Android").
+//!
+//! When the push service renews a subscription, the service worker subscribes again
+//! (`pushsubscriptionchange`) but has no session to tell the API; the page's inline script
+//! (`index.html`) registers the new one — as the app starts, and whenever the worker says so — from
+//! the registration kept here: four lines in local storage, the device's id, the server key, the
+//! endpoint and the device's name. (In the first bundle that would cost kilobytes of code for a
+//! rare event; the script is a few hundred bytes.)
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -10,28 +14,39 @@ use web_sys::{PushManager, PushSubscription};
 
 use super::client::{Api, ApiError, body_of};
 use super::json::{field, text};
-use super::ops::{RemovePushDevice, register_push_device, remove_push_device};
+use super::ops::register_push_device;
 use super::storage;
 
-/// Where this device's registration is kept.
+/// Where this device's registration is kept (the inline script of `index.html` reads it too).
 const KEY: &str = "caas.push";
-/// What the service worker posts to open windows when it renewed the subscription.
-pub const RENEWED: &str = "caas.push-renewed";
 
-/// This device's registration: the subscription's endpoint, the server key it was made with, and
-/// the device's id at the API. Kept as three lines of text (none of them has a line break).
+/// This device's registration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Registered {
-    /// The push service's endpoint.
-    pub endpoint: String,
-    /// The server's public key (base64url) the subscription was made with.
-    pub server_key: String,
     /// The device's id at the API.
     pub id: String,
+    /// The server's public key (base64url) the subscription was made with.
+    pub server_key: String,
+    /// The push service's endpoint.
+    pub endpoint: String,
+    /// The device's name.
+    pub label: String,
+}
+
+impl Registered {
+    /// The registration kept as text: one value a line (none of them has a line break).
+    fn parse(text: &str) -> Option<Self> {
+        let mut lines = text.lines().map(str::to_owned);
+        let (id, server_key, endpoint) = (lines.next()?, lines.next()?, lines.next()?);
+        Some(Self { id, server_key, endpoint, label: lines.next().unwrap_or_default() })
+    }
+
+    fn text(&self) -> String {
+        [self.id.as_str(), &self.server_key, &self.endpoint, &self.label].join("\n")
+    }
 }
 
 /// Why push could not be switched on here.
-#[cfg(feature = "more")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum PushFailure {
     /// The browser has no Web Push (or no service worker).
@@ -53,19 +68,7 @@ pub fn supported() -> bool {
 
 /// This device's registration, if push was switched on here.
 pub fn registered() -> Option<Registered> {
-    let text = storage::text(KEY)?;
-    let mut lines = text.lines().map(str::to_owned);
-    let (id, server_key, endpoint) = (lines.next()?, lines.next()?, lines.next()?);
-    Some(Registered { endpoint, server_key, id })
-}
-
-fn remember(registered: &Registered) {
-    storage::set_text(KEY, &format!("{}\n{}\n{}", registered.id, registered.server_key, registered.endpoint));
-}
-
-/// Whether the user allowed notifications.
-fn permitted() -> bool {
-    supported() && web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
+    Registered::parse(&storage::text(KEY)?)
 }
 
 async fn push_manager() -> Option<PushManager> {
@@ -81,7 +84,6 @@ async fn current() -> Option<PushSubscription> {
 }
 
 /// A new subscription with the server's public key (base64url).
-#[cfg(feature = "more")]
 async fn subscribe(server_key: &str) -> Option<PushSubscription> {
     let options = web_sys::PushSubscriptionOptionsInit::new();
     options.set_user_visible_only(true);
@@ -93,31 +95,30 @@ async fn subscribe(server_key: &str) -> Option<PushSubscription> {
 /// Registers `subscription` with the API and remembers it as this device's.
 async fn register(api: &Api, subscription: &PushSubscription, server_key: &str) -> Result<Registered, ApiError> {
     // The subscription's `toJSON()` has its endpoint and keys (base64url) as the API takes them.
-    let json = js_sys::JSON::parse(&String::from(js_sys::JSON::stringify(subscription).unwrap_or_default()));
-    let json = json.unwrap_or_default();
+    let json = js_sys::JSON::stringify(subscription).map(String::from).unwrap_or_default();
+    let json = js_sys::JSON::parse(&json).unwrap_or_default();
     let keys = field(&json, "keys");
+    let label = label_of(&user_agent());
     let input = js_sys::Object::new();
     for (name, value) in [
         ("endpoint", field(&json, "endpoint")),
         ("p256dh", field(&keys, "p256dh")),
         ("auth", field(&keys, "auth")),
-        ("label", label_of(&user_agent()).into()),
+        ("label", label.as_str().into()),
     ] {
         let _ = js_sys::Reflect::set(&input, &name.into(), &value);
     }
     let variables = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&variables, &"input".into(), &input);
-    let data =
-        api.execute(&body_of(register_push_device::QUERY, register_push_device::OPERATION_NAME, &variables)).await?;
-    let answer = js_sys::JSON::parse(&data).unwrap_or_default();
+    let body = body_of(register_push_device::QUERY, register_push_device::OPERATION_NAME, &variables);
+    let answer = js_sys::JSON::parse(&api.execute(&body).await?).unwrap_or_default();
     let id = text(&field(&answer, "registerPushDevice"), "id");
-    let registered = Registered { endpoint: subscription.endpoint(), server_key: server_key.to_owned(), id };
-    remember(&registered);
+    let registered = Registered { id, server_key: server_key.to_owned(), endpoint: subscription.endpoint(), label };
+    storage::set_text(KEY, &registered.text());
     Ok(registered)
 }
 
 /// Asks for permission, subscribes with the server's key and registers this device.
-#[cfg(feature = "more")]
 pub async fn enable(api: &Api, server_key: &str) -> Result<Registered, PushFailure> {
     if !supported() {
         return Err(PushFailure::Unsupported);
@@ -136,7 +137,6 @@ pub async fn enable(api: &Api, server_key: &str) -> Result<Registered, PushFailu
 
 /// Stops push here: the browser's subscription ends and the registration is forgotten (the
 /// device's removal at the API is the caller's).
-#[cfg(feature = "more")]
 pub async fn disable_here() {
     if let Some(subscription) = current().await
         && let Ok(promise) = subscription.unsubscribe()
@@ -144,17 +144,6 @@ pub async fn disable_here() {
         let _ = JsFuture::from(promise).await;
     }
     storage::delete(KEY);
-}
-
-/// Keeps this device registered: when the browser's subscription was renewed (the service worker
-/// subscribes again when the push service changes it), the new one is registered and the old
-/// device removed. Does nothing on a device where push was never switched on.
-pub async fn keep_registered(api: &Api) {
-    let Some(saved) = registered().filter(|_| permitted()) else { return };
-    let Some(subscription) = current().await.filter(|now| now.endpoint() != saved.endpoint) else { return };
-    if register(api, &subscription, &saved.server_key).await.is_ok() && !saved.id.is_empty() {
-        let _ = api.send::<RemovePushDevice>(remove_push_device::Variables { id: saved.id }).await;
-    }
 }
 
 fn user_agent() -> String {
@@ -196,7 +185,7 @@ pub fn label_of(agent: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::label_of;
+    use super::{Registered, label_of};
 
     #[test]
     fn a_device_is_named_by_its_browser_and_system() {
@@ -211,5 +200,20 @@ mod tests {
         let mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15";
         assert_eq!(label_of(mac), "Safari on macOS");
         assert_eq!(label_of("curl/8"), "Browser");
+    }
+
+    #[test]
+    fn the_registration_is_kept_one_value_a_line_as_the_page_script_reads_it() {
+        let kept = Registered {
+            id: "0193".into(),
+            server_key: "BKey".into(),
+            endpoint: "https://push.example/abc".into(),
+            label: "Chrome on Android".into(),
+        };
+        assert_eq!(kept.text(), "0193\nBKey\nhttps://push.example/abc\nChrome on Android");
+        assert_eq!(Registered::parse(&kept.text()), Some(kept));
+        let without_label = Registered::parse("1\nk\ne").expect("three lines are enough");
+        assert_eq!(without_label.label, "");
+        assert_eq!(Registered::parse("1\nk"), None);
     }
 }
