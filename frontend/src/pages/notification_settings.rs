@@ -78,16 +78,39 @@ pub fn notification_settings_page() -> Html {
     let api = use_context::<Api>().expect("api");
     let (refresh, reload) = use_reload();
     let said = use_state(|| None as Said);
+    // The forms' fields as the customer set them, until saved: the page re-renders from what the
+    // server has, and a field must not go back to it meanwhile.
+    let sms_wanted = use_state(|| None::<bool>);
+    let quiet_wanted = use_state(|| None::<bool>);
+    let remember = |wanted: &UseStateHandle<Option<bool>>| {
+        let wanted = wanted.clone();
+        Callback::from(move |event: Event| {
+            wanted.set(Some(event.target_unchecked_into::<HtmlInputElement>().checked()))
+        })
+    };
+    let phone_typed = use_state(|| None::<String>);
+    let from_typed = use_state(|| None::<String>);
+    let until_typed = use_state(|| None::<String>);
+    let zone_typed = use_state(|| None::<String>);
+    let keep = |typed: &UseStateHandle<Option<String>>| {
+        let typed = typed.clone();
+        Callback::from(move |event: InputEvent| {
+            typed.set(Some(event.target_unchecked_into::<HtmlInputElement>().value()))
+        })
+    };
+    let shown = |typed: &UseStateHandle<Option<String>>, saved: String| (**typed).clone().unwrap_or(saved);
     let state = use_query_as::<NotificationPreferences, Preferences>(notification_preferences::Variables, refresh);
-    // Sends a request body, then says `done` in `part` and reloads the page, or says why not
-    // (and reloads too: the screen goes back to what the server has).
+    // Sends a request body, then says `done` in `part` and reloads the page, or says why not: a
+    // form keeps what was typed to be corrected, a switch goes back to what the server has.
     let run = {
         let (api, said, reload) = (api.clone(), said.clone(), reload.clone());
         move |part: Part, request: String, done: &'static str| {
             let (api, said, reload) = (api.clone(), said.clone(), reload.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let answer = api.execute(&request).await;
-                reload.emit(());
+                if answer.is_ok() || part == Part::Channels {
+                    reload.emit(());
+                }
                 said.set(Some((part, answer.map(|_| done))));
             });
         }
@@ -204,24 +227,24 @@ pub fn notification_settings_page() -> Html {
                     <form class="card" id="quiet-hours" onsubmit={quiet.clone()}>
                         <h2>{ t(locale, "settings.quiet_title") }</h2>
                         <p class="muted">{ t(locale, "settings.quiet_explain") }</p>
-                        <label class="choice"><input type="checkbox" id="quiet-on" checked={hours.is_some()} />{ t(locale, "settings.quiet_on") }</label>
+                        <label class="choice"><input type="checkbox" id="quiet-on" checked={quiet_wanted.unwrap_or(hours.is_some())} onchange={remember(&quiet_wanted)} />{ t(locale, "settings.quiet_on") }</label>
                         <div class="quiet-times">
                             <label for="quiet-from">{ t(locale, "settings.quiet_from") }
-                                <input id="quiet-from" type="time" required=true value={hours.as_ref().map_or(QUIET_FROM.into(), |q| q.from.clone())} /></label>
+                                <input id="quiet-from" type="time" required=true value={shown(&from_typed, hours.as_ref().map_or(QUIET_FROM.into(), |q| q.from.clone()))} oninput={keep(&from_typed)} /></label>
                             <label for="quiet-until">{ t(locale, "settings.quiet_until") }
-                                <input id="quiet-until" type="time" required=true value={hours.as_ref().map_or(QUIET_UNTIL.into(), |q| q.until.clone())} /></label>
+                                <input id="quiet-until" type="time" required=true value={shown(&until_typed, hours.as_ref().map_or(QUIET_UNTIL.into(), |q| q.until.clone()))} oninput={keep(&until_typed)} /></label>
                         </div>
                         <label for="quiet-zone">{ t(locale, "settings.time_zone") }</label>
-                        <input id="quiet-zone" type="text" required=true autocomplete="off" value={hours.as_ref().map_or_else(browser_time_zone, |q| q.time_zone.clone())} />
+                        <input id="quiet-zone" type="text" required=true autocomplete="off" value={shown(&zone_typed, hours.as_ref().map_or_else(browser_time_zone, |q| q.time_zone.clone()))} oninput={keep(&zone_typed)} />
                         { answer(Part::Quiet, &[]) }
                         <button type="submit">{ t(locale, "settings.save") }</button>
                     </form>
                     <form class="card" id="sms" onsubmit={sms}>
                         <h2>{ t(locale, "settings.sms_title") }</h2>
                         <label for="phone">{ t(locale, "settings.phone") }</label>
-                        <input id="phone" type="tel" autocomplete="tel" inputmode="tel" placeholder="+34600123456" value={settings.phone.clone().unwrap_or_default()} />
+                        <input id="phone" type="tel" autocomplete="tel" inputmode="tel" placeholder="+34600123456" value={shown(&phone_typed, settings.phone.clone().unwrap_or_default())} oninput={keep(&phone_typed)} />
                         { field_error(locale, &sms_error, "phone") }
-                        <label class="choice"><input type="checkbox" id="sms-opt-in" checked={settings.sms_opt_in} />{ t(locale, "settings.sms_opt_in") }</label>
+                        <label class="choice"><input type="checkbox" id="sms-opt-in" checked={sms_wanted.unwrap_or(settings.sms_opt_in)} onchange={remember(&sms_wanted)} />{ t(locale, "settings.sms_opt_in") }</label>
                         { answer(Part::Sms, &["phone"]) }
                         <button type="submit">{ t(locale, "settings.save") }</button>
                     </form>

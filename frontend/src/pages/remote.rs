@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
+use web_sys::{Element, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::api::client::parse_answer;
@@ -113,13 +113,14 @@ const RETRY: &str = "retry";
 /// The climate's settings as chosen on the car's card: target °C and minutes.
 fn climate_settings(card: &Element) -> (f64, i64) {
     let find = |css: &str| card.query_selector(css).ok().flatten();
-    // The browser reads the number (no parser of decimals in the app).
-    let target =
-        find(".target").and_then(|input| input.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value_as_number());
-    let minutes = find(".minutes")
-        .and_then(|select| select.dyn_into::<HtmlSelectElement>().ok())
-        .and_then(|s| s.value().parse().ok());
-    (climate_target(target.filter(|t| t.is_finite()).unwrap_or(21.0)), minutes.unwrap_or(15))
+    let chosen = |css: &str| {
+        find(css)
+            .and_then(|select| select.dyn_into::<HtmlSelectElement>().ok())
+            .and_then(|s| s.value().parse::<i64>().ok())
+    };
+    // The target is chosen in half degrees (whole numbers: no parser of decimals in the app).
+    let target = chosen(".target").map_or(21.0, |halves| halves as f64 / 2.0);
+    (climate_target(target), chosen(".minutes").unwrap_or(15))
 }
 
 /// The remote control of the dashboard's cars: the last command and the click handler of every
@@ -238,7 +239,9 @@ pub fn car_view(locale: Locale, car: &Car, usable: bool, remote: &Remote) -> Htm
                 if climate_form {
                     <div class="climate-form">
                         <label>{ t(locale, "remote.target") }
-                            <input class="target" type="number" min="15" max="28" step="0.5" inputmode="decimal" value="21" {disabled} />
+                            <select class="target" {disabled}>
+                                { for (30..=56).map(|half: u8| html! { <option value={half.to_string()} selected={half == 42}>{ celsius(locale, f64::from(half) / 2.0) }</option> }) }
+                            </select>
                         </label>
                         <label>{ t(locale, "remote.minutes") }
                             <select class="minutes" {disabled}>

@@ -7,6 +7,7 @@ mod bundles;
 mod checkout;
 mod customer;
 mod dealer;
+mod installed_app;
 mod offline;
 mod oidc;
 mod operations;
