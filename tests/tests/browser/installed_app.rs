@@ -1,8 +1,9 @@
 //! The customer app installed on a phone: installable as the browser judges it (manifest, icons,
 //! a service worker that serves the app offline), the car's state and its remote controls on the
-//! dashboard at 360 px and in landscape, the last known state read-only without a connection, a
-//! push shown as a notification, the install offer at the right moment, and the notification
-//! settings.
+//! dashboard at 360 px and in landscape, a car that cannot be reached, the last known state
+//! read-only without a connection, a push shown as a notification, the install offer at the right
+//! moment, the notification settings, push on this device (with the browser's push service faked in
+//! the page: headless Chromium has none to reach) and a renewed subscription registered again.
 
 use caas::integrations::fleet::RemoteAction;
 use caas_tests::browser::{Browser, BrowserOptions};
@@ -366,5 +367,103 @@ async fn the_notification_settings_choose_channels_quiet_hours_and_the_phone_for
     assert_eq!((quiet["from"].as_str(), quiet["until"].as_str()), (Some("22:00"), Some("07:00")), "{quiet}");
     let zone = browser.js("return Intl.DateTimeFormat().resolvedOptions().timeZone;").await;
     assert_eq!(quiet["timeZone"], zone);
+    browser.close().await;
+}
+
+/// The browser's push service, faked in the page (headless Chromium has none to reach): a
+/// subscription as `PushManager` gives one, with keys of the right lengths, and permission granted.
+const FAKE_PUSH_SERVICE: &str = "
+    const b64url = (n, fill) => btoa(String.fromCharCode(...new Uint8Array(n).fill(fill)))
+        .replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+    const fake = Object.create(PushSubscription.prototype, {
+        endpoint: { value: 'https://push.example.test/send/device-1' },
+        toJSON: { value: () => ({ endpoint: 'https://push.example.test/send/device-1',
+            keys: { p256dh: b64url(65, 4), auth: b64url(16, 7) } }) },
+        unsubscribe: { value: () => { window.unsubscribed = true; return Promise.resolve(true); } },
+    });
+    Notification.requestPermission = () => Promise.resolve('granted');
+    PushManager.prototype.getSubscription = () => Promise.resolve(window.subscribedWith ? fake : null);
+    PushManager.prototype.subscribe = (options) => {
+        window.subscribedWith = options;
+        return Promise.resolve(fake);
+    };
+    return true;";
+
+#[tokio::test]
+async fn push_on_this_device_is_asked_for_registered_with_the_server_and_stopped_again() {
+    let app = spawn_web_app().await;
+    let token = app.token("customer@demo.caas").await;
+    let server_key = app.graphql_as(&token, "{ pushPublicKey }", json!({})).await.data()["pushPublicKey"].clone();
+    assert!(server_key.is_string(), "push is set up in the tests: {server_key}");
+    let browser = Browser::open_with(&app.address, phone()).await;
+    browser.sign_in("customer@demo.caas", PASSWORD).await;
+    browser.goto("/profile/notifications").await;
+    browser.find("#enable-push").await;
+    browser.wait_for_service_worker().await;
+    browser.js(FAKE_PUSH_SERVICE).await;
+
+    browser.click("#enable-push").await;
+    browser.wait_text("#push-state", "Dieses Gerät erhält Push-Benachrichtigungen").await;
+    let options = browser.js("return window.subscribedWith && window.subscribedWith.userVisibleOnly;").await;
+    assert_eq!(options, json!(true), "notifications are always shown");
+    let key = browser.js("return window.subscribedWith.applicationServerKey;").await;
+    assert_eq!(key, server_key, "subscribed with the server's key");
+    // The server has the device, named by the browser and system.
+    let devices = "{ myPushDevices { id label } }";
+    let listed = app.graphql_as(&token, devices, json!({})).await.data()["myPushDevices"].clone();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["label"], "Chrome on Linux");
+    let row = browser.wait_text("#push-devices li.device", "dieses Gerät").await;
+    assert!(row.contains("Chrome on Linux"), "{row}");
+    let kept = browser.js("return localStorage.getItem('caas.push');").await;
+    let kept = kept.as_str().unwrap_or_default().to_owned();
+    assert!(kept.starts_with(listed[0]["id"].as_str().unwrap_or("?")), "the registration is kept: {kept}");
+    assert_eq!(browser.js(FITS).await, json!(true));
+    browser.js("document.querySelector('#push').scrollIntoView(); return true;").await;
+    browser.screenshot("installed-settings-push-on").await;
+
+    // Removing this device stops push at the server and in the browser.
+    browser.click("#push-devices li.device button.remove-device").await;
+    browser.wait_text("#push .status.done", "keine Push-Benachrichtigungen mehr").await;
+    let listed = app.graphql_as(&token, devices, json!({})).await.data()["myPushDevices"].clone();
+    assert_eq!(listed, json!([]));
+    assert_eq!(browser.js("return window.unsubscribed === true;").await, json!(true), "unsubscribed here");
+    assert_eq!(browser.js("return localStorage.getItem('caas.push');").await, Value::Null);
+    browser.find("#enable-push").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_subscription_the_push_service_renewed_is_registered_as_the_app_starts() {
+    let app = spawn_web_app().await;
+    let token = app.token("customer@demo.caas").await;
+    let old = "mutation($input: RegisterPushDeviceInput!) { registerPushDevice(input: $input) { id } }";
+    let input = json!({ "input": { "endpoint": "https://push.example.test/send/old", "label": "Chrome on Linux",
+        "p256dh": "A".repeat(87), "auth": "A".repeat(22) } });
+    let old_id = app.graphql_as(&token, old, input).await.data()["registerPushDevice"]["id"].clone();
+    let browser = Browser::open_with(&app.address, phone()).await;
+    browser.sign_in("customer@demo.caas", PASSWORD).await;
+    browser.wait_for_service_worker().await;
+    let origin = app.address.trim_end_matches('/').to_owned();
+    browser.cdp("Browser.grantPermissions", json!({ "origin": origin, "permissions": ["notifications"] })).await;
+    // This device was registered with the old subscription; the push service has renewed it since.
+    let kept =
+        format!("{}\nBKey\nhttps://push.example.test/send/old\nChrome on Linux", old_id.as_str().unwrap_or_default());
+    browser.js(&format!("localStorage.setItem('caas.push', {}); return true;", json!(kept))).await;
+    browser.goto("/").await;
+    browser.js(&format!("window.subscribedWith = {{}}; {}", FAKE_PUSH_SERVICE.trim())).await;
+
+    let devices = "{ myPushDevices { id label } }";
+    let listed = app
+        .eventually("the renewed subscription is registered and the old one removed", || async {
+            let listed = app.graphql_as(&token, devices, json!({})).await.data()["myPushDevices"].clone();
+            (listed.as_array().map(Vec::len) == Some(1) && listed[0]["id"] != old_id).then_some(listed)
+        })
+        .await;
+    assert_eq!(listed[0]["label"], "Chrome on Linux", "{listed}");
+    let kept = browser.js("return localStorage.getItem('caas.push');").await;
+    let lines: Vec<String> = kept.as_str().unwrap_or_default().lines().map(str::to_owned).collect();
+    assert_eq!(lines.first().map(String::as_str), listed[0]["id"].as_str(), "{kept}");
+    assert_eq!(lines.get(2).map(String::as_str), Some("https://push.example.test/send/device-1"), "{kept}");
     browser.close().await;
 }
