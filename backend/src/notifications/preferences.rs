@@ -151,19 +151,31 @@ pub async fn choose(app: &App, viewer: &Viewer, kind: NotificationKind, chosen: 
             message: "add a phone number and opt in to text messages first".into(),
         });
     }
+    store(&app.db, me.id, kind, chosen, app.clock.now()).await?;
+    Ok(kinds::within_rules(kind, chosen, sms_wanted(settings.as_ref())))
+}
+
+/// Stores `user_id`'s choice of channels for `kind` (replacing an earlier one).
+pub async fn store(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    kind: NotificationKind,
+    chosen: Channels,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let row = notification_preferences::ActiveModel {
-        user_id: Set(me.id),
+        user_id: Set(user_id),
         kind: Set(kind),
         email: Set(chosen.email),
         push: Set(chosen.push),
         sms: Set(chosen.sms),
-        updated_at: Set(app.clock.now()),
+        updated_at: Set(now),
     };
     use notification_preferences::Column as C;
     let on_conflict =
         OnConflict::columns([C::UserId, C::Kind]).update_columns([C::Email, C::Push, C::Sms, C::UpdatedAt]).to_owned();
-    notification_preferences::Entity::insert(row).on_conflict(on_conflict).exec_without_returning(&app.db).await?;
-    Ok(kinds::within_rules(kind, chosen, sms_wanted(settings.as_ref())))
+    notification_preferences::Entity::insert(row).on_conflict(on_conflict).exec_without_returning(db).await?;
+    Ok(())
 }
 
 /// Sets (or with `None` clears) the signed-in user's quiet hours.

@@ -108,24 +108,33 @@ impl PushDevice {
 /// The channels chosen for one kind of notice.
 #[derive(InputObject)]
 pub struct NotificationPreferenceInput {
+    /// The kind of notice.
     kind: NotificationKind,
+    /// By e-mail (always on for security notices).
     email: bool,
+    /// As a push notification on your devices.
     push: bool,
+    /// By text message (needs an opted-in phone).
     sms: bool,
 }
 
 /// Quiet hours to set.
 #[derive(InputObject)]
 pub struct QuietHoursInput {
+    /// Start, `HH:MM`.
     from: String,
+    /// End, `HH:MM` (the next day when before the start).
     until: String,
+    /// IANA time zone, e.g. `Europe/Madrid`.
     time_zone: String,
 }
 
 /// The phone for text messages and the opt-in.
 #[derive(InputObject)]
 pub struct SmsNumberInput {
+    /// An international number (E.164 once normalised); null removes it.
     phone: Option<String>,
+    /// Whether you want text messages.
     opt_in: bool,
 }
 

@@ -6,6 +6,7 @@ use entity::NotificationKind;
 use uuid::Uuid;
 
 use super::kinds::Channels;
+use super::preferences;
 use crate::app::App;
 use crate::domain::Locale;
 use crate::error::{ApiError, ApiResult};
@@ -35,24 +36,10 @@ pub fn verify(app: &App, user_id: Uuid, signature: &str) -> bool {
 
 /// Switches offers off on every channel for `user_id` (whose link was verified).
 pub async fn unsubscribe(app: &App, user_id: Uuid) -> ApiResult<()> {
-    use entity::notification_preferences as prefs;
-    use sea_orm::sea_query::OnConflict;
-    use sea_orm::{EntityTrait, Set};
-    let row = prefs::ActiveModel {
-        user_id: Set(user_id),
-        kind: Set(NotificationKind::Offers),
-        email: Set(Channels::NONE.email),
-        push: Set(Channels::NONE.push),
-        sms: Set(Channels::NONE.sms),
-        updated_at: Set(app.clock.now()),
-    };
-    let on_conflict = OnConflict::columns([prefs::Column::UserId, prefs::Column::Kind])
-        .update_columns([prefs::Column::Email, prefs::Column::Push, prefs::Column::Sms, prefs::Column::UpdatedAt])
-        .to_owned();
-    prefs::Entity::insert(row).on_conflict(on_conflict).exec_without_returning(&app.db).await.map_err(|err| {
+    let stored = preferences::store(&app.db, user_id, NotificationKind::Offers, Channels::NONE, app.clock.now()).await;
+    stored.map_err(|err| {
         // A link of an account erased since has no user to keep preferences for.
         tracing::info!(error = %err, "unsubscribe not recorded");
         ApiError::NotFound("user")
-    })?;
-    Ok(())
+    })
 }
