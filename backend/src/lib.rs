@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod activation;
 pub mod analytics;
 pub mod app;
+pub mod assistant;
 pub mod audit;
 pub mod auth;
 pub mod billing;

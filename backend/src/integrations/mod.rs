@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod factory;
 pub mod fleet;
 pub mod identity;
+pub mod llm;
 pub mod mail;
 pub mod payments;
 pub mod push;

@@ -1,0 +1,8 @@
+//! The assistant: answers a customer's or a workshop's question from the FAQ and the car's own data —
+//! by retrieval (BM25) without a model, or through an OpenAI-compatible model when one is configured —
+//! with its sources cited, its cost counted against a monthly cap, and its conversations kept for
+//! their owner.
+
+pub mod compose;
+pub mod faq_seed;
+pub mod retrieval;
