@@ -373,3 +373,33 @@ pub fn invoice(viewer: &Viewer, invoice: &invoices::Model) -> bool {
         _ => false,
     }
 }
+
+/// Whether `viewer` may edit the FAQ of `workshop_id` (`None`: the platform's): the workshop's own
+/// staff edit theirs, admins every FAQ.
+pub fn edit_faq(viewer: &Viewer, workshop_id: Option<Uuid>) -> bool {
+    match viewer {
+        Viewer::User(user) => {
+            user.role == Role::Admin
+                || (user.role == Role::Workshop && workshop_id.is_some() && user.workshop_id == workshop_id)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `viewer` may read the questions asked of `workshop_id`'s assistant (without who asked):
+/// its staff, support and admins.
+pub fn assistant_questions(viewer: &Viewer, workshop_id: Uuid) -> bool {
+    match viewer {
+        Viewer::User(user) => {
+            matches!(user.role, Role::Support | Role::Admin)
+                || (user.role == Role::Workshop && user.workshop_id == Some(workshop_id))
+        }
+        _ => false,
+    }
+}
+
+/// Whether `viewer` may read, continue or delete an assistant conversation: the person who had it —
+/// nobody else, staff included (questions to a workshop reach its staff without who asked).
+pub fn assistant_conversation(viewer: &Viewer, owner_id: Uuid) -> bool {
+    matches!(viewer, Viewer::User(user) if user.id == owner_id)
+}

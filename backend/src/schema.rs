@@ -12,6 +12,7 @@ use crate::activation::graphql::{ActivationMutation, ActivationQuery, Activation
 use crate::activation::live::ProgressReads;
 use crate::analytics::graphql::{AnalyticsMutation, AnalyticsQuery};
 use crate::app::AppState;
+use crate::assistant::graphql::{AssistantMutation, AssistantQuery, AssistantSubscription};
 use crate::billing::graphql::BillingQuery;
 use crate::catalog::admin_graphql::{CatalogAdminMutation, CatalogAdminQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
@@ -56,6 +57,7 @@ pub struct Query(
     AnalyticsQuery,
     SupportQuery,
     RemoteQuery,
+    AssistantQuery,
 );
 
 /// Every mutation.
@@ -80,6 +82,7 @@ pub struct Mutation(
     AnalyticsMutation,
     SupportMutation,
     RemoteMutation,
+    AssistantMutation,
 );
 
 /// Every subscription.
@@ -91,6 +94,7 @@ pub struct Subscription(
     WorkshopsSubscription,
     TelemetrySubscription,
     RemoteSubscription,
+    AssistantSubscription,
 );
 
 /// The CaaS GraphQL schema.

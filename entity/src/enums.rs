@@ -514,3 +514,29 @@ pub enum VehicleCommandStatus {
     /// The car could not be reached or refused it.
     Failed,
 }
+
+/// Where an assistant's answer stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AssistantTurnStatus {
+    /// The model is still writing it (follow it with `assistantAnswer`).
+    Answering,
+    /// Final.
+    Done,
+}
+
+/// How an assistant's answer was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AssistantAnswerMode {
+    /// Quoted from the best passages found (no model).
+    Retrieval,
+    /// Written by the language model from the passages found.
+    Model,
+    /// Nothing relevant was found: the assistant said so and offered help instead.
+    Declined,
+}

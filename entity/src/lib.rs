@@ -6,6 +6,9 @@
 pub mod account_erasures;
 pub mod activations;
 pub mod api_keys;
+pub mod assistant_conversations;
+pub mod assistant_spend;
+pub mod assistant_turns;
 pub mod audit_events;
 pub mod bank_transfers;
 pub mod bookings;
@@ -15,6 +18,7 @@ pub mod dealerships;
 pub mod diagnostic_sessions;
 pub mod enums;
 pub mod erased_emails;
+pub mod faq_entries;
 pub mod feature_models;
 pub mod feature_texts;
 pub mod features;

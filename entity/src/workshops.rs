@@ -21,6 +21,8 @@ pub struct Model {
     pub address: String,
     pub phone: String,
     pub created_at: DateTimeUtc,
+    /// Its own monthly budget for the assistant's model, in minor units; `None`: the configured one.
+    pub assistant_cap_minor: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

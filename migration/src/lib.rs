@@ -29,6 +29,7 @@ mod m20261206_000019_payment_methods;
 mod m20261206_000020_identity;
 mod m20261207_000021_remote_control;
 mod m20261207_000022_channels;
+mod m20261207_000023_assistant;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_identity::Migration),
             Box::new(m20261207_000021_remote_control::Migration),
             Box::new(m20261207_000022_channels::Migration),
+            Box::new(m20261207_000023_assistant::Migration),
         ]
     }
 }

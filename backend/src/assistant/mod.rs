@@ -5,4 +5,8 @@
 
 pub mod compose;
 pub mod faq_seed;
+pub mod graphql;
+pub mod knowledge;
+pub mod prompt;
 pub mod retrieval;
+pub mod service;

@@ -89,6 +89,17 @@ pub enum DomainEvent {
         /// The command.
         command: Box<entity::vehicle_commands::Model>,
     },
+    /// The assistant's model wrote more of an answer, or finished it.
+    AssistantAnswered {
+        /// The question's turn.
+        turn_id: Uuid,
+        /// What was added (empty on the last).
+        delta: String,
+        /// The answer so far; the final one when `done` (a watcher that missed a piece loses nothing).
+        answer: String,
+        /// Whether the answer is final.
+        done: bool,
+    },
 }
 
 /// An activation and the status of its latest charge, as a change committed them.
@@ -178,6 +189,8 @@ pub enum Topic {
     VehicleCommands,
     /// One remote command's progress.
     VehicleCommand(Uuid),
+    /// One assistant's answer as it is written.
+    AssistantTurn(Uuid),
 }
 
 impl Topic {
@@ -193,6 +206,7 @@ impl Topic {
             Self::Vehicle(id) => format!("caas.events.vehicle.{id}"),
             Self::VehicleCommands => "caas.events.commands".to_owned(),
             Self::VehicleCommand(id) => format!("caas.events.command.{id}"),
+            Self::AssistantTurn(id) => format!("caas.events.assistant.{id}"),
         }
     }
 }
@@ -212,6 +226,7 @@ impl DomainEvent {
             Self::JobQueued => Topic::Jobs,
             Self::VehicleCommandQueued => Topic::VehicleCommands,
             Self::VehicleCommandChanged { command } => Topic::VehicleCommand(command.id),
+            Self::AssistantAnswered { turn_id, .. } => Topic::AssistantTurn(*turn_id),
         }
     }
 }

@@ -39,13 +39,14 @@ const SUBJECTS: &str = "caas.events.>";
 /// The core-NATS subject on which an instance tells the relay it wrote events.
 const POKE: &str = "caas.outbox.written";
 /// The topic families, one consumer each per instance.
-const FAMILIES: [&str; 9] = [
+const FAMILIES: [&str; 10] = [
     "caas.events.activation.>",
     "caas.events.vehicle.>",
     "caas.events.order.>",
     "caas.events.user.>",
     "caas.events.repair.>",
     "caas.events.command.>",
+    "caas.events.assistant.>",
     "caas.events.jobs",
     "caas.events.mail",
     "caas.events.commands",

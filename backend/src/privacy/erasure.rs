@@ -8,11 +8,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{
-    NotificationChannel, OrderStatus, RepairOrderStatus, account_erasures, bookings, data_exports, erased_emails,
-    health_alerts, idempotency_keys, invoices, login_failures, notification_preferences, notification_settings,
-    notifications, oidc_sign_ins, orders, partner_vehicle_grants, password_tokens, payment_cards, push_devices,
-    refresh_tokens, repair_orders, retained_buyers, telemetry_hourly, telemetry_readings, user_actions,
-    user_identities, users, vehicle_telemetry, vehicles,
+    NotificationChannel, OrderStatus, RepairOrderStatus, account_erasures, assistant_conversations, bookings,
+    data_exports, erased_emails, health_alerts, idempotency_keys, invoices, login_failures, notification_preferences,
+    notification_settings, notifications, oidc_sign_ins, orders, partner_vehicle_grants, password_tokens,
+    payment_cards, push_devices, refresh_tokens, repair_orders, retained_buyers, telemetry_hourly, telemetry_readings,
+    user_actions, user_identities, users, vehicle_telemetry, vehicles,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
@@ -225,7 +225,7 @@ async fn retain_for_invoices(app: &App, txn: &DatabaseTransaction, user: &users:
 }
 
 /// Deletes what exists only for the person: sessions, links, cards, notifications and their
-/// channels (push devices, phone, preferences), exports, the
+/// channels (push devices, phone, preferences), exports, conversations with the assistant, the
 /// web app's events, the telemetry and consents of their cars, failed sign-ins under their address,
 /// their identities at the identity provider and the sign-ins through it.
 async fn delete_personal_records(txn: &DatabaseTransaction, user: &users::Model) -> ApiResult<()> {
@@ -242,6 +242,11 @@ async fn delete_personal_records(txn: &DatabaseTransaction, user: &users::Model)
         .exec(txn)
         .await?;
     data_exports::Entity::delete_many().filter(data_exports::Column::UserId.eq(id)).exec(txn).await?;
+    // Their conversations with the assistant, with every question and answer in them.
+    assistant_conversations::Entity::delete_many()
+        .filter(assistant_conversations::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
     user_actions::Entity::delete_many().filter(user_actions::Column::UserId.eq(id)).exec(txn).await?;
     idempotency_keys::Entity::delete_many().filter(idempotency_keys::Column::OwnerId.eq(id)).exec(txn).await?;
     login_failures::Entity::delete_many()

@@ -6,10 +6,10 @@
 
 use chrono::Duration;
 use entity::{
-    ExportStatus, NotificationChannel, activations, audit_events, bookings, data_exports, invoice_lines, invoices,
-    notification_preferences, notification_settings, notifications, orders, partner_vehicle_grants, payment_cards,
-    payments, push_devices, repair_order_lines, repair_orders, telemetry_hourly, telemetry_readings, user_identities,
-    users, vehicle_commands, vehicles,
+    ExportStatus, NotificationChannel, activations, assistant_conversations, assistant_turns, audit_events, bookings,
+    data_exports, invoice_lines, invoices, notification_preferences, notification_settings, notifications, orders,
+    partner_vehicle_grants, payment_cards, payments, push_devices, repair_order_lines, repair_orders, telemetry_hourly,
+    telemetry_readings, user_identities, users, vehicle_commands, vehicles,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -206,6 +206,13 @@ pub async fn document(app: &App, user_id: Uuid) -> ApiResult<Value> {
             .add(audit_events::Column::SubjectType.eq("user"))
             .add(audit_events::Column::SubjectId.eq(user_id.to_string())),
     );
+    let conversation_ids: Vec<Uuid> = assistant_conversations::Entity::find()
+        .filter(assistant_conversations::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|conversation| conversation.id)
+        .collect();
     Ok(json!({
         "schema": SCHEMA,
         "generatedAt": app.clock.now(),
@@ -228,6 +235,8 @@ pub async fn document(app: &App, user_id: Uuid) -> ApiResult<Value> {
         "notificationPreferences": rows(db, notification_preferences::Entity::find().filter(notification_preferences::Column::UserId.eq(user_id))).await?,
         "notificationSettings": rows(db, notification_settings::Entity::find().filter(notification_settings::Column::UserId.eq(user_id))).await?,
         "vehicleCommands": rows(db, vehicle_commands::Entity::find().filter(vehicle_commands::Column::RequestedBy.eq(user_id))).await?,
+        "assistantConversations": rows(db, assistant_conversations::Entity::find().filter(assistant_conversations::Column::UserId.eq(user_id))).await?,
+        "assistantTurns": rows(db, assistant_turns::Entity::find().filter(assistant_turns::Column::ConversationId.is_in(conversation_ids)).order_by_asc(assistant_turns::Column::AskedAt)).await?,
         "auditEntries": rows(db, audit_events::Entity::find().filter(about_them).order_by_asc(audit_events::Column::OccurredAt)).await?,
     }))
 }

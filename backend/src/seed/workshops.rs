@@ -62,6 +62,7 @@ pub async fn workshop(
         address: Set(demo.address.into()),
         phone: Set(demo.phone.into()),
         created_at: Set(now),
+        assistant_cap_minor: Set(None),
     }
     .insert(db)
     .await?;

@@ -5,6 +5,7 @@ mod access_matrix;
 mod activation;
 mod administration;
 mod analytics;
+mod assistant;
 mod auth;
 mod catalog;
 mod channels;
