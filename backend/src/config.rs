@@ -25,6 +25,9 @@ pub const DEMO_STRIPE_WEBHOOK_SECRET: &str = "whsec_caas_demo";
 pub const DEMO_SMS_API_KEY: &str = "caas-demo-sms-api-key";
 /// The SMS delivery receipt signing secret of the demo.
 pub const DEMO_SMS_WEBHOOK_SECRET: &str = "caas-demo-sms-webhook-secret";
+/// The key the language model simulator takes when `CAAS_LLM_API_KEY` is unset; it reaches no
+/// real model, so it guards nothing.
+pub const DEMO_LLM_API_KEY: &str = "caas-demo-llm-api-key";
 /// The VAPID private key of the demo (base64url P-256 scalar): development signs Web Push with it
 /// when `CAAS_VAPID_PRIVATE_KEY` is unset, so browsers' subscriptions survive a restart and every
 /// instance signs alike. It is public: production refuses it.
@@ -444,6 +447,54 @@ pub struct Config {
     #[arg(long, env = "CAAS_SMS_RECEIPT_DELAY_MS", default_value_t = 50)]
     pub sms_receipt_delay_ms: u64,
 
+    /// The assistant's chat model, an OpenAI-compatible API (`CAAS_LLM_BASE_URL`), e.g.
+    /// `https://api.openai.com/v1` or `http://127.0.0.1:11434` (Ollama); unset: no model (the
+    /// assistant answers from retrieval alone) unless `CAAS_LLM_SIMULATOR` is on.
+    #[arg(long, env = "CAAS_LLM_BASE_URL")]
+    pub llm_base_url: Option<String>,
+
+    /// The model asked (`CAAS_LLM_MODEL`).
+    #[arg(long, env = "CAAS_LLM_MODEL", default_value = "gpt-4o-mini")]
+    pub llm_model: String,
+
+    /// The model API's key, sent as a bearer token (`CAAS_LLM_API_KEY`); unset: none is sent.
+    #[arg(long, env = "CAAS_LLM_API_KEY", value_parser = secret, hide_env_values = true)]
+    pub llm_api_key: Option<SecretString>,
+
+    /// Start the language model simulator on a local port and use it when `CAAS_LLM_BASE_URL` is
+    /// unset (`CAAS_LLM_SIMULATOR`). Off by default, also with the other simulators on: the
+    /// assistant then answers from retrieval alone.
+    #[arg(long, env = "CAAS_LLM_SIMULATOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub llm_simulator: bool,
+
+    /// Milliseconds the model has for its answer's first piece before the assistant answers from
+    /// retrieval instead (`CAAS_LLM_FIRST_TOKEN_TIMEOUT_MS`).
+    #[arg(long, env = "CAAS_LLM_FIRST_TOKEN_TIMEOUT_MS", default_value_t = 3_000)]
+    pub llm_first_token_timeout_ms: u64,
+
+    /// Milliseconds the model has for its whole answer (`CAAS_LLM_ANSWER_TIMEOUT_MS`).
+    #[arg(long, env = "CAAS_LLM_ANSWER_TIMEOUT_MS", default_value_t = 20_000)]
+    pub llm_answer_timeout_ms: u64,
+
+    /// The model's price per 1,000 prompt tokens, in millionths of the currency unit
+    /// (`CAAS_LLM_PRICE_INPUT_MICROS_PER_1K`).
+    #[arg(long, env = "CAAS_LLM_PRICE_INPUT_MICROS_PER_1K", default_value_t = 150, value_parser = clap::value_parser!(i64).range(0..))]
+    pub llm_price_input_micros_per_1k: i64,
+
+    /// The model's price per 1,000 answer tokens, in millionths of the currency unit
+    /// (`CAAS_LLM_PRICE_OUTPUT_MICROS_PER_1K`).
+    #[arg(long, env = "CAAS_LLM_PRICE_OUTPUT_MICROS_PER_1K", default_value_t = 600, value_parser = clap::value_parser!(i64).range(0..))]
+    pub llm_price_output_micros_per_1k: i64,
+
+    /// What the model may cost per workshop and calendar month, in cents
+    /// (`CAAS_ASSISTANT_MONTHLY_CAP_MINOR`); beyond it the assistant answers from retrieval alone.
+    #[arg(long, env = "CAAS_ASSISTANT_MONTHLY_CAP_MINOR", default_value_t = 5_000, value_parser = clap::value_parser!(i64).range(0..))]
+    pub assistant_monthly_cap_minor: i64,
+
+    /// Questions one user may ask the assistant per minute (`CAAS_ASSISTANT_PER_MINUTE`).
+    #[arg(long, env = "CAAS_ASSISTANT_PER_MINUTE", default_value_t = 10)]
+    pub assistant_per_minute: u32,
+
     /// Outgoing mail server (`CAAS_SMTP_URL`), e.g. `smtps://user:pass@mail.example:465` or
     /// `smtp://127.0.0.1:2525`; unset: the mail catcher simulator.
     #[arg(long, env = "CAAS_SMTP_URL", hide_env_values = true)]
@@ -594,6 +645,11 @@ impl Config {
     /// Whether the SMS provider is a real one (its URL is set), whose secrets must be real too.
     fn sms_provider_is_real(&self) -> bool {
         self.sms_url.as_deref().is_some_and(|url| !url.trim().is_empty())
+    }
+
+    /// The configured language model API, if any (an empty value means none).
+    pub fn llm_base(&self) -> Option<&str> {
+        self.llm_base_url.as_deref().map(str::trim).filter(|url| !url.is_empty())
     }
 
     /// Whether introspection and field suggestions are on.
@@ -834,6 +890,37 @@ mod tests {
         assert_eq!(config.trusted_proxy_networks().map(|networks| networks.len()), Ok(2));
         config.trusted_proxies = vec!["proxy.internal".into()];
         assert_eq!(config.validate(), Err(ConfigError::BadTrustedProxy("proxy.internal".into())));
+    }
+
+    #[test]
+    fn an_empty_llm_base_url_means_none_and_the_key_never_prints() {
+        let mut config = Config::from_env();
+        config.llm_base_url = None;
+        assert_eq!(config.llm_base(), None);
+        config.llm_base_url = Some("  ".to_owned());
+        assert_eq!(config.llm_base(), None, "empty means none");
+        config.llm_base_url = Some(" https://api.openai.com/v1 ".to_owned());
+        assert_eq!(config.llm_base(), Some("https://api.openai.com/v1"));
+        config.llm_api_key = Some(SecretString::from("sk-the-real-key".to_owned()));
+        assert!(!format!("{config:?}").contains("sk-the-real-key"), "the key never prints");
+    }
+
+    #[test]
+    fn assistant_settings_parse_and_refuse_negative_money() {
+        #[derive(clap::Parser)]
+        struct Flags {
+            #[command(flatten)]
+            config: Config,
+        }
+        let parse = |args: &[&str]| {
+            <Flags as clap::Parser>::try_parse_from(std::iter::once("caas").chain(args.iter().copied()))
+                .map(|flags| flags.config)
+        };
+        let config = parse(&["--llm-simulator", "true", "--assistant-monthly-cap-minor", "0"]).expect("parses");
+        assert!(config.llm_simulator);
+        assert_eq!(config.assistant_monthly_cap_minor, 0);
+        assert!(parse(&["--llm-price-input-micros-per-1k", "-1"]).is_err());
+        assert!(parse(&["--assistant-monthly-cap-minor", "-5"]).is_err());
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub struct Integrations {
     pub push: Arc<dyn push::PushService>,
     /// Text messages.
     pub sms: Arc<dyn sms::SmsProvider>,
+    /// The assistant's chat model, when one is configured; `None`: answers come from retrieval only.
+    pub llm: Option<Arc<dyn llm::LanguageModel>>,
 }
 
 /// Stands in for every external system in commands that never call one (`caas seed`): each call
@@ -175,6 +177,7 @@ impl Integrations {
             identity: None,
             push: offline.clone(),
             sms: offline,
+            llm: None,
         }
     }
 }

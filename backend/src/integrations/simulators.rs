@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use tokio_util::sync::CancellationToken;
 
 use super::Integrations;
@@ -19,6 +19,8 @@ use super::fleet::simulator::FleetSimulator;
 use super::identity::IdentityProvider;
 use super::identity::client::OidcClient;
 use super::identity::simulator::IdentitySimulator;
+use super::llm::simulator::LlmSimulator;
+use super::llm::{LanguageModel, OpenAiCompatible};
 use super::mail::catcher::MailCatcher;
 use super::mail::smtp::SmtpMailer;
 use super::payments::simulator::{PaymentSimulator, PaymentSimulatorConfig};
@@ -34,7 +36,7 @@ use super::telemetry::client::BrokerAddress;
 use super::telemetry::simulator::TelemetrySimulatorConfig;
 use super::vss::client::HttpVss;
 use super::vss::simulator::VssSimulator;
-use crate::config::Config;
+use crate::config::{Config, DEMO_LLM_API_KEY};
 use crate::platform::clock::Clock;
 
 /// The simulators running in this process, for tests and the demo to steer and inspect.
@@ -60,6 +62,8 @@ pub struct Simulators {
     pub push: Option<PushServiceSimulator>,
     /// The SMS provider, when simulated.
     pub sms: Option<SmsSimulator>,
+    /// The assistant's chat model, when simulated (`CAAS_LLM_SIMULATOR`).
+    pub llm: Option<LlmSimulator>,
 }
 
 fn local() -> SocketAddr {
@@ -214,6 +218,8 @@ pub async fn connect(
         None => anyhow::bail!("CAAS_SMS_URL is not set and the simulators are off"),
     };
 
+    let llm = language_model(config, &mut simulators, stop.clone()).await?;
+
     let push = push_client(config)?;
     if config.simulators_enabled() {
         // Browsers subscribe at their vendor's push service, so there is no URL to replace: the
@@ -236,8 +242,35 @@ pub async fn connect(
         identity,
         push: Arc::new(push),
         sms: Arc::new(HttpSms::new(&sms_url, config.sms_api_key.clone(), &config.sms_from)),
+        llm,
     };
     Ok((integrations, simulators))
+}
+
+/// The assistant's chat model: the one at `CAAS_LLM_BASE_URL`, else — with `CAAS_LLM_SIMULATOR` —
+/// the simulator started here, else none. Unlike the other systems it is not simulated just because
+/// the simulators are on: without a model the assistant answers from retrieval, which is the default.
+async fn language_model(
+    config: &Config,
+    simulators: &mut Simulators,
+    stop: CancellationToken,
+) -> anyhow::Result<Option<Arc<dyn LanguageModel>>> {
+    let first_token_timeout = Duration::from_millis(config.llm_first_token_timeout_ms);
+    let (base, api_key) = match config.llm_base() {
+        Some(base) => (base.to_owned(), config.llm_api_key.clone()),
+        None if config.llm_simulator => {
+            // The simulator checks a key as a provider does, so the client's bearer token is tested too.
+            let key = config.llm_api_key.clone().unwrap_or_else(|| SecretString::from(DEMO_LLM_API_KEY));
+            let model = LlmSimulator::new(&config.llm_model, Some(key.clone()));
+            let address = model.start(local(), stop).await.context("starting the language model simulator")?;
+            simulators.llm = Some(model);
+            (format!("http://{address}"), Some(key))
+        }
+        None => return Ok(None),
+    };
+    let client = OpenAiCompatible::new(&base, &config.llm_model, api_key, first_token_timeout)
+        .context("the language model client (CAAS_LLM_BASE_URL)")?;
+    Ok(Some(Arc::new(client)))
 }
 
 /// The Web Push client, signing with the configured VAPID key (or, in production without one, a
