@@ -330,6 +330,7 @@ async fn start_simulators(
         identity: Some(identity),
         push: None,
         sms: None,
+        llm: None,
     };
     (simulators, urls)
 }

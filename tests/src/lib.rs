@@ -92,6 +92,9 @@ pub fn test_config(database_url: &str) -> Config {
     config.rate_limit_per_user = 0;
     config.rate_limit_sign_in = 0;
     config.assistant_per_minute = 0;
+    // No language model unless a test starts its simulator.
+    config.llm_base_url = None;
+    config.llm_simulator = false;
     config.max_batch = 100;
     // The simulated cars report when a test asks them to (their timer would race the test's clock).
     config.telemetry_interval_seconds = 0.0;

@@ -116,6 +116,35 @@ const TABLE: &[(&str, &str)] = &[
     ("ApiKey.prefix", "--------y-----"),
     ("ApiKey.revokedAt", "--------y-----"),
     ("ApiKey.scopes", "--------y-----"),
+    ("AskedQuestion.answered", "------yyy-----"),
+    ("AskedQuestion.askedAt", "------yyy-----"),
+    ("AskedQuestion.language", "------yyy-----"),
+    ("AskedQuestion.mode", "------yyy-----"),
+    ("AskedQuestion.question", "------yyy-----"),
+    ("AssistantAnswerChunk.answer", "yyyyyyyyy-----"),
+    ("AssistantAnswerChunk.delta", "yyyyyyyyy-----"),
+    ("AssistantAnswerChunk.done", "yyyyyyyyy-----"),
+    ("AssistantAnswerChunk.turn", "yyyyyyyyy-----"),
+    ("AssistantAnswerChunk.turnId", "yyyyyyyyy-----"),
+    ("AssistantConversation.id", "yyyyyyyyy-----"),
+    ("AssistantConversation.startedAt", "yyyyyyyyy-----"),
+    ("AssistantConversation.turns", "yyyyyyyyy-----"),
+    ("AssistantConversation.vin", "yyyyyyyyy-----"),
+    ("AssistantConversation.workshopId", "yyyyyyyyy-----"),
+    ("AssistantSource.faqEntryId", "yyyyyyyyy-----"),
+    ("AssistantSource.kind", "yyyyyyyyy-----"),
+    ("AssistantSource.quote", "yyyyyyyyy-----"),
+    ("AssistantSource.title", "yyyyyyyyy-----"),
+    ("AssistantTurn.answer", "yyyyyyyyy-----"),
+    ("AssistantTurn.askedAt", "yyyyyyyyy-----"),
+    ("AssistantTurn.conversationId", "yyyyyyyyy-----"),
+    ("AssistantTurn.id", "yyyyyyyyy-----"),
+    ("AssistantTurn.mode", "yyyyyyyyy-----"),
+    ("AssistantTurn.notice", "yyyyyyyyy-----"),
+    ("AssistantTurn.offers", "yyyyyyyyy-----"),
+    ("AssistantTurn.question", "yyyyyyyyy-----"),
+    ("AssistantTurn.sources", "yyyyyyyyy-----"),
+    ("AssistantTurn.status", "yyyyyyyyy-----"),
     ("AuditEntry.action", "-------yy-----"),
     ("AuditEntry.actor", "-------yy-----"),
     ("AuditEntry.details", "-------yy-----"),
@@ -219,6 +248,13 @@ const TABLE: &[(&str, &str)] = &[
     ("Expediente.owner", "y--y--yyy-----"),
     ("Expediente.repairOrders", "y-----yyy-----"),
     ("Expediente.vehicle", "y--y--yyy--yy-"),
+    ("FaqEntry.answer", "yyyyyyyyy-----"),
+    ("FaqEntry.id", "yyyyyyyyy-----"),
+    ("FaqEntry.language", "yyyyyyyyy-----"),
+    ("FaqEntry.question", "yyyyyyyyy-----"),
+    ("FaqEntry.tags", "yyyyyyyyy-----"),
+    ("FaqEntry.updatedAt", "yyyyyyyyy-----"),
+    ("FaqEntry.workshopId", "yyyyyyyyy-----"),
     ("FaultCode.code", "yyyyyyyyy-----"),
     ("FaultCode.description", "yyyyyyyyy-----"),
     ("FaultCode.origin", "yyyyyyyyy-----"),
@@ -423,6 +459,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Query.activations", "y--y--yyy--yy-"),
     ("Query.allFeatures", "--------y-----"),
     ("Query.analytics", "--------y-----"),
+    ("Query.assistantQuestions", "------yyy-----"),
     ("Query.availableSlots", "yyyyyyyyy-----"),
     ("Query.bankTransfers", "-------yy-----"),
     ("Query.booking", "y-----yyy-----"),
@@ -433,6 +470,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Query.dealerships", "-------yy-----"),
     ("Query.estimateByLink", "yyyyyyyyyyyyyy"),
     ("Query.expediente", "y--y--yyy--yy-"),
+    ("Query.faqEntries", "yyyyyyyyy-----"),
     ("Query.faultCode", "yyyyyyyyy-----"),
     ("Query.features", "yyyyyyyyy-y-y-"),
     ("Query.grantedVehicles", "---------y--y-"),
@@ -441,6 +479,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Query.me", "yyyyyyyyy-----"),
     ("Query.models", "yyyyyyyyy-y-y-"),
     ("Query.myAccountErasure", "yyyyyyyyy-----"),
+    ("Query.myAssistantConversations", "yyyyyyyyy-----"),
     ("Query.myBookings", "yyy-----------"),
     ("Query.myCredit", "yyy-----------"),
     ("Query.myDataExports", "yyyyyyyyy-----"),
@@ -785,7 +824,7 @@ impl Fixture {
             "Query.notificationDeliveries.status" => "FAILED".to_owned(),
             "Query.searchVehicles.text" => json!(self.vin).to_string(),
             "Feature.prices.regionCode" => "\"DE\"".to_owned(),
-            "Query.workshop.id" | "Query.availableSlots.workshopId" => json!(self.job.workshop_id).to_string(),
+            "Query.workshop.id" | "Query.availableSlots.workshopId" | "Query.assistantQuestions.workshopId" => json!(self.job.workshop_id).to_string(),
             "Query.availableSlots.serviceTypeId" => json!(self.job.service_id).to_string(),
             "Query.availableSlots.from" => json!(self.day(1)).to_string(),
             "Query.availableSlots.to" => json!(self.day(10)).to_string(),
@@ -1109,9 +1148,20 @@ pub(crate) async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(
     money_without_a_card(app, &vin).await;
     let command_id = locked_remotely(app, &vin).await;
     on_her_phone(app).await;
+    asked_the_assistant(app, &vin, &job.workshop_id).await;
     let fixture =
         Fixture { vin, order_id: order.id.to_string(), activation_id: activation.id.to_string(), command_id, job };
     (fixture, viewers)
+}
+
+/// Anna asked the assistant about the Aurora with the Madrid workshop's FAQ: a conversation, and a
+/// question the workshop sees.
+async fn asked_the_assistant(app: &TestApp, vin: &str, workshop_id: &str) {
+    let anna = app.token("customer@demo.caas").await;
+    let ask = "mutation($vin: String!, $w: ID!) {
+      askAssistant(question: \"Was bedeutet der Fehlercode P0301?\", vin: $vin, workshopId: $w) { id }
+    }";
+    app.graphql_as(&anna, ask, json!({ "vin": vin, "w": workshop_id })).await.data();
 }
 
 /// Anna receives notices on her phone: a push device, a phone opted in to text messages, quiet hours.

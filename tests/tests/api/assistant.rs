@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use caas::platform::clock::Clock as _;
 use caas_tests::ws::{Frame, GqlSocket};
 use caas_tests::{TestApp, TestOptions, spawn_app, spawn_app_with};
 use entity::{HealthAlertKind, assistant_spend, assistant_turns, health_alerts, users, vehicles, workshops};
@@ -168,7 +169,8 @@ async fn with_a_model_the_answer_streams_piece_by_piece_and_its_cost_is_counted_
     })
     .await;
     let llm = app.simulators.llm.clone().expect("the model's simulator");
-    llm.set_token_delay(Duration::from_millis(5));
+    llm.set_first_token_delay(Duration::from_millis(200));
+    llm.set_token_delay(Duration::from_millis(10));
     let anna = app.token(PASSWORD_ANNA).await;
     let aurora = app.vins_of(PASSWORD_ANNA).await[0].clone();
     misfire(&app, &aurora).await;
@@ -187,8 +189,10 @@ async fn with_a_model_the_answer_streams_piece_by_piece_and_its_cost_is_counted_
     // Piece by piece: each chunk adds its delta to the answer so far, and the last is final.
     let (last, pieces) = chunks.split_last().expect("chunks");
     assert!(pieces.len() >= 5, "{chunks:?}");
-    let mut so_far = String::new();
-    for piece in pieces {
+    // (A watcher that subscribed after the first words gets them within its first chunk's answer.)
+    let mut so_far = pieces[0]["answer"].as_str().expect("answer").to_owned();
+    assert!(so_far.ends_with(pieces[0]["delta"].as_str().expect("delta")));
+    for piece in &pieces[1..] {
         so_far.push_str(piece["delta"].as_str().expect("delta"));
         assert_eq!(piece["answer"], so_far.as_str());
         assert_eq!(piece["done"], false);
@@ -206,8 +210,8 @@ async fn with_a_model_the_answer_streams_piece_by_piece_and_its_cost_is_counted_
         .expect("db")
         .expect("turn");
     assert!(stored.prompt_tokens > 0 && stored.completion_tokens > 0, "{stored:?}");
-    let expected = (i64::from(stored.prompt_tokens) * 50_000).div_ceil(1000)
-        + (i64::from(stored.completion_tokens) * 100_000).div_ceil(1000);
+    let expected = (i64::from(stored.prompt_tokens) * 50_000 + 999) / 1000
+        + (i64::from(stored.completion_tokens) * 100_000 + 999) / 1000;
     assert_eq!(stored.cost_micros, expected);
     let spend =
         assistant_spend::Entity::find_by_id((workshop.to_string(), app.clock.now().format("%Y-%m").to_string()))
