@@ -28,6 +28,8 @@ async fn exports(app: &TestApp, token: &str) -> Vec<Value> {
 async fn an_export_holds_every_kind_of_record_downloads_for_its_person_only_and_lapses() {
     let app = spawn_app_for_time_travel().await;
     let anna = app.token("customer@demo.caas").await;
+    let question = "mutation { askAssistant(question: \"Wie lange dauert eine Freischaltung?\") { id } }";
+    app.graphql_as(&anna, question, json!({})).await.data();
     let asked = app.graphql_as(&anna, "mutation { requestDataExport { id status } }", json!({})).await;
     assert_eq!(asked.data()["requestDataExport"]["status"], "PENDING");
     let again = app.graphql_as(&anna, "mutation { requestDataExport { id } }", json!({})).await;
@@ -63,6 +65,8 @@ async fn an_export_holds_every_kind_of_record_downloads_for_its_person_only_and_
         "repairOrders",
         "consents",
         "auditEntries",
+        "assistantConversations",
+        "assistantTurns",
     ] {
         let rows = document[kind].as_array().unwrap_or_else(|| panic!("{kind} is a list"));
         assert!(!rows.is_empty(), "Anna has {kind}");
@@ -70,6 +74,7 @@ async fn an_export_holds_every_kind_of_record_downloads_for_its_person_only_and_
     assert!(!document["telemetry"]["readings"].as_array().expect("readings").is_empty(), "her cars' telemetry");
     let her_id = document["profile"]["id"].clone();
     assert!(document["orders"].as_array().expect("orders").iter().all(|order| order["customer_id"] == her_id));
+    assert_eq!(document["assistantTurns"][0]["question"], "Wie lange dauert eine Freischaltung?");
 
     let lucia = app.token("customer2@demo.caas").await;
     assert_eq!(download(&app, Some(&lucia), &path).await.0, 404, "another person cannot fetch it");
@@ -171,6 +176,10 @@ async fn after_the_grace_period_no_table_holds_the_persons_name_email_or_phone_a
     assert_eq!(app.complete_oidc(&back["ticket"]).await.data()["completeOidcSignIn"]["linkRequired"], true);
     let link = "mutation($t: String!) { linkOidcIdentity(ticket: $t) { email } }";
     app.graphql_as(&lucia, link, json!({ "t": back["ticket"] })).await.data();
+    // She asked the assistant, naming herself: the conversation goes with her account.
+    let ask = "mutation($q: String!) { askAssistant(question: $q) { id } }";
+    let question = format!("Soy {}: ¿cómo cancelo una suscripción?", lucia_user.name);
+    app.graphql_as(&lucia, ask, json!({ "q": question })).await.data();
     let erase = "mutation($p: String!) { requestAccountErasure(password: $p) { dueAt } }";
     let wrong = app.graphql_as(&lucia, erase, json!({ "p": "not her password" })).await;
     assert_eq!(wrong.error_code(), Some("BAD_USER_INPUT".to_owned()));
