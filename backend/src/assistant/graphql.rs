@@ -407,6 +407,7 @@ impl AssistantSubscription {
         if turn.status == AssistantTurnStatus::Done || service::abandoned(&app, &turn) {
             return Ok(futures::stream::once(async move { AssistantAnswerChunk::last(turn) }).boxed());
         }
+        let app_for_limit = app.clone();
         let pieces = events.filter_map(move |(_, event)| {
             let app = app.clone();
             async move {
@@ -427,7 +428,18 @@ impl AssistantSubscription {
                 Some(AssistantAnswerChunk::last(turn))
             }
         });
-        Ok(futures::stream::unfold((pieces.boxed(), false), |(mut pieces, over)| async move {
+        // An instance that stopped mid-answer never sends the last piece: past the answer's time
+        // limit the stored turn (its retrieval answer) ends the stream.
+        let limit = std::time::Duration::from_millis(app_for_limit.config.llm_answer_timeout_ms)
+            + std::time::Duration::from_secs(10);
+        let stalled = futures::stream::once(async move {
+            tokio::time::sleep(limit).await;
+            let turn = entity::assistant_turns::Entity::find_by_id(id).one(&app_for_limit.db).await.ok().flatten();
+            turn.map(AssistantAnswerChunk::last)
+        })
+        .filter_map(std::future::ready);
+        let pieces = futures::stream::select(pieces.boxed(), stalled.boxed());
+        Ok(futures::stream::unfold((pieces, false), |(mut pieces, over)| async move {
             if over {
                 return None;
             }
