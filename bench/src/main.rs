@@ -6,6 +6,7 @@
 //! client that checks every answer (a GraphQL error inside a 200 is a failure), prints Markdown
 //! tables and writes every figure to `target/bench/results.json`.
 
+mod assistant;
 mod attack;
 mod child;
 mod footprint;
@@ -99,7 +100,7 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value_t = Databases::Both)]
     pub db: Databases,
     /// Run only these suites (comma-separated: read, sql, footprint, subscriptions, cluster, ota,
-    /// telemetry, instructions, attack).
+    /// telemetry, instructions, attack, assistant).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Also put the report between the `<!-- SECTION:start -->` and `<!-- SECTION:end -->` markers
@@ -161,6 +162,11 @@ impl RunArgs {
     fn runs_suite(&self, suite: &str) -> bool {
         self.only.is_empty() || self.only.iter().any(|only| only == suite)
     }
+
+    /// Whether a suite that needs the server runs (the assistant's is in process only).
+    fn runs_server_suites(&self) -> bool {
+        self.only.is_empty() || self.only.iter().any(|only| only != "assistant")
+    }
 }
 
 async fn run(args: RunArgs) -> anyhow::Result<()> {
@@ -168,7 +174,8 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.baseline {
         results.instructions_before = Some(report::Baseline::read(path)?);
     }
-    for database in child::databases(args.db).await? {
+    let databases = if args.runs_server_suites() { child::databases(args.db).await? } else { Vec::new() };
+    for database in databases {
         eprintln!("== {} ==", database.label);
         let starts = if args.runs_suite("footprint") { Some(footprint::start_times(&database).await?) } else { None };
         let server = child::Child::start(&database.url, &[]).await?;
@@ -211,8 +218,20 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     if args.runs_suite("instructions") {
         results.instructions = instructions::run()?;
     }
-    results.binary_bytes = footprint::binary_size();
-    let markdown = report::markdown(&results);
+    let assistant = if args.runs_suite("assistant") {
+        eprintln!("assistant: the evaluation set, {} passes", args.runs);
+        Some(assistant::run(args.runs)?)
+    } else {
+        None
+    };
+    if args.runs_server_suites() {
+        results.binary_bytes = footprint::binary_size();
+    }
+    let mut markdown = report::markdown(&results);
+    if let Some(assistant) = &assistant {
+        markdown.push_str(&assistant.markdown());
+        assistant.save()?;
+    }
     print!("{markdown}");
     report::save(&results, &markdown, args.write.as_deref(), &args.section)?;
     Ok(())

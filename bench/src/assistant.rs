@@ -1,0 +1,292 @@
+//! The assistant without a model, in process: the evaluation set (`bench/data/assistant_eval.json`)
+//! asked of the seeded FAQ, a workshop's FAQ and a synthetic car's facts in each language. Reports
+//! retrieval's hit@3 (the expected passage among the first three hits), how often it declines what
+//! it must and answers what it can, and the latency of retrieval plus composition per question.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use caas::assistant::compose::compose;
+use caas::assistant::faq_seed::{platform_faq, workshop_faq};
+use caas::assistant::retrieval::{Passage, Source, retrieve};
+use caas::domain::locale::Locale;
+use serde::{Deserialize, Serialize};
+
+/// Target share of answerable questions with their passage among the first three hits (issue 20).
+pub const HIT_AT_3_TARGET: f64 = 0.9;
+/// Target 95th percentile of an answer without a model, in milliseconds (issue 20).
+pub const P95_TARGET_MS: f64 = 50.0;
+/// Hits retrieved per question, as the service asks for.
+const HITS: usize = 3;
+
+#[derive(Deserialize)]
+struct Set {
+    car: Vec<CarFact>,
+    questions: Vec<Question>,
+}
+
+#[derive(Deserialize)]
+struct CarFact {
+    language: String,
+    topic: String,
+    title: String,
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct Question {
+    language: String,
+    question: String,
+    expected: Option<Expected>,
+    /// Unanswerable but sharing the knowledge's words (opening hours of a museum, changing a tyre).
+    #[serde(default)]
+    near: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Expected {
+    Faq(String),
+    Workshop(String),
+    Car(String),
+}
+
+/// The figures of one language (or of all, `language` "all").
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Quality {
+    /// `en`, `de`, `es` or `all`.
+    pub language: String,
+    /// Passages searched per question.
+    pub passages: usize,
+    /// Questions with an expected passage.
+    pub answerable: usize,
+    /// …with it first.
+    pub hit_at_1: usize,
+    /// …with it among the first three.
+    pub hit_at_3: usize,
+    /// …answered (not declined).
+    pub answered: usize,
+    /// Unrelated questions, which must be declined.
+    pub unrelated: usize,
+    /// …and were.
+    pub declined: usize,
+    /// Unanswerable questions near the knowledge's words, which should be declined.
+    pub near: usize,
+    /// …and were.
+    pub near_declined: usize,
+}
+
+/// What the suite measured.
+#[derive(Debug, Serialize)]
+pub struct AssistantResult {
+    /// Per language, then all together.
+    pub quality: Vec<Quality>,
+    /// Questions answered per repetition of the set.
+    pub questions: usize,
+    /// Repetitions of the whole set timed.
+    pub repetitions: usize,
+    /// Retrieval and composition per question, in milliseconds.
+    pub median_ms: f64,
+    /// The same at the 95th percentile.
+    pub p95_ms: f64,
+    /// The slowest question.
+    pub max_ms: f64,
+    /// The questions whose expected passage was not among the first three, with what was found.
+    pub misses: Vec<String>,
+}
+
+/// Runs the evaluation, timing `repetitions` passes of the whole set (at least 5).
+pub fn run(repetitions: usize) -> anyhow::Result<AssistantResult> {
+    let set: Set = serde_json::from_str(include_str!("../data/assistant_eval.json"))?;
+    let mut quality = Vec::new();
+    let mut misses = Vec::new();
+    let mut asked = Vec::new();
+    for locale in Locale::ALL {
+        let (passages, keys) = knowledge(&set, locale);
+        let mut figures = Quality { language: locale.tag().into(), passages: passages.len(), ..Quality::default() };
+        for question in set.questions.iter().filter(|question| question.language == locale.tag()) {
+            let hits = retrieve(&question.question, locale, &passages, HITS);
+            let answer = compose(&question.question, locale, &hits, true);
+            let expected = match &question.expected {
+                None if question.near => {
+                    figures.near += 1;
+                    figures.near_declined += usize::from(!answer.answered);
+                    continue;
+                }
+                None => {
+                    figures.unrelated += 1;
+                    figures.declined += usize::from(!answer.answered);
+                    continue;
+                }
+                Some(Expected::Faq(key)) => keys.get(&(false, key.as_str())).cloned(),
+                Some(Expected::Workshop(key)) => keys.get(&(true, key.as_str())).cloned(),
+                Some(Expected::Car(topic)) => Some(Source::Car { topic: topic.clone() })
+                    .filter(|_| set.car.iter().any(|fact| fact.language == locale.tag() && &fact.topic == topic)),
+            };
+            let Some(expected) = expected else {
+                anyhow::bail!("{locale} {:?}: the expected passage is not in the knowledge", question.question);
+            };
+            figures.answerable += 1;
+            figures.answered += usize::from(answer.answered);
+            let position = hits.iter().position(|hit| hit.passage.source == expected);
+            figures.hit_at_1 += usize::from(position == Some(0));
+            figures.hit_at_3 += usize::from(position.is_some());
+            if position.is_none() {
+                let found: Vec<&str> = hits.iter().map(|hit| hit.passage.title.as_str()).collect();
+                misses.push(format!("{locale} {:?} → {found:?}", question.question));
+            }
+        }
+        asked.push((locale, passages));
+        quality.push(figures);
+    }
+    quality.push(total(&quality));
+
+    let repetitions = repetitions.max(5);
+    let mut times = Vec::new();
+    for _ in 0..repetitions {
+        for (locale, passages) in &asked {
+            for question in set.questions.iter().filter(|question| question.language == locale.tag()) {
+                let started = Instant::now();
+                let hits = retrieve(&question.question, *locale, passages, HITS);
+                std::hint::black_box(compose(&question.question, *locale, &hits, true));
+                times.push(started.elapsed());
+            }
+        }
+    }
+    times.sort();
+    let at = |share: f64| millis(times[((times.len() - 1) as f64 * share).round() as usize]);
+    Ok(AssistantResult {
+        quality,
+        questions: times.len() / repetitions,
+        repetitions,
+        median_ms: at(0.5),
+        p95_ms: at(0.95),
+        max_ms: at(1.0),
+        misses,
+    })
+}
+
+/// One language's passages as the service would search them, and the source of each FAQ entry by
+/// (from a workshop, key).
+fn knowledge(set: &Set, locale: Locale) -> (Vec<Passage>, HashMap<(bool, &'static str), Source>) {
+    let (mut passages, mut keys) = (Vec::new(), HashMap::new());
+    let platform = platform_faq().into_iter().map(|seed| (false, seed));
+    let seeds = platform.chain(workshop_faq().into_iter().map(|seed| (true, seed)));
+    for (workshop, seed) in seeds.filter(|(_, seed)| seed.language == locale.tag()) {
+        let source = Source::Faq { id: uuid::Uuid::new_v4() };
+        keys.insert((workshop, seed.key), source.clone());
+        let tags = seed.tags.iter().map(|tag| (*tag).to_owned()).collect();
+        passages.push(Passage { source, title: seed.question.into(), text: seed.answer.into(), tags });
+    }
+    passages.extend(set.car.iter().filter(|fact| fact.language == locale.tag()).map(|fact| Passage {
+        source: Source::Car { topic: fact.topic.clone() },
+        title: fact.title.clone(),
+        text: fact.text.clone(),
+        tags: Vec::new(),
+    }));
+    (passages, keys)
+}
+
+fn total(languages: &[Quality]) -> Quality {
+    languages.iter().fold(Quality { language: "all".into(), ..Quality::default() }, |sum, one| Quality {
+        passages: sum.passages.max(one.passages),
+        answerable: sum.answerable + one.answerable,
+        hit_at_1: sum.hit_at_1 + one.hit_at_1,
+        hit_at_3: sum.hit_at_3 + one.hit_at_3,
+        answered: sum.answered + one.answered,
+        unrelated: sum.unrelated + one.unrelated,
+        declined: sum.declined + one.declined,
+        near: sum.near + one.near,
+        near_declined: sum.near_declined + one.near_declined,
+        ..sum
+    })
+}
+
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn share(part: usize, whole: usize) -> f64 {
+    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "**not met**" }
+}
+
+impl AssistantResult {
+    /// The suite's tables in Markdown.
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        let all = self.quality.last().cloned().unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\n### The assistant without a model (`bench/data/assistant_eval.json`: {} answerable, {} unrelated and {} near questions)\n",
+            all.answerable, all.unrelated, all.near
+        );
+        let _ = writeln!(
+            out,
+            "| language | passages | hit@1 | hit@3 | answerable answered | unrelated declined | near declined |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|");
+        for q in &self.quality {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.1} % | {:.1} % ({}/{}) | {:.1} % | {:.1} % ({}/{}) | {}/{} |",
+                q.language,
+                q.passages,
+                100.0 * share(q.hit_at_1, q.answerable),
+                100.0 * share(q.hit_at_3, q.answerable),
+                q.hit_at_3,
+                q.answerable,
+                100.0 * share(q.answered, q.answerable),
+                100.0 * share(q.declined, q.unrelated),
+                q.declined,
+                q.unrelated,
+                q.near_declined,
+                q.near,
+            );
+        }
+        let hit_at_3 = share(all.hit_at_3, all.answerable);
+        let _ = writeln!(
+            out,
+            "\nTargets: hit@3 ≥ {:.0} % — {}; every unrelated question declined — {}.",
+            HIT_AT_3_TARGET * 100.0,
+            verdict(hit_at_3 >= HIT_AT_3_TARGET),
+            verdict(all.declined == all.unrelated)
+        );
+        let _ = writeln!(
+            out,
+            "\n| retrieve + compose per question | questions × repetitions | median | p95 | max | target (p95) | verdict |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---|");
+        let _ = writeln!(
+            out,
+            "| in process ({} build), index built per question | {} × {} | {:.3} ms | {:.3} ms | {:.3} ms | ≤ {:.0} ms | {} |",
+            if cfg!(debug_assertions) { "debug" } else { "release" },
+            self.questions,
+            self.repetitions,
+            self.median_ms,
+            self.p95_ms,
+            self.max_ms,
+            P95_TARGET_MS,
+            verdict(self.p95_ms <= P95_TARGET_MS)
+        );
+        if !self.misses.is_empty() {
+            let _ = writeln!(out, "\nNot among the first three hits:\n");
+            for miss in &self.misses {
+                let _ = writeln!(out, "- {miss}");
+            }
+        }
+        out
+    }
+
+    /// Writes the figures to `target/bench/assistant.json`.
+    pub fn save(&self) -> anyhow::Result<()> {
+        std::fs::create_dir_all("target/bench")?;
+        std::fs::write("target/bench/assistant.json", serde_json::to_string_pretty(self)?)?;
+        eprintln!("wrote target/bench/assistant.json");
+        Ok(())
+    }
+}
