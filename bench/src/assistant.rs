@@ -94,6 +94,58 @@ pub struct AssistantResult {
     pub max_ms: f64,
     /// The questions whose expected passage was not among the first three, with what was found.
     pub misses: Vec<String>,
+    /// `askAssistant` over HTTP without a model, per database.
+    pub api: Vec<ApiLatency>,
+}
+
+/// `askAssistant` answered by the server without a model: one client asking the German questions of
+/// the set one after the other, as Anna about her car (the passages are read from the database, the
+/// conversation and the turn written to it).
+#[derive(Debug, Serialize)]
+pub struct ApiLatency {
+    /// `SQLite` or `PostgreSQL`.
+    pub database: String,
+    /// Questions asked.
+    pub questions: usize,
+    /// Wall time per answer, in milliseconds.
+    pub median_ms: f64,
+    /// The same at the 95th percentile.
+    pub p95_ms: f64,
+    /// The slowest answer.
+    pub max_ms: f64,
+    /// Answers that were errors.
+    pub failures: usize,
+}
+
+const ASK: &str = "mutation($q: String!, $vin: String) { askAssistant(question: $q, vin: $vin) { status mode } }";
+
+/// Times `askAssistant` on `server` for the set's German questions, `repetitions` times over.
+pub async fn over_api(server: &crate::child::Child, database: &str, repetitions: usize) -> anyhow::Result<ApiLatency> {
+    let set: Set = serde_json::from_str(include_str!("../data/assistant_eval.json"))?;
+    let token = server.token("customer@demo.caas").await?;
+    let cars = server.graphql(Some(&token), "{ myVehicles { nodes { vin } } }", serde_json::json!({})).await?;
+    let vin = cars["myVehicles"]["nodes"][0]["vin"].as_str().unwrap_or_default().to_owned();
+    let german: Vec<&Question> = set.questions.iter().filter(|question| question.language == "de").collect();
+    let (mut times, mut failures) = (Vec::new(), 0);
+    for _ in 0..repetitions.max(5) {
+        for question in &german {
+            let variables = serde_json::json!({ "q": question.question, "vin": vin });
+            let started = Instant::now();
+            let answer = server.graphql(Some(&token), ASK, variables).await;
+            times.push(started.elapsed());
+            failures += usize::from(answer.map_or(true, |data| data["askAssistant"]["status"] != "DONE"));
+        }
+    }
+    times.sort();
+    let at = |share: f64| millis(times[((times.len() - 1) as f64 * share).round() as usize]);
+    Ok(ApiLatency {
+        database: database.to_owned(),
+        questions: times.len(),
+        median_ms: at(0.5),
+        p95_ms: at(0.95),
+        max_ms: at(1.0),
+        failures,
+    })
 }
 
 /// Runs the evaluation, timing `repetitions` passes of the whole set (at least 5).
@@ -164,6 +216,7 @@ pub fn run(repetitions: usize) -> anyhow::Result<AssistantResult> {
         p95_ms: at(0.95),
         max_ms: at(1.0),
         misses,
+        api: Vec::new(),
     })
 }
 
@@ -273,6 +326,20 @@ impl AssistantResult {
             P95_TARGET_MS,
             verdict(self.p95_ms <= P95_TARGET_MS)
         );
+        for api in &self.api {
+            let _ = writeln!(
+                out,
+                "| `askAssistant` over HTTP on {}, as Anna about her car, one client | {} questions ({} failed) | {:.3} ms | {:.3} ms | {:.3} ms | ≤ {:.0} ms | {} |",
+                api.database,
+                api.questions,
+                api.failures,
+                api.median_ms,
+                api.p95_ms,
+                api.max_ms,
+                P95_TARGET_MS,
+                verdict(api.p95_ms <= P95_TARGET_MS && api.failures == 0)
+            );
+        }
         if !self.misses.is_empty() {
             let _ = writeln!(out, "\nNot among the first three hits:\n");
             for miss in &self.misses {
