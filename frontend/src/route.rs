@@ -27,6 +27,11 @@ pub enum Route {
         /// The VIN.
         vin: String,
     },
+    /// A vehicle's expediente with the assistant's chat panel open.
+    VehicleAssistant {
+        /// The VIN.
+        vin: String,
+    },
     /// The features a vehicle can have.
     Catalog {
         /// The VIN.
@@ -73,6 +78,10 @@ pub enum Route {
     Privacy,
     /// Purchases waiting for a connection.
     Queue,
+    /// The dashboard with the assistant's chat panel open.
+    Assistant,
+    /// The platform's FAQ (`#faq-<id>` shows one entry).
+    Help,
     /// Register a sale.
     NewSale,
     /// The dealership's stock.
@@ -91,6 +100,10 @@ pub enum Route {
     WorkshopBoard,
     /// The workshop's set-up: hours, closed days, bays, services.
     WorkshopSetup,
+    /// The workshop's FAQ and the questions its customers asked the assistant.
+    WorkshopAssistant,
+    /// The platform's FAQ, which the assistant answers from.
+    AdminAssistant,
     /// Unknown address.
     NotFound,
 }
@@ -109,6 +122,7 @@ impl Routable for Route {
             Self::SetPassword => "/set-password".into(),
             Self::OidcFinish => "/signin/oidc".into(),
             Self::Vehicle { vin } => format!("/vehicles/{vin}"),
+            Self::VehicleAssistant { vin } => format!("/vehicles/{vin}/assistant"),
             Self::Catalog { vin } => format!("/vehicles/{vin}/features"),
             Self::VehicleHealth { vin } => format!("/vehicles/{vin}/health"),
             Self::BookService { vin } => format!("/vehicles/{vin}/book"),
@@ -123,6 +137,8 @@ impl Routable for Route {
             Self::NotificationSettings => "/profile/notifications".into(),
             Self::Privacy => "/privacy".into(),
             Self::Queue => "/queue".into(),
+            Self::Assistant => "/assistant".into(),
+            Self::Help => "/help".into(),
             Self::NewSale => "/dealer/sale".into(),
             Self::Stock => "/dealer/stock".into(),
             Self::Support => "/support".into(),
@@ -132,6 +148,8 @@ impl Routable for Route {
             Self::Analytics => "/admin/analytics".into(),
             Self::WorkshopBoard => "/workshop/board".into(),
             Self::WorkshopSetup => "/workshop/setup".into(),
+            Self::WorkshopAssistant => "/workshop/assistant".into(),
+            Self::AdminAssistant => "/admin/assistant".into(),
             Self::NotFound => "/404".into(),
         }
     }
@@ -143,6 +161,7 @@ impl Routable for Route {
             "/set-password",
             "/signin/oidc",
             "/vehicles/:vin",
+            "/vehicles/:vin/assistant",
             "/vehicles/:vin/features",
             "/vehicles/:vin/health",
             "/vehicles/:vin/book",
@@ -157,6 +176,8 @@ impl Routable for Route {
             "/profile/notifications",
             "/privacy",
             "/queue",
+            "/assistant",
+            "/help",
             "/dealer/sale",
             "/dealer/stock",
             "/support",
@@ -166,6 +187,8 @@ impl Routable for Route {
             "/admin/analytics",
             "/workshop/board",
             "/workshop/setup",
+            "/workshop/assistant",
+            "/admin/assistant",
             "/404",
         ]
     }
@@ -190,6 +213,7 @@ impl Route {
             ["set-password"] => Self::SetPassword,
             ["signin", "oidc"] => Self::OidcFinish,
             ["vehicles", vin] => Self::Vehicle { vin: owned(vin) },
+            ["vehicles", vin, "assistant"] => Self::VehicleAssistant { vin: owned(vin) },
             ["vehicles", vin, "features"] => Self::Catalog { vin: owned(vin) },
             ["vehicles", vin, "health"] => Self::VehicleHealth { vin: owned(vin) },
             ["vehicles", vin, "book"] => Self::BookService { vin: owned(vin) },
@@ -204,6 +228,8 @@ impl Route {
             ["profile", "notifications"] => Self::NotificationSettings,
             ["privacy"] => Self::Privacy,
             ["queue"] => Self::Queue,
+            ["assistant"] => Self::Assistant,
+            ["help"] => Self::Help,
             ["dealer", "sale"] => Self::NewSale,
             ["dealer", "stock"] => Self::Stock,
             ["support"] => Self::Support,
@@ -213,6 +239,8 @@ impl Route {
             ["admin", "analytics"] => Self::Analytics,
             ["workshop", "board"] => Self::WorkshopBoard,
             ["workshop", "setup"] => Self::WorkshopSetup,
+            ["workshop", "assistant"] => Self::WorkshopAssistant,
+            ["admin", "assistant"] => Self::AdminAssistant,
             _ => Self::NotFound,
         }
     }
@@ -230,6 +258,7 @@ mod tests {
             Route::SetPassword,
             Route::OidcFinish,
             Route::Vehicle { vin: "WCAAUR1S3TB000001".into() },
+            Route::VehicleAssistant { vin: "WCAAUR1S3TB000001".into() },
             Route::Catalog { vin: "WCAAUR1S3TB000001".into() },
             Route::VehicleHealth { vin: "WCAAUR1S3TB000001".into() },
             Route::BookService { vin: "WCAAUR1S3TB000001".into() },
@@ -244,6 +273,8 @@ mod tests {
             Route::NotificationSettings,
             Route::Privacy,
             Route::Queue,
+            Route::Assistant,
+            Route::Help,
             Route::NewSale,
             Route::Stock,
             Route::Support,
@@ -253,6 +284,8 @@ mod tests {
             Route::Analytics,
             Route::WorkshopBoard,
             Route::WorkshopSetup,
+            Route::WorkshopAssistant,
+            Route::AdminAssistant,
         ];
         assert_eq!(pages.len(), Route::routes().len() - 1, "every route but 404 is listed here");
         for page in pages {

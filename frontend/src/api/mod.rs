@@ -3,6 +3,8 @@
 //! WebSocket, and the queue of purchases made offline.
 
 pub mod activation;
+#[cfg(feature = "more")]
+pub mod assistant;
 pub mod checkout;
 pub mod client;
 pub mod dashboard;

@@ -53,6 +53,10 @@ macro_rules! api_enums {
 api_enums! {
     ActivationPhase { ACTIVE, DEACTIVATING, ENDED, FAILED, QUEUED, RETRY_SCHEDULED, SENDING },
     ActivationStatus { ACTIVATING, ACTIVE, CANCELLED, DEACTIVATING, EXPIRED, FAILED, PENDING },
+    AssistantAnswerMode { DECLINED, MODEL, RETRIEVAL },
+    AssistantOffer { BOOK_SERVICE, CONTACT_WORKSHOP },
+    AssistantSourceKind { CAR_DATA, FAQ },
+    AssistantTurnStatus { ANSWERING, DONE },
     BookingStatus { CANCELLED, CHECKED_IN, COMPLETED, CONFIRMED, NO_SHOW, REQUESTED },
     DiagnosticType { OBD2, TEST_DRIVE, VISUAL },
     DurationKind { ANNUAL, FIXED_DAYS, MONTHLY, PERMANENT, TRIAL },
@@ -102,7 +106,7 @@ macro_rules! operations {
                 schema_path = "../schema.graphql",
                 query_path = $path,
                 response_derives = "Clone, PartialEq",
-                extern_enums("ActivationPhase", "ActivationStatus", "BookingStatus", "DiagnosticType", "DurationKind", "ExportStatus", "HealthAlertKind", "InvoiceKind", "Locale", "MaintenanceKind", "MaintenanceState", "NotificationChannel", "NotificationKind", "NotificationStatus", "OrderStatus", "PaymentKind", "PaymentMethodKind", "PaymentStatus", "Powertrain", "RepairLineKind", "RepairLineStatus", "RepairOrderStatus", "ResourceKind", "Role", "Scope", "TelemetryResolution", "TicketStatus", "TimelineOf", "UserActionKind", "VehicleCommandKind", "VehicleCommandStatus", "VehicleStatus", "Weekday")
+                extern_enums("ActivationPhase", "ActivationStatus", "AssistantAnswerMode", "AssistantOffer", "AssistantSourceKind", "AssistantTurnStatus", "BookingStatus", "DiagnosticType", "DurationKind", "ExportStatus", "HealthAlertKind", "InvoiceKind", "Locale", "MaintenanceKind", "MaintenanceState", "NotificationChannel", "NotificationKind", "NotificationStatus", "OrderStatus", "PaymentKind", "PaymentMethodKind", "PaymentStatus", "Powertrain", "RepairLineKind", "RepairLineStatus", "RepairOrderStatus", "ResourceKind", "Role", "Scope", "TelemetryResolution", "TicketStatus", "TimelineOf", "UserActionKind", "VehicleCommandKind", "VehicleCommandStatus", "VehicleStatus", "Weekday")
             )]
             pub struct $name;
         )*
@@ -191,6 +195,17 @@ operations!(
     SetSmsNumber => "graphql/set_sms_number.graphql",
 );
 
+// The assistant's chat panel and the help page (the platform FAQ), in the second bundle.
+#[cfg(feature = "more")]
+operations!(
+    AskAssistant => "graphql/ask_assistant.graphql",
+    AssistantAnswer => "graphql/assistant_answer.graphql",
+    AssistantConversations => "graphql/assistant_conversations.graphql",
+    DeleteAssistantConversation => "graphql/delete_assistant_conversation.graphql",
+    FaqEntries => "graphql/faq_entries.graphql",
+    WorkshopContacts => "graphql/workshop_contacts.graphql",
+);
+
 // The workshop's own operations, only in the staff app.
 #[cfg(feature = "staff")]
 operations!(
@@ -209,6 +224,10 @@ operations!(
     SetClosedDay => "graphql/set_closed_day.graphql",
     SaveWorkshopResource => "graphql/save_workshop_resource.graphql",
     SaveServiceType => "graphql/save_service_type.graphql",
+    CreateFaqEntry => "graphql/create_faq_entry.graphql",
+    UpdateFaqEntry => "graphql/update_faq_entry.graphql",
+    DeleteFaqEntry => "graphql/delete_faq_entry.graphql",
+    AssistantQuestions => "graphql/assistant_questions.graphql",
 );
 
 // Administration and support, only in the staff app.

@@ -35,9 +35,14 @@ fn links(role: &str, workshop_admin: bool) -> Vec<(Route, &'static str)> {
         "WORKSHOP" if workshop_admin => vec![
             (Route::Home, "nav.calendar"),
             (Route::WorkshopBoard, "nav.board"),
+            (Route::WorkshopAssistant, "nav.assistant"),
             (Route::WorkshopSetup, "nav.setup"),
         ],
-        "WORKSHOP" => vec![(Route::Home, "nav.calendar"), (Route::WorkshopBoard, "nav.board")],
+        "WORKSHOP" => vec![
+            (Route::Home, "nav.calendar"),
+            (Route::WorkshopBoard, "nav.board"),
+            (Route::WorkshopAssistant, "nav.assistant"),
+        ],
         _ => vec![
             (Route::Home, "nav.home"),
             (Route::Orders, "nav.my_orders"),

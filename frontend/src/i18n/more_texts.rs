@@ -8,6 +8,27 @@ pub static MORE_TEXTS: &[(&str, [&str; 3])] = &[
     ("alert_kind.FAULT_CODE", ["Fault code", "Fehlercode", "Código de avería"]),
     ("alert_kind.SERVICE_DUE", ["Service due", "Service fällig", "Revisión pendiente"]),
     ("alert_kind.SILENT", ["No signal from the car", "Kein Signal vom Fahrzeug", "El coche no envía datos"]),
+    ("assistant.answering", ["Writing the answer…", "Die Antwort wird geschrieben …", "Escribiendo la respuesta…"]),
+    ("assistant.ask", ["Ask", "Fragen", "Preguntar"]),
+    ("assistant.book", ["Book a service", "Service buchen", "Pedir cita en el taller"]),
+    ("assistant.book_car", ["Book a service for {car}", "Service für {car} buchen", "Pedir cita para {car}"]),
+    (
+        "assistant.by_model",
+        [
+            "Written by an AI model from the sources below: check there what matters to you.",
+            "Von einem KI-Modell aus den Quellen unten verfasst: Prüfen Sie dort, was Ihnen wichtig ist.",
+            "Redactada por un modelo de IA a partir de las fuentes de abajo: comprueba allí lo que te importe.",
+        ],
+    ),
+    ("assistant.call", ["Call {workshop}: {phone}", "{workshop} anrufen: {phone}", "Llamar a {workshop}: {phone}"]),
+    (
+        "assistant.conversation",
+        ["Conversation with the assistant", "Unterhaltung mit dem Assistenten", "Conversación con el asistente"],
+    ),
+    ("assistant.delete", ["Delete this conversation", "Diese Unterhaltung löschen", "Borrar esta conversación"]),
+    ("assistant.question", ["Your question", "Ihre Frage", "Tu pregunta"]),
+    ("assistant.sources", ["Sources", "Quellen", "Fuentes"]),
+    ("assistant.you", ["You", "Sie", "Tú"]),
     ("booking.book", ["Book", "Termin buchen", "Reservar cita"]),
     ("booking.cancel", ["Cancel booking", "Termin stornieren", "Cancelar la cita"]),
     (
@@ -199,6 +220,24 @@ pub static MORE_TEXTS: &[(&str, [&str; 3])] = &[
     ("health.recorded_at", ["Time of reading", "Zeitpunkt der Messung", "Hora de la lectura"]),
     ("health.since", ["Since {date}", "Seit {date}", "Desde el {date}"]),
     ("health.week", ["7 days", "7 Tage", "7 días"]),
+    (
+        "help.intro",
+        [
+            "Answers to common questions. The assistant answers from them too.",
+            "Antworten auf häufige Fragen. Auch der Assistent antwortet daraus.",
+            "Respuestas a preguntas frecuentes. El asistente también responde a partir de ellas.",
+        ],
+    ),
+    (
+        "help.none",
+        [
+            "No questions here yet in your language.",
+            "Hier gibt es noch keine Fragen in Ihrer Sprache.",
+            "Aún no hay preguntas en tu idioma.",
+        ],
+    ),
+    ("help.platform", ["General questions", "Allgemeine Fragen", "Preguntas generales"]),
+    ("help.workshop", ["From your workshop", "Von Ihrer Werkstatt", "De tu taller"]),
     ("notice_kind.ACTIVATION_RESULT", ["Feature activations", "Aktivierung von Funktionen", "Activación de funciones"]),
     ("notice_kind.BILLING", ["Payments and invoices", "Zahlungen und Rechnungen", "Pagos y facturas"]),
     (
@@ -323,6 +362,7 @@ pub static MORE_TEXTS: &[(&str, [&str; 3])] = &[
     ("page.book_service", ["Book a service", "Service buchen", "Pedir cita en el taller"]),
     ("page.bookings", ["My bookings", "Meine Termine", "Mis citas"]),
     ("page.estimate", ["Estimate", "Kostenvoranschlag", "Presupuesto"]),
+    ("page.help", ["Help", "Hilfe", "Ayuda"]),
     ("page.notification_settings", ["Notification settings", "Benachrichtigungen", "Ajustes de avisos"]),
     ("page.oidc", ["Signing in", "Anmeldung", "Inicio de sesión"]),
     ("page.privacy", ["Your data and privacy", "Ihre Daten und Datenschutz", "Tus datos y privacidad"]),

@@ -46,6 +46,24 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
         ],
     ),
     ("activation.progress", ["Switching on, live", "Aktivierung live", "Activación en directo"]),
+    (
+        "assistant.intro",
+        [
+            "Questions about features, bookings or payments? The assistant answers from our FAQ and names its sources.",
+            "Fragen zu Funktionen, Terminen oder Zahlungen? Der Assistent antwortet aus unseren FAQ und nennt seine Quellen.",
+            "¿Dudas sobre funciones, citas o pagos? El asistente responde con nuestras preguntas frecuentes y cita sus fuentes.",
+        ],
+    ),
+    (
+        "assistant.intro_car",
+        [
+            "A warning light, a fault code, the next service? The assistant answers from our FAQ and this car's own data, and names its sources.",
+            "Eine Warnleuchte, ein Fehlercode, der nächste Service? Der Assistent antwortet aus unseren FAQ und den Daten dieses Fahrzeugs und nennt seine Quellen.",
+            "¿Un testigo encendido, un código de avería, la próxima revisión? El asistente responde con nuestras preguntas frecuentes y los datos de este coche, y cita sus fuentes.",
+        ],
+    ),
+    ("assistant.open", ["Ask the assistant", "Assistenten fragen", "Preguntar al asistente"]),
+    ("assistant.title", ["Assistant", "Assistent", "Asistente"]),
     ("booking.book_service", ["Book a service", "Service buchen", "Pedir cita en el taller"]),
     (
         "car_status.ASSIGNED",
@@ -439,6 +457,7 @@ pub static TEXTS: &[(&str, [&str; 3])] = &[
     ("maintenance_state.DUE", ["Service due soon", "Service bald fällig", "Revisión próxima"]),
     ("maintenance_state.OVERDUE", ["Service overdue", "Service überfällig", "Revisión vencida"]),
     ("maintenance_state.UP_TO_DATE", ["Up to date", "Auf dem neuesten Stand", "Al día"]),
+    ("nav.assistant", ["Assistant", "Assistent", "Asistente"]),
     ("nav.board", ["Board", "Auftragstafel", "Tablero"]),
     ("nav.bookings", ["My bookings", "Meine Termine", "Mis citas"]),
     ("nav.calendar", ["Calendar", "Kalender", "Calendario"]),
@@ -1083,6 +1102,81 @@ pub static STAFF_TEXTS: &[(&str, [&str; 3])] = &[
     ("diagnosis.symptoms", ["Symptoms", "Symptome", "Síntomas"]),
     ("diagnosis.title", ["Record a diagnostic session", "Diagnose erfassen", "Registrar un diagnóstico"]),
     ("diagnosis.type", ["How it was run", "Art der Diagnose", "Tipo de diagnóstico"]),
+    ("faq.added", ["Entry added.", "Eintrag hinzugefügt.", "Entrada añadida."]),
+    ("faq.answer", ["Answer", "Antwort", "Respuesta"]),
+    ("faq.answered", ["Answered", "Beantwortet", "Respondida"]),
+    ("faq.delete", ["Delete", "Löschen", "Eliminar"]),
+    (
+        "faq.delete_ask",
+        [
+            "Delete “{question}”? The assistant no longer answers from it.",
+            "„{question}“ löschen? Der Assistent antwortet dann nicht mehr daraus.",
+            "¿Eliminar «{question}»? El asistente dejará de responder a partir de ella.",
+        ],
+    ),
+    ("faq.delete_confirm", ["Yes, delete", "Ja, löschen", "Sí, eliminar"]),
+    ("faq.deleted", ["Entry deleted.", "Eintrag gelöscht.", "Entrada eliminada."]),
+    ("faq.edit", ["Edit", "Bearbeiten", "Editar"]),
+    ("faq.entries", ["FAQ entries", "FAQ-Einträge", "Preguntas frecuentes"]),
+    ("faq.language", ["Language", "Sprache", "Idioma"]),
+    ("faq.new", ["Add an entry", "Eintrag hinzufügen", "Añadir una entrada"]),
+    (
+        "faq.no_questions",
+        ["No questions asked yet.", "Noch keine Fragen gestellt.", "Aún no se ha hecho ninguna pregunta."],
+    ),
+    (
+        "faq.none",
+        [
+            "No entries in this language yet.",
+            "Noch keine Einträge in dieser Sprache.",
+            "Aún no hay entradas en este idioma.",
+        ],
+    ),
+    ("faq.question", ["Question", "Frage", "Pregunta"]),
+    ("faq.questions", ["Questions asked", "Gestellte Fragen", "Preguntas recibidas"]),
+    (
+        "faq.questions_intro",
+        [
+            "What customers asked the assistant, without who asked; first the ones it could not answer: an FAQ entry answers them next time.",
+            "Was Kunden den Assistenten gefragt haben, ohne wer fragte; zuerst die, die er nicht beantworten konnte: Ein FAQ-Eintrag beantwortet sie beim nächsten Mal.",
+            "Lo que los clientes preguntaron al asistente, sin quién lo preguntó; primero las que no supo responder: una entrada nueva las responderá la próxima vez.",
+        ],
+    ),
+    (
+        "faq.rule_answer",
+        [
+            "Write an answer of 1 to 4,000 characters.",
+            "Schreiben Sie eine Antwort mit 1 bis 4.000 Zeichen.",
+            "Escribe una respuesta de 1 a 4.000 caracteres.",
+        ],
+    ),
+    (
+        "faq.rule_question",
+        [
+            "Write a question of 3 to 300 characters.",
+            "Schreiben Sie eine Frage mit 3 bis 300 Zeichen.",
+            "Escribe una pregunta de 3 a 300 caracteres.",
+        ],
+    ),
+    (
+        "faq.rule_tags",
+        [
+            "At most 12 tags, each of up to 40 characters.",
+            "Höchstens 12 Schlagwörter mit je bis zu 40 Zeichen.",
+            "Como máximo 12 etiquetas de hasta 40 caracteres cada una.",
+        ],
+    ),
+    ("faq.saved", ["Entry saved.", "Eintrag gespeichert.", "Entrada guardada."]),
+    (
+        "faq.tags",
+        [
+            "Tags, separated by commas (they help the assistant find the entry)",
+            "Schlagwörter, durch Kommas getrennt (sie helfen dem Assistenten, den Eintrag zu finden)",
+            "Etiquetas separadas por comas (ayudan al asistente a encontrar la entrada)",
+        ],
+    ),
+    ("faq.unanswered", ["Not answered", "Nicht beantwortet", "Sin respuesta"]),
+    ("faq.updated_on", ["Changed on {date}", "Geändert am {date}", "Modificada el {date}"]),
     ("job.add", ["Add the line", "Position hinzufügen", "Añadir la línea"]),
     ("job.add_line", ["Add to the estimate", "Zum Kostenvoranschlag hinzufügen", "Añadir al presupuesto"]),
     (
@@ -1204,6 +1298,18 @@ pub static STAFF_TEXTS: &[(&str, [&str; 3])] = &[
     ("order.record_reservation", ["Record reservation payment", "Anzahlung erfassen", "Registrar pago de reserva"]),
     ("page.admin", ["Catalog and prices", "Katalog und Preise", "Catálogo y precios"]),
     ("page.analytics", ["Business figures", "Geschäftszahlen", "Cifras del negocio"]),
+    (
+        "page.assistant_platform",
+        [
+            "Assistant: the platform's FAQ",
+            "Assistent: FAQ der Plattform",
+            "Asistente: preguntas frecuentes de la plataforma",
+        ],
+    ),
+    (
+        "page.assistant_workshop",
+        ["Assistant: FAQ and questions", "Assistent: FAQ und Fragen", "Asistente: preguntas frecuentes y consultas"],
+    ),
     ("page.board", ["Repair orders", "Werkstattaufträge", "Órdenes de reparación"]),
     ("page.calendar", ["Calendar", "Kalender", "Calendario"]),
     ("page.new_sale", ["Register a sale", "Verkauf erfassen", "Registrar una venta"]),

@@ -1,7 +1,7 @@
 //! The customer's dashboard: their cars, each with what it last reported (locked, charge and
 //! range, climate) and its remote controls, the features on each (what is expiring soon), and the
-//! way to discover more, to each car's file and to its health; and, once, the offer to install the
-//! app.
+//! way to discover more, to each car's file and to its health; the assistant; and, once, the offer
+//! to install the app.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -11,14 +11,23 @@ use crate::api::ops::{Dashboard as DashboardOp, dashboard};
 use crate::api::{QueryState, use_query_as, use_reload};
 use crate::components::{Layout, empty, error_view, loading, stale_note};
 use crate::i18n::{Locale, date, t, value};
+use crate::pages::assistant::assistant;
 use crate::pages::install::use_install_offer;
 use crate::pages::remote::{Remote, car_view, use_remote};
 use crate::route::Route;
 use crate::state::use_app;
 
+/// Properties of [`Dashboard`].
+#[derive(Properties, PartialEq)]
+pub struct DashboardProps {
+    /// With the assistant's chat panel open.
+    #[prop_or_default]
+    pub assistant: bool,
+}
+
 /// The dashboard.
 #[function_component(Dashboard)]
-pub fn dashboard_page() -> Html {
+pub fn dashboard_page(props: &DashboardProps) -> Html {
     let app = use_app();
     let locale = app.locale;
     let (refresh, reload) = use_reload();
@@ -42,6 +51,7 @@ pub fn dashboard_page() -> Html {
                     <ul class="cards" id="vehicles" onclick={remote.onclick.clone()}>
                         { for vehicles.iter().map(|vehicle| vehicle_card(locale, vehicle, usable, &remote)) }
                     </ul>
+                    { assistant(locale, None, vehicles, props.assistant) }
                 </>
             }
         }

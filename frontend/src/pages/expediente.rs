@@ -1,6 +1,7 @@
-//! A car's expediente: the car (and the way to its health page), where its maintenance stands (and the way to book a service), its
-//! sale, the features it has had, its maintenance, diagnostics and repair orders, its invoices and
-//! its manuals in the customer's language.
+//! A car's expediente: the car (and the way to its health page), the assistant, where its
+//! maintenance stands (and the way to book a service), its sale, the features it has had, its
+//! maintenance, diagnostics and repair orders, its invoices and its manuals in the customer's
+//! language.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -11,6 +12,7 @@ use crate::api::{QueryState, use_query_as};
 use crate::components::repair::{diagnostics_view, repair_status};
 use crate::components::{Layout, document_links, loading, page_error, stale_note};
 use crate::i18n::{Locale, colour, date, kilometres, money, t, tf, value};
+use crate::pages::assistant::assistant;
 use crate::route::Route;
 use crate::state::use_app;
 
@@ -19,6 +21,9 @@ use crate::state::use_app;
 pub struct ExpedienteProps {
     /// The vehicle.
     pub vin: AttrValue,
+    /// With the assistant's chat panel open.
+    #[prop_or_default]
+    pub assistant: bool,
 }
 
 /// The expediente page.
@@ -36,6 +41,7 @@ pub fn expediente_page(props: &ExpedienteProps) -> Html {
                 <>
                     { stale_note(locale, loaded.stale) }
                     { vehicle_section(locale, &file.car) }
+                    { assistant(locale, Some(&file.car.vin), &[], props.assistant) }
                     { maintenance_status(locale, &file.car) }
                     { section(locale, "expediente.features", file.activations.iter().map(|a| {
                         html! {

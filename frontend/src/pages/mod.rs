@@ -3,6 +3,7 @@
 mod activation;
 #[cfg(feature = "staff")]
 mod admin;
+mod assistant;
 #[cfg(feature = "more")]
 mod booking;
 #[cfg(feature = "more")]
@@ -19,6 +20,8 @@ mod estimate;
 mod expediente;
 #[cfg(feature = "more")]
 mod health;
+#[cfg(feature = "more")]
+mod help;
 mod install;
 mod login;
 pub mod more;
@@ -88,6 +91,13 @@ fn page(props: &PageProps) -> Html {
             staff => staff_home(staff, app.locale),
         },
         Route::Vehicle { vin } => html! { <expediente::ExpedientePage {vin} /> },
+        // The assistant's chat panel is the second bundle's: open on the page at these addresses.
+        #[cfg(feature = "more")]
+        Route::VehicleAssistant { vin } => html! { <expediente::ExpedientePage {vin} assistant=true /> },
+        #[cfg(feature = "more")]
+        Route::Assistant => html! { <dashboard::Dashboard assistant=true /> },
+        #[cfg(feature = "more")]
+        Route::Help => html! { <help::HelpPage /> },
         Route::Catalog { vin } => html! { <catalog::CatalogPage {vin} /> },
         #[cfg(feature = "more")]
         Route::VehicleHealth { vin } => html! { <health::HealthPage vin={vin.clone()} key={vin} /> },
@@ -117,7 +127,9 @@ fn page(props: &PageProps) -> Html {
         | Route::Partners
         | Route::Analytics
         | Route::WorkshopBoard
-        | Route::WorkshopSetup) => staff_page(staff, app.locale),
+        | Route::WorkshopSetup
+        | Route::WorkshopAssistant
+        | Route::AdminAssistant) => staff_page(staff, app.locale),
         #[cfg(feature = "more")]
         Route::NotFound => {
             html! { <Layout title="page.not_found"><Link<Route> to={Route::Home}>{ crate::i18n::t(app.locale, "nav.home") }</Link<Route>></Layout> }
@@ -153,6 +165,8 @@ fn staff_page(route: Route, _: crate::i18n::Locale) -> Html {
         Route::Analytics => html! { <admin::AnalyticsPage /> },
         Route::WorkshopBoard => html! { <workshop::Board /> },
         Route::WorkshopSetup => html! { <workshop::Setup /> },
+        Route::WorkshopAssistant => html! { <workshop::FaqPage platform=false /> },
+        Route::AdminAssistant => html! { <workshop::FaqPage platform=true /> },
         Route::RepairOrder { id } => html! { <repair_order::RepairOrderPage {id} staff=true /> },
         _ => html! { <admin::FeaturesPage /> },
     }

@@ -16,10 +16,11 @@ pub use users::UsersPage;
 use crate::route::Route;
 
 /// The administrator's pages, as the navigation lists them.
-pub const LINKS: [(Route, &str); 5] = [
+pub const LINKS: [(Route, &str); 6] = [
     (Route::Home, "nav.admin"),
     (Route::Users, "nav.users"),
     (Route::Partners, "nav.partners"),
     (Route::Analytics, "nav.analytics"),
+    (Route::AdminAssistant, "nav.assistant"),
     (Route::Support, "nav.support"),
 ];
