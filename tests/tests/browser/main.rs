@@ -3,6 +3,7 @@
 //! Screenshots of every page are written to `test-artifacts/`.
 
 mod accounts;
+mod assistant;
 mod bundles;
 mod checkout;
 mod customer;
