@@ -1,82 +1,21 @@
 //! The assistant without a model, in process: the evaluation set (`bench/data/assistant_eval.json`)
 //! asked of the seeded FAQ, a workshop's FAQ and a synthetic car's facts in each language. Reports
 //! retrieval's hit@3 (the expected passage among the first three hits), how often it declines what
-//! it must and answers what it can, and the latency of retrieval plus composition per question.
+//! it must and answers what it can, and the latency of retrieval plus composition per question —
+//! and of `askAssistant` over HTTP on each database, passages read from it and the turn written.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use caas::assistant::compose::compose;
-use caas::assistant::faq_seed::{platform_faq, workshop_faq};
-use caas::assistant::retrieval::{Passage, Source, retrieve};
-use caas::domain::locale::Locale;
-use serde::{Deserialize, Serialize};
+use caas::assistant::evaluation::{HITS, Quality, Set, evaluate};
+use caas::assistant::retrieval::retrieve;
+use serde::Serialize;
 
 /// Target share of answerable questions with their passage among the first three hits (issue 20).
 pub const HIT_AT_3_TARGET: f64 = 0.9;
 /// Target 95th percentile of an answer without a model, in milliseconds (issue 20).
 pub const P95_TARGET_MS: f64 = 50.0;
-/// Hits retrieved per question, as the service asks for.
-const HITS: usize = 3;
-
-#[derive(Deserialize)]
-struct Set {
-    car: Vec<CarFact>,
-    questions: Vec<Question>,
-}
-
-#[derive(Deserialize)]
-struct CarFact {
-    language: String,
-    topic: String,
-    title: String,
-    text: String,
-}
-
-#[derive(Deserialize)]
-struct Question {
-    language: String,
-    question: String,
-    expected: Option<Expected>,
-    /// Unanswerable but sharing the knowledge's words (opening hours of a museum, changing a tyre).
-    #[serde(default)]
-    near: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum Expected {
-    Faq(String),
-    Workshop(String),
-    Car(String),
-}
-
-/// The figures of one language (or of all, `language` "all").
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Quality {
-    /// `en`, `de`, `es` or `all`.
-    pub language: String,
-    /// Passages searched per question.
-    pub passages: usize,
-    /// Questions with an expected passage.
-    pub answerable: usize,
-    /// …with it first.
-    pub hit_at_1: usize,
-    /// …with it among the first three.
-    pub hit_at_3: usize,
-    /// …answered (not declined).
-    pub answered: usize,
-    /// Unrelated questions, which must be declined.
-    pub unrelated: usize,
-    /// …and were.
-    pub declined: usize,
-    /// Unanswerable questions near the knowledge's words, which should be declined.
-    pub near: usize,
-    /// …and were.
-    pub near_declined: usize,
-}
-
 /// What the suite measured.
 #[derive(Debug, Serialize)]
 pub struct AssistantResult {
@@ -121,11 +60,11 @@ const ASK: &str = "mutation($q: String!, $vin: String) { askAssistant(question: 
 
 /// Times `askAssistant` on `server` for the set's German questions, `repetitions` times over.
 pub async fn over_api(server: &crate::child::Child, database: &str, repetitions: usize) -> anyhow::Result<ApiLatency> {
-    let set: Set = serde_json::from_str(include_str!("../data/assistant_eval.json"))?;
+    let set = Set::load()?;
     let token = server.token("customer@demo.caas").await?;
     let cars = server.graphql(Some(&token), "{ myVehicles { nodes { vin } } }", serde_json::json!({})).await?;
     let vin = cars["myVehicles"]["nodes"][0]["vin"].as_str().unwrap_or_default().to_owned();
-    let german: Vec<&Question> = set.questions.iter().filter(|question| question.language == "de").collect();
+    let german: Vec<_> = set.questions.iter().filter(|question| question.language == "de").collect();
     let (mut times, mut failures) = (Vec::new(), 0);
     for _ in 0..repetitions.max(5) {
         for question in &german {
@@ -150,50 +89,9 @@ pub async fn over_api(server: &crate::child::Child, database: &str, repetitions:
 
 /// Runs the evaluation, timing `repetitions` passes of the whole set (at least 5).
 pub fn run(repetitions: usize) -> anyhow::Result<AssistantResult> {
-    let set: Set = serde_json::from_str(include_str!("../data/assistant_eval.json"))?;
-    let mut quality = Vec::new();
-    let mut misses = Vec::new();
-    let mut asked = Vec::new();
-    for locale in Locale::ALL {
-        let (passages, keys) = knowledge(&set, locale);
-        let mut figures = Quality { language: locale.tag().into(), passages: passages.len(), ..Quality::default() };
-        for question in set.questions.iter().filter(|question| question.language == locale.tag()) {
-            let hits = retrieve(&question.question, locale, &passages, HITS);
-            let answer = compose(&question.question, locale, &hits, true);
-            let expected = match &question.expected {
-                None if question.near => {
-                    figures.near += 1;
-                    figures.near_declined += usize::from(!answer.answered);
-                    continue;
-                }
-                None => {
-                    figures.unrelated += 1;
-                    figures.declined += usize::from(!answer.answered);
-                    continue;
-                }
-                Some(Expected::Faq(key)) => keys.get(&(false, key.as_str())).cloned(),
-                Some(Expected::Workshop(key)) => keys.get(&(true, key.as_str())).cloned(),
-                Some(Expected::Car(topic)) => Some(Source::Car { topic: topic.clone() })
-                    .filter(|_| set.car.iter().any(|fact| fact.language == locale.tag() && &fact.topic == topic)),
-            };
-            let Some(expected) = expected else {
-                anyhow::bail!("{locale} {:?}: the expected passage is not in the knowledge", question.question);
-            };
-            figures.answerable += 1;
-            figures.answered += usize::from(answer.answered);
-            let position = hits.iter().position(|hit| hit.passage.source == expected);
-            figures.hit_at_1 += usize::from(position == Some(0));
-            figures.hit_at_3 += usize::from(position.is_some());
-            if position.is_none() {
-                let found: Vec<&str> = hits.iter().map(|hit| hit.passage.title.as_str()).collect();
-                misses.push(format!("{locale} {:?} → {found:?}", question.question));
-            }
-        }
-        asked.push((locale, passages));
-        quality.push(figures);
-    }
-    quality.push(total(&quality));
-
+    let set = Set::load()?;
+    let evaluation = evaluate(&set).map_err(anyhow::Error::msg)?;
+    let (quality, misses, asked) = (evaluation.quality, evaluation.misses, evaluation.knowledge);
     let repetitions = repetitions.max(5);
     let mut times = Vec::new();
     for _ in 0..repetitions {
@@ -217,42 +115,6 @@ pub fn run(repetitions: usize) -> anyhow::Result<AssistantResult> {
         max_ms: at(1.0),
         misses,
         api: Vec::new(),
-    })
-}
-
-/// One language's passages as the service would search them, and the source of each FAQ entry by
-/// (from a workshop, key).
-fn knowledge(set: &Set, locale: Locale) -> (Vec<Passage>, HashMap<(bool, &'static str), Source>) {
-    let (mut passages, mut keys) = (Vec::new(), HashMap::new());
-    let platform = platform_faq().into_iter().map(|seed| (false, seed));
-    let seeds = platform.chain(workshop_faq().into_iter().map(|seed| (true, seed)));
-    for (workshop, seed) in seeds.filter(|(_, seed)| seed.language == locale.tag()) {
-        let source = Source::Faq { id: uuid::Uuid::new_v4() };
-        keys.insert((workshop, seed.key), source.clone());
-        let tags = seed.tags.iter().map(|tag| (*tag).to_owned()).collect();
-        passages.push(Passage { source, title: seed.question.into(), text: seed.answer.into(), tags });
-    }
-    passages.extend(set.car.iter().filter(|fact| fact.language == locale.tag()).map(|fact| Passage {
-        source: Source::Car { topic: fact.topic.clone() },
-        title: fact.title.clone(),
-        text: fact.text.clone(),
-        tags: Vec::new(),
-    }));
-    (passages, keys)
-}
-
-fn total(languages: &[Quality]) -> Quality {
-    languages.iter().fold(Quality { language: "all".into(), ..Quality::default() }, |sum, one| Quality {
-        passages: sum.passages.max(one.passages),
-        answerable: sum.answerable + one.answerable,
-        hit_at_1: sum.hit_at_1 + one.hit_at_1,
-        hit_at_3: sum.hit_at_3 + one.hit_at_3,
-        answered: sum.answered + one.answered,
-        unrelated: sum.unrelated + one.unrelated,
-        declined: sum.declined + one.declined,
-        near: sum.near + one.near,
-        near_declined: sum.near_declined + one.near_declined,
-        ..sum
     })
 }
 

@@ -4,6 +4,7 @@
 //! their owner.
 
 pub mod compose;
+pub mod evaluation;
 pub mod faq_seed;
 pub mod graphql;
 pub mod knowledge;
