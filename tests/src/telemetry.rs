@@ -63,3 +63,29 @@ pub async fn vin_of(app: &TestApp, email: &str, model: &str) -> String {
         .expect("the car")
         .to_owned()
 }
+
+/// An open health alert for fault code `code` on car `vin`, as the health rules leave it when the
+/// car reports the code (those rules have their own tests; here the alert is the starting point).
+pub async fn open_fault_alert(app: &TestApp, vin: &str, code: &str) {
+    use caas::platform::clock::Clock as _;
+    use entity::{HealthAlertKind, health_alerts, vehicles};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+    let car = vehicles::Entity::find().filter(vehicles::Column::Vin.eq(vin)).one(&app.app.db).await.expect("db");
+    health_alerts::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        vehicle_id: Set(car.expect("the car").id),
+        kind: Set(HealthAlertKind::FaultCode),
+        fault_code: Set(Some(code.to_owned())),
+        episode: Set(code.to_owned()),
+        value: Set(None),
+        opened_at: Set(app.clock.now()),
+        closed_at: Set(None),
+        suggests_workshop: Set(true),
+        booking_id: Set(None),
+        diagnostic_session_id: Set(None),
+    }
+    .insert(&app.app.db)
+    .await
+    .expect("alert");
+}

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use caas::platform::clock::Clock as _;
 use caas_tests::ws::{Frame, GqlSocket};
 use caas_tests::{TestApp, TestOptions, spawn_app, spawn_app_with};
-use entity::{HealthAlertKind, assistant_spend, assistant_turns, health_alerts, users, vehicles, workshops};
+use entity::{assistant_spend, assistant_turns, users, workshops};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -31,31 +31,6 @@ async fn ask(app: &TestApp, token: &str, variables: Value) -> caas_tests::GqlRes
     app.graphql_as(token, ASK, variables).await
 }
 
-async fn car(app: &TestApp, vin: &str) -> vehicles::Model {
-    vehicles::Entity::find().filter(vehicles::Column::Vin.eq(vin)).one(&app.app.db).await.expect("db").expect("car")
-}
-
-/// The Aurora reports a misfire in cylinder 1.
-async fn misfire(app: &TestApp, vin: &str) {
-    let car = car(app, vin).await;
-    health_alerts::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        vehicle_id: Set(car.id),
-        kind: Set(HealthAlertKind::FaultCode),
-        fault_code: Set(Some("P0301".into())),
-        episode: Set("P0301".into()),
-        value: Set(None),
-        opened_at: Set(app.clock.now()),
-        closed_at: Set(None),
-        suggests_workshop: Set(true),
-        booking_id: Set(None),
-        diagnostic_session_id: Set(None),
-    }
-    .insert(&app.app.db)
-    .await
-    .expect("alert");
-}
-
 async fn workshop_of(app: &TestApp, email: &str) -> Uuid {
     let user = users::Entity::find().filter(users::Column::Email.eq(email)).one(&app.app.db).await.expect("db");
     user.and_then(|user| user.workshop_id).expect("a workshop's staff")
@@ -70,7 +45,7 @@ async fn a_german_customer_asks_about_her_cars_fault_code_and_gets_its_meaning_t
     let app = spawn_app().await;
     let anna = app.token(PASSWORD_ANNA).await;
     let aurora = app.vins_of(PASSWORD_ANNA).await[0].clone();
-    misfire(&app, &aurora).await;
+    caas_tests::telemetry::open_fault_alert(&app, &aurora, "P0301").await;
 
     let question = "Mein Auto zeigt den Fehlercode P0301 an. Was bedeutet das und was soll ich tun?";
     let turn = ask(&app, &anna, json!({ "q": question, "vin": aurora })).await.data()["askAssistant"].clone();
@@ -173,7 +148,7 @@ async fn with_a_model_the_answer_streams_piece_by_piece_and_its_cost_is_counted_
     llm.set_token_delay(Duration::from_millis(10));
     let anna = app.token(PASSWORD_ANNA).await;
     let aurora = app.vins_of(PASSWORD_ANNA).await[0].clone();
-    misfire(&app, &aurora).await;
+    caas_tests::telemetry::open_fault_alert(&app, &aurora, "P0301").await;
     let workshop = workshop_of(&app, WORKSHOP).await;
     let mut munich: workshops::ActiveModel =
         workshops::Entity::find_by_id(workshop).one(&app.app.db).await.expect("db").expect("workshop").into();

@@ -6,14 +6,10 @@
 
 use std::time::Duration;
 
-use caas::platform::clock::Clock as _;
 use caas_tests::browser::{Browser, BrowserOptions, web_app_dir};
 use caas_tests::workshops::MUNICH;
 use caas_tests::{PASSWORD, TestApp, TestOptions, spawn_app_with};
-use entity::{HealthAlertKind, health_alerts, vehicles};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use super::pages::check_page;
 use super::spawn_web_app;
@@ -46,27 +42,6 @@ async fn spawn_web_app_with_model() -> TestApp {
         ..TestOptions::default()
     })
     .await
-}
-
-/// The Aurora reports a misfire in cylinder 1.
-async fn misfire(app: &TestApp, vin: &str) {
-    let car = vehicles::Entity::find().filter(vehicles::Column::Vin.eq(vin)).one(&app.app.db).await.expect("db");
-    health_alerts::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        vehicle_id: Set(car.expect("the car").id),
-        kind: Set(HealthAlertKind::FaultCode),
-        fault_code: Set(Some("P0301".into())),
-        episode: Set("P0301".into()),
-        value: Set(None),
-        opened_at: Set(app.clock.now()),
-        closed_at: Set(None),
-        suggests_workshop: Set(true),
-        booking_id: Set(None),
-        diagnostic_session_id: Set(None),
-    }
-    .insert(&app.app.db)
-    .await
-    .expect("alert");
 }
 
 /// The id of the first workshop of the region `region`: the one the panel asks.
@@ -106,7 +81,7 @@ async fn anna_asks_about_her_cars_fault_code_and_the_answer_streams_in_with_its_
     // A word every 120 ms: the answer takes seconds to write, as a real model's does.
     llm.set_token_delay(Duration::from_millis(120));
     let aurora = app.vins_of(ANNA).await[0].clone();
-    misfire(&app, &aurora).await;
+    caas_tests::telemetry::open_fault_alert(&app, &aurora, "P0301").await;
     let anna = app.token(ANNA).await;
     let (munich, name) = first_workshop(&app, &anna, "DE").await;
     assert_eq!(name, MUNICH);
