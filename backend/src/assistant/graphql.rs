@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use entity::{AssistantAnswerMode, AssistantTurnStatus, Role, assistant_conversations, assistant_turns, faq_entries};
 use futures::stream::{Stream, StreamExt};
 
-use super::knowledge::{self, FaqText};
+use super::faq::{self, FaqText};
 use super::service::{self, CitedSource, Question};
+use super::{answering, conversations};
 use crate::app::AppState;
 use crate::auth::{Allow, Viewer};
 use crate::error::{ApiError, ApiResult};
@@ -219,7 +220,7 @@ impl FaqEntry {
 
     /// Words that help find it.
     async fn tags(&self) -> Vec<String> {
-        knowledge::tags_of(&self.0)
+        faq::tags_of(&self.0)
     }
 
     /// When it was last written.
@@ -236,7 +237,7 @@ pub struct AskedQuestion(assistant_turns::Model);
 impl AskedQuestion {
     /// The question, with VINs, e-mail addresses and phone numbers masked.
     async fn question(&self) -> String {
-        service::anonymised(&self.0.question)
+        conversations::anonymised(&self.0.question)
     }
 
     /// The language it was asked in.
@@ -273,7 +274,7 @@ impl AssistantQuery {
     /// The signed-in person's conversations with the assistant, latest first.
     #[graphql(guard = "Allow::any_user()")]
     async fn my_assistant_conversations(&self, ctx: &Context<'_>) -> ApiResult<Vec<AssistantConversation>> {
-        let conversations = service::my_conversations(app(ctx), viewer(ctx)).await?;
+        let conversations = conversations::my_conversations(app(ctx), viewer(ctx)).await?;
         Ok(conversations.into_iter().map(|(conversation, turns)| AssistantConversation(conversation, turns)).collect())
     }
 
@@ -287,7 +288,7 @@ impl AssistantQuery {
         language: Option<String>,
     ) -> ApiResult<Vec<FaqEntry>> {
         let workshop_id = optional_id(workshop_id.as_ref(), "workshopId")?;
-        let rows = knowledge::entries(app(ctx), workshop_id, language.as_deref()).await?;
+        let rows = faq::entries(app(ctx), workshop_id, language.as_deref()).await?;
         Ok(rows.into_iter().map(FaqEntry).collect())
     }
 
@@ -305,7 +306,8 @@ impl AssistantQuery {
             return Err(ApiError::bad_input("first", "ask for 1 to 200"));
         }
         let workshop_id = parse_id(&workshop_id, "workshopId")?;
-        let rows = service::questions_asked(app(ctx), viewer(ctx), workshop_id, first.unsigned_abs().into()).await?;
+        let rows =
+            conversations::questions_asked(app(ctx), viewer(ctx), workshop_id, first.unsigned_abs().into()).await?;
         Ok(rows.into_iter().map(AskedQuestion).collect())
     }
 }
@@ -342,7 +344,7 @@ impl AssistantMutation {
     /// Deletes one of the signed-in person's conversations with the assistant.
     #[graphql(guard = "Allow::any_user()")]
     async fn delete_assistant_conversation(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
-        service::delete_conversation(app(ctx), viewer(ctx), parse_id(&id, "id")?).await?;
+        conversations::delete_conversation(app(ctx), viewer(ctx), parse_id(&id, "id")?).await?;
         Ok(true)
     }
 
@@ -360,7 +362,7 @@ impl AssistantMutation {
     ) -> ApiResult<FaqEntry> {
         let workshop_id = optional_id(workshop_id.as_ref(), "workshopId")?;
         let text = FaqText { question, answer, tags };
-        knowledge::create(app(ctx), viewer(ctx), workshop_id, &language, text).await.map(FaqEntry)
+        faq::create(app(ctx), viewer(ctx), workshop_id, &language, text).await.map(FaqEntry)
     }
 
     /// Rewrites an FAQ entry (whoever may edit its FAQ).
@@ -374,13 +376,13 @@ impl AssistantMutation {
         tags: Vec<String>,
     ) -> ApiResult<FaqEntry> {
         let text = FaqText { question, answer, tags };
-        knowledge::update(app(ctx), viewer(ctx), parse_id(&id, "id")?, text).await.map(FaqEntry)
+        faq::update(app(ctx), viewer(ctx), parse_id(&id, "id")?, text).await.map(FaqEntry)
     }
 
     /// Deletes an FAQ entry (whoever may edit its FAQ).
     #[graphql(guard = "Allow::users(&[Role::Workshop, Role::Admin])")]
     async fn delete_faq_entry(&self, ctx: &Context<'_>, id: ID) -> ApiResult<bool> {
-        knowledge::delete(app(ctx), viewer(ctx), parse_id(&id, "id")?).await?;
+        faq::delete(app(ctx), viewer(ctx), parse_id(&id, "id")?).await?;
         Ok(true)
     }
 }
@@ -403,8 +405,8 @@ impl AssistantSubscription {
         let app: AppState = ctx.data_unchecked::<AppState>().clone();
         // Subscribed before the turn is read: no piece between the two is missed.
         let events = app.events.subscribe_topic(Topic::AssistantTurn(id));
-        let turn = service::own_turn(&app, Viewer::of(ctx), id).await?;
-        if turn.status == AssistantTurnStatus::Done || service::abandoned(&app, &turn) {
+        let turn = conversations::own_turn(&app, Viewer::of(ctx), id).await?;
+        if turn.status == AssistantTurnStatus::Done || answering::abandoned(&app, &turn) {
             return Ok(futures::stream::once(async move { AssistantAnswerChunk::last(turn) }).boxed());
         }
         let app_for_limit = app.clone();

@@ -3,11 +3,14 @@
 //! with its sources cited, its cost counted against a monthly cap, and its conversations kept for
 //! their owner.
 
+pub mod answering;
+pub mod car_facts;
 pub mod compose;
+pub mod conversations;
 pub mod evaluation;
+pub mod faq;
 pub mod faq_seed;
 pub mod graphql;
-pub mod knowledge;
 pub mod prompt;
 pub mod retrieval;
 pub mod service;

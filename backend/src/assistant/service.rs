@@ -3,30 +3,23 @@
 //! model is configured and its payer's monthly budget allows — the model's answer streamed over the
 //! event bus, the retrieval answer standing in if the model fails or is slow.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use entity::{
     AssistantAnswerMode, AssistantTurnStatus, assistant_conversations, assistant_spend, assistant_turns, workshops,
 };
-use futures::StreamExt;
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::compose::{self, Composed, Offer};
-use super::knowledge;
 use super::prompt;
 use super::retrieval::{self, Hit, Passage, Source};
+use super::{answering, car_facts, conversations, faq};
 use crate::app::{App, AppState};
 use crate::auth::Viewer;
 use crate::domain::locale::Locale;
 use crate::error::{ApiError, ApiResult};
-use crate::integrations::llm::{ChatEvent, ChatRequest, LlmError, Usage};
-use crate::platform::events::DomainEvent;
 use crate::platform::rate_limit::{self, Limit};
-use crate::policy;
 
 /// The passages a question is answered from, at most.
 const PASSAGES: usize = 4;
@@ -74,7 +67,7 @@ pub async fn ask(app: &AppState, viewer: &Viewer, question: Question) -> ApiResu
     let now = app.clock.now();
     charge_question(app, user.id, now).await?;
     let conversation = match question.conversation_id {
-        Some(id) => Some(own_conversation(app, viewer, id).await?),
+        Some(id) => Some(conversations::own_conversation(app, viewer, id).await?),
         None => None,
     };
     let vin = question.vin.or_else(|| conversation.as_ref().and_then(|c| c.vin.clone()));
@@ -83,13 +76,13 @@ pub async fn ask(app: &AppState, viewer: &Viewer, question: Question) -> ApiResu
         workshops::Entity::find_by_id(id).one(&app.db).await?.ok_or(ApiError::NotFound("workshop"))?;
     }
     let car = match &vin {
-        Some(vin) => Some(knowledge::readable_car(app, viewer, vin).await?),
+        Some(vin) => Some(car_facts::readable_car(app, viewer, vin).await?),
         None => None,
     };
     let locale = user.locale;
-    let mut passages = knowledge::faq_passages(&app.db, workshop_id, locale).await?;
+    let mut passages = faq::faq_passages(&app.db, workshop_id, locale).await?;
     if let Some(car) = &car {
-        passages.extend(knowledge::car_passages(app, viewer, car, locale).await?);
+        passages.extend(car_facts::car_passages(app, viewer, car, locale).await?);
     }
     let hits = retrieval::retrieve(&text, locale, &passages, PASSAGES);
     let composed = compose::compose(&text, locale, &hits, car.is_some());
@@ -103,7 +96,7 @@ pub async fn ask(app: &AppState, viewer: &Viewer, question: Question) -> ApiResu
     if plan == Plan::Model {
         let request = prompt::request(&text, locale, &hits);
         let given: Vec<CitedSource> = hits.iter().map(|hit| cited(hit.passage)).collect();
-        tokio::spawn(stream_answer(app.clone(), turn.clone(), request, given, payer));
+        tokio::spawn(answering::stream_answer(app.clone(), turn.clone(), request, given, payer));
     }
     Ok(turn)
 }
@@ -135,16 +128,12 @@ async fn plan(
         None => None,
     }
     .unwrap_or(app.config.assistant_monthly_cap_minor);
-    let spent = assistant_spend::Entity::find_by_id((payer.to_owned(), month_of(now)))
+    let spent = assistant_spend::Entity::find_by_id((payer.to_owned(), answering::month_of(now)))
         .one(&app.db)
         .await?
         .map_or(0, |spend| spend.cost_micros);
     // Minor units are hundredths; the spend is in millionths.
     Ok(if spent >= cap_minor.saturating_mul(10_000) { Plan::OverBudget } else { Plan::Model })
-}
-
-fn month_of(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m").to_string()
 }
 
 async fn charge_question(app: &App, user_id: Uuid, now: DateTime<Utc>) -> ApiResult<()> {
@@ -160,14 +149,6 @@ async fn charge_question(app: &App, user_id: Uuid, now: DateTime<Utc>) -> ApiRes
             retry_after_seconds: over.retry_after_seconds,
         }),
     }
-}
-
-async fn own_conversation(app: &App, viewer: &Viewer, id: Uuid) -> ApiResult<assistant_conversations::Model> {
-    let conversation = assistant_conversations::Entity::find_by_id(id).one(&app.db).await?;
-    // Another person's conversation is as absent as one that never was.
-    conversation
-        .filter(|conversation| policy::assistant_conversation(viewer, conversation.user_id))
-        .ok_or(ApiError::NotFound("conversation"))
 }
 
 async fn start(
@@ -279,252 +260,4 @@ fn offers_text(offers: &[Offer]) -> String {
 /// The sources a turn cites.
 pub fn sources_of(turn: &assistant_turns::Model) -> Vec<CitedSource> {
     serde_json::from_str(&turn.sources).unwrap_or_default()
-}
-
-/// Streams the model's answer to `turn`'s watchers and stores it; on failure, timeout or an empty
-/// answer the retrieval answer stored with the turn becomes final (the asker sees no error).
-async fn stream_answer(
-    app: AppState,
-    turn: assistant_turns::Model,
-    request: ChatRequest,
-    given: Vec<CitedSource>,
-    payer: String,
-) {
-    let limit = Duration::from_millis(app.config.llm_answer_timeout_ms);
-    let streamed = tokio::time::timeout(limit, model_answer(&app, turn.id, &request)).await;
-    let outcome = match streamed {
-        Ok(Ok((answer, usage))) if !answer.trim().is_empty() => Some((answer, usage)),
-        Ok(Ok(_)) => None,
-        Ok(Err(error)) => {
-            tracing::warn!(turn = %turn.id, %error, "the model did not answer; the retrieval answer stands");
-            None
-        }
-        Err(_) => {
-            tracing::warn!(turn = %turn.id, "the model's answer took too long; the retrieval answer stands");
-            None
-        }
-    };
-    let finished = match outcome {
-        Some((answer, usage)) => finish_with_model(&app, turn, answer, usage, &given, &payer).await,
-        None => finish_with_retrieval(&app, turn).await,
-    };
-    match finished {
-        Ok(turn) => {
-            app.events
-                .publish(DomainEvent::AssistantAnswered {
-                    turn_id: turn.id,
-                    delta: String::new(),
-                    answer: turn.answer.clone(),
-                    done: true,
-                })
-                .await
-        }
-        Err(error) => tracing::error!(?error, "an assistant's answer could not be stored"),
-    }
-}
-
-/// The model's answer, each piece published as it comes.
-async fn model_answer(app: &App, turn_id: Uuid, request: &ChatRequest) -> Result<(String, Usage), LlmError> {
-    let Some(model) = app.integrations.llm.clone() else {
-        return Err(LlmError::Unavailable("no model".into()));
-    };
-    let mut stream = model.stream(request).await?;
-    let (mut answer, mut usage) = (String::new(), Usage::default());
-    while let Some(event) = stream.next().await {
-        match event? {
-            ChatEvent::Delta(delta) => {
-                answer.push_str(&delta);
-                let event = DomainEvent::AssistantAnswered { turn_id, delta, answer: answer.clone(), done: false };
-                app.events.publish(event).await;
-            }
-            ChatEvent::Usage(counted) => usage = counted,
-        }
-    }
-    Ok((answer, usage))
-}
-
-/// What `usage` costs at the configured prices, in millionths of the currency unit (rounded up).
-pub fn cost_micros(app: &App, usage: Usage) -> i64 {
-    let price = |tokens: u32, per_1k: i64| (i64::from(tokens) * per_1k + 999) / 1000;
-    price(usage.prompt_tokens, app.config.llm_price_input_micros_per_1k)
-        + price(usage.completion_tokens, app.config.llm_price_output_micros_per_1k)
-}
-
-async fn finish_with_model(
-    app: &App,
-    turn: assistant_turns::Model,
-    answer: String,
-    usage: Usage,
-    given: &[CitedSource],
-    payer: &str,
-) -> ApiResult<assistant_turns::Model> {
-    let cost = cost_micros(app, usage);
-    // The sources the model cited by their markers; all it was given when it cited none.
-    let marked: Vec<CitedSource> = given
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| answer.contains(&format!("[S{}]", index + 1)))
-        .map(|(_, source)| source.clone())
-        .collect();
-    let sources = if marked.is_empty() { given.to_vec() } else { marked };
-    let now = app.clock.now();
-    add_spend(app, payer, usage, cost, now).await?;
-    let model = app.integrations.llm.as_ref().map(|model| model.model().to_owned());
-    let mut turn: assistant_turns::ActiveModel = turn.into();
-    turn.answer = Set(answer);
-    turn.status = Set(AssistantTurnStatus::Done);
-    turn.mode = Set(AssistantAnswerMode::Model);
-    turn.sources = Set(serde_json::to_string(&sources).unwrap_or_else(|_| "[]".into()));
-    turn.model = Set(model);
-    turn.prompt_tokens = Set(i32::try_from(usage.prompt_tokens).unwrap_or(i32::MAX));
-    turn.completion_tokens = Set(i32::try_from(usage.completion_tokens).unwrap_or(i32::MAX));
-    turn.cost_micros = Set(cost);
-    turn.answered_at = Set(Some(now));
-    Ok(turn.update(&app.db).await?)
-}
-
-async fn finish_with_retrieval(app: &App, turn: assistant_turns::Model) -> ApiResult<assistant_turns::Model> {
-    let mut turn: assistant_turns::ActiveModel = turn.into();
-    turn.status = Set(AssistantTurnStatus::Done);
-    turn.answered_at = Set(Some(app.clock.now()));
-    Ok(turn.update(&app.db).await?)
-}
-
-/// Adds a model's answer to its payer's month, in one statement (two instances add without losing
-/// either's).
-async fn add_spend(app: &App, payer: &str, usage: Usage, cost: i64, now: DateTime<Utc>) -> ApiResult<()> {
-    let row = assistant_spend::ActiveModel {
-        payer: Set(payer.to_owned()),
-        month: Set(month_of(now)),
-        prompt_tokens: Set(i64::from(usage.prompt_tokens)),
-        completion_tokens: Set(i64::from(usage.completion_tokens)),
-        cost_micros: Set(cost),
-        updated_at: Set(now),
-    };
-    let add = |column: &str| Expr::cust(format!("assistant_spend.{column} + excluded.{column}"));
-    let on_conflict = OnConflict::columns([assistant_spend::Column::Payer, assistant_spend::Column::Month])
-        .value(assistant_spend::Column::PromptTokens, add("prompt_tokens"))
-        .value(assistant_spend::Column::CompletionTokens, add("completion_tokens"))
-        .value(assistant_spend::Column::CostMicros, add("cost_micros"))
-        .update_column(assistant_spend::Column::UpdatedAt)
-        .to_owned();
-    assistant_spend::Entity::insert(row).on_conflict(on_conflict).exec_without_returning(&app.db).await?;
-    Ok(())
-}
-
-/// A turn the viewer may follow: one of their own conversations'.
-pub async fn own_turn(app: &App, viewer: &Viewer, id: Uuid) -> ApiResult<assistant_turns::Model> {
-    let turn = assistant_turns::Entity::find_by_id(id).one(&app.db).await?.ok_or(ApiError::NotFound("answer"))?;
-    own_conversation(app, viewer, turn.conversation_id).await?;
-    Ok(turn)
-}
-
-/// A turn still `ANSWERING` this long after it was asked was left by an instance that stopped: its
-/// retrieval answer is final.
-pub fn abandoned(app: &App, turn: &assistant_turns::Model) -> bool {
-    let grace = i64::try_from(app.config.llm_answer_timeout_ms).unwrap_or(i64::MAX).saturating_add(10_000);
-    turn.status == AssistantTurnStatus::Answering
-        && app.clock.now() - turn.asked_at > chrono::Duration::milliseconds(grace)
-}
-
-/// The signed-in person's conversations, latest first, with their turns in order.
-pub async fn my_conversations(
-    app: &App,
-    viewer: &Viewer,
-) -> ApiResult<Vec<(assistant_conversations::Model, Vec<assistant_turns::Model>)>> {
-    let user = viewer.user()?;
-    let conversations = assistant_conversations::Entity::find()
-        .filter(assistant_conversations::Column::UserId.eq(user.id))
-        .order_by_desc(assistant_conversations::Column::UpdatedAt)
-        .all(&app.db)
-        .await?;
-    let turns = assistant_turns::Entity::find()
-        .filter(assistant_turns::Column::ConversationId.is_in(conversations.iter().map(|c| c.id)))
-        .order_by_asc(assistant_turns::Column::AskedAt)
-        .all(&app.db)
-        .await?;
-    Ok(conversations
-        .into_iter()
-        .map(|conversation| {
-            let theirs = turns.iter().filter(|turn| turn.conversation_id == conversation.id).cloned().collect();
-            (conversation, theirs)
-        })
-        .collect())
-}
-
-/// Deletes one of the signed-in person's conversations with its turns.
-pub async fn delete_conversation(app: &App, viewer: &Viewer, id: Uuid) -> ApiResult<()> {
-    let conversation = own_conversation(app, viewer, id).await?;
-    assistant_conversations::Entity::delete_by_id(conversation.id).exec(&app.db).await?;
-    Ok(())
-}
-
-/// The questions asked of a workshop's assistant, without who asked and with anything that could
-/// name them (VINs, e-mail addresses, phone numbers) masked: unanswered first, then latest first.
-pub async fn questions_asked(
-    app: &App,
-    viewer: &Viewer,
-    workshop_id: Uuid,
-    first: u64,
-) -> ApiResult<Vec<assistant_turns::Model>> {
-    if !policy::assistant_questions(viewer, workshop_id) {
-        return Err(ApiError::Forbidden("only the workshop's staff see the questions asked of it".into()));
-    }
-    let turns = assistant_turns::Entity::find()
-        .filter(assistant_turns::Column::WorkshopId.eq(workshop_id))
-        .order_by_asc(assistant_turns::Column::Answered)
-        .order_by_desc(assistant_turns::Column::AskedAt)
-        .paginate(&app.db, first)
-        .fetch_page(0)
-        .await?;
-    Ok(turns)
-}
-
-/// `text` with VINs, e-mail addresses and phone numbers (a run of number groups with 7 digits or
-/// more) replaced by a mark.
-pub fn anonymised(text: &str) -> String {
-    let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
-    let bare = |word: &str| -> String {
-        word.trim_end().trim_matches(|c: char| matches!(c, ',' | '.' | '?' | '!' | ';' | ':')).to_owned()
-    };
-    let digits = |word: &str| word.chars().filter(char::is_ascii_digit).count();
-    let phone_part = |word: &str| {
-        let bare = bare(word);
-        digits(&bare) > 0 && bare.chars().all(|c| c.is_ascii_digit() || "+-/()".contains(c))
-    };
-    let mut out = String::with_capacity(text.len());
-    let mut index = 0;
-    while index < words.len() {
-        let run = words[index..].iter().take_while(|word| phone_part(word)).count();
-        if run > 0 && words[index..index + run].iter().map(|word| digits(word)).sum::<usize>() >= 7 {
-            let last = words[index + run - 1];
-            out.push_str(&last.replacen(&bare(last), "[…]", 1));
-            index += run;
-            continue;
-        }
-        let word = words[index];
-        let core = bare(word);
-        let vin = core.len() == 17 && core.chars().all(|c| c.is_ascii_alphanumeric()) && digits(&core) > 0;
-        let email = core.contains('@') && core.contains('.');
-        out.push_str(&if vin || email { word.replacen(&core, "[…]", 1) } else { word.to_owned() });
-        index += 1;
-    }
-    out
-}
-
-use sea_orm::PaginatorTrait as _;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn questions_lose_what_could_name_who_asked() {
-        assert_eq!(
-            anonymised("Is WCAAS000000000042 due? Mail anna@example.org or call +49 170 1234567."),
-            "Is […] due? Mail […] or call […]."
-        );
-        assert_eq!(anonymised("Was kostet die Inspektion?"), "Was kostet die Inspektion?");
-        assert_eq!(anonymised("P0301 after 2024, at 15000 km"), "P0301 after 2024, at 15000 km");
-    }
 }

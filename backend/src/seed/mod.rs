@@ -79,7 +79,7 @@ const DEMO_CARD: &str = "pm_card_visa";
 pub async fn seed_demo(app: &App) -> anyhow::Result<SeedSummary> {
     let txn = begin_write(&app.db).await?;
     let summary = world::build(app, &txn).await?;
-    crate::assistant::knowledge::seed(&txn, app.clock.now()).await?;
+    crate::assistant::faq::seed(&txn, app.clock.now()).await?;
     txn.commit().await?;
     let customers = users::Entity::find()
         .filter(users::Column::Email.is_in(DEMO_USERS))
