@@ -386,8 +386,8 @@ pub fn edit_faq(viewer: &Viewer, workshop_id: Option<Uuid>) -> bool {
     }
 }
 
-/// Whether `viewer` may read the questions asked of `workshop_id`'s assistant (without who asked):
-/// its staff, support and admins.
+/// Whether `viewer` may read the questions asked of `workshop_id`'s assistant (without who asked)
+/// and what its model cost this month: its staff, support and admins.
 pub fn assistant_questions(viewer: &Viewer, workshop_id: Uuid) -> bool {
     match viewer {
         Viewer::User(user) => {

@@ -335,3 +335,5 @@ msg-this-faq-is-edited-by-its-own-staff = Diese FAQ bearbeiten nur ihre eigenen 
 msg-use-en-de-or-es = Verwenden Sie en, de oder es.
 msg-write-n-to-n-characters = Schreiben Sie { $n1 } bis { $n2 } Zeichen.
 msg-too-many-questions-to-the-assistant-ask-again-in-a-moment = Zu viele Fragen an den Assistenten; fragen Sie gleich noch einmal.
+msg-only-the-workshop-s-staff-see-its-assistant-s-budget = Nur die Mitarbeitenden der Werkstatt sehen das Budget ihres Assistenten.
+msg-give-a-cap-from-n-to-n-cents = Geben Sie eine Obergrenze von { $n1 } bis { $n2 } Cent an.

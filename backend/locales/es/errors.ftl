@@ -335,3 +335,5 @@ msg-this-faq-is-edited-by-its-own-staff = Estas preguntas frecuentes solo las ed
 msg-use-en-de-or-es = Use en, de o es.
 msg-write-n-to-n-characters = Escriba de { $n1 } a { $n2 } caracteres.
 msg-too-many-questions-to-the-assistant-ask-again-in-a-moment = Demasiadas preguntas al asistente; vuelva a preguntar en un momento.
+msg-only-the-workshop-s-staff-see-its-assistant-s-budget = Solo el personal del taller ve el presupuesto de su asistente.
+msg-give-a-cap-from-n-to-n-cents = Indique un límite de { $n1 } a { $n2 } céntimos.

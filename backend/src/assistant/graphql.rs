@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::{AssistantAnswerMode, AssistantTurnStatus, Role, assistant_conversations, assistant_turns, faq_entries};
 use futures::stream::{Stream, StreamExt};
 
+use super::budget::{self, Budget};
 use super::faq::{self, FaqText};
 use super::service::{self, CitedSource, Question};
 use super::{answering, conversations};
@@ -261,6 +262,49 @@ impl AskedQuestion {
     }
 }
 
+/// What a workshop's assistant model may cost a month, and what it cost this month.
+pub struct AssistantBudget(Budget);
+
+/// What a workshop's assistant model may cost a month, and what it cost this month.
+#[Object]
+impl AssistantBudget {
+    /// The month, `YYYY-MM` (UTC).
+    async fn month(&self) -> &str {
+        &self.0.month
+    }
+
+    /// The monthly cap, in minor units (cents) of the platform's currency: past it, answers come
+    /// from retrieval alone.
+    async fn cap_minor(&self) -> i64 {
+        self.0.cap_minor
+    }
+
+    /// Whether the cap is the workshop's own (else the platform's default).
+    async fn own_cap(&self) -> bool {
+        self.0.own_cap
+    }
+
+    /// Spent this month, in minor units, rounded up.
+    async fn spent_minor(&self) -> i64 {
+        (self.0.spent_micros + 9_999) / 10_000
+    }
+
+    /// Tokens sent to the model this month.
+    async fn prompt_tokens(&self) -> i64 {
+        self.0.prompt_tokens
+    }
+
+    /// Tokens the model wrote this month.
+    async fn completion_tokens(&self) -> i64 {
+        self.0.completion_tokens
+    }
+
+    /// Whether the cap is reached.
+    async fn used_up(&self) -> bool {
+        self.0.used_up()
+    }
+}
+
 fn optional_id(id: Option<&ID>, field: &'static str) -> ApiResult<Option<uuid::Uuid>> {
     id.map(|id| parse_id(id, field)).transpose()
 }
@@ -271,6 +315,14 @@ pub struct AssistantQuery;
 
 #[Object]
 impl AssistantQuery {
+    /// What a workshop's assistant model may cost a month and cost this month (its staff, support,
+    /// admins).
+    #[graphql(guard = "Allow::users(&[Role::Workshop, Role::Support, Role::Admin])")]
+    async fn assistant_budget(&self, ctx: &Context<'_>, workshop_id: ID) -> ApiResult<AssistantBudget> {
+        let workshop_id = parse_id(&workshop_id, "workshopId")?;
+        budget::of_workshop(app(ctx), viewer(ctx), workshop_id).await.map(AssistantBudget)
+    }
+
     /// The signed-in person's conversations with the assistant, latest first.
     #[graphql(guard = "Allow::any_user()")]
     async fn my_assistant_conversations(&self, ctx: &Context<'_>) -> ApiResult<Vec<AssistantConversation>> {
@@ -377,6 +429,19 @@ impl AssistantMutation {
     ) -> ApiResult<FaqEntry> {
         let text = FaqText { question, answer, tags };
         faq::update(app(ctx), viewer(ctx), parse_id(&id, "id")?, text).await.map(FaqEntry)
+    }
+
+    /// Gives a workshop its own monthly cap for the assistant's model, in minor units (0 to
+    /// 100,000,000); none: the platform's default again (ADMIN).
+    #[graphql(guard = "Allow::users(&[Role::Admin])")]
+    async fn set_assistant_monthly_cap(
+        &self,
+        ctx: &Context<'_>,
+        workshop_id: ID,
+        cap_minor: Option<i64>,
+    ) -> ApiResult<AssistantBudget> {
+        let workshop_id = parse_id(&workshop_id, "workshopId")?;
+        budget::set_cap(app(ctx), viewer(ctx), workshop_id, cap_minor).await.map(AssistantBudget)
     }
 
     /// Deletes an FAQ entry (whoever may edit its FAQ).

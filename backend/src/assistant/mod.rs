@@ -4,6 +4,7 @@
 //! their owner.
 
 pub mod answering;
+pub mod budget;
 pub mod car_facts;
 pub mod compose;
 pub mod conversations;

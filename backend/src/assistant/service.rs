@@ -4,9 +4,7 @@
 //! event bus, the retrieval answer standing in if the model fails or is slow.
 
 use chrono::{DateTime, Utc};
-use entity::{
-    AssistantAnswerMode, AssistantTurnStatus, assistant_conversations, assistant_spend, assistant_turns, workshops,
-};
+use entity::{AssistantAnswerMode, AssistantTurnStatus, assistant_conversations, assistant_turns, workshops};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -14,7 +12,7 @@ use uuid::Uuid;
 use super::compose::{self, Composed, Offer};
 use super::prompt;
 use super::retrieval::{self, Hit, Passage, Source};
-use super::{answering, car_facts, conversations, faq};
+use super::{answering, budget, car_facts, conversations, faq};
 use crate::app::{App, AppState};
 use crate::auth::Viewer;
 use crate::domain::locale::Locale;
@@ -27,8 +25,6 @@ const PASSAGES: usize = 4;
 const MAX_QUESTION_CHARS: usize = 500;
 /// The longest quote of a source shown with an answer.
 const QUOTE_CHARS: usize = 240;
-/// Who pays for questions asked of no workshop.
-const PLATFORM_PAYER: &str = "platform";
 
 /// A question as asked.
 pub struct Question {
@@ -86,8 +82,8 @@ pub async fn ask(app: &AppState, viewer: &Viewer, question: Question) -> ApiResu
     }
     let hits = retrieval::retrieve(&text, locale, &passages, PASSAGES);
     let composed = compose::compose(&text, locale, &hits, car.is_some());
-    let payer = workshop_id.map_or_else(|| PLATFORM_PAYER.to_owned(), |id| id.to_string());
-    let plan = plan(app, &composed, workshop_id, &payer, now).await?;
+    let payer = budget::payer_of(workshop_id);
+    let plan = plan(app, &composed, workshop_id, now).await?;
     let conversation = match conversation {
         Some(conversation) => touch(app, conversation, now).await?,
         None => start(app, user.id, car.as_ref().map(|car| car.vin.clone()), workshop_id, now).await?,
@@ -112,28 +108,12 @@ enum Plan {
     Model,
 }
 
-async fn plan(
-    app: &App,
-    composed: &Composed,
-    workshop_id: Option<Uuid>,
-    payer: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<Plan> {
+async fn plan(app: &App, composed: &Composed, workshop_id: Option<Uuid>, now: DateTime<Utc>) -> ApiResult<Plan> {
     // Nothing relevant: the model is not asked to make something up.
     if app.integrations.llm.is_none() || !composed.answered {
         return Ok(Plan::Retrieval);
     }
-    let cap_minor = match workshop_id {
-        Some(id) => workshops::Entity::find_by_id(id).one(&app.db).await?.and_then(|w| w.assistant_cap_minor),
-        None => None,
-    }
-    .unwrap_or(app.config.assistant_monthly_cap_minor);
-    let spent = assistant_spend::Entity::find_by_id((payer.to_owned(), answering::month_of(now)))
-        .one(&app.db)
-        .await?
-        .map_or(0, |spend| spend.cost_micros);
-    // Minor units are hundredths; the spend is in millionths.
-    Ok(if spent >= cap_minor.saturating_mul(10_000) { Plan::OverBudget } else { Plan::Model })
+    Ok(if budget::of(app, workshop_id, now).await?.used_up() { Plan::OverBudget } else { Plan::Model })
 }
 
 async fn charge_question(app: &App, user_id: Uuid, now: DateTime<Utc>) -> ApiResult<()> {

@@ -92,6 +92,7 @@ const CALLERS: &[(&str, &str)] = &[
     ("Mutation.scheduleVatRate", "--------y-----"),
     ("Mutation.sendOidcLinkEmail", "yyyyyyyyyyyyyy"),
     ("Mutation.sendVehicleCommand", "yyy-----------"),
+    ("Mutation.setAssistantMonthlyCap", "--------y-----"),
     ("Mutation.setClosedDay", "-----yy-y-----"),
     ("Mutation.setNotificationPreference", "yyyyyyyyy-----"),
     ("Mutation.setOpeningHours", "-----yy-y-----"),

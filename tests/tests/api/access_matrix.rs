@@ -126,6 +126,13 @@ const TABLE: &[(&str, &str)] = &[
     ("AssistantAnswerChunk.done", "yyyyyyyyy-----"),
     ("AssistantAnswerChunk.turn", "yyyyyyyyy-----"),
     ("AssistantAnswerChunk.turnId", "yyyyyyyyy-----"),
+    ("AssistantBudget.capMinor", "------yyy-----"),
+    ("AssistantBudget.completionTokens", "------yyy-----"),
+    ("AssistantBudget.month", "------yyy-----"),
+    ("AssistantBudget.ownCap", "------yyy-----"),
+    ("AssistantBudget.promptTokens", "------yyy-----"),
+    ("AssistantBudget.spentMinor", "------yyy-----"),
+    ("AssistantBudget.usedUp", "------yyy-----"),
     ("AssistantConversation.id", "yyyyyyyyy-----"),
     ("AssistantConversation.startedAt", "yyyyyyyyy-----"),
     ("AssistantConversation.turns", "yyyyyyyyy-----"),
@@ -459,6 +466,7 @@ const TABLE: &[(&str, &str)] = &[
     ("Query.activations", "y--y--yyy--yy-"),
     ("Query.allFeatures", "--------y-----"),
     ("Query.analytics", "--------y-----"),
+    ("Query.assistantBudget", "------yyy-----"),
     ("Query.assistantQuestions", "------yyy-----"),
     ("Query.availableSlots", "yyyyyyyyy-----"),
     ("Query.bankTransfers", "-------yy-----"),
@@ -824,7 +832,10 @@ impl Fixture {
             "Query.notificationDeliveries.status" => "FAILED".to_owned(),
             "Query.searchVehicles.text" => json!(self.vin).to_string(),
             "Feature.prices.regionCode" => "\"DE\"".to_owned(),
-            "Query.workshop.id" | "Query.availableSlots.workshopId" | "Query.assistantQuestions.workshopId" => json!(self.job.workshop_id).to_string(),
+            "Query.workshop.id"
+            | "Query.availableSlots.workshopId"
+            | "Query.assistantQuestions.workshopId"
+            | "Query.assistantBudget.workshopId" => json!(self.job.workshop_id).to_string(),
             "Query.availableSlots.serviceTypeId" => json!(self.job.service_id).to_string(),
             "Query.availableSlots.from" => json!(self.day(1)).to_string(),
             "Query.availableSlots.to" => json!(self.day(10)).to_string(),

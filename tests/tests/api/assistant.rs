@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use caas::platform::clock::Clock as _;
 use caas_tests::ws::{Frame, GqlSocket};
 use caas_tests::{TestApp, TestOptions, spawn_app, spawn_app_with};
-use entity::{assistant_spend, assistant_turns, users, workshops};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use entity::{assistant_spend, assistant_turns, users};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -150,10 +150,17 @@ async fn with_a_model_the_answer_streams_piece_by_piece_and_its_cost_is_counted_
     let aurora = app.vins_of(PASSWORD_ANNA).await[0].clone();
     caas_tests::telemetry::open_fault_alert(&app, &aurora, "P0301").await;
     let workshop = workshop_of(&app, WORKSHOP).await;
-    let mut munich: workshops::ActiveModel =
-        workshops::Entity::find_by_id(workshop).one(&app.app.db).await.expect("db").expect("workshop").into();
-    munich.assistant_cap_minor = Set(Some(1));
-    munich.update(&app.app.db).await.expect("cap");
+    // The administrator gives München a cap of one cent a month.
+    let admin = app.token("admin@demo.caas").await;
+    let set_cap =
+        "mutation($w: ID!, $cap: Int) { setAssistantMonthlyCap(workshopId: $w, capMinor: $cap) { capMinor ownCap } }";
+    let capped = app.graphql_as(&admin, set_cap, json!({ "w": workshop.to_string(), "cap": 1 })).await;
+    assert_eq!(capped.data()["setAssistantMonthlyCap"], json!({ "capMinor": 1, "ownCap": true }));
+    let refused = app.graphql_as(&admin, set_cap, json!({ "w": workshop.to_string(), "cap": -5 })).await;
+    assert_eq!(refused.error_code().as_deref(), Some("BAD_USER_INPUT"));
+    let staff = app.token(WORKSHOP).await;
+    let theirs = app.graphql_as(&staff, set_cap, json!({ "w": workshop.to_string(), "cap": 100_000 })).await;
+    assert_eq!(theirs.error_code().as_deref(), Some("FORBIDDEN"), "a workshop does not raise its own cap");
 
     let question = "Was bedeutet der Fehlercode P0301?";
     let variables = json!({ "q": question, "vin": aurora, "w": workshop.to_string() });
@@ -196,6 +203,18 @@ async fn with_a_model_the_answer_streams_piece_by_piece_and_its_cost_is_counted_
             .expect("the month's spend");
     assert_eq!(spend.cost_micros, expected);
     assert!(expected >= 10_000, "one answer passes the one-cent cap");
+    // München's staff see the month's cost against their cap.
+    let budget = "query($w: ID!) { assistantBudget(workshopId: $w) { capMinor spentMinor promptTokens completionTokens usedUp } }";
+    let seen =
+        app.graphql_as(&staff, budget, json!({ "w": workshop.to_string() })).await.data()["assistantBudget"].clone();
+    assert_eq!(
+        seen,
+        json!({ "capMinor": 1, "spentMinor": (expected + 9_999) / 10_000, "promptTokens": stored.prompt_tokens,
+                "completionTokens": stored.completion_tokens, "usedUp": true })
+    );
+    let madrid = workshop_of(&app, "workshop2@demo.caas").await;
+    let other = app.graphql_as(&staff, budget, json!({ "w": madrid.to_string() })).await;
+    assert_eq!(other.error_code().as_deref(), Some("FORBIDDEN"));
 
     // Past the cap: the answer comes from the FAQ and the car's data at once, and says so.
     let asked = llm.requests().len();
