@@ -39,7 +39,7 @@ const SUBJECTS: &str = "caas.events.>";
 /// The core-NATS subject on which an instance tells the relay it wrote events.
 const POKE: &str = "caas.outbox.written";
 /// The topic families, one consumer each per instance.
-const FAMILIES: [&str; 10] = [
+pub const FAMILIES: [&str; 10] = [
     "caas.events.activation.>",
     "caas.events.vehicle.>",
     "caas.events.order.>",

@@ -234,7 +234,8 @@ async fn while_nats_is_down_the_api_answers_and_the_events_come_once_it_is_back(
     let client = async_nats::connect(&nats.url).await.expect("connect to NATS");
     let mut stream = async_nats::jetstream::new(client).get_stream("CAAS_EVENTS").await.expect("the stream");
     let consumers = stream.info().await.expect("stream info").state.consumer_count;
-    assert_eq!(consumers, 2 * 9, "two members × nine families, not one per subscription");
+    let families = caas::platform::nats::FAMILIES.len();
+    assert_eq!(consumers, 2 * families, "two members × {families} families, not one per subscription");
     nats.stop().await;
     let outage = tokio::time::Instant::now();
 
