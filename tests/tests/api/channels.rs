@@ -13,7 +13,7 @@ use caas::platform::outbox::Outbox;
 use caas_tests::{TestApp, spawn_app, spawn_app_for_time_travel};
 use chrono::{Duration, Timelike};
 use entity::{NotificationChannel, NotificationStatus, notifications, users};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -61,7 +61,7 @@ async fn user_id(app: &TestApp, email: &str) -> Uuid {
 
 /// Queues `template` for `user` as the domains do (in the app and on the channels they chose).
 async fn queue_notice(app: &TestApp, user: Uuid, template: &str, payload: Value) {
-    let txn = app.app.db.begin().await.expect("a transaction");
+    let txn = caas::platform::db::begin_write(&app.app.db).await.expect("a transaction");
     let mut outbox = Outbox::new();
     notify(&app.app, &txn, &mut outbox, user, template, payload, APP_AND_EMAIL).await.expect("queued");
     outbox.commit(txn, app.app.events.as_ref()).await.expect("committed");

@@ -6,7 +6,7 @@ use caas::platform::outbox::Outbox;
 use caas_tests::ws::{Frame, GqlSocket};
 use caas_tests::{TestApp, spawn_app};
 use entity::{NotificationChannel, users};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -21,7 +21,7 @@ pub(crate) async fn notify(app: &TestApp, email: &str, template: &str) {
     let id = user_id(app, email).await;
     let mut outbox = Outbox::new();
     let channels = [NotificationChannel::InApp];
-    let txn = app.app.db.begin().await.expect("begin");
+    let txn = caas::platform::db::begin_write(&app.app.db).await.expect("begin");
     notify_user(&app.app, &txn, &mut outbox, id, template, json!({ "n": 1 }), &channels).await.expect("notify");
     outbox.commit(txn, app.app.events.as_ref()).await.expect("commit");
 }
