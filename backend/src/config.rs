@@ -495,6 +495,11 @@ pub struct Config {
     #[arg(long, env = "CAAS_ASSISTANT_PER_MINUTE", default_value_t = 10)]
     pub assistant_per_minute: u32,
 
+    /// How often the campaign runner looks at the fleet campaigns, in milliseconds
+    /// (`CAAS_CAMPAIGN_TICK_MS`; 0: never, for tests that drive it).
+    #[arg(long, env = "CAAS_CAMPAIGN_TICK_MS", default_value_t = 500)]
+    pub campaign_tick_ms: u64,
+
     /// Outgoing mail server (`CAAS_SMTP_URL`), e.g. `smtps://user:pass@mail.example:465` or
     /// `smtp://127.0.0.1:2525`; unset: the mail catcher simulator.
     #[arg(long, env = "CAAS_SMTP_URL", hide_env_values = true)]

@@ -16,6 +16,7 @@ pub mod assistant;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod campaigns;
 pub mod catalog;
 pub mod cli;
 pub mod config;

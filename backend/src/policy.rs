@@ -403,3 +403,25 @@ pub fn assistant_questions(viewer: &Viewer, workshop_id: Uuid) -> bool {
 pub fn assistant_conversation(viewer: &Viewer, owner_id: Uuid) -> bool {
     matches!(viewer, Viewer::User(user) if user.id == owner_id)
 }
+
+/// Whether `viewer` may create, stop, resume and roll back fleet campaigns: admins.
+pub fn run_campaigns(viewer: &Viewer) -> ApiResult<&UserViewer> {
+    viewer.user_with_role(&[Role::Admin])
+}
+
+/// Whether `viewer` may watch fleet campaigns and their cars: support and admins.
+pub fn watch_campaigns(viewer: &Viewer) -> ApiResult<&UserViewer> {
+    viewer.user_with_role(&[Role::Support, Role::Admin])
+}
+
+/// Whether `viewer` may approve a campaign `created_by` made: another admin (four eyes).
+pub fn approve_campaign(viewer: &Viewer, created_by: Uuid) -> ApiResult<&UserViewer> {
+    let admin = run_campaigns(viewer)?;
+    if admin.id == created_by {
+        return Err(ApiError::Refused {
+            reason: "FOUR_EYES",
+            message: "a second admin approves a campaign, not the one who created it".into(),
+        });
+    }
+    Ok(admin)
+}

@@ -14,6 +14,7 @@ use crate::analytics::graphql::{AnalyticsMutation, AnalyticsQuery};
 use crate::app::AppState;
 use crate::assistant::graphql::{AssistantMutation, AssistantQuery, AssistantSubscription};
 use crate::billing::graphql::BillingQuery;
+use crate::campaigns::graphql::{CampaignsMutation, CampaignsQuery, CampaignsSubscription};
 use crate::catalog::admin_graphql::{CatalogAdminMutation, CatalogAdminQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::catalog::maintenance::RecentMaintenance;
@@ -58,6 +59,7 @@ pub struct Query(
     SupportQuery,
     RemoteQuery,
     AssistantQuery,
+    CampaignsQuery,
 );
 
 /// Every mutation.
@@ -83,6 +85,7 @@ pub struct Mutation(
     SupportMutation,
     RemoteMutation,
     AssistantMutation,
+    CampaignsMutation,
 );
 
 /// Every subscription.
@@ -95,6 +98,7 @@ pub struct Subscription(
     TelemetrySubscription,
     RemoteSubscription,
     AssistantSubscription,
+    CampaignsSubscription,
 );
 
 /// The CaaS GraphQL schema.

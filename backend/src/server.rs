@@ -164,6 +164,7 @@ impl Server {
         let reminders = lease("workshop-reminders");
         let telemetry_housekeeping = lease("telemetry-housekeeping");
         let data_rights = lease("data-rights");
+        let campaigns = lease("campaigns");
         // Only a cluster has an outbox to relay.
         let relay = cluster.as_ref().map(|_| lease("outbox-relay"));
         // Leases outlive the workers: handed back once they have stopped, so a successor takes
@@ -176,6 +177,7 @@ impl Server {
             Some(&reminders),
             Some(&telemetry_housekeeping),
             Some(&data_rights),
+            Some(&campaigns),
             relay.as_ref(),
         ]
         .into_iter()
@@ -198,6 +200,7 @@ impl Server {
             tokio::spawn(crate::workshops::reminders::run(app.clone(), reminders, shutdown.clone())),
             tokio::spawn(crate::telemetry::housekeeping::run(app.clone(), telemetry_housekeeping, shutdown.clone())),
             tokio::spawn(crate::privacy::housekeeping::run(app.clone(), data_rights, shutdown.clone())),
+            tokio::spawn(crate::campaigns::runner::run(app.clone(), campaigns, shutdown.clone())),
         ];
         if let Some(broker) = app.config.mqtt_url.as_deref().and_then(BrokerAddress::parse) {
             workers.push(tokio::spawn(crate::telemetry::ingest::run_mqtt(app.clone(), broker, shutdown.clone())));

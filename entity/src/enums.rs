@@ -540,3 +540,83 @@ pub enum AssistantAnswerMode {
     /// Nothing relevant was found: the assistant said so and offered help instead.
     Declined,
 }
+
+/// What a fleet campaign does to each car.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CampaignAction {
+    /// Switch the feature on free of charge, for some days or for good.
+    Activate,
+    /// Switch the feature off.
+    Deactivate,
+    /// Offer the paid feature to the owner with a notice and a one-tap purchase.
+    Offer,
+}
+
+/// Where a fleet campaign stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CampaignState {
+    /// Created; a second admin must approve it.
+    AwaitingApproval,
+    /// Approved; starts at its start time.
+    Scheduled,
+    /// Cars are taking their turns.
+    Running,
+    /// Stopped by an admin or by a group's error threshold; resumable.
+    Paused,
+    /// Every car had its turn.
+    Completed,
+    /// Stopped for good by an admin.
+    Cancelled,
+    /// Stopped for good by its abort criteria.
+    Aborted,
+}
+
+/// Where a campaign's group stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CampaignGroupState {
+    /// Its turn has not come.
+    Waiting,
+    /// Its cars are taking their turns.
+    Running,
+    /// Every car of it had its turn.
+    Done,
+}
+
+/// Where a car of a campaign stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))", rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CampaignCarState {
+    /// Its turn has not come (or comes again: a car not reached, within the window).
+    Waiting,
+    /// Its owner was asked and has not answered.
+    Asked,
+    /// Its owner agreed; it goes at its turn.
+    Agreed,
+    /// The command is on its way (an OTA job), or the offer was sent.
+    Running,
+    /// Done as the campaign asked.
+    Succeeded,
+    /// It already was as the campaign asks: counted as done, not changed.
+    AlreadyDone,
+    /// The car or the engine failed it.
+    Failed,
+    /// Not done within the campaign's in-progress timeout.
+    TimedOut,
+    /// Left out: a gate (firmware, maintenance), an owner's no or silence, the window closed.
+    Skipped,
+    /// Its command was withdrawn before it went out (the campaign was stopped).
+    Withdrawn,
+    /// What the campaign switched on was switched off again (a rollback).
+    RolledBack,
+}

@@ -30,6 +30,7 @@ mod m20261206_000020_identity;
 mod m20261207_000021_remote_control;
 mod m20261207_000022_channels;
 mod m20261207_000023_assistant;
+mod m20261208_000024_campaigns;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_remote_control::Migration),
             Box::new(m20261207_000022_channels::Migration),
             Box::new(m20261207_000023_assistant::Migration),
+            Box::new(m20261208_000024_campaigns::Migration),
         ]
     }
 }

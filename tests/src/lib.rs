@@ -92,6 +92,8 @@ pub fn test_config(database_url: &str) -> Config {
     config.rate_limit_per_user = 0;
     config.rate_limit_sign_in = 0;
     config.assistant_per_minute = 0;
+    // Campaigns move when a test moves the clock and runs the runner's round.
+    config.campaign_tick_ms = 0;
     // No language model unless a test starts its simulator.
     config.llm_base_url = None;
     config.llm_simulator = false;

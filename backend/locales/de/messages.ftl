@@ -322,3 +322,12 @@ unsubscribe-page-ask = Keine Angebote und Neuigkeiten mehr per E-Mail erhalten?
 unsubscribe-page-button = Abbestellen
 unsubscribe-page-done = Sie erhalten keine Angebote mehr per E-Mail. In den Benachrichtigungseinstellungen der App können Sie sie wieder einschalten.
 unsubscribe-page-invalid = Dieser Abmeldelink ist ungültig.
+
+offers-campaign-subject = Für Ihr Auto { $vin }: { $feature }
+offers-campaign-body = { $feature } wird für Ihr Auto { $vin } angeboten ({ $campaign }). Kaufen Sie es mit einem Tippen im Katalog der App.
+
+campaign-ask_on-subject = Dürfen wir { $feature } in Ihrem Auto { $vin } einschalten?
+campaign-ask_on-body = Im Rahmen von „{ $campaign }“ würden wir { $feature } in Ihrem Auto { $vin } kostenlos einschalten. Antworten Sie in der App bis { $until }; ohne Antwort ändert sich nichts.
+
+campaign-ask_off-subject = Dürfen wir { $feature } in Ihrem Auto { $vin } ausschalten?
+campaign-ask_off-body = Im Rahmen von „{ $campaign }“ würden wir { $feature } in Ihrem Auto { $vin } ausschalten. Antworten Sie in der App bis { $until }; ohne Antwort ändert sich nichts.

@@ -322,3 +322,12 @@ unsubscribe-page-ask = Stop receiving offers and news by e-mail?
 unsubscribe-page-button = Unsubscribe
 unsubscribe-page-done = You will no longer receive offers by e-mail. You can switch them on again in the app's notification settings.
 unsubscribe-page-invalid = This unsubscribe link is not valid.
+
+offers-campaign-subject = For your car { $vin }: { $feature }
+offers-campaign-body = { $feature } is offered for your car { $vin } ({ $campaign }). Buy it with one tap in the app's catalog.
+
+campaign-ask_on-subject = May we switch { $feature } on in your car { $vin }?
+campaign-ask_on-body = As part of "{ $campaign }" we would switch { $feature } on in your car { $vin }, free of charge. Answer in the app by { $until }; without an answer nothing changes.
+
+campaign-ask_off-subject = May we switch { $feature } off in your car { $vin }?
+campaign-ask_off-body = As part of "{ $campaign }" we would switch { $feature } off in your car { $vin }. Answer in the app by { $until }; without an answer nothing changes.

@@ -322,3 +322,12 @@ unsubscribe-page-ask = ¿Dejar de recibir ofertas y novedades por correo?
 unsubscribe-page-button = Darse de baja
 unsubscribe-page-done = Ya no recibirá ofertas por correo. Puede volver a activarlas en los ajustes de notificaciones de la aplicación.
 unsubscribe-page-invalid = Este enlace de baja no es válido.
+
+offers-campaign-subject = Para su coche { $vin }: { $feature }
+offers-campaign-body = Le ofrecemos { $feature } para su coche { $vin } ({ $campaign }). Cómprelo con un toque en el catálogo de la app.
+
+campaign-ask_on-subject = ¿Podemos activar { $feature } en su coche { $vin }?
+campaign-ask_on-body = Dentro de «{ $campaign }» activaríamos { $feature } en su coche { $vin } sin coste. Responda en la app antes del { $until }; si no responde, no cambia nada.
+
+campaign-ask_off-subject = ¿Podemos desactivar { $feature } en su coche { $vin }?
+campaign-ask_off-body = Dentro de «{ $campaign }» desactivaríamos { $feature } en su coche { $vin }. Responda en la app antes del { $until }; si no responde, no cambia nada.

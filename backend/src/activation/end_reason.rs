@@ -20,10 +20,14 @@ pub enum EndReason {
     SwitchedOffBySupport,
     /// Bought by bank transfer, the money did not arrive in time: it never started.
     TransferNotReceived,
+    /// A fleet campaign switched it off (a deactivation campaign, or the rollback of a stopped one).
+    CampaignSwitchedOff,
+    /// A fleet campaign was stopped before the command went out: it never started.
+    CampaignWithdrawn,
 }
 
 impl EndReason {
-    const ALL: [Self; 7] = [
+    const ALL: [Self; 9] = [
         Self::Expired,
         Self::Cancelled,
         Self::PaymentFailed,
@@ -31,6 +35,8 @@ impl EndReason {
         Self::Refunded,
         Self::SwitchedOffBySupport,
         Self::TransferNotReceived,
+        Self::CampaignSwitchedOff,
+        Self::CampaignWithdrawn,
     ];
 
     /// The stored name, e.g. `OWNER_CHANGED`.
@@ -43,6 +49,8 @@ impl EndReason {
             Self::Refunded => "REFUNDED",
             Self::SwitchedOffBySupport => "SWITCHED_OFF_BY_SUPPORT",
             Self::TransferNotReceived => "TRANSFER_NOT_RECEIVED",
+            Self::CampaignSwitchedOff => "CAMPAIGN_SWITCHED_OFF",
+            Self::CampaignWithdrawn => "CAMPAIGN_WITHDRAWN",
         }
     }
 

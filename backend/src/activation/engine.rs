@@ -290,13 +290,16 @@ async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
         // Only from PENDING: a worker that stalled past its lease must not move back an activation
         // another worker has finished meanwhile (it would stay ACTIVATING with its job done).
         let now = app.clock.now();
-        activations::Entity::update_many()
+        let moved = activations::Entity::update_many()
             .col_expr(activations::Column::Status, Expr::value(ActivationStatus::Activating))
             .col_expr(activations::Column::UpdatedAt, Expr::value(now))
             .filter(activations::Column::Id.eq(ctx.activation.id))
             .filter(activations::Column::Status.eq(ActivationStatus::Pending))
             .exec(&app.db)
             .await?;
+        if moved.rows_affected == 0 && withdrawn(app, &ctx).await? {
+            return Ok(());
+        }
         ctx.activation.status = ActivationStatus::Activating;
         ctx.activation.updated_at = now;
     }
@@ -322,6 +325,20 @@ async fn activate(app: &App, mut ctx: Context) -> ApiResult<()> {
             outcome::failed(app, &ctx, Failure::CarRefused(format!("the vehicle refused: {error}"))).await
         }
     }
+}
+
+/// Whether the activation was withdrawn (a stopped campaign cancelled it) after this job was
+/// loaded: the command is not sent, and the job ends. Committed before the command goes out, the
+/// move to ACTIVATING is what a stop cannot take back: a command sent after a stop's commit is one
+/// whose activation was ACTIVATING before it.
+async fn withdrawn(app: &App, ctx: &Context) -> ApiResult<bool> {
+    let status = activations::Entity::find_by_id(ctx.activation.id).one(&app.db).await?.map(|now| now.status);
+    if matches!(status, Some(ActivationStatus::Activating)) {
+        return Ok(false); // another worker took it on
+    }
+    let reason = Some("withdrawn before the command went out");
+    jobs::finish_all(&app.db, &[ctx.job.id], &ctx.worker, OtaJobStatus::Failed, reason, app.clock.now()).await?;
+    Ok(true)
 }
 
 async fn deactivate(app: &App, ctx: Context) -> ApiResult<()> {

@@ -36,6 +36,8 @@ pub fn kind_of(template: &str) -> NotificationKind {
     match domain {
         "account" | "privacy" => NotificationKind::Security,
         "activation" if matches!(name, "active" | "failed" | "ended") => NotificationKind::ActivationResult,
+        // A campaign's question about a feature of the car: answered in the app.
+        "campaign" => NotificationKind::ActivationResult,
         "activation" | "payment" => NotificationKind::Billing,
         "booking" | "maintenance" | "workshop" => NotificationKind::Reminders,
         "health" => NotificationKind::HealthAlerts,

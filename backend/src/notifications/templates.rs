@@ -89,6 +89,9 @@ mod tests {
         "health.service_due",
         "health.silent",
         "offers.new_feature",
+        "offers.campaign",
+        "campaign.ask_on",
+        "campaign.ask_off",
     ];
 
     use super::*;

@@ -100,6 +100,14 @@ pub enum DomainEvent {
         /// Whether the answer is final.
         done: bool,
     },
+    /// A fleet campaign moved on (its state, a group, its cars' counts); a pause or cancel reaches
+    /// every instance by it at once.
+    CampaignChanged {
+        /// The campaign.
+        campaign_id: Uuid,
+        /// Its state now.
+        state: entity::CampaignState,
+    },
 }
 
 /// An activation and the status of its latest charge, as a change committed them.
@@ -191,6 +199,8 @@ pub enum Topic {
     VehicleCommand(Uuid),
     /// One assistant's answer as it is written.
     AssistantTurn(Uuid),
+    /// One fleet campaign's progress.
+    Campaign(Uuid),
 }
 
 impl Topic {
@@ -207,6 +217,7 @@ impl Topic {
             Self::VehicleCommands => "caas.events.commands".to_owned(),
             Self::VehicleCommand(id) => format!("caas.events.command.{id}"),
             Self::AssistantTurn(id) => format!("caas.events.assistant.{id}"),
+            Self::Campaign(id) => format!("caas.events.campaign.{id}"),
         }
     }
 }
@@ -227,6 +238,7 @@ impl DomainEvent {
             Self::VehicleCommandQueued => Topic::VehicleCommands,
             Self::VehicleCommandChanged { command } => Topic::VehicleCommand(command.id),
             Self::AssistantAnswered { turn_id, .. } => Topic::AssistantTurn(*turn_id),
+            Self::CampaignChanged { campaign_id, .. } => Topic::Campaign(*campaign_id),
         }
     }
 }

@@ -39,7 +39,7 @@ const SUBJECTS: &str = "caas.events.>";
 /// The core-NATS subject on which an instance tells the relay it wrote events.
 const POKE: &str = "caas.outbox.written";
 /// The topic families, one consumer each per instance.
-pub const FAMILIES: [&str; 10] = [
+pub const FAMILIES: [&str; 11] = [
     "caas.events.activation.>",
     "caas.events.vehicle.>",
     "caas.events.order.>",
@@ -47,6 +47,7 @@ pub const FAMILIES: [&str; 10] = [
     "caas.events.repair.>",
     "caas.events.command.>",
     "caas.events.assistant.>",
+    "caas.events.campaign.>",
     "caas.events.jobs",
     "caas.events.mail",
     "caas.events.commands",

@@ -7,6 +7,7 @@ mod administration;
 mod analytics;
 mod assistant;
 mod auth;
+mod campaigns;
 mod catalog;
 mod channels;
 mod cluster;

@@ -127,10 +127,27 @@ impl SimVehicle {
     }
 }
 
+/// A feature command as the fleet received it: its own record, to check the platform against.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedCommand {
+    /// When it arrived (before the car's latency).
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    /// The car.
+    pub vin: String,
+    /// The platform's command id.
+    pub command_id: String,
+    /// The feature.
+    pub feature: String,
+    /// Switch on or off.
+    pub action: FeatureAction,
+}
+
 #[derive(Default)]
 struct SimState {
     knobs: Mutex<FleetKnobs>,
     vehicles: Mutex<HashMap<String, SimVehicle>>,
+    received: Mutex<Vec<ReceivedCommand>>,
 }
 
 /// A simulated fleet.
@@ -167,6 +184,7 @@ impl FleetSimulator {
             .route("/control", get(get_knobs).put(set_knobs))
             .route("/control/vehicles", get(all_vehicles))
             .route("/control/vehicles/{vin}/offline", post(take_offline))
+            .route("/control/commands", get(received_commands))
             .with_state(self.state.clone())
     }
 
@@ -199,6 +217,15 @@ impl FleetSimulator {
     pub fn take_offline(&self, vin: &str, duration: Duration) {
         offline_for(&self.state, vin.to_owned(), duration);
     }
+
+    /// Every feature command received, in the order they arrived.
+    pub fn received_commands(&self) -> Vec<ReceivedCommand> {
+        lock(&self.state.received).clone()
+    }
+}
+
+async fn received_commands(State(state): State<Arc<SimState>>) -> Json<Vec<ReceivedCommand>> {
+    Json(lock(&state.received).clone())
 }
 
 fn outcome_for(state: &SimState, vin: &str) -> Outcome {
@@ -222,6 +249,13 @@ async fn command(
     Path(vin): Path<String>,
     Json(command): Json<FeatureCommand>,
 ) -> Response {
+    lock(&state.received).push(ReceivedCommand {
+        received_at: chrono::Utc::now(),
+        vin: vin.clone(),
+        command_id: command.command_id.clone(),
+        feature: command.feature.clone(),
+        action: command.action,
+    });
     let (latency, offline_rate, offline_seconds) = {
         let knobs = lock(&state.knobs);
         (knobs.latency_ms, knobs.offline_rate, knobs.offline_seconds)
