@@ -178,7 +178,7 @@ async fn transition(
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> ApiResult<campaigns::Model> {
-    let before = find(db, id).await?;
+    find(db, id).await?;
     let mut update = campaigns::Entity::update_many()
         .col_expr(campaigns::Column::State, Expr::value(to))
         .col_expr(campaigns::Column::StateReason, Expr::value(reason.map(str::to_owned)))
@@ -194,7 +194,7 @@ async fn transition(
     if moved.rows_affected == 0 {
         return Err(ApiError::Refused {
             reason: "CAMPAIGN_STATE",
-            message: format!("the campaign is {:?}; that is not possible now", before.state).to_uppercase(),
+            message: "that is not possible in the campaign's state now".into(),
         });
     }
     find(db, id).await

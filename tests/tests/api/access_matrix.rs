@@ -54,6 +54,9 @@ pub(crate) const ROLES: [&str; 14] = [
 /// partner_veh, partner_cat, partner_exp, partner_all, anonymous.
 #[rustfmt::skip]
 const TABLE: &[(&str, &str)] = &[
+    ("AbortCriteria.failureKinds", "-------yy-----"),
+    ("AbortCriteria.failurePercent", "-------yy-----"),
+    ("AbortCriteria.minExecuted", "-------yy-----"),
     ("AccountErasure.cancelledAt", "yyyyyyyyy-----"),
     ("AccountErasure.dueAt", "yyyyyyyyy-----"),
     ("AccountErasure.requestedAt", "yyyyyyyyy-----"),
@@ -187,6 +190,69 @@ const TABLE: &[(&str, &str)] = &[
     ("Booking.status", "y----yyyy-----"),
     ("Booking.vehicle", "y----yyyy-----"),
     ("Booking.workshop", "y----yyyy-----"),
+    ("Campaign.abort", "-------yy-----"),
+    ("Campaign.action", "-------yy-----"),
+    ("Campaign.answerHours", "-------yy-----"),
+    ("Campaign.approvedBy", "-------yy-----"),
+    ("Campaign.askOwners", "-------yy-----"),
+    ("Campaign.counts", "-------yy-----"),
+    ("Campaign.createdAt", "-------yy-----"),
+    ("Campaign.createdBy", "-------yy-----"),
+    ("Campaign.currentRatePerMinute", "-------yy-----"),
+    ("Campaign.days", "-------yy-----"),
+    ("Campaign.endsAt", "-------yy-----"),
+    ("Campaign.estimatedEndAt", "-------yy-----"),
+    ("Campaign.featureCode", "-------yy-----"),
+    ("Campaign.finishedAt", "-------yy-----"),
+    ("Campaign.groups", "-------yy-----"),
+    ("Campaign.id", "-------yy-----"),
+    ("Campaign.maxRatePerMinute", "-------yy-----"),
+    ("Campaign.name", "-------yy-----"),
+    ("Campaign.rampEvery", "-------yy-----"),
+    ("Campaign.rampFactorPercent", "-------yy-----"),
+    ("Campaign.ratePerMinute", "-------yy-----"),
+    ("Campaign.reasons", "-------yy-----"),
+    ("Campaign.retryMinutes", "-------yy-----"),
+    ("Campaign.startedAt", "-------yy-----"),
+    ("Campaign.startsAt", "-------yy-----"),
+    ("Campaign.state", "-------yy-----"),
+    ("Campaign.stateReason", "-------yy-----"),
+    ("Campaign.target", "-------yy-----"),
+    ("Campaign.timeoutSeconds", "-------yy-----"),
+    ("CampaignCounts.agreed", "-------yy-----"),
+    ("CampaignCounts.alreadyDone", "-------yy-----"),
+    ("CampaignCounts.asked", "-------yy-----"),
+    ("CampaignCounts.failed", "-------yy-----"),
+    ("CampaignCounts.rolledBack", "-------yy-----"),
+    ("CampaignCounts.running", "-------yy-----"),
+    ("CampaignCounts.skipped", "-------yy-----"),
+    ("CampaignCounts.succeeded", "-------yy-----"),
+    ("CampaignCounts.timedOut", "-------yy-----"),
+    ("CampaignCounts.total", "-------yy-----"),
+    ("CampaignCounts.waiting", "-------yy-----"),
+    ("CampaignCounts.withdrawn", "-------yy-----"),
+    ("CampaignGroup.counts", "-------yy-----"),
+    ("CampaignGroup.errorThresholdPercent", "-------yy-----"),
+    ("CampaignGroup.finishedAt", "-------yy-----"),
+    ("CampaignGroup.name", "-------yy-----"),
+    ("CampaignGroup.position", "-------yy-----"),
+    ("CampaignGroup.size", "-------yy-----"),
+    ("CampaignGroup.startedAt", "-------yy-----"),
+    ("CampaignGroup.state", "-------yy-----"),
+    ("CampaignGroup.successThresholdPercent", "-------yy-----"),
+    ("CampaignReason.cars", "-------yy-----"),
+    ("CampaignReason.reason", "-------yy-----"),
+    ("CampaignRollback.campaign", "--------y-----"),
+    ("CampaignRollback.switchedOff", "--------y-----"),
+    ("CampaignStop.campaign", "--------y-----"),
+    ("CampaignStop.inFlight", "--------y-----"),
+    ("CampaignStop.withdrawn", "--------y-----"),
+    ("CampaignTarget.firmwareFrom", "-------yy-----"),
+    ("CampaignTarget.firmwareTo", "-------yy-----"),
+    ("CampaignTarget.hasFeature", "-------yy-----"),
+    ("CampaignTarget.models", "-------yy-----"),
+    ("CampaignTarget.regions", "-------yy-----"),
+    ("CampaignTarget.vins", "-------yy-----"),
     ("CatalogEntry.currentActivation", "y--y---yy-y-y-"),
     ("CatalogEntry.feature", "y--y-yyyy-y-y-"),
     ("CatalogEntry.offers", "y--y-yyyy-y-y-"),
@@ -471,6 +537,8 @@ const TABLE: &[(&str, &str)] = &[
     ("Query.availableSlots", "yyyyyyyyy-----"),
     ("Query.bankTransfers", "-------yy-----"),
     ("Query.booking", "y-----yyy-----"),
+    ("Query.campaign", "-------yy-----"),
+    ("Query.campaigns", "-------yy-----"),
     ("Query.catalog", "y--y-yyyy-y-y-"),
     ("Query.checkoutOptions", "y-------------"),
     ("Query.consentPartners", "yyy----yy-----"),
@@ -806,6 +874,7 @@ pub(crate) struct Fixture {
     order_id: String,
     activation_id: String,
     command_id: String,
+    campaign_id: String,
     job: WorkshopJob,
 }
 
@@ -829,6 +898,7 @@ impl Fixture {
             "Query.order.id" => json!(self.order_id).to_string(),
             "Query.activation.id" => json!(self.activation_id).to_string(),
             "Query.vehicleCommand.id" => json!(self.command_id).to_string(),
+            "Query.campaign.id" => json!(self.campaign_id).to_string(),
             "Query.notificationDeliveries.status" => "FAILED".to_owned(),
             "Query.searchVehicles.text" => json!(self.vin).to_string(),
             "Feature.prices.regionCode" => "\"DE\"".to_owned(),
@@ -1100,6 +1170,20 @@ async fn paid_purchase(
     bought.id
 }
 
+/// A fleet campaign for the car, created by the admin and waiting for a second admin's approval.
+async fn a_campaign_for(app: &TestApp, vin: &str) -> String {
+    let admin = app.token("admin@demo.caas").await;
+    let input = json!({ "input": {
+        "name": "Goodwill month", "action": "ACTIVATE", "featureCode": "HEATED_SEATS", "days": 30,
+        "target": { "vins": [vin] }, "ratePerMinute": 60,
+        "groups": [{ "name": "pilot", "carCount": 1, "successThresholdPercent": 90, "errorThresholdPercent": 10 }],
+    } });
+    let created = app
+        .graphql_as(&admin, "mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }", input)
+        .await;
+    created.data()["createCampaign"]["id"].as_str().expect("campaign id").to_owned()
+}
+
 /// The fixture's car: Anna's Aurora, by VIN and as stored.
 async fn annas_aurora(app: &TestApp) -> (String, vehicles::Model) {
     let vin = app.vins_of("customer@demo.caas").await.remove(0);
@@ -1160,8 +1244,15 @@ pub(crate) async fn fixture(app: &TestApp) -> (Fixture, Vec<(&'static str, Vec<(
     let command_id = locked_remotely(app, &vin).await;
     on_her_phone(app).await;
     asked_the_assistant(app, &vin, &job.workshop_id).await;
-    let fixture =
-        Fixture { vin, order_id: order.id.to_string(), activation_id: activation.id.to_string(), command_id, job };
+    let campaign_id = a_campaign_for(app, &vin).await;
+    let fixture = Fixture {
+        vin,
+        order_id: order.id.to_string(),
+        activation_id: activation.id.to_string(),
+        command_id,
+        campaign_id,
+        job,
+    };
     (fixture, viewers)
 }
 
