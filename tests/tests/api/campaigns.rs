@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use caas::integrations::fleet::FeatureAction;
 use caas::integrations::fleet::simulator::{FleetKnobs, FleetSimulator, Outcome};
+use caas::integrations::mail::catcher::MailCatcher;
 use caas::platform::clock::Clock;
-use caas_tests::{TestApp, spawn_app, spawn_app_for_time_travel};
+use caas_tests::{Api, TestApp, spawn_app, spawn_app_for_time_travel};
 use entity::{OtaJobStatus, activations, campaign_cars, ota_jobs, payments};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -16,13 +17,13 @@ use uuid::Uuid;
 
 const FEATURE: &str = "HEATED_SEATS";
 
-const CREATE: &str = "mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id state } }";
-const APPROVE: &str = "mutation($id: ID!) { approveCampaign(id: $id) { id state approvedBy createdBy } }";
-const PAUSE: &str = "mutation($id: ID!, $reason: String) { pauseCampaign(id: $id, reason: $reason) { withdrawn inFlight campaign { state stateReason } } }";
+pub(crate) const CREATE: &str = "mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id state } }";
+pub(crate) const APPROVE: &str = "mutation($id: ID!) { approveCampaign(id: $id) { id state approvedBy createdBy } }";
+pub(crate) const PAUSE: &str = "mutation($id: ID!, $reason: String) { pauseCampaign(id: $id, reason: $reason) { withdrawn inFlight campaign { state stateReason } } }";
 const RESUME: &str = "mutation($id: ID!) { resumeCampaign(id: $id) { state } }";
 const CANCEL: &str = "mutation($id: ID!) { cancelCampaign(id: $id) { withdrawn inFlight campaign { state } } }";
 const ROLL_BACK: &str = "mutation($id: ID!) { rollBackCampaign(id: $id) { switchedOff campaign { state } } }";
-const VIEW: &str = "query($id: ID!) { campaign(id: $id) { state stateReason currentRatePerMinute estimatedEndAt \
+pub(crate) const VIEW: &str = "query($id: ID!) { campaign(id: $id) { state stateReason currentRatePerMinute estimatedEndAt \
     counts { waiting asked running succeeded alreadyDone failed timedOut skipped withdrawn rolledBack total } \
     groups { position name size state counts { waiting running succeeded failed timedOut } } reasons { reason cars } } }";
 
@@ -31,21 +32,24 @@ fn fleet(app: &TestApp) -> &FleetSimulator {
 }
 
 /// A second admin, invited by the first, with a password: approves what the first creates.
-async fn second_admin(app: &TestApp) -> String {
-    let admin = app.token("admin@demo.caas").await;
+pub(crate) async fn second_admin(api: &Api, mail: &MailCatcher) -> String {
+    let admin = api.token("admin@demo.caas").await;
     let input = json!({ "input": { "email": "second.admin@demo.caas", "name": "Ines Zweit", "role": "ADMIN", "regionCode": "DE" } });
-    app.graphql_as(&admin, "mutation($input: InviteStaffInput!) { inviteStaff(input: $input) { id } }", input)
+    api.graphql_as(&admin, "mutation($input: InviteStaffInput!) { inviteStaff(input: $input) { id } }", input)
         .await
         .data();
-    let mail = app.email("second.admin@demo.caas", "eingeladen").await;
-    let token = crate::purchase::link_token(&mail.body);
-    app.graphql(
+    let invitation = mail
+        .wait_for("second.admin@demo.caas", Duration::from_secs(10), |mail| mail.subject.contains("eingeladen"))
+        .await
+        .expect("the invitation");
+    let token = crate::purchase::link_token(&invitation.body);
+    api.graphql(
         "mutation($t: String!, $p: String!) { setPassword(token: $t, password: $p) { accessToken } }",
         json!({ "t": token, "p": "a-long-second-password" }),
     )
     .await
     .data();
-    app.token_for("second.admin@demo.caas", "a-long-second-password").await
+    api.token_for("second.admin@demo.caas", "a-long-second-password").await
 }
 
 /// The admins: the demo admin creates, the second approves.
@@ -55,7 +59,8 @@ struct Admins {
 }
 
 async fn admins(app: &TestApp) -> Admins {
-    Admins { creator: app.token("admin@demo.caas").await, approver: second_admin(app).await }
+    let mail = app.simulators.mail.as_ref().expect("mail catcher");
+    Admins { creator: app.token("admin@demo.caas").await, approver: second_admin(app, mail).await }
 }
 
 /// `count` new cars of the demo customer, without the feature; their VINs in order.
@@ -65,7 +70,7 @@ async fn new_cars(app: &TestApp, count: u32) -> Vec<String> {
     vins
 }
 
-fn campaign_input(vins: &[String], extra: Value) -> Value {
+pub(crate) fn campaign_input(vins: &[String], extra: Value) -> Value {
     let mut input = json!({
         "name": "Goodwill month of heated seats",
         "action": "ACTIVATE",

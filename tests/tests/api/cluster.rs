@@ -5,7 +5,7 @@
 //! Each test returns early (and says so) unless `TEST_DATABASE_URL` is PostgreSQL and
 //! `CAAS_TEST_NATS_URL` is set, as `.ci/run` sets them.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::time::Duration;
 
 use caas::integrations::fleet::simulator::{FleetKnobs, Outcome};
@@ -625,4 +625,68 @@ async fn a_user_disabled_on_one_member_is_refused_on_the_other_at_once_and_its_s
     // …and B forgot the session it had cached for 10 s: the very next request is refused.
     let next = b.graphql_as(&dealer, "{ me { email } }", json!({})).await;
     assert_eq!(next.error_code(), Some("UNAUTHENTICATED".to_owned()));
+}
+
+#[tokio::test]
+async fn an_emergency_stop_on_one_member_stops_the_campaign_on_both_and_sends_no_command_after_it() {
+    use crate::campaigns::{APPROVE, CREATE, PAUSE, VIEW, campaign_input, second_admin};
+    let Some(nats) = Cluster::configured("a campaign stopped across members") else { return };
+    // The runner ticks every 200 ms on the member holding its lease; both members' engines work.
+    let cluster = Cluster::start(ClusterOptions::new(MEMBER, nats).with("CAAS_CAMPAIGN_TICK_MS", 200)).await;
+    let (a, b) = (cluster.member(0).api.clone(), cluster.member(1).api.clone());
+    let fleet = cluster.simulators.fleet.as_ref().expect("fleet");
+    fleet.set_knobs(FleetKnobs { latency_ms: 300, ..FleetKnobs::default() });
+    let mut vins = caas::seed::fleet::add_cars(&cluster.db, "customer@demo.caas", 3000, 0).await.expect("cars");
+    vins.sort();
+    let admin = a.token("admin@demo.caas").await;
+    let approver = second_admin(&b, cluster.simulators.mail.as_ref().expect("mail")).await;
+    let created = a.graphql_as(&admin, CREATE, campaign_input(&vins, json!({ "ratePerMinute": 6000 }))).await;
+    let id = created.data()["createCampaign"]["id"].as_str().expect("id").to_owned();
+    // Member A watches it live.
+    let mut watching = socket_as(&a, &admin).await;
+    watching
+        .subscribe("1", "subscription($id: ID!) { campaignProgress(id: $id) { state } }", json!({ "id": id }))
+        .await;
+    assert_eq!(next_progress(&mut watching, "campaignProgress").await["state"], "AWAITING_APPROVAL");
+    b.graphql_as(&approver, APPROVE, json!({ "id": id })).await.data();
+    let started = tokio::time::Instant::now();
+    while fleet.received_commands().len() < 50 {
+        assert!(started.elapsed() < Duration::from_secs(30), "the campaign sends commands");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The stop on B, while A's runner starts cars and both engines send their commands.
+    let stop = b.graphql_as(&approver, PAUSE, json!({ "id": id, "reason": "stop everything" })).await;
+    let stopped_at = chrono::Utc::now();
+    let stop = &stop.data()["pauseCampaign"];
+    assert_eq!(stop["campaign"]["state"], "PAUSED");
+    let in_flight = stop["inFlight"].as_i64().expect("in flight");
+    // It reaches A's live view through the bus.
+    let mut states = Vec::new();
+    while states.last().map(String::as_str) != Some("PAUSED") {
+        let seen = next_progress(&mut watching, "campaignProgress").await;
+        states.push(seen["state"].as_str().expect("state").to_owned());
+    }
+    // The commands in flight finish and are reported on A's runner's next rounds.
+    let view = loop {
+        let view = a.graphql_as(&admin, VIEW, json!({ "id": id })).await.data()["campaign"].clone();
+        if view["counts"]["running"] == 0 {
+            break view;
+        }
+        assert!(started.elapsed() < Duration::from_secs(90), "in-flight commands reported: {view:#}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    tokio::time::sleep(Duration::from_secs(1)).await; // two rounds of the runner: nothing more starts
+    let received = fleet.received_commands();
+    let after: HashSet<&str> = received.iter().filter(|c| c.received_at > stopped_at).map(|c| c.vin.as_str()).collect();
+    let commanded: HashSet<&str> = received.iter().map(|c| c.vin.as_str()).collect();
+    let ended =
+        view["counts"]["succeeded"].as_i64().expect("succeeded") + view["counts"]["failed"].as_i64().expect("failed");
+    assert_eq!(commanded.len() as i64, ended, "every car commanded ended its turn; none withdrawn was sent: {view:#}");
+    assert!(
+        after.len() as i64 <= in_flight,
+        "{} cars commanded after the stop, {in_flight} were in flight",
+        after.len()
+    );
+    assert_eq!(view["state"], "PAUSED");
+    assert!(view["counts"]["waiting"].as_i64().expect("waiting") > 0, "cars were left for a resume: {view:#}");
 }
