@@ -104,6 +104,15 @@ pub enum Route {
     WorkshopAssistant,
     /// The platform's FAQ, which the assistant answers from.
     AdminAssistant,
+    /// Fleet campaigns (admins and support; only the staff app has them).
+    #[cfg(feature = "staff")]
+    Campaigns,
+    /// A fleet campaign, live.
+    #[cfg(feature = "staff")]
+    Campaign {
+        /// The campaign.
+        id: String,
+    },
     /// Unknown address.
     NotFound,
 }
@@ -150,12 +159,17 @@ impl Routable for Route {
             Self::WorkshopSetup => "/workshop/setup".into(),
             Self::WorkshopAssistant => "/workshop/assistant".into(),
             Self::AdminAssistant => "/admin/assistant".into(),
+            #[cfg(feature = "staff")]
+            Self::Campaigns => "/admin/campaigns".into(),
+            #[cfg(feature = "staff")]
+            Self::Campaign { id } => format!("/admin/campaigns/{id}"),
             Self::NotFound => "/404".into(),
         }
     }
 
     fn routes() -> Vec<&'static str> {
-        vec![
+        #[allow(unused_mut)]
+        let mut routes = vec![
             "/",
             "/login",
             "/set-password",
@@ -190,7 +204,10 @@ impl Routable for Route {
             "/workshop/assistant",
             "/admin/assistant",
             "/404",
-        ]
+        ];
+        #[cfg(feature = "staff")]
+        routes.extend(["/admin/campaigns", "/admin/campaigns/:id"]);
+        routes
     }
 
     fn not_found_route() -> Option<Self> {
@@ -241,6 +258,10 @@ impl Route {
             ["workshop", "setup"] => Self::WorkshopSetup,
             ["workshop", "assistant"] => Self::WorkshopAssistant,
             ["admin", "assistant"] => Self::AdminAssistant,
+            #[cfg(feature = "staff")]
+            ["admin", "campaigns"] => Self::Campaigns,
+            #[cfg(feature = "staff")]
+            ["admin", "campaigns", id] => Self::Campaign { id: owned(id) },
             _ => Self::NotFound,
         }
     }
@@ -286,6 +307,10 @@ mod tests {
             Route::WorkshopSetup,
             Route::WorkshopAssistant,
             Route::AdminAssistant,
+            #[cfg(feature = "staff")]
+            Route::Campaigns,
+            #[cfg(feature = "staff")]
+            Route::Campaign { id: "0196".into() },
         ];
         assert_eq!(pages.len(), Route::routes().len() - 1, "every route but 404 is listed here");
         for page in pages {

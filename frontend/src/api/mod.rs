@@ -5,6 +5,8 @@
 pub mod activation;
 #[cfg(feature = "more")]
 pub mod assistant;
+#[cfg(feature = "staff")]
+pub mod campaigns;
 pub mod checkout;
 pub mod client;
 pub mod dashboard;

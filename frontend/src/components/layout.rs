@@ -29,7 +29,10 @@ const OFFLINE: &str = "status.offline_staff";
 fn links(role: &str, workshop_admin: bool) -> Vec<(Route, &'static str)> {
     match role {
         "DEALER" => vec![(Route::Home, "nav.orders"), (Route::NewSale, "nav.new_sale"), (Route::Stock, "nav.stock")],
+        #[cfg(not(feature = "staff"))]
         "SUPPORT" => vec![(Route::Home, "nav.support")],
+        #[cfg(feature = "staff")]
+        "SUPPORT" => crate::pages::SUPPORT_LINKS.to_vec(),
         #[cfg(feature = "staff")]
         "ADMIN" => crate::pages::ADMIN_LINKS.to_vec(),
         "WORKSHOP" if workshop_admin => vec![

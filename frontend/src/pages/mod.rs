@@ -55,6 +55,9 @@ use crate::state::use_app;
 /// The administrator's pages, for the navigation.
 #[cfg(feature = "staff")]
 pub use admin::LINKS as ADMIN_LINKS;
+/// Support's pages, for the navigation.
+#[cfg(feature = "staff")]
+pub use admin::SUPPORT_LINKS;
 
 /// The page of an address.
 pub fn render(route: Route) -> Html {
@@ -130,6 +133,8 @@ fn page(props: &PageProps) -> Html {
         | Route::WorkshopSetup
         | Route::WorkshopAssistant
         | Route::AdminAssistant) => staff_page(staff, app.locale),
+        #[cfg(feature = "staff")]
+        staff @ (Route::Campaigns | Route::Campaign { .. }) => staff_page(staff, app.locale),
         #[cfg(feature = "more")]
         Route::NotFound => {
             html! { <Layout title="page.not_found"><Link<Route> to={Route::Home}>{ crate::i18n::t(app.locale, "nav.home") }</Link<Route>></Layout> }
@@ -168,6 +173,8 @@ fn staff_page(route: Route, _: crate::i18n::Locale) -> Html {
         Route::WorkshopAssistant => html! { <workshop::FaqPage platform=false /> },
         Route::AdminAssistant => html! { <workshop::FaqPage platform=true /> },
         Route::RepairOrder { id } => html! { <repair_order::RepairOrderPage {id} staff=true /> },
+        Route::Campaigns => html! { <admin::CampaignsPage /> },
+        Route::Campaign { id } => html! { <admin::CampaignPage id={id.clone()} key={id} /> },
         _ => html! { <admin::FeaturesPage /> },
     }
 }

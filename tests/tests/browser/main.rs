@@ -5,6 +5,7 @@
 mod accounts;
 mod assistant;
 mod bundles;
+mod campaigns;
 mod checkout;
 mod customer;
 mod dealer;
