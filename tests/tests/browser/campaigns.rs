@@ -1,12 +1,14 @@
 //! Fleet campaigns in the staff app: the demo admin creates one for 40 new cars through the form
 //! (a refused field shows its error next to it), cannot approve it herself, a second admin approves
 //! it on its live view, and both watch it live — counts growing group by group — until it
-//! completed; support watches it too, without the admins' buttons.
+//! completed; support watches it too, without the admins' buttons. Another campaign is stopped in
+//! an emergency, resumed, cancelled and rolled back from its live view.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use caas::integrations::fleet::simulator::{FleetKnobs, Outcome};
 use caas_tests::browser::{Browser, BrowserOptions, web_app_dir};
 use caas_tests::{PASSWORD, TestApp, TestOptions, spawn_app_with};
 use serde_json::{Value, json};
@@ -254,4 +256,105 @@ async fn an_admin_creates_a_campaign_a_second_approves_it_and_both_watch_it_comp
     let shown: Value = support.js("return document.querySelectorAll('#campaign-actions button').length;").await;
     assert_eq!(shown, json!(0));
     support.close().await;
+}
+
+/// Creates a campaign of 60 cars a minute for `vins` as the demo admin and approves it as the
+/// second; its id.
+async fn approved_campaign(app: &TestApp, vins: &[String]) -> String {
+    let create = "mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }";
+    let input = json!({ "input": {
+        "name": "Heated seats, stopped and rolled back", "action": "ACTIVATE", "featureCode": "HEATED_SEATS",
+        "target": { "vins": vins }, "ratePerMinute": 60,
+    } });
+    let created = app.graphql_as(&app.token(ADMIN).await, create, input).await;
+    let id = created.data()["createCampaign"]["id"].as_str().expect("id").to_owned();
+    let approver = app.token_for(SECOND_ADMIN, SECOND_PASSWORD).await;
+    app.graphql_as(&approver, "mutation($id: ID!) { approveCampaign(id: $id) { id } }", json!({ "id": id }))
+        .await
+        .data();
+    id
+}
+
+/// Waits until the JavaScript expression `condition` holds, for as long as a campaign may take.
+async fn wait_for(browser: &Browser, what: &str, condition: &str) {
+    let deadline = tokio::time::Instant::now() + CAMPAIGN_PATIENCE;
+    while browser.js(&format!("return !!({condition});")).await != json!(true) {
+        if tokio::time::Instant::now() > deadline {
+            browser.screenshot(&format!("failed-{}", what.replace(' ', "-"))).await;
+            panic!("{what} never happened; page: {}", browser.body_text().await);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A number the live view's counts carry, e.g. `done`.
+fn counted(name: &str) -> String {
+    format!("Number(document.getElementById('campaign-counts').dataset.{name})")
+}
+
+#[tokio::test]
+async fn the_emergency_stop_says_what_it_withdrew_and_a_cancelled_campaign_is_rolled_back() {
+    let app = spawn_web_app_with_campaigns().await;
+    invite_second_admin(&app).await;
+    let mut vins = caas::seed::fleet::add_cars(&app.app.db, "customer@demo.caas", 30, 0).await.expect("cars");
+    vins.sort();
+    // Two cars refuse the command, every time; each car takes a moment to confirm.
+    let refusing = vins[..2].iter().map(|vin| (vin.clone(), vec![Outcome::Permanent; 10].into())).collect();
+    let fleet = app.simulators.fleet.as_ref().expect("fleet simulator");
+    fleet.set_knobs(FleetKnobs { script: refusing, latency_ms: 300, ..FleetKnobs::default() });
+    let id = approved_campaign(&app, &vins).await;
+    let path = format!("/staff/admin/campaigns/{id}");
+
+    let admin = Browser::open(&app.address).await;
+    admin.sign_in(ADMIN, PASSWORD).await;
+    admin.goto(&path).await;
+    admin.find("#campaign-pause").await;
+    let running = Arc::new(AtomicBool::new(true));
+    let clock = keep_the_clock_going(&app, running.clone());
+    let going = format!("{} >= 5 && {} >= 2", counted("done"), counted("failed"));
+    wait_for(&admin, "some cars done and the refusing ones failed", &going).await;
+
+    // The emergency stop, with a reason: the page says what was withdrawn and what was in flight.
+    admin.fill("#campaign-stop-reason", "wrong firmware range").await;
+    admin.click("#campaign-pause").await;
+    admin.find("#campaign-state-line [data-state='PAUSED']").await;
+    admin.wait_text("#campaign-state-reason", "wrong firmware range").await;
+    let said = admin.wait_text("#campaign-acted", "in flight").await;
+    assert!(said.contains("withdrawn"), "{said}");
+    wait_for(&admin, "the commands in flight reported", &format!("{} === 0", counted("running"))).await;
+    let stopped_at = admin.js(&format!("return {};", counted("done"))).await;
+    tokio::time::sleep(Duration::from_millis(1_500)).await; // rounds of the runner, the clock going on
+    assert_eq!(admin.js(&format!("return {};", counted("done"))).await, stopped_at, "paused: no car starts");
+    assert_eq!(admin.js(FITS).await, json!(true), "the live view with its actions fits 360 px");
+    admin.screenshot("campaign-paused").await;
+
+    // Resumed, it goes on; cancelled (asked first), it stops for good.
+    admin.click("#campaign-resume").await;
+    admin.find("#campaign-state-line [data-state='RUNNING']").await;
+    admin.click("#campaign-cancel").await;
+    admin.wait_text("#campaign-confirm-text", "for good").await;
+    admin.click("#campaign-confirm").await;
+    admin.find("#campaign-state-line [data-state='CANCELLED']").await;
+    running.store(false, Ordering::SeqCst);
+    clock.await.expect("the clock task");
+    wait_for(&admin, "the last commands reported", &format!("{} === 0", counted("running"))).await;
+    admin.wait_text("#campaign-reasons li[data-reason='CAR_REFUSED']", "Car refused: 2").await;
+
+    // Rolled back (asked first): what it switched on is switched off again.
+    let done = admin.js(&format!("return {};", counted("done"))).await.as_i64().expect("done");
+    admin.click("#campaign-roll-back").await;
+    admin.click("#campaign-confirm").await;
+    admin.wait_text("#campaign-acted", &format!("{done} cars are being switched off again")).await;
+    admin.wait_text("dd[data-count='campaign.count_rolled_back']", &done.to_string()).await;
+    admin.screenshot("campaign-rolled-back").await;
+    let seen = app
+        .graphql_as(
+            &app.token(ADMIN).await,
+            "query($id: ID!) { campaign(id: $id) { state counts { rolledBack } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(seen.data()["campaign"], json!({ "state": "CANCELLED", "counts": { "rolledBack": done } }));
+    assert!(admin.severe_logs().await.is_empty(), "{:?}", admin.severe_logs().await);
+    admin.close().await;
 }

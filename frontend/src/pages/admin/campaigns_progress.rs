@@ -148,12 +148,14 @@ pub fn totals_view(locale: Locale, counts: &Counts) -> Html {
             <h2 id="campaign-totals-title">{ t(locale, "campaign.totals") }</h2>
             { bar(counts, counts.total) }
             <p id="campaign-counts" aria-live="polite" aria-atomic="true"
-                data-done={counts.done().to_string()} data-total={counts.total.to_string()}>
+                data-done={counts.done().to_string()} data-failed={counts.failures().to_string()}
+                data-running={counts.running.to_string()}
+                data-total={counts.total.to_string()}>
                 { counts_line(locale, counts, counts.total) }
             </p>
             <dl>
                 { for rows.iter().filter(|(_, cars)| *cars > 0).map(|(key, cars)| html! {
-                    <><dt>{ t(locale, key) }</dt><dd>{ cars.to_string() }</dd></>
+                    <><dt>{ t(locale, key) }</dt><dd data-count={*key}>{ cars.to_string() }</dd></>
                 }) }
             </dl>
         </section>
