@@ -1418,6 +1418,7 @@ pub static STAFF_TEXTS: &[(&str, [&str; 3])] = &[
             "Tiempo agotado para un coche tras (segundos)",
         ],
     ),
+    ("campaign.timeout_short", ["Timeout", "Zeitlimit", "Tiempo límite"]),
     ("campaign.totals", ["Progress", "Fortschritt", "Progreso"]),
     (
         "campaign.vins",

@@ -91,6 +91,15 @@ pub fn acted_text(locale: Locale, act: Act, acted: &Acted) -> String {
     }
 }
 
+/// What the last action did, or why the server refused it.
+#[derive(Clone, PartialEq)]
+enum Said {
+    /// Done, in words.
+    Done(String),
+    /// Refused.
+    Refused(ApiError),
+}
+
 /// Properties of [`CampaignActions`].
 #[derive(Properties, PartialEq)]
 pub struct ActionsProps {
@@ -101,25 +110,24 @@ pub struct ActionsProps {
 }
 
 /// The admin's buttons for a campaign, with the stop's reason, the confirmation of what cannot be
-/// undone, what the last action did and why the server refused one.
+/// undone, what the last action did and why the server refused one — said while the campaign stays
+/// in the state it was in then (a refusal to approve is old news once another admin approved).
 #[function_component(CampaignActions)]
 pub fn campaign_actions(props: &ActionsProps) -> Html {
     let app = use_app();
     let api = use_context::<Api>().expect("api");
     let locale = app.locale;
     let busy = use_state(|| false);
-    let error = use_state(|| None::<ApiError>);
-    let note = use_state(|| None::<String>);
+    let said = use_state(|| None::<(String, Said)>);
     let asking = use_state(|| None::<Act>);
     let reason = use_node_ref();
     let acts = acts_of(&props.campaign);
     let act_now = {
-        let (busy, error, note, asking, reason) =
-            (busy.clone(), error.clone(), note.clone(), asking.clone(), reason.clone());
-        let (id, acted) = (props.campaign.id.clone(), props.acted.clone());
+        let (busy, said, asking, reason) = (busy.clone(), said.clone(), asking.clone(), reason.clone());
+        let (id, state, acted) = (props.campaign.id.clone(), props.campaign.state.clone(), props.acted.clone());
         Callback::from(move |act: Act| {
-            let (api, busy, error, note, acted) =
-                (api.clone(), busy.clone(), error.clone(), note.clone(), acted.clone());
+            let (api, busy, said, acted, state) =
+                (api.clone(), busy.clone(), said.clone(), acted.clone(), state.clone());
             let why = Some(text(&reason)).filter(|why| !why.is_empty());
             asking.set(None);
             busy.set(true);
@@ -127,14 +135,10 @@ pub fn campaign_actions(props: &ActionsProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match run(&api, act, id, why).await {
                     Ok(done) => {
-                        error.set(None);
-                        note.set(Some(acted_text(locale, act, &done)));
+                        said.set(Some((done.campaign.state.clone(), Said::Done(acted_text(locale, act, &done)))));
                         acted.emit(done.campaign);
                     }
-                    Err(err) => {
-                        note.set(None);
-                        error.set(Some(err));
-                    }
+                    Err(err) => said.set(Some((state, Said::Refused(err)))),
                 }
                 busy.set(false);
             });
@@ -163,7 +167,7 @@ pub fn campaign_actions(props: &ActionsProps) -> Html {
                     </button>
                 }) }
             </div>
-            if let Some(act) = *asking {
+            if let Some(act) = asking.filter(|act| acts.contains(act)) {
                 <div class="confirm" role="group" aria-labelledby="campaign-confirm-text">
                     <p id="campaign-confirm-text">{ t(locale, &format!("campaign.ask_{}", act.key())) }</p>
                     <div class="actions">
@@ -176,11 +180,19 @@ pub fn campaign_actions(props: &ActionsProps) -> Html {
                     </div>
                 </div>
             }
-            if let Some(done) = &*note {
-                <p class="status done" id="campaign-acted" role="status" aria-live="polite">{ done.clone() }</p>
-            }
-            if let Some(err) = &*error { <div id="campaign-action-error">{ error_view(locale, err) }</div> }
+            { said_view(locale, (*said).as_ref().filter(|(state, _)| *state == props.campaign.state).map(|(_, said)| said)) }
         </section>
+    }
+}
+
+/// What the last action did, or why it was refused.
+fn said_view(locale: Locale, said: Option<&Said>) -> Html {
+    match said {
+        Some(Said::Done(done)) => {
+            html! { <p class="status done" id="campaign-acted" role="status" aria-live="polite">{ done.clone() }</p> }
+        }
+        Some(Said::Refused(error)) => html! { <div id="campaign-action-error">{ error_view(locale, error) }</div> },
+        None => html! {},
     }
 }
 

@@ -236,7 +236,7 @@ pub fn pace_view(locale: Locale, campaign: &Campaign) -> Html {
                 <dd id="campaign-ramp">{ ramp_text(locale, campaign) }</dd>
                 <dt>{ t(locale, "campaign.estimated_end") }</dt>
                 <dd id="campaign-estimated-end">{ end }</dd>
-                <dt>{ t(locale, "campaign.timeout") }</dt>
+                <dt>{ t(locale, "campaign.timeout_short") }</dt>
                 <dd>{ tf(locale, "campaign.seconds", &[("seconds", &campaign.timeout_seconds.to_string())]) }</dd>
                 <dt>{ t(locale, "campaign.abort") }</dt>
                 <dd>{ abort }</dd>
