@@ -203,7 +203,7 @@ async fn an_admin_creates_a_campaign_a_second_approves_it_and_both_watch_it_comp
     assert_eq!(approver.js(RECORD_COUNTS).await, json!(true));
     let running = Arc::new(AtomicBool::new(true));
     let clock = keep_the_clock_going(&app, running.clone());
-    approver.click("#campaign-approve").await;
+    click_live(&approver, "#campaign-approve").await;
     approver.wait_text("#campaign-approved-by", SECOND_ADMIN).await;
     creator.wait_text("#campaign-approved-by", SECOND_ADMIN).await;
     creator.find("#campaign-state-line [data-state='RUNNING']").await;
@@ -275,6 +275,19 @@ async fn approved_campaign(app: &TestApp, vins: &[String]) -> String {
     id
 }
 
+/// Clicks the element matching `css` on a live view, which the server's events may render anew
+/// between finding it and clicking it: found again then.
+async fn click_live(browser: &Browser, css: &str) {
+    for _ in 0..5 {
+        match browser.find(css).await.click().await {
+            Ok(_) => return,
+            Err(err) if err.to_string().contains("stale element") => continue,
+            Err(err) => panic!("clicking {css}: {err}"),
+        }
+    }
+    panic!("{css} kept being rendered anew");
+}
+
 /// Waits until the JavaScript expression `condition` holds, for as long as a campaign may take.
 async fn wait_for(browser: &Browser, what: &str, condition: &str) {
     let deadline = tokio::time::Instant::now() + CAMPAIGN_PATIENCE;
@@ -316,7 +329,7 @@ async fn the_emergency_stop_says_what_it_withdrew_and_a_cancelled_campaign_is_ro
 
     // The emergency stop, with a reason: the page says what was withdrawn and what was in flight.
     admin.fill("#campaign-stop-reason", "wrong firmware range").await;
-    admin.click("#campaign-pause").await;
+    click_live(&admin, "#campaign-pause").await;
     admin.find("#campaign-state-line [data-state='PAUSED']").await;
     admin.wait_text("#campaign-state-reason", "wrong firmware range").await;
     let said = admin.wait_text("#campaign-acted", "in flight").await;
@@ -325,25 +338,32 @@ async fn the_emergency_stop_says_what_it_withdrew_and_a_cancelled_campaign_is_ro
     let stopped_at = admin.js(&format!("return {};", counted("done"))).await;
     tokio::time::sleep(Duration::from_millis(1_500)).await; // rounds of the runner, the clock going on
     assert_eq!(admin.js(&format!("return {};", counted("done"))).await, stopped_at, "paused: no car starts");
+    admin.wait_text("#campaign-reasons li[data-reason='CAR_REFUSED']", "Car refused: 2").await;
     assert_eq!(admin.js(FITS).await, json!(true), "the live view with its actions fits 360 px");
     admin.screenshot("campaign-paused").await;
 
-    // Resumed, it goes on; cancelled (asked first), it stops for good.
-    admin.click("#campaign-resume").await;
+    running.store(false, Ordering::SeqCst);
+    clock.await.expect("the clock task");
+
+    // Resumed, it goes on: three seconds of the clock let three cars start (the refused ones get
+    // another turn). Then it is cancelled (asked first): it stops for good, the cars whose turn had
+    // not come left out.
+    click_live(&admin, "#campaign-resume").await;
     admin.find("#campaign-state-line [data-state='RUNNING']").await;
+    app.clock.advance(chrono::Duration::seconds(3));
+    let went_on = format!("{} > {stopped_at} && {} === 0", counted("done"), counted("running"));
+    wait_for(&admin, "more cars done", &went_on).await;
     admin.click("#campaign-cancel").await;
     admin.wait_text("#campaign-confirm-text", "for good").await;
     admin.click("#campaign-confirm").await;
     admin.find("#campaign-state-line [data-state='CANCELLED']").await;
-    running.store(false, Ordering::SeqCst);
-    clock.await.expect("the clock task");
     wait_for(&admin, "the last commands reported", &format!("{} === 0", counted("running"))).await;
-    admin.wait_text("#campaign-reasons li[data-reason='CAR_REFUSED']", "Car refused: 2").await;
+    admin.find("#campaign-reasons li[data-reason='STOPPED']").await;
 
     // Rolled back (asked first): what it switched on is switched off again.
     let done = admin.js(&format!("return {};", counted("done"))).await.as_i64().expect("done");
-    admin.click("#campaign-roll-back").await;
-    admin.click("#campaign-confirm").await;
+    click_live(&admin, "#campaign-roll-back").await;
+    click_live(&admin, "#campaign-confirm").await;
     admin.wait_text("#campaign-acted", &format!("{done} cars are being switched off again")).await;
     admin.wait_text("dd[data-count='campaign.count_rolled_back']", &done.to_string()).await;
     admin.screenshot("campaign-rolled-back").await;

@@ -6,6 +6,7 @@ mod analytics;
 mod campaigns;
 mod campaigns_actions;
 mod campaigns_draft;
+mod campaigns_fields;
 mod campaigns_form;
 mod campaigns_groups;
 mod campaigns_live;
