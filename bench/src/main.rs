@@ -16,6 +16,7 @@ mod ota;
 mod ota_routes;
 mod read_path;
 mod report;
+mod rollout;
 mod server;
 mod sql_count;
 mod subscriptions;
@@ -91,6 +92,12 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 0.05)]
     pub campaign_failures: f64,
     /// Cars publishing in the telemetry suite.
+    /// Cars of the `rollout` suite's campaign.
+    #[arg(long, default_value_t = 100_000)]
+    pub rollout_cars: usize,
+    /// Its rate, cars per minute.
+    #[arg(long, default_value_t = 9_000)]
+    pub rollout_rate: i64,
     #[arg(long, default_value_t = 2_000)]
     pub telemetry_cars: usize,
     /// Readings per run of the telemetry suite.
@@ -175,6 +182,7 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         results.instructions_before = Some(report::Baseline::read(path)?);
     }
     let mut assistant_api = Vec::new();
+    let mut rollouts = Vec::new();
     let databases = if args.runs_server_suites() { child::databases(args.db).await? } else { Vec::new() };
     for database in databases {
         eprintln!("== {} ==", database.label);
@@ -215,6 +223,9 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         if args.runs_suite("ota") {
             results.ota.push(ota::run(&database.url, &database.label, &args).await?);
         }
+        if args.runs_suite("rollout") {
+            rollouts.push(rollout::run(&database.url, &database.label, args.rollout_cars, args.rollout_rate).await?);
+        }
         if args.runs_suite("assistant") {
             // Without the per-person limit of questions a minute: one client asks them all.
             let server = child::Child::start(&database.url, &[("CAAS_ASSISTANT_PER_MINUTE", "0")]).await?;
@@ -237,6 +248,11 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         results.binary_bytes = footprint::binary_size();
     }
     let mut markdown = report::markdown(&results);
+    if !rollouts.is_empty() {
+        markdown.push_str(&rollout::Rollout::markdown(&rollouts));
+        std::fs::create_dir_all("target/bench")?;
+        std::fs::write("target/bench/rollout.json", serde_json::to_string_pretty(&rollouts)?)?;
+    }
     if let Some(assistant) = &assistant {
         markdown.push_str(&assistant.markdown());
         assistant.save()?;

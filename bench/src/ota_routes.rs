@@ -10,6 +10,10 @@
 //! - `PUT /bench/ota/fleet`: the fleet simulator's knobs (failure rates).
 //! - `POST /bench/ota/check`: the invariants of PRODUCT.md over the given cars' activations of a
 //!   feature, against the fleet's and the gateway's own records.
+//! - `POST /bench/campaigns/approver`: a second admin (`APPROVER`, the demo password), for the
+//!   four eyes a campaign needs.
+//! - `GET /bench/campaigns/{id}/check`: the cars of a campaign the fleet simulator reports with its
+//!   feature on, and the charges held for its activations.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
@@ -54,6 +58,8 @@ pub fn routes(app: AppState, simulators: Arc<OnceLock<Simulators>>) -> Router {
         .route("/bench/ota/status", get(status))
         .route("/bench/ota/fleet", put(fleet_knobs))
         .route("/bench/ota/check", post(check))
+        .route("/bench/campaigns/approver", post(second_admin))
+        .route("/bench/campaigns/{id}/check", get(campaign_check))
         .with_state(Engine { app, simulators })
 }
 
@@ -314,4 +320,74 @@ async fn check(
         }
     }
     Ok(Json(report))
+}
+
+/// The second admin the rollout suite signs in as.
+pub const APPROVER: &str = "approver@bench.caas";
+
+async fn second_admin(State(engine): State<Engine>) -> Result<StatusCode, StatusCode> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let exists = users::Entity::find().filter(users::Column::Email.eq(APPROVER)).one(&engine.app.db).await;
+    if exists.map_err(failed)?.is_some() {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let admin = users::Entity::find()
+        .filter(users::Column::Email.eq("admin@demo.caas"))
+        .one(&engine.app.db)
+        .await
+        .map_err(failed)?
+        .ok_or(StatusCode::NOT_FOUND)?;
+    let mut second: users::ActiveModel = admin.into();
+    second.id = Set(Uuid::now_v7());
+    second.email = Set(APPROVER.to_owned());
+    second.name = Set("Bench Approver".to_owned());
+    second.phone = Set(None);
+    second.insert(&engine.app.db).await.map_err(failed)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CampaignCheck {
+    fleet_on: usize,
+    charged: u64,
+}
+
+async fn campaign_check(State(engine): State<Engine>, Path(id): Path<Uuid>) -> Result<Json<CampaignCheck>, StatusCode> {
+    let cars = entity::campaign_cars::Entity::find()
+        .filter(entity::campaign_cars::Column::CampaignId.eq(id))
+        .all(&engine.app.db)
+        .await
+        .map_err(failed)?;
+    let campaign = entity::campaigns::Entity::find_by_id(id).one(&engine.app.db).await.map_err(failed)?;
+    let campaign = campaign.ok_or(StatusCode::NOT_FOUND)?;
+    let feature = features::Entity::find_by_id(campaign.feature_id).one(&engine.app.db).await.map_err(failed)?;
+    let code = feature.ok_or(StatusCode::NOT_FOUND)?.code;
+    let vehicle_ids: HashSet<Uuid> = cars.iter().map(|car| car.vehicle_id).collect();
+    let mut vins = HashSet::new();
+    for chunk in vehicle_ids.iter().copied().collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
+        let found = vehicles::Entity::find()
+            .filter(vehicles::Column::Id.is_in(chunk.iter().copied()))
+            .all(&engine.app.db)
+            .await
+            .map_err(failed)?;
+        vins.extend(found.into_iter().map(|vehicle| vehicle.vin));
+    }
+    let simulators = engine.simulators.get().ok_or(StatusCode::SERVICE_UNAVAILABLE)?;
+    let fleet = simulators.fleet.as_ref().ok_or(StatusCode::SERVICE_UNAVAILABLE)?;
+    let fleet_on = fleet
+        .vehicles()
+        .into_iter()
+        .filter(|car| vins.contains(&car.vin) && car.features.get(&code).copied().unwrap_or(false))
+        .count();
+    let activations: Vec<Uuid> = cars.iter().filter_map(|car| car.activation_id).collect();
+    let mut charged = 0;
+    for chunk in activations.chunks(ROWS_PER_INSERT) {
+        charged += payments::Entity::find()
+            .filter(payments::Column::ActivationId.is_in(chunk.iter().copied()))
+            .count(&engine.app.db)
+            .await
+            .map_err(failed)?;
+    }
+    Ok(Json(CampaignCheck { fleet_on, charged }))
 }

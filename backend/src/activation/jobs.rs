@@ -221,6 +221,23 @@ pub async fn retry_at(
     Ok(done.rows_affected == 1)
 }
 
+/// Ends the queued jobs of `activation_ids` that no worker has taken (a stopped campaign withdrew
+/// them); jobs in a worker's hands finish.
+pub async fn withdraw(db: &impl ConnectionTrait, activation_ids: &[Uuid], now: DateTime<Utc>) -> Result<u64, DbErr> {
+    if activation_ids.is_empty() {
+        return Ok(0);
+    }
+    let done = ota_jobs::Entity::update_many()
+        .col_expr(ota_jobs::Column::Status, Expr::value(OtaJobStatus::Failed))
+        .col_expr(ota_jobs::Column::LastError, Expr::value("withdrawn before the command went out"))
+        .col_expr(ota_jobs::Column::UpdatedAt, Expr::value(now))
+        .filter(ota_jobs::Column::ActivationId.is_in(activation_ids.iter().copied()))
+        .filter(ota_jobs::Column::Status.eq(OtaJobStatus::Queued))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -259,21 +276,4 @@ mod tests {
         assert!(waits.len() > 10, "jitter spreads the retries of many cars: {waits:?}");
         assert_eq!(backoff(&backoff_config(0, 10_000), 5).num_milliseconds(), 0);
     }
-}
-
-/// Ends the queued jobs of `activation_ids` that no worker has taken (a stopped campaign withdrew
-/// them); jobs in a worker's hands finish.
-pub async fn withdraw(db: &impl ConnectionTrait, activation_ids: &[Uuid], now: DateTime<Utc>) -> Result<u64, DbErr> {
-    if activation_ids.is_empty() {
-        return Ok(0);
-    }
-    let done = ota_jobs::Entity::update_many()
-        .col_expr(ota_jobs::Column::Status, Expr::value(OtaJobStatus::Failed))
-        .col_expr(ota_jobs::Column::LastError, Expr::value("withdrawn before the command went out"))
-        .col_expr(ota_jobs::Column::UpdatedAt, Expr::value(now))
-        .filter(ota_jobs::Column::ActivationId.is_in(activation_ids.iter().copied()))
-        .filter(ota_jobs::Column::Status.eq(OtaJobStatus::Queued))
-        .exec(db)
-        .await?;
-    Ok(done.rows_affected)
 }

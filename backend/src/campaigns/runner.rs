@@ -11,8 +11,8 @@ use entity::{
     ActivationStatus, CampaignAction, CampaignCarState, CampaignGroupState, CampaignState, activations, campaign_cars,
     campaign_groups, campaigns, features,
 };
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -63,8 +63,20 @@ pub async fn tick(app: &App) -> ApiResult<u64> {
     for campaign in due {
         begin(app, &campaign).await?;
     }
-    let live = [CampaignState::Running, CampaignState::Paused, CampaignState::Cancelled, CampaignState::Aborted];
-    let campaigns = campaigns::Entity::find().filter(campaigns::Column::State.is_in(live)).all(&app.db).await?;
+    // The running campaigns, and the stopped ones whose commands in flight are still to be reported.
+    let in_flight = Query::select()
+        .column(campaign_cars::Column::CampaignId)
+        .from(campaign_cars::Entity)
+        .and_where(campaign_cars::Column::State.eq(CampaignCarState::Running))
+        .to_owned();
+    let campaigns = campaigns::Entity::find()
+        .filter(
+            Condition::any()
+                .add(campaigns::Column::State.eq(CampaignState::Running))
+                .add(campaigns::Column::Id.in_subquery(in_flight)),
+        )
+        .all(&app.db)
+        .await?;
     let mut started = 0;
     for campaign in campaigns {
         started += step(app, campaign).await?;

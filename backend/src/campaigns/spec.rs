@@ -273,6 +273,9 @@ mod tests {
         }
     }
 
+    /// A change that spoils a sound campaign, and the field it must be refused on.
+    type Spoiled = (fn(&mut CampaignSpec), &'static str);
+
     fn field_of(result: ApiResult<()>) -> String {
         match result {
             Err(ApiError::BadInput { field: Some(field), .. }) => field.to_owned(),
@@ -284,7 +287,7 @@ mod tests {
     fn a_sound_campaign_passes_and_each_bad_part_names_its_field() {
         let now = Utc::now();
         assert!(check(&spec(), now).is_ok());
-        let cases: Vec<(fn(&mut CampaignSpec), &str)> = vec![
+        let cases: Vec<Spoiled> = vec![
             (|s| s.name = " x ".into(), "name"),
             (|s| s.days = Some(0), "days"),
             (|s| s.rate_per_minute = 0, "ratePerMinute"),
