@@ -19,6 +19,9 @@ use serde_json::{Value, json};
 use crate::purchase::{RECORD_PAYMENT, REGISTER_SALE, due, payment, sale_for};
 
 const MEMBER: &str = env!("CARGO_BIN_EXE_caas-member");
+/// The leases of a cluster: the scheduler, the settlement reconciler, the workshop reminders, the
+/// telemetry housekeeping, the data-rights task, the campaign runner and the outbox relay.
+const LEASES: f64 = 7.0;
 const PURCHASE: &str = "mutation($input: PurchaseFeatureInput!) { purchaseFeature(input: $input) { id status } }";
 const ACTIVATION_PROGRESS: &str =
     "subscription($id: ID!) { activationProgress(activationId: $id) { phase attempt activation { status } } }";
@@ -151,8 +154,8 @@ async fn a_killed_scheduler_is_taken_over_and_no_period_runs_twice() {
     let options = ClusterOptions::new(MEMBER, nats).with("CAAS_SCHEDULER_INTERVAL", 1);
     let mut cluster = Cluster::start(options).await;
     let (a, b) = (cluster.member(0).api.clone(), cluster.member(1).api.clone());
-    // A started first and holds the six leases; B stands by.
-    assert_eq!(a.metric("caas_leases_held").await, 6.0);
+    // A started first and holds the leases; B stands by.
+    assert_eq!(a.metric("caas_leases_held").await, LEASES);
     assert_eq!(b.metric("caas_leases_held").await, 0.0);
     let db = cluster.db.clone();
     let runs_of = |instance: &'static str| {
@@ -169,8 +172,10 @@ async fn a_killed_scheduler_is_taken_over_and_no_period_runs_twice() {
     a.eventually("A to run the scheduler", || async { (runs_of("member-a").await > 1).then_some(()) }).await;
 
     cluster.kill(0).await;
-    b.eventually("B to take the leases over", || async { (b.metric("caas_leases_held").await == 6.0).then_some(()) })
-        .await;
+    b.eventually("B to take the leases over", || async {
+        (b.metric("caas_leases_held").await == LEASES).then_some(())
+    })
+    .await;
     b.eventually("B to run the scheduler", || async { (runs_of("member-b").await > 1).then_some(()) }).await;
 
     // A comes back and stands by: B keeps the leases.
@@ -523,7 +528,7 @@ async fn a_member_stopping_closes_its_live_views_and_they_resume_on_another_from
     assert_eq!(next_progress(&mut on_a, "orderProgress").await["stage"], "AWAITING_RESERVATION");
 
     // SIGTERM: A tells its clients to reconnect, finishes, hands its leases back and exits cleanly.
-    assert_eq!(a.metric("caas_leases_held").await, 6.0);
+    assert_eq!(a.metric("caas_leases_held").await, LEASES);
     assert!(cluster.terminate(0).await, "A exits with success");
     match on_a.next_within(Duration::from_secs(10)).await {
         Some(Frame::Closed(Some((code, reason)))) => {
@@ -532,7 +537,7 @@ async fn a_member_stopping_closes_its_live_views_and_they_resume_on_another_from
         other => panic!("expected a close with 1012, got {other:?}"),
     }
     b.eventually("B to take the handed-back leases", || async {
-        (b.metric("caas_leases_held").await == 6.0).then_some(())
+        (b.metric("caas_leases_held").await == LEASES).then_some(())
     })
     .await;
 
