@@ -12,7 +12,7 @@ use entity::{
     campaign_groups, campaigns, features,
 };
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -460,22 +460,4 @@ async fn start_cars(app: &App, campaign: &campaigns::Model, open: &[i32], done: 
     }
     outbox.commit(txn, app.events.as_ref()).await?;
     Ok(started)
-}
-
-/// Counts, for tests and the bench: the cars of a campaign by group and state.
-pub async fn cars_by_state(
-    db: &impl ConnectionTrait,
-    campaign_id: Uuid,
-) -> ApiResult<Vec<(i32, CampaignCarState, i64)>> {
-    Ok(campaign_cars::Entity::find()
-        .filter(campaign_cars::Column::CampaignId.eq(campaign_id))
-        .select_only()
-        .column(campaign_cars::Column::GroupPosition)
-        .column(campaign_cars::Column::State)
-        .column_as(campaign_cars::Column::Id.count(), "cars")
-        .group_by(campaign_cars::Column::GroupPosition)
-        .group_by(campaign_cars::Column::State)
-        .into_tuple()
-        .all(db)
-        .await?)
 }
